@@ -1,0 +1,311 @@
+"""The ``citycanvas/1`` domain model: one configuration of one city service.
+
+A configuration is a directed multigraph: actors are nodes, value flows are
+edges. Every rule of DESIGN.md §3 is enforced here, in one pydantic model, so
+the CLI, the storage layer and the editor all reject the same bad input with
+the same message.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+FORMAT = "citycanvas/1"
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Largest configuration file accepted (10 MB; a 5,000-actor configuration is ~3 MB)."""
+
+Identifier = Annotated[
+    str,
+    Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.:\-]*$"),
+]
+Name = Annotated[str, Field(min_length=1, max_length=300)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class ActorType(StrEnum):
+    CITY = "city"
+    CITIZEN = "citizen"
+    BUSINESS = "business"
+    PLATFORM_OPERATOR = "platform_operator"
+    SERVICE_PROVIDER = "service_provider"
+    TECHNOLOGY_VENDOR = "technology_vendor"
+    PUBLIC_AGENCY = "public_agency"
+    FUNDER = "funder"
+    RESEARCH = "research"
+    COMMUNITY = "community"
+
+
+class FlowKind(StrEnum):
+    MONEY = "money"
+    GRANT = "grant"
+    INVESTMENT = "investment"
+    DATA = "data"
+    SERVICE = "service"
+    GOODS = "goods"
+    KNOWLEDGE = "knowledge"
+    REPUTATION = "reputation"
+    PERMISSION = "permission"
+
+
+FINANCIAL_KINDS = frozenset({FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT})
+"""Kinds that move money; the rest are tangible or intangible value objects."""
+
+MarginalCost = Literal["low", "medium", "high"]
+Period = Literal["day", "week", "month", "quarter", "year"]
+
+
+class _Strict(BaseModel):
+    """Base for every file element: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Position(_Strict):
+    x: Annotated[float, Field(allow_inf_nan=False)] = 0.0
+    y: Annotated[float, Field(allow_inf_nan=False)] = 0.0
+
+
+class Actor(_Strict):
+    id: Identifier
+    name: Name
+    type: ActorType
+    local: bool = False
+    count: Annotated[int, Field(ge=0)] | None = None
+    position: Position | None = None
+    module: Identifier | None = None
+    notes: Annotated[str, Field(max_length=5000)] = ""
+
+
+class Flow(_Strict):
+    id: Identifier
+    source: Identifier
+    target: Identifier
+    kind: FlowKind
+    label: Annotated[str, Field(max_length=300)] = ""
+    amount: NonNegative | None = None
+    occurrences: NonNegative | None = None
+    standards: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(default_factory=list)
+    marginal_cost: MarginalCost | None = None
+    module: Identifier | None = None
+
+    @property
+    def value_per_period(self) -> float | None:
+        """Money moved per period, or None when amount is not given."""
+        if self.amount is None:
+            return None
+        return self.amount * (self.occurrences if self.occurrences is not None else 1.0)
+
+
+class ModuleInstance(_Strict):
+    id: Identifier
+    module: Identifier
+    position: Position = Field(default_factory=Position)
+    definition: dict[str, Any] = Field(default_factory=dict)
+
+
+class Need(_Strict):
+    id: Identifier
+    name: Name
+    actor: Identifier | None = None
+    importance: Annotated[int, Field(ge=1, le=5)] = 3
+    urgency: Annotated[int, Field(ge=1, le=5)] | None = None
+    evidence: Annotated[str, Field(max_length=5000)] = ""
+    served_by: list[Identifier] = Field(default_factory=list)
+
+
+class Configuration(_Strict):
+    """One variant of one city service (DESIGN.md §3)."""
+
+    format: Literal["citycanvas/1"] = FORMAT
+    name: Name
+    city: Annotated[str, Field(max_length=200)] = ""
+    description: Annotated[str, Field(max_length=20000)] = ""
+    period: Period = "year"
+    actors: list[Actor] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    modules: list[ModuleInstance] = Field(default_factory=list)
+    needs: list[Need] = Field(default_factory=list)
+    weights: dict[Identifier, NonNegative] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Configuration:
+        problems: list[str] = []
+        actor_ids = _unique_ids("actors", self.actors, problems)
+        flow_ids = _unique_ids("flows", self.flows, problems)
+        module_ids = _unique_ids("modules", self.modules, problems)
+        _unique_ids("needs", self.needs, problems)
+        for i, actor in enumerate(self.actors):
+            if actor.module is not None and actor.module not in module_ids:
+                problems.append(f"actors[{i}] (id '{actor.id}'): module: no placed module has id '{actor.module}'")
+        for i, flow in enumerate(self.flows):
+            where = f"flows[{i}] (id '{flow.id}')"
+            for end in ("source", "target"):
+                ref = getattr(flow, end)
+                if ref not in actor_ids:
+                    problems.append(f"{where}: {end}: no actor has id '{ref}'")
+            if flow.source == flow.target:
+                problems.append(f"{where}: source and target are both '{flow.source}'; a flow must go from one actor to another")
+            if flow.module is not None and flow.module not in module_ids:
+                problems.append(f"{where}: module: no placed module has id '{flow.module}'")
+        for i, need in enumerate(self.needs):
+            where = f"needs[{i}] (id '{need.id}')"
+            if need.actor is not None and need.actor not in actor_ids:
+                problems.append(f"{where}: actor: no actor has id '{need.actor}'")
+            for ref in need.served_by:
+                if ref not in flow_ids:
+                    problems.append(f"{where}: served_by: no flow has id '{ref}'")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    # -- convenient lookups (not serialised) ---------------------------------
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def flow(self, flow_id: str) -> Flow:
+        return next(f for f in self.flows if f.id == flow_id)
+
+
+def _unique_ids(collection: str, items: list[Any], problems: list[str]) -> set[str]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(f"{collection}[{i}]: id '{item.id}' is used twice in {collection}")
+        seen.add(item.id)
+    return seen
+
+
+class ConfigurationError(ValueError):
+    """A configuration file or edit was refused; ``problems`` are readable one-liners."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def describe_validation_error(error: ValidationError, data: Any = None) -> list[str]:
+    """Turn a pydantic error into lines that name the field and the element.
+
+    >>> try:
+    ...     data = {"name": "x", "actors": [{"id": "a", "name": "A", "type": "alien"}]}
+    ...     Configuration.model_validate(data)
+    ... except ValidationError as e:
+    ...     print(describe_validation_error(e, data)[0])
+    actors[0] (id 'a'): type: input should be 'city', 'citizen', 'business', 'platform_operator', 'service_provider', 'technology_vendor', 'public_agency', 'funder', 'research' or 'community' (got 'alien')
+    """
+    lines: list[str] = []
+    for err in error.errors(include_url=False):
+        loc = list(err.get("loc", ()))
+        message = str(err.get("msg", "invalid"))
+        if err.get("type") == "value_error":
+            # our own cross-reference check: already phrased per element
+            lines.extend(part.strip() for part in message.removeprefix("Value error, ").splitlines())
+            continue
+        lines.append(_locate(loc, data if data is not None else err.get("input")) + _phrase(err))
+    return lines or [str(error)]
+
+
+def _phrase(err: Any) -> str:
+    message = str(err.get("msg", "invalid"))
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field (not part of citycanvas/1)"
+    if kind == "missing":
+        return "is required"
+    message = message[0].lower() + message[1:] if message else message
+    given = err.get("input")
+    if kind not in ("json_invalid",) and isinstance(given, (str, int, float, bool)) and len(repr(given)) < 60:
+        message += f" (got {given!r})"
+    return message
+
+
+def _locate(loc: list[Any], data: Any) -> str:
+    """Render ``['flows', 3, 'amount']`` as ``flows[3] (id 'f4'): amount: ``."""
+    parts: list[str] = []
+    node = data
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        if isinstance(key, str) and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            index = loc[i + 1]
+            label = f"{key}[{index}]"
+            try:
+                element = node[key][index] if isinstance(node, dict) else None
+            except (KeyError, IndexError, TypeError):
+                element = None
+            if isinstance(element, dict) and isinstance(element.get("id"), str):
+                label += f" (id '{element['id']}')"
+            parts.append(label)
+            node = element
+            i += 2
+            continue
+        parts.append(str(key))
+        node = node.get(key) if isinstance(node, dict) else None
+        i += 1
+    return (": ".join(parts) + ": ") if parts else ""
+
+
+def parse_configuration(source: str | bytes | dict[str, Any]) -> Configuration:
+    """Validate JSON text, bytes or an already-parsed dict into a Configuration.
+
+    Raises ConfigurationError (never a bare traceback) on any problem.
+    """
+    if isinstance(source, (str, bytes)):
+        size = len(source.encode() if isinstance(source, str) else source)
+        if size > MAX_FILE_BYTES:
+            raise ConfigurationError([f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"])
+        try:
+            data = json.loads(source)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigurationError([f"not valid JSON: {exc}"]) from None
+        except RecursionError:
+            raise ConfigurationError(["not valid JSON: nested too deeply"]) from None
+    else:
+        data = source
+    if not isinstance(data, dict):
+        raise ConfigurationError([f"a configuration must be a JSON object, not {type(data).__name__}"])
+    if data.get("format", FORMAT) != FORMAT:
+        raise ConfigurationError([f"format: expected '{FORMAT}', got {data.get('format')!r}"])
+    try:
+        return Configuration.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigurationError(describe_validation_error(exc, data)) from None
+    except RecursionError:
+        raise ConfigurationError(["configuration is nested too deeply"]) from None
+
+
+def load_configuration(path: str | Path) -> Configuration:
+    """Read and validate a configuration file, refusing files over MAX_FILE_BYTES before reading them."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ConfigurationError([f"{path}: cannot read ({exc.strerror})"]) from None
+    if size > MAX_FILE_BYTES:
+        raise ConfigurationError([f"{path}: file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"])
+    try:
+        return parse_configuration(path.read_bytes())
+    except ConfigurationError as exc:
+        raise ConfigurationError([f"{path.name}: {p}" for p in exc.problems]) from None
+
+
+def dump_configuration(config: Configuration) -> str:
+    """Serialise to canonical JSON (optional fields that are unset are omitted)."""
+    return config.model_dump_json(indent=2, exclude_defaults=False)
+
+
+def to_dict(config: Configuration) -> dict[str, Any]:
+    return config.model_dump(mode="json")
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``citycanvas/1`` (committed as ``schema/citycanvas-1.schema.json``)."""
+    schema = Configuration.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "citycanvas/1"
+    return schema

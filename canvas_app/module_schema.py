@@ -1,0 +1,142 @@
+"""Schema of a library module (DESIGN.md §4): a typed fragment of the value graph.
+
+A module is data, not code: one YAML file per module in ``modules/`` (or in a
+city's own folder), validated against :class:`ModuleDefinition` on load.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from canvas_app.model import ActorType, FlowKind, Identifier, MarginalCost, Name, NonNegative
+
+
+class Category(StrEnum):
+    DATA = "data"
+    INFRASTRUCTURE = "infrastructure"
+    CHANNELS = "channels"
+    SERVICES = "services"
+    REVENUE = "revenue"
+    FUNDING = "funding"
+    SHARING = "sharing"
+
+
+BUILTIN_ROLES: dict[str, ActorType] = {
+    "city": ActorType.CITY,
+    "citizen": ActorType.CITIZEN,
+    "platform_operator": ActorType.PLATFORM_OPERATOR,
+}
+"""Roles a module may use without declaring them: every configuration has (or gets) them."""
+
+BMC_BLOCKS = (
+    "customer_segments",
+    "value_propositions",
+    "channels",
+    "customer_relationships",
+    "revenue_streams",
+    "key_resources",
+    "key_activities",
+    "key_partnerships",
+    "cost_structure",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class RoleTemplate(_Strict):
+    """An actor a module brings; merged with an existing actor of the same role when placed."""
+
+    role: Identifier
+    type: ActorType
+    name: Name
+    local: bool = False
+    count: Annotated[int, Field(ge=0)] | None = None
+
+
+class FlowTemplate(_Strict):
+    source: Identifier
+    target: Identifier
+    kind: FlowKind
+    label: Annotated[str, Field(max_length=300)] = ""
+    amount: NonNegative | None = None
+    occurrences: NonNegative | None = None
+    standards: list[str] = Field(default_factory=list)
+    marginal_cost: MarginalCost | None = None
+
+
+class Impacts(_Strict):
+    """Declared impacts, 0 (none) to 3 (strong)."""
+
+    economic: Annotated[int, Field(ge=0, le=3)] = 0
+    social: Annotated[int, Field(ge=0, le=3)] = 0
+    environmental: Annotated[int, Field(ge=0, le=3)] = 0
+
+
+class Ova(_Strict):
+    """How the module serves the Opportunity–Value–Advantage framework (free text)."""
+
+    opportunity: str = ""
+    value: str = ""
+    advantage: str = ""
+
+
+class Attributes(_Strict):
+    marginal_cost: MarginalCost | None = None
+    network_effects: Literal["none", "same_side", "cross_side"] = "none"
+    revenue_model: list[str] = Field(default_factory=list)
+    standards: list[str] = Field(default_factory=list)
+    open_source: bool = False
+    locality: Literal["generic", "adaptable", "local"] = "generic"
+    preconditions: list[str] = Field(default_factory=list)
+    impacts: Impacts = Field(default_factory=Impacts)
+    bmc_blocks: list[Literal[BMC_BLOCKS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    ova: Ova = Field(default_factory=Ova)
+
+
+class Source(_Strict):
+    title: Name
+    url: str | None = None
+    note: str = ""
+
+
+class ModuleDefinition(_Strict):
+    id: Identifier
+    name: Name
+    category: Category
+    summary: Annotated[str, Field(min_length=1, max_length=1000)]
+    actors: list[RoleTemplate] = Field(default_factory=list)
+    flows: list[FlowTemplate] = Field(default_factory=list)
+    attributes: Attributes = Field(default_factory=Attributes)
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_roles(self) -> ModuleDefinition:
+        problems: list[str] = []
+        roles = set(BUILTIN_ROLES)
+        for i, template in enumerate(self.actors):
+            if template.role in roles and template.role not in BUILTIN_ROLES:
+                problems.append(f"actors[{i}]: role '{template.role}' is declared twice")
+            roles.add(template.role)
+        for i, flow in enumerate(self.flows):
+            for end in ("source", "target"):
+                ref = getattr(flow, end)
+                if ref not in roles:
+                    problems.append(
+                        f"flows[{i}]: {end}: unknown role '{ref}' (declare it under actors, or use city, citizen, platform_operator)"
+                    )
+            if flow.source == flow.target:
+                problems.append(f"flows[{i}]: source and target are both '{flow.source}'")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def role_type(self, role: str) -> ActorType:
+        for template in self.actors:
+            if template.role == role:
+                return template.type
+        return BUILTIN_ROLES[role]
