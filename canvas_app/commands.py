@@ -1,0 +1,472 @@
+"""Undoable edits of a :class:`~canvas_app.model.Configuration` (the editor's command log).
+
+Every edit in the canvas editor is a small command. ``cmd.apply(config)``
+returns the new, re-validated configuration (a bad edit raises
+:class:`~canvas_app.model.ConfigurationError` with readable lines and leaves
+the input untouched, configurations being immutable). ``cmd.invert(before)``
+returns the command that undoes ``cmd`` once it has been applied to
+``before``. Commands round-trip through plain dicts (``to_dict`` /
+:func:`command_from_dict`) so the browser can hold the undo and redo stacks as
+small JSON payloads.
+
+The concrete commands (add, update, delete an actor or a flow, move nodes,
+place or remove a module) all invert to a :class:`ChangeSet`: the exact
+elements to put back and to take away, computed by :func:`changeset_between`.
+Undoing and then redoing a command is therefore lossless even for edits that
+cascade (deleting an actor deletes its flows and unlinks the needs they
+served).
+
+>>> from canvas_app.model import Configuration
+>>> c0 = Configuration(name="demo")
+>>> add = AddActor({"id": "city", "name": "City", "type": "city"})
+>>> c1 = add.apply(c0)
+>>> [a.id for a in c1.actors]
+['city']
+>>> add.invert(c0).apply(c1) == c0
+True
+
+No Dash imports here: the UI is a thin shell over this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+
+from canvas_app.model import Configuration, ConfigurationError, describe_validation_error
+
+COLLECTIONS = ("actors", "flows", "modules", "needs")
+"""The id-keyed lists of a configuration that commands edit."""
+
+_REGISTRY: dict[str, type[Command]] = {}
+
+
+def validate(data: dict[str, Any]) -> Configuration:
+    """Validate an edited configuration dict, raising ConfigurationError with readable lines."""
+    try:
+        return Configuration.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigurationError(describe_validation_error(exc, data)) from None
+
+
+class Command:
+    """Base of all commands: ``apply``, ``invert``, ``to_dict``."""
+
+    kind: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.kind:
+            _REGISTRY[cls.kind] = cls
+
+    def apply(self, config: Configuration) -> Configuration:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def invert(self, before: Configuration) -> ChangeSet:
+        """The command that undoes this one once it has been applied to ``before``."""
+        return changeset_between(self.apply(before), before)
+
+    def describe(self) -> str:
+        return self.kind.replace("_", " ")
+
+    def to_dict(self) -> dict[str, Any]:
+        body = {k: v for k, v in self.__dict__.items()}
+        return {"kind": self.kind, **body}
+
+
+def command_from_dict(data: dict[str, Any]) -> Command:
+    """Rebuild a command from :meth:`Command.to_dict` output.
+
+    >>> command_from_dict(MoveNodes({"a": [1, 2]}).to_dict())
+    MoveNodes(positions={'a': [1, 2]})
+    """
+    if not isinstance(data, dict) or data.get("kind") not in _REGISTRY:
+        raise ConfigurationError([f"unknown edit command {data.get('kind') if isinstance(data, dict) else data!r}"])
+    body = {k: v for k, v in data.items() if k != "kind"}
+    return _REGISTRY[data["kind"]](**body)
+
+
+# -- the generic change set -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeSet(Command):
+    """Put back (``upsert``) and take away (``remove``) elements by id.
+
+    ``upsert`` maps a collection name to ``[index, element dict]`` pairs: an
+    element whose id exists is replaced in place, a new one is inserted at
+    ``index`` (clamped), so undo restores the original order exactly.
+    ``remove`` maps a collection name to ids. ``fields`` sets top-level
+    configuration fields (name, description, weights...).
+    """
+
+    kind: ClassVar[str] = "changeset"
+    upsert: dict[str, list[list[Any]]] = field(default_factory=dict)
+    remove: dict[str, list[str]] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        for name in COLLECTIONS:
+            gone = set(self.remove.get(name, ()))
+            items = [item for item in data[name] if item["id"] not in gone]
+            for index, element in sorted(self.upsert.get(name, ()), key=lambda pair: pair[0]):
+                at = next((i for i, item in enumerate(items) if item["id"] == element["id"]), None)
+                if at is None:
+                    items.insert(max(0, min(int(index), len(items))), element)
+                else:
+                    items[at] = element
+            data[name] = items
+        data.update(self.fields)
+        return validate(data)
+
+    def is_empty(self) -> bool:
+        return not (any(self.upsert.values()) or any(self.remove.values()) or self.fields)
+
+    def describe(self) -> str:
+        return self.label or "change"
+
+    def touched(self) -> dict[str, set[str]]:
+        """Ids of the elements this change set adds, replaces or removes, per collection."""
+        out: dict[str, set[str]] = {}
+        for name in COLLECTIONS:
+            ids = {element["id"] for _, element in self.upsert.get(name, ())} | set(self.remove.get(name, ()))
+            if ids:
+                out[name] = ids
+        return out
+
+
+def changeset_between(before: Configuration, after: Configuration, label: str = "") -> ChangeSet:
+    """The :class:`ChangeSet` that turns ``before`` into ``after``.
+
+    >>> from canvas_app.model import Configuration
+    >>> a = Configuration(name="x")
+    >>> b = AddActor({"id": "c", "name": "City", "type": "city"}).apply(a)
+    >>> changeset_between(a, b).upsert["actors"][0][1]["id"]
+    'c'
+    """
+    old = before.model_dump(mode="json")
+    new = after.model_dump(mode="json")
+    upsert: dict[str, list[list[Any]]] = {}
+    remove: dict[str, list[str]] = {}
+    for name in COLLECTIONS:
+        old_by_id = {item["id"]: item for item in old[name]}
+        new_ids = set()
+        for index, item in enumerate(new[name]):
+            new_ids.add(item["id"])
+            if old_by_id.get(item["id"]) != item:
+                upsert.setdefault(name, []).append([index, item])
+        gone = [i for i in old_by_id if i not in new_ids]
+        if gone:
+            remove[name] = gone
+    fields = {k: v for k, v in new.items() if k not in COLLECTIONS and old.get(k) != v}
+    return ChangeSet(upsert=upsert, remove=remove, fields=fields, label=label)
+
+
+# -- concrete commands ----------------------------------------------------------
+
+
+def _new_id(prefix: str, taken: set[str]) -> str:
+    n = len(taken) + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def slug(text: str, fallback: str = "actor") -> str:
+    """An identifier derived from a display name.
+
+    >>> slug("City of Oulu!")
+    'city-of-oulu'
+    """
+    out = re.sub(r"[^A-Za-z0-9_]+", "-", text.strip().lower()).strip("-")[:60]
+    return out or fallback
+
+
+def new_actor_id(config: Configuration, name: str) -> str:
+    """A fresh actor id based on ``name``, unique in ``config``."""
+    taken = {a.id for a in config.actors}
+    base = slug(name)
+    if base not in taken:
+        return base
+    return _new_id(base + "-", taken)
+
+
+def new_flow_id(config: Configuration) -> str:
+    return _new_id("f", {f.id for f in config.flows})
+
+
+@dataclass(frozen=True)
+class AddActor(Command):
+    """Add one actor (a dict of :class:`~canvas_app.model.Actor` fields)."""
+
+    kind: ClassVar[str] = "add_actor"
+    actor: dict[str, Any]
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        data["actors"].append(dict(self.actor))
+        return validate(data)
+
+    def describe(self) -> str:
+        return f"add actor {self.actor.get('name', '')}"
+
+
+@dataclass(frozen=True)
+class UpdateActor(Command):
+    """Change fields of one actor (``changes`` must not contain ``id``)."""
+
+    kind: ClassVar[str] = "update_actor"
+    actor_id: str
+    changes: dict[str, Any]
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        for item in data["actors"]:
+            if item["id"] == self.actor_id:
+                item.update({k: v for k, v in self.changes.items() if k != "id"})
+                return validate(data)
+        raise ConfigurationError([f"actor '{self.actor_id}' no longer exists"])
+
+    def describe(self) -> str:
+        return f"edit actor {self.actor_id}"
+
+
+@dataclass(frozen=True)
+class DeleteActor(Command):
+    """Delete an actor, its flows, the needs' references to those flows and needs held by it."""
+
+    kind: ClassVar[str] = "delete_actor"
+    actor_id: str
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        if not any(a["id"] == self.actor_id for a in data["actors"]):
+            raise ConfigurationError([f"actor '{self.actor_id}' no longer exists"])
+        gone_flows = {f["id"] for f in data["flows"] if self.actor_id in (f["source"], f["target"])}
+        data["actors"] = [a for a in data["actors"] if a["id"] != self.actor_id]
+        data["flows"] = [f for f in data["flows"] if f["id"] not in gone_flows]
+        for need in data["needs"]:
+            if need.get("actor") == self.actor_id:
+                need["actor"] = None
+            need["served_by"] = [f for f in need.get("served_by", []) if f not in gone_flows]
+        return validate(data)
+
+    def describe(self) -> str:
+        return f"delete actor {self.actor_id}"
+
+
+@dataclass(frozen=True)
+class AddFlow(Command):
+    """Add one value flow (a dict of :class:`~canvas_app.model.Flow` fields)."""
+
+    kind: ClassVar[str] = "add_flow"
+    flow: dict[str, Any]
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        data["flows"].append(dict(self.flow))
+        return validate(data)
+
+    def describe(self) -> str:
+        return f"add flow {self.flow.get('label') or self.flow.get('kind', '')}"
+
+
+@dataclass(frozen=True)
+class UpdateFlow(Command):
+    kind: ClassVar[str] = "update_flow"
+    flow_id: str
+    changes: dict[str, Any]
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        for item in data["flows"]:
+            if item["id"] == self.flow_id:
+                item.update({k: v for k, v in self.changes.items() if k != "id"})
+                return validate(data)
+        raise ConfigurationError([f"flow '{self.flow_id}' no longer exists"])
+
+    def describe(self) -> str:
+        return f"edit flow {self.flow_id}"
+
+
+@dataclass(frozen=True)
+class DeleteFlow(Command):
+    kind: ClassVar[str] = "delete_flow"
+    flow_id: str
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        if not any(f["id"] == self.flow_id for f in data["flows"]):
+            raise ConfigurationError([f"flow '{self.flow_id}' no longer exists"])
+        data["flows"] = [f for f in data["flows"] if f["id"] != self.flow_id]
+        for need in data["needs"]:
+            need["served_by"] = [f for f in need.get("served_by", []) if f != self.flow_id]
+        return validate(data)
+
+    def describe(self) -> str:
+        return f"delete flow {self.flow_id}"
+
+
+@dataclass(frozen=True)
+class MoveNodes(Command):
+    """Set the canvas positions of actors: ``{actor id: [x, y]}`` (unknown ids are ignored)."""
+
+    kind: ClassVar[str] = "move_nodes"
+    positions: dict[str, list[float]]
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        for item in data["actors"]:
+            pos = self.positions.get(item["id"])
+            if pos is not None:
+                item["position"] = {"x": round(float(pos[0]), 1), "y": round(float(pos[1]), 1)}
+        return validate(data)
+
+    def describe(self) -> str:
+        return "move " + ("node" if len(self.positions) == 1 else f"{len(self.positions)} nodes")
+
+
+@dataclass(frozen=True)
+class PlaceModule(Command):
+    """Place a library module at ``position`` (its actors merge with those already there).
+
+    Needs the module library (``canvas_app.library``) to apply; its inverse and
+    the redo entry recorded by :class:`CommandLog` are plain change sets.
+    """
+
+    kind: ClassVar[str] = "place_module"
+    module: str
+    position: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    instance_id: str | None = None
+
+    def apply(self, config: Configuration, library: Any = None) -> Configuration:
+        from canvas_app import library as library_module
+
+        lib = library if library is not None else library_module.load_library()
+        definition = lib.get(self.module)
+        if definition is None:
+            raise ConfigurationError([f"no module '{self.module}' in the library"])
+        placed = library_module.place_module(
+            config, definition, position=(float(self.position[0]), float(self.position[1])), instance_id=self.instance_id
+        )
+        return validate(placed.model_dump(mode="json"))
+
+    def describe(self) -> str:
+        return f"place module {self.module}"
+
+
+@dataclass(frozen=True)
+class RemoveModule(Command):
+    kind: ClassVar[str] = "remove_module"
+    instance_id: str
+
+    def apply(self, config: Configuration) -> Configuration:
+        from canvas_app import library as library_module
+
+        removed = library_module.remove_module(config, self.instance_id)
+        return validate(removed.model_dump(mode="json"))
+
+    def describe(self) -> str:
+        return f"remove module {self.instance_id}"
+
+
+# -- the log ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One done edit: the change that redoes it and the change that undoes it."""
+
+    redo: ChangeSet
+    undo: ChangeSet
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"redo": self.redo.to_dict(), "undo": self.undo.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Step:
+        redo, undo = command_from_dict(data["redo"]), command_from_dict(data["undo"])
+        if not isinstance(redo, ChangeSet) or not isinstance(undo, ChangeSet):
+            raise ConfigurationError(["malformed undo history"])
+        return cls(redo=redo, undo=undo)
+
+
+def perform(config: Configuration, command: Command, **kwargs: Any) -> tuple[Configuration, Step]:
+    """Apply ``command`` and record it as a :class:`Step` (exact redo and undo change sets).
+
+    >>> from canvas_app.model import Configuration
+    >>> c0 = Configuration(name="x")
+    >>> c1, step = perform(c0, AddActor({"id": "a", "name": "A", "type": "city"}))
+    >>> step.undo.apply(c1) == c0 and step.redo.apply(c0) == c1
+    True
+    """
+    after = command.apply(config, **kwargs) if kwargs else command.apply(config)
+    label = command.describe()
+    return after, Step(redo=changeset_between(config, after, label), undo=changeset_between(after, config, label))
+
+
+@dataclass
+class CommandLog:
+    """An undo/redo history of :class:`Step` objects, capped at ``limit`` entries.
+
+    >>> from canvas_app.model import Configuration
+    >>> log = CommandLog()
+    >>> c = log.do(Configuration(name="x"), AddActor({"id": "a", "name": "A", "type": "city"}))
+    >>> c = log.undo(c); len(c.actors), log.can_redo
+    (0, True)
+    >>> len(log.redo(c).actors)
+    1
+    """
+
+    done: list[Step] = field(default_factory=list)
+    undone: list[Step] = field(default_factory=list)
+    limit: int = 100
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self.undone)
+
+    def do(self, config: Configuration, command: Command, **kwargs: Any) -> Configuration:
+        after, step = perform(config, command, **kwargs)
+        if not step.redo.is_empty():
+            self.done.append(step)
+            del self.done[: -self.limit]
+            self.undone.clear()
+        return after
+
+    def undo(self, config: Configuration) -> Configuration:
+        if not self.done:
+            return config
+        step = self.done[-1]
+        after = step.undo.apply(config)  # raises before the log changes
+        self.undone.append(self.done.pop())
+        return after
+
+    def redo(self, config: Configuration) -> Configuration:
+        if not self.undone:
+            return config
+        step = self.undone[-1]
+        after = step.redo.apply(config)
+        self.done.append(self.undone.pop())
+        return after
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"done": [s.to_dict() for s in self.done], "undone": [s.to_dict() for s in self.undone]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None, limit: int = 100) -> CommandLog:
+        data = data or {}
+        return cls(
+            done=[Step.from_dict(s) for s in data.get("done", [])],
+            undone=[Step.from_dict(s) for s in data.get("undone", [])],
+            limit=limit,
+        )

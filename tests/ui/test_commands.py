@@ -1,0 +1,128 @@
+"""Unit tests of the editor's undoable command log (canvas_app.commands)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from canvas_app.commands import (
+    AddActor,
+    AddFlow,
+    ChangeSet,
+    CommandLog,
+    DeleteActor,
+    DeleteFlow,
+    MoveNodes,
+    UpdateActor,
+    UpdateFlow,
+    command_from_dict,
+    perform,
+)
+from canvas_app.model import Configuration, ConfigurationError
+
+
+@pytest.fixture()
+def config() -> Configuration:
+    return Configuration.model_validate(
+        {
+            "name": "Parking",
+            "actors": [
+                {"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
+                {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 100},
+                {"id": "op", "name": "Operator", "type": "platform_operator"},
+            ],
+            "flows": [
+                {"id": "f1", "source": "drivers", "target": "op", "kind": "money", "amount": 2},
+                {"id": "f2", "source": "op", "target": "drivers", "kind": "service"},
+            ],
+            "needs": [{"id": "n1", "name": "Pay", "actor": "drivers", "served_by": ["f2"]}],
+        }
+    )
+
+
+COMMANDS = [
+    AddActor({"id": "vendor", "name": "Vendor", "type": "technology_vendor"}),
+    UpdateActor("drivers", {"name": "Car drivers", "count": 200}),
+    DeleteActor("drivers"),
+    AddFlow({"id": "f3", "source": "city", "target": "op", "kind": "permission", "label": "concession"}),
+    UpdateFlow("f1", {"amount": 3.5, "standards": ["MIM1"]}),
+    DeleteFlow("f2"),
+    MoveNodes({"city": [10, 20], "op": [30.25, 40]}),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.kind)
+def test_cmd001_apply_then_undo_restores_exactly(config, command):
+    after, step = perform(config, command)
+    assert after != config
+    assert step.undo.apply(after) == config
+    assert step.redo.apply(config) == after
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.kind)
+def test_cmd002_round_trips_through_json(config, command):
+    rebuilt = command_from_dict(json.loads(json.dumps(command.to_dict())))
+    assert rebuilt == command
+    assert rebuilt.apply(config) == command.apply(config)
+
+
+def test_cmd003_delete_actor_cascades_and_undo_restores_needs(config):
+    after, step = perform(config, DeleteActor("drivers"))
+    assert [f.id for f in after.flows] == []
+    assert after.needs[0].served_by == [] and after.needs[0].actor is None
+    restored = step.undo.apply(after)
+    assert restored.needs[0].served_by == ["f2"]
+    assert [a.id for a in restored.actors] == ["city", "drivers", "op"]
+
+
+@pytest.mark.parametrize(
+    "command, words",
+    [
+        (AddActor({"id": "x", "name": "", "type": "city"}), "name"),
+        (AddActor({"id": "city", "name": "Again", "type": "city"}), "used twice"),
+        (AddFlow({"id": "f9", "source": "op", "target": "op", "kind": "data"}), "both 'op'"),
+        (UpdateFlow("f1", {"amount": -1}), "amount"),
+        (UpdateActor("drivers", {"count": -5}), "count"),
+        (AddFlow({"id": "f9", "source": "op", "target": "ghost", "kind": "data"}), "ghost"),
+        (UpdateActor("nobody", {"name": "x"}), "no longer exists"),
+    ],
+)
+def test_cmd004_bad_edits_raise_readable_errors_and_leave_config(config, command, words):
+    before = config.model_dump()
+    with pytest.raises(ConfigurationError) as info:
+        command.apply(config)
+    assert words in "\n".join(info.value.problems)
+    assert config.model_dump() == before
+
+
+def test_cmd005_log_undo_redo_sequence(config):
+    log = CommandLog(limit=3)
+    c = config
+    for cmd in COMMANDS[:4]:
+        c = log.do(c, cmd)
+    assert len(log.done) == 3  # capped
+    c2 = log.undo(log.undo(c))
+    assert log.can_redo and len(log.undone) == 2
+    c3 = log.redo(log.redo(c2))
+    assert c3 == c
+    # a new edit clears the redo stack
+    log.undo(c3)
+    log.do(c3, MoveNodes({"city": [1, 1]}))
+    assert not log.can_redo
+    restored = CommandLog.from_dict(json.loads(json.dumps(log.to_dict())))
+    assert restored.to_dict() == log.to_dict()
+
+
+def test_cmd006_empty_change_is_not_logged(config):
+    log = CommandLog()
+    log.do(config, MoveNodes({"unknown": [1, 2]}))
+    assert not log.can_undo
+
+
+def test_cmd007_changeset_touched_and_unknown_command(config):
+    _, step = perform(config, DeleteActor("drivers"))
+    assert step.redo.touched() == {"actors": {"drivers"}, "flows": {"f1", "f2"}, "needs": {"n1"}}
+    with pytest.raises(ConfigurationError):
+        command_from_dict({"kind": "rm -rf"})
+    assert isinstance(command_from_dict(ChangeSet().to_dict()), ChangeSet)
