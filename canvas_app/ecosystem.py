@@ -178,7 +178,8 @@ class Ecosystem:
             return None
         gives_to_platform = {f.source for f in self.in_flows.get(platform.id, ())}
         gets_from_platform = {f.target for f in self.out_flows.get(platform.id, ())}
-        for d in self.sides["demand"]:
+        # prefer market segments over the city, whose data needs make it a side only formally
+        for d in sorted(self.sides["demand"], key=lambda a: self.actors[a].type is ActorType.CITY):
             if d not in gives_to_platform:
                 continue
             for s in self.sides["supply"]:

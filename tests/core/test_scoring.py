@@ -1,0 +1,145 @@
+"""Every criterion on small graphs with hand-computed answers, and the weighting rules."""
+
+from __future__ import annotations
+
+import pytest
+from builders import PLATFORM, eco, healthy_platform_flows
+
+from canvas_app import scoring
+from canvas_app.evaluation import SCORE_NAMES
+from canvas_app.scoring import CRITERIA, gini, score_ecosystem
+
+
+def value(e, criterion_id: str) -> float:
+    return scoring.CRITERIA_BY_ID[criterion_id].measure(e)[0]
+
+
+@pytest.fixture
+def platform():
+    return eco(PLATFORM, healthy_platform_flows())
+
+
+def test_criteria_cover_all_six_scores_with_unique_ids():
+    assert {c.score for c in CRITERIA} == set(SCORE_NAMES)
+    assert len({c.id for c in CRITERIA}) == len(CRITERIA)
+
+
+def test_network_effects_full_for_a_two_sided_loop(platform):
+    assert platform.cross_side_loop == ("drivers", "provider")
+    assert value(platform, "s_network_effects") == 1.0
+
+
+def test_network_effects_partial_without_loop():
+    e = eco({"op": "platform_operator", "people": "citizen", "provider": "service_provider"},
+            [("people", "op", "money"), ("op", "people", "service"), ("provider", "op", "service")])
+    assert value(e, "s_network_effects") == pytest.approx(0.4)
+    assert value(eco({"a": "city", "b": "citizen"}, [("a", "b", "service")]), "s_network_effects") == 0.0
+
+
+def test_marginal_cost_is_mean_over_service_flows_to_users():
+    e = eco({"op": "platform_operator", "a": "citizen", "b": "business"},
+            [("op", "a", "service", None, None, {"marginal_cost": "low"}),
+             ("op", "b", "service", None, None, {"marginal_cost": "high"}),
+             ("op", "a", "service")])  # unknown counts as medium
+    assert value(e, "s_marginal_cost") == pytest.approx((1 + 0 + 0.5) / 3)
+
+
+def test_revenue_growth_counts_business_actors_solvent_at_ten_times_use():
+    # op earns 1 per use (×100 uses) and pays a fixed 150: net -50 now, +850 at ×10
+    e = eco({"op": "platform_operator", "people": "citizen", "vendor": "technology_vendor"},
+            [("people", "op", "money", 1.0, 100), ("op", "vendor", "money", 150.0, 1)])
+    assert e.net_values["op"].net_at(10) == pytest.approx(850.0)
+    assert e.net_values["vendor"].net_at(10) == pytest.approx(150.0)
+    assert value(e, "s_revenue_growth") == 1.0
+    # the reverse: per-use costs, fixed income → worse as use grows
+    e = eco({"op": "platform_operator", "vendor": "technology_vendor", "city": "city"},
+            [("city", "op", "money", 200.0, 1), ("op", "vendor", "money", 1.0, 100)])
+    assert e.net_values["op"].net_at(10) == pytest.approx(-800.0)
+    assert value(e, "s_revenue_growth") == pytest.approx(0.5)
+
+
+def test_bottleneck_and_connected(platform):
+    assert value(platform, "s_no_bottleneck") == 1.0
+    assert value(platform, "s_connected") == 1.0
+    split = eco({"a": "city", "b": "citizen", "c": "business", "d": "business"},
+                [("a", "b", "service"), ("c", "d", "service")])
+    assert value(split, "s_connected") == 0.5
+
+
+def test_open_standards_share_of_data_flows():
+    e = eco({"a": "city", "b": "business"},
+            [("a", "b", "data", None, None, {"standards": ["NGSI-LD"]}), ("b", "a", "data"), ("a", "b", "data"),
+             ("b", "a", "data", None, None, {"standards": ["proprietary"]})])
+    assert value(e, "r_open_standards") == pytest.approx(0.25)
+
+
+def test_generic_roles_ignore_the_city():
+    e = eco({"city": "city", "op": "platform_operator", "p": "citizen"}, [],
+            actor_city={"local": True}, actor_op={"local": True})
+    assert value(e, "r_generic_roles") == pytest.approx(0.5)
+
+
+def test_reciprocity_share(platform):
+    assert value(platform, "su_reciprocity") == 1.0
+    e = eco({"a": "city", "b": "citizen", "c": "business"}, [("a", "b", "service"), ("b", "a", "money")])
+    assert value(e, "su_reciprocity") == pytest.approx(2 / 3)
+
+
+def test_grant_independence_and_diversified_funding():
+    e = eco({"op": "platform_operator", "eu": "funder", "p": "citizen"},
+            [("eu", "op", "grant", 300.0, 1), ("p", "op", "money", 1.0, 100)])
+    assert value(e, "su_grant_independence") == pytest.approx(0.25)
+    assert value(e, "su_diversified_funding") == pytest.approx(1 - (0.75**2 + 0.25**2))
+
+
+def test_needs_served_weighted_by_importance():
+    e = eco({"a": "city", "b": "citizen"}, [("a", "b", "service")],
+            needs=[{"id": "n1", "name": "x", "importance": 3, "served_by": ["f1"]},
+                   {"id": "n2", "name": "y", "importance": 1}])
+    assert value(e, "vc_needs_served") == pytest.approx(0.75)
+
+
+def test_citizen_value_counts_distinct_objects():
+    e = eco({"a": "city", "b": "citizen"}, [("a", "b", "service", None, None, {"label": "x"}),
+                                             ("a", "b", "service", None, None, {"label": "X"}),
+                                             ("a", "b", "data", None, None, {"label": "x"})])
+    assert value(e, "vc_citizen_value") == pytest.approx(2 / 3)
+
+
+def test_capture_revenue_levels():
+    users = eco({"op": "platform_operator", "p": "citizen"}, [("p", "op", "money")])
+    city = eco({"op": "platform_operator", "c": "city"}, [("c", "op", "money")])
+    grant = eco({"op": "platform_operator", "f": "funder"}, [("f", "op", "grant")])
+    none = eco({"op": "platform_operator", "p": "citizen"}, [("op", "p", "service")])
+    assert [value(e, "cap_revenue") for e in (users, city, grant, none)] == [1.0, 0.6, 0.3, 0.0]
+
+
+def test_take_rate_and_operator_net(platform):
+    # op: in 2000 (drivers) + 1000 (listing) = 3000; out 1500 + 100 = 1600; keeps 1400/3000 = 47 %
+    nv = platform.net_values["op"]
+    assert (nv.money_in, nv.money_out) == (3000.0, 1600.0)
+    assert value(platform, "cap_take_rate") == 1.0
+    assert value(platform, "cap_operator_net") == pytest.approx(0.5 + 0.5 * 1400 / 3000)
+
+
+def test_gini_and_evenness():
+    assert gini([5, 5]) == 0.0
+    e = eco({"a": "business", "b": "business"}, [("a", "b", "money", 10.0, 1), ("b", "a", "service")])
+    # nets: a -10, b +10 → shifted 0 and 20 → Gini 0.5
+    assert value(e, "sh_evenness") == pytest.approx(0.5)
+
+
+def test_scores_are_weighted_means_and_weights_can_be_overridden(platform):
+    scores = score_ecosystem(platform)
+    for score in scores.values():
+        total = sum(c.weight for c in score.criteria)
+        assert score.score == pytest.approx(round(100 * sum(c.value * c.weight for c in score.criteria) / total, 1))
+    only_standards = {c.id: 0.0 for c in CRITERIA if c.score == "replicability" and c.id != "r_open_standards"}
+    reweighted = score_ecosystem(platform, only_standards)
+    assert reweighted["replicability"].score == 100.0  # its only data flow uses NGSI-LD
+
+
+def test_file_weights_win_over_workspace_weights():
+    e = eco({"a": "city", "b": "business"}, [("a", "b", "data")],
+            weights={"r_open_standards": 1.0, "r_generic_roles": 0.0, "r_open_components": 0.0, "r_preconditions": 0.0})
+    assert score_ecosystem(e, {"r_open_standards": 0.0, "r_generic_roles": 5.0})["replicability"].score == 0.0
