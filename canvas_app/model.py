@@ -217,6 +217,8 @@ def _phrase(err: Any) -> str:
         return "unknown field (not part of citycanvas/1)"
     if kind == "missing":
         return "is required"
+    if kind == "string_pattern_mismatch":
+        message = "an id may use letters, digits and _ . : - only (no spaces)"
     message = message[0].lower() + message[1:] if message else message
     given = err.get("input")
     if kind not in ("json_invalid",) and isinstance(given, (str, int, float, bool)) and len(repr(given)) < 60:
