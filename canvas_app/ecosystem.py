@@ -152,12 +152,14 @@ class Ecosystem:
         supply: list[str] = []
         if platform is None:
             return {"demand": demand, "supply": supply}
+        consumers = {f.target for f in self.out_flows.get(platform.id, ()) if f.kind in OFFERING_KINDS}
+        suppliers = {f.source for f in self.in_flows.get(platform.id, ()) if f.kind in OFFERING_KINDS}
         for actor in self.config.actors:
             if actor.id == platform.id or actor.type in NOT_A_SIDE:
                 continue
-            if any(f.target == actor.id and f.kind in OFFERING_KINDS for f in self.out_flows.get(platform.id, ())):
+            if actor.id in consumers:
                 demand.append(actor.id)
-            if any(f.source == actor.id and f.kind in OFFERING_KINDS for f in self.in_flows.get(platform.id, ())):
+            if actor.id in suppliers:
                 supply.append(actor.id)
         return {"demand": demand, "supply": supply}
 
@@ -182,9 +184,9 @@ class Ecosystem:
         for d in sorted(self.sides["demand"], key=lambda a: self.actors[a].type is ActorType.CITY):
             if d not in gives_to_platform:
                 continue
-            for s in self.sides["supply"]:
-                if s != d and s in gets_from_platform:
-                    return (d, s)
+            partner = next((s for s in self.sides["supply"] if s != d and s in gets_from_platform), None)
+            if partner is not None:
+                return (d, partner)
         return None
 
     # -- money -----------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""Analysis + scoring time by configuration size, against networkx alone on the same algorithms.
+
+Run: python bench/analysis.py   (prints a table; targets from DESIGN.md §10)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import random_configuration  # noqa: E402
+
+from canvas_app.analysis import evaluate  # noqa: E402
+from canvas_app.library import load_library  # noqa: E402
+
+TARGETS = {300: 0.050, 1000: 0.300, 5000: 3.0}
+
+
+def median_seconds(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def networkx_alone(config) -> None:
+    """What a naive networkx analysis does: exact betweenness, components, articulation points, SCCs."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(a.id for a in config.actors)
+    graph.add_edges_from((f.source, f.target, f.id) for f in config.flows)
+    simple = nx.DiGraph(graph)
+    nx.betweenness_centrality(simple)
+    undirected = simple.to_undirected()
+    list(nx.connected_components(undirected))
+    list(nx.articulation_points(undirected))
+    list(nx.strongly_connected_components(simple))
+
+
+def main() -> None:
+    print(f"{'actors':>7} {'flows':>7} {'CityCanvas ms':>14} {'networkx ms':>12} {'ratio':>6} {'target ms':>10}")
+    for n in (50, 300, 1000, 5000):
+        config = random_configuration(n)
+        repeat = 7 if n <= 1000 else 3
+        ours = median_seconds(lambda: evaluate(config, recommend=False), repeat)
+        theirs = median_seconds(lambda: networkx_alone(config), 1 if n >= 1000 else 3)
+        target = TARGETS.get(n)
+        mark = "" if target is None else ("ok" if ours <= target else "SLOW")
+        print(f"{n:>7} {len(config.flows):>7} {ours * 1000:>14.1f} {theirs * 1000:>12.1f} "
+              f"{theirs / ours:>6.1f} {'' if target is None else f'{target * 1000:.0f}':>10} {mark}")
+    library = load_library()
+    config = random_configuration(100)
+    seconds = median_seconds(lambda: evaluate(config, library, recommend=True), 3)
+    print(f"recommendations over {len(library)} library modules, 100 actors: {seconds * 1000:.0f} ms "
+          f"(target 1000 ms) {'ok' if seconds <= 1.0 else 'SLOW'}")
+
+
+if __name__ == "__main__":
+    main()
