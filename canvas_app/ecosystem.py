@@ -130,11 +130,13 @@ class Ecosystem:
 
     @cached_property
     def platform(self) -> Actor | None:
-        """The platform operator with most flows (ties: first in the file)."""
+        """The first platform operator listed: the one the configuration is about.
+
+        Chosen by position, not by number of flows, so that drawing a flow never
+        silently switches which operator every score is computed for.
+        """
         operators = self.of_type(ActorType.PLATFORM_OPERATOR)
-        if not operators:
-            return None
-        return max(operators, key=self.degree)
+        return operators[0] if operators else None
 
     @cached_property
     def operator(self) -> Actor | None:

@@ -1,0 +1,92 @@
+"""Property-based tests on random valid configurations (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from canvas_app.analysis import evaluate
+from canvas_app.exports import export_configuration
+from canvas_app.model import ActorType, Configuration, FlowKind, parse_configuration
+
+NON_FINANCIAL = [k for k in FlowKind if k not in (FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT)]
+STANDARDS = ["NGSI-LD", "MIM1", "GTFS", "proprietary API"]
+PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def configurations(draw) -> Configuration:
+    n = draw(st.integers(min_value=1, max_value=9))
+    types = draw(st.lists(st.sampled_from(list(ActorType)), min_size=n, max_size=n))
+    actors = [{"id": f"a{i}", "name": f"Actor {i}", "type": t.value, "local": draw(st.booleans()),
+               "count": draw(st.none() | st.integers(0, 10**6))} for i, t in enumerate(types)]
+    flows = []
+    if n > 1:
+        for i in range(draw(st.integers(0, 3 * n))):
+            source, target = draw(st.permutations(range(n)))[:2]
+            flow = {"id": f"f{i}", "source": f"a{source}", "target": f"a{target}",
+                    "kind": draw(st.sampled_from(list(FlowKind))).value,
+                    "label": draw(st.sampled_from(["", "fee", "data", "ride"])),
+                    "standards": draw(st.lists(st.sampled_from(STANDARDS), max_size=2, unique=True))}
+            amount = draw(st.none() | st.floats(0, 1e6, allow_nan=False))
+            if amount is not None:
+                flow["amount"] = amount
+                flow["occurrences"] = draw(st.floats(0, 1e5, allow_nan=False))
+            cost = draw(st.none() | st.sampled_from(["low", "medium", "high"]))
+            if cost:
+                flow["marginal_cost"] = cost
+            flows.append(flow)
+    needs = [{"id": f"n{i}", "name": f"Need {i}", "importance": draw(st.integers(1, 5)),
+              "served_by": [f["id"] for f in flows[:1]] if draw(st.booleans()) else []}
+             for i in range(draw(st.integers(0, 2)))]
+    return Configuration.model_validate({"name": "random", "actors": actors, "flows": flows, "needs": needs})
+
+
+@PROFILE
+@given(configurations())
+def test_scores_stay_in_range_and_flags_agree_with_criteria(config):
+    evaluation = evaluate(config, recommend=False)
+    criteria = {c.id: c for s in evaluation.scores.values() for c in s.criteria}
+    for score in evaluation.scores.values():
+        assert 0.0 <= score.score <= 100.0
+        assert all(0.0 <= c.value <= 1.0 for c in score.criteria)
+    for flag in evaluation.flags:
+        assert criteria[flag.criterion].value < 1.0, flag  # a flag always costs points on its criterion
+        assert criteria[flag.criterion].score == flag.dimension
+
+
+@PROFILE
+@given(configurations())
+def test_export_then_import_is_identity(config):
+    assert parse_configuration(export_configuration(config, "json")) == config
+
+
+@PROFILE
+@given(configurations(), st.data())
+def test_giving_an_actor_value_back_never_lowers_sustainability(config, data):
+    if len(config.actors) < 2:
+        return
+    source, target = data.draw(st.permutations([a.id for a in config.actors]))[:2]
+    kind = data.draw(st.sampled_from(NON_FINANCIAL))
+    extra = {"id": "added", "source": source, "target": target, "kind": kind}
+    bigger = Configuration.model_validate({**config.model_dump(), "flows": [*config.model_dump()["flows"], extra]})
+    before = evaluate(config, recommend=False, structure=False).scores["sustainability"].score
+    after = evaluate(bigger, recommend=False, structure=False).scores["sustainability"].score
+    assert after >= before
+
+
+@PROFILE
+@given(configurations(), st.data())
+def test_adding_an_open_standard_to_a_data_flow_never_lowers_replicability(config, data):
+    data_flows = [f for f in config.flows if f.kind is FlowKind.DATA]
+    if not data_flows:
+        return
+    chosen = data.draw(st.sampled_from(data_flows))
+    dumped = config.model_dump()
+    for flow in dumped["flows"]:
+        if flow["id"] == chosen.id:
+            flow["standards"] = [*flow["standards"], "NGSI-LD"] if "NGSI-LD" not in flow["standards"] else flow["standards"]
+    improved = Configuration.model_validate(dumped)
+    before = evaluate(config, recommend=False, structure=False).scores["replicability"].score
+    after = evaluate(improved, recommend=False, structure=False).scores["replicability"].score
+    assert after >= before
