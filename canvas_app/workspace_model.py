@@ -1,0 +1,90 @@
+"""Workspace-level domain items: the city's needs and opportunities, its
+competitive advantages, and custom modules.
+
+Pure pydantic, like :mod:`canvas_app.model`, so the UI, the CLI and the store
+validate the same way and the store stays a dumb, safe keeper of these values.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from canvas_app.model import Identifier, Name
+
+Score = Annotated[int, Field(ge=1, le=5)]
+MAX_MODULE_TEXT = 200_000
+"""A custom module file is small (a few KB); refuse anything absurd before it reaches the database."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class WorkspaceNeed(_Strict):
+    """A need or (with ``opportunity=True``) an opportunity of the city, ranked by importance and urgency."""
+
+    id: Identifier
+    name: Name
+    description: Annotated[str, Field(max_length=5000)] = ""
+    who: Annotated[str, Field(max_length=300)] = ""
+    importance: Score = 3
+    urgency: Score = 3
+    evidence: Annotated[str, Field(max_length=5000)] = ""
+    opportunity: bool = False
+
+
+class AdvantageState(StrEnum):
+    CURRENT = "current"
+    TO_BE = "to_be"
+
+
+class Advantage(_Strict):
+    """A competitive advantage of the city for one service, current or to be developed."""
+
+    id: Identifier
+    service: Annotated[str, Field(min_length=1, max_length=300)]
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+    state: AdvantageState = AdvantageState.CURRENT
+    criteria: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(default_factory=list)
+    modules: list[Identifier] = Field(default_factory=list)
+
+
+class ModuleRecord(_Strict):
+    """A custom module kept as the text the city wrote (YAML or JSON), so comments and layout survive.
+
+    Only the shape is checked here (a mapping whose ``id``, if given, matches);
+    :meth:`definition` validates against the full module schema.
+    """
+
+    id: Identifier
+    text: Annotated[str, Field(min_length=1, max_length=MAX_MODULE_TEXT)]
+    format: Literal["yaml", "json"] = "yaml"
+
+    @model_validator(mode="after")
+    def _check_text(self) -> ModuleRecord:
+        data = self.parsed()
+        if not isinstance(data, dict):
+            raise ValueError(f"module '{self.id}': text must be a {self.format.upper()} mapping")
+        if "id" in data and data["id"] != self.id:
+            raise ValueError(f"module '{self.id}': the text says id '{data['id']}'")
+        return self
+
+    def parsed(self) -> Any:
+        """The text as data (raises ValueError on a syntax error)."""
+        try:
+            if self.format == "json":
+                return json.loads(self.text)
+            return yaml.safe_load(self.text)
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            raise ValueError(f"module '{self.id}': not valid {self.format.upper()}: {exc}") from None
+
+    def definition(self) -> Any:
+        """Validate against :class:`canvas_app.module_schema.ModuleDefinition`."""
+        from canvas_app.module_schema import ModuleDefinition
+
+        return ModuleDefinition.model_validate(self.parsed())

@@ -1,0 +1,535 @@
+"""The repository: the only door to the database for the rest of CityCanvas.
+
+It speaks domain objects (:class:`canvas_app.model.Configuration`, the
+workspace items) and plain records (:mod:`storage.api`). Every public method
+is one transaction: a failure leaves the previous state intact.
+
+Concurrency rule: a configuration's head row carries ``version``. A save names
+the version it was based on; the head moves from ``base`` to ``base + 1`` with
+``UPDATE ... WHERE id = :id AND version = :base`` and the new revision is
+inserted under a unique (configuration_id, version). A stale base raises
+:class:`ConflictError` carrying the newer revision, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
+from storage.api import (
+    ConfigurationHead,
+    ConflictError,
+    DuplicateNameError,
+    NotFoundError,
+    RevisionInfo,
+    StorageError,
+    WorkspaceInfo,
+)
+from storage.engine import WRITE_OPTION, is_sqlite, make_engine, resolve_url
+from storage.models import ConfigurationRow, RevisionRow, WorkspaceRow, utcnow
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_SUMMARY = 1000
+MAX_AUTHOR = 200
+
+
+class _Stale(Exception):
+    """Internal: the conditional head update matched no row."""
+
+
+class Store:
+    """Workspaces, configurations and their revision history on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self._writer = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+
+    # -- lifecycle -------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> Store:
+        """Open the store at ``url`` (None: ``DATABASE_URL``, else the per-user SQLite file).
+
+        ``upgrade=None`` (default): SQLite files are upgraded to the latest schema
+        on open (a fresh file is created); PostgreSQL is only checked, and
+        :class:`SchemaOutOfDate` names the command to run, because a shared
+        database should change schema by a deliberate operator step, not because
+        one team member started a newer app. ``upgrade=True`` upgrades any engine
+        (under an advisory lock on PostgreSQL); ``False`` only checks.
+        """
+        from storage import migrate
+
+        resolved = resolve_url(url)
+        if upgrade is None:
+            upgrade = is_sqlite(resolved)
+        if upgrade:
+            try:
+                migrate.upgrade(resolved)
+            except SQLAlchemyError as exc:
+                raise StorageError(f"cannot upgrade the database: {exc}") from exc
+        engine = make_engine(resolved)
+        try:
+            migrate.check_schema(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def _tx(self, *, write: bool, integrity: Callable[[IntegrityError], StorageError] | None = None) -> Iterator[Session]:
+        """One transaction; database errors become StorageError with a readable message."""
+        maker = self._writer if write else self._reader
+        try:
+            with maker.begin() as session:
+                yield session
+        except IntegrityError as exc:
+            if integrity is not None:
+                raise integrity(exc) from exc
+            raise StorageError(f"the database refused the change: {exc.orig}") from exc
+        except OperationalError as exc:
+            raise StorageError(f"the database is unavailable or busy: {exc.orig}") from exc
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error: {exc}") from exc
+
+    # -- workspaces ------------------------------------------------------------
+    def create_workspace(self, name: str, *, author: str) -> WorkspaceInfo:
+        name = _clean_name(name, "workspace name", 200)
+        author = _clean_author(author)
+
+        def duplicate(_exc: IntegrityError) -> StorageError:
+            return DuplicateNameError(f"a workspace named '{name}' already exists")
+
+        with self._tx(write=True, integrity=duplicate) as s:
+            existing = s.scalar(select(WorkspaceRow).where(WorkspaceRow.name == name))
+            if existing is not None:
+                hint = " (it is deleted: restore it)" if existing.deleted_at else ""
+                raise DuplicateNameError(f"a workspace named '{name}' already exists{hint}")
+            row = WorkspaceRow(name=name, created_at=utcnow(), created_by=author)
+            s.add(row)
+            s.flush()
+            return _workspace_info(row)
+
+    def list_workspaces(self, *, include_deleted: bool = False) -> list[WorkspaceInfo]:
+        with self._tx(write=False) as s:
+            query = select(WorkspaceRow).order_by(WorkspaceRow.name, WorkspaceRow.id)
+            if not include_deleted:
+                query = query.where(WorkspaceRow.deleted_at.is_(None))
+            return [_workspace_info(row) for row in s.scalars(query)]
+
+    def get_workspace(self, workspace_id: int) -> WorkspaceInfo:
+        with self._tx(write=False) as s:
+            return _workspace_info(_workspace_row(s, workspace_id))
+
+    def find_workspace(self, name: str) -> WorkspaceInfo | None:
+        """The workspace with this exact name (deleted ones included: check ``deleted_at``)."""
+        with self._tx(write=False) as s:
+            row = s.scalar(select(WorkspaceRow).where(WorkspaceRow.name == name.strip()))
+            return None if row is None else _workspace_info(row)
+
+    def rename_workspace(self, workspace_id: int, name: str, *, author: str) -> WorkspaceInfo:
+        name = _clean_name(name, "workspace name", 200)
+        _clean_author(author)
+
+        def duplicate(_exc: IntegrityError) -> StorageError:
+            return DuplicateNameError(f"a workspace named '{name}' already exists")
+
+        with self._tx(write=True, integrity=duplicate) as s:
+            row = _workspace_row(s, workspace_id)
+            row.name = name
+            s.flush()
+            return _workspace_info(row)
+
+    def delete_workspace(self, workspace_id: int, *, author: str) -> WorkspaceInfo:
+        """Soft delete: hidden from lists, everything kept, :meth:`restore_workspace` undoes it."""
+        author = _clean_author(author)
+        with self._tx(write=True) as s:
+            row = _workspace_row(s, workspace_id)
+            if row.deleted_at is None:
+                row.deleted_at, row.deleted_by = utcnow(), author
+            return _workspace_info(row)
+
+    def restore_workspace(self, workspace_id: int, *, author: str) -> WorkspaceInfo:
+        _clean_author(author)
+        with self._tx(write=True) as s:
+            row = _workspace_row(s, workspace_id)
+            row.deleted_at, row.deleted_by = None, None
+            return _workspace_info(row)
+
+    # -- configurations ----------------------------------------------------------
+    def create_configuration(
+        self, workspace_id: int, config: Configuration, *, author: str, summary: str = "created"
+    ) -> ConfigurationHead:
+        author = _clean_author(author)
+        content = dump_configuration(config)
+        with self._tx(write=True) as s:
+            workspace = _workspace_row(s, workspace_id)
+            if workspace.deleted_at is not None:
+                raise NotFoundError(f"workspace '{workspace.name}' is deleted: restore it first")
+            row = self._insert_configuration(s, workspace_id, config.name, content, author, _clip(summary))
+            return _head(row)
+
+    def list_configurations(self, workspace_id: int, *, include_deleted: bool = False) -> list[ConfigurationHead]:
+        with self._tx(write=False) as s:
+            _workspace_row(s, workspace_id)
+            query = (
+                select(ConfigurationRow)
+                .where(ConfigurationRow.workspace_id == workspace_id)
+                .order_by(ConfigurationRow.name, ConfigurationRow.id)
+            )
+            if not include_deleted:
+                query = query.where(ConfigurationRow.deleted_at.is_(None))
+            return [_head(row) for row in s.scalars(query)]
+
+    def get_configuration(self, configuration_id: int) -> ConfigurationHead:
+        with self._tx(write=False) as s:
+            return _head(_configuration_row(s, configuration_id))
+
+    def find_configurations(self, name: str, *, workspace_id: int | None = None) -> list[ConfigurationHead]:
+        """Live configurations with this exact name (names are not unique; the caller disambiguates)."""
+        with self._tx(write=False) as s:
+            query = select(ConfigurationRow).where(
+                ConfigurationRow.name == name.strip(), ConfigurationRow.deleted_at.is_(None)
+            )
+            if workspace_id is not None:
+                query = query.where(ConfigurationRow.workspace_id == workspace_id)
+            return [_head(row) for row in s.scalars(query.order_by(ConfigurationRow.id))]
+
+    def load(self, configuration_id: int, version: int | None = None) -> tuple[Configuration, ConfigurationHead]:
+        """The configuration at ``version`` (None: the head) and the current head.
+
+        The stored JSON is validated again, so a corrupt row is reported, never used.
+        """
+        with self._tx(write=False) as s:
+            row = _configuration_row(s, configuration_id)
+            revision = _revision_row(s, configuration_id, row.version if version is None else version)
+            content, head = revision.content, _head(row)
+        return _parse_stored(content, configuration_id, revision.version), head
+
+    def save(
+        self,
+        configuration_id: int,
+        config: Configuration,
+        *,
+        base_version: int,
+        author: str,
+        summary: str | None = None,
+    ) -> ConfigurationHead:
+        """Append ``config`` as version ``base_version + 1``.
+
+        Raises ConflictError (writing nothing) if the head is no longer
+        ``base_version``. Saving content identical to the base revision writes
+        nothing and returns the head (autosave of an unchanged canvas is free).
+        ``summary`` None: computed by ``canvas_app.diff`` when available.
+        """
+        author = _clean_author(author)
+        content = dump_configuration(config)
+        sha = _sha(content)
+        # Read the base outside the write lock: revisions are immutable, so the
+        # diff computed here stays true if the head is still base_version below.
+        with self._tx(write=False) as s:
+            row = _live_configuration_row(s, configuration_id)
+            base = s.scalar(
+                select(RevisionRow).where(
+                    RevisionRow.configuration_id == configuration_id, RevisionRow.version == base_version
+                )
+            )
+            head_version, head = row.version, _head(row)
+            base_content, base_sha = (base.content, base.content_sha256) if base is not None else (None, None)
+        if base_content is None or head_version != base_version:
+            raise self._conflict(configuration_id, base_version)
+        if base_sha == sha:
+            return head
+        if summary is None:
+            summary = summarize_change(_parse_stored(base_content, configuration_id, base_version), config)
+        return self._append(configuration_id, base_version, config.name, content, sha, author, summary)
+
+    def restore(self, configuration_id: int, version: int, *, base_version: int, author: str) -> ConfigurationHead:
+        """Append a new revision equal to ``version`` (history is never rewritten)."""
+        author = _clean_author(author)
+        with self._tx(write=False) as s:
+            row = _live_configuration_row(s, configuration_id)
+            old = _revision_row(s, configuration_id, version)
+            content, head_version = old.content, row.version
+        if head_version != base_version:
+            raise self._conflict(configuration_id, base_version)
+        config = _parse_stored(content, configuration_id, version)
+        return self._append(
+            configuration_id, base_version, config.name, content, _sha(content), author, f"restored version {version}"
+        )
+
+    def branch(
+        self, configuration_id: int, *, version: int | None = None, name: str, author: str
+    ) -> ConfigurationHead:
+        """A new configuration in the same workspace, starting from ``version`` (None: head)."""
+        author = _clean_author(author)
+        name = _clean_name(name, "configuration name", 300)
+        with self._tx(write=False) as s:
+            row = _configuration_row(s, configuration_id)
+            source = _revision_row(s, configuration_id, row.version if version is None else version)
+            content, source_version, source_name = source.content, source.version, row.name
+        config = _parse_stored(content, configuration_id, source_version)
+        try:
+            config = parse_configuration({**config.model_dump(mode="json"), "name": name})
+        except ConfigurationError as exc:
+            raise StorageError(f"cannot branch: {exc}") from exc
+        summary = _clip(f"branched from '{source_name}' version {source_version}")
+        with self._tx(write=True) as s:
+            parent = _configuration_row(s, configuration_id)
+            workspace = _workspace_row(s, parent.workspace_id)
+            if workspace.deleted_at is not None:
+                raise NotFoundError(f"workspace '{workspace.name}' is deleted: restore it first")
+            new = self._insert_configuration(
+                s, parent.workspace_id, name, dump_configuration(config), author, summary,
+                parent_id=configuration_id, parent_version=source_version,
+            )
+            return _head(new)
+
+    def revisions(self, configuration_id: int) -> list[RevisionInfo]:
+        """Every revision, oldest first (version 1, 2, ... with no gaps)."""
+        with self._tx(write=False) as s:
+            _configuration_row(s, configuration_id)
+            rows = s.execute(
+                select(
+                    RevisionRow.configuration_id,
+                    RevisionRow.version,
+                    RevisionRow.author,
+                    RevisionRow.created_at,
+                    RevisionRow.summary,
+                )
+                .where(RevisionRow.configuration_id == configuration_id)
+                .order_by(RevisionRow.version)
+            ).all()
+            return [RevisionInfo(*r) for r in rows]
+
+    def delete_configuration(self, configuration_id: int, *, author: str) -> ConfigurationHead:
+        """Soft delete: hidden from lists and closed to saves; :meth:`restore_configuration` undoes it."""
+        author = _clean_author(author)
+        with self._tx(write=True) as s:
+            row = _configuration_row(s, configuration_id)
+            if row.deleted_at is None:
+                row.deleted_at, row.deleted_by = utcnow(), author
+            return _head(row)
+
+    def restore_configuration(self, configuration_id: int, *, author: str) -> ConfigurationHead:
+        _clean_author(author)
+        with self._tx(write=True) as s:
+            row = _configuration_row(s, configuration_id)
+            row.deleted_at, row.deleted_by = None, None
+            return _head(row)
+
+    # -- internals ----------------------------------------------------------------
+    def _insert_configuration(
+        self,
+        s: Session,
+        workspace_id: int,
+        name: str,
+        content: str,
+        author: str,
+        summary: str,
+        *,
+        parent_id: int | None = None,
+        parent_version: int | None = None,
+    ) -> ConfigurationRow:
+        now = utcnow()
+        row = ConfigurationRow(
+            workspace_id=workspace_id, name=name, version=1, created_at=now, created_by=author,
+            updated_at=now, updated_by=author, parent_id=parent_id, parent_version=parent_version,
+        )
+        s.add(row)
+        s.flush()
+        s.add(self._revision(row.id, 1, author, now, summary, content, _sha(content)))
+        s.flush()
+        return row
+
+    def _revision(
+        self, configuration_id: int, version: int, author: str, now: object, summary: str, content: str, sha: str
+    ) -> RevisionRow:
+        return RevisionRow(
+            configuration_id=configuration_id, version=version, author=author, created_at=now,
+            summary=_clip(summary), content=content, content_sha256=sha,
+        )
+
+    def _append(
+        self, configuration_id: int, base_version: int, name: str, content: str, sha: str, author: str, summary: str
+    ) -> ConfigurationHead:
+        now = utcnow()
+
+        def stale(_exc: IntegrityError) -> StorageError:
+            return self._conflict(configuration_id, base_version)
+
+        try:
+            with self._tx(write=True, integrity=stale) as s:
+                result = s.execute(
+                    update(ConfigurationRow)
+                    .where(
+                        ConfigurationRow.id == configuration_id,
+                        ConfigurationRow.version == base_version,
+                        ConfigurationRow.deleted_at.is_(None),
+                    )
+                    .values(version=base_version + 1, name=name, updated_at=now, updated_by=author)
+                    .execution_options(synchronize_session=False)
+                )
+                if result.rowcount != 1:
+                    raise _Stale
+                s.add(self._revision(configuration_id, base_version + 1, author, now, summary, content, sha))
+                s.flush()
+                return _head(s.get_one(ConfigurationRow, configuration_id, populate_existing=True))
+        except _Stale:
+            raise self._conflict(configuration_id, base_version) from None
+
+    def _conflict(self, configuration_id: int, base_version: int) -> StorageError:
+        """Build the error for a stale save, from a fresh read after the failed write rolled back."""
+        with self._tx(write=False) as s:
+            row = _configuration_row(s, configuration_id)
+            if row.deleted_at is not None:
+                return NotFoundError(f"configuration '{row.name}' was deleted: restore it first")
+            revision = _revision_row(s, configuration_id, row.version)
+            info = _revision_info(revision)
+            content = revision.content
+        return ConflictError(info, _parse_stored(content, configuration_id, info.version), base_version)
+
+
+# -- helpers -------------------------------------------------------------------------
+def summarize_change(old: Configuration, new: Configuration) -> str:
+    """'added 2 actors, 3 flows; removed module m1' — from canvas_app.diff when it is there."""
+    try:
+        from canvas_app.diff import diff_configurations
+    except ImportError:
+        return _fallback_summary(old, new)
+    try:
+        return _clip(diff_configurations(old, new).summary() or "edited")
+    except Exception:  # a bug in the diff must never block saving a team's work
+        log.exception("diff_configurations failed; using the simple summary")
+        return _fallback_summary(old, new)
+
+
+def _fallback_summary(old: Configuration, new: Configuration) -> str:
+    added: list[str] = []
+    removed: list[str] = []
+    changed = 0
+    for label, attr in (("actor", "actors"), ("flow", "flows"), ("module", "modules"), ("need", "needs")):
+        before = {item.id: item for item in getattr(old, attr)}
+        after = {item.id: item for item in getattr(new, attr)}
+        plus, minus = len(after.keys() - before.keys()), len(before.keys() - after.keys())
+        if plus:
+            added.append(f"{plus} {label}{'s' if plus > 1 else ''}")
+        if minus:
+            removed.append(f"{minus} {label}{'s' if minus > 1 else ''}")
+        changed += sum(1 for key in after.keys() & before.keys() if after[key] != before[key])
+    parts = []
+    if added:
+        parts.append("added " + ", ".join(added))
+    if removed:
+        parts.append("removed " + ", ".join(removed))
+    if changed:
+        parts.append(f"edited {changed} element{'s' if changed > 1 else ''}")
+    return "; ".join(parts) or "edited details"
+
+
+def _sha(content: str) -> str:
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _clip(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_SUMMARY else text[: MAX_SUMMARY - 1] + "…"
+
+
+def _clean_author(author: str) -> str:
+    author = " ".join(str(author or "").split())
+    if not author:
+        raise ValueError("author is required (who made this change)")
+    return author[:MAX_AUTHOR]
+
+
+def _clean_name(name: str, what: str, limit: int) -> str:
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise ValueError(f"{what} must not be empty")
+    if len(name) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters")
+    return name
+
+
+def _parse_stored(content: str, configuration_id: int, version: int) -> Configuration:
+    try:
+        return parse_configuration(content)
+    except ConfigurationError as exc:
+        raise StorageError(
+            f"configuration {configuration_id} version {version} is stored but no longer valid: {exc}"
+        ) from exc
+
+
+def _workspace_row(s: Session, workspace_id: int) -> WorkspaceRow:
+    row = s.get(WorkspaceRow, workspace_id)
+    if row is None:
+        raise NotFoundError(f"no workspace with id {workspace_id}")
+    return row
+
+
+def _configuration_row(s: Session, configuration_id: int) -> ConfigurationRow:
+    row = s.get(ConfigurationRow, configuration_id)
+    if row is None:
+        raise NotFoundError(f"no configuration with id {configuration_id}")
+    return row
+
+
+def _live_configuration_row(s: Session, configuration_id: int) -> ConfigurationRow:
+    row = _configuration_row(s, configuration_id)
+    if row.deleted_at is not None:
+        raise NotFoundError(f"configuration '{row.name}' is deleted: restore it first")
+    return row
+
+
+def _revision_row(s: Session, configuration_id: int, version: int) -> RevisionRow:
+    row = s.scalar(
+        select(RevisionRow).where(RevisionRow.configuration_id == configuration_id, RevisionRow.version == version)
+    )
+    if row is None:
+        raise NotFoundError(f"configuration {configuration_id} has no version {version}")
+    return row
+
+
+def _workspace_info(row: WorkspaceRow) -> WorkspaceInfo:
+    return WorkspaceInfo(
+        id=row.id, name=row.name, created_at=row.created_at, deleted_at=row.deleted_at,
+        created_by=row.created_by, deleted_by=row.deleted_by,
+    )
+
+
+def _head(row: ConfigurationRow) -> ConfigurationHead:
+    return ConfigurationHead(
+        id=row.id, workspace_id=row.workspace_id, name=row.name, version=row.version,
+        updated_at=row.updated_at, updated_by=row.updated_by, parent_id=row.parent_id,
+        deleted_at=row.deleted_at, parent_version=row.parent_version, created_at=row.created_at,
+        created_by=row.created_by,
+    )
+
+
+def _revision_info(row: RevisionRow) -> RevisionInfo:
+    return RevisionInfo(
+        configuration_id=row.configuration_id, version=row.version, author=row.author,
+        created_at=row.created_at, summary=row.summary,
+    )

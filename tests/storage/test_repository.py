@@ -1,0 +1,125 @@
+"""Behaviour of the repository API, on both engines."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from canvas_app.model import dump_configuration
+from storage import ConflictError, DuplicateNameError, NotFoundError, Store
+
+here = Path(__file__).parent
+spec = importlib.util.spec_from_file_location("storage_conftest", here / "conftest.py")
+_conftest = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(_conftest)  # type: ignore[union-attr]
+make_config = _conftest.make_config
+
+
+def test_workspace_lifecycle(store: Store) -> None:
+    oulu = store.create_workspace("Oulu", author="ann")
+    store.create_workspace("Tampere", author="ann")
+    assert [w.name for w in store.list_workspaces()] == ["Oulu", "Tampere"]
+    assert store.find_workspace("Oulu") == oulu
+    assert store.find_workspace("Nowhere") is None
+    with pytest.raises(DuplicateNameError):
+        store.create_workspace("Oulu", author="bob")
+    deleted = store.delete_workspace(oulu.id, author="bob")
+    assert deleted.deleted_at is not None and deleted.deleted_by == "bob"
+    assert [w.name for w in store.list_workspaces()] == ["Tampere"]
+    assert {w.name for w in store.list_workspaces(include_deleted=True)} == {"Oulu", "Tampere"}
+    with pytest.raises(DuplicateNameError, match="restore"):
+        store.create_workspace("Oulu", author="bob")
+    assert store.restore_workspace(oulu.id, author="bob").deleted_at is None
+    assert store.get_workspace(oulu.id).name == "Oulu"
+    with pytest.raises(NotFoundError):
+        store.get_workspace(999)
+
+
+def test_create_load_save_and_history(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(actors=2), author="ann")
+    assert (head.version, head.workspace_id, head.name, head.updated_by) == (1, ws.id, "Mobile parking", "ann")
+    config, loaded_head = store.load(head.id)
+    assert config == make_config(actors=2) and loaded_head == head
+
+    head2 = store.save(head.id, make_config(actors=4), base_version=1, author="bob")
+    assert head2.version == 2 and head2.updated_by == "bob"
+    head3 = store.save(head.id, make_config(actors=3), base_version=2, author="cem", summary="trimmed")
+    history = store.revisions(head.id)
+    assert [(r.version, r.author) for r in history] == [(1, "ann"), (2, "bob"), (3, "cem")]
+    assert history[0].summary == "created"
+    assert "2 actors" in history[1].summary and "2 flows" in history[1].summary
+    assert history[2].summary == "trimmed"
+    assert store.load(head.id, 2)[0] == make_config(actors=4)
+    assert store.load(head.id)[1] == head3
+    with pytest.raises(NotFoundError):
+        store.load(head.id, 9)
+
+
+def test_stale_save_conflicts_and_writes_nothing(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(actors=2), author="ann")
+    store.save(head.id, make_config(actors=3), base_version=1, author="bob", summary="bob's")
+    with pytest.raises(ConflictError) as caught:
+        store.save(head.id, make_config(actors=5), base_version=1, author="ann")
+    err = caught.value
+    assert (err.current.version, err.current.author, err.current.summary) == (2, "bob", "bob's")
+    assert err.current_config == make_config(actors=3) and err.base_version == 1
+    assert "version 2" in str(err) and "bob" in str(err)
+    assert [r.version for r in store.revisions(head.id)] == [1, 2]
+    assert store.load(head.id)[0] == make_config(actors=3)
+    with pytest.raises(ConflictError):  # a base from the future is just as stale
+        store.save(head.id, make_config(actors=5), base_version=7, author="ann")
+
+
+def test_unchanged_save_writes_nothing(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(), author="ann")
+    assert store.save(head.id, make_config(), base_version=1, author="ann") == head
+    assert len(store.revisions(head.id)) == 1
+
+
+def test_restore_appends_and_branch_links_parent(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(actors=2), author="ann")
+    store.save(head.id, make_config(actors=4), base_version=1, author="bob")
+    with pytest.raises(ConflictError):
+        store.restore(head.id, 1, base_version=1, author="ann")
+    restored = store.restore(head.id, 1, base_version=2, author="ann")
+    assert restored.version == 3
+    assert dump_configuration(store.load(head.id)[0]) == dump_configuration(make_config(actors=2))
+    assert store.revisions(head.id)[-1].summary == "restored version 1"
+
+    alt = store.branch(head.id, version=2, name="Concession model", author="cem")
+    assert (alt.parent_id, alt.parent_version, alt.version, alt.name) == (head.id, 2, 1, "Concession model")
+    config, _ = store.load(alt.id)
+    assert config.name == "Concession model" and len(config.actors) == 4
+    assert "branched from 'Mobile parking' version 2" in store.revisions(alt.id)[0].summary
+    assert [c.name for c in store.list_configurations(ws.id)] == ["Concession model", "Mobile parking"]
+
+
+def test_soft_delete_configuration(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(), author="ann")
+    store.delete_configuration(head.id, author="bob")
+    assert store.list_configurations(ws.id) == []
+    assert [c.id for c in store.list_configurations(ws.id, include_deleted=True)] == [head.id]
+    with pytest.raises(NotFoundError, match="deleted"):
+        store.save(head.id, make_config(actors=3), base_version=1, author="ann")
+    assert store.load(head.id)[0] == make_config()  # still readable: nothing is lost
+    assert store.restore_configuration(head.id, author="bob").deleted_at is None
+    assert store.save(head.id, make_config(actors=3), base_version=1, author="ann").version == 2
+
+
+def test_deleted_workspace_refuses_new_configurations(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    store.delete_workspace(ws.id, author="ann")
+    with pytest.raises(NotFoundError, match="deleted"):
+        store.create_configuration(ws.id, make_config(), author="ann")
+
+
+def test_author_required(store: Store) -> None:
+    with pytest.raises(ValueError, match="author"):
+        store.create_workspace("Oulu", author="  ")
