@@ -61,6 +61,8 @@ class ModuleRecord(_Strict):
     :meth:`definition` validates against the full module schema.
     """
 
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)  # keep the text byte for byte
+
     id: Identifier
     text: Annotated[str, Field(min_length=1, max_length=MAX_MODULE_TEXT)]
     format: Literal["yaml", "json"] = "yaml"

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -117,3 +118,58 @@ class RevisionRow(Base):
     summary: Mapped[str] = mapped_column(String(1000))
     content: Mapped[str] = mapped_column(Text)
     content_sha256: Mapped[str] = mapped_column(String(64))
+    # since 0002: sizes for the history list, without loading every revision's content
+    actor_count: Mapped[int | None] = mapped_column(Integer)
+    flow_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class _WorkspaceItem:
+    """Shared columns of a workspace-level item kept as validated JSON text.
+
+    The pydantic model (canvas_app.workspace_model) owns the fields, so adding
+    a field to a need or an advantage needs no schema migration.
+    """
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="RESTRICT"))
+    item_id: Mapped[str] = mapped_column(String(120))
+    data: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class NeedRow(_WorkspaceItem, Base):
+    """A need or opportunity of the city (WorkspaceNeed as JSON)."""
+
+    __tablename__ = "workspace_needs"
+    __table_args__ = (UniqueConstraint("workspace_id", "item_id", name="uq_workspace_needs_workspace_id_item_id"),)
+
+
+class AdvantageRow(_WorkspaceItem, Base):
+    """A current or to-be competitive advantage (Advantage as JSON)."""
+
+    __tablename__ = "workspace_advantages"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "item_id", name="uq_workspace_advantages_workspace_id_item_id"),
+    )
+
+
+class CustomModuleRow(_WorkspaceItem, Base):
+    """A city's own module, kept as the YAML/JSON text it was written in (``data``), with its format."""
+
+    __tablename__ = "custom_modules"
+    __table_args__ = (UniqueConstraint("workspace_id", "item_id", name="uq_custom_modules_workspace_id_item_id"),)
+
+    format: Mapped[str] = mapped_column(String(10))
+
+
+class WeightRow(Base):
+    """One score-criterion weight of a workspace."""
+
+    __tablename__ = "workspace_weights"
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="RESTRICT"), primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(120), primary_key=True)
+    weight: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))

@@ -14,12 +14,17 @@ inserted under a unique (configuration_id, version). A stale base raises
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,7 +39,17 @@ from storage.api import (
     WorkspaceInfo,
 )
 from storage.engine import WRITE_OPTION, is_sqlite, make_engine, resolve_url
-from storage.models import ConfigurationRow, RevisionRow, WorkspaceRow, utcnow
+from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
+from storage.models import (
+    AdvantageRow,
+    ConfigurationRow,
+    CustomModuleRow,
+    NeedRow,
+    RevisionRow,
+    WeightRow,
+    WorkspaceRow,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -184,9 +199,7 @@ class Store:
         author = _clean_author(author)
         content = dump_configuration(config)
         with self._tx(write=True) as s:
-            workspace = _workspace_row(s, workspace_id)
-            if workspace.deleted_at is not None:
-                raise NotFoundError(f"workspace '{workspace.name}' is deleted: restore it first")
+            _live_workspace_row(s, workspace_id)
             row = self._insert_configuration(s, workspace_id, config.name, content, author, _clip(summary))
             return _head(row)
 
@@ -297,9 +310,7 @@ class Store:
         summary = _clip(f"branched from '{source_name}' version {source_version}")
         with self._tx(write=True) as s:
             parent = _configuration_row(s, configuration_id)
-            workspace = _workspace_row(s, parent.workspace_id)
-            if workspace.deleted_at is not None:
-                raise NotFoundError(f"workspace '{workspace.name}' is deleted: restore it first")
+            _live_workspace_row(s, parent.workspace_id)
             new = self._insert_configuration(
                 s, parent.workspace_id, name, dump_configuration(config), author, summary,
                 parent_id=configuration_id, parent_version=source_version,
@@ -317,6 +328,8 @@ class Store:
                     RevisionRow.author,
                     RevisionRow.created_at,
                     RevisionRow.summary,
+                    RevisionRow.actor_count,
+                    RevisionRow.flow_count,
                 )
                 .where(RevisionRow.configuration_id == configuration_id)
                 .order_by(RevisionRow.version)
@@ -338,6 +351,117 @@ class Store:
             row = _configuration_row(s, configuration_id)
             row.deleted_at, row.deleted_by = None, None
             return _head(row)
+
+    # -- workspace items: needs & opportunities, advantages, custom modules, weights --
+    def list_needs(self, workspace_id: int) -> list[WorkspaceNeed]:
+        """Needs and opportunities in the order they were first added."""
+        return [WorkspaceNeed.model_validate_json(d) for d in self._list_items(NeedRow, workspace_id)]
+
+    def upsert_need(self, workspace_id: int, need: WorkspaceNeed, *, author: str | None = None) -> WorkspaceNeed:
+        self._upsert_item(NeedRow, workspace_id, need.id, need.model_dump_json(), author)
+        return need
+
+    def delete_need(self, workspace_id: int, need_id: str, *, author: str | None = None) -> None:
+        self._delete_item(NeedRow, workspace_id, need_id, "need")
+
+    def list_advantages(self, workspace_id: int) -> list[Advantage]:
+        return [Advantage.model_validate_json(d) for d in self._list_items(AdvantageRow, workspace_id)]
+
+    def upsert_advantage(self, workspace_id: int, advantage: Advantage, *, author: str | None = None) -> Advantage:
+        self._upsert_item(AdvantageRow, workspace_id, advantage.id, advantage.model_dump_json(), author)
+        return advantage
+
+    def delete_advantage(self, workspace_id: int, advantage_id: str, *, author: str | None = None) -> None:
+        self._delete_item(AdvantageRow, workspace_id, advantage_id, "advantage")
+
+    def list_modules(self, workspace_id: int) -> list[ModuleRecord]:
+        """The workspace's custom modules, as the text their authors wrote."""
+        with self._tx(write=False) as s:
+            _workspace_row(s, workspace_id)
+            rows = s.execute(
+                select(CustomModuleRow.item_id, CustomModuleRow.data, CustomModuleRow.format)
+                .where(CustomModuleRow.workspace_id == workspace_id)
+                .order_by(CustomModuleRow.id)
+            ).all()
+        return [ModuleRecord(id=i, text=t, format=f) for i, t, f in rows]
+
+    def get_module(self, workspace_id: int, module_id: str) -> ModuleRecord:
+        with self._tx(write=False) as s:
+            row = s.scalar(
+                select(CustomModuleRow).where(
+                    CustomModuleRow.workspace_id == workspace_id, CustomModuleRow.item_id == module_id
+                )
+            )
+            if row is None:
+                raise NotFoundError(f"workspace {workspace_id} has no custom module '{module_id}'")
+            return ModuleRecord(id=row.item_id, text=row.data, format=row.format)
+
+    def put_module(self, workspace_id: int, module: ModuleRecord, *, author: str | None = None) -> ModuleRecord:
+        self._upsert_item(CustomModuleRow, workspace_id, module.id, module.text, author, format=module.format)
+        return module
+
+    def delete_module(self, workspace_id: int, module_id: str, *, author: str | None = None) -> None:
+        self._delete_item(CustomModuleRow, workspace_id, module_id, "custom module")
+
+    def get_weights(self, workspace_id: int) -> dict[str, float]:
+        """Per-workspace score weights ({} = the scoring defaults)."""
+        with self._tx(write=False) as s:
+            _workspace_row(s, workspace_id)
+            rows = s.execute(
+                select(WeightRow.criterion, WeightRow.weight)
+                .where(WeightRow.workspace_id == workspace_id)
+                .order_by(WeightRow.criterion)
+            ).all()
+        return {criterion: weight for criterion, weight in rows}
+
+    def set_weights(self, workspace_id: int, weights: dict[str, float], *, author: str | None = None) -> dict[str, float]:
+        """Replace all weights of the workspace at once (one transaction)."""
+        clean: dict[str, float] = {}
+        for key, value in weights.items():
+            key = str(key).strip()
+            if not key or len(key) > 120:
+                raise ValueError(f"weight name {key!r} must be 1-120 characters")
+            number = float(value)
+            if not math.isfinite(number) or number < 0:
+                raise ValueError(f"weight '{key}' must be a finite number >= 0 (got {value!r})")
+            clean[key] = number
+        who, now = _item_author(author), utcnow()
+        with self._tx(write=True) as s:
+            _live_workspace_row(s, workspace_id)
+            s.execute(delete(WeightRow).where(WeightRow.workspace_id == workspace_id))
+            s.add_all(
+                WeightRow(workspace_id=workspace_id, criterion=k, weight=v, updated_at=now, updated_by=who)
+                for k, v in clean.items()
+            )
+        return dict(sorted(clean.items()))
+
+    def _list_items(self, model: type[NeedRow] | type[AdvantageRow], workspace_id: int) -> list[str]:
+        with self._tx(write=False) as s:
+            _workspace_row(s, workspace_id)
+            return list(s.scalars(select(model.data).where(model.workspace_id == workspace_id).order_by(model.id)))
+
+    def _upsert_item(
+        self, model: Any, workspace_id: int, item_id: str, data: str, author: str | None, **extra: str
+    ) -> None:
+        """Insert or replace one item atomically (INSERT ... ON CONFLICT DO UPDATE on both engines)."""
+        values = {"data": data, "updated_at": utcnow(), "updated_by": _item_author(author), **extra}
+        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
+        statement = insert(model).values(workspace_id=workspace_id, item_id=item_id, **values)
+        statement = statement.on_conflict_do_update(index_elements=["workspace_id", "item_id"], set_=values)
+        with self._tx(write=True) as s:
+            _live_workspace_row(s, workspace_id)
+            s.execute(statement)
+
+    def _delete_item(self, model: Any, workspace_id: int, item_id: str, what: str) -> None:
+        with self._tx(write=True) as s:
+            _live_workspace_row(s, workspace_id)
+            result = s.execute(
+                delete(model)
+                .where(model.workspace_id == workspace_id, model.item_id == item_id)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 0:
+                raise NotFoundError(f"workspace {workspace_id} has no {what} '{item_id}'")
 
     # -- internals ----------------------------------------------------------------
     def _insert_configuration(
@@ -364,11 +488,12 @@ class Store:
         return row
 
     def _revision(
-        self, configuration_id: int, version: int, author: str, now: object, summary: str, content: str, sha: str
+        self, configuration_id: int, version: int, author: str, now: datetime, summary: str, content: str, sha: str
     ) -> RevisionRow:
+        actors, flows = _counts(content)
         return RevisionRow(
             configuration_id=configuration_id, version=version, author=author, created_at=now,
-            summary=_clip(summary), content=content, content_sha256=sha,
+            summary=_clip(summary), content=content, content_sha256=sha, actor_count=actors, flow_count=flows,
         )
 
     def _append(
@@ -448,6 +573,14 @@ def _fallback_summary(old: Configuration, new: Configuration) -> str:
     return "; ".join(parts) or "edited details"
 
 
+def _counts(content: str) -> tuple[int | None, int | None]:
+    try:
+        data = json.loads(content)
+        return len(data["actors"]), len(data["flows"])
+    except (ValueError, KeyError, TypeError):
+        return None, None
+
+
 def _sha(content: str) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
@@ -487,6 +620,17 @@ def _workspace_row(s: Session, workspace_id: int) -> WorkspaceRow:
     if row is None:
         raise NotFoundError(f"no workspace with id {workspace_id}")
     return row
+
+
+def _live_workspace_row(s: Session, workspace_id: int) -> WorkspaceRow:
+    row = _workspace_row(s, workspace_id)
+    if row.deleted_at is not None:
+        raise NotFoundError(f"workspace '{row.name}' is deleted: restore it first")
+    return row
+
+
+def _item_author(author: str | None) -> str:
+    return " ".join(str(author or "").split())[:MAX_AUTHOR]
 
 
 def _configuration_row(s: Session, configuration_id: int) -> ConfigurationRow:
@@ -531,5 +675,5 @@ def _head(row: ConfigurationRow) -> ConfigurationHead:
 def _revision_info(row: RevisionRow) -> RevisionInfo:
     return RevisionInfo(
         configuration_id=row.configuration_id, version=row.version, author=row.author,
-        created_at=row.created_at, summary=row.summary,
+        created_at=row.created_at, summary=row.summary, actor_count=row.actor_count, flow_count=row.flow_count,
     )

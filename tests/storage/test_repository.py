@@ -123,3 +123,71 @@ def test_deleted_workspace_refuses_new_configurations(store: Store) -> None:
 def test_author_required(store: Store) -> None:
     with pytest.raises(ValueError, match="author"):
         store.create_workspace("Oulu", author="  ")
+
+
+def test_workspace_items(store: Store) -> None:
+    from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
+
+    ws = store.create_workspace("Oulu", author="ann")
+    other = store.create_workspace("Tampere", author="ann")
+    n1 = WorkspaceNeed(id="n1", name="Find parking fast", who="drivers", importance=5, urgency=4)
+    n2 = WorkspaceNeed(id="n2", name="Open data economy", opportunity=True)
+    store.upsert_need(ws.id, n1, author="ann")
+    store.upsert_need(ws.id, n2, author="ann")
+    store.upsert_need(other.id, n2, author="ann")
+    edited = n1.model_copy(update={"importance": 2})
+    store.upsert_need(ws.id, edited, author="bob")
+    assert store.list_needs(ws.id) == [edited, n2]  # order of first insertion kept
+    store.delete_need(ws.id, "n2")
+    assert store.list_needs(ws.id) == [edited] and store.list_needs(other.id) == [n2]
+    with pytest.raises(NotFoundError):
+        store.delete_need(ws.id, "n2")
+
+    adv = Advantage(id="ad1", service="parking", text="Owns the curb", state="to_be", criteria=["replicability"])
+    store.upsert_advantage(ws.id, adv)
+    assert store.list_advantages(ws.id) == [adv]
+    store.delete_advantage(ws.id, "ad1")
+    assert store.list_advantages(ws.id) == []
+
+    text = "# our own\nid: curb-api\nname: Curb API\n"
+    module = ModuleRecord(id="curb-api", text=text)
+    store.put_module(ws.id, module, author="ann")
+    assert store.list_modules(ws.id) == [module]
+    assert store.get_module(ws.id, "curb-api").text == text  # comments survive
+    store.put_module(ws.id, ModuleRecord(id="curb-api", text='{"id": "curb-api"}', format="json"))
+    assert store.get_module(ws.id, "curb-api").format == "json"
+    store.delete_module(ws.id, "curb-api")
+    assert store.list_modules(ws.id) == []
+
+    assert store.get_weights(ws.id) == {}
+    assert store.set_weights(ws.id, {"scalability": 2, "replicability": 0.5}) == {"replicability": 0.5, "scalability": 2.0}
+    assert store.get_weights(ws.id) == {"replicability": 0.5, "scalability": 2.0}
+    store.set_weights(ws.id, {"value_sharing": 1})
+    assert store.get_weights(ws.id) == {"value_sharing": 1.0}
+    with pytest.raises(ValueError):
+        store.set_weights(ws.id, {"scalability": -1})
+    assert store.get_weights(ws.id) == {"value_sharing": 1.0}
+
+    store.delete_workspace(ws.id, author="ann")
+    with pytest.raises(NotFoundError, match="deleted"):
+        store.upsert_need(ws.id, n2)
+    assert store.list_needs(ws.id) == [edited]  # still readable after a soft delete
+
+
+def test_revision_sizes(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(actors=3), author="ann")
+    store.save(head.id, make_config(actors=5), base_version=1, author="ann")
+    assert [(r.actor_count, r.flow_count) for r in store.revisions(head.id)] == [(3, 2), (5, 4)]
+
+
+def test_revisions_are_append_only_in_the_database(store: Store) -> None:
+    from sqlalchemy import text
+
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(), author="ann")
+    for statement in ("UPDATE revisions SET summary = 'rewritten'", "DELETE FROM revisions"):
+        with pytest.raises(Exception, match="append-only"):
+            with store.engine.begin() as conn:
+                conn.execute(text(statement))
+    assert store.revisions(head.id)[0].summary == "created"
