@@ -203,6 +203,29 @@ class Store:
             row = self._insert_configuration(s, workspace_id, config.name, content, author, _clip(summary))
             return _head(row)
 
+    def import_configuration(
+        self, workspace_name: str, config: Configuration, *, author: str, summary: str = "imported"
+    ) -> ConfigurationHead:
+        """Add ``config`` to the workspace named ``workspace_name``, creating the workspace if
+        missing, in one transaction (a failure leaves neither behind)."""
+        name = _clean_name(workspace_name, "workspace name", 200)
+        author = _clean_author(author)
+        content = dump_configuration(config)
+
+        def raced(_exc: IntegrityError) -> StorageError:
+            return StorageError(f"workspace '{name}' was created at the same moment elsewhere: try again")
+
+        with self._tx(write=True, integrity=raced) as s:
+            workspace = s.scalar(select(WorkspaceRow).where(WorkspaceRow.name == name))
+            if workspace is None:
+                workspace = WorkspaceRow(name=name, created_at=utcnow(), created_by=author)
+                s.add(workspace)
+                s.flush()
+            elif workspace.deleted_at is not None:
+                raise NotFoundError(f"workspace '{name}' is deleted: restore it first")
+            row = self._insert_configuration(s, workspace.id, config.name, content, author, _clip(summary))
+            return _head(row)
+
     def list_configurations(self, workspace_id: int, *, include_deleted: bool = False) -> list[ConfigurationHead]:
         with self._tx(write=False) as s:
             _workspace_row(s, workspace_id)

@@ -111,7 +111,7 @@ def store(store_url: str) -> Iterator[Store]:
     s.close()
 
 
-def make_config(name: str = "Mobile parking", actors: int = 2, *, tag: str = "") -> Configuration:
+def build_config(name: str = "Mobile parking", actors: int = 2, *, tag: str = "") -> Configuration:
     """A small valid configuration: ``actors`` actors in a chain of money/service flows."""
     types = ["city", "citizen", "platform_operator", "service_provider", "business"]
     data = {
@@ -125,3 +125,9 @@ def make_config(name: str = "Mobile parking", actors: int = 2, *, tag: str = "")
         ],
     }
     return parse_configuration(data)
+
+
+@pytest.fixture
+def make_config():
+    """The :func:`build_config` factory (fixtures are how tests share helpers under importlib mode)."""
+    return build_config

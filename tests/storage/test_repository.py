@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from canvas_app.model import dump_configuration
 from storage import ConflictError, DuplicateNameError, NotFoundError, Store
 
-here = Path(__file__).parent
-spec = importlib.util.spec_from_file_location("storage_conftest", here / "conftest.py")
-_conftest = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(_conftest)  # type: ignore[union-attr]
-make_config = _conftest.make_config
 
 
-def test_workspace_lifecycle(store: Store) -> None:
+def test_workspace_lifecycle(store: Store, make_config) -> None:
     oulu = store.create_workspace("Oulu", author="ann")
     store.create_workspace("Tampere", author="ann")
     assert [w.name for w in store.list_workspaces()] == ["Oulu", "Tampere"]
@@ -37,7 +29,7 @@ def test_workspace_lifecycle(store: Store) -> None:
         store.get_workspace(999)
 
 
-def test_create_load_save_and_history(store: Store) -> None:
+def test_create_load_save_and_history(store: Store, make_config) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     head = store.create_configuration(ws.id, make_config(actors=2), author="ann")
     assert (head.version, head.workspace_id, head.name, head.updated_by) == (1, ws.id, "Mobile parking", "ann")
@@ -58,7 +50,7 @@ def test_create_load_save_and_history(store: Store) -> None:
         store.load(head.id, 9)
 
 
-def test_stale_save_conflicts_and_writes_nothing(store: Store) -> None:
+def test_stale_save_conflicts_and_writes_nothing(store: Store, make_config) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     head = store.create_configuration(ws.id, make_config(actors=2), author="ann")
     store.save(head.id, make_config(actors=3), base_version=1, author="bob", summary="bob's")
@@ -74,14 +66,14 @@ def test_stale_save_conflicts_and_writes_nothing(store: Store) -> None:
         store.save(head.id, make_config(actors=5), base_version=7, author="ann")
 
 
-def test_unchanged_save_writes_nothing(store: Store) -> None:
+def test_unchanged_save_writes_nothing(store: Store, make_config) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     head = store.create_configuration(ws.id, make_config(), author="ann")
     assert store.save(head.id, make_config(), base_version=1, author="ann") == head
     assert len(store.revisions(head.id)) == 1
 
 
-def test_restore_appends_and_branch_links_parent(store: Store) -> None:
+def test_restore_appends_and_branch_links_parent(store: Store, make_config) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     head = store.create_configuration(ws.id, make_config(actors=2), author="ann")
     store.save(head.id, make_config(actors=4), base_version=1, author="bob")
@@ -100,7 +92,7 @@ def test_restore_appends_and_branch_links_parent(store: Store) -> None:
     assert [c.name for c in store.list_configurations(ws.id)] == ["Concession model", "Mobile parking"]
 
 
-def test_soft_delete_configuration(store: Store) -> None:
+def test_soft_delete_configuration(store: Store, make_config) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     head = store.create_configuration(ws.id, make_config(), author="ann")
     store.delete_configuration(head.id, author="bob")
@@ -113,19 +105,19 @@ def test_soft_delete_configuration(store: Store) -> None:
     assert store.save(head.id, make_config(actors=3), base_version=1, author="ann").version == 2
 
 
-def test_deleted_workspace_refuses_new_configurations(store: Store) -> None:
+def test_deleted_workspace_refuses_new_configurations(store: Store, make_config) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     store.delete_workspace(ws.id, author="ann")
     with pytest.raises(NotFoundError, match="deleted"):
         store.create_configuration(ws.id, make_config(), author="ann")
 
 
-def test_author_required(store: Store) -> None:
+def test_author_required(store: Store, make_config) -> None:
     with pytest.raises(ValueError, match="author"):
         store.create_workspace("Oulu", author="  ")
 
 
-def test_workspace_items(store: Store) -> None:
+def test_workspace_items(store: Store, make_config) -> None:
     from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
 
     ws = store.create_workspace("Oulu", author="ann")
@@ -174,14 +166,14 @@ def test_workspace_items(store: Store) -> None:
     assert store.list_needs(ws.id) == [edited]  # still readable after a soft delete
 
 
-def test_revision_sizes(store: Store) -> None:
+def test_revision_sizes(store: Store, make_config) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     head = store.create_configuration(ws.id, make_config(actors=3), author="ann")
     store.save(head.id, make_config(actors=5), base_version=1, author="ann")
     assert [(r.actor_count, r.flow_count) for r in store.revisions(head.id)] == [(3, 2), (5, 4)]
 
 
-def test_revisions_are_append_only_in_the_database(store: Store) -> None:
+def test_revisions_are_append_only_in_the_database(store: Store, make_config) -> None:
     from sqlalchemy import text
 
     ws = store.create_workspace("Oulu", author="ann")

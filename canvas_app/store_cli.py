@@ -1,0 +1,242 @@
+"""Store commands of ``canvas-app``: db upgrade, import, export, workspaces, configs, history.
+
+``canvas_app.cli`` calls :func:`register`. Every command takes ``--database-url``
+(default: ``DATABASE_URL``, else the per-user SQLite file) and exits 0 on
+success, 2 on invalid input (message on stderr, nothing written), 1 when the
+database itself fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from canvas_app.model import ConfigurationError, load_configuration
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the store subcommands to the ``canvas-app`` parser."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url", default=None, metavar="URL",
+        help="SQLAlchemy URL (default: DATABASE_URL, else SQLite in the user data folder)",
+    )
+    author = argparse.ArgumentParser(add_help=False)
+    author.add_argument(
+        "--author", default=None, help="who makes the change (default: CITYCANVAS_AUTHOR, else the login name)"
+    )
+
+    db = subparsers.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", parents=[common], help="migrate the database to the current schema")
+    upgrade.add_argument("--revision", default="head", help=argparse.SUPPRESS)
+    upgrade.set_defaults(func=cmd_db_upgrade)
+    current = db_sub.add_parser("current", parents=[common], help="print the database's schema revision")
+    current.set_defaults(func=cmd_db_current)
+
+    imp = subparsers.add_parser(
+        "import", parents=[common, author], help="validate a configuration file and add it to a workspace"
+    )
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--workspace", required=True, metavar="NAME", help="workspace (created if missing)")
+    imp.set_defaults(func=cmd_import)
+
+    exp = subparsers.add_parser("export", parents=[common], help="export a stored configuration")
+    exp.add_argument("config", metavar="CONFIG", help="configuration id or name")
+    exp.add_argument("--format", choices=("json", "graphml", "csv"), default="json")
+    exp.add_argument("--output", "-o", type=Path, default=None, help="file to write (default: standard output)")
+    exp.add_argument("--workspace", default=None, metavar="NAME", help="look the name up in this workspace only")
+    exp.add_argument("--version", type=int, default=None, help="a past revision (default: the latest)")
+    exp.set_defaults(func=cmd_export)
+
+    ws = subparsers.add_parser("workspaces", parents=[common], help="list workspaces")
+    ws.add_argument("--all", action="store_true", help="include deleted workspaces")
+    ws.set_defaults(func=cmd_workspaces)
+
+    cfgs = subparsers.add_parser("configs", parents=[common], help="list the configurations of a workspace")
+    cfgs.add_argument("--workspace", required=True, metavar="NAME")
+    cfgs.add_argument("--all", action="store_true", help="include deleted configurations")
+    cfgs.set_defaults(func=cmd_configs)
+
+    hist = subparsers.add_parser("history", parents=[common], help="list the saved revisions of a configuration")
+    hist.add_argument("config", metavar="CONFIG", help="configuration id or name")
+    hist.add_argument("--workspace", default=None, metavar="NAME")
+    hist.set_defaults(func=cmd_history)
+
+
+# -- commands ---------------------------------------------------------------------------
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage import StorageError, migrate, resolve_url
+
+    url = resolve_url(args.database_url)
+    try:
+        migrate.upgrade(url, args.revision)
+        engine = migrate.make_engine(url)
+        try:
+            revs = sorted(migrate.current_revisions(engine))
+        finally:
+            engine.dispose()
+    except (StorageError, Exception) as exc:  # noqa: BLE001 - report any failure in one line, exit 1
+        return _fail(f"upgrade failed, the database is unchanged: {exc}")
+    print(f"{url.render_as_string(hide_password=True)}: schema at {', '.join(revs)}")
+    return EXIT_OK
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from storage import migrate, resolve_url
+
+    url = resolve_url(args.database_url)
+    engine = migrate.make_engine(url)
+    try:
+        current = sorted(migrate.current_revisions(engine))
+    except Exception as exc:  # noqa: BLE001
+        return _fail(f"cannot read the schema revision: {exc}")
+    finally:
+        engine.dispose()
+    heads = sorted(migrate.head_revisions())
+    state = "up to date" if current == heads else f"needs upgrade to {', '.join(heads)}"
+    print(f"{', '.join(current) or '(empty)'} ({state})")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        config = load_configuration(args.file)
+    except ConfigurationError as exc:
+        print(f"canvas-app import: invalid input, nothing was imported:\n{exc}", file=sys.stderr)
+        return EXIT_INVALID
+    return _with_store(args, lambda store: _import(store, args, config))
+
+
+def _import(store, args, config) -> int:  # type: ignore[no-untyped-def]
+    head = store.import_configuration(
+        args.workspace, config, author=_author(args), summary=f"imported from {args.file.name}"
+    )
+    print(f"imported '{head.name}' into workspace '{args.workspace}' as configuration {head.id} (version {head.version})")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    def run(store) -> int:  # type: ignore[no-untyped-def]
+        from canvas_app.exports import export_configuration
+
+        config_id = _resolve_config(store, args.config, args.workspace)
+        config, _head = store.load(config_id, args.version)
+        data = export_configuration(config, args.format)
+        if args.output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            _write_atomically(args.output, data)
+            print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
+        return EXIT_OK
+
+    return _with_store(args, run)
+
+
+def cmd_workspaces(args: argparse.Namespace) -> int:
+    def run(store) -> int:  # type: ignore[no-untyped-def]
+        for ws in store.list_workspaces(include_deleted=args.all):
+            count = len(store.list_configurations(ws.id))
+            deleted = f"  (deleted {ws.deleted_at:%Y-%m-%d})" if ws.deleted_at else ""
+            print(f"{ws.id:>5}  {ws.name}  [{count} configuration{'s' if count != 1 else ''}]{deleted}")
+        return EXIT_OK
+
+    return _with_store(args, run)
+
+
+def cmd_configs(args: argparse.Namespace) -> int:
+    def run(store) -> int:  # type: ignore[no-untyped-def]
+        ws = _resolve_workspace(store, args.workspace)
+        for head in store.list_configurations(ws.id, include_deleted=args.all):
+            parent = f"  branched from {head.parent_id} v{head.parent_version}" if head.parent_id else ""
+            deleted = "  (deleted)" if head.deleted_at else ""
+            print(
+                f"{head.id:>5}  {head.name}  v{head.version}  {head.updated_at:%Y-%m-%d %H:%M} "
+                f"by {head.updated_by}{parent}{deleted}"
+            )
+        return EXIT_OK
+
+    return _with_store(args, run)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    def run(store) -> int:  # type: ignore[no-untyped-def]
+        config_id = _resolve_config(store, args.config, args.workspace)
+        for rev in store.revisions(config_id):
+            size = f"  [{rev.actor_count} actors, {rev.flow_count} flows]" if rev.actor_count is not None else ""
+            print(f"v{rev.version:<4} {rev.created_at:%Y-%m-%d %H:%M:%S}  {rev.author}: {rev.summary}{size}")
+        return EXIT_OK
+
+    return _with_store(args, run)
+
+
+# -- helpers ----------------------------------------------------------------------------
+class _Invalid(Exception):
+    """A reference the user typed matches nothing (or too much)."""
+
+
+def _with_store(args: argparse.Namespace, run) -> int:  # type: ignore[no-untyped-def]
+    from storage import NotFoundError, StorageError, Store
+
+    try:
+        store = Store.open(args.database_url)
+    except StorageError as exc:
+        return _fail(str(exc))
+    try:
+        return int(run(store))
+    except (_Invalid, NotFoundError, ValueError) as exc:
+        print(f"canvas-app {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except StorageError as exc:
+        return _fail(str(exc))
+    finally:
+        store.close()
+
+
+def _resolve_workspace(store, name: str):  # type: ignore[no-untyped-def]
+    ws = store.find_workspace(name)
+    if ws is None:
+        raise _Invalid(f"no workspace named '{name}'")
+    return ws
+
+
+def _resolve_config(store, ref: str, workspace: str | None) -> int:  # type: ignore[no-untyped-def]
+    workspace_id = _resolve_workspace(store, workspace).id if workspace else None
+    if ref.isdigit():
+        head = store.get_configuration(int(ref))
+        if workspace_id is None or head.workspace_id == workspace_id:
+            return head.id
+    matches = store.find_configurations(ref, workspace_id=workspace_id)
+    if not matches:
+        raise _Invalid(f"no configuration '{ref}'" + (f" in workspace '{workspace}'" if workspace else ""))
+    if len(matches) > 1:
+        ids = ", ".join(str(m.id) for m in matches)
+        raise _Invalid(f"'{ref}' names {len(matches)} configurations (ids {ids}): give the id or --workspace")
+    return matches[0].id
+
+
+def _author(args: argparse.Namespace) -> str:
+    if args.author:
+        return args.author
+    try:
+        return os.environ.get("CITYCANVAS_AUTHOR") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "canvas-app"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a crash never leaves half an export."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _fail(message: str) -> int:
+    print(f"canvas-app: {message}", file=sys.stderr)
+    return EXIT_FAILED

@@ -1,0 +1,83 @@
+"""The store subcommands (db upgrade, import, export, workspaces, configs, history) on both engines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from canvas_app.store_cli import register
+from storage import Store
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="canvas-app")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(list(argv))
+    return args.func(args)
+
+
+@pytest.fixture
+def config_file(tmp_path, make_config):
+    path = tmp_path / "parking.json"
+    path.write_text(json.dumps(make_config("Parking", actors=3).model_dump(mode="json")))
+    return path
+
+
+def test_upgrade_import_list_export(empty_db_url, config_file, tmp_path, capsys) -> None:
+    assert run("db", "upgrade", "--database-url", empty_db_url) == 0
+    assert "0002" in capsys.readouterr().out
+    assert run("import", str(config_file), "--workspace", "Oulu", "--database-url", empty_db_url, "--author", "ann") == 0
+    assert "configuration 1" in capsys.readouterr().out
+    assert run("workspaces", "--database-url", empty_db_url) == 0
+    assert "Oulu" in capsys.readouterr().out
+    assert run("configs", "--workspace", "Oulu", "--database-url", empty_db_url) == 0
+    assert "Parking  v1" in capsys.readouterr().out
+    assert run("history", "Parking", "--database-url", empty_db_url) == 0
+    assert "ann: imported from parking.json" in capsys.readouterr().out
+    for fmt, marker in (("json", b'"format": "citycanvas/1"'), ("graphml", b"<graphml"), ("csv", b"id,source")):
+        out = tmp_path / f"out.{fmt}"
+        assert run("export", "Parking", "--format", fmt, "-o", str(out), "--database-url", empty_db_url) == 0
+        assert marker in out.read_bytes()
+    assert run("export", "1", "--format", "json", "--database-url", empty_db_url) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "Parking"
+
+
+def test_invalid_import_writes_nothing(store_url, tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "actors": [{"id": "a", "name": "A", "type": "alien"}]}')
+    assert run("import", str(bad), "--workspace", "Oulu", "--database-url", store_url) == 2
+    err = capsys.readouterr().err
+    assert "actors[0] (id 'a'): type" in err and "Traceback" not in err
+    with Store.open(store_url, upgrade=False) as store:
+        assert store.list_workspaces(include_deleted=True) == []
+
+
+def test_unknown_and_ambiguous_names(store_url, config_file, capsys) -> None:
+    assert run("export", "Nope", "--database-url", store_url) == 2
+    assert "no configuration 'Nope'" in capsys.readouterr().err
+    for ws in ("Oulu", "Tampere"):
+        assert run("import", str(config_file), "--workspace", ws, "--database-url", store_url) == 0
+    assert run("export", "Parking", "--database-url", store_url) == 2
+    assert "names 2 configurations" in capsys.readouterr().err
+    assert run("export", "Parking", "--workspace", "Tampere", "--database-url", store_url) == 0
+    assert run("configs", "--workspace", "Nowhere", "--database-url", store_url) == 2
+
+
+def test_database_url_falls_back_to_env(tmp_path, monkeypatch, config_file, capsys) -> None:
+    url = f"sqlite+pysqlite:///{tmp_path / 'env.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert run("import", str(config_file), "--workspace", "Oulu") == 0  # a fresh SQLite file upgrades itself
+    with Store.open(url) as store:
+        assert [w.name for w in store.list_workspaces()] == ["Oulu"]
+
+
+def test_postgres_without_schema_is_reported(request, capsys) -> None:
+    server = request.getfixturevalue("pg_server")
+    url = server.create_database()
+    try:
+        assert run("workspaces", "--database-url", url.render_as_string(hide_password=False)) == 1
+        assert "canvas-app db upgrade" in capsys.readouterr().err
+    finally:
+        server.drop_database(url)
