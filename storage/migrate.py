@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +16,9 @@ from storage.api import SchemaOutOfDate
 from storage.engine import make_engine, resolve_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_UPGRADE_LOCK = threading.Lock()
+"""alembic's ``context`` is process-global: one upgrade at a time per process. Across
+processes the database serialises them (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL)."""
 
 
 def alembic_config(url: str | URL | None = None) -> Config:
@@ -37,7 +41,8 @@ def current_revisions(engine: Engine) -> set[str]:
 
 def upgrade(url: str | URL | None = None, revision: str = "head") -> None:
     """Bring the database to ``revision`` (default: the latest), in one transaction."""
-    command.upgrade(alembic_config(url), revision)
+    with _UPGRADE_LOCK:
+        command.upgrade(alembic_config(url), revision)
 
 
 def check_schema(engine: Engine) -> None:
