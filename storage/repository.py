@@ -14,7 +14,6 @@ inserted under a unique (configuration_id, version). A stale base raises
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
 from collections.abc import Callable, Iterator
@@ -200,7 +199,7 @@ class Store:
         content = dump_configuration(config)
         with self._tx(write=True) as s:
             _live_workspace_row(s, workspace_id)
-            row = self._insert_configuration(s, workspace_id, config.name, content, author, _clip(summary))
+            row = self._insert_configuration(s, workspace_id, config, content, author, _clip(summary))
             return _head(row)
 
     def import_configuration(
@@ -223,7 +222,7 @@ class Store:
                 s.flush()
             elif workspace.deleted_at is not None:
                 raise NotFoundError(f"workspace '{name}' is deleted: restore it first")
-            row = self._insert_configuration(s, workspace.id, config.name, content, author, _clip(summary))
+            row = self._insert_configuration(s, workspace.id, config, content, author, _clip(summary))
             return _head(row)
 
     def list_configurations(self, workspace_id: int, *, include_deleted: bool = False) -> list[ConfigurationHead]:
@@ -286,20 +285,23 @@ class Store:
         # diff computed here stays true if the head is still base_version below.
         with self._tx(write=False) as s:
             row = _live_configuration_row(s, configuration_id)
-            base = s.scalar(
-                select(RevisionRow).where(
+            head_version, head = row.version, _head(row)
+            base_sha = s.scalar(
+                select(RevisionRow.content_sha256).where(
                     RevisionRow.configuration_id == configuration_id, RevisionRow.version == base_version
                 )
             )
-            head_version, head = row.version, _head(row)
-            base_content, base_sha = (base.content, base.content_sha256) if base is not None else (None, None)
-        if base_content is None or head_version != base_version:
+            base_content = None
+            if base_sha is not None and base_sha != sha and summary is None:
+                base_content = _revision_row(s, configuration_id, base_version).content
+        if base_sha is None or head_version != base_version:
             raise self._conflict(configuration_id, base_version)
         if base_sha == sha:
             return head
         if summary is None:
+            assert base_content is not None
             summary = summarize_change(_parse_stored(base_content, configuration_id, base_version), config)
-        return self._append(configuration_id, base_version, config.name, content, sha, author, summary)
+        return self._append(configuration_id, base_version, config, content, sha, author, summary)
 
     def restore(self, configuration_id: int, version: int, *, base_version: int, author: str) -> ConfigurationHead:
         """Append a new revision equal to ``version`` (history is never rewritten)."""
@@ -312,7 +314,7 @@ class Store:
             raise self._conflict(configuration_id, base_version)
         config = _parse_stored(content, configuration_id, version)
         return self._append(
-            configuration_id, base_version, config.name, content, _sha(content), author, f"restored version {version}"
+            configuration_id, base_version, config, content, _sha(content), author, f"restored version {version}"
         )
 
     def branch(
@@ -331,11 +333,12 @@ class Store:
         except ConfigurationError as exc:
             raise StorageError(f"cannot branch: {exc}") from exc
         summary = _clip(f"branched from '{source_name}' version {source_version}")
+        content = dump_configuration(config)
         with self._tx(write=True) as s:
             parent = _configuration_row(s, configuration_id)
             _live_workspace_row(s, parent.workspace_id)
             new = self._insert_configuration(
-                s, parent.workspace_id, name, dump_configuration(config), author, summary,
+                s, parent.workspace_id, config, content, author, summary,
                 parent_id=configuration_id, parent_version=source_version,
             )
             return _head(new)
@@ -491,7 +494,7 @@ class Store:
         self,
         s: Session,
         workspace_id: int,
-        name: str,
+        config: Configuration,
         content: str,
         author: str,
         summary: str,
@@ -501,27 +504,44 @@ class Store:
     ) -> ConfigurationRow:
         now = utcnow()
         row = ConfigurationRow(
-            workspace_id=workspace_id, name=name, version=1, created_at=now, created_by=author,
+            workspace_id=workspace_id, name=config.name, version=1, created_at=now, created_by=author,
             updated_at=now, updated_by=author, parent_id=parent_id, parent_version=parent_version,
         )
         s.add(row)
         s.flush()
-        s.add(self._revision(row.id, 1, author, now, summary, content, _sha(content)))
+        s.add(self._revision(row.id, 1, author, now, summary, content, _sha(content), config))
         s.flush()
         return row
 
     def _revision(
-        self, configuration_id: int, version: int, author: str, now: datetime, summary: str, content: str, sha: str
+        self,
+        configuration_id: int,
+        version: int,
+        author: str,
+        now: datetime,
+        summary: str,
+        content: str,
+        sha: str,
+        config: Configuration,
     ) -> RevisionRow:
-        actors, flows = _counts(content)
         return RevisionRow(
             configuration_id=configuration_id, version=version, author=author, created_at=now,
-            summary=_clip(summary), content=content, content_sha256=sha, actor_count=actors, flow_count=flows,
+            summary=_clip(summary), content=content, content_sha256=sha,
+            actor_count=len(config.actors), flow_count=len(config.flows),
         )
 
     def _append(
-        self, configuration_id: int, base_version: int, name: str, content: str, sha: str, author: str, summary: str
+        self,
+        configuration_id: int,
+        base_version: int,
+        config: Configuration,
+        content: str,
+        sha: str,
+        author: str,
+        summary: str,
     ) -> ConfigurationHead:
+        """The write half of a save: everything slow (dump, hash, diff) is already done,
+        so the write lock is held only for one UPDATE and one INSERT."""
         now = utcnow()
 
         def stale(_exc: IntegrityError) -> StorageError:
@@ -536,12 +556,12 @@ class Store:
                         ConfigurationRow.version == base_version,
                         ConfigurationRow.deleted_at.is_(None),
                     )
-                    .values(version=base_version + 1, name=name, updated_at=now, updated_by=author)
+                    .values(version=base_version + 1, name=config.name, updated_at=now, updated_by=author)
                     .execution_options(synchronize_session=False)
                 )
                 if result.rowcount != 1:
                     raise _Stale
-                s.add(self._revision(configuration_id, base_version + 1, author, now, summary, content, sha))
+                s.add(self._revision(configuration_id, base_version + 1, author, now, summary, content, sha, config))
                 s.flush()
                 return _head(s.get_one(ConfigurationRow, configuration_id, populate_existing=True))
         except _Stale:
@@ -594,14 +614,6 @@ def _fallback_summary(old: Configuration, new: Configuration) -> str:
     if changed:
         parts.append(f"edited {changed} element{'s' if changed > 1 else ''}")
     return "; ".join(parts) or "edited details"
-
-
-def _counts(content: str) -> tuple[int | None, int | None]:
-    try:
-        data = json.loads(content)
-        return len(data["actors"]), len(data["flows"])
-    except (ValueError, KeyError, TypeError):
-        return None, None
 
 
 def _sha(content: str) -> str:
