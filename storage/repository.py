@@ -14,6 +14,8 @@ inserted under a unique (configuration_id, version). A stale base raises
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 import logging
 import math
 from collections.abc import Callable, Iterator
@@ -65,6 +67,7 @@ class Store:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._recent = _RecentConfigs()
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
 
@@ -259,8 +262,10 @@ class Store:
         with self._tx(write=False) as s:
             row = _configuration_row(s, configuration_id)
             revision = _revision_row(s, configuration_id, row.version if version is None else version)
-            content, head = revision.content, _head(row)
-        return _parse_stored(content, configuration_id, revision.version), head
+            content, sha, head = revision.content, revision.content_sha256, _head(row)
+        config = _parse_stored(content, configuration_id, revision.version)
+        self._recent.put(sha, config)
+        return config, head
 
     def save(
         self,
@@ -291,17 +296,22 @@ class Store:
                     RevisionRow.configuration_id == configuration_id, RevisionRow.version == base_version
                 )
             )
+            base_config = self._recent.get(base_sha) if base_sha is not None else None
             base_content = None
-            if base_sha is not None and base_sha != sha and summary is None:
+            if base_sha is not None and base_sha != sha and summary is None and base_config is None:
                 base_content = _revision_row(s, configuration_id, base_version).content
         if base_sha is None or head_version != base_version:
             raise self._conflict(configuration_id, base_version)
         if base_sha == sha:
             return head
         if summary is None:
-            assert base_content is not None
-            summary = summarize_change(_parse_stored(base_content, configuration_id, base_version), config)
-        return self._append(configuration_id, base_version, config, content, sha, author, summary)
+            if base_config is None:
+                assert base_content is not None
+                base_config = _parse_stored(base_content, configuration_id, base_version)
+            summary = summarize_change(base_config, config)
+        saved = self._append(configuration_id, base_version, config, content, sha, author, summary)
+        self._recent.put(sha, config)
+        return saved
 
     def restore(self, configuration_id: int, version: int, *, base_version: int, author: str) -> ConfigurationHead:
         """Append a new revision equal to ``version`` (history is never rewritten)."""
@@ -580,6 +590,31 @@ class Store:
 
 
 # -- helpers -------------------------------------------------------------------------
+class _RecentConfigs:
+    """The last few validated configurations by content hash: the base of the next save is
+    almost always the one just loaded or saved, and revisions never change, so the diff
+    needs no re-read and re-parse of a megabyte of JSON."""
+
+    def __init__(self, size: int = 8):
+        self._size = size
+        self._items: OrderedDict[str, Configuration] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, sha: str) -> Configuration | None:
+        with self._lock:
+            config = self._items.get(sha)
+            if config is not None:
+                self._items.move_to_end(sha)
+            return config
+
+    def put(self, sha: str, config: Configuration) -> None:
+        with self._lock:
+            self._items[sha] = config
+            self._items.move_to_end(sha)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 def summarize_change(old: Configuration, new: Configuration) -> str:
     """'added 2 actors, 3 flows; removed module m1' — from canvas_app.diff when it is there."""
     try:
