@@ -1,0 +1,788 @@
+"""Canvas editor callbacks: every edit is a domain command, applied to the stored
+configuration, saved as a revision (autosave) and answered with an element diff.
+
+The canonical configuration lives in the store. A callback loads the revision
+the browser is showing (``version``), applies one :mod:`canvas_app.commands`
+command, saves with ``base_version`` (a stale base is a conflict, never an
+overwrite) and returns only small payloads: the element diff (applied by id in
+the browser), the new version, the undo/redo step and the score panel. Scores
+come from :func:`canvas_app.analysis.evaluate`; nothing here computes one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, no_update
+
+from callbacks.services import Services
+from canvas_app.commands import (
+    AddActor,
+    AddFlow,
+    ChangeSet,
+    Command,
+    DeleteActor,
+    DeleteFlow,
+    MoveNodes,
+    PlaceModule,
+    Step,
+    UpdateActor,
+    UpdateFlow,
+    command_from_dict,
+    new_actor_id,
+    new_flow_id,
+    perform,
+    slug,
+)
+from canvas_app.model import Configuration, ConfigurationError
+from layouts import editor as editor_layouts
+from layouts import graph, panels
+from layouts.home import message
+from layouts.ids import ID
+
+EMPTY_DIFF: dict[str, Any] = {"add": [], "update": [], "remove": []}
+
+
+# -- page ----------------------------------------------------------------------------
+
+
+def evaluate(services: Services, config: Configuration, recommend: bool = False) -> Any:
+    from canvas_app.analysis import evaluate as core_evaluate
+
+    return core_evaluate(config, services.library, recommend=recommend, structure=False)
+
+
+def nine_blocks(services: Services, config: Configuration) -> dict[str, list[str]]:
+    from canvas_app.analysis import nine_blocks as core_blocks
+
+    return core_blocks(config, services.library)
+
+
+def status_text(head: Any) -> str:
+    return f"Saved · version {head.version} · {head.updated_by} {head.updated_at:%H:%M:%S}"
+
+
+def actor_options(config: Configuration) -> list[dict[str, str]]:
+    return [{"label": f"{a.name} ({a.id})", "value": a.id} for a in config.actors]
+
+
+def editor_page(services: Services, configuration_id: int) -> Any:
+    """Load a stored configuration and build its editor page."""
+    from callbacks.router import not_found
+    from storage import StorageError
+
+    try:
+        config, head = services.store.load(configuration_id)
+    except StorageError:
+        return not_found(f"There is no configuration {configuration_id}.")
+    if head.deleted_at is not None:
+        return not_found(f"Configuration {configuration_id} is deleted.")
+    library = services.library
+    evaluation = evaluate(services, config)
+    return editor_layouts.editor_layout(
+        configuration_id=head.id,
+        name=head.name,
+        version=head.version,
+        elements=graph.config_elements(config),
+        modules=list(library),
+        categories=[str(getattr(c, "value", c)) for c in library.categories()],
+        actors=[(o["value"], o["label"]) for o in actor_options(config)],
+        scores=panels.score_panel(evaluation),
+        blocks=panels.blocks_panel(nine_blocks(services, config)),
+        status=status_text(head),
+    )
+
+
+def filter_palette(services: Services, text: str | None, category: str | None) -> list[Any]:
+    modules = services.library.search(text or "", category or None)
+    return editor_layouts.palette_items(list(modules))
+
+
+# -- edits ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What one edit produced (``problems`` or ``conflict`` when nothing was saved)."""
+
+    config: Configuration | None = None
+    head: Any = None
+    step: Step | None = None
+    diff: dict[str, Any] = field(default_factory=lambda: dict(EMPTY_DIFF))
+    problems: list[str] | None = None
+    conflict: dict[str, Any] | None = None
+
+
+def apply_edit(
+    services: Services,
+    configuration_id: int,
+    version: int,
+    make: Callable[[Configuration], Command],
+    *,
+    echo_positions: bool = True,
+) -> Outcome:
+    """Load revision ``version``, apply ``make(config)``, save it as ``version + 1``.
+
+    Bad input: ``problems`` (nothing saved). Someone saved first: ``conflict``
+    (nothing saved; it carries the change so the user can save it elsewhere).
+    """
+    from storage import ConflictError, StorageError
+
+    try:
+        base, _head = services.store.load(int(configuration_id), int(version))
+    except StorageError as exc:
+        return Outcome(problems=[str(exc)])
+    try:
+        command = make(base)
+        kwargs = {"library": services.library} if isinstance(command, PlaceModule) else {}
+        after, step = perform(base, command, **kwargs)
+    except ConfigurationError as exc:
+        return Outcome(problems=exc.problems)
+    if step.redo.is_empty():
+        return Outcome(config=base, head=_head, step=None)
+    try:
+        head = services.store.save(
+            int(configuration_id), after, base_version=int(version), author=services.author, summary=step.redo.label
+        )
+    except ConflictError as exc:
+        current = exc.current
+        return Outcome(
+            conflict={
+                "base_version": int(version),
+                "theirs": current.version,
+                "author": current.author,
+                "when": f"{current.created_at:%Y-%m-%d %H:%M:%S}",
+                "summary": current.summary,
+                "change": step.redo.to_dict(),
+            }
+        )
+    except StorageError as exc:
+        return Outcome(problems=[str(exc)])
+    return Outcome(config=after, head=head, step=step, diff=graph.element_diff(base, after, echo_positions))
+
+
+def _number(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError([f"'{value}' is not a number"]) from None
+
+
+def _count(value: Any) -> int | None:
+    number = _number(value)
+    if number is None:
+        return None
+    if number != int(number):
+        raise ConfigurationError(["Segment size: a count must be a whole number"])
+    return int(number)
+
+
+def _centre(extent: dict[str, Any] | None, jitter: int = 0) -> list[float]:
+    if not extent:
+        return [0.0 + jitter, 0.0 + jitter]
+    try:
+        x = (float(extent["x1"]) + float(extent["x2"])) / 2
+        y = (float(extent["y1"]) + float(extent["y2"])) / 2
+    except (KeyError, TypeError, ValueError):
+        return [0.0, 0.0]
+    return [round(x + jitter, 1), round(y + jitter, 1)]
+
+
+def actor_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Actor fields from the side-panel form (raises ConfigurationError on bad input)."""
+    name = (values.get("actor_name") or "").strip()
+    if not name:
+        raise ConfigurationError(["Name: an actor needs a name"])
+    count = _count(values.get("actor_count"))
+    if count is not None and count < 0:
+        raise ConfigurationError(["Segment size: a count cannot be negative"])
+    return {
+        "name": name,
+        "type": values.get("actor_type") or "citizen",
+        "count": count,
+        "local": bool(values.get("actor_local")),
+        "notes": values.get("actor_notes") or "",
+    }
+
+
+def flow_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Flow fields from the side-panel form (raises ConfigurationError on bad input)."""
+    problems = []
+    source, target = values.get("flow_source"), values.get("flow_target")
+    if not source:
+        problems.append("From: choose the actor that gives the value")
+    if not target:
+        problems.append("To: choose the actor that receives the value")
+    if source and target and source == target:
+        problems.append("From and To are the same actor; a flow must go from one actor to another")
+    amount = _number(values.get("flow_amount"))
+    occurrences = _number(values.get("flow_occurrences"))
+    if amount is not None and amount < 0:
+        problems.append("Amount: cannot be negative")
+    if occurrences is not None and occurrences < 0:
+        problems.append("Occurrences: cannot be negative")
+    if problems:
+        raise ConfigurationError(problems)
+    standards = [s.strip() for s in (values.get("flow_standards") or "").split(",") if s.strip()]
+    return {
+        "source": source,
+        "target": target,
+        "kind": values.get("flow_kind") or "service",
+        "label": (values.get("flow_label") or "").strip(),
+        "amount": amount,
+        "occurrences": occurrences,
+        "standards": standards,
+    }
+
+
+ACTOR_TRIGGERS = {ID.actor_add, ID.actor_save}
+FLOW_TRIGGERS = {ID.flow_add, ID.flow_save}
+
+
+def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Callable[[Configuration], Command] | None, dict]:
+    """The command factory for what the user did, and options for :func:`apply_edit`.
+
+    Raises ConfigurationError for bad form input. Returns (None, {}) for nothing to do.
+    """
+    selection = values.get("selection") or {}
+    extent = values.get("extent")
+    if trigger == ID.drop:
+        drop = value or {}
+        if not drop.get("module"):
+            return None, {}
+        position = [float(drop.get("x") or 0), float(drop.get("y") or 0)]
+        return (lambda c: PlaceModule(str(drop["module"]), position)), {}
+    if isinstance(trigger, dict) and trigger.get("type") == "ed-apply-rec":
+        if not value:
+            return None, {}
+        module = str(trigger["module"])
+        return (lambda c: PlaceModule(module, _centre(extent, 20 * (len(c.modules) % 5)))), {}
+    if trigger == ID.moved:
+        positions = (value or {}).get("positions") or {}
+        clean = {str(k): [float(v[0]), float(v[1])] for k, v in positions.items() if isinstance(v, (list, tuple)) and len(v) == 2}
+        if not clean:
+            return None, {}
+        return (lambda c: MoveNodes(clean)), {"echo_positions": False}
+    if trigger == ID.actor_add:
+        fields = actor_fields(values)
+
+        def make_actor(c: Configuration) -> Command:
+            position = _centre(extent, 15 * (len(c.actors) % 7))
+            return AddActor({"id": new_actor_id(c, fields["name"]), **fields, "position": {"x": position[0], "y": position[1]}})
+
+        return make_actor, {}
+    if trigger == ID.actor_save:
+        if selection.get("kind") != "actor":
+            raise ConfigurationError(["select an actor on the canvas first"])
+        fields = actor_fields(values)
+        return (lambda c: UpdateActor(selection["id"], fields)), {}
+    if trigger == ID.flow_add:
+        fields = flow_fields(values)
+        return (lambda c: AddFlow({"id": new_flow_id(c), **fields})), {}
+    if trigger == ID.flow_save:
+        if selection.get("kind") != "flow":
+            raise ConfigurationError(["select a flow on the canvas first"])
+        fields = flow_fields(values)
+        return (lambda c: UpdateFlow(selection["id"], fields)), {}
+    if trigger == ID.delete_confirm:
+        if selection.get("kind") == "actor":
+            return (lambda c: DeleteActor(selection["id"])), {}
+        if selection.get("kind") == "flow":
+            return (lambda c: DeleteFlow(selection["id"])), {}
+        return None, {}
+    if trigger == ID.history_request:
+        request = value or {}
+        step = Step.from_dict(request["step"])
+        change = step.undo if request.get("op") == "undo" else step.redo
+        return (lambda c: change), {}
+    return None, {}
+
+
+def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Run one edit and return the callback outputs by name (``no_update`` where unchanged)."""
+    out: dict[str, Any] = {name: no_update for name in EDIT_OUTPUTS}
+    key = trigger if isinstance(trigger, str) else ""
+    feedback = "actor_feedback" if key in ACTOR_TRIGGERS else "flow_feedback" if key in FLOW_TRIGGERS else "message"
+    try:
+        make, options = command_for(trigger, value, values)
+    except (ConfigurationError, KeyError, TypeError, ValueError) as exc:
+        problems = exc.problems if isinstance(exc, ConfigurationError) else [f"malformed request: {exc}"]
+        out[feedback] = message(problems)
+        return out
+    if make is None:
+        return out
+    if values.get("config_id") is None or values.get("version") is None:
+        return out
+    outcome = apply_edit(services, values["config_id"], values["version"], make, **options)
+    for name in ("message", "actor_feedback", "flow_feedback"):
+        out[name] = None
+    if outcome.problems:
+        out[feedback] = message(outcome.problems)
+        return out
+    if outcome.conflict:
+        out["conflict"] = outcome.conflict
+        out["status"] = "Conflict: not saved"
+        return out
+    if outcome.step is None:  # nothing changed
+        return out
+    config = outcome.config
+    assert config is not None
+    out["graph_diff"] = outcome.diff
+    out["version"] = outcome.head.version
+    op = (value or {}).get("op") if trigger == ID.history_request else "do"
+    out["step_out"] = {"op": op, "step": outcome.step.to_dict() if op == "do" else None, "nonce": time.time()}
+    out["status"] = status_text(outcome.head)
+    evaluation = evaluate(services, config)
+    out["scores"] = panels.score_panel(evaluation)
+    out["blocks"] = panels.blocks_panel(nine_blocks(services, config))
+    options_list = actor_options(config)
+    if any(a in outcome.step.redo.touched() for a in ("actors",)):
+        out["source_options"] = options_list
+        out["target_options"] = options_list
+    if trigger == ID.delete_confirm:
+        out["selection"] = None
+    return out
+
+
+EDIT_OUTPUTS = {
+    "graph_diff": Output(ID.graph_diff, "data"),
+    "version": Output(ID.version, "data"),
+    "step_out": Output(ID.step_out, "data"),
+    "status": Output(ID.status, "children"),
+    "message": Output(ID.message, "children"),
+    "actor_feedback": Output(ID.actor_feedback, "children"),
+    "flow_feedback": Output(ID.flow_feedback, "children"),
+    "scores": Output(ID.scores, "children"),
+    "blocks": Output(ID.blocks, "children"),
+    "conflict": Output(ID.conflict, "data"),
+    "selection": Output(ID.selection, "data"),
+    "source_options": Output(ID.flow_source, "options"),
+    "target_options": Output(ID.flow_target, "options"),
+}
+EDIT_INPUTS = {
+    ID.drop: Input(ID.drop, "data"),
+    ID.moved: Input(ID.moved, "data"),
+    ID.actor_add: Input(ID.actor_add, "n_clicks"),
+    ID.actor_save: Input(ID.actor_save, "n_clicks"),
+    ID.flow_add: Input(ID.flow_add, "n_clicks"),
+    ID.flow_save: Input(ID.flow_save, "n_clicks"),
+    ID.delete_confirm: Input(ID.delete_confirm, "n_clicks"),
+    ID.history_request: Input(ID.history_request, "data"),
+    "apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks"),  # type: ignore[arg-type]
+}
+EDIT_STATES = {
+    "config_id": State(ID.config_id, "data"),
+    "version": State(ID.version, "data"),
+    "selection": State(ID.selection, "data"),
+    "extent": State(ID.cy, "extent"),
+    "actor_name": State(ID.actor_name, "value"),
+    "actor_type": State(ID.actor_type, "value"),
+    "actor_count": State(ID.actor_count, "value"),
+    "actor_local": State(ID.actor_local, "value"),
+    "actor_notes": State(ID.actor_notes, "value"),
+    "flow_source": State(ID.flow_source, "value"),
+    "flow_target": State(ID.flow_target, "value"),
+    "flow_kind": State(ID.flow_kind, "value"),
+    "flow_label": State(ID.flow_label, "value"),
+    "flow_amount": State(ID.flow_amount, "value"),
+    "flow_occurrences": State(ID.flow_occurrences, "value"),
+    "flow_standards": State(ID.flow_standards, "value"),
+}
+
+
+# -- side panel -------------------------------------------------------------------------
+
+
+def tap(trigger: Any, node: dict | None, edge: dict | None, pick: bool, source: str | None, target: str | None) -> tuple:
+    """Selection and flow ends after a tap: ``(selection, source, target)``."""
+    if trigger == ID.deselect:
+        return None, no_update, no_update
+    if trigger == "node" and node:
+        node_id = node.get("id")
+        if pick:
+            if not source or (source and target):
+                return no_update, node_id, None
+            if node_id != source:
+                return no_update, source, node_id
+            return no_update, no_update, no_update
+        return {"kind": "actor", "id": node_id}, no_update, no_update
+    if trigger == "edge" and edge:
+        return {"kind": "flow", "id": edge.get("id")}, no_update, no_update
+    return no_update, no_update, no_update
+
+
+def form_values(config: Configuration | None, selection: dict | None) -> dict[str, Any]:
+    """Values of the side-panel forms for the selected element (headings, fields, button states)."""
+    out: dict[str, Any] = {
+        "actor_heading": "Add an actor",
+        "flow_heading": "Draw a value flow",
+        "actor_save_disabled": True,
+        "actor_delete_disabled": True,
+        "flow_save_disabled": True,
+        "flow_delete_disabled": True,
+    }
+    kind, element_id = (selection or {}).get("kind"), (selection or {}).get("id")
+    if config is None or not kind:
+        return out
+    if kind == "actor":
+        actor = next((a for a in config.actors if a.id == element_id), None)
+        if actor is None:
+            return out
+        out.update(
+            actor_heading=f"Edit actor “{actor.name}”",
+            actor_name=actor.name,
+            actor_type=actor.type.value,
+            actor_count=actor.count,
+            actor_local=actor.local,
+            actor_notes=actor.notes,
+            actor_save_disabled=False,
+            actor_delete_disabled=False,
+        )
+    elif kind == "flow":
+        flow = next((f for f in config.flows if f.id == element_id), None)
+        if flow is None:
+            return out
+        out.update(
+            flow_heading=f"Edit flow {flow.id}",
+            flow_source=flow.source,
+            flow_target=flow.target,
+            flow_kind=flow.kind.value,
+            flow_label=flow.label,
+            flow_amount=flow.amount,
+            flow_occurrences=flow.occurrences,
+            flow_standards=", ".join(flow.standards),
+            flow_save_disabled=False,
+            flow_delete_disabled=False,
+        )
+    return out
+
+
+def delete_question(config: Configuration | None, selection: dict | None) -> str | None:
+    kind, element_id = (selection or {}).get("kind"), (selection or {}).get("id")
+    if config is None or not kind:
+        return None
+    if kind == "actor":
+        actor = next((a for a in config.actors if a.id == element_id), None)
+        if actor is None:
+            return None
+        n = sum(1 for f in config.flows if actor.id in (f.source, f.target))
+        return f"Delete actor “{actor.name}” and its {n} flow{'s' if n != 1 else ''}? You can undo this."
+    flow = next((f for f in config.flows if f.id == element_id), None)
+    if flow is None:
+        return None
+    return f"Delete the {flow.kind.value} flow “{flow.label or flow.id}” from {flow.source} to {flow.target}? You can undo this."
+
+
+def highlight(trigger: Any, value: Any, flag_elements: list[list[str]] | None) -> Any:
+    """The stylesheet with a flag's elements highlighted (or none)."""
+    if trigger == ID.clear_highlight:
+        return graph.stylesheet()
+    if isinstance(trigger, dict) and value:
+        index = int(trigger.get("index", -1))
+        if flag_elements and 0 <= index < len(flag_elements):
+            return graph.stylesheet(tuple(flag_elements[index]))
+    return no_update
+
+
+def layout_for(name: str | None) -> dict[str, Any]:
+    if not name or name == "preset":
+        return dict(editor_layouts.PRESET)
+    if name not in {n for n, _ in editor_layouts.LAYOUTS}:
+        return dict(editor_layouts.PRESET)
+    return {"name": name, "animate": False, "fit": True, "padding": 30, "nonce": time.time()}
+
+
+def save_mine(services: Services, configuration_id: int, conflict: dict[str, Any]) -> tuple[str | None, list[str] | None]:
+    """Branch the base the user edited into a new alternative and save their change there."""
+    from storage import StorageError
+
+    try:
+        base, head = services.store.load(int(configuration_id), int(conflict["base_version"]))
+        change = command_from_dict(conflict["change"])
+        name = f"{head.name} (alternative by {services.author})"[:300]
+        branch = services.store.branch(
+            int(configuration_id), version=int(conflict["base_version"]), name=name, author=services.author
+        )
+        branched, branch_head = services.store.load(branch.id)
+        services.store.save(
+            branch.id, change.apply(branched), base_version=branch_head.version, author=services.author,
+            summary=f"my change kept on conflict: {change.describe()}",
+        )
+    except (StorageError, ConfigurationError, KeyError, TypeError, ValueError) as exc:
+        problems = exc.problems if isinstance(exc, ConfigurationError) else [str(exc)]
+        return None, problems
+    _ = base
+    return f"/edit/{branch.id}", None
+
+
+def reload_theirs(services: Services, configuration_id: int) -> dict[str, Any]:
+    config, head = services.store.load(int(configuration_id))
+    evaluation = evaluate(services, config)
+    options = actor_options(config)
+    return {
+        "graph_diff": {"reset": graph.config_elements(config)},
+        "version": head.version,
+        "step_out": {"op": "reset", "nonce": time.time()},
+        "conflict": None,
+        "scores": panels.score_panel(evaluation),
+        "blocks": panels.blocks_panel(nine_blocks(services, config)),
+        "status": status_text(head),
+        "source_options": options,
+        "target_options": options,
+    }
+
+
+def export_file(services: Services, configuration_id: int, fmt: str) -> dict[str, Any]:
+    from canvas_app.exports import export_configuration
+
+    config, head = services.store.load(int(configuration_id))
+    fmt = fmt if fmt in ("json", "graphml", "csv") else "json"
+    data = export_configuration(config, fmt)  # type: ignore[arg-type]
+    extension = {"json": "json", "graphml": "graphml", "csv": "csv"}[fmt]
+    return dcc.send_bytes(data, f"{slug(config.name, 'configuration')}-v{head.version}.{extension}")
+
+
+# -- registration -------------------------------------------------------------------
+
+
+def register(app: Any, services: Services) -> None:
+    ns = "citycanvas"
+
+    app.clientside_callback(
+        ClientsideFunction(ns, "applyDiff"),
+        Output(ID.cy, "elements"),
+        Input(ID.graph_diff, "data"),
+        State(ID.cy, "elements"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(ns, "updateHistory"),
+        Output(ID.history, "data"),
+        Output(ID.undo, "disabled"),
+        Output(ID.redo, "disabled"),
+        Input(ID.step_out, "data"),
+        State(ID.history, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(ns, "requestHistory"),
+        Output(ID.history_request, "data"),
+        Input(ID.undo, "n_clicks"),
+        Input(ID.redo, "n_clicks"),
+        State(ID.history, "data"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        output=EDIT_OUTPUTS,
+        inputs=dict(triggers=EDIT_INPUTS, values=EDIT_STATES),
+        running=[(Output(ID.saving, "style"), {"display": "inline"}, {"display": "none"})],
+        prevent_initial_call=True,
+    )
+    def edit(triggers: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        trigger = ctx.triggered_id
+        if trigger is None:
+            return {name: no_update for name in EDIT_OUTPUTS}
+        value = ctx.triggered[0]["value"] if ctx.triggered else None
+        if not isinstance(trigger, dict):
+            value = triggers.get(trigger)
+        return handle_edit(services, trigger, value, values)
+
+    @app.callback(
+        Output(ID.flags, "children"),
+        Output(ID.flag_elements, "data"),
+        Input(ID.version, "data"),
+        State(ID.config_id, "data"),
+    )
+    def flags(version, configuration_id):
+        from storage import StorageError
+
+        if configuration_id is None:
+            return no_update, no_update
+        try:
+            config, _ = services.store.load(int(configuration_id), int(version) if version else None)
+        except StorageError:
+            return no_update, no_update
+        evaluation = evaluate(services, config, recommend=services.settings.recommend)
+        return panels.flags_panel(evaluation), panels.flag_elements(evaluation)
+
+    @app.callback(
+        Output(ID.palette_list, "children"),
+        Input(ID.palette_search, "value"),
+        Input(ID.palette_category, "value"),
+        prevent_initial_call=True,
+    )
+    def palette(text, category):
+        return filter_palette(services, text, category)
+
+    @app.callback(
+        Output(ID.selection, "data", allow_duplicate=True),
+        Output(ID.flow_source, "value", allow_duplicate=True),
+        Output(ID.flow_target, "value", allow_duplicate=True),
+        Input(ID.cy, "tapNodeData"),
+        Input(ID.cy, "tapEdgeData"),
+        Input(ID.deselect, "n_clicks"),
+        State(ID.flow_pick, "value"),
+        State(ID.flow_source, "value"),
+        State(ID.flow_target, "value"),
+        prevent_initial_call=True,
+    )
+    def on_tap(node, edge, _deselect, pick, source, target):
+        trigger = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
+        kind = "node" if trigger.endswith("tapNodeData") else "edge" if trigger.endswith("tapEdgeData") else ctx.triggered_id
+        return tap(kind, node, edge, bool(pick), source, target)
+
+    form_outputs = {
+        "actor_heading": Output(ID.actor_heading, "children"),
+        "actor_name": Output(ID.actor_name, "value"),
+        "actor_type": Output(ID.actor_type, "value"),
+        "actor_count": Output(ID.actor_count, "value"),
+        "actor_local": Output(ID.actor_local, "value"),
+        "actor_notes": Output(ID.actor_notes, "value"),
+        "actor_save_disabled": Output(ID.actor_save, "disabled"),
+        "actor_delete_disabled": Output(ID.actor_delete, "disabled"),
+        "flow_heading": Output(ID.flow_heading, "children"),
+        "flow_source": Output(ID.flow_source, "value", allow_duplicate=True),
+        "flow_target": Output(ID.flow_target, "value", allow_duplicate=True),
+        "flow_kind": Output(ID.flow_kind, "value"),
+        "flow_label": Output(ID.flow_label, "value"),
+        "flow_amount": Output(ID.flow_amount, "value"),
+        "flow_occurrences": Output(ID.flow_occurrences, "value"),
+        "flow_standards": Output(ID.flow_standards, "value"),
+        "flow_save_disabled": Output(ID.flow_save, "disabled"),
+        "flow_delete_disabled": Output(ID.flow_delete, "disabled"),
+    }
+
+    @app.callback(
+        output=form_outputs,
+        inputs=dict(selection=Input(ID.selection, "data"), configuration_id=State(ID.config_id, "data")),
+        prevent_initial_call=True,
+    )
+    def fill_forms(selection, configuration_id):
+        config = None
+        if selection and configuration_id is not None:
+            try:
+                config, _ = services.store.load(int(configuration_id))
+            except Exception:  # noqa: BLE001 - a vanished configuration just empties the form
+                config = None
+        values = form_values(config, selection)
+        return {name: values.get(name, no_update) for name in form_outputs}
+
+    @app.callback(
+        Output(ID.delete_modal, "is_open"),
+        Output(ID.delete_text, "children"),
+        Input(ID.actor_delete, "n_clicks"),
+        Input(ID.flow_delete, "n_clicks"),
+        Input(ID.delete_cancel, "n_clicks"),
+        Input(ID.delete_confirm, "n_clicks"),
+        State(ID.selection, "data"),
+        State(ID.config_id, "data"),
+        prevent_initial_call=True,
+    )
+    def confirm_delete(_a, _f, _cancel, _confirm, selection, configuration_id):
+        if ctx.triggered_id in (ID.delete_cancel, ID.delete_confirm):
+            return False, no_update
+        config = services.store.load(int(configuration_id))[0] if configuration_id is not None else None
+        question = delete_question(config, selection)
+        if question is None:
+            return False, no_update
+        return True, question
+
+    @app.callback(
+        Output(ID.cy, "stylesheet"),
+        Input(ID.flag(ALL), "n_clicks"),  # type: ignore[arg-type]
+        Input(ID.clear_highlight, "n_clicks"),
+        State(ID.flag_elements, "data"),
+        prevent_initial_call=True,
+    )
+    def on_flag(_flag_clicks, _clear, flag_elements):
+        value = ctx.triggered[0]["value"] if ctx.triggered else None
+        return highlight(ctx.triggered_id, value, flag_elements)
+
+    @app.callback(
+        Output(ID.cy, "layout"),
+        Input(ID.layout_apply, "n_clicks"),
+        State(ID.layout_name, "value"),
+        prevent_initial_call=True,
+    )
+    def apply_layout(_clicks, name):
+        return layout_for(name)
+
+    @app.callback(
+        Output(f"{ID.conflict_box}-alert", "is_open"),
+        Output(ID.conflict_box, "children"),
+        Input(ID.conflict, "data"),
+        prevent_initial_call=True,
+    )
+    def show_conflict(conflict):
+        if not conflict:
+            return False, None
+        return True, (
+            f"Another editor ({conflict.get('author')}) saved version {conflict.get('theirs')} at "
+            f"{conflict.get('when')} UTC ({conflict.get('summary')}) while you were editing version "
+            f"{conflict.get('base_version')}. Your last change was not saved over theirs and is not lost: "
+            "reload their version, or save yours as a new alternative configuration."
+        )
+
+    reload_outputs = {
+        "graph_diff": Output(ID.graph_diff, "data", allow_duplicate=True),
+        "version": Output(ID.version, "data", allow_duplicate=True),
+        "step_out": Output(ID.step_out, "data", allow_duplicate=True),
+        "conflict": Output(ID.conflict, "data", allow_duplicate=True),
+        "scores": Output(ID.scores, "children", allow_duplicate=True),
+        "blocks": Output(ID.blocks, "children", allow_duplicate=True),
+        "status": Output(ID.status, "children", allow_duplicate=True),
+        "source_options": Output(ID.flow_source, "options", allow_duplicate=True),
+        "target_options": Output(ID.flow_target, "options", allow_duplicate=True),
+    }
+
+    @app.callback(
+        output=reload_outputs,
+        inputs=dict(_clicks=Input(ID.reload_theirs, "n_clicks"), configuration_id=State(ID.config_id, "data")),
+        prevent_initial_call=True,
+    )
+    def on_reload(_clicks, configuration_id):
+        return reload_theirs(services, configuration_id)
+
+    @app.callback(
+        Output(ID.url, "pathname", allow_duplicate=True),
+        Output(ID.message, "children", allow_duplicate=True),
+        Input(ID.save_mine, "n_clicks"),
+        State(ID.config_id, "data"),
+        State(ID.conflict, "data"),
+        prevent_initial_call=True,
+    )
+    def on_save_mine(_clicks, configuration_id, conflict):
+        if not conflict:
+            return no_update, no_update
+        path, problems = save_mine(services, configuration_id, conflict)
+        if problems:
+            return no_update, message(problems)
+        return path, None
+
+    @app.callback(
+        Output(ID.download, "data"),
+        Input(ID.export_button, "n_clicks"),
+        State(ID.export_format, "value"),
+        State(ID.config_id, "data"),
+        prevent_initial_call=True,
+    )
+    def export(_clicks, fmt, configuration_id):
+        return export_file(services, configuration_id, fmt)
+
+    @app.callback(
+        Output(ID.cy, "generateImage"),
+        Input(ID.export_png, "n_clicks"),
+        Input(ID.export_svg, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def export_image(_png, _svg):
+        kind = "svg" if ctx.triggered_id == ID.export_svg else "png"
+        return {"type": kind, "action": "download", "filename": "citycanvas", "options": {"full": True, "bg": "#ffffff"}}
+
+
+__all__ = ["register", "editor_page", "handle_edit", "apply_edit", "ChangeSet"]

@@ -1,0 +1,79 @@
+"""The Dash app factory (``create_app``) and the development server (``serve``).
+
+The UI is a thin shell: page builders in ``layouts/``, callbacks in
+``callbacks/`` (each module registers its callbacks explicitly), scores and
+edits in ``canvas_app`` and persistence in ``storage``.
+"""
+
+from __future__ import annotations
+
+from dash import Dash, dcc, html
+
+from canvas_app.model import MAX_FILE_BYTES
+from canvas_app.settings import PACKAGE_DIR, Settings
+from layouts.ids import ID
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <a class="visually-hidden-focusable" href="#page">Skip to content</a>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_app(settings: Settings | None = None, store: object | None = None) -> Dash:
+    """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
+    from callbacks import editor, home, router
+    from callbacks.services import Services
+
+    settings = settings or Settings.from_env()
+    if store is None:
+        from storage import Store
+
+        store = Store.open(settings.database_url)
+    services = Services(settings=settings, store=store)
+
+    app = Dash(
+        __name__,
+        assets_folder=str(PACKAGE_DIR / "assets"),
+        external_stylesheets=[],
+        external_scripts=[],
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title="CityCanvas",
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX_STRING
+    # Uploads arrive base64-encoded (4/3 of the file) inside a JSON callback body.
+    app.server.config["MAX_CONTENT_LENGTH"] = int(services.max_upload_bytes() * 1.4) + 64_000
+    app.layout = html.Div([dcc.Location(id=ID.url, refresh="callback-nav"), html.Div(id=ID.page)])
+    app.canvas_services = services  # type: ignore[attr-defined]
+
+    router.register(app, services)
+    home.register(app, services)
+    editor.register(app, services)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8050, database_url: str | None = None, debug: bool = False) -> None:
+    """Run the development server (``canvas-app serve``)."""
+    settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug)
+    app = create_app(settings)
+    print(f"CityCanvas on http://{host}:{port}  (database: {app.canvas_services.store.url})")  # type: ignore[attr-defined]
+    app.run(host=host, port=port, debug=debug)
+
+
+__all__ = ["create_app", "serve", "MAX_FILE_BYTES"]

@@ -1,0 +1,183 @@
+/* CityCanvas editor glue: HTML5 drag and drop from the palette onto the cytoscape
+ * canvas (with a keyboard alternative), node moves and layout results sent to the
+ * server as small payloads, the element diff applied by id, the undo/redo history.
+ * No third-party code; talks to Dash only through dash_clientside.set_props. */
+(function () {
+  "use strict";
+  var IDS = {
+    cy: "cy", drop: "ed-drop", moved: "ed-moved", undo: "ed-undo", redo: "ed-redo",
+    upload: "home-upload", uploadRejected: "home-upload-rejected"
+  };
+  var MAX_UPLOAD = 10 * 1024 * 1024;
+  var HISTORY_LIMIT = 100;
+
+  function core() {
+    var el = document.getElementById(IDS.cy);
+    return el && el._cyreg && el._cyreg.cy ? el._cyreg.cy : null;
+  }
+  function setProps(id, props) {
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props(id, props);
+    }
+  }
+  function closest(target, selector) {
+    return target && target.closest ? target.closest(selector) : null;
+  }
+  function sendDrop(module, x, y) {
+    window.citycanvasLastDrop = performance.now();
+    setProps(IDS.drop, {data: {module: module, x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10, nonce: Date.now() + Math.random()}});
+  }
+
+  // -- drag from the palette, drop on the canvas ----------------------------------
+  document.addEventListener("dragstart", function (e) {
+    var item = closest(e.target, "[data-module]");
+    if (!item) { return; }
+    e.dataTransfer.setData("application/x-citycanvas-module", item.getAttribute("data-module"));
+    e.dataTransfer.setData("text/plain", item.getAttribute("data-module"));
+    e.dataTransfer.effectAllowed = "copy";
+  });
+  document.addEventListener("dragover", function (e) {
+    if (closest(e.target, "#" + IDS.cy)) {
+      e.preventDefault();  // without this, drop never fires
+      if (e.dataTransfer) { e.dataTransfer.dropEffect = "copy"; }
+    }
+  });
+  document.addEventListener("drop", function (e) {
+    if (!closest(e.target, "#" + IDS.cy)) { return; }
+    var module = e.dataTransfer && (e.dataTransfer.getData("application/x-citycanvas-module") || e.dataTransfer.getData("text/plain"));
+    var cy = core();
+    if (!module || !cy || !/^[A-Za-z0-9_][A-Za-z0-9_.:\-]*$/.test(module)) { return; }
+    e.preventDefault();
+    var p = cy.renderer().projectIntoViewport(e.clientX, e.clientY);
+    sendDrop(module, p[0], p[1]);
+  });
+
+  // -- keyboard: Enter/Space on a focused module places it near the centre ---------
+  var placed = 0;
+  document.addEventListener("keydown", function (e) {
+    var item = closest(e.target, "[data-module]");
+    if (item && (e.key === "Enter" || e.key === " ")) {
+      var cy = core();
+      if (!cy) { return; }
+      e.preventDefault();
+      var ext = cy.extent();
+      var jitter = 25 * (placed++ % 6);
+      sendDrop(item.getAttribute("data-module"), (ext.x1 + ext.x2) / 2 + jitter, (ext.y1 + ext.y2) / 2 + jitter);
+      return;
+    }
+    // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y outside text fields
+    var tag = (e.target && e.target.tagName) || "";
+    if ((e.ctrlKey || e.metaKey) && !/INPUT|TEXTAREA|SELECT/.test(tag)) {
+      var key = e.key.toLowerCase();
+      var button = null;
+      if (key === "z" && !e.shiftKey) { button = document.getElementById(IDS.undo); }
+      if ((key === "z" && e.shiftKey) || key === "y") { button = document.getElementById(IDS.redo); }
+      if (button && !button.disabled) { e.preventDefault(); button.click(); }
+    }
+  });
+
+  // -- node moves and layout results -> one small store update ---------------------
+  var pending = {};
+  var timer = null;
+  function queueMove(node) {
+    var p = node.position();
+    pending[node.id()] = [Math.round(p.x * 10) / 10, Math.round(p.y * 10) / 10];
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(function () {
+      var positions = pending;
+      pending = {};
+      timer = null;
+      setProps(IDS.moved, {data: {positions: positions, nonce: Date.now() + Math.random()}});
+    }, 150);
+  }
+  function bind() {
+    var cy = core();
+    if (!cy || cy.__citycanvasBound) { return; }
+    cy.__citycanvasBound = true;
+    cy.on("dragfree", "node", function (evt) { queueMove(evt.target); });
+    cy.on("layoutstop", function (evt) {
+      var name = evt.layout && evt.layout.options && evt.layout.options.name;
+      if (!name || name === "preset") { return; }
+      cy.nodes().forEach(queueMove);
+    });
+    cy.on("add remove data", function () { window.citycanvasLastRender = performance.now(); });
+  }
+  setInterval(bind, 250);
+
+  // -- import: refuse oversize files before reading them ------------------------------
+  function checkFiles(files, e) {
+    if (!files || !files.length) { return; }
+    var f = files[0];
+    if (f.size > MAX_UPLOAD) {
+      setProps(IDS.uploadRejected, {data: {name: f.name, size: f.size, nonce: Date.now()}});
+    }
+  }
+  document.addEventListener("change", function (e) {
+    if (closest(e.target, "#" + IDS.upload) && e.target.files) { checkFiles(e.target.files, e); }
+  }, true);
+  document.addEventListener("drop", function (e) {
+    if (closest(e.target, "#" + IDS.upload) && e.dataTransfer) { checkFiles(e.dataTransfer.files, e); }
+  }, true);
+
+  // -- clientside callbacks ---------------------------------------------------------------------
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    citycanvas: {
+      applyDiff: function (diff, elements) {
+        if (!diff) { return window.dash_clientside.no_update; }
+        if (diff.reset) { return diff.reset; }
+        var remove = {};
+        (diff.remove || []).forEach(function (id) { remove[id] = true; });
+        var update = {};
+        (diff.update || []).forEach(function (el) { update[el.data.id] = el; });
+        var out = [];
+        (elements || []).forEach(function (el) {
+          var id = el && el.data && el.data.id;
+          if (remove[id]) { return; }
+          var u = update[id];
+          if (u) {
+            out.push({data: u.data, position: u.position || el.position});
+          } else {
+            out.push(el);
+          }
+        });
+        var nodes = [], edges = [];
+        (diff.add || []).forEach(function (el) { (el.data.source ? edges : nodes).push(el); });
+        // nodes before the edges that need them
+        var result = nodes.concat(out.filter(function (el) { return !(el.data && el.data.source); }));
+        result = result.concat(out.filter(function (el) { return el.data && el.data.source; }), edges);
+        return result;
+      },
+      updateHistory: function (stepOut, history) {
+        var nu = window.dash_clientside.no_update;
+        if (!stepOut) { return [nu, nu, nu]; }
+        var done = ((history && history.done) || []).slice();
+        var undone = ((history && history.undone) || []).slice();
+        if (stepOut.op === "do") {
+          done.push(stepOut.step);
+          if (done.length > HISTORY_LIMIT) { done = done.slice(done.length - HISTORY_LIMIT); }
+          undone = [];
+        } else if (stepOut.op === "undo") {
+          if (done.length) { undone.push(done.pop()); }
+        } else if (stepOut.op === "redo") {
+          if (undone.length) { done.push(undone.pop()); }
+        } else if (stepOut.op === "reset") {
+          done = []; undone = [];
+        }
+        return [{done: done, undone: undone}, done.length === 0, undone.length === 0];
+      },
+      requestHistory: function (undoClicks, redoClicks, history) {
+        var ctx = window.dash_clientside.callback_context;
+        var trig = ctx && ctx.triggered && ctx.triggered[0] ? ctx.triggered[0].prop_id : "";
+        var done = (history && history.done) || [];
+        var undone = (history && history.undone) || [];
+        if (trig.indexOf(IDS.undo + ".") === 0 && done.length) {
+          return {op: "undo", step: done[done.length - 1], nonce: Date.now()};
+        }
+        if (trig.indexOf(IDS.redo + ".") === 0 && undone.length) {
+          return {op: "redo", step: undone[undone.length - 1], nonce: Date.now()};
+        }
+        return window.dash_clientside.no_update;
+      }
+    }
+  });
+})();

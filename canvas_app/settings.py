@@ -1,0 +1,54 @@
+"""Settings of the web app: where the data lives, where to listen, who is editing."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+
+def _default_author() -> str:
+    try:
+        return getpass.getuser() or "designer"
+    except Exception:  # no login name (containers): still a readable author
+        return "designer"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything :func:`canvas_app.app.create_app` needs.
+
+    database_url : SQLAlchemy URL; None means ``DATABASE_URL`` from the environment,
+        else SQLite in the user's data folder (see ``storage.Store.open``).
+    module_dirs : extra folders of custom library modules (beside the built-in ``modules/``).
+    examples_dir : folder of example configurations offered on the Home page.
+    author : name recorded on every revision this app saves.
+    max_upload_bytes : largest configuration file accepted by "import file".
+    """
+
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    module_dirs: tuple[Path, ...] = ()
+    examples_dir: Path = field(default_factory=lambda: REPO_DIR / "examples")
+    author: str = field(default_factory=_default_author)
+    max_upload_bytes: int | None = None
+    recommend: bool = True
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from ``DATABASE_URL``, ``CITYCANVAS_MODULE_DIRS`` (os.pathsep-separated), ``CITYCANVAS_AUTHOR``."""
+        values: dict[str, object] = {}
+        if os.environ.get("DATABASE_URL"):
+            values["database_url"] = os.environ["DATABASE_URL"]
+        if os.environ.get("CITYCANVAS_MODULE_DIRS"):
+            values["module_dirs"] = tuple(Path(p) for p in os.environ["CITYCANVAS_MODULE_DIRS"].split(os.pathsep) if p)
+        if os.environ.get("CITYCANVAS_AUTHOR"):
+            values["author"] = os.environ["CITYCANVAS_AUTHOR"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,342 @@
+"""The canvas editor page: palette, canvas with toolbar, side panel, score panel, nine-block view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import dash_cytoscape as cyto
+from dash import dcc, html
+
+from canvas_app.model import ActorType, FlowKind
+from layouts import graph
+from layouts.ids import ID
+
+LAYOUTS = [
+    ("preset", "Keep positions (preset)"),
+    ("breadthfirst", "Breadth-first"),
+    ("concentric", "Concentric"),
+    ("cose", "Force-directed (cose)"),
+]
+PRESET = {"name": "preset", "fit": False, "animate": False}
+
+
+def _label(text: str) -> str:
+    return text.replace("_", " ").capitalize()
+
+
+def palette_items(modules: list[Any]) -> list[Any]:
+    """Draggable, focusable module cards; Enter places the focused one near the canvas centre."""
+    if not modules:
+        return [html.P("No module matches.", className="text-body-secondary small")]
+    items = []
+    for module in modules:
+        summary_id = f"{ID.palette_item(module.id)}-summary"
+        items.append(
+            html.Div(
+                [
+                    html.Div(module.name, className="palette-name"),
+                    html.Span(_label(str(module.category.value)), className="badge text-bg-light palette-cat"),
+                    html.Div(module.summary, id=summary_id, className="palette-summary"),
+                ],
+                id=ID.palette_item(module.id),
+                className="palette-item",
+                draggable="true",
+                tabIndex="0",
+                role="button",
+                title=module.summary,
+                **{
+                    "data-module": module.id,
+                    "aria-describedby": summary_id,
+                    "aria-label": f"Place module {module.name} (Enter)",
+                },
+            )
+        )
+    return items
+
+
+def actor_form() -> html.Div:
+    return html.Section(
+        [
+            html.H3("Add an actor", id=ID.actor_heading, className="h6"),
+            dbc.Label("Name", html_for=ID.actor_name, className="small mb-0"),
+            dbc.Input(id=ID.actor_name, size="sm", maxLength=300),
+            dbc.Label("Type", html_for=ID.actor_type, className="small mb-0 mt-1"),
+            dbc.Select(
+                id=ID.actor_type,
+                size="sm",
+                options=[{"label": _label(t.value), "value": t.value} for t in ActorType],
+                value=ActorType.CITIZEN.value,
+            ),
+            dbc.Label("Segment size (count, optional)", html_for=ID.actor_count, className="small mb-0 mt-1"),
+            dbc.Input(id=ID.actor_count, type="number", size="sm"),
+            dbc.Checkbox(id=ID.actor_local, label="Named local organisation", value=False, className="small mt-1"),
+            dbc.Label("Notes", html_for=ID.actor_notes, className="small mb-0 mt-1"),
+            dbc.Textarea(id=ID.actor_notes, size="sm", maxLength=5000, rows=2),
+            html.Div(id=ID.actor_feedback, role="alert", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    dbc.Button("Add actor", id=ID.actor_add, size="sm", color="primary"),
+                    dbc.Button("Save actor", id=ID.actor_save, size="sm", color="primary", disabled=True),
+                    dbc.Button("Delete actor", id=ID.actor_delete, size="sm", color="danger", outline=True, disabled=True),
+                ],
+                className="d-flex gap-1 mt-2 flex-wrap",
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
+    return html.Section(
+        [
+            html.H3("Draw a value flow", id=ID.flow_heading, className="h6"),
+            dbc.Switch(
+                id=ID.flow_pick,
+                label="Pick source, then target, on the canvas",
+                value=False,
+                className="small",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col([dbc.Label("From", html_for=ID.flow_source, className="small mb-0"),
+                             dbc.Select(id=ID.flow_source, size="sm", options=actor_options)]),
+                    dbc.Col([dbc.Label("To", html_for=ID.flow_target, className="small mb-0"),
+                             dbc.Select(id=ID.flow_target, size="sm", options=actor_options)]),
+                ],
+                className="g-1",
+            ),
+            dbc.Label("Kind", html_for=ID.flow_kind, className="small mb-0 mt-1"),
+            dbc.Select(
+                id=ID.flow_kind,
+                size="sm",
+                options=[{"label": _label(k.value), "value": k.value} for k in FlowKind],
+                value=FlowKind.SERVICE.value,
+            ),
+            dbc.Label("Label", html_for=ID.flow_label, className="small mb-0 mt-1"),
+            dbc.Input(id=ID.flow_label, size="sm", maxLength=300),
+            dbc.Row(
+                [
+                    dbc.Col([dbc.Label("Amount (money per occurrence)", html_for=ID.flow_amount, className="small mb-0"),
+                             dbc.Input(id=ID.flow_amount, type="number", size="sm")]),
+                    dbc.Col([dbc.Label("Occurrences per period", html_for=ID.flow_occurrences, className="small mb-0"),
+                             dbc.Input(id=ID.flow_occurrences, type="number", size="sm")]),
+                ],
+                className="g-1 mt-1",
+            ),
+            dbc.Label("Standards (comma-separated, e.g. NGSI-LD, MIM1)", html_for=ID.flow_standards, className="small mb-0 mt-1"),
+            dbc.Input(id=ID.flow_standards, size="sm", maxLength=800),
+            html.Div(id=ID.flow_feedback, role="alert", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    dbc.Button("Add flow", id=ID.flow_add, size="sm", color="primary"),
+                    dbc.Button("Save flow", id=ID.flow_save, size="sm", color="primary", disabled=True),
+                    dbc.Button("Delete flow", id=ID.flow_delete, size="sm", color="danger", outline=True, disabled=True),
+                ],
+                className="d-flex gap-1 mt-2 flex-wrap",
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def toolbar() -> html.Div:
+    return html.Div(
+        [
+            dbc.ButtonGroup(
+                [
+                    dbc.Button("Undo", id=ID.undo, size="sm", color="secondary", outline=True, disabled=True),
+                    dbc.Button("Redo", id=ID.redo, size="sm", color="secondary", outline=True, disabled=True),
+                ],
+                className="me-2",
+            ),
+            dbc.Label("Layout", html_for=ID.layout_name, className="visually-hidden"),
+            dbc.Select(
+                id=ID.layout_name,
+                options=[{"label": label, "value": name} for name, label in LAYOUTS],
+                value="preset",
+                size="sm",
+                style={"width": "13rem"},
+            ),
+            dbc.Button("Apply layout", id=ID.layout_apply, size="sm", color="secondary", outline=True, className="me-2"),
+            dbc.Label("Export format", html_for=ID.export_format, className="visually-hidden"),
+            dbc.Select(
+                id=ID.export_format,
+                options=[{"label": "JSON", "value": "json"}, {"label": "GraphML", "value": "graphml"}, {"label": "CSV of flows", "value": "csv"}],
+                value="json",
+                size="sm",
+                style={"width": "9rem"},
+            ),
+            dbc.Button("Export", id=ID.export_button, size="sm", color="secondary", outline=True),
+            dbc.Button("PNG", id=ID.export_png, size="sm", color="secondary", outline=True),
+            dbc.Button("SVG", id=ID.export_svg, size="sm", color="secondary", outline=True, className="me-2"),
+            dbc.Button("Clear highlight", id=ID.clear_highlight, size="sm", color="link"),
+            html.Span(
+                [
+                    dbc.Spinner(size="sm", spinner_class_name="me-1"),
+                    "Saving…",
+                ],
+                id=ID.saving,
+                style={"display": "none"},
+                className="ms-auto small",
+            ),
+            html.Span(id=ID.status, className="small ms-2", role="status", **{"aria-live": "polite"}),
+            dcc.Download(id=ID.download),
+        ],
+        className="d-flex align-items-center gap-1 flex-wrap mb-2 toolbar",
+    )
+
+
+def editor_layout(
+    *,
+    configuration_id: int,
+    name: str,
+    version: int,
+    elements: list[dict[str, Any]],
+    modules: list[Any],
+    categories: list[str],
+    actors: list[tuple[str, str]],
+    scores: Any,
+    blocks: Any,
+    status: str,
+) -> html.Div:
+    """The editor for one stored configuration (built once per page load)."""
+    actor_options = [{"label": label, "value": actor_id} for actor_id, label in actors]
+    stores = [
+        dcc.Store(id=ID.config_id, data=configuration_id),
+        dcc.Store(id=ID.version, data=version),
+        dcc.Store(id=ID.history, data={"done": [], "undone": []}),
+        dcc.Store(id=ID.step_out),
+        dcc.Store(id=ID.history_request),
+        dcc.Store(id=ID.graph_diff),
+        dcc.Store(id=ID.drop),
+        dcc.Store(id=ID.moved),
+        dcc.Store(id=ID.selection),
+        dcc.Store(id=ID.conflict),
+        dcc.Store(id=ID.flag_elements, data=[]),
+    ]
+    palette = html.Nav(
+        [
+            html.H2("Modules", className="h6"),
+            dbc.Label("Search modules", html_for=ID.palette_search, className="visually-hidden"),
+            dbc.Input(id=ID.palette_search, placeholder="Search modules", type="search", size="sm", debounce=True),
+            dbc.Label("Category", html_for=ID.palette_category, className="visually-hidden"),
+            dbc.Select(
+                id=ID.palette_category,
+                options=[{"label": "All categories", "value": ""}]
+                + [{"label": _label(c), "value": c} for c in categories],
+                value="",
+                size="sm",
+                className="mt-1 mb-2",
+            ),
+            html.P("Drag a module onto the canvas, or focus it and press Enter.", className="small text-body-secondary"),
+            html.Div(palette_items(modules), id=ID.palette_list, className="palette-list"),
+        ],
+        className="palette",
+        **{"aria-label": "Module palette"},
+    )
+    canvas = html.Div(
+        [
+            toolbar(),
+            dbc.Alert(
+                [
+                    html.Div(id=ID.conflict_box),
+                    html.Div(
+                        [
+                            dbc.Button("Reload theirs", id=ID.reload_theirs, size="sm", color="warning"),
+                            dbc.Button("Save mine as a new alternative", id=ID.save_mine, size="sm", color="primary"),
+                        ],
+                        className="d-flex gap-2 mt-2",
+                    ),
+                ],
+                id=f"{ID.conflict_box}-alert",
+                color="warning",
+                is_open=False,
+                className="py-2",
+            ),
+            html.Div(id=ID.message, role="alert", **{"aria-live": "polite"}),
+            cyto.Cytoscape(
+                id=ID.cy,
+                elements=elements,
+                layout=PRESET,
+                stylesheet=graph.stylesheet(),
+                autoRefreshLayout=False,
+                style={"width": "100%", "height": "62vh"},
+                className="canvas border rounded",
+                minZoom=0.1,
+                maxZoom=4,
+                wheelSensitivity=0.3,
+                boxSelectionEnabled=True,
+            ),
+            html.P(
+                "Click an actor or a flow to edit it. Drag actors to move them; positions are saved.",
+                className="small text-body-secondary mt-1",
+            ),
+            html.Section(
+                [html.H2("Nine-block canvas (derived, read-only)", className="h6 mt-2"),
+                 html.Div(blocks, id=ID.blocks)],
+                **{"aria-label": "Nine-block canvas"},
+            ),
+        ],
+        className="canvas-col",
+    )
+    side = html.Aside(
+        [
+            html.Section(
+                [html.H2("Scores", className="h6"), html.Div(scores, id=ID.scores)],
+                **{"aria-label": "Scores"},
+            ),
+            html.Section(
+                [html.H2("Flags", className="h6 mt-3"), html.Div(id=ID.flags)],
+                **{"aria-label": "Flags"},
+            ),
+            html.Hr(),
+            html.Div(
+                [
+                    html.H2("Edit", className="h6 d-inline me-2"),
+                    dbc.Button("New element", id=ID.deselect, size="sm", color="link", className="p-0 align-baseline"),
+                ]
+            ),
+            actor_form(),
+            flow_form(actor_options),
+        ],
+        className="side-panel",
+        **{"aria-label": "Scores and element editor"},
+    )
+    modal = dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle("Delete?")),
+            dbc.ModalBody(id=ID.delete_text),
+            dbc.ModalFooter(
+                [
+                    dbc.Button("Cancel", id=ID.delete_cancel, color="secondary"),
+                    dbc.Button("Delete", id=ID.delete_confirm, color="danger"),
+                ]
+            ),
+        ],
+        id=ID.delete_modal,
+        is_open=False,
+    )
+    return html.Main(
+        [
+            *stores,
+            html.Div(
+                [
+                    dcc.Link("← Home", href="/", className="me-3"),
+                    html.H1(name, id=ID.title, className="h5 mb-0 d-inline"),
+                    html.Span(f"  ·  {status}", className="small text-body-secondary"),
+                ],
+                className="d-flex align-items-baseline py-2",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(palette, lg=2, md=3),
+                    dbc.Col(canvas, lg=7, md=9),
+                    dbc.Col(side, lg=3, md=12),
+                ],
+                className="g-2",
+            ),
+            modal,
+        ],
+        className="container-fluid editor",
+    )

@@ -1,0 +1,123 @@
+"""Every component id of the app, in one place (a frozen dataclass of ids and id factories).
+
+Layout builders and callbacks import ``ID`` and never spell an id by hand, so a
+renamed id breaks at import time rather than silently in the browser. The
+JavaScript in ``canvas_app/assets/canvas.js`` uses the ids marked *(JS)*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ids:
+    # shell
+    url: str = "url"
+    page: str = "page"
+
+    # home
+    home_workspace: str = "home-workspace"
+    home_new_workspace_name: str = "home-new-workspace-name"
+    home_new_workspace: str = "home-new-workspace"
+    home_example: str = "home-example"
+    home_from_example: str = "home-from-example"
+    home_blank_name: str = "home-blank-name"
+    home_blank: str = "home-blank"
+    home_upload: str = "home-upload"  # (JS) oversize files are refused in the browser
+    home_upload_rejected: str = "home-upload-rejected"  # (JS) store set by canvas.js
+    home_message: str = "home-message"
+    home_list: str = "home-list"
+
+    # editor: stores (small payloads only)
+    config_id: str = "ed-config-id"
+    version: str = "ed-version"
+    history: str = "ed-history"  # undo/redo steps, kept in the browser only
+    step_out: str = "ed-step-out"  # the step the server just did/undid/redid
+    history_request: str = "ed-history-request"  # {op: undo|redo, step}
+    graph_diff: str = "ed-graph-diff"  # {add, update, remove} or {reset}
+    drop: str = "ed-drop"  # (JS) {module, x, y, nonce}
+    moved: str = "ed-moved"  # (JS) {positions: {id: [x, y]}, nonce}
+    selection: str = "ed-selection"  # {kind: actor|flow, id}
+    conflict: str = "ed-conflict"
+    flag_elements: str = "ed-flag-elements"
+
+    # editor: canvas and toolbar
+    cy: str = "cy"  # (JS) the dash-cytoscape graph
+    undo: str = "ed-undo"
+    redo: str = "ed-redo"
+    layout_name: str = "ed-layout-name"
+    layout_apply: str = "ed-layout-apply"
+    status: str = "ed-status"
+    saving: str = "ed-saving"
+    message: str = "ed-message"
+    conflict_box: str = "ed-conflict-box"
+    reload_theirs: str = "ed-reload-theirs"
+    save_mine: str = "ed-save-mine"
+    clear_highlight: str = "ed-clear-highlight"
+    export_format: str = "ed-export-format"
+    export_button: str = "ed-export"
+    export_png: str = "ed-export-png"
+    export_svg: str = "ed-export-svg"
+    download: str = "ed-download"
+    title: str = "ed-title"
+
+    # palette
+    palette_search: str = "ed-palette-search"
+    palette_category: str = "ed-palette-category"
+    palette_list: str = "ed-palette-list"  # (JS) items carry data-module
+
+    # side panel: actor form
+    actor_heading: str = "ed-actor-heading"
+    actor_name: str = "ed-actor-name"
+    actor_type: str = "ed-actor-type"
+    actor_count: str = "ed-actor-count"
+    actor_local: str = "ed-actor-local"
+    actor_notes: str = "ed-actor-notes"
+    actor_add: str = "ed-actor-add"
+    actor_save: str = "ed-actor-save"
+    actor_delete: str = "ed-actor-delete"
+    actor_feedback: str = "ed-actor-feedback"
+
+    # side panel: flow form
+    flow_heading: str = "ed-flow-heading"
+    flow_pick: str = "ed-flow-pick"
+    flow_source: str = "ed-flow-source"
+    flow_target: str = "ed-flow-target"
+    flow_kind: str = "ed-flow-kind"
+    flow_label: str = "ed-flow-label"
+    flow_amount: str = "ed-flow-amount"
+    flow_occurrences: str = "ed-flow-occurrences"
+    flow_standards: str = "ed-flow-standards"
+    flow_add: str = "ed-flow-add"
+    flow_save: str = "ed-flow-save"
+    flow_delete: str = "ed-flow-delete"
+    flow_feedback: str = "ed-flow-feedback"
+    deselect: str = "ed-deselect"
+
+    # delete confirmation
+    delete_modal: str = "ed-delete-modal"
+    delete_text: str = "ed-delete-text"
+    delete_confirm: str = "ed-delete-confirm"
+    delete_cancel: str = "ed-delete-cancel"
+
+    # score panel
+    scores: str = "ed-scores"
+    flags: str = "ed-flags"
+    blocks: str = "ed-blocks"
+
+    # id factories (pattern-matching callbacks)
+    @staticmethod
+    def flag(index: int) -> dict:
+        return {"type": "ed-flag", "index": index}
+
+    @staticmethod
+    def apply_rec(index: int, module: str) -> dict:
+        return {"type": "ed-apply-rec", "index": index, "module": module}
+
+    @staticmethod
+    def palette_item(module: str) -> str:
+        return f"ed-palette-item-{module}"
+
+
+ID = Ids()

@@ -1,0 +1,139 @@
+"""Pure builders of the live score panel, the flag list and the nine-block view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
+from layouts.ids import ID
+
+SEVERITY_COLOR = {"high": "danger", "medium": "warning", "low": "secondary"}
+BLOCK_ORDER = (
+    ("key_partnerships", "Key partners"),
+    ("key_activities", "Key activities"),
+    ("key_resources", "Key resources"),
+    ("value_propositions", "Value propositions"),
+    ("customer_relationships", "Customer relationships"),
+    ("channels", "Channels"),
+    ("customer_segments", "Customer segments"),
+    ("cost_structure", "Cost structure"),
+    ("revenue_streams", "Revenue streams"),
+)
+
+
+def score_panel(evaluation: Evaluation) -> list[Any]:
+    """The six scores, each with its criteria on demand (a native <details>)."""
+    rows = []
+    for name in SCORE_NAMES:
+        score = evaluation.scores.get(name)
+        if score is None:
+            continue
+        value = round(score.score)
+        criteria = [
+            html.Li(
+                [
+                    html.Span(f"{c.label}: {round(c.value * 100)}%", className="fw-semibold"),
+                    html.Span(f" (weight {c.weight:g}) — {c.explanation}"),
+                ],
+                className="small",
+            )
+            for c in score.criteria
+        ]
+        rows.append(
+            html.Details(
+                [
+                    html.Summary(
+                        [
+                            html.Span(SCORE_LABELS.get(name, name), className="score-name"),
+                            html.Span(
+                                html.Span(className="score-fill", style={"width": f"{value}%"}),
+                                className="score-bar",
+                                role="img",
+                                **{"aria-label": f"{value} of 100"},
+                            ),
+                            html.Span(str(value), className="score-value", id=f"score-{name}"),
+                        ],
+                        className="score-row",
+                    ),
+                    html.Ul(criteria, className="criteria ps-3 mb-1"),
+                ],
+                className="score",
+                **{"data-score": name},
+            )
+        )
+    return rows
+
+
+def flags_panel(evaluation: Evaluation) -> list[Any]:
+    """One entry per flag: click to highlight its elements; each gap lists recommended modules."""
+    if not evaluation.flags:
+        return [html.P("No flags: nothing obvious to fix.", className="small text-success")]
+    items = []
+    for index, finding in enumerate(evaluation.flags):
+        recs = [
+            html.Li(
+                [
+                    html.Span(f"{rec.name} (+{rec.gain:.0f} {SCORE_LABELS.get(rec.dimension, rec.dimension).lower()}) "),
+                    html.Button(
+                        "Apply",
+                        id=ID.apply_rec(index, rec.module),
+                        className="btn btn-sm btn-outline-success py-0 px-1",
+                        **{"aria-label": f"Apply module {rec.name}"},
+                    ),
+                ],
+                className="small",
+            )
+            for rec in finding.recommendations
+        ]
+        items.append(
+            html.Li(
+                [
+                    html.Button(
+                        [
+                            dbc.Badge(finding.severity, color=SEVERITY_COLOR.get(finding.severity, "secondary"), className="me-1"),
+                            html.Span(finding.code, className="fw-semibold"),
+                        ],
+                        id=ID.flag(index),
+                        className="flag-button",
+                        title="Highlight its elements on the canvas",
+                        **{"data-code": finding.code},
+                    ),
+                    html.Div(finding.message, className="small"),
+                    html.Div(
+                        f"Lowers {SCORE_LABELS.get(finding.dimension, finding.dimension).lower()}"
+                        + (f" ({finding.criterion})" if finding.criterion else ""),
+                        className="small text-body-secondary",
+                    ),
+                    html.Ul(recs, className="recs ps-3 mb-0") if recs else None,
+                ],
+                className="list-group-item px-2 py-1",
+            )
+        )
+    return [html.Ul(items, className="list-group list-group-flush flags")]
+
+
+def flag_elements(evaluation: Evaluation) -> list[list[str]]:
+    """The element ids of each flag, by flag index (kept in a small store for highlighting)."""
+    return [list(f.elements) for f in evaluation.flags]
+
+
+def blocks_panel(blocks: dict[str, list[str]]) -> html.Div:
+    """The nine-block canvas, derived from the graph; read-only."""
+    cells = []
+    for key, label in BLOCK_ORDER:
+        entries = blocks.get(key, [])
+        cells.append(
+            html.Div(
+                [
+                    html.H3(label, className="h6 mb-1"),
+                    html.Ul([html.Li(e) for e in entries], className="small ps-3 mb-0")
+                    if entries
+                    else html.P("—", className="small text-body-secondary mb-0"),
+                ],
+                className=f"block block-{key}",
+            )
+        )
+    return html.Div(cells, className="nine-blocks")

@@ -1,0 +1,186 @@
+"""Browser tests of Home and the canvas editor (dash_duo, headless Debian Chromium)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from layouts.ids import ID
+
+pytestmark = pytest.mark.browser
+DATA = Path(__file__).parent / "data"
+
+NODE_COUNT = "var c=document.getElementById('cy')._cyreg.cy; return c.nodes().length;"
+EDGE_COUNT = "var c=document.getElementById('cy')._cyreg.cy; return c.edges().length;"
+
+
+def wait_for(fn, timeout=10.0, interval=0.05):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = fn()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s (last value {last!r})")
+
+
+def open_editor(dash_duo, app, store, path=DATA / "small-parking.json"):
+    from canvas_app.model import load_configuration
+
+    workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
+    head = store.create_configuration(workspace.id, load_configuration(path), author="tester")
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/edit/{head.id}")
+    dash_duo.wait_for_element(f"#{ID.cy}")
+    wait_for(lambda: dash_duo.driver.execute_script("var e=document.getElementById('cy'); return !!(e && e._cyreg && e._cyreg.cy && e._cyreg.cy.nodes().length);"))
+    return head
+
+
+def score(dash_duo, name):
+    return int(dash_duo.find_element(f"#score-{name}").text)
+
+
+def drag_module(dash_duo, module_id, x_offset=0.5, y_offset=0.5):
+    """Synthetic HTML5 drag and drop sharing one DataTransfer, dropped at a fraction of the canvas."""
+    return dash_duo.driver.execute_script(
+        """
+        const item = document.querySelector('[data-module="' + arguments[0] + '"]');
+        const cyEl = document.getElementById('cy');
+        const target = cyEl.querySelector('canvas:last-of-type') || cyEl;
+        const r = cyEl.getBoundingClientRect();
+        const x = r.left + r.width * arguments[1], y = r.top + r.height * arguments[2];
+        const dt = new DataTransfer();
+        item.dispatchEvent(new DragEvent('dragstart', {bubbles: true, cancelable: true, dataTransfer: dt}));
+        const over = new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y});
+        target.dispatchEvent(over);
+        target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y}));
+        item.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));
+        const cy = cyEl._cyreg.cy;
+        return {prevented: over.defaultPrevented, model: cy.renderer().projectIntoViewport(x, y)};
+        """,
+        module_id,
+        x_offset,
+        y_offset,
+    )
+
+
+def first_module(dash_duo):
+    return dash_duo.driver.execute_script("return document.querySelector('[data-module]').getAttribute('data-module');")
+
+
+def test_ui001_home_lists_workspace_and_creates_from_example(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_text_to_equal("h1", "CityCanvas")
+    dash_duo.wait_for_contains_text(f"#{ID.home_list}", "My workspace")
+    dash_duo.find_element(f"#{ID.home_from_example}").click()
+    dash_duo.wait_for_element(f"#{ID.cy}", timeout=10)
+    assert "/edit/" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
+def test_ui002_drop_module_adds_nodes_and_changes_scores_then_persists(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    before_nodes = dash_duo.driver.execute_script(NODE_COUNT)
+    before_scores = dash_duo.find_element(f"#{ID.scores}").text
+    module = first_module(dash_duo)
+    result = drag_module(dash_duo, module, 0.3, 0.7)
+    assert result["prevented"], "dragover must call preventDefault"
+    wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) > before_nodes or dash_duo.driver.execute_script(EDGE_COUNT) > 3)
+    wait_for(lambda: dash_duo.find_element(f"#{ID.scores}").text != before_scores)
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
+    config, _ = store.load(head.id)
+    placed = config.modules[-1]
+    assert placed.module == module
+    assert abs(placed.position.x - result["model"][0]) < 1 and abs(placed.position.y - result["model"][1]) < 1
+    # reload: the edit persisted
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_element(f"#{ID.cy}")
+    wait_for(lambda: dash_duo.driver.execute_script(
+        "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy.nodes().length;") == len(config.actors))
+    assert dash_duo.driver.execute_script(EDGE_COUNT) == len(config.flows)
+    assert dash_duo.get_logs() == []
+
+
+def test_ui003_keyboard_places_module_and_undo_redo(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    edges = dash_duo.driver.execute_script(EDGE_COUNT)
+    item = dash_duo.find_element("[data-module]")
+    item.send_keys(Keys.ENTER)
+    wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) > edges)
+    after = dash_duo.driver.execute_script(EDGE_COUNT)
+    undo = dash_duo.find_element(f"#{ID.undo}")
+    wait_for(lambda: undo.is_enabled())
+    undo.click()
+    wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) == edges)
+    redo = dash_duo.find_element(f"#{ID.redo}")
+    wait_for(lambda: redo.is_enabled())
+    redo.click()
+    wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) == after)
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 3)
+    assert len(store.load(head.id)[0].flows) == after
+
+
+def test_ui004_draw_flow_by_picking_on_canvas(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    dash_duo.find_element(f"#{ID.flow_pick}").click()
+    # tap source then target on the canvas (cytoscape tap events on the nodes)
+    for node in ("lonely", "operator"):
+        dash_duo.driver.execute_script(
+            "document.getElementById('cy')._cyreg.cy.getElementById(arguments[0]).emit('tap');", node
+        )
+        time.sleep(0.3)
+    wait_for(lambda: dash_duo.find_element(f"#{ID.flow_target}").get_attribute("value") == "operator")
+    assert dash_duo.find_element(f"#{ID.flow_source}").get_attribute("value") == "lonely"
+    dash_duo.select_dcc_dropdown if False else None
+    kind = dash_duo.find_element(f"#{ID.flow_kind}")
+    kind.send_keys("data")
+    dash_duo.find_element(f"#{ID.flow_label}").send_keys("sensor data")
+    dash_duo.find_element(f"#{ID.flow_standards}").send_keys("NGSI-LD, MIM1")
+    dash_duo.find_element(f"#{ID.flow_add}").click()
+    wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) == 4)
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
+    flow = store.load(head.id)[0].flows[-1]
+    assert (flow.source, flow.target, flow.label, flow.standards) == ("lonely", "operator", "sensor data", ["NGSI-LD", "MIM1"])
+
+
+def test_ui005_bad_input_gets_inline_message_and_nothing_saved(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    dash_duo.find_element(f"#{ID.actor_add}").click()  # empty name
+    dash_duo.wait_for_contains_text(f"#{ID.actor_feedback}", "name")
+    amount = dash_duo.find_element(f"#{ID.flow_amount}")
+    amount.send_keys("-5")
+    dash_duo.find_element(f"#{ID.flow_add}").click()
+    dash_duo.wait_for_contains_text(f"#{ID.flow_feedback}", "choose")
+    assert store.get_configuration(head.id).version == head.version
+
+
+def test_ui006_click_flag_highlights_elements(dash_duo, app, store):
+    open_editor(dash_duo, app, store)
+    dash_duo.wait_for_element(".flag-button", timeout=15)
+    flag = dash_duo.find_element(".flag-button")
+    flag.click()
+    wait_for(lambda: dash_duo.driver.execute_script(
+        "var cy=document.getElementById('cy')._cyreg.cy; return cy.elements().filter(function(e){"
+        "return e.isNode() ? e.style('border-color') === 'rgb(216,27,96)' : e.style('line-color') === 'rgb(216,27,96)';}).length;"))
+
+
+def test_ui007_import_malformed_and_oversize_files(dash_duo, app, tmp_path):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_text_to_equal("h1", "CityCanvas")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"name": "x", "actors": [{"id": "a", "name": "A", "type": "alien"}]}))
+    upload = dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.home_upload} input[type=file]")
+    upload.send_keys(str(bad))
+    dash_duo.wait_for_contains_text(f"#{ID.home_message}", "actors[0] (id 'a'): type")
+    big = tmp_path / "big.json"
+    with big.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    upload.send_keys(str(big))
+    dash_duo.wait_for_contains_text(f"#{ID.home_message}", "the limit is 10 MB")
+    assert "/edit/" not in dash_duo.driver.current_url
