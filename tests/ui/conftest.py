@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from selenium.webdriver.chrome.options import Options
+
+
+TEST_MODULES = Path(__file__).parent / "data" / "modules"
+"""Two small modules used by the UI tests (ids test-*, never clashing with the library's)."""
 
 
 def pytest_setup_options() -> Options:
@@ -38,7 +44,8 @@ def store(tmp_path):
 def settings(tmp_path):
     from canvas_app.settings import Settings
 
-    return Settings(database_url=f"sqlite:///{tmp_path}/t.sqlite3", author="tester", examples_dir=examples_dir())
+    return Settings(database_url=f"sqlite:///{tmp_path}/t.sqlite3", author="tester", examples_dir=examples_dir(),
+                    module_dirs=(TEST_MODULES,))
 
 
 def examples_dir():

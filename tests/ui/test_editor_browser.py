@@ -88,7 +88,7 @@ def test_ui002_drop_module_adds_nodes_and_changes_scores_then_persists(dash_duo,
     head = open_editor(dash_duo, app, store)
     before_nodes = dash_duo.driver.execute_script(NODE_COUNT)
     before_scores = dash_duo.find_element(f"#{ID.scores}").text
-    module = first_module(dash_duo)
+    module = "test-pay"
     result = drag_module(dash_duo, module, 0.3, 0.7)
     assert result["prevented"], "dragover must call preventDefault"
     wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) > before_nodes or dash_duo.driver.execute_script(EDGE_COUNT) > 3)
@@ -110,7 +110,7 @@ def test_ui002_drop_module_adds_nodes_and_changes_scores_then_persists(dash_duo,
 def test_ui003_keyboard_places_module_and_undo_redo(dash_duo, app, store):
     head = open_editor(dash_duo, app, store)
     edges = dash_duo.driver.execute_script(EDGE_COUNT)
-    item = dash_duo.find_element("[data-module]")
+    item = dash_duo.find_element('[data-module="test-pay"]')
     item.send_keys(Keys.ENTER)
     wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) > edges)
     after = dash_duo.driver.execute_script(EDGE_COUNT)
@@ -137,7 +137,6 @@ def test_ui004_draw_flow_by_picking_on_canvas(dash_duo, app, store):
         time.sleep(0.3)
     wait_for(lambda: dash_duo.find_element(f"#{ID.flow_target}").get_attribute("value") == "operator")
     assert dash_duo.find_element(f"#{ID.flow_source}").get_attribute("value") == "lonely"
-    dash_duo.select_dcc_dropdown if False else None
     kind = dash_duo.find_element(f"#{ID.flow_kind}")
     kind.send_keys("data")
     dash_duo.find_element(f"#{ID.flow_label}").send_keys("sensor data")
