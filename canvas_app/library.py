@@ -1,0 +1,564 @@
+"""The module library (DESIGN.md §4): load, search and place business-model modules.
+
+Modules are data files (YAML, or TOML) in the repository's ``modules/`` folder
+and in a city's own folders. Loading is strict: a malformed file stops the load
+with a message naming the file and the field, because a module that silently
+disappears (or silently overrides another) would change every score it feeds.
+
+Placing a module (:func:`place_module`) merges its role templates with the
+actors already on the canvas, so that modules compose instead of duplicating the
+city or the citizens. This module is pure Python: no Dash, no database.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from canvas_app.model import (
+    ActorType,
+    Configuration,
+    ConfigurationError,
+    describe_validation_error,
+)
+from canvas_app.module_schema import BUILTIN_ROLES, Category, ModuleDefinition
+
+BUILTIN_MODULE_DIR = Path(__file__).resolve().parent.parent / "modules"
+"""The library shipped with CityCanvas (the repository's top-level ``modules/``)."""
+
+ENV_VAR = "CITYCANVAS_MODULE_PATH"
+"""Extra module folders, separated by ``os.pathsep``."""
+
+MAX_MODULE_BYTES = 1024 * 1024
+"""Largest module file accepted (1 MB; a real module is 2-6 KB)."""
+
+MODULE_SUFFIXES = (".yaml", ".yml", ".toml")
+
+BUILTIN_ROLE_NAMES: dict[str, str] = {
+    "city": "City",
+    "citizen": "Citizens",
+    "platform_operator": "Platform operator",
+}
+"""Names of the built-in roles when a placement has to create them."""
+
+SINGLETON_TYPES = (ActorType.CITY, ActorType.CITIZEN, ActorType.PLATFORM_OPERATOR)
+"""Actor types a placement never duplicates: one city, one operator, one (first) citizen segment."""
+
+RING_RADIUS = 140.0
+
+
+class LibraryError(ValueError):
+    """A module file or a module reference was refused; ``problems`` are readable one-liners."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+# -- the library -------------------------------------------------------------------
+
+
+class ModuleLibrary:
+    """Module definitions by id, in load order; immutable so one cached copy can be shared.
+
+    >>> lib = ModuleLibrary([])
+    >>> len(lib), "x" in lib, lib.get("x")
+    (0, False, None)
+    """
+
+    def __init__(self, definitions: Iterable[ModuleDefinition] = (), origins: Mapping[str, str] | None = None):
+        modules: dict[str, ModuleDefinition] = {}
+        problems: list[str] = []
+        for definition in definitions:
+            if definition.id in modules:
+                problems.append(f"module id '{definition.id}' is defined twice")
+            modules[definition.id] = definition
+        if problems:
+            raise LibraryError(problems)
+        self._modules: Mapping[str, ModuleDefinition] = MappingProxyType(modules)
+        self._origins: Mapping[str, str] = MappingProxyType(dict(origins or {}))
+        self._dumps: dict[str, dict[str, Any]] = {}
+
+    def get(self, module_id: str, default: ModuleDefinition | None = None) -> ModuleDefinition | None:
+        return self._modules.get(module_id, default)
+
+    def __getitem__(self, module_id: str) -> ModuleDefinition:
+        return self._modules[module_id]
+
+    def __contains__(self, module_id: object) -> bool:
+        return module_id in self._modules
+
+    def __iter__(self) -> Iterator[ModuleDefinition]:
+        return iter(self._modules.values())
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __repr__(self) -> str:
+        return f"ModuleLibrary({len(self)} modules)"
+
+    def ids(self) -> list[str]:
+        return list(self._modules)
+
+    def origin(self, module_id: str) -> str | None:
+        """The file (or upload name) a module came from, for error messages and the library screen."""
+        return self._origins.get(module_id)
+
+    def categories(self) -> list[Category]:
+        """Categories that hold at least one module, in the schema's order (the palette's filter)."""
+        present = {d.category for d in self}
+        return [c for c in Category if c in present]
+
+    def by_category(self, category: Category | str) -> list[ModuleDefinition]:
+        return [d for d in self if d.category == category]
+
+    def search(self, text: str = "", category: Category | str | None = None) -> list[ModuleDefinition]:
+        """Modules whose id, name, summary, category, standards or revenue model contain every word of ``text``.
+
+        Case-insensitive; an empty text lists everything (of ``category`` when given).
+        """
+        words = text.lower().split()
+        found = []
+        for definition in self:
+            if category and definition.category != category:
+                continue
+            if words:
+                haystack = _search_text(definition)
+                if not all(w in haystack for w in words):
+                    continue
+            found.append(definition)
+        return found
+
+    def dump(self, module_id: str) -> dict[str, Any]:
+        """``model_dump(mode="json")`` of a module, computed once (what a placement stores)."""
+        if module_id not in self._dumps:
+            self._dumps[module_id] = self._modules[module_id].model_dump(mode="json")
+        return self._dumps[module_id]
+
+    def with_modules(self, definitions: Iterable[ModuleDefinition], origin: str = "custom") -> ModuleLibrary:
+        """A new library with ``definitions`` added (a workspace's own modules); a clashing id is an error."""
+        added = list(definitions)
+        problems = [
+            f"{origin}: module id '{d.id}' is already defined by {self.origin(d.id) or 'the library'}"
+            for d in added
+            if d.id in self
+        ]
+        if problems:
+            raise LibraryError(problems)
+        origins = dict(self._origins) | {d.id: origin for d in added}
+        return ModuleLibrary([*self, *added], origins)
+
+
+def _search_text(definition: ModuleDefinition) -> str:
+    a = definition.attributes
+    parts = [definition.id, definition.name, definition.summary, definition.category.value,
+             *a.standards, *a.revenue_model, *(t.name for t in definition.actors)]
+    return " ".join(parts).lower()
+
+
+# -- reading module files ------------------------------------------------------------
+
+
+class _StrictYamlLoader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys (a typo that silently drops data) and aliases (expansion bombs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in module files", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str) and key in seen:
+                raise yaml.MarkedYAMLError(None, None, f"key '{key}' appears twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_text(text: str, source_name: str) -> Any:
+    """Parse YAML (a superset of JSON) or, for ``*.toml`` names, TOML."""
+    if source_name.lower().endswith(".toml"):
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise LibraryError(f"{source_name}: not valid TOML: {exc}") from None
+    try:
+        return yaml.load(text, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LibraryError(f"{source_name}: not valid YAML: {where}{problem}") from None
+    except RecursionError:
+        raise LibraryError(f"{source_name}: not valid YAML: nested too deeply") from None
+
+
+def parse_module(source: str | bytes | Mapping[str, Any], source_name: str = "module") -> ModuleDefinition:
+    """Validate YAML/JSON/TOML text, bytes or a dict into a :class:`ModuleDefinition`.
+
+    For modules uploaded in the UI or stored with a workspace; every problem is
+    reported as ``<source_name>: <field>: <what is wrong>``.
+
+    >>> parse_module("id: x\\nname: X\\ncategory: data\\nsummary: s", "x.yaml")
+    Traceback (most recent call last):
+    ...
+    canvas_app.library.LibraryError: x.yaml: sources: is required
+    """
+    if isinstance(source, (str, bytes)):
+        raw = source.encode() if isinstance(source, str) else source
+        if len(raw) > MAX_MODULE_BYTES:
+            raise LibraryError(
+                f"{source_name}: file is {len(raw) / 1e6:.1f} MB; the limit for a module is {MAX_MODULE_BYTES / 1e6:.0f} MB"
+            )
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LibraryError(f"{source_name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        data = _read_text(text, source_name)
+    else:
+        data = source
+    if not isinstance(data, Mapping):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise LibraryError(f"{source_name}: a module must be one mapping (id, name, category, ...), not {kind}")
+    data = dict(data)
+    try:
+        return ModuleDefinition.model_validate(data)
+    except ValidationError as exc:
+        raise LibraryError([f"{source_name}: {_module_wording(line)}" for line in describe_validation_error(exc, data)]) from None
+    except RecursionError:
+        raise LibraryError(f"{source_name}: nested too deeply") from None
+
+
+def _module_wording(line: str) -> str:
+    return line.replace("(not part of citycanvas/1)", "(not part of the module schema)")
+
+
+def load_module_file(path: str | Path) -> ModuleDefinition:
+    """Read one module file; its id must match the file name so a module is easy to find."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_MODULE_BYTES:
+            raise LibraryError(
+                f"{path}: file is {size / 1e6:.1f} MB; the limit for a module is {MAX_MODULE_BYTES / 1e6:.0f} MB"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LibraryError(f"{path}: cannot read ({exc.strerror})") from None
+    definition = parse_module(raw, str(path))
+    if definition.id != path.stem:
+        raise LibraryError(f"{path}: id: '{definition.id}' does not match the file name (expected '{path.stem}')")
+    return definition
+
+
+def _module_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in MODULE_SUFFIXES and not p.name.startswith("."))
+
+
+def _load_folders(folders: Sequence[Path]) -> tuple[list[ModuleDefinition], dict[str, str], list[str]]:
+    """Load every module file of ``folders``; collect all problems instead of stopping at the first."""
+    definitions: list[ModuleDefinition] = []
+    origins: dict[str, str] = {}
+    problems: list[str] = []
+    for folder in folders:
+        if not folder.is_dir():
+            problems.append(f"{folder}: module folder does not exist")
+            continue
+        for path in _module_files(folder):
+            try:
+                definition = load_module_file(path)
+            except LibraryError as exc:
+                problems.extend(exc.problems)
+                continue
+            if definition.id in origins:
+                problems.append(
+                    f"{path}: id: module '{definition.id}' is already defined in {origins[definition.id]}"
+                    " (a module may not override another; rename one of them)"
+                )
+                continue
+            origins[definition.id] = str(path)
+            definitions.append(definition)
+    return definitions, origins, problems
+
+
+@lru_cache(maxsize=1)
+def _builtin_library() -> ModuleLibrary:
+    definitions, origins, problems = _load_folders([BUILTIN_MODULE_DIR])
+    if problems:
+        raise LibraryError(problems)
+    return ModuleLibrary(definitions, origins)
+
+
+def env_module_dirs() -> list[Path]:
+    """Folders named by ``CITYCANVAS_MODULE_PATH`` (empty entries ignored)."""
+    return [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
+
+
+def load_library(extra_dirs: Iterable[str | Path] = (), *, include_env: bool = True) -> ModuleLibrary:
+    """The built-in modules plus those of ``CITYCANVAS_MODULE_PATH`` and ``extra_dirs``.
+
+    The built-in folder is read once per process (the editor asks often); extra
+    folders are re-read on each call so a city's edits show up. Raises
+    :class:`LibraryError` listing every malformed file, and every id defined twice.
+    """
+    builtin = _builtin_library()
+    folders: list[Path] = []
+    seen = {BUILTIN_MODULE_DIR}
+    for folder in [*(env_module_dirs() if include_env else []), *(Path(d) for d in extra_dirs)]:
+        key = folder.resolve()
+        if key not in seen:
+            seen.add(key)
+            folders.append(folder)
+    if not folders:
+        return builtin
+    definitions, origins, problems = _load_folders(folders)
+    for definition in definitions:
+        if definition.id in builtin:
+            problems.append(
+                f"{origins[definition.id]}: id: module '{definition.id}' is already defined in"
+                f" {builtin.origin(definition.id)} (a module may not override another; rename one of them)"
+            )
+    if problems:
+        raise LibraryError(problems)
+    return ModuleLibrary([*builtin, *definitions], {**builtin._origins, **origins})
+
+
+def clear_cache() -> None:
+    """Forget the cached built-in library (tests that edit ``modules/``)."""
+    _builtin_library.cache_clear()
+    _definition_from_json.cache_clear()
+
+
+# -- placing modules on a configuration ------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    """A readable id from a name.
+
+    >>> slugify("Parking app operator (Oulu)")
+    'parking-app-operator-oulu'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "actor"
+
+
+def _fresh_id(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _first_free_instance_id(config: Configuration) -> str:
+    taken = {m.id for m in config.modules} | {a.module for a in config.actors if a.module} | {
+        f.module for f in config.flows if f.module
+    }
+    n = 1
+    while f"m{n}" in taken:
+        n += 1
+    return f"m{n}"
+
+
+def _default_position(config: Configuration) -> tuple[float, float]:
+    """Right of the existing drawing, so a module added without a drop point does not cover it."""
+    placed = [a.position for a in config.actors if a.position is not None]
+    if not placed:
+        return (0.0, 0.0)
+    return (max(p.x for p in placed) + 2 * RING_RADIUS + 60.0, sum(p.y for p in placed) / len(placed))
+
+
+def _match_existing(config: Configuration, kind: ActorType, name: str) -> str | None:
+    """The id of the existing actor a role template merges with, if any."""
+    same_type = [a for a in config.actors if a.type == kind]
+    by_name = next((a for a in same_type if a.name.casefold() == name.casefold()), None)
+    if by_name is not None:
+        return by_name.id
+    if kind in SINGLETON_TYPES and same_type:
+        return same_type[0].id
+    return None
+
+
+def place_module(
+    config: Configuration,
+    definition: ModuleDefinition,
+    position: tuple[float, float] | None = None,
+    instance_id: str | None = None,
+) -> Configuration:
+    """A new configuration with ``definition`` placed as instance ``instance_id`` (default: first free ``mN``).
+
+    Role templates merge with actors already there: the one city, the one
+    platform operator, the first citizen segment (or the one of the same name);
+    other types merge with an actor of the same type and name (case-insensitive).
+    Other roles become new actors (readable ids, a ring around ``position``)
+    tagged with the instance id, as are the new flows (``<instance>-fN``). A flow
+    whose two roles merge into one actor is dropped (it would be a self-loop).
+    The definition is stored in the instance so the file is self-contained.
+    """
+    if instance_id is None:
+        instance_id = _first_free_instance_id(config)
+    elif any(m.id == instance_id for m in config.modules):
+        raise ConfigurationError([f"modules: id '{instance_id}' is already used by a placed module"])
+    drop = position if position is not None else _default_position(config)
+
+    roles: dict[str, tuple[ActorType, str, bool, int | None]] = {
+        t.role: (t.type, t.name, t.local, t.count) for t in definition.actors
+    }
+    for flow in definition.flows:
+        for role in (flow.source, flow.target):
+            if role not in roles and role in BUILTIN_ROLES:
+                roles[role] = (BUILTIN_ROLES[role], BUILTIN_ROLE_NAMES[role], False, None)
+
+    data = config.model_dump(mode="json")
+    actor_ids = {a.id for a in config.actors}
+    role_to_actor: dict[str, str] = {}
+    new_actors: list[dict[str, Any]] = []
+    for role, (kind, name, local, count) in roles.items():
+        existing = _match_existing(config, kind, name)
+        if existing is None:
+            # also merge with an actor this same placement just created (two templates, one singleton)
+            existing = next(
+                (a["id"] for a in new_actors if a["type"] == kind.value
+                 and (kind in SINGLETON_TYPES or a["name"].casefold() == name.casefold())),
+                None,
+            )
+        if existing is not None:
+            role_to_actor[role] = existing
+            continue
+        actor: dict[str, Any] = {"id": _fresh_id(slugify(name), actor_ids), "name": name, "type": kind.value,
+                                 "local": local, "count": count, "module": instance_id}
+        new_actors.append(actor)
+        role_to_actor[role] = actor["id"]
+
+    for k, actor in enumerate(new_actors):
+        if len(new_actors) == 1:
+            x, y = drop
+        else:
+            angle = -math.pi / 2 + 2 * math.pi * k / len(new_actors)
+            radius = RING_RADIUS + 12.0 * max(0, len(new_actors) - 4)
+            x, y = drop[0] + radius * math.cos(angle), drop[1] + radius * math.sin(angle)
+        actor["position"] = {"x": round(x, 1), "y": round(y, 1)}
+
+    flow_ids = {f.id for f in config.flows}
+    new_flows: list[dict[str, Any]] = []
+    n = 0
+    for template in definition.flows:
+        source, target = role_to_actor[template.source], role_to_actor[template.target]
+        if source == target:
+            continue
+        n += 1
+        flow_id = f"{instance_id}-f{n}"
+        while flow_id in flow_ids:
+            n += 1
+            flow_id = f"{instance_id}-f{n}"
+        flow_ids.add(flow_id)
+        new_flows.append({
+            "id": flow_id, "source": source, "target": target, "kind": template.kind.value,
+            "label": template.label, "amount": template.amount, "occurrences": template.occurrences,
+            "standards": list(template.standards), "marginal_cost": template.marginal_cost, "module": instance_id,
+        })
+
+    data["actors"].extend(new_actors)
+    data["flows"].extend(new_flows)
+    data["modules"].append({
+        "id": instance_id, "module": definition.id,
+        "position": {"x": round(drop[0], 1), "y": round(drop[1], 1)},
+        "definition": definition.model_dump(mode="json"),
+    })
+    return _validated(data)
+
+
+def remove_module(config: Configuration, instance_id: str) -> Configuration:
+    """Undo :func:`place_module`: drop the instance, its flows, and the actors it created that no other flow uses.
+
+    Actors it created that other flows still use stay (no longer tagged with the
+    instance); needs lose the removed flows from ``served_by`` and the removed actors.
+    """
+    if not any(m.id == instance_id for m in config.modules):
+        raise ConfigurationError([f"modules: no placed module has id '{instance_id}'"])
+    flows = [f for f in config.flows if f.module != instance_id]
+    removed_flows = {f.id for f in config.flows} - {f.id for f in flows}
+    used = {f.source for f in flows} | {f.target for f in flows}
+    data = config.model_dump(mode="json")
+    actors = []
+    removed_actors: set[str] = set()
+    for actor in data["actors"]:
+        if actor.get("module") == instance_id:
+            if actor["id"] not in used:
+                removed_actors.add(actor["id"])
+                continue
+            actor["module"] = None
+        actors.append(actor)
+    data["actors"] = actors
+    data["flows"] = [f for f in data["flows"] if f["id"] not in removed_flows]
+    data["modules"] = [m for m in data["modules"] if m["id"] != instance_id]
+    for need in data["needs"]:
+        need["served_by"] = [ref for ref in need["served_by"] if ref not in removed_flows]
+        if need.get("actor") in removed_actors:
+            need["actor"] = None
+    return _validated(data)
+
+
+def _validated(data: dict[str, Any]) -> Configuration:
+    try:
+        return Configuration.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigurationError(describe_validation_error(exc, data)) from None
+
+
+# -- definitions of placed modules --------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _definition_from_json(text: str) -> ModuleDefinition:
+    return ModuleDefinition.model_validate_json(text)
+
+
+def resolve_definitions(config: Configuration, library: ModuleLibrary | None = None) -> dict[str, ModuleDefinition]:
+    """The definition of each placed module, by instance id.
+
+    The definition stored in the file wins (the file is self-contained and may
+    come from another city); an empty one is looked up in ``library`` (default:
+    the built-in library). An unknown module id is a :class:`LibraryError`.
+    """
+    resolved: dict[str, ModuleDefinition] = {}
+    problems: list[str] = []
+    lib = library
+    for i, instance in enumerate(config.modules):
+        where = f"modules[{i}] (id '{instance.id}')"
+        if instance.definition:
+            if lib is not None and instance.module in lib and lib.dump(instance.module) == instance.definition:
+                resolved[instance.id] = lib[instance.module]
+                continue
+            try:
+                resolved[instance.id] = _definition_from_json(json.dumps(instance.definition, sort_keys=True))
+            except ValidationError as exc:
+                problems.extend(f"{where}: definition: {line}"
+                                for line in describe_validation_error(exc, instance.definition))
+            continue
+        if lib is None:
+            lib = _builtin_library()
+        definition = lib.get(instance.module)
+        if definition is None:
+            problems.append(
+                f"{where}: module: '{instance.module}' is not in the module library and the file carries no definition"
+            )
+        else:
+            resolved[instance.id] = definition
+    if problems:
+        raise LibraryError(problems)
+    return resolved
