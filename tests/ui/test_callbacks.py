@@ -1,0 +1,212 @@
+"""Callback functions called directly (no browser): edits, conflicts, forms, highlight, home."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from dash import no_update
+
+from callbacks import editor, home, router
+from canvas_app.commands import Step
+from canvas_app.model import load_configuration
+from layouts import graph
+from layouts.ids import ID
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture()
+def stored(services):
+    workspace = services.default_workspace()
+    head = services.store.create_configuration(
+        workspace.id, load_configuration(DATA / "small-parking.json"), author="tester"
+    )
+    return head
+
+
+def values(stored, **extra):
+    base = {"config_id": stored.id, "version": stored.version, "selection": None,
+            "extent": {"x1": 0, "y1": 0, "x2": 400, "y2": 200}}
+    base.update(extra)
+    return base
+
+
+def text_of(component) -> str:
+    """All strings inside a Dash component tree."""
+    if component is None or component is no_update:
+        return ""
+    if isinstance(component, str):
+        return component
+    if isinstance(component, (list, tuple)):
+        return " ".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+def test_cb001_drop_places_module_saves_and_returns_small_diff(services, stored):
+    out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": 120.5, "y": -40}, values(stored))
+    assert out["version"] == stored.version + 1
+    added = {e["data"]["id"] for e in out["graph_diff"]["add"]}
+    assert any(i.startswith("m1-f") for i in added) and "test-payment-provider" in added
+    assert out["step_out"]["op"] == "do" and out["step_out"]["step"]["undo"]["remove"]
+    config, head = services.store.load(stored.id)
+    assert head.version == stored.version + 1 and config.modules[0].position.x == 120.5
+    assert text_of(out["scores"]) and out["status"].startswith("Saved · version")
+    # diff is far smaller than the whole elements list
+    assert len(json.dumps(out["graph_diff"])) < len(json.dumps(graph.config_elements(config)))
+
+
+def test_cb002_undo_then_redo_through_history_request(services, stored):
+    out = editor.handle_edit(services, ID.drop, {"module": "test-open-data", "x": 0, "y": 0}, values(stored))
+    step = out["step_out"]["step"]
+    v1 = out["version"]
+    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": step}, values(stored, version=v1))
+    assert undo["step_out"]["op"] == "undo" and undo["version"] == v1 + 1
+    assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
+    redo = editor.handle_edit(services, ID.history_request, {"op": "redo", "step": step}, values(stored, version=v1 + 1))
+    assert redo["version"] == v1 + 2 and len(services.store.load(stored.id)[0].modules) == 1
+
+
+@pytest.mark.parametrize(
+    "trigger, form, feedback, words",
+    [
+        (ID.actor_add, {"actor_name": "  "}, "actor_feedback", "needs a name"),
+        (ID.actor_add, {"actor_name": "X", "actor_count": -3}, "actor_feedback", "negative"),
+        (ID.flow_add, {"flow_source": "city", "flow_target": "city"}, "flow_feedback", "same actor"),
+        (ID.flow_add, {"flow_source": "city", "flow_target": "drivers", "flow_amount": -1}, "flow_feedback", "negative"),
+        (ID.flow_add, {}, "flow_feedback", "choose"),
+        (ID.actor_save, {"actor_name": "X"}, "actor_feedback", "select an actor"),
+        (ID.drop, {"module": "no-such-module", "x": 0, "y": 0}, "message", "no-such-module"),
+    ],
+)
+def test_cb003_bad_input_gets_message_and_nothing_saved(services, stored, trigger, form, feedback, words):
+    value = form.pop("module", None)
+    payload = {"module": "no-such-module", "x": 0, "y": 0} if trigger == ID.drop else 1
+    out = editor.handle_edit(services, trigger, payload if value is None else payload, values(stored, **form))
+    assert words in text_of(out[feedback])
+    assert out["version"] is no_update
+    assert services.store.get_configuration(stored.id).version == stored.version
+
+
+def test_cb004_add_update_delete_actor_and_flow(services, stored):
+    v = stored.version
+    out = editor.handle_edit(services, ID.actor_add, 1, values(stored, actor_name="Bike operator", actor_type="business"))
+    assert out["graph_diff"]["add"][0]["data"] == {"id": "bike-operator", "label": "Bike operator", "type": "business"}
+    assert out["graph_diff"]["add"][0]["position"] == {"x": 200.0 + 15 * 4, "y": 100.0 + 15 * 4}
+    v += 1
+    out = editor.handle_edit(services, ID.flow_add, 1, values(
+        stored, version=v, flow_source="bike-operator", flow_target="drivers", flow_kind="service",
+        flow_label="bikes", flow_amount=2, flow_occurrences=10, flow_standards="GBFS, MIM1"))
+    edge = out["graph_diff"]["add"][0]["data"]
+    assert edge["kind"] == "service" and edge["label"] == "bikes (2)"
+    v += 1
+    flow_id = edge["id"]
+    out = editor.handle_edit(services, ID.flow_save, 1, values(
+        stored, version=v, selection={"kind": "flow", "id": flow_id}, flow_source="bike-operator",
+        flow_target="city", flow_kind="data", flow_label="trips"))
+    # a re-attached edge is removed and added again
+    assert flow_id in out["graph_diff"]["remove"] and out["graph_diff"]["add"][0]["data"]["target"] == "city"
+    v += 1
+    out = editor.handle_edit(services, ID.delete_confirm, 1, values(stored, version=v, selection={"kind": "actor", "id": "bike-operator"}))
+    assert set(out["graph_diff"]["remove"]) == {"bike-operator", flow_id} and out["selection"] is None
+    assert "bike-operator" not in {a.id for a in services.store.load(stored.id)[0].actors}
+
+
+def test_cb005_moves_are_saved_but_not_echoed(services, stored):
+    out = editor.handle_edit(services, ID.moved, {"positions": {"city": [5, 6]}}, values(stored))
+    assert out["graph_diff"] == {"add": [], "update": [], "remove": []}
+    assert services.store.load(stored.id)[0].actor("city").position.x == 5
+    step = Step.from_dict(out["step_out"]["step"])
+    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": step.to_dict()},
+                              values(stored, version=out["version"]))
+    assert undo["graph_diff"]["update"][0]["position"] == {"x": 0.0, "y": 0.0}
+
+
+def test_cb006_conflict_keeps_both_and_save_mine_branches(services, stored):
+    config, _ = services.store.load(stored.id)
+    services.store.save(stored.id, config.model_copy(update={"city": "Other"}), base_version=stored.version, author="alice")
+    out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": 0, "y": 0}, values(stored))
+    assert out["conflict"]["theirs"] == stored.version + 1 and out["conflict"]["author"] == "alice"
+    assert out["version"] is no_update and out["status"].startswith("Conflict")
+    path, problems = editor.save_mine(services, stored.id, out["conflict"])
+    assert problems is None
+    new_id = int(path.rsplit("/", 1)[1])
+    mine, head = services.store.load(new_id)
+    assert mine.modules[0].module == "test-pay" and head.parent_id == stored.id
+    theirs = services.store.load(stored.id)[0]
+    assert theirs.city == "Other" and not theirs.modules
+    reload = editor.reload_theirs(services, stored.id)
+    assert reload["version"] == stored.version + 1 and reload["step_out"]["op"] == "reset"
+    assert len(reload["graph_diff"]["reset"]) == len(theirs.actors) + len(theirs.flows)
+
+
+def test_cb007_tap_selection_and_flow_picking():
+    assert editor.tap("node", {"id": "a"}, None, False, None, None) == ({"kind": "actor", "id": "a"}, no_update, no_update)
+    assert editor.tap("edge", None, {"id": "f1"}, False, None, None)[0] == {"kind": "flow", "id": "f1"}
+    assert editor.tap("node", {"id": "a"}, None, True, None, None) == (no_update, "a", None)
+    assert editor.tap("node", {"id": "b"}, None, True, "a", None) == (no_update, "a", "b")
+    assert editor.tap("node", {"id": "c"}, None, True, "a", "b") == (no_update, "c", None)
+    assert editor.tap(ID.deselect, None, None, False, None, None)[0] is None
+
+
+def test_cb008_forms_delete_question_highlight_layout(services, stored):
+    config, _ = services.store.load(stored.id)
+    form = editor.form_values(config, {"kind": "actor", "id": "drivers"})
+    assert form["actor_name"] == "Drivers" and form["actor_count"] == 1000 and not form["actor_delete_disabled"]
+    form = editor.form_values(config, {"kind": "flow", "id": "f1"})
+    assert form["flow_amount"] == 1.5 and form["flow_source"] == "drivers"
+    assert editor.form_values(config, None)["actor_save_disabled"]
+    assert "its 2 flows" in editor.delete_question(config, {"kind": "actor", "id": "drivers"})
+    sheet = editor.highlight({"type": "ed-flag", "index": 0}, 1, [["lonely", "f1"]])
+    selectors = [rule["selector"] for rule in sheet]
+    assert 'node[id = "lonely"]' in selectors and 'edge[id = "f1"]' in selectors
+    assert editor.highlight({"type": "ed-flag", "index": 0}, None, [["x"]]) is no_update
+    assert editor.layout_for("cose")["name"] == "cose" and editor.layout_for("evil")["name"] == "preset"
+
+
+def test_cb009_page_builders(services, stored):
+    page = router.route(services, f"/edit/{stored.id}")
+    assert "Test parking" in text_of(page)
+    assert "There is no configuration" in text_of(router.route(services, "/edit/999"))
+    assert "no page" in text_of(router.route(services, "/nope"))
+    assert "My workspace" in text_of(router.route(services, "/"))
+    found = editor.filter_palette(services, "test open data", "data")
+    assert "test-open-data" in [item.id.rsplit("item-", 1)[1] for item in found]
+    assert "No module matches" in text_of(editor.filter_palette(services, "zzzz", ""))
+
+
+def test_cb010_home_create_from_example_blank_and_file(services):
+    ws = services.default_workspace().id
+    path, problems = home.create_configuration(services, ID.home_blank, ws, blank_name="  ")
+    assert path is None and "name" in problems[0]
+    path, _ = home.create_configuration(services, ID.home_blank, ws, blank_name="Wi-Fi")
+    assert path.startswith("/edit/")
+    example = services.examples()[0][0]
+    path, _ = home.create_configuration(services, ID.home_from_example, ws, example=example)
+    assert path.startswith("/edit/")
+    path, problems = home.create_configuration(services, ID.home_from_example, ws, example="../../etc/passwd")
+    assert path is None
+    bad = "data:application/json;base64," + base64.b64encode(b'{"name": "x", "flows": [1]}').decode()
+    path, problems = home.create_configuration(services, ID.home_upload, ws, upload=bad, filename="bad.json")
+    assert path is None and problems[0].startswith("bad.json: flows[0]")
+    path, problems = home.create_configuration(services, ID.home_upload, ws, upload="data:x;base64,@@@", filename="x")
+    assert path is None and "decoded" in problems[0]
+    good = "data:application/json;base64," + base64.b64encode((DATA / "small-parking.json").read_bytes()).decode()
+    path, problems = home.create_configuration(services, ID.home_upload, ws, upload=good, filename="ok.json")
+    assert problems is None and path.startswith("/edit/")
+
+
+def test_cb011_user_text_is_never_html(services, stored):
+    out = editor.handle_edit(services, ID.actor_add, 1, values(stored, actor_name="<img src=x onerror=alert(1)>"))
+    assert out["graph_diff"]["add"][0]["data"]["label"] == "<img src=x onerror=alert(1)>"
+    import inspect
+
+    import layouts.editor
+    import layouts.home
+    import layouts.panels
+
+    for module in (layouts.editor, layouts.home, layouts.panels, editor, home):
+        source = inspect.getsource(module)
+        assert "dangerously_allow_html" not in source and "dcc.Markdown" not in source
