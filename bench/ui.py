@@ -70,7 +70,9 @@ function poll() {
   if (canvasAt === null && (cy.edges().length !== beforeEdges || cy.nodes().length !== beforeNodes)) canvasAt = now;
   if (scoresAt === null && scores.innerText !== beforeScores) scoresAt = now;
   if (canvasAt !== null && scoresAt !== null) {
+    const edit = window.__ccSpy.slice(spyStart).filter(s => String(s.output).indexOf('ed-graph-diff') >= 0)[0];
     done({ms: Math.max(canvasAt, scoresAt) - t0, canvas: canvasAt - t0, scores: scoresAt - t0,
+          response: edit ? edit.t - t0 : null, diffAt: (window.citycanvasDiffAt || 0) - t0,
           nodes: cy.nodes().length, edges: cy.edges().length, spyStart: spyStart});
   } else if (now - t0 > 20000) {
     done({ms: null, spyStart: spyStart});
@@ -148,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="30,100,300")
     parser.add_argument("--drops", type=int, default=15)
+    parser.add_argument("--verbose", action="store_true", help="print each drop's timings")
     args = parser.parse_args(argv)
 
     import logging
@@ -188,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                     failures += 1
                     continue
                 times.append(result["ms"])
+                if args.verbose:
+                    print({k: (round(v, 1) if isinstance(v, float) else v) for k, v in result.items()})
                 canvas_t.append(result["canvas"])
                 score_t.append(result["scores"])
                 # let the flags/recommendations callback finish before the next drop

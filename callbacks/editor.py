@@ -131,7 +131,7 @@ def apply_edit(
     from storage import ConflictError, StorageError
 
     try:
-        base, _head = services.store.load(int(configuration_id), int(version))
+        base, _head = services.load(int(configuration_id), int(version))
     except StorageError as exc:
         return Outcome(problems=[str(exc)])
     try:
@@ -160,6 +160,8 @@ def apply_edit(
         )
     except StorageError as exc:
         return Outcome(problems=[str(exc)])
+    if head.version == int(version) + 1:
+        services.remember(int(configuration_id), head.version, after)
     return Outcome(config=after, head=head, step=step, diff=graph.element_diff(base, after, echo_positions))
 
 
@@ -296,7 +298,7 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         return None, {}
     if trigger == ID.history_request:
         request = value or {}
-        step = Step.from_dict(request["step"])
+        step = Step.from_dict(expand_step(request["step"], values.get("library")))
         change = step.undo if request.get("op") == "undo" else step.redo
         return (lambda c: change), {}
     return None, {}
@@ -307,6 +309,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     out: dict[str, Any] = {name: no_update for name in EDIT_OUTPUTS}
     key = trigger if isinstance(trigger, str) else ""
     feedback = "actor_feedback" if key in ACTOR_TRIGGERS else "flow_feedback" if key in FLOW_TRIGGERS else "message"
+    values = {**values, "library": services.library}
     try:
         make, options = command_for(trigger, value, values)
     except (ConfigurationError, KeyError, TypeError, ValueError) as exc:
@@ -334,64 +337,84 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     out["graph_diff"] = outcome.diff
     out["version"] = outcome.head.version
     op = (value or {}).get("op") if trigger == ID.history_request else "do"
-    out["step_out"] = {"op": op, "step": outcome.step.to_dict() if op == "do" else None, "nonce": time.time()}
+    step = compact_step(outcome.step.to_dict(), services.library) if op == "do" else None
+    out["step_out"] = {"op": op, "step": step, "nonce": time.time()}
     out["status"] = status_text(outcome.head)
-    evaluation = evaluate(services, config)
-    out["scores"] = panels.score_panel(evaluation)
-    out["blocks"] = panels.blocks_panel(nine_blocks(services, config))
-    options_list = actor_options(config)
-    if any(a in outcome.step.redo.touched() for a in ("actors",)):
-        out["source_options"] = options_list
-        out["target_options"] = options_list
+    out["scores"] = panels.score_values_patch(evaluate(services, config))
     if trigger == ID.delete_confirm:
         out["selection"] = None
     return out
 
 
+def compact_step(step: dict[str, Any], library: Any) -> dict[str, Any]:
+    """Leave out module definitions the library holds verbatim (the browser keeps the step small)."""
+    for change in (step.get("redo", {}), step.get("undo", {})):
+        for pair in change.get("upsert", {}).get("modules", []):
+            element = pair[1]
+            definition = library.get(element.get("module")) if library is not None else None
+            if definition is not None and element.get("definition") == definition.model_dump(mode="json"):
+                element["definition"] = {"$library": True}
+    return step
+
+
+def expand_step(step: dict[str, Any], library: Any) -> dict[str, Any]:
+    """Put back the module definitions :func:`compact_step` left out."""
+    for change in (step.get("redo", {}), step.get("undo", {})):
+        for pair in change.get("upsert", {}).get("modules", []):
+            element = pair[1]
+            if element.get("definition") == {"$library": True}:
+                definition = library.get(element.get("module")) if library is not None else None
+                if definition is None:
+                    raise ConfigurationError([f"module '{element.get('module')}' is no longer in the library"])
+                element["definition"] = definition.model_dump(mode="json")
+    return step
+
+
 EDIT_OUTPUTS = {
-    "graph_diff": Output(ID.graph_diff, "data"),
-    "version": Output(ID.version, "data"),
-    "step_out": Output(ID.step_out, "data"),
-    "status": Output(ID.status, "children"),
-    "message": Output(ID.message, "children"),
-    "actor_feedback": Output(ID.actor_feedback, "children"),
-    "flow_feedback": Output(ID.flow_feedback, "children"),
-    "scores": Output(ID.scores, "children"),
-    "blocks": Output(ID.blocks, "children"),
-    "conflict": Output(ID.conflict, "data"),
-    "selection": Output(ID.selection, "data"),
-    "source_options": Output(ID.flow_source, "options"),
-    "target_options": Output(ID.flow_target, "options"),
+    "graph_diff": Output(ID.graph_diff, "data", allow_duplicate=True),
+    "version": Output(ID.version, "data", allow_duplicate=True),
+    "step_out": Output(ID.step_out, "data", allow_duplicate=True),
+    "status": Output(ID.status, "children", allow_duplicate=True),
+    "message": Output(ID.message, "children", allow_duplicate=True),
+    "scores": Output(ID.scores, "children", allow_duplicate=True),
+    "conflict": Output(ID.conflict, "data", allow_duplicate=True),
+    "actor_feedback": Output(ID.actor_feedback, "children", allow_duplicate=True),
+    "flow_feedback": Output(ID.flow_feedback, "children", allow_duplicate=True),
+    "selection": Output(ID.selection, "data", allow_duplicate=True),
 }
-EDIT_INPUTS = {
-    ID.drop: Input(ID.drop, "data"),
-    ID.moved: Input(ID.moved, "data"),
-    ID.actor_add: Input(ID.actor_add, "n_clicks"),
-    ID.actor_save: Input(ID.actor_save, "n_clicks"),
-    ID.flow_add: Input(ID.flow_add, "n_clicks"),
-    ID.flow_save: Input(ID.flow_save, "n_clicks"),
-    ID.delete_confirm: Input(ID.delete_confirm, "n_clicks"),
-    ID.history_request: Input(ID.history_request, "data"),
-    "apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks"),  # type: ignore[arg-type]
+CORE_OUTPUTS = ("graph_diff", "version", "step_out", "status", "message", "scores", "conflict")
+FORM_STATES = {
+    "actor": {
+        "selection": State(ID.selection, "data"),
+        "extent": State(ID.cy, "extent"),
+        "actor_name": State(ID.actor_name, "value"),
+        "actor_type": State(ID.actor_type, "value"),
+        "actor_count": State(ID.actor_count, "value"),
+        "actor_local": State(ID.actor_local, "value"),
+        "actor_notes": State(ID.actor_notes, "value"),
+    },
+    "flow": {
+        "selection": State(ID.selection, "data"),
+        "flow_source": State(ID.flow_source, "value"),
+        "flow_target": State(ID.flow_target, "value"),
+        "flow_kind": State(ID.flow_kind, "value"),
+        "flow_label": State(ID.flow_label, "value"),
+        "flow_amount": State(ID.flow_amount, "value"),
+        "flow_occurrences": State(ID.flow_occurrences, "value"),
+        "flow_standards": State(ID.flow_standards, "value"),
+    },
 }
-EDIT_STATES = {
-    "config_id": State(ID.config_id, "data"),
-    "version": State(ID.version, "data"),
-    "selection": State(ID.selection, "data"),
-    "extent": State(ID.cy, "extent"),
-    "actor_name": State(ID.actor_name, "value"),
-    "actor_type": State(ID.actor_type, "value"),
-    "actor_count": State(ID.actor_count, "value"),
-    "actor_local": State(ID.actor_local, "value"),
-    "actor_notes": State(ID.actor_notes, "value"),
-    "flow_source": State(ID.flow_source, "value"),
-    "flow_target": State(ID.flow_target, "value"),
-    "flow_kind": State(ID.flow_kind, "value"),
-    "flow_label": State(ID.flow_label, "value"),
-    "flow_amount": State(ID.flow_amount, "value"),
-    "flow_occurrences": State(ID.flow_occurrences, "value"),
-    "flow_standards": State(ID.flow_standards, "value"),
-}
+EDIT_CALLBACKS = [
+    # (inputs, extra states, extra outputs): one callback each, so a request carries only what it needs
+    ({ID.drop: Input(ID.drop, "data"), ID.moved: Input(ID.moved, "data"),
+      ID.history_request: Input(ID.history_request, "data")}, {}, ()),
+    ({"apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks")}, {"extent": State(ID.cy, "extent")}, ()),  # type: ignore[arg-type]
+    ({ID.actor_add: Input(ID.actor_add, "n_clicks"), ID.actor_save: Input(ID.actor_save, "n_clicks")},
+     FORM_STATES["actor"], ("actor_feedback",)),
+    ({ID.flow_add: Input(ID.flow_add, "n_clicks"), ID.flow_save: Input(ID.flow_save, "n_clicks")},
+     FORM_STATES["flow"], ("flow_feedback",)),
+    ({ID.delete_confirm: Input(ID.delete_confirm, "n_clicks")}, {"selection": State(ID.selection, "data")}, ("selection",)),
+]
 
 
 # -- side panel -------------------------------------------------------------------------
@@ -522,17 +545,13 @@ def save_mine(services: Services, configuration_id: int, conflict: dict[str, Any
 def reload_theirs(services: Services, configuration_id: int) -> dict[str, Any]:
     config, head = services.store.load(int(configuration_id))
     evaluation = evaluate(services, config)
-    options = actor_options(config)
     return {
         "graph_diff": {"reset": graph.config_elements(config)},
         "version": head.version,
         "step_out": {"op": "reset", "nonce": time.time()},
         "conflict": None,
         "scores": panels.score_panel(evaluation),
-        "blocks": panels.blocks_panel(nine_blocks(services, config)),
         "status": status_text(head),
-        "source_options": options,
-        "target_options": options,
     }
 
 
@@ -554,9 +573,10 @@ def register(app: Any, services: Services) -> None:
 
     app.clientside_callback(
         ClientsideFunction(ns, "applyDiff"),
-        Output(ID.cy, "elements"),
+        Output(ID.diff_applied, "data"),
+        Output(ID.flow_source, "options", allow_duplicate=True),
+        Output(ID.flow_target, "options", allow_duplicate=True),
         Input(ID.graph_diff, "data"),
-        State(ID.cy, "elements"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
@@ -577,38 +597,55 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
 
-    @app.callback(
-        output=EDIT_OUTPUTS,
-        inputs=dict(triggers=EDIT_INPUTS, values=EDIT_STATES),
-        running=[(Output(ID.saving, "style"), {"display": "inline"}, {"display": "none"})],
-        prevent_initial_call=True,
-    )
-    def edit(triggers: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-        trigger = ctx.triggered_id
-        if trigger is None:
-            return {name: no_update for name in EDIT_OUTPUTS}
-        value = ctx.triggered[0]["value"] if ctx.triggered else None
-        if not isinstance(trigger, dict):
-            value = triggers.get(trigger)
-        return handle_edit(services, trigger, value, values)
+    def register_edit(inputs: dict[str, Any], states: dict[str, Any], extra: tuple[str, ...]) -> None:
+        names = CORE_OUTPUTS + extra
+        all_states = {"config_id": State(ID.config_id, "data"), "version": State(ID.version, "data"), **states}
+
+        @app.callback(
+            output={name: EDIT_OUTPUTS[name] for name in names},
+            inputs=dict(triggers=inputs, values=all_states),
+            running=[(Output(ID.saving, "style"), {"display": "inline"}, {"display": "none"})],
+            prevent_initial_call=True,
+        )
+        def edit(triggers: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+            trigger = ctx.triggered_id
+            value = ctx.triggered[0]["value"] if ctx.triggered else None
+            if trigger is None or not value:
+                return {name: no_update for name in names}
+            if not isinstance(trigger, dict):
+                value = triggers.get(trigger)
+            out = handle_edit(services, trigger, value, values)
+            return {name: out.get(name, no_update) for name in names}
+
+    for inputs, states, extra in EDIT_CALLBACKS:
+        register_edit(inputs, states, extra)
 
     @app.callback(
         Output(ID.flags, "children"),
         Output(ID.flag_elements, "data"),
+        Output(ID.blocks, "children"),
+        Output(ID.scores, "children", allow_duplicate=True),
         Input(ID.version, "data"),
         State(ID.config_id, "data"),
+        prevent_initial_call="initial_duplicate",
     )
-    def flags(version, configuration_id):
+    def after_edit(version, configuration_id):
+        """Second, slower pass after each saved edit: flags with recommendations, criteria, nine blocks."""
         from storage import StorageError
 
         if configuration_id is None:
-            return no_update, no_update
+            return no_update, no_update, no_update, no_update
         try:
-            config, _ = services.store.load(int(configuration_id), int(version) if version else None)
+            config, _ = services.load(int(configuration_id), int(version) if version else None)
         except StorageError:
-            return no_update, no_update
+            return no_update, no_update, no_update, no_update
         evaluation = evaluate(services, config, recommend=services.settings.recommend)
-        return panels.flags_panel(evaluation), panels.flag_elements(evaluation)
+        return (
+            panels.flags_panel(evaluation),
+            panels.flag_elements(evaluation),
+            panels.blocks_panel(nine_blocks(services, config)),
+            panels.criteria_patch(evaluation),
+        )
 
     @app.callback(
         Output(ID.palette_list, "children"),
@@ -734,10 +771,7 @@ def register(app: Any, services: Services) -> None:
         "step_out": Output(ID.step_out, "data", allow_duplicate=True),
         "conflict": Output(ID.conflict, "data", allow_duplicate=True),
         "scores": Output(ID.scores, "children", allow_duplicate=True),
-        "blocks": Output(ID.blocks, "children", allow_duplicate=True),
         "status": Output(ID.status, "children", allow_duplicate=True),
-        "source_options": Output(ID.flow_source, "options", allow_duplicate=True),
-        "target_options": Output(ID.flow_target, "options", allow_duplicate=True),
     }
 
     @app.callback(

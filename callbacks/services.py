@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,33 @@ class Services:
     store: Any  # storage.Store
     _library: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _revisions: OrderedDict = field(default_factory=OrderedDict)
+    cache_size: int = 16
+
+    def load(self, configuration_id: int, version: int | None = None) -> Any:
+        """``store.load`` with a small per-process cache of revisions.
+
+        Revisions are immutable, so a cached ``(id, version)`` can never be stale;
+        a head load (``version`` None) always asks the store.
+        """
+        key = (int(configuration_id), int(version)) if version is not None else None
+        if key is not None:
+            with self._lock:
+                hit = self._revisions.get(key)
+                if hit is not None:
+                    self._revisions.move_to_end(key)
+                    return hit
+        config, head = self.store.load(int(configuration_id), None if version is None else int(version))
+        self.remember(int(configuration_id), int(version) if version is not None else head.version, config)
+        return config, head
+
+    def remember(self, configuration_id: int, version: int, config: Any) -> None:
+        """Cache a revision just saved (or loaded) by this process."""
+        with self._lock:
+            self._revisions[(configuration_id, version)] = (config, None)
+            self._revisions.move_to_end((configuration_id, version))
+            while len(self._revisions) > self.cache_size:
+                self._revisions.popitem(last=False)
 
     @property
     def library(self) -> Any:

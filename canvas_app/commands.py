@@ -143,27 +143,39 @@ class ChangeSet(Command):
 def changeset_between(before: Configuration, after: Configuration, label: str = "") -> ChangeSet:
     """The :class:`ChangeSet` that turns ``before`` into ``after``.
 
+    Compares the (immutable) elements by id and serialises only those that
+    changed, so an edit of a large configuration costs little.
+
     >>> from canvas_app.model import Configuration
     >>> a = Configuration(name="x")
     >>> b = AddActor({"id": "c", "name": "City", "type": "city"}).apply(a)
     >>> changeset_between(a, b).upsert["actors"][0][1]["id"]
     'c'
     """
-    old = before.model_dump(mode="json")
-    new = after.model_dump(mode="json")
     upsert: dict[str, list[list[Any]]] = {}
     remove: dict[str, list[str]] = {}
     for name in COLLECTIONS:
-        old_by_id = {item["id"]: item for item in old[name]}
+        old_items = getattr(before, name)
+        new_items = getattr(after, name)
+        if old_items is new_items:
+            continue
+        old_by_id = {item.id: item for item in old_items}
         new_ids = set()
-        for index, item in enumerate(new[name]):
-            new_ids.add(item["id"])
-            if old_by_id.get(item["id"]) != item:
-                upsert.setdefault(name, []).append([index, item])
+        for index, item in enumerate(new_items):
+            new_ids.add(item.id)
+            old = old_by_id.get(item.id)
+            if old is None or (old is not item and old != item):
+                upsert.setdefault(name, []).append([index, item.model_dump(mode="json")])
         gone = [i for i in old_by_id if i not in new_ids]
         if gone:
             remove[name] = gone
-    fields = {k: v for k, v in new.items() if k not in COLLECTIONS and old.get(k) != v}
+    fields = {}
+    for key in type(after).model_fields:
+        if key in COLLECTIONS:
+            continue
+        old_value, new_value = getattr(before, key), getattr(after, key)
+        if old_value != new_value:
+            fields[key] = after.model_dump(mode="json", include={key})[key]
     return ChangeSet(upsert=upsert, remove=remove, fields=fields, label=label)
 
 
@@ -351,10 +363,10 @@ class PlaceModule(Command):
         definition = lib.get(self.module)
         if definition is None:
             raise ConfigurationError([f"no module '{self.module}' in the library"])
-        placed = library_module.place_module(
+        # place_module returns a validated configuration (it raises ConfigurationError otherwise)
+        return library_module.place_module(
             config, definition, position=(float(self.position[0]), float(self.position[1])), instance_id=self.instance_id
         )
-        return validate(placed.model_dump(mode="json"))
 
     def describe(self) -> str:
         return f"place module {self.module}"
@@ -368,8 +380,7 @@ class RemoveModule(Command):
     def apply(self, config: Configuration) -> Configuration:
         from canvas_app import library as library_module
 
-        removed = library_module.remove_module(config, self.instance_id)
-        return validate(removed.model_dump(mode="json"))
+        return library_module.remove_module(config, self.instance_id)
 
     def describe(self) -> str:
         return f"remove module {self.instance_id}"

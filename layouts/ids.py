@@ -36,6 +36,7 @@ class Ids:
     step_out: str = "ed-step-out"  # the step the server just did/undid/redid
     history_request: str = "ed-history-request"  # {op: undo|redo, step}
     graph_diff: str = "ed-graph-diff"  # {add, update, remove} or {reset}
+    diff_applied: str = "ed-diff-applied"  # (JS) when canvas.js last applied a diff to the graph
     drop: str = "ed-drop"  # (JS) {module, x, y, nonce}
     moved: str = "ed-moved"  # (JS) {positions: {id: [x, y]}, nonce}
     selection: str = "ed-selection"  # {kind: actor|flow, id}

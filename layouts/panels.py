@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Patch, html
 
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
 from layouts.ids import ID
@@ -32,16 +32,7 @@ def score_panel(evaluation: Evaluation) -> list[Any]:
         if score is None:
             continue
         value = round(score.score)
-        criteria = [
-            html.Li(
-                [
-                    html.Span(f"{c.label}: {round(c.value * 100)}%", className="fw-semibold"),
-                    html.Span(f" (weight {c.weight:g}) — {c.explanation}"),
-                ],
-                className="small",
-            )
-            for c in score.criteria
-        ]
+        criteria = _criteria_items(score)
         rows.append(
             html.Details(
                 [
@@ -65,6 +56,42 @@ def score_panel(evaluation: Evaluation) -> list[Any]:
             )
         )
     return rows
+
+
+def _criteria_items(score: Any) -> list[Any]:
+    return [
+        html.Li(
+            [
+                html.Span(f"{c.label}: {round(c.value * 100)}%", className="fw-semibold"),
+                html.Span(f" (weight {c.weight:g}) — {c.explanation}"),
+            ],
+            className="small",
+        )
+        for c in score.criteria
+    ]
+
+
+def score_values_patch(evaluation: Evaluation) -> Patch:
+    """A Patch of the score panel that changes only the six numbers and bars (a few hundred bytes).
+
+    The criteria follow in the slower second pass (:func:`criteria_patch`).
+    """
+    patch = Patch()
+    for index, name in enumerate(n for n in SCORE_NAMES if n in evaluation.scores):
+        value = round(evaluation.scores[name].score)
+        summary = patch[index]["props"]["children"][0]["props"]["children"]
+        summary[1]["props"]["children"]["props"]["style"] = {"width": f"{value}%"}
+        summary[1]["props"]["aria-label"] = f"{value} of 100"
+        summary[2]["props"]["children"] = str(value)
+    return patch
+
+
+def criteria_patch(evaluation: Evaluation) -> Patch:
+    """A Patch of the score panel that refreshes every score's criteria list."""
+    patch = Patch()
+    for index, name in enumerate(n for n in SCORE_NAMES if n in evaluation.scores):
+        patch[index]["props"]["children"][1]["props"]["children"] = _criteria_items(evaluation.scores[name])
+    return patch
 
 
 def flags_panel(evaluation: Evaluation) -> list[Any]:
