@@ -562,3 +562,18 @@ def resolve_definitions(config: Configuration, library: ModuleLibrary | None = N
     if problems:
         raise LibraryError(problems)
     return resolved
+
+
+# -- schema ----------------------------------------------------------------------------------
+
+
+def module_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a module file (committed as ``schema/module.schema.json`` for editors and other tools)."""
+    schema = ModuleDefinition.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "citycanvas/module"
+    return schema
+
+
+if __name__ == "__main__":  # python -m canvas_app.library > schema/module.schema.json
+    print(json.dumps(module_json_schema(), indent=2, ensure_ascii=False))

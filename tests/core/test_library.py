@@ -416,3 +416,28 @@ def test_with_modules_adds_workspace_modules_without_overrides(library):
     assert "mine" in extended and "mine" not in library and len(extended) == len(library) + 1
     with pytest.raises(LibraryError, match="already defined"):
         library.with_modules([ModuleDefinition.model_validate(library["mobile-parking"].model_dump())])
+
+
+def test_committed_module_json_schema_is_current():
+    import json
+
+    from canvas_app.library import module_json_schema
+
+    committed = json.loads((BUILTIN_MODULE_DIR.parent / "schema" / "module.schema.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(module_json_schema())), (
+        "regenerate with: python -m canvas_app.library > schema/module.schema.json"
+    )
+
+
+def test_builtin_module_files_validate_against_the_published_schema():
+    """Tools other than CityCanvas (editors, CI of a city's module repo) can rely on the JSON Schema."""
+    import json
+
+    import yaml
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((BUILTIN_MODULE_DIR.parent / "schema" / "module.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(BUILTIN_MODULE_DIR.glob("*.yaml")):
+        errors = list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        assert not errors, f"{path.name}: {errors[0].message}"
