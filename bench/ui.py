@@ -33,10 +33,13 @@ KINDS = ["money", "data", "service", "knowledge", "reputation", "permission", "g
 FETCH_SPY = """
 if (!window.__ccSpy) {
   window.__ccSpy = [];
+  window.__ccInflight = 0;
   const orig = window.fetch;
   window.fetch = async function(url, opts) {
     const body = opts && typeof opts.body === 'string' ? opts.body : '';
-    const res = await orig.apply(this, arguments);
+    window.__ccInflight++;
+    let res;
+    try { res = await orig.apply(this, arguments); } finally { window.__ccInflight--; }
     if (String(url).indexOf('_dash-update-component') >= 0) {
       const clone = res.clone();
       const text = await clone.text();
@@ -198,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
                 # let the flags/recommendations callback finish before the next drop
                 time.sleep(0.05)
                 wait(driver, "return !document.getElementById('ed-saving') || document.getElementById('ed-saving').style.display === 'none';")
-                time.sleep(0.25)
+                time.sleep(0.3)
+                wait(driver, "return window.__ccInflight === 0;", 60)
+                time.sleep(0.2)
                 spy = driver.execute_script("return window.__ccSpy.slice(arguments[0]);", result["spyStart"])
                 edit = [s for s in spy if "ed-graph-diff" in str(s.get("output"))]
                 if edit:

@@ -322,7 +322,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
         return out
     outcome = apply_edit(services, values["config_id"], values["version"], make, **options)
     for name in ("message", "actor_feedback", "flow_feedback"):
-        out[name] = None
+        out[name] = None  # clear an earlier complaint
     if outcome.problems:
         out[feedback] = message(outcome.problems)
         return out
@@ -340,7 +340,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     step = compact_step(outcome.step.to_dict(), services.library) if op == "do" else None
     out["step_out"] = {"op": op, "step": step, "nonce": time.time()}
     out["status"] = status_text(outcome.head)
-    out["scores"] = panels.score_values_patch(evaluate(services, config))
+    out["scores"] = panels.score_values(evaluate(services, config))
     if trigger == ID.delete_confirm:
         out["selection"] = None
     return out
@@ -376,7 +376,7 @@ EDIT_OUTPUTS = {
     "step_out": Output(ID.step_out, "data", allow_duplicate=True),
     "status": Output(ID.status, "children", allow_duplicate=True),
     "message": Output(ID.message, "children", allow_duplicate=True),
-    "scores": Output(ID.scores, "children", allow_duplicate=True),
+    "scores": Output(ID.score_values, "data", allow_duplicate=True),
     "conflict": Output(ID.conflict, "data", allow_duplicate=True),
     "actor_feedback": Output(ID.actor_feedback, "children", allow_duplicate=True),
     "flow_feedback": Output(ID.flow_feedback, "children", allow_duplicate=True),
@@ -406,8 +406,9 @@ FORM_STATES = {
 }
 EDIT_CALLBACKS = [
     # (inputs, extra states, extra outputs): one callback each, so a request carries only what it needs
-    ({ID.drop: Input(ID.drop, "data"), ID.moved: Input(ID.moved, "data"),
-      ID.history_request: Input(ID.history_request, "data")}, {}, ()),
+    ({ID.drop: Input(ID.drop, "data")}, {}, ()),
+    ({ID.moved: Input(ID.moved, "data")}, {}, ()),
+    ({ID.history_request: Input(ID.history_request, "data")}, {}, ()),
     ({"apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks")}, {"extent": State(ID.cy, "extent")}, ()),  # type: ignore[arg-type]
     ({ID.actor_add: Input(ID.actor_add, "n_clicks"), ID.actor_save: Input(ID.actor_save, "n_clicks")},
      FORM_STATES["actor"], ("actor_feedback",)),
@@ -574,9 +575,16 @@ def register(app: Any, services: Services) -> None:
     app.clientside_callback(
         ClientsideFunction(ns, "applyDiff"),
         Output(ID.diff_applied, "data"),
-        Output(ID.flow_source, "options", allow_duplicate=True),
-        Output(ID.flow_target, "options", allow_duplicate=True),
         Input(ID.graph_diff, "data"),
+        prevent_initial_call=True,
+    )
+    from canvas_app.evaluation import SCORE_NAMES
+
+    app.clientside_callback(
+        ClientsideFunction(ns, "showScores"),
+        *[Output(f"score-{name}", "children", allow_duplicate=True) for name in SCORE_NAMES],
+        *[Output(f"score-bar-{name}", "style", allow_duplicate=True) for name in SCORE_NAMES],
+        Input(ID.score_values, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
@@ -639,13 +647,27 @@ def register(app: Any, services: Services) -> None:
             config, _ = services.load(int(configuration_id), int(version) if version else None)
         except StorageError:
             return no_update, no_update, no_update, no_update
-        evaluation = evaluate(services, config, recommend=services.settings.recommend)
+        live = services.settings.recommend and len(config.actors) <= services.settings.live_recommend_max_actors
+        evaluation = evaluate(services, config, recommend=live)
         return (
-            panels.flags_panel(evaluation),
+            panels.flags_panel(evaluation, offer_suggest=services.settings.recommend and not live),
             panels.flag_elements(evaluation),
             panels.blocks_panel(nine_blocks(services, config)),
             panels.criteria_patch(evaluation),
         )
+
+    @app.callback(
+        Output(ID.flags, "children", allow_duplicate=True),
+        Input(ID.suggest, "n_clicks"),
+        State(ID.version, "data"),
+        State(ID.config_id, "data"),
+        prevent_initial_call=True,
+    )
+    def suggest(clicks, version, configuration_id):
+        if not clicks or configuration_id is None:
+            return no_update
+        config, _ = services.load(int(configuration_id), int(version))
+        return panels.flags_panel(evaluate(services, config, recommend=True))
 
     @app.callback(
         Output(ID.palette_list, "children"),

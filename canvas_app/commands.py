@@ -165,7 +165,7 @@ def changeset_between(before: Configuration, after: Configuration, label: str = 
             new_ids.add(item.id)
             old = old_by_id.get(item.id)
             if old is None or (old is not item and old != item):
-                upsert.setdefault(name, []).append([index, item.model_dump(mode="json")])
+                upsert.setdefault(name, []).append([index, item.model_dump(mode="json", exclude_defaults=True)])
         gone = [i for i in old_by_id if i not in new_ids]
         if gone:
             remove[name] = gone

@@ -39,6 +39,9 @@ class Settings:
     author: str = field(default_factory=_default_author)
     max_upload_bytes: int | None = None
     recommend: bool = True
+    live_recommend_max_actors: int = 120
+    """Above this many actors, recommendations are computed on request, not after every edit
+    (they re-score the configuration once per library module: ~1 s at 300 actors)."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

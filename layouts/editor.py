@@ -210,6 +210,7 @@ def editor_layout(
         dcc.Store(id=ID.history_request),
         dcc.Store(id=ID.graph_diff),
         dcc.Store(id=ID.diff_applied),
+        dcc.Store(id=ID.score_values),
         dcc.Store(id=ID.drop),
         dcc.Store(id=ID.moved),
         dcc.Store(id=ID.selection),

@@ -104,7 +104,9 @@ class Ids:
 
     # score panel
     scores: str = "ed-scores"
+    score_values: str = "ed-score-values"  # {name: 0-100}: six numbers per edit, drawn by canvas.js
     flags: str = "ed-flags"
+    suggest: str = "ed-suggest"
     blocks: str = "ed-blocks"
 
     # id factories (pattern-matching callbacks)

@@ -40,10 +40,9 @@ def score_panel(evaluation: Evaluation) -> list[Any]:
                         [
                             html.Span(SCORE_LABELS.get(name, name), className="score-name"),
                             html.Span(
-                                html.Span(className="score-fill", style={"width": f"{value}%"}),
+                                html.Span(className="score-fill", style={"width": f"{value}%"}, id=f"score-bar-{name}"),
                                 className="score-bar",
-                                role="img",
-                                **{"aria-label": f"{value} of 100"},
+                                **{"aria-hidden": "true"},
                             ),
                             html.Span(str(value), className="score-value", id=f"score-{name}"),
                         ],
@@ -71,19 +70,14 @@ def _criteria_items(score: Any) -> list[Any]:
     ]
 
 
-def score_values_patch(evaluation: Evaluation) -> Patch:
-    """A Patch of the score panel that changes only the six numbers and bars (a few hundred bytes).
+def score_values(evaluation: Evaluation) -> dict[str, int]:
+    """The six rounded scores: all an edit sends back for the panel (canvas.js draws them).
 
-    The criteria follow in the slower second pass (:func:`criteria_patch`).
+    >>> from canvas_app.evaluation import Evaluation, Score
+    >>> score_values(Evaluation({"scalability": Score("scalability", 41.6, ())}, ()))
+    {'scalability': 42}
     """
-    patch = Patch()
-    for index, name in enumerate(n for n in SCORE_NAMES if n in evaluation.scores):
-        value = round(evaluation.scores[name].score)
-        summary = patch[index]["props"]["children"][0]["props"]["children"]
-        summary[1]["props"]["children"]["props"]["style"] = {"width": f"{value}%"}
-        summary[1]["props"]["aria-label"] = f"{value} of 100"
-        summary[2]["props"]["children"] = str(value)
-    return patch
+    return {name: round(evaluation.scores[name].score) for name in SCORE_NAMES if name in evaluation.scores}
 
 
 def criteria_patch(evaluation: Evaluation) -> Patch:
@@ -94,8 +88,11 @@ def criteria_patch(evaluation: Evaluation) -> Patch:
     return patch
 
 
-def flags_panel(evaluation: Evaluation) -> list[Any]:
-    """One entry per flag: click to highlight its elements; each gap lists recommended modules."""
+def flags_panel(evaluation: Evaluation, offer_suggest: bool = False) -> list[Any]:
+    """One entry per flag: click to highlight its elements; each gap lists recommended modules.
+
+    ``offer_suggest``: recommendations were not computed (large configuration); offer a button.
+    """
     if not evaluation.flags:
         return [html.P("No flags: nothing obvious to fix.", className="small text-success")]
     items = []
@@ -139,7 +136,12 @@ def flags_panel(evaluation: Evaluation) -> list[Any]:
                 className="list-group-item px-2 py-1",
             )
         )
-    return [html.Ul(items, className="list-group list-group-flush flags")]
+    head = []
+    if offer_suggest:
+        head.append(
+            dbc.Button("Suggest modules for these gaps", id=ID.suggest, size="sm", color="success", outline=True, className="mb-1")
+        )
+    return head + [html.Ul(items, className="list-group list-group-flush flags")]
 
 
 def flag_elements(evaluation: Evaluation) -> list[list[str]]:

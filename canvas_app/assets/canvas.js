@@ -128,7 +128,7 @@
         // the elements prop back itself after every add/remove.
         var nu = window.dash_clientside.no_update;
         var cy = core();
-        if (!diff || !cy) { return [nu, nu, nu]; }
+        if (!diff || !cy) { return nu; }
         window.citycanvasDiffAt = performance.now();
         var nodesChanged = false;
         cy.batch(function () {
@@ -157,11 +157,32 @@
           if (nodes.length) { cy.add(nodes); nodesChanged = true; }
           if (edges.length) { cy.add(edges); }
         });
-        if (!nodesChanged) { return [Date.now(), nu, nu]; }
-        var options = cy.nodes().map(function (n) {
-          return {label: n.data("label") + " (" + n.id() + ")", value: n.id()};
+        if (nodesChanged) {
+          // the flow form's actor lists follow the canvas, after this frame is drawn
+          setTimeout(function () {
+            var options = cy.nodes().map(function (n) {
+              return {label: n.data("label") + " (" + n.id() + ")", value: n.id()};
+            });
+            setProps("ed-flow-source", {options: options});
+            setProps("ed-flow-target", {options: options});
+          }, 200);
+        }
+        return Date.now();
+      },
+      showScores: function (values) {
+        // six numbers in (the score panel's live part); outputs: six texts, then six bar styles
+        var names = ["scalability", "replicability", "sustainability", "value_creation", "value_capture", "value_sharing"];
+        var nu = window.dash_clientside.no_update;
+        if (!values) { return names.map(function () { return nu; }).concat(names.map(function () { return nu; })); }
+        var texts = [], bars = [];
+        names.forEach(function (name) {
+          if (!(name in values)) { texts.push(nu); bars.push(nu); return; }
+          var v = Math.max(0, Math.min(100, Number(values[name]) || 0));
+          texts.push(String(v));
+          bars.push({width: v + "%"});
         });
-        return [Date.now(), options, options];
+        window.citycanvasScoresAt = performance.now();
+        return texts.concat(bars);
       },
       updateHistory: function (stepOut, history) {
         var nu = window.dash_clientside.no_update;
