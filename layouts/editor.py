@@ -19,6 +19,9 @@ LAYOUTS = [
     ("cose", "Force-directed (cose)"),
 ]
 PRESET = {"name": "preset", "fit": False, "animate": False}
+"""After the first paint, the viewport stays still when elements are added."""
+INITIAL = {"name": "preset", "fit": True, "padding": 30, "animate": False}
+"""On page load: stored positions (computed once), fitted to the view."""
 
 
 def _label(text: str) -> str:
@@ -260,7 +263,7 @@ def editor_layout(
             cyto.Cytoscape(
                 id=ID.cy,
                 elements=elements,
-                layout=PRESET,
+                layout=INITIAL,
                 stylesheet=graph.stylesheet(),
                 autoRefreshLayout=False,
                 style={"width": "100%", "height": "62vh"},
