@@ -1,0 +1,94 @@
+"""The example configurations: valid citycanvas/1 files, built from the library, saying what they score."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from canvas_app.analysis import evaluate
+from canvas_app.library import load_library, resolve_definitions
+from canvas_app.model import FINANCIAL_KINDS, load_configuration
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+NAMED = ["oulu-parking", "maas-bundle", "data-marketplace", "open-sensor-platform", "public-wifi",
+         "smart-lighting", "parking-city-run", "parking-open-platform"]
+FILES = sorted(EXAMPLES.glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(include_env=False)
+
+
+def test_the_named_examples_exist():
+    assert {p.stem for p in FILES} >= set(NAMED)
+    assert len(FILES) >= 8
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_example_parses_and_explains_itself(path):
+    config = load_configuration(path)
+    assert config.name and config.city
+    assert "Inspired by" in config.description and "Expect" in config.description
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_every_module_instance_resolves_and_tags_its_elements(path, library):
+    config = load_configuration(path)
+    assert config.modules
+    resolved = resolve_definitions(config, library)
+    assert set(resolved) == {m.id for m in config.modules}
+    for instance in config.modules:
+        assert resolved[instance.id].id == instance.module
+        assert instance.definition, "files are self-contained"
+        assert any(f.module == instance.id for f in config.flows), instance.id
+    tagged = {a.module for a in config.actors if a.module} | {f.module for f in config.flows if f.module}
+    assert tagged <= {m.id for m in config.modules}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_money_flows_carry_figures_and_needs_are_served(path):
+    config = load_configuration(path)
+    for flow in config.flows:
+        if flow.kind in FINANCIAL_KINDS:
+            assert flow.amount is not None and flow.occurrences is not None, f"{path.name}: {flow.id} ({flow.label})"
+    assert any(need.served_by for need in config.needs)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_example_scores(path, library):
+    evaluation = evaluate(load_configuration(path), library, recommend=False).to_dict()
+    assert set(evaluation["scores"]) == {"scalability", "replicability", "sustainability",
+                                         "value_creation", "value_capture", "value_sharing"}
+
+
+def test_examples_are_what_the_builder_builds():
+    """The JSON files are generated; edit examples/build_examples.py, not the files."""
+    spec = importlib.util.spec_from_file_location("build_examples", EXAMPLES / "build_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, text in module.build_all().items():
+        assert (EXAMPLES / name).read_text(encoding="utf-8") == text, (
+            f"{name} is stale: run python examples/build_examples.py"
+        )
+
+
+def _evaluate(name: str, library) -> dict:
+    return evaluate(load_configuration(EXAMPLES / f"{name}.json"), library, recommend=False).to_dict()
+
+
+def test_the_two_parking_alternatives_differ_as_their_descriptions_say(library):
+    city_run, open_platform = _evaluate("parking-city-run", library), _evaluate("parking-open-platform", library)
+    for dimension in ("replicability", "scalability", "value_creation", "value_capture"):
+        assert open_platform["scores"][dimension]["score"] > city_run["scores"][dimension]["score"], dimension
+    city_flags = {f["code"] for f in city_run["flags"]}
+    open_flags = {f["code"] for f in open_platform["flags"]}
+    assert {"no-open-standards", "vendor-lock-in", "not-multi-sided"} <= city_flags
+    assert not open_flags & {"no-open-standards", "vendor-lock-in", "not-multi-sided", "no-network-effects"}
+
+
+def test_the_data_marketplace_relies_on_grants(library):
+    flags = {f["code"] for f in _evaluate("data-marketplace", library)["flags"]}
+    assert {"grant-dependent", "negative-net-value"} <= flags
