@@ -183,3 +183,81 @@ def test_ui007_import_malformed_and_oversize_files(dash_duo, app, tmp_path):
     upload.send_keys(str(big))
     dash_duo.wait_for_contains_text(f"#{ID.home_message}", "the limit is 10 MB")
     assert "/edit/" not in dash_duo.driver.current_url
+
+
+def test_ui008_layout_then_positions_kept_and_move_saved(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    select = dash_duo.find_element(f"#{ID.layout_name}")
+    select.send_keys("Concentric")
+    dash_duo.find_element(f"#{ID.layout_apply}").click()
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1, timeout=15)
+    config = store.load(head.id)[0]
+    shown = dash_duo.driver.execute_script(
+        "var cy=document.getElementById('cy')._cyreg.cy; var o={}; cy.nodes().forEach(function(n){o[n.id()]=n.position();}); return o;")
+    for actor in config.actors:
+        assert abs(actor.position.x - shown[actor.id]["x"]) < 1 and abs(actor.position.y - shown[actor.id]["y"]) < 1
+    # drag one node (cytoscape emits dragfree): its new position is saved
+    dash_duo.driver.execute_script(
+        "var n=document.getElementById('cy')._cyreg.cy.getElementById('city'); n.position({x: 777, y: 333}); n.emit('dragfree');")
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 2)
+    assert store.load(head.id)[0].actor("city").position.x == 777
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_element(f"#{ID.cy}")
+    wait_for(lambda: dash_duo.driver.execute_script(
+        "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy.getElementById('city').position('x');") == 777)
+
+
+def test_ui009_edit_and_delete_actor_with_confirmation(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    dash_duo.driver.execute_script("document.getElementById('cy')._cyreg.cy.getElementById('drivers').emit('tap');")
+    dash_duo.wait_for_contains_text(f"#{ID.actor_heading}", "Drivers")
+    name = dash_duo.find_element(f"#{ID.actor_name}")
+    name.clear()
+    name.send_keys("Car drivers")
+    dash_duo.find_element(f"#{ID.actor_save}").click()
+    wait_for(lambda: dash_duo.driver.execute_script(
+        "return document.getElementById('cy')._cyreg.cy.getElementById('drivers').data('label');") == "Car drivers")
+    dash_duo.find_element(f"#{ID.actor_delete}").click()
+    dash_duo.wait_for_contains_text(f"#{ID.delete_text}", "its 2 flows")
+    dash_duo.find_element(f"#{ID.delete_cancel}").click()
+    time.sleep(0.5)
+    assert dash_duo.driver.execute_script(NODE_COUNT) == 4
+    dash_duo.find_element(f"#{ID.actor_delete}").click()
+    dash_duo.wait_for_element(f"#{ID.delete_confirm}").click()
+    wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) == 3)
+    assert dash_duo.driver.execute_script(EDGE_COUNT) == 1
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 2)
+    dash_duo.find_element(f"#{ID.undo}").click()
+    wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) == 4 and dash_duo.driver.execute_script(EDGE_COUNT) == 3)
+
+
+def test_ui010_conflict_message_then_save_mine_as_alternative(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    config = store.load(head.id)[0]
+    store.save(head.id, config.model_copy(update={"city": "Elsewhere"}), base_version=head.version, author="alice")
+    dash_duo.find_element('[data-module="test-open-data"]').send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text(f"#{ID.conflict_box}", "alice")
+    assert "Conflict" in dash_duo.find_element(f"#{ID.status}").text
+    dash_duo.find_element(f"#{ID.save_mine}").click()
+    wait_for(lambda: "/edit/" in dash_duo.driver.current_url and not dash_duo.driver.current_url.endswith(f"/edit/{head.id}"))
+    new_id = int(dash_duo.driver.current_url.rsplit("/", 1)[1])
+    mine = store.load(new_id)[0]
+    assert [m.module for m in mine.modules] == ["test-open-data"]
+    assert store.load(head.id)[0].city == "Elsewhere" and not store.load(head.id)[0].modules
+    dash_duo.wait_for_contains_text(f"#{ID.title}", "alternative")
+
+
+def test_ui011_conflict_reload_theirs(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    config = store.load(head.id)[0]
+    from canvas_app.commands import DeleteActor
+
+    store.save(head.id, DeleteActor("lonely").apply(config), base_version=head.version, author="bob")
+    dash_duo.find_element('[data-module="test-open-data"]').send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text(f"#{ID.conflict_box}", "bob")
+    dash_duo.find_element(f"#{ID.reload_theirs}").click()
+    wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) == 3)
+    dash_duo.wait_for_contains_text(f"#{ID.status}", f"version {head.version + 1}")
+    # editing again works from their version
+    dash_duo.find_element('[data-module="test-open-data"]').send_keys(Keys.ENTER)
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 2)
