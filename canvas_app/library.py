@@ -27,8 +27,11 @@ import yaml
 from pydantic import ValidationError
 
 from canvas_app.model import (
+    Actor,
     ActorType,
     Configuration,
+    Flow,
+    ModuleInstance,
     ConfigurationError,
     describe_validation_error,
 )
@@ -423,7 +426,6 @@ def place_module(
             if role not in roles and role in BUILTIN_ROLES:
                 roles[role] = (BUILTIN_ROLES[role], BUILTIN_ROLE_NAMES[role], False, None)
 
-    data = config.model_dump(mode="json")
     actor_ids = {a.id for a in config.actors}
     role_to_actor: dict[str, str] = {}
     new_actors: list[dict[str, Any]] = []
@@ -472,14 +474,25 @@ def place_module(
             "standards": list(template.standards), "marginal_cost": template.marginal_cost, "module": instance_id,
         })
 
-    data["actors"].extend(new_actors)
-    data["flows"].extend(new_flows)
-    data["modules"].append({
+    instance = {
         "id": instance_id, "module": definition.id,
         "position": {"x": round(drop[0], 1), "y": round(drop[1], 1)},
         "definition": definition.model_dump(mode="json"),
+    }
+    # Only the new elements need validating: the input is a valid Configuration, the new ids are
+    # fresh and every new flow joins actors that exist. Re-validating the whole configuration
+    # would cost ~4 ms per placement at 100 actors, and recommendations place every module.
+    try:
+        actors = [Actor.model_validate(a) for a in new_actors]
+        flows = [Flow.model_validate(f) for f in new_flows]
+        module = ModuleInstance.model_validate(instance)
+    except ValidationError as exc:
+        raise ConfigurationError(describe_validation_error(exc)) from None
+    return config.model_copy(update={
+        "actors": [*config.actors, *actors],
+        "flows": [*config.flows, *flows],
+        "modules": [*config.modules, module],
     })
-    return _validated(data)
 
 
 def remove_module(config: Configuration, instance_id: str) -> Configuration:

@@ -441,3 +441,13 @@ def test_builtin_module_files_validate_against_the_published_schema():
     for path in sorted(BUILTIN_MODULE_DIR.glob("*.yaml")):
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8"))))
         assert not errors, f"{path.name}: {errors[0].message}"
+
+
+@pytest.mark.parametrize("start", ["empty", "base"])
+def test_every_module_places_into_a_valid_configuration_with_all_its_flows(base, library, start):
+    config = Configuration(name="Empty") if start == "empty" else base
+    for definition in library:
+        placed = place_module(config, definition)
+        assert Configuration.model_validate(placed.model_dump()) == placed, definition.id
+        assert len(placed.flows) - len(config.flows) == len(definition.flows), definition.id
+        assert remove_module(placed, "m1") == config, definition.id
