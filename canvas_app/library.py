@@ -281,7 +281,12 @@ def _load_folders(folders: Sequence[Path]) -> tuple[list[ModuleDefinition], dict
         if not folder.is_dir():
             problems.append(f"{folder}: module folder does not exist")
             continue
-        for path in _module_files(folder):
+        try:
+            paths = _module_files(folder)
+        except OSError as exc:
+            problems.append(f"{folder}: cannot list module folder ({exc.strerror})")
+            continue
+        for path in paths:
             try:
                 definition = load_module_file(path)
             except LibraryError as exc:
