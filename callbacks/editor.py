@@ -96,7 +96,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
 
 
 def filter_palette(services: Services, text: str | None, category: str | None) -> list[Any]:
-    modules = services.library.search(text or "", category or None)
+    modules = services.library.search(text or "", None if category in (None, "", "all") else category)
     return editor_layouts.palette_items(list(modules))
 
 

@@ -143,7 +143,7 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
     )
 
 
-def toolbar() -> html.Div:
+def toolbar(status: str = "") -> html.Div:
     return html.Div(
         [
             dbc.ButtonGroup(
@@ -183,10 +183,33 @@ def toolbar() -> html.Div:
                 style={"display": "none"},
                 className="ms-auto small",
             ),
-            html.Span(id=ID.status, className="small ms-2", role="status", **{"aria-live": "polite"}),
+            html.Span(status, id=ID.status, className="small ms-2", role="status", **{"aria-live": "polite"}),
             dcc.Download(id=ID.download),
         ],
         className="d-flex align-items-center gap-1 flex-wrap mb-2 toolbar",
+    )
+
+
+def legend() -> html.Details:
+    """What the node colours/shapes and edge colours/dashes mean (static text)."""
+    chips = [
+        html.Span([html.Span(className="chip", style={"background": colour}), _label(type_)], className="legend-item")
+        for type_, (colour, _shape) in graph.TYPE_STYLE.items()
+    ]
+    lines = [
+        html.Span(
+            [html.Span(className="line", style={"borderTop": f"3px {style} {colour}"}), _label(kind)],
+            className="legend-item",
+        )
+        for kind, (colour, style) in graph.KIND_STYLE.items()
+    ]
+    return html.Details(
+        [
+            html.Summary("Legend", className="small"),
+            html.Div([html.Strong("Actors ", className="small")] + chips, className="legend"),
+            html.Div([html.Strong("Flows ", className="small")] + lines, className="legend"),
+        ],
+        className="mt-1",
     )
 
 
@@ -228,9 +251,9 @@ def editor_layout(
             dbc.Label("Category", html_for=ID.palette_category, className="visually-hidden"),
             dbc.Select(
                 id=ID.palette_category,
-                options=[{"label": "All categories", "value": ""}]
+                options=[{"label": "All categories", "value": "all"}]
                 + [{"label": _label(c), "value": c} for c in categories],
-                value="",
+                value="all",
                 size="sm",
                 className="mt-1 mb-2",
             ),
@@ -242,7 +265,7 @@ def editor_layout(
     )
     canvas = html.Div(
         [
-            toolbar(),
+            toolbar(status),
             dbc.Alert(
                 [
                     html.Div(id=ID.conflict_box),
@@ -274,9 +297,11 @@ def editor_layout(
                 boxSelectionEnabled=True,
             ),
             html.P(
-                "Click an actor or a flow to edit it. Drag actors to move them; positions are saved.",
-                className="small text-body-secondary mt-1",
+                "Click an actor or a flow to edit it. Drag actors to move them; positions are saved. "
+                "Ctrl+Z undoes, Ctrl+Y redoes.",
+                className="small text-body-secondary mt-1 mb-0",
             ),
+            legend(),
             html.Section(
                 [html.H2("Nine-block canvas (derived, read-only)", className="h6 mt-2"),
                  html.Div(blocks, id=ID.blocks)],
@@ -329,7 +354,6 @@ def editor_layout(
                 [
                     dcc.Link("← Home", href="/", className="me-3"),
                     html.H1(name, id=ID.title, className="h5 mb-0 d-inline"),
-                    html.Span(f"  ·  {status}", className="small text-body-secondary"),
                 ],
                 className="d-flex align-items-baseline py-2",
             ),

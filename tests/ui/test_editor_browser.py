@@ -261,3 +261,17 @@ def test_ui011_conflict_reload_theirs(dash_duo, app, store):
     # editing again works from their version
     dash_duo.find_element('[data-module="test-open-data"]').send_keys(Keys.ENTER)
     wait_for(lambda: store.get_configuration(head.id).version == head.version + 2)
+
+
+def test_ui012_no_third_party_requests_and_lang(dash_duo, app, store):
+    open_editor(dash_duo, app, store)
+    dash_duo.find_element('[data-module="test-pay"]').send_keys(Keys.ENTER)
+    wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) > 3)
+    urls = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(function(e){return e.name;}).concat([location.href]);")
+    origin = dash_duo.server_url.replace("localhost", "127.0.0.1")
+    outside = [u for u in urls if not (u.startswith(dash_duo.server_url) or u.startswith(origin) or u.startswith("data:"))]
+    assert outside == []
+    assert any("/assets/bootstrap.min.css" in u for u in urls)
+    assert dash_duo.driver.execute_script("return document.documentElement.lang;") == "en"
+    assert dash_duo.get_logs() == []
