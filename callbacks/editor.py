@@ -557,9 +557,12 @@ def reload_theirs(services: Services, configuration_id: int) -> dict[str, Any]:
 
 
 def export_file(services: Services, configuration_id: int, fmt: str) -> dict[str, Any]:
+    """The configuration as JSON, GraphML or CSV (canvas_app.exports), or the canvas picture as SVG."""
     from canvas_app.exports import export_configuration
 
     config, head = services.store.load(int(configuration_id))
+    if fmt == "svg":
+        return dcc.send_bytes(graph.to_svg(config), f"{slug(config.name, 'configuration')}-v{head.version}.svg")
     fmt = fmt if fmt in ("json", "graphml", "csv") else "json"
     data = export_configuration(config, fmt)  # type: ignore[arg-type]
     extension = {"json": "json", "graphml": "graphml", "csv": "csv"}[fmt]
@@ -823,22 +826,24 @@ def register(app: Any, services: Services) -> None:
     @app.callback(
         Output(ID.download, "data"),
         Input(ID.export_button, "n_clicks"),
+        Input(ID.export_svg, "n_clicks"),
         State(ID.export_format, "value"),
         State(ID.config_id, "data"),
         prevent_initial_call=True,
     )
-    def export(_clicks, fmt, configuration_id):
-        return export_file(services, configuration_id, fmt)
+    def export(_clicks, _svg, fmt, configuration_id):
+        if not (ctx.triggered and ctx.triggered[0]["value"]):
+            return no_update
+        return export_file(services, configuration_id, "svg" if ctx.triggered_id == ID.export_svg else fmt)
 
     @app.callback(
         Output(ID.cy, "generateImage"),
         Input(ID.export_png, "n_clicks"),
-        Input(ID.export_svg, "n_clicks"),
         prevent_initial_call=True,
     )
-    def export_image(_png, _svg):
-        kind = "svg" if ctx.triggered_id == ID.export_svg else "png"
-        return {"type": kind, "action": "download", "filename": "citycanvas", "options": {"full": True, "bg": "#ffffff"}}
+    def export_png(_png):
+        # PNG is drawn by cytoscape in the browser (what you see, full graph, white background)
+        return {"type": "png", "action": "download", "filename": "citycanvas", "options": {"full": True, "bg": "#ffffff"}}
 
 
 __all__ = ["register", "editor_page", "handle_edit", "apply_edit", "ChangeSet"]

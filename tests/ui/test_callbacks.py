@@ -214,3 +214,11 @@ def test_cb011_user_text_is_never_html(services, stored):
     for module in (layouts.editor, layouts.home, layouts.panels, editor, home):
         source = inspect.getsource(module)
         assert "dangerously_allow_html" not in source and "dcc.Markdown" not in source
+
+
+@pytest.mark.parametrize("fmt, start", [("json", b"{"), ("graphml", b"<?xml"), ("csv", b"id,"), ("svg", b"<svg")])
+def test_cb012_export_file(services, stored, fmt, start):
+    sent = editor.export_file(services, stored.id, fmt)
+    data = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
+    assert data.lstrip().startswith(start)
+    assert sent["filename"] == f"test-parking-v{stored.version}.{fmt}"

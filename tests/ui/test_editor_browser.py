@@ -275,3 +275,19 @@ def test_ui012_no_third_party_requests_and_lang(dash_duo, app, store):
     assert any("/assets/bootstrap.min.css" in u for u in urls)
     assert dash_duo.driver.execute_script("return document.documentElement.lang;") == "en"
     assert dash_duo.get_logs() == []
+
+
+def test_ui013_apply_recommendation_is_undoable_and_image_export(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    button = dash_duo.wait_for_element("[id*='ed-apply-rec']", timeout=20)
+    edges = dash_duo.driver.execute_script(EDGE_COUNT)
+    button.click()
+    wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) > edges)
+    wait_for(lambda: len(store.load(head.id)[0].modules) == 1)
+    dash_duo.find_element(f"#{ID.undo}").click()
+    wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) == edges)
+    wait_for(lambda: len(store.load(head.id)[0].modules) == 0)
+    for fmt in (ID.export_png, ID.export_svg, ID.export_button):
+        dash_duo.find_element(f"#{fmt}").click()
+        time.sleep(0.5)
+    assert dash_duo.get_logs() == []
