@@ -64,10 +64,6 @@ def status_text(head: Any) -> str:
     return f"Saved · version {head.version} · {head.updated_by} {head.updated_at:%H:%M:%S}"
 
 
-def actor_options(config: Configuration) -> list[dict[str, str]]:
-    return [{"label": f"{a.name} ({a.id})", "value": a.id} for a in config.actors]
-
-
 def editor_page(services: Services, configuration_id: int) -> Any:
     """Load a stored configuration and build its editor page."""
     from callbacks.router import not_found
@@ -88,7 +84,8 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         elements=graph.config_elements(config),
         modules=list(library),
         categories=[str(getattr(c, "value", c)) for c in library.categories()],
-        actors=[(o["value"], o["label"]) for o in actor_options(config)],
+        actors=[(a.id, a.name) for a in config.actors],
+        flows=[(f.id, f"{graph.flow_label(f)} ({f.source} → {f.target})") for f in config.flows],
         scores=panels.score_panel(evaluation),
         blocks=panels.blocks_panel(nine_blocks(services, config)),
         status=status_text(head),
@@ -439,6 +436,18 @@ def tap(trigger: Any, node: dict | None, edge: dict | None, pick: bool, source: 
     return no_update, no_update, no_update
 
 
+def picked(value: str | None) -> dict[str, str] | None:
+    """The selection for the element picker's value (``actor:<id>`` / ``flow:<id>``; empty: none).
+
+    >>> picked("flow:f1"), picked("")
+    ({'kind': 'flow', 'id': 'f1'}, None)
+    """
+    if not value or ":" not in value:
+        return None
+    kind, _, element_id = value.partition(":")
+    return {"kind": kind, "id": element_id} if kind in ("actor", "flow") and element_id else None
+
+
 def form_values(config: Configuration | None, selection: dict | None) -> dict[str, Any]:
     """Values of the side-panel forms for the selected element (headings, fields, button states)."""
     out: dict[str, Any] = {
@@ -680,6 +689,14 @@ def register(app: Any, services: Services) -> None:
     )
     def palette(text, category):
         return filter_palette(services, text, category)
+
+    @app.callback(
+        Output(ID.selection, "data", allow_duplicate=True),
+        Input(ID.element_pick, "value"),
+        prevent_initial_call=True,
+    )
+    def pick_element(value):
+        return picked(value)
 
     @app.callback(
         Output(ID.selection, "data", allow_duplicate=True),

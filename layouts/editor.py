@@ -222,12 +222,18 @@ def editor_layout(
     modules: list[Any],
     categories: list[str],
     actors: list[tuple[str, str]],
-    scores: Any,
+    flows: list[tuple[str, str]] | None = None,
+    scores: Any = None,
     blocks: Any,
     status: str,
 ) -> html.Div:
     """The editor for one stored configuration (built once per page load)."""
     actor_options = [{"label": label, "value": actor_id} for actor_id, label in actors]
+    element_options = (
+        [{"label": "(new element)", "value": ""}]
+        + [{"label": f"Actor: {label}", "value": f"actor:{actor_id}"} for actor_id, label in actors]
+        + [{"label": f"Flow: {label}", "value": f"flow:{flow_id}"} for flow_id, label in (flows or [])]
+    )
     stores = [
         dcc.Store(id=ID.config_id, data=configuration_id),
         dcc.Store(id=ID.version, data=version),
@@ -327,6 +333,8 @@ def editor_layout(
                     dbc.Button("New element", id=ID.deselect, size="sm", color="link", className="p-0 align-baseline"),
                 ]
             ),
+            dbc.Label("Select an element to edit (or click it on the canvas)", html_for=ID.element_pick, className="small mb-0"),
+            dbc.Select(id=ID.element_pick, options=element_options, value="", size="sm", className="mb-2"),
             actor_form(),
             flow_form(actor_options),
         ],

@@ -95,6 +95,7 @@ class Ids:
     flow_delete: str = "ed-flow-delete"
     flow_feedback: str = "ed-flow-feedback"
     deselect: str = "ed-deselect"
+    element_pick: str = "ed-element-pick"  # (JS) keyboard path to select any actor or flow
 
     # delete confirmation
     delete_modal: str = "ed-delete-modal"

@@ -23,9 +23,27 @@
   function closest(target, selector) {
     return target && target.closest ? target.closest(selector) : null;
   }
+  // One edit at a time: an edit sent while the previous one is still saving would be based on
+  // the version before it and come back as a conflict, so edits wait for the save in flight.
+  var queue = [];
+  function saving() {
+    var el = document.getElementById("ed-saving");
+    return !!(el && el.style.display && el.style.display !== "none");
+  }
+  function pump() {
+    if (!queue.length) { return; }
+    if (saving()) { setTimeout(pump, 30); return; }
+    var next = queue.shift();
+    setProps(next[0], next[1]);
+    if (queue.length) { setTimeout(pump, 60); }
+  }
+  function sendEdit(id, props) {
+    queue.push([id, props]);
+    if (queue.length === 1) { pump(); }
+  }
   function sendDrop(module, x, y) {
     window.citycanvasLastDrop = performance.now();
-    setProps(IDS.drop, {data: {module: module, x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10, nonce: Date.now() + Math.random()}});
+    sendEdit(IDS.drop, {data: {module: module, x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10, nonce: Date.now() + Math.random()}});
   }
 
   // -- drag from the palette, drop on the canvas ----------------------------------
@@ -87,7 +105,7 @@
       var positions = pending;
       pending = {};
       timer = null;
-      setProps(IDS.moved, {data: {positions: positions, nonce: Date.now() + Math.random()}});
+      sendEdit(IDS.moved, {data: {positions: positions, nonce: Date.now() + Math.random()}});
     }, 150);
   }
   function bind() {
@@ -118,6 +136,15 @@
   document.addEventListener("drop", function (e) {
     if (closest(e.target, "#" + IDS.upload) && e.dataTransfer) { checkFiles(e.dataTransfer.files, e); }
   }, true);
+
+  function elementOptions(cy) {
+    var out = [{label: "(new element)", value: ""}];
+    cy.nodes().forEach(function (n) { out.push({label: "Actor: " + n.data("label"), value: "actor:" + n.id()}); });
+    cy.edges().forEach(function (e) {
+      out.push({label: "Flow: " + e.data("label") + " (" + e.data("source") + " → " + e.data("target") + ")", value: "flow:" + e.id()});
+    });
+    return out;
+  }
 
   // -- clientside callbacks ---------------------------------------------------------------------
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -157,16 +184,17 @@
           if (nodes.length) { cy.add(nodes); nodesChanged = true; }
           if (edges.length) { cy.add(edges); }
         });
-        if (nodesChanged) {
-          // the flow form's actor lists follow the canvas, after this frame is drawn
-          setTimeout(function () {
+        // the side panel's actor and element lists follow the canvas, after this frame is drawn
+        setTimeout(function () {
+          if (nodesChanged) {
             var options = cy.nodes().map(function (n) {
               return {label: n.data("label") + " (" + n.id() + ")", value: n.id()};
             });
             setProps("ed-flow-source", {options: options});
             setProps("ed-flow-target", {options: options});
-          }, 200);
-        }
+          }
+          setProps("ed-element-pick", {options: elementOptions(cy)});
+        }, 200);
         return Date.now();
       },
       showScores: function (values) {

@@ -291,3 +291,19 @@ def test_ui013_apply_recommendation_is_undoable_and_image_export(dash_duo, app, 
         dash_duo.find_element(f"#{fmt}").click()
         time.sleep(0.5)
     assert dash_duo.get_logs() == []
+
+
+def test_ui014_keyboard_path_to_edit_a_flow(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    pick = dash_duo.find_element(f"#{ID.element_pick}")
+    pick.send_keys("Flow: parking fee")
+    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "f1")
+    assert dash_duo.find_element(f"#{ID.flow_amount}").get_attribute("value") == "1.5"
+    amount = dash_duo.find_element(f"#{ID.flow_amount}")
+    amount.clear()
+    amount.send_keys("2.25")
+    dash_duo.find_element(f"#{ID.flow_save}").click()
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
+    assert store.load(head.id)[0].flow("f1").amount == 2.25
+    wait_for(lambda: "2.25" in dash_duo.driver.execute_script(
+        "return document.getElementById('cy')._cyreg.cy.getElementById('f1').data('label');"))
