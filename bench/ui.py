@@ -76,6 +76,7 @@ function poll() {
     const edit = window.__ccSpy.slice(spyStart).filter(s => String(s.output).indexOf('ed-graph-diff') >= 0)[0];
     done({ms: Math.max(canvasAt, scoresAt) - t0, canvas: canvasAt - t0, scores: scoresAt - t0,
           response: edit ? edit.t - t0 : null, diffAt: (window.citycanvasDiffAt || 0) - t0,
+          scoresJs: (window.citycanvasScoresAt || 0) - t0,
           nodes: cy.nodes().length, edges: cy.edges().length, spyStart: spyStart});
   } else if (now - t0 > 20000) {
     done({ms: null, spyStart: spyStart});
@@ -185,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             wait(driver, "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy && e._cyreg.cy.nodes().length;")
             wait(driver, "return document.querySelectorAll('#ed-flags li, #ed-flags p').length;", 60)
             driver.execute_script(FETCH_SPY)
-            times, canvas_t, score_t, edit_sent, edit_recv, all_bytes = [], [], [], [], [], []
+            times, canvas_t, score_t, edit_sent, edit_recv, all_bytes, responses = [], [], [], [], [], [], []
             for k in range(args.drops):
                 result = driver.execute_async_script(
                     DROP_AND_WAIT, modules[k % len(modules)], 0.2 + 0.6 * ((k * 37) % 10) / 10, 0.2 + 0.6 * ((k * 53) % 10) / 10
@@ -194,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
                     failures += 1
                     continue
                 times.append(result["ms"])
+                responses.append(result.get("response") or float("nan"))
                 if args.verbose:
                     print({k: (round(v, 1) if isinstance(v, float) else v) for k, v in result.items()})
                 canvas_t.append(result["canvas"])
@@ -217,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{n:>4} actors ({len(config.flows)} flows, {nodes} after drops): drop->canvas+scores median {median:6.1f} ms "
                 f"(p90 {sorted(times)[int(len(times) * 0.9) - 1] if times else float('nan'):6.1f}; canvas {statistics.median(canvas_t):.1f}, "
-                f"scores {statistics.median(score_t):.1f}) | edit response {per_edit:,.0f} B + request {sent:,.0f} B "
+                f"scores {statistics.median(score_t):.1f}; edit response arrived {statistics.median(responses):.1f}) | edit response {per_edit:,.0f} B + request {sent:,.0f} B "
                 f"vs whole elements {whole:,} B = {100 * per_edit / whole:.1f}% (+req {100 * sent / whole:.1f}%) | "
                 f"all callbacks per drop incl. flags+recommendations {statistics.median(all_bytes):,.0f} B"
             )
