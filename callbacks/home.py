@@ -47,6 +47,10 @@ def create_configuration(
     filename: str | None = None,
 ) -> tuple[str | None, list[str] | None]:
     """Create a configuration from the form that was used: ``(new editor path, None)`` or ``(None, problems)``."""
+    try:
+        workspace_id = int(workspace_id) if workspace_id not in (None, "") else None
+    except (TypeError, ValueError):
+        workspace_id = None
     if workspace_id is None:
         return None, ["choose a workspace first"]
     try:
@@ -147,8 +151,8 @@ def register(app: Any, services: Services) -> None:
         except StorageError as exc:
             return no_update, no_update, no_update, home_layouts.message(str(exc))
         workspaces = [(ws, services.store.list_configurations(ws.id)) for ws in services.store.list_workspaces()]
-        options = [{"label": ws.name, "value": ws.id} for ws, _ in workspaces]
-        return home_layouts.configuration_list(workspaces), options, workspace.id, home_layouts.message(
+        options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
+        return home_layouts.configuration_list(workspaces), options, str(workspace.id), home_layouts.message(
             f"Workspace “{workspace.name}” added.", color="success"
         )
 

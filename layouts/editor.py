@@ -41,6 +41,7 @@ def palette_items(modules: list[Any]) -> list[Any]:
                     html.Div(module.name, className="palette-name"),
                     html.Span(_label(str(module.category.value)), className="badge text-bg-light palette-cat"),
                     html.Div(module.summary, id=summary_id, className="palette-summary"),
+                    html.Span(" Press Enter to place it on the canvas.", className="visually-hidden"),
                 ],
                 id=ID.palette_item(module.id),
                 className="palette-item",
@@ -48,11 +49,7 @@ def palette_items(modules: list[Any]) -> list[Any]:
                 tabIndex="0",
                 role="button",
                 title=module.summary,
-                **{
-                    "data-module": module.id,
-                    "aria-describedby": summary_id,
-                    "aria-label": f"Place module {module.name} (Enter)",
-                },
+                **{"data-module": module.id},
             )
         )
     return items

@@ -48,15 +48,13 @@ def home_layout(
     max_upload_bytes: int,
 ) -> html.Div:
     """The whole Home page. ``examples`` is ``[(file name, display name)]``."""
-    workspace_options = [{"label": ws.name, "value": ws.id} for ws, _ in workspaces]
+    workspace_options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
     create = dbc.Card(
         dbc.CardBody(
             [
                 html.H2("Start a configuration", className="h5"),
                 dbc.Label("Workspace", html_for=ID.home_workspace),
-                dcc.Dropdown(
-                    id=ID.home_workspace, options=workspace_options, value=selected_workspace, clearable=False
-                ),
+                dbc.Select(id=ID.home_workspace, options=workspace_options, value=str(selected_workspace) if selected_workspace is not None else None),
                 dbc.Label("New workspace", html_for=ID.home_new_workspace_name, className="small mt-2 mb-0"),
                 dbc.InputGroup(
                     [
@@ -68,12 +66,10 @@ def home_layout(
                 ),
                 html.H3("New from example", className="h6"),
                 dbc.Label("Example", html_for=ID.home_example, className="visually-hidden"),
-                dcc.Dropdown(
+                dbc.Select(
                     id=ID.home_example,
                     options=[{"label": label, "value": name} for name, label in examples],
                     value=examples[0][0] if examples else None,
-                    clearable=False,
-                    placeholder="No examples installed",
                 ),
                 dbc.Button("New from example", id=ID.home_from_example, color="primary", className="mt-2 mb-3"),
                 html.H3("New blank", className="h6"),

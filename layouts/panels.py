@@ -117,7 +117,12 @@ def flags_panel(evaluation: Evaluation, offer_suggest: bool = False) -> list[Any
                 [
                     html.Button(
                         [
-                            dbc.Badge(finding.severity, color=SEVERITY_COLOR.get(finding.severity, "secondary"), className="me-1"),
+                            dbc.Badge(
+                                finding.severity,
+                                color=SEVERITY_COLOR.get(finding.severity, "secondary"),
+                                text_color="dark" if finding.severity == "medium" else None,
+                                className="me-1",
+                            ),
                             html.Span(finding.code, className="fw-semibold"),
                         ],
                         id=ID.flag(index),

@@ -120,7 +120,13 @@
     });
     cy.on("add remove data", function () { window.citycanvasLastRender = performance.now(); });
   }
-  setInterval(bind, 250);
+  function labelUpload() {
+    var input = document.querySelector("#" + IDS.upload + " input[type=file]");
+    if (input && !input.getAttribute("aria-label")) {
+      input.setAttribute("aria-label", "Import a configuration file (JSON)");
+    }
+  }
+  setInterval(function () { bind(); labelUpload(); }, 250);
 
   // -- import: refuse oversize files before reading them ------------------------------
   function checkFiles(files, e) {

@@ -307,3 +307,28 @@ def test_ui014_keyboard_path_to_edit_a_flow(dash_duo, app, store):
     assert store.load(head.id)[0].flow("f1").amount == 2.25
     wait_for(lambda: "2.25" in dash_duo.driver.execute_script(
         "return document.getElementById('cy')._cyreg.cy.getElementById('f1').data('label');"))
+
+
+def _axe_source():
+    import os
+
+    for candidate in (os.environ.get("AXE_CORE_JS"), "/tmp/bs/axe/package/axe.min.js",
+                      str(Path(__file__).parent / "vendor" / "axe.min.js")):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate).read_text(encoding="utf-8")
+    pytest.skip("axe-core not found: `npm pack axe-core@4`, unpack, and set AXE_CORE_JS to package/axe.min.js")
+
+
+def test_ui015_axe_wcag21aa_home_and_editor(dash_duo, app, store):
+    axe = _axe_source()
+    head = open_editor(dash_duo, app, store)
+    results = {}
+    for path in ("/", f"/edit/{head.id}"):
+        dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
+        dash_duo.wait_for_element(f"#{ID.home_list}" if path == "/" else ".flag-button", timeout=20)
+        dash_duo.driver.execute_script(axe)
+        results[path] = dash_duo.driver.execute_async_script(
+            "const done = arguments[0]; axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+            ".then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.length)));"
+        )
+    assert results == {"/": [], f"/edit/{head.id}": []}
