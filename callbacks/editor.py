@@ -4,8 +4,11 @@ configuration, saved as a revision (autosave) and answered with an element diff.
 The canonical configuration lives in the store. A callback loads the revision
 the browser is showing (``version``), applies one :mod:`canvas_app.commands`
 command, saves with ``base_version`` (a stale base is a conflict, never an
-overwrite) and returns only small payloads: the element diff (applied by id in
-the browser), the new version, the undo/redo step and the score panel. Scores
+overwrite) and returns only small payloads: the element diff (applied by id to
+the cytoscape core in the browser), the new version, the undo/redo step (two
+revision numbers: the change is recomputed from the immutable revisions) and
+the six scores. Flags, recommendations, criteria and the nine blocks follow in a
+second, slower callback. Scores
 come from :func:`canvas_app.analysis.evaluate`; nothing here computes one.
 """
 
@@ -30,6 +33,7 @@ from canvas_app.commands import (
     Step,
     UpdateActor,
     UpdateFlow,
+    changeset_between,
     command_from_dict,
     new_actor_id,
     new_flow_id,
@@ -295,8 +299,7 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         return None, {}
     if trigger == ID.history_request:
         request = value or {}
-        step = Step.from_dict(expand_step(request["step"], values.get("library")))
-        change = step.undo if request.get("op") == "undo" else step.redo
+        change = history_change(values["services"], values["config_id"], request["step"], request.get("op") == "undo")
         return (lambda c: change), {}
     return None, {}
 
@@ -306,11 +309,18 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     out: dict[str, Any] = {name: no_update for name in EDIT_OUTPUTS}
     key = trigger if isinstance(trigger, str) else ""
     feedback = "actor_feedback" if key in ACTOR_TRIGGERS else "flow_feedback" if key in FLOW_TRIGGERS else "message"
-    values = {**values, "library": services.library}
+    from storage import StorageError
+
+    values = {**values, "library": services.library, "services": services}
     try:
         make, options = command_for(trigger, value, values)
-    except (ConfigurationError, KeyError, TypeError, ValueError) as exc:
-        problems = exc.problems if isinstance(exc, ConfigurationError) else [f"malformed request: {exc}"]
+    except (ConfigurationError, StorageError, KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, ConfigurationError):
+            problems = exc.problems
+        elif isinstance(exc, StorageError):
+            problems = [str(exc)]
+        else:
+            problems = [f"malformed request: {exc}"]
         out[feedback] = message(problems)
         return out
     if make is None:
@@ -334,7 +344,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     out["graph_diff"] = outcome.diff
     out["version"] = outcome.head.version
     op = (value or {}).get("op") if trigger == ID.history_request else "do"
-    step = compact_step(outcome.step.to_dict(), services.library) if op == "do" else None
+    step = {"before": int(values["version"]), "after": outcome.head.version, "label": outcome.step.redo.label} if op == "do" else None
     out["step_out"] = {"op": op, "step": step, "nonce": time.time()}
     out["status"] = status_text(outcome.head)
     out["scores"] = panels.score_values(evaluate(services, config))
@@ -343,28 +353,16 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     return out
 
 
-def compact_step(step: dict[str, Any], library: Any) -> dict[str, Any]:
-    """Leave out module definitions the library holds verbatim (the browser keeps the step small)."""
-    for change in (step.get("redo", {}), step.get("undo", {})):
-        for pair in change.get("upsert", {}).get("modules", []):
-            element = pair[1]
-            definition = library.get(element.get("module")) if library is not None else None
-            if definition is not None and element.get("definition") == definition.model_dump(mode="json"):
-                element["definition"] = {"$library": True}
-    return step
+def history_change(services: Services, configuration_id: int, step: dict[str, Any], undo: bool) -> ChangeSet:
+    """The change that undoes (or redoes) a step, from the two immutable revisions it joined.
 
-
-def expand_step(step: dict[str, Any], library: Any) -> dict[str, Any]:
-    """Put back the module definitions :func:`compact_step` left out."""
-    for change in (step.get("redo", {}), step.get("undo", {})):
-        for pair in change.get("upsert", {}).get("modules", []):
-            element = pair[1]
-            if element.get("definition") == {"$library": True}:
-                definition = library.get(element.get("module")) if library is not None else None
-                if definition is None:
-                    raise ConfigurationError([f"module '{element.get('module')}' is no longer in the library"])
-                element["definition"] = definition.model_dump(mode="json")
-    return step
+    The browser keeps only ``{before, after, label}`` per step (revision numbers), so
+    undo/redo history costs a few bytes per edit whatever the edit was.
+    """
+    before, _ = services.load(int(configuration_id), int(step["before"]))
+    after, _ = services.load(int(configuration_id), int(step["after"]))
+    label = str(step.get("label", ""))[:200]
+    return changeset_between(after, before, label) if undo else changeset_between(before, after, label)
 
 
 EDIT_OUTPUTS = {

@@ -10,7 +10,6 @@ import pytest
 from dash import no_update
 
 from callbacks import editor, home, router
-from canvas_app.commands import Step
 from canvas_app.model import load_configuration
 from layouts import graph
 from layouts.ids import ID
@@ -52,7 +51,8 @@ def test_cb001_drop_places_module_saves_and_returns_small_diff(services, stored)
     assert out["version"] == stored.version + 1
     added = {e["data"]["id"] for e in out["graph_diff"]["add"]}
     assert any(i.startswith("m1-f") for i in added) and "test-payment-provider" in added
-    assert out["step_out"]["op"] == "do" and out["step_out"]["step"]["undo"]["remove"]
+    assert out["step_out"]["op"] == "do"
+    assert out["step_out"]["step"] == {"before": stored.version, "after": stored.version + 1, "label": "place module test-pay"}
     config, head = services.store.load(stored.id)
     assert head.version == stored.version + 1 and config.modules[0].position.x == 120.5
     assert set(out["scores"]) == {"scalability", "replicability", "sustainability", "value_creation",
@@ -122,8 +122,8 @@ def test_cb005_moves_are_saved_but_not_echoed(services, stored):
     out = editor.handle_edit(services, ID.moved, {"positions": {"city": [5, 6]}}, values(stored))
     assert out["graph_diff"] == {"add": [], "update": [], "remove": []}
     assert services.store.load(stored.id)[0].actor("city").position.x == 5
-    step = Step.from_dict(out["step_out"]["step"])
-    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": step.to_dict()},
+    step = out["step_out"]["step"]
+    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": step},
                               values(stored, version=out["version"]))
     assert undo["graph_diff"]["update"][0]["position"] == {"x": 0.0, "y": 0.0}
 
@@ -222,3 +222,13 @@ def test_cb012_export_file(services, stored, fmt, start):
     data = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
     assert data.lstrip().startswith(start)
     assert sent["filename"] == f"test-parking-v{stored.version}.{fmt}"
+
+
+def test_cb013_malformed_history_request_is_a_message(services, stored):
+    out = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": {"before": 99, "after": 100}}, values(stored))
+    assert text_of(out["message"]) and out["version"] is no_update
+    out = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": "junk"}, values(stored))
+    assert "malformed" in text_of(out["message"])
+    out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": "abc"}, values(stored))
+    assert "malformed" in text_of(out["message"])
+    assert services.store.get_configuration(stored.id).version == stored.version
