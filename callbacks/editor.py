@@ -30,6 +30,7 @@ from canvas_app.commands import (
     DeleteFlow,
     MoveNodes,
     PlaceModule,
+    RemoveModule,
     Step,
     UpdateActor,
     UpdateFlow,
@@ -291,6 +292,17 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
             raise ConfigurationError(["select a flow on the canvas first"])
         fields = flow_fields(values)
         return (lambda c: UpdateFlow(selection["id"], fields)), {}
+    if trigger == ID.module_remove:
+        if selection.get("kind") != "actor":
+            return None, {}
+
+        def remove(c: Configuration) -> Command:
+            actor = next((a for a in c.actors if a.id == selection["id"]), None)
+            if actor is None or actor.module is None:
+                raise ConfigurationError(["this actor did not come with a module"])
+            return RemoveModule(actor.module)
+
+        return remove, {}
     if trigger == ID.delete_confirm:
         if selection.get("kind") == "actor":
             return (lambda c: DeleteActor(selection["id"])), {}
@@ -348,7 +360,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     out["step_out"] = {"op": op, "step": step, "nonce": time.time()}
     out["status"] = status_text(outcome.head)
     out["scores"] = panels.score_values(evaluate(services, config))
-    if trigger == ID.delete_confirm:
+    if trigger in (ID.delete_confirm, ID.module_remove):
         out["selection"] = None
     return out
 
@@ -409,7 +421,8 @@ EDIT_CALLBACKS = [
      FORM_STATES["actor"], ("actor_feedback",)),
     ({ID.flow_add: Input(ID.flow_add, "n_clicks"), ID.flow_save: Input(ID.flow_save, "n_clicks")},
      FORM_STATES["flow"], ("flow_feedback",)),
-    ({ID.delete_confirm: Input(ID.delete_confirm, "n_clicks")}, {"selection": State(ID.selection, "data")}, ("selection",)),
+    ({ID.delete_confirm: Input(ID.delete_confirm, "n_clicks"), ID.module_remove: Input(ID.module_remove, "n_clicks")},
+     {"selection": State(ID.selection, "data")}, ("selection",)),
 ]
 
 
@@ -453,6 +466,7 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
         "flow_heading": "Draw a value flow",
         "actor_save_disabled": True,
         "actor_delete_disabled": True,
+        "module_remove_disabled": True,
         "flow_save_disabled": True,
         "flow_delete_disabled": True,
     }
@@ -472,6 +486,7 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
             actor_notes=actor.notes,
             actor_save_disabled=False,
             actor_delete_disabled=False,
+            module_remove_disabled=actor.module is None,
         )
     elif kind == "flow":
         flow = next((f for f in config.flows if f.id == element_id), None)
@@ -722,6 +737,7 @@ def register(app: Any, services: Services) -> None:
         "actor_notes": Output(ID.actor_notes, "value"),
         "actor_save_disabled": Output(ID.actor_save, "disabled"),
         "actor_delete_disabled": Output(ID.actor_delete, "disabled"),
+        "module_remove_disabled": Output(ID.module_remove, "disabled"),
         "flow_heading": Output(ID.flow_heading, "children"),
         "flow_source": Output(ID.flow_source, "value", allow_duplicate=True),
         "flow_target": Output(ID.flow_target, "value", allow_duplicate=True),

@@ -79,6 +79,8 @@ def actor_form() -> html.Div:
                     dbc.Button("Add actor", id=ID.actor_add, size="sm", color="primary"),
                     dbc.Button("Save actor", id=ID.actor_save, size="sm", color="primary", disabled=True),
                     dbc.Button("Delete actor", id=ID.actor_delete, size="sm", color="danger", outline=True, disabled=True),
+                    dbc.Button("Remove its module", id=ID.module_remove, size="sm", color="secondary", outline=True,
+                               disabled=True, title="Remove the library module this actor came with (undoable)"),
                 ],
                 className="d-flex gap-1 mt-2 flex-wrap",
             ),

@@ -79,6 +79,7 @@ class Ids:
     actor_save: str = "ed-actor-save"
     actor_delete: str = "ed-actor-delete"
     actor_feedback: str = "ed-actor-feedback"
+    module_remove: str = "ed-module-remove"
 
     # side panel: flow form
     flow_heading: str = "ed-flow-heading"

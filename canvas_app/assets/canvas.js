@@ -241,6 +241,7 @@
         var trig = ctx && ctx.triggered && ctx.triggered[0] ? ctx.triggered[0].prop_id : "";
         var done = (history && history.done) || [];
         var undone = (history && history.undone) || [];
+        if (saving()) { return window.dash_clientside.no_update; }  // one edit at a time
         if (trig.indexOf(IDS.undo + ".") === 0 && done.length) {
           return {op: "undo", step: done[done.length - 1], nonce: Date.now()};
         }

@@ -232,3 +232,16 @@ def test_cb013_malformed_history_request_is_a_message(services, stored):
     out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": "abc"}, values(stored))
     assert "malformed" in text_of(out["message"])
     assert services.store.get_configuration(stored.id).version == stored.version
+
+
+def test_cb014_remove_module_from_a_selected_actor(services, stored):
+    out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": 0, "y": 0}, values(stored))
+    v = out["version"]
+    config = services.store.load(stored.id)[0]
+    created = next(a for a in config.actors if a.module)
+    assert not editor.form_values(config, {"kind": "actor", "id": created.id})["module_remove_disabled"]
+    out = editor.handle_edit(services, ID.module_remove, 1, values(stored, version=v, selection={"kind": "actor", "id": created.id}))
+    assert created.id in out["graph_diff"]["remove"] and out["selection"] is None
+    assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
+    out = editor.handle_edit(services, ID.module_remove, 1, values(stored, version=v + 1, selection={"kind": "actor", "id": "city"}))
+    assert "did not come with a module" in text_of(out["message"])
