@@ -658,11 +658,12 @@ def register(app: Any, services: Services) -> None:
         Output(ID.flag_elements, "data"),
         Output(ID.blocks, "children"),
         Output(ID.scores, "children", allow_duplicate=True),
-        Input(ID.version, "data"),
+        Input(ID.diff_applied, "data"),
+        State(ID.version, "data"),
         State(ID.config_id, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def after_edit(version, configuration_id):
+    def after_edit(_drawn, version, configuration_id):
         """Second, slower pass after each saved edit: flags with recommendations, criteria, nine blocks."""
         from storage import StorageError
 

@@ -190,6 +190,11 @@
           if (nodes.length) { cy.add(nodes); nodesChanged = true; }
           if (edges.length) { cy.add(edges); }
         });
+        // the slower second pass (flags, recommendations, criteria, nine blocks) starts once this
+        // frame is drawn, so its server work does not compete with drawing the edit
+        requestAnimationFrame(function () {
+          setTimeout(function () { setProps("ed-diff-applied", {data: Date.now()}); }, 0);
+        });
         // the side panel's actor and element lists follow the canvas, after this frame is drawn
         setTimeout(function () {
           if (nodesChanged) {
@@ -201,7 +206,7 @@
           }
           setProps("ed-element-pick", {options: elementOptions(cy)});
         }, 200);
-        return Date.now();
+        return nu;
       },
       showScores: function (values) {
         // six numbers in (the score panel's live part); outputs: six texts, then six bar styles
