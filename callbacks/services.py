@@ -83,14 +83,23 @@ class Services:
         return Path(self.settings.examples_dir) / file_name if file_name in listed else None
 
     def default_workspace(self) -> Any:
-        """The first live workspace, creating "My workspace" on first run."""
+        """The first live workspace, creating (or restoring) "My workspace" on first run."""
+        from storage import DuplicateNameError
+
         workspaces = self.store.list_workspaces()
         if workspaces:
             return workspaces[0]
-        found = self.store.find_workspace(DEFAULT_WORKSPACE)
-        if found is not None:
-            return found
-        return self.store.create_workspace(DEFAULT_WORKSPACE, author=self.author)
+        for _attempt in range(2):
+            found = self.store.find_workspace(DEFAULT_WORKSPACE)
+            if found is not None:
+                if getattr(found, "deleted_at", None) is not None:
+                    return self.store.restore_workspace(found.id, author=self.author)
+                return found
+            try:
+                return self.store.create_workspace(DEFAULT_WORKSPACE, author=self.author)
+            except DuplicateNameError:  # another worker created it first: use theirs
+                continue
+        raise RuntimeError("could not create the default workspace")
 
     def max_upload_bytes(self) -> int:
         from canvas_app.model import MAX_FILE_BYTES

@@ -245,3 +245,11 @@ def test_cb014_remove_module_from_a_selected_actor(services, stored):
     assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
     out = editor.handle_edit(services, ID.module_remove, 1, values(stored, version=v + 1, selection={"kind": "actor", "id": "city"}))
     assert "did not come with a module" in text_of(out["message"])
+
+
+def test_cb015_default_workspace_created_once_and_restored(services):
+    first = services.default_workspace()
+    assert services.default_workspace().id == first.id
+    services.store.delete_workspace(first.id, author="tester")
+    again = services.default_workspace()
+    assert again.id == first.id and again.deleted_at is None
