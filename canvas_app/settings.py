@@ -24,7 +24,8 @@ class Settings:
 
     database_url : SQLAlchemy URL; None means ``DATABASE_URL`` from the environment,
         else SQLite in the user's data folder (see ``storage.Store.open``).
-    module_dirs : extra folders of custom library modules (beside the built-in ``modules/``).
+    module_dirs : extra folders of custom library modules, beside the built-in ``modules/`` and
+        those named in ``CITYCANVAS_MODULE_PATH``.
     examples_dir : folder of example configurations offered on the Home page.
     author : name recorded on every revision this app saves.
     max_upload_bytes : largest configuration file accepted by "import file".
@@ -45,12 +46,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``DATABASE_URL``, ``CITYCANVAS_MODULE_DIRS`` (os.pathsep-separated), ``CITYCANVAS_AUTHOR``."""
+        """Settings from ``DATABASE_URL`` and ``CITYCANVAS_AUTHOR``.
+
+        Custom module folders come from ``CITYCANVAS_MODULE_PATH``, which the library reads itself.
+        """
         values: dict[str, object] = {}
         if os.environ.get("DATABASE_URL"):
             values["database_url"] = os.environ["DATABASE_URL"]
-        if os.environ.get("CITYCANVAS_MODULE_DIRS"):
-            values["module_dirs"] = tuple(Path(p) for p in os.environ["CITYCANVAS_MODULE_DIRS"].split(os.pathsep) if p)
         if os.environ.get("CITYCANVAS_AUTHOR"):
             values["author"] = os.environ["CITYCANVAS_AUTHOR"]
         values.update({k: v for k, v in overrides.items() if v is not None})

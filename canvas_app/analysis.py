@@ -1,0 +1,169 @@
+"""Evaluate a configuration: structure report, flags, scores and recommendations.
+
+This is the one entry point the CLI, the editor's live score panel, the
+comparison and the report call; nothing else computes scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import islice
+from typing import Any
+
+import networkx as nx
+
+from canvas_app.checks import run_checks
+from canvas_app.ecosystem import GROWTH_FACTORS, Ecosystem
+from canvas_app.evaluation import Evaluation
+from canvas_app.library import ModuleLibrary, resolve_definitions
+from canvas_app.model import ActorType, Configuration, FlowKind
+from canvas_app.module_schema import BMC_BLOCKS
+from canvas_app.scoring import score_ecosystem
+
+MAX_CYCLE_EXAMPLES = 5
+MAX_CYCLE_LENGTH = 4
+
+
+def build_ecosystem(config: Configuration, library: ModuleLibrary | None = None) -> Ecosystem:
+    """Index a configuration with its module definitions (stored in the file, else from the library)."""
+    return Ecosystem(config, resolve_definitions(config, library))
+
+
+def evaluate(
+    config: Configuration,
+    library: ModuleLibrary | None = None,
+    *,
+    recommend: bool = True,
+    weights: Mapping[str, float] | None = None,
+    structure: bool = True,
+) -> Evaluation:
+    """Score a configuration and list its flags.
+
+    Parameters
+    ----------
+    config : the configuration to judge.
+    library : the module library; needed for modules whose definition the file does not carry,
+        and for recommendations.
+    recommend : add, to each flag, the library modules that would best close it (re-scores once
+        per candidate module, so the editor asks for it only when the panel shows it).
+    weights : workspace weights by criterion id (the file's own ``weights`` win over them).
+    structure : include the structure report (components, betweenness, cycles, net value...).
+    """
+    eco = build_ecosystem(config, library)
+    scores = score_ecosystem(eco, weights)
+    flags = tuple(run_checks(eco))
+    evaluation = Evaluation(scores, flags, structure_report(eco) if structure else {})
+    if recommend and library is not None and flags:
+        from canvas_app.recommend import add_recommendations
+
+        evaluation = add_recommendations(evaluation, config, library, weights)
+    return evaluation
+
+
+def structure_report(eco: Ecosystem) -> dict[str, Any]:
+    """The structure facts of DESIGN.md §5, as JSON-ready data."""
+    platform = eco.platform
+    return {
+        "actors": len(eco.actors),
+        "flows": len(eco.flows),
+        "components": eco.components,
+        "articulation_points": eco.articulation_points,
+        "betweenness": {a: round(v, 4) for a, v in eco.betweenness.items()},
+        "platform": None if platform is None else {
+            "id": platform.id,
+            "sides": eco.sides,
+            "multi_sided": eco.is_multi_sided,
+            "cross_side_loop": list(eco.cross_side_loop) if eco.cross_side_loop else None,
+        },
+        "operator": eco.operator.id if eco.operator else None,
+        "value_cycles": value_cycles(eco),
+        "net_value": {
+            a: {
+                "money_in": round(nv.money_in, 2),
+                "money_out": round(nv.money_out, 2),
+                "net": round(nv.net, 2),
+                "financing_in": round(nv.financing_in, 2),
+                "intangible_in": nv.intangible_in,
+                "intangible_out": nv.intangible_out,
+            }
+            for a, nv in eco.net_values.items()
+        },
+        "growth": {
+            "factors": list(GROWTH_FACTORS),
+            "net_value": {
+                a: [round(nv.net_at(k), 2) for k in GROWTH_FACTORS]
+                for a, nv in eco.net_values.items() if nv.has_amounts
+            },
+        },
+    }
+
+
+def value_cycles(eco: Ecosystem) -> dict[str, Any]:
+    """Groups of actors whose value comes back to them, with a few short example loops.
+
+    Enumerating every cycle is exponential, so examples are bounded in number and length.
+    """
+    simple = nx.DiGraph()
+    simple.add_edges_from((f.source, f.target) for f in eco.flows)
+    groups = [sorted(c) for c in nx.strongly_connected_components(simple) if len(c) > 1]
+    examples = [list(c) for c in islice(nx.simple_cycles(simple, length_bound=MAX_CYCLE_LENGTH), MAX_CYCLE_EXAMPLES)]
+    return {"groups": sorted(groups, key=lambda g: (-len(g), g)), "examples": examples}
+
+
+BLOCK_LABELS = {
+    "customer_segments": "Customer segments",
+    "value_propositions": "Value propositions",
+    "channels": "Channels",
+    "customer_relationships": "Customer relationships",
+    "revenue_streams": "Revenue streams",
+    "key_resources": "Key resources",
+    "key_activities": "Key activities",
+    "key_partnerships": "Key partners",
+    "cost_structure": "Cost structure",
+}
+
+
+def nine_blocks(config: Configuration, library: ModuleLibrary | None = None) -> dict[str, list[str]]:
+    """Derive the Business Model Canvas from the graph, seen from the operator (read-only view).
+
+    Customer segments are those the operator serves; value propositions what it gives them;
+    revenue streams and costs its money in and out; partners those who supply it; channels,
+    activities and resources come from the placed modules' declared blocks.
+    """
+    eco = build_ecosystem(config, library)
+    blocks: dict[str, list[str]] = {b: [] for b in BMC_BLOCKS}
+    hub = eco.operator or next(iter(eco.of_type(ActorType.CITY)), None)
+    if hub is None:
+        return blocks
+
+    def add(block: str, text: str) -> None:
+        if text and text not in blocks[block]:
+            blocks[block].append(text)
+
+    for flow in eco.out_flows.get(hub.id, ()):
+        target = eco.actors[flow.target]
+        what = flow.label or flow.kind.value
+        if flow.kind is FlowKind.MONEY:
+            add("cost_structure", f"{what} → {target.name}")
+        elif flow.kind in (FlowKind.SERVICE, FlowKind.GOODS, FlowKind.DATA, FlowKind.KNOWLEDGE):
+            add("customer_segments", target.name)
+            add("value_propositions", f"{what} ({target.name})")
+        elif flow.kind is FlowKind.REPUTATION:
+            add("customer_relationships", f"{what} ({target.name})")
+    for flow in eco.in_flows.get(hub.id, ()):
+        source = eco.actors[flow.source]
+        what = flow.label or flow.kind.value
+        if flow.kind in (FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT):
+            add("revenue_streams", f"{what} from {source.name}")
+        elif flow.kind is FlowKind.PERMISSION:
+            add("key_resources", f"{what} ({source.name})")
+        else:
+            add("key_partnerships", f"{source.name}: {what}")
+    for instance in config.modules:
+        definition = eco.definitions.get(instance.id)
+        if definition is None:
+            continue
+        for block in definition.attributes.bmc_blocks:
+            if block in ("channels", "key_activities", "key_resources"):
+                add(block, definition.name)
+    return blocks

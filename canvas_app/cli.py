@@ -1,0 +1,163 @@
+"""``canvas-app``: serve the editor, score and compare configuration files, work with the store.
+
+Exit codes: 0 success, 2 invalid input (message on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from canvas_app import store_cli
+from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
+from canvas_app.library import LibraryError, ModuleLibrary, load_library
+from canvas_app.model import ConfigurationError, load_configuration
+
+EXIT_OK, EXIT_INVALID = 0, 2
+
+
+def _library(args: argparse.Namespace) -> ModuleLibrary:
+    return load_library(tuple(Path(p) for p in args.modules or ()))
+
+
+def format_evaluation(evaluation: Evaluation, title: str, *, recommended: bool = True) -> str:
+    """Human-readable report: scores with criteria, then flags with their recommendations."""
+    lines = [title, "=" * len(title), ""]
+    for name in SCORE_NAMES:
+        score = evaluation.scores[name]
+        lines.append(f"{SCORE_LABELS[name]:<16} {score.score:5.1f} / 100")
+        for c in score.criteria:
+            lines.append(f"    {c.value:4.2f} ×{c.weight:g}  {c.label}: {c.explanation}")
+    lines.append("")
+    if not evaluation.flags:
+        lines.append("No flags.")
+    for flag in evaluation.flags:
+        lines.append(f"[{flag.severity}] {flag.code} ({SCORE_LABELS[flag.dimension]}, lowers {flag.criterion})")
+        lines.append(f"    {flag.message}")
+        lines.append(f"    elements: {', '.join(flag.elements) or '-'}")
+        for rec in flag.recommendations:
+            clears = ", clears the flag" if rec.clears_flag else ""
+            lines.append(f"    → add '{rec.name}' ({rec.module}): {rec.gain:+.1f} {SCORE_LABELS[rec.dimension].lower()}{clears}")
+        if recommended and not flag.recommendations:
+            lines.append("    (no library module closes this gap: it needs a change to the actors or flows)")
+    return "\n".join(lines)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from canvas_app.analysis import evaluate
+
+    config = load_configuration(args.file)
+    evaluation = evaluate(config, _library(args), recommend=not args.no_recommendations)
+    if args.json:
+        print(json.dumps(evaluation.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        title = config.name + (f" ({config.city})" if config.city else "")
+        print(format_evaluation(evaluation, title, recommended=not args.no_recommendations))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from canvas_app.compare import compare_configurations
+
+    configs = [load_configuration(f) for f in args.files]
+    comparison = compare_configurations(configs, _library(args))
+    if args.json:
+        print(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    names = [chr(ord("A") + i) for i in range(len(configs))]
+    for key, config in zip(names, configs):
+        print(f"{key}: {config.name}")
+    print()
+    header = f"{'score':<16}" + "".join(f"{k:>8}" for k in names) + "".join(f"{'Δ' + k:>8}" for k in names[1:])
+    print(header)
+    for name in SCORE_NAMES:
+        values = [e.scores[name].score for e in comparison.evaluations]
+        deltas = "".join(f"{v - values[0]:>+8.1f}" for v in values[1:])
+        print(f"{SCORE_LABELS[name]:<16}" + "".join(f"{v:>8.1f}" for v in values) + deltas)
+    print()
+    for key, diff, modules, unique in zip(names, comparison.diffs, comparison.module_diffs, comparison.unique_flags):
+        if key == "A":
+            continue
+        print(f"{key} against A: {diff.summary()}")
+        if modules.added or modules.removed:
+            print(f"    modules added: {', '.join(modules.added) or '-'}; removed: {', '.join(modules.removed) or '-'}")
+        for noun in ("actors", "flows"):
+            changes = getattr(diff, noun)
+            if changes.added or changes.removed:
+                print(f"    {noun} added: {', '.join(changes.added) or '-'}; removed: {', '.join(changes.removed) or '-'}")
+    for key, unique in zip(names, comparison.unique_flags):
+        if unique:
+            print(f"Flags only {key} has: {', '.join(unique)}")
+    print()
+    print("Verdict:")
+    for line in comparison.verdict:
+        print(f"  - {line}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from canvas_app.app import serve
+
+    serve(args.host, args.port, args.database_url, debug=args.debug)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from canvas_app.model import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="canvas-app", description=__doc__.splitlines()[0])
+    parser.add_argument("--modules", action="append", metavar="DIR",
+                        help="an extra folder of module files (repeatable; also CITYCANVAS_MODULE_PATH)")
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="start the web app (the default command)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: DATABASE_URL, else SQLite)")
+    serve.add_argument("--debug", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    score = sub.add_parser("score", help="validate a configuration file and print scores, flags, recommendations")
+    score.add_argument("file", type=Path)
+    score.add_argument("--json", action="store_true", help="print JSON (DESIGN.md §8 shape)")
+    score.add_argument("--no-recommendations", action="store_true", help="skip the (slower) recommendations")
+    score.set_defaults(func=cmd_score)
+
+    compare = sub.add_parser("compare", help="compare two to four configuration files")
+    compare.add_argument("files", type=Path, nargs="+")
+    compare.add_argument("--json", action="store_true")
+    compare.set_defaults(func=cmd_compare)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of citycanvas/1")
+    schema.set_defaults(func=cmd_schema)
+
+    store_cli.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
+    if args.command == "compare" and not 2 <= len(args.files) <= 4:
+        parser.error("compare takes two to four files")
+    try:
+        return int(args.func(args))
+    except (ConfigurationError, LibraryError) as exc:
+        print(f"canvas-app: invalid input:\n{exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
