@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from canvas_app.ecosystem import (
-    BUSINESS_TYPES,
     CUSTOMER_TYPES,
     USER_SEGMENT_TYPES,
     Ecosystem,
@@ -88,9 +87,8 @@ def check_no_revenue(eco: Ecosystem) -> list[Finding]:
 
 
 def check_negative_net_value(eco: Ecosystem) -> list[Finding]:
-    """Business actors losing money per period on operating (money) flows."""
-    losing = [a for a, actor in eco.actors.items()
-              if actor.type in BUSINESS_TYPES and eco.net_values[a].has_amounts and eco.net_values[a].net < 0]
+    """Business actors losing money per period on operating (money) flows (see ``Ecosystem.must_break_even``)."""
+    losing = [a for a in eco.must_break_even if eco.net_values[a].net < 0]
     if not losing:
         return []
     detail = "; ".join(f"{eco.actors[a].name} {eco.net_values[a].net:,.0f}" for a in losing[:4])

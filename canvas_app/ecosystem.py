@@ -230,6 +230,21 @@ class Ecosystem:
             for actor_id, v in acc.items()
         }
 
+    @cached_property
+    def must_break_even(self) -> list[str]:
+        """Business actors with money figures whose operating money flows must not run at a loss.
+
+        Operators, service providers and vendors always; a plain ``business`` only when it earns
+        money here. A company that only pays (an advertiser, a data buyer, a pole tenant) is a
+        customer buying something that is not money, like a citizen paying a fee: its outflow is
+        the price of that value, not a loss of the ecosystem.
+        """
+        return [
+            a for a, actor in self.actors.items()
+            if actor.type in BUSINESS_TYPES and self.net_values[a].has_amounts
+            and (actor.type is not ActorType.BUSINESS or self.net_values[a].money_in > 0)
+        ]
+
     def financial_inflow_by_payer(self, actor_id: str) -> dict[str, dict[FlowKind, float]]:
         """Money, grants and investment received, by payer and kind.
 

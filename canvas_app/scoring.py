@@ -63,7 +63,7 @@ def marginal_cost(eco: Ecosystem) -> tuple[float, str]:
 
 
 def revenue_growth(eco: Ecosystem) -> tuple[float, str]:
-    business = [a for a, actor in eco.actors.items() if actor.type in BUSINESS_TYPES and eco.net_values[a].has_amounts]
+    business = eco.must_break_even
     if not business:
         return 0.5, "No money amounts on business actors' flows: growth cannot be judged."
     top = GROWTH_FACTORS[-1]
@@ -131,7 +131,7 @@ def reciprocity(eco: Ecosystem) -> tuple[float, str]:
 
 
 def viability(eco: Ecosystem) -> tuple[float, str]:
-    business = [a for a, actor in eco.actors.items() if actor.type in BUSINESS_TYPES and eco.net_values[a].has_amounts]
+    business = eco.must_break_even
     if not business:
         return 1.0, "No money amounts on business actors' flows: no loss to report."
     ok = [a for a in business if eco.net_values[a].net >= 0]

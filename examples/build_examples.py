@@ -170,8 +170,8 @@ def data_marketplace(lib: ModuleLibrary) -> Configuration:
               "where the city and companies sold data to companies; it closed because too few buyers came. Here the "
               "operator runs an NGSI-LD context broker and a marketplace with standard contracts (OASC MIM1-MIM3, "
               "IDS), started with an EU grant. Expect: high replicability (every data flow on open standards) and a "
-              "cross-side loop through the platform, but the lowest sustainability and value capture of the "
-              "examples: grant-dependent (about 70 % of the operator's income is the grant) and negative-net-value "
+              "cross-side loop through the platform, but the lowest sustainability of the examples and a low "
+              "value capture: grant-dependent (about 70 % of the operator's income is the grant) and negative-net-value "
               "(the operator's operating money flows lose about 1 million a year until sales grow).",
               [{"id": "city", "name": "City of Copenhagen", "type": "city", "position": {"x": 0, "y": 0}},
                {"id": "residents", "name": "Residents", "type": "citizen", "count": 640000,

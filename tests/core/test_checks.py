@@ -74,6 +74,26 @@ def test_negative_net_value_only_for_business_actors_and_only_money():
     assert e.net_values["op"].financing_in == pytest.approx(1000.0)
 
 
+def test_a_company_that_only_pays_is_a_customer_not_a_loss_but_one_that_sells_must_break_even():
+    flows = [
+        ("people", "op", "money", 1.0, 100),        # +100 for op
+        ("op", "people", "service"),
+        ("advertiser", "op", "money", 40.0, 1),     # advertiser -40: the price of reach, not a loss
+        ("op", "advertiser", "reputation"),
+        ("op", "cleaner", "money", 30.0, 1),        # cleaner +30 ...
+        ("cleaner", "supplier", "money", 50.0, 1),  # ... -50: sells at a loss → net -20
+        ("cleaner", "op", "service"),
+        ("supplier", "cleaner", "goods"),
+    ]
+    e = eco({"op": "platform_operator", "people": "citizen", "advertiser": "business", "cleaner": "business",
+             "supplier": "technology_vendor"}, flows)
+    assert e.net_values["advertiser"].net == pytest.approx(-40.0)
+    assert e.net_values["cleaner"].net == pytest.approx(-20.0)
+    assert set(e.must_break_even) == {"op", "cleaner", "supplier"}
+    [finding] = [f for f in run_checks(e) if f.code == "negative-net-value"]
+    assert finding.elements == ("cleaner",)
+
+
 def test_grant_dependent_when_grants_are_most_of_income():
     flows = [("eu", "op", "grant", 900.0, 1), ("people", "op", "money", 1.0, 100), ("op", "people", "service"),
              ("op", "eu", "reputation")]

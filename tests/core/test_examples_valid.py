@@ -92,3 +92,91 @@ def test_the_two_parking_alternatives_differ_as_their_descriptions_say(library):
 def test_the_data_marketplace_relies_on_grants(library):
     flags = {f["code"] for f in _evaluate("data-marketplace", library)["flags"]}
     assert {"grant-dependent", "negative-net-value"} <= flags
+
+
+# What each example's description says it should score, as numbers a reader can check.
+# Thresholds: "high" ≥ 85 (≥ 80 where the description says "good"), "low" < 70, "modest"/"low" capture < 70 / < 50.
+@pytest.fixture(scope="module")
+def scored(library):
+    return {p.stem: _evaluate(p.stem, library) for p in FILES}
+
+
+def _score(scored, name, dimension):
+    return scored[name]["scores"][dimension]["score"]
+
+
+def _flags(scored, name):
+    return {f["code"] for f in scored[name]["flags"]}
+
+
+def _criterion(scored, name, criterion_id):
+    for score in scored[name]["scores"].values():
+        for criterion in score["criteria"]:
+            if criterion["id"] == criterion_id:
+                return criterion["value"]
+    raise KeyError(criterion_id)
+
+
+def test_oulu_parking_scores_as_described(scored):
+    assert _score(scored, "oulu-parking", "scalability") >= 85
+    assert _score(scored, "oulu-parking", "sustainability") >= 85
+    assert 50 <= _score(scored, "oulu-parking", "replicability") < 80
+    assert _score(scored, "oulu-parking", "value_capture") < 70
+    flags = _flags(scored, "oulu-parking")
+    assert {"funding-concentration", "local-dependency", "unmet-need"} <= flags
+    assert not flags & {"grant-dependent", "negative-net-value"}
+    assert scored["oulu-parking"]["structure"]["platform"]["cross_side_loop"]
+
+
+def test_maas_bundle_scores_as_described(scored):
+    assert _score(scored, "maas-bundle", "scalability") >= 85
+    assert _score(scored, "maas-bundle", "replicability") >= 80
+    assert _score(scored, "maas-bundle", "value_creation") >= 85
+    assert _score(scored, "maas-bundle", "value_capture") < 70
+    assert _criterion(scored, "maas-bundle", "cap_take_rate") < 0.2  # keeps about 2 % of a 20 % target
+    flags = _flags(scored, "maas-bundle")
+    assert {"funding-concentration", "local-dependency"} <= flags
+    assert "grant-dependent" not in flags
+    assert scored["maas-bundle"]["structure"]["platform"]["cross_side_loop"]
+
+
+def test_data_marketplace_scores_as_described(scored):
+    assert _score(scored, "data-marketplace", "replicability") >= 80
+    assert _score(scored, "data-marketplace", "value_capture") < 50
+    lowest = min(scored, key=lambda name: _score(scored, name, "sustainability"))
+    assert lowest == "data-marketplace"
+    assert {"grant-dependent", "negative-net-value"} <= _flags(scored, "data-marketplace")
+    assert scored["data-marketplace"]["structure"]["platform"]["cross_side_loop"]
+
+
+def test_open_sensor_platform_scores_as_described(scored):
+    highest = max(scored, key=lambda name: _score(scored, name, "replicability"))
+    assert highest == "open-sensor-platform"
+    assert _score(scored, "open-sensor-platform", "value_creation") >= 85
+    assert _score(scored, "open-sensor-platform", "value_capture") < 50
+    assert {"funding-concentration", "single-point-of-failure"} <= _flags(scored, "open-sensor-platform")
+
+
+def test_public_wifi_scores_as_described(scored):
+    assert _score(scored, "public-wifi", "scalability") < 70
+    flags = _flags(scored, "public-wifi")
+    assert {"not-multi-sided", "no-network-effects", "local-dependency"} <= flags
+    assert "grant-dependent" not in flags  # a small grant: about a quarter of the coordinator's income
+
+
+def test_smart_lighting_scores_as_described(scored):
+    assert _score(scored, "smart-lighting", "replicability") >= 85
+    assert _score(scored, "smart-lighting", "scalability") < 75
+    flags = _flags(scored, "smart-lighting")
+    assert {"no-network-effects", "single-point-of-failure", "funding-concentration"} <= flags
+    assert "grant-dependent" not in flags
+    assert _criterion(scored, "smart-lighting", "su_impacts") == 1.0  # economic, social and environmental
+
+
+def test_city_run_parking_is_the_least_replicable_and_still_sustainable(scored):
+    lowest = min(scored, key=lambda name: _score(scored, name, "replicability"))
+    assert lowest == "parking-city-run"
+    assert {"no-open-standards", "local-dependency", "vendor-lock-in", "not-multi-sided", "no-network-effects",
+            "unmet-need"} <= _flags(scored, "parking-city-run")
+    assert _score(scored, "parking-city-run", "sustainability") >= 85
+    assert _criterion(scored, "parking-city-run", "cap_take_rate") == 0.0
