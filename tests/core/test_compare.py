@@ -1,0 +1,184 @@
+"""Comparison of alternatives: scores side by side, structural diff, unique flags, net values and the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from builders import PLATFORM, config, healthy_platform_flows
+
+from canvas_app.analysis import evaluate
+from canvas_app.compare import (
+    compare_configurations,
+    data_standards,
+    element_names,
+    net_values,
+    responsible_modules,
+    verdict_for,
+)
+from canvas_app.diff import diff_configurations
+from canvas_app.evaluation import SCORE_NAMES
+from canvas_app.library import load_library, remove_module
+from canvas_app.model import load_configuration
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def parking(library):
+    """A = the city runs its own app; B = an open platform that any licensed operator plugs into."""
+    a = load_configuration(EXAMPLES / "parking-city-run.json")
+    b = load_configuration(EXAMPLES / "parking-open-platform.json")
+    return compare_configurations([a, b], library)
+
+
+# -- the two parking alternatives -----------------------------------------------------------
+# What a reader expects from their descriptions (written before checking the output):
+#   * B is much more replicable (every data flow on NGSI-LD / MIM / OpenAPI, generic roles) and
+#     more scalable (multi-sided, cross-side loop); it creates and captures more value (all needs
+#     served, the platform keeps a fee where the city unit keeps nothing).
+#   * Sustainability is about the same; B's drivers are the platform's main payer (funding-concentration).
+#   * Only A is flagged no-open-standards, vendor-lock-in and not-multi-sided (and its unmet need);
+#     only B is flagged funding-concentration.
+#   * B adds the NGSI-LD broker, transaction fee, revenue share and open API modules; A's city budget
+#     and public procurement are gone.
+#   * The verdict says B is more replicable because its data flows use NGSI-LD, naming A's flagged flows;
+#     it says B is more scalable; it mentions B's funding concentration on sustainability.
+#   * A's parking unit breaks even and keeps nothing; B's platform earns, and more as use grows.
+
+
+def test_parking_b_leads_on_replicability_scalability_and_value(parking):
+    a, b = (e.scores for e in parking.evaluations)
+    assert b["replicability"].score - a["replicability"].score >= 30
+    assert b["scalability"].score > a["scalability"].score
+    assert b["value_creation"].score > a["value_creation"].score
+    assert b["value_capture"].score > a["value_capture"].score
+    assert abs(b["sustainability"].score - a["sustainability"].score) < 10
+
+
+def test_parking_flags_only_one_side_has(parking):
+    only_a, only_b = (set(u) for u in parking.unique_flags)
+    assert {"no-open-standards", "vendor-lock-in", "not-multi-sided", "unmet-need"} <= only_a
+    assert only_b == {"funding-concentration"}
+
+
+def test_parking_module_diff(parking):
+    modules = parking.module_diffs[1]
+    assert set(modules.added) == {"ngsi-ld-context-broker", "transaction-fee", "revenue-share-providers", "open-api-developers"}
+    assert set(modules.removed) == {"city-budget", "public-procurement"}
+    assert parking.module_diffs[0].added == parking.module_diffs[0].removed == ()
+    assert parking.diffs[0].empty
+    actors = parking.diffs[1].actors
+    assert "platform" in actors.added and "parking-unit" in actors.removed
+
+
+def test_parking_verdict_says_why_b_is_more_replicable(parking):
+    a_name, b_name = parking.names
+    line = next(v for v in parking.verdict if "more replicable" in v)
+    assert line.startswith(f"{b_name} is more replicable than {a_name}")
+    assert "data flows on open standards" in line and "NGSI-LD" in line
+    assert "no-open-standards" in line and "parking sessions (vendor back end)" in line
+    scalable = next(v for v in parking.verdict if "more scalable" in v)
+    assert scalable.startswith(b_name) and "not-multi-sided" in scalable
+    capture = next(v for v in parking.verdict if "captures more value" in v)
+    assert "Transaction fee" in capture  # the module without which the take rate drops
+    sustainability = next(v for v in parking.verdict if "Sustainability" in v)
+    assert "funding-concentration" in sustainability
+    assert not any(v.startswith(a_name) for v in parking.verdict)
+
+
+def test_parking_net_values(parking):
+    rows = {r.actor: r for r in net_values(parking)}
+    assert rows["parking-unit"].net == (0.0, None)
+    assert rows["platform"].net[0] is None and rows["platform"].net[1] > 0
+    growth = rows["platform"].growth[1]
+    assert len(growth) == 10 and growth[-1] > growth[0]
+    assert rows["drivers"].net[0] < 0 and rows["drivers"].net[1] < 0
+
+
+def test_comparison_is_json_ready(parking):
+    data = parking.to_dict()
+    assert data["configurations"] == parking.names
+    assert set(data["scores"]) == set(SCORE_NAMES) and all(len(v) == 2 for v in data["scores"].values())
+    assert data["verdict"] == list(parking.verdict)
+
+
+# -- the parts, on small hand-made configurations ------------------------------------------
+
+
+def test_compare_takes_two_to_four():
+    one = config({"a": "city"})
+    with pytest.raises(ValueError, match="two to four"):
+        compare_configurations([one])
+    with pytest.raises(ValueError, match="two to four"):
+        compare_configurations([one] * 5)
+    assert len(compare_configurations([one] * 4).evaluations) == 4
+
+
+def test_identical_alternatives_tie_and_same_names_get_letters():
+    c = config(PLATFORM, healthy_platform_flows())
+    comparison = compare_configurations([c, c])
+    assert comparison.verdict == ("The alternatives score within a few points of each other on every dimension.",)
+    assert comparison.unique_flags == ((), ())
+
+
+def test_verdict_names_the_leader_the_criterion_and_the_flagged_elements():
+    open_data = config(PLATFORM, healthy_platform_flows(), name="Open")
+    closed_flows = [f if f[2] != "data" else (*f[:5], {"label": "occupancy", "standards": []}) for f in healthy_platform_flows()]
+    closed = config(PLATFORM, closed_flows, name="Closed")
+    evaluations = [evaluate(c) for c in (closed, open_data)]
+    lines = verdict_for(["Closed", "Open"], evaluations, [closed, open_data])
+    line = next(v for v in lines if "replicable" in v)
+    assert line.startswith("Open is more replicable than Closed")
+    assert "Open's data flows use NGSI-LD" in line
+    assert "Closed is flagged no-open-standards on occupancy (Op → City)" in line
+
+
+def test_near_tie_with_different_flags_is_reported():
+    c = config(PLATFORM, healthy_platform_flows(), name="One")
+    lines = verdict_for(["One", "Two"], [evaluate(c), evaluate(c)])
+    assert lines == ["The alternatives score within a few points of each other on every dimension."]
+
+
+def test_responsible_modules_are_those_whose_removal_lowers_the_criterion(library):
+    b = load_configuration(EXAMPLES / "parking-open-platform.json")
+    take_rate = next(c for c in evaluate(b, library).scores["value_capture"].criteria if c.id == "cap_take_rate")
+    names = responsible_modules(b, "cap_take_rate", take_rate.value, set(), library)
+    assert "Transaction fee" in names
+    fee = next(m for m in b.modules if m.module == "transaction-fee")
+    after = evaluate(remove_module(b, fee.id), library).scores["value_capture"].criteria
+    assert next(c for c in after if c.id == "cap_take_rate").value < take_rate.value
+    # a module the other side also uses is never blamed or credited
+    assert "Transaction fee" not in responsible_modules(b, "cap_take_rate", take_rate.value, {"transaction-fee"}, library)
+    others = {m.module for m in b.modules} - {"transaction-fee"}
+    assert responsible_modules(b, "cap_take_rate", take_rate.value, others, library) == ("Transaction fee",)
+
+
+def test_element_names_and_data_standards():
+    c = config({"a": "city", "b": "citizen"}, [("a", "b", "data", None, None, {"label": "feed", "standards": ["GTFS"]})])
+    assert element_names(c, ["a", "f1", "nope"]) == ["A", "feed (A → B)", "nope"]
+    assert data_standards(c) == ["GTFS"]
+
+
+def test_net_values_match_actors_by_id_across_alternatives():
+    a = config({"city": "city", "op": "platform_operator"}, [("city", "op", "money", 10.0, 2)])
+    b = config({"city": "city", "vendor": "technology_vendor"}, [("city", "vendor", "money", 5.0, 1)])
+    rows = {r.actor: r for r in net_values(compare_configurations([a, b]))}
+    assert list(rows) == ["city", "op", "vendor"]
+    assert rows["city"].net == (-20.0, -5.0)
+    assert rows["op"].net == (20.0, None) and rows["vendor"].net == (None, 5.0)
+    assert rows["op"].growth[0][:3] == (20.0, 40.0, 60.0)
+
+
+def test_diff_summary_counts_changes():
+    a = config({"a": "city", "b": "citizen"}, [("a", "b", "service")])
+    b = config({"a": "city", "c": "business"}, [("a", "c", "service")])
+    diff = diff_configurations(a, b)
+    assert diff.actors.added == ("c",) and diff.actors.removed == ("b",)
+    assert diff.flows.changed == ("f1",)
+    assert diff.summary() == "added 1 actor; removed 1 actor; changed 1 flow"
