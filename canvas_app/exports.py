@@ -50,11 +50,12 @@ def to_flows_csv(config: Configuration) -> bytes:
     for f in config.flows:
         row = [f.id, f.source, names[f.source], f.target, names[f.target], f.kind.value, f.label,
                f.amount, f.occurrences, f.value_per_period, ";".join(f.standards), f.marginal_cost, f.module]
-        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
-def _safe_cell(value: object) -> object:
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: a leading = + - @ (a formula to Excel) gets a quote first."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

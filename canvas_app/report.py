@@ -1,0 +1,510 @@
+"""Reports of a configuration or a comparison: one pure description, three renderings.
+
+:func:`configuration_report` and :func:`comparison_report` gather what a report
+shows (canvas picture, scores, criteria, flags and recommendations, needs,
+advantages, net value) into a :class:`Report` of plain sections. :func:`report_html`
+renders it as one self-contained HTML file that prints cleanly (inline CSS, no
+script, every text escaped); the app's report page renders the same sections as
+Dash components; :func:`configuration_workbook` and :func:`comparison_workbook`
+write the net values and flows to XLSX. Nothing here computes a score: the
+evaluation comes from :func:`canvas_app.analysis.evaluate`.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import escape
+from typing import Any
+
+from canvas_app.compare import Comparison, net_values
+from canvas_app.ecosystem import GROWTH_FACTORS
+from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
+from canvas_app.exports import FLOW_COLUMNS, safe_cell
+from canvas_app.model import Configuration
+from canvas_app.picture import to_svg
+from canvas_app.ranking import RankedAdvantage, RankedNeed
+
+LETTERS = "ABCD"
+RADAR_COLOURS = ("#1f4e79", "#c62828", "#2e7d32", "#8d6e00")
+GROWTH_COLUMNS = (1, 2, 5, 10)
+"""Growth factors the report's tables show (the XLSX has all of ×1…×10)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled part of a report; ``svg`` is a picture drawn here (all its text escaped)."""
+
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    svg: str = ""
+    svg_label: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+
+
+# -- numbers as text ----------------------------------------------------------------------
+
+
+def money(value: float | None) -> str:
+    """A money figure with thousands separators, or a dash.
+
+    >>> money(1234567.891), money(-5.0), money(None)
+    ('1,234,568', '-5', '–')
+    """
+    if value is None:
+        return "–"
+    return f"{value:,.0f}"
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.0f}" if round(value) else "0"
+
+
+# -- pictures -------------------------------------------------------------------------------
+
+
+def radar_svg(names: Sequence[str], scores: Sequence[Mapping[str, float]], size: int = 360) -> str:
+    """The six scores of one to four alternatives as a radar chart (standalone SVG, no script).
+
+    >>> svg = radar_svg(["A <1>"], [{n: 50 for n in SCORE_NAMES}])
+    >>> svg.startswith("<svg") and "A &lt;1&gt;" in svg and svg.count("<polygon") == 5
+    True
+    """
+    centre, radius = size / 2, size / 2 - 70
+    count = len(SCORE_NAMES)
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / count
+        r = radius * max(0.0, min(100.0, value)) / 100
+        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+
+    def polygon(values: Sequence[float]) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values)))
+
+    legend_height = 18 * len(names)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size + legend_height}" '
+        f'width="{size}" height="{size + legend_height}" font-family="sans-serif" font-size="11" role="img">',
+        f"<title>Scores of {escape(', '.join(names))}</title>",
+    ]
+    for level in (25, 50, 75, 100):
+        out.append(f'<polygon points="{polygon([level] * count)}" fill="none" stroke="#cccccc"/>')
+    for i, name in enumerate(SCORE_NAMES):
+        x, y = point(i, 100)
+        out.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#cccccc"/>')
+        lx, ly = point(i, 118)
+        anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
+        out.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" fill="#1b1b1b">{escape(SCORE_LABELS[name])}</text>')
+    for k, (name, values) in enumerate(zip(names, scores)):
+        colour = RADAR_COLOURS[k % len(RADAR_COLOURS)]
+        out.append(
+            f'<polygon points="{polygon([values[n] for n in SCORE_NAMES])}" fill="{colour}" fill-opacity="0.12" '
+            f'stroke="{colour}" stroke-width="2"><title>{escape(name)}</title></polygon>'
+        )
+        y = size + 14 + 18 * k
+        out.append(f'<rect x="10" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="28" y="{y}" fill="#1b1b1b">{escape(name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def canvas_svg(config: Configuration) -> str:
+    """The canvas picture (the editor's SVG export) without its XML prolog, for inlining."""
+    return to_svg(config).decode("utf-8")
+
+
+# -- sections shared by both reports -----------------------------------------------------------
+
+
+def _actor_names(config: Configuration) -> dict[str, str]:
+    return {a.id: a.name for a in config.actors}
+
+
+def _element_text(config: Configuration, ids: Sequence[str]) -> str:
+    from canvas_app.compare import element_names
+
+    return ", ".join(element_names(config, ids))
+
+
+def scores_table(names: Sequence[str], evaluations: Sequence[Evaluation]) -> Table:
+    """Scores side by side; with more than one alternative, each one's difference from the first."""
+    headers = ("Score", *names, *(f"Δ {n}" for n in names[1:]))
+    rows = []
+    for score in SCORE_NAMES:
+        values = [e.scores[score].score for e in evaluations]
+        rows.append((SCORE_LABELS[score], *(f"{v:.0f}" for v in values), *(_signed(v - values[0]) for v in values[1:])))
+    return Table(headers, tuple(rows))
+
+
+def criteria_table(evaluation: Evaluation) -> Table:
+    rows = [
+        (SCORE_LABELS[s.name], c.label, percent(c.value), f"{c.weight:g}", c.explanation)
+        for s in (evaluation.scores[n] for n in SCORE_NAMES)
+        for c in s.criteria
+    ]
+    return Table(("Score", "Criterion", "Value", "Weight", "Why"), tuple(rows))
+
+
+def flags_table(config: Configuration, evaluation: Evaluation) -> Table:
+    rows = []
+    for flag in evaluation.flags:
+        recommended = "; ".join(f"{r.name} (+{r.gain:.0f} {SCORE_LABELS.get(r.dimension, r.dimension).lower()})"
+                                for r in flag.recommendations)
+        rows.append((flag.severity, flag.code, SCORE_LABELS.get(flag.dimension, flag.dimension), flag.message,
+                     _element_text(config, flag.elements), recommended or "–"))
+    return Table(("Severity", "Flag", "Lowers", "Finding", "Elements", "Recommended modules"), tuple(rows))
+
+
+def net_value_tables(config: Configuration, evaluation: Evaluation) -> tuple[Table, ...]:
+    """Money in, out and net per actor per period, and net value as occurrences grow."""
+    names = _actor_names(config)
+    types = {a.id: a.type.value.replace("_", " ") for a in config.actors}
+    net = evaluation.structure.get("net_value") or {}
+    rows = tuple(
+        (names.get(a, a), types.get(a, ""), money(v["money_in"]), money(v["money_out"]), money(v["net"]),
+         money(v["financing_in"]))
+        for a, v in net.items()
+    )
+    growth = (evaluation.structure.get("growth") or {})
+    factors = list(growth.get("factors") or [])
+    shown = [f for f in GROWTH_COLUMNS if f in factors]
+    growth_rows = tuple(
+        (names.get(a, a), *(money(series[factors.index(f)]) for f in shown))
+        for a, series in (growth.get("net_value") or {}).items()
+    )
+    return (
+        Table(("Actor", "Type", "Money in", "Money out", "Net", "Grants and investment in"), rows,
+              f"Per {config.period}; grants and investment are financing, reported apart."),
+        Table(("Actor", *(f"×{f}" for f in shown)), growth_rows,
+              "Net value when every flow's occurrences grow by the factor (actors whose flows carry amounts)."),
+    )
+
+
+# -- one configuration ------------------------------------------------------------------------------
+
+
+def configuration_report(
+    config: Configuration,
+    evaluation: Evaluation,
+    *,
+    version: int | None = None,
+    workspace: str = "",
+    needs: Sequence[RankedNeed] = (),
+    advantages: Sequence[RankedAdvantage] = (),
+    blocks: Mapping[str, Sequence[str]] | None = None,
+    generated: datetime | None = None,
+) -> Report:
+    """Everything a steering group reads about one configuration.
+
+    ``needs`` are the workspace's needs ranked against this configuration
+    (:func:`canvas_app.ranking.rank_needs`), ``advantages`` the workspace's advantages
+    for this service (:func:`canvas_app.ranking.rank_advantages`). ``evaluation`` must
+    carry the structure report (net value).
+    """
+    generated = generated or datetime.now(timezone.utc)
+    facts = [f"{len(config.actors)} actors, {len(config.flows)} value flows, {len(config.modules)} modules."]
+    if config.description:
+        facts.insert(0, config.description)
+    where = " · ".join(p for p in (config.city, workspace and f"workspace {workspace}",
+                                    version and f"version {version}", f"generated {generated:%Y-%m-%d %H:%M} UTC") if p)
+    sections = [
+        Section("Summary", tuple(facts)),
+        Section("Canvas", svg=canvas_svg(config), svg_label=f"The value network of {config.name}"),
+        Section(
+            "Scores",
+            ("Each score is the weighted mean of the criteria below (0–100).",),
+            tables=(scores_table([config.name], [evaluation]),),
+            svg=radar_svg([config.name], [{n: s.score for n, s in evaluation.scores.items()}]),
+            svg_label="Radar chart of the six scores",
+        ),
+        Section("Criteria", tables=(criteria_table(evaluation),)),
+        Section(
+            "Flags and recommendations",
+            () if evaluation.flags else ("No flags: every check passed.",),
+            tables=(flags_table(config, evaluation),) if evaluation.flags else (),
+        ),
+        _needs_section(config, needs),
+        _advantages_section(config, advantages),
+        Section("Net value per actor", tables=net_value_tables(config, evaluation)),
+    ]
+    if blocks is not None:
+        from canvas_app.analysis import BLOCK_LABELS
+
+        sections.append(Section(
+            "Nine-block canvas (derived)",
+            tables=(Table(("Block", "Contents"), tuple((BLOCK_LABELS.get(b, b), "; ".join(v) or "–") for b, v in blocks.items())),),
+        ))
+    return Report(config.name, where, tuple(sections))
+
+
+def _needs_section(config: Configuration, needs: Sequence[RankedNeed]) -> Section:
+    flows = {f.id: f for f in config.flows}
+    actors = _actor_names(config)
+    own = tuple(
+        (n.name, str(n.importance), actors.get(n.actor or "", "–"),
+         "; ".join(flows[f].label or flows[f].kind.value for f in n.served_by if f in flows) or "not served")
+        for n in config.needs
+    )
+    tables = []
+    if own:
+        tables.append(Table(("Need", "Importance", "Whose", "Served by"), own, "Needs this configuration names."))
+    if needs:
+        rows = tuple(
+            (str(i), r.need.name + (" (opportunity)" if r.need.opportunity else ""), f"{r.score:.0f}",
+             "yes" if config.name in r.served_by else "no", ", ".join(r.modules) or "–")
+            for i, r in enumerate(needs, start=1)
+        )
+        tables.append(Table(("Rank", "Workspace need", "Rank score", "Served here", "Through modules"), rows,
+                            "The workspace's needs and opportunities, ranked."))
+    paragraphs = () if tables else ("No needs recorded for this configuration or its workspace.",)
+    return Section("Needs served", paragraphs, tables=tuple(tables))
+
+
+def _advantages_section(config: Configuration, advantages: Sequence[RankedAdvantage]) -> Section:
+    if not advantages:
+        return Section("Competitive advantages", (f"No competitive advantages recorded for “{config.name}”.",))
+    rows = tuple(
+        ("current" if r.advantage.state.value == "current" else "to be developed", r.advantage.text, f"{r.score:.0f}",
+         ", ".join(f"{c} {percent(v)}" for c, v in r.support.items()) or "–", ", ".join(r.missing_modules) or "–")
+        for r in advantages
+    )
+    return Section("Competitive advantages", tables=(
+        Table(("State", "Advantage", "Support", "Criteria behind it", "Modules still to add"), rows),))
+
+
+# -- a comparison -------------------------------------------------------------------------------------
+
+
+def comparison_report(
+    comparison: Comparison, *, versions: Sequence[int | None] | None = None, generated: datetime | None = None
+) -> Report:
+    """Two to four alternatives side by side: scores, verdict, criteria with reasons, flags, diff, net value."""
+    generated = generated or datetime.now(timezone.utc)
+    letters = LETTERS[: len(comparison.configurations)]
+    versions = versions or [None] * len(letters)
+    who = tuple(
+        f"{k}: {c.name}" + (f" (version {v})" if v else "") for k, c, v in zip(letters, comparison.configurations, versions)
+    )
+    evaluations = comparison.evaluations
+    criteria_rows = []
+    for score in SCORE_NAMES:
+        for criterion in evaluations[0].scores[score].criteria:
+            others = [next(c for c in e.scores[score].criteria if c.id == criterion.id) for e in evaluations]
+            values = [c.value for c in others]
+            if max(values) - min(values) < 0.005:
+                continue
+            criteria_rows.append((
+                SCORE_LABELS[score], criterion.label, *(percent(v) for v in values),
+                " | ".join(f"{k}: {c.explanation}" for k, c in zip(letters, others)),
+            ))
+    unique = tuple(
+        f"Only {k} is flagged: " + "; ".join(f"{f.code} ({f.message})" for f in e.flags if f.code in codes)
+        for k, e, codes in zip(letters, evaluations, comparison.unique_flags) if codes
+    )
+    sections = [
+        Section("Alternatives", items=who),
+        Section("Verdict", items=comparison.verdict),
+        Section(
+            "Scores",
+            tables=(scores_table(list(letters), evaluations),),
+            svg=radar_svg([f"{k}: {c.name}" for k, c in zip(letters, comparison.configurations)],
+                          [{n: s.score for n, s in e.scores.items()} for e in evaluations]),
+            svg_label="Radar chart of the six scores of each alternative",
+        ),
+        Section(
+            "Criteria that differ",
+            () if criteria_rows else ("Every criterion has the same value in all alternatives.",),
+            tables=(Table(("Score", "Criterion", *letters, "Why"), tuple(criteria_rows)),) if criteria_rows else (),
+        ),
+        Section("Flags only one alternative has", unique or ("All alternatives carry the same flags.",)),
+        Section("Structure against A", items=tuple(_diff_lines(comparison, letters))),
+        Section("Net value per actor", tables=comparison_net_tables(comparison, letters)),
+    ]
+    sections += [
+        Section(f"Canvas of {k}: {c.name}", svg=canvas_svg(c), svg_label=f"The value network of {c.name}")
+        for k, c in zip(letters, comparison.configurations)
+    ]
+    title = "Comparison: " + " / ".join(c.name for c in comparison.configurations)
+    return Report(title, f"generated {generated:%Y-%m-%d %H:%M} UTC", tuple(sections))
+
+
+def _diff_lines(comparison: Comparison, letters: str) -> list[str]:
+    lines = []
+    first = comparison.configurations[0]
+    for k, config, diff, modules in zip(letters[1:], comparison.configurations[1:], comparison.diffs[1:], comparison.module_diffs[1:]):
+        parts = [f"{k} against A: {diff.summary()}."]
+        if modules.added or modules.removed:
+            parts.append(f"Library modules added: {', '.join(modules.added) or 'none'}; removed: {', '.join(modules.removed) or 'none'}.")
+        for noun, before, after in (("Actors", first, config), ("Flows", first, config)):
+            changes = getattr(diff, noun.lower())
+            if changes.added or changes.removed:
+                parts.append(
+                    f"{noun} added: {_element_text(after, changes.added) or 'none'}; "
+                    f"removed: {_element_text(before, changes.removed) or 'none'}."
+                )
+        lines.append(" ".join(parts))
+    return lines or ["Nothing to compare against."]
+
+
+def comparison_net_tables(comparison: Comparison, letters: str) -> tuple[Table, ...]:
+    rows = net_values(comparison)
+    side = tuple((r.name, *(money(v) for v in r.net)) for r in rows)
+    top = GROWTH_FACTORS[-1]
+    growth = tuple((r.name, *(money(g[-1]) if g else "–" for g in r.growth)) for r in rows if any(r.growth))
+    return (
+        Table(("Actor", *letters), side, "Net value per period; – where the actor is not in that alternative."),
+        Table(("Actor", *(f"{k} ×{top}" for k in letters)), growth, f"Net value when use grows ×{top}."),
+    )
+
+
+# -- HTML -------------------------------------------------------------------------------------------
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;margin:2rem auto;max-width:62rem;padding:0 1rem;line-height:1.4}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:1.6rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+.subtitle{color:#444;margin-top:0}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.85rem}
+th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;vertical-align:top}th{background:#eef2f6}
+caption{caption-side:bottom;text-align:left;font-size:.8rem;color:#444;padding-top:.2rem}
+figure{margin:.5rem 0}figure svg{max-width:100%;height:auto}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}table,figure{break-inside:avoid}a{color:inherit}}
+"""
+
+
+def report_html(report: Report) -> str:
+    """The report as one self-contained HTML page: inline CSS, no script, all text escaped."""
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(report.title)} — CityCanvas report</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{escape(report.title)}</h1>",
+        f'<p class="subtitle">{escape(report.subtitle)}</p>',
+    ]
+    for section in report.sections:
+        out.append(f"<section><h2>{escape(section.title)}</h2>")
+        out += [f"<p>{escape(p)}</p>" for p in section.paragraphs]
+        if section.items:
+            out.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in section.items) + "</ul>")
+        if section.svg:
+            out.append(f'<figure role="img" aria-label="{escape(section.svg_label)}">{section.svg}</figure>')
+        for table in section.tables:
+            out.append(_table_html(table))
+        out.append("</section>")
+    out.append("<footer><p>Made with CityCanvas.</p></footer></body></html>")
+    return "\n".join(out)
+
+
+def _table_html(table: Table) -> str:
+    head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in table.headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+    caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
+    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+# -- XLSX -------------------------------------------------------------------------------------------
+
+
+def _sheet(workbook: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A sheet of plain values: text never becomes a formula (see :func:`canvas_app.exports.safe_cell`)."""
+    from openpyxl.styles import Font
+
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(["" if v is None else safe_cell(v) for v in row])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl reads any string starting with "=" as a formula
+    sheet.freeze_panes = "A2"
+
+
+def _workbook_bytes(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _new_workbook() -> Any:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def configuration_workbook(config: Configuration, evaluation: Evaluation, *, version: int | None = None) -> bytes:
+    """Summary and scores, net value per actor (×1 and over growth ×1…×10), flows and flags, as XLSX."""
+    workbook = _new_workbook()
+    summary = [("Configuration", config.name), ("City", config.city), ("Version", version), ("Period", config.period)]
+    summary += [(SCORE_LABELS[n], round(evaluation.scores[n].score, 1)) for n in SCORE_NAMES]
+    _sheet(workbook, "Summary", ("Item", "Value"), summary)
+    names = _actor_names(config)
+    types = {a.id: a.type.value for a in config.actors}
+    net = evaluation.structure.get("net_value") or {}
+    growth = evaluation.structure.get("growth") or {}
+    factors = list(growth.get("factors") or [])
+    series = growth.get("net_value") or {}
+    rows = [
+        (a, names.get(a, a), types.get(a, ""), v["money_in"], v["money_out"], v["net"], v["financing_in"],
+         *(series[a] if a in series else [None] * len(factors)))
+        for a, v in net.items()
+    ]
+    _sheet(workbook, "Net value", ("Actor id", "Actor", "Type", "Money in", "Money out", "Net", "Financing in",
+                                   *(f"Net ×{f}" for f in factors)), rows)
+    flows = [
+        (f.id, f.source, names[f.source], f.target, names[f.target], f.kind.value, f.label, f.amount, f.occurrences,
+         f.value_per_period, ";".join(f.standards), f.marginal_cost, f.module)
+        for f in config.flows
+    ]
+    _sheet(workbook, "Flows", FLOW_COLUMNS, flows)
+    criteria = [(SCORE_LABELS[c.score], c.id, c.label, round(c.value, 4), c.weight, c.explanation)
+                for n in SCORE_NAMES for c in evaluation.scores[n].criteria]
+    _sheet(workbook, "Criteria", ("Score", "Criterion id", "Criterion", "Value", "Weight", "Why"), criteria)
+    flags = [(f.code, f.severity, f.dimension, f.criterion, f.message, ", ".join(f.elements)) for f in evaluation.flags]
+    _sheet(workbook, "Flags", ("Flag", "Severity", "Lowers", "Criterion", "Finding", "Elements"), flags)
+    return _workbook_bytes(workbook)
+
+
+def comparison_workbook(comparison: Comparison) -> bytes:
+    """Scores, net value per actor side by side and over growth, and the verdict, as XLSX."""
+    workbook = _new_workbook()
+    letters = LETTERS[: len(comparison.configurations)]
+    headers = [f"{k}: {c.name}" for k, c in zip(letters, comparison.configurations)]
+    _sheet(workbook, "Scores", ("Score", *headers),
+           [(SCORE_LABELS[n], *(round(e.scores[n].score, 1) for e in comparison.evaluations)) for n in SCORE_NAMES])
+    rows = net_values(comparison)
+    _sheet(workbook, "Net value", ("Actor id", "Actor", *headers), [(r.actor, r.name, *r.net) for r in rows])
+    factors = GROWTH_FACTORS
+    growth_rows = [
+        (r.actor, r.name, k, *series)
+        for r in rows for k, series in zip(letters, r.growth) if series
+    ]
+    _sheet(workbook, "Growth", ("Actor id", "Actor", "Alternative", *(f"Net ×{f}" for f in factors)), growth_rows)
+    _sheet(workbook, "Verdict", ("Verdict",), [(line,) for line in comparison.verdict])
+    return _workbook_bytes(workbook)

@@ -1,0 +1,142 @@
+"""Report builders: the self-contained HTML report and the XLSX workbooks."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from builders import PLATFORM, config, healthy_platform_flows
+from openpyxl import load_workbook
+
+from canvas_app.analysis import evaluate, nine_blocks
+from canvas_app.compare import compare_configurations
+from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES
+from canvas_app.model import load_configuration
+from canvas_app.ranking import rank_advantages, rank_needs
+from canvas_app.report import (
+    comparison_report,
+    comparison_workbook,
+    configuration_report,
+    configuration_workbook,
+    radar_svg,
+    report_html,
+)
+from canvas_app.workspace_model import Advantage, WorkspaceNeed
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    """A configuration whose every user-written text is markup or a spreadsheet formula."""
+    flows = healthy_platform_flows()
+    flows[0] = (*flows[0][:2], "money", 2.0, 1000, {"label": "=HYPERLINK(\"http://evil\",\"x\")"})
+    return config(
+        PLATFORM, flows, name=EVIL, city="<b>Oulu</b>", description="@SUM(A1:A9) " + EVIL,
+        actor_drivers={"name": "+cmd|' /C calc'!A0"},
+        needs=[{"id": "n1", "name": "<i>Park</i>", "actor": "drivers", "importance": 4, "served_by": ["f2"]}],
+    )
+
+
+def test_html_report_escapes_every_user_text(hostile):
+    evaluation = evaluate(hostile)
+    needs = rank_needs([WorkspaceNeed(id="n1", name="<i>Park</i>", evidence="<b>survey</b>")], [hostile])
+    advantages = rank_advantages(
+        [Advantage(id="a1", service=hostile.name, text="<u>We own the kerb</u>", criteria=["r_open_standards"])],
+        {hostile.name: (hostile, evaluation)},
+    )
+    html = report_html(configuration_report(hostile, evaluation, version=2, workspace="<W>", needs=needs,
+                                            advantages=advantages, blocks=nine_blocks(hostile)))
+    assert "<script" not in html
+    assert "<img" not in html and "<b>" not in html and "<i>" not in html and "<u>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;u&gt;We own the kerb&lt;/u&gt;" in html  # the advantage is in the report, as text
+    assert "&lt;i&gt;Park&lt;/i&gt;" in html
+
+
+def test_html_report_is_self_contained_and_printable():
+    c = load_configuration(EXAMPLES / "oulu-parking.json")
+    evaluation = evaluate(c)
+    html = report_html(configuration_report(c, evaluation, version=4))
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
+    assert "@media print" in html
+    assert not re.search(r"<script|<link|src=\"http|href=\"http|@import", html)
+    assert html.count("<svg") == 2  # the canvas picture and the radar
+    assert c.name in html or c.name.replace("&", "&amp;") in html
+    for name in SCORE_NAMES:
+        assert f"<td>{SCORE_LABELS[name]}</td><td>{evaluation.scores[name].score:.0f}</td>" in html
+    for flag in evaluation.flags:
+        assert flag.code in html
+    for actor in c.actors:
+        assert actor.name in html  # picture and net value table
+
+
+def test_comparison_report_carries_verdict_scores_and_both_canvases():
+    a = load_configuration(EXAMPLES / "parking-city-run.json")
+    b = load_configuration(EXAMPLES / "parking-open-platform.json")
+    comparison = compare_configurations([a, b])
+    report = comparison_report(comparison, versions=[1, 3])
+    html = report_html(report)
+    assert f"A: {a.name} (version 1)" in html and f"B: {b.name} (version 3)" in html
+    for line in comparison.verdict:
+        assert line.replace("'", "&#x27;") in html
+    assert html.count("<svg") == 3  # the radar and two canvases
+    titles = [s.title for s in report.sections]
+    assert titles[:4] == ["Alternatives", "Verdict", "Scores", "Criteria that differ"]
+    criteria = next(s for s in report.sections if s.title == "Criteria that differ").tables[0]
+    standards = next(r for r in criteria.rows if r[1] == "Data flows on open standards")
+    assert standards[2:4] == ("0%", "100%") and "A: 0 of 2" in standards[4]
+
+
+def test_radar_has_one_polygon_per_alternative_over_four_grid_rings():
+    svg = radar_svg(["A", "B", "C"], [{n: 10 * i for n in SCORE_NAMES} for i in (1, 5, 9)])
+    assert svg.count("<polygon") == 4 + 3
+    assert all(SCORE_LABELS[n] in svg for n in SCORE_NAMES)
+
+
+def _rows(sheet):
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def test_configuration_workbook_has_scores_one_row_per_actor_and_per_flow(hostile):
+    evaluation = evaluate(hostile)
+    book = load_workbook(io.BytesIO(configuration_workbook(hostile, evaluation, version=7)))
+    assert book.sheetnames == ["Summary", "Net value", "Flows", "Criteria", "Flags"]
+    summary = dict(_rows(book["Summary"])[1:])
+    assert summary["Configuration"] == EVIL and summary["Version"] == 7
+    for name in SCORE_NAMES:
+        assert summary[SCORE_LABELS[name]] == pytest.approx(evaluation.scores[name].score, abs=0.05)
+    net = _rows(book["Net value"])
+    assert [r[0] for r in net[1:]] == [a.id for a in hostile.actors]
+    header = net[0]
+    drivers = next(r for r in net if r[0] == "drivers")
+    expected = evaluation.structure["net_value"]["drivers"]["net"]
+    assert drivers[header.index("Net")] == expected == drivers[header.index("Net ×1")]
+    assert drivers[header.index("Net ×10")] == evaluation.structure["growth"]["net_value"]["drivers"][-1]
+    flows = _rows(book["Flows"])
+    assert [r[0] for r in flows[1:]] == [f.id for f in hostile.flows]
+
+
+def test_workbook_text_never_becomes_a_formula(hostile):
+    book = load_workbook(io.BytesIO(configuration_workbook(hostile, evaluate(hostile))))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in texts
+    assert "'+cmd|' /C calc'!A0" in texts
+
+
+def test_comparison_workbook_side_by_side():
+    a = load_configuration(EXAMPLES / "parking-city-run.json")
+    b = load_configuration(EXAMPLES / "parking-open-platform.json")
+    comparison = compare_configurations([a, b])
+    book = load_workbook(io.BytesIO(comparison_workbook(comparison)))
+    scores = _rows(book["Scores"])
+    assert scores[0] == ["Score", f"A: {a.name}", f"B: {b.name}"]
+    assert len(scores) == 1 + len(SCORE_NAMES)
+    net = {r[0]: r for r in _rows(book["Net value"])[1:]}
+    assert net["platform"][2] is None and net["platform"][3] > 0
+    assert [r[0] for r in _rows(book["Verdict"])[1:]] == list(comparison.verdict)
