@@ -6,11 +6,12 @@ can see why one need outranks another and change the weights.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from canvas_app.evaluation import Evaluation
-from canvas_app.model import Configuration
+from canvas_app.model import Configuration, Need
 from canvas_app.workspace_model import Advantage, AdvantageState, WorkspaceNeed
 
 NEED_CRITERIA = {
@@ -20,6 +21,25 @@ NEED_CRITERIA = {
     "evidence": "Evidence is recorded",
 }
 DEFAULT_NEED_WEIGHTS = {"importance": 3.0, "urgency": 2.0, "gap": 2.0, "evidence": 1.0}
+NEED_WEIGHT_PREFIX = "needs."
+"""Need-ranking weights are kept among a workspace's stored weights under this prefix,
+apart from the score weights (which are keyed by bare criterion id)."""
+MAX_NEED_WEIGHT = 10.0
+
+
+@dataclass(frozen=True)
+class NeedService:
+    """How one configuration answers a need: the flows that serve it and the modules they came with.
+
+    ``served`` is False when the configuration lists the need but no flow serves it yet
+    (the configuration's ``unmet-need`` flag).
+    """
+
+    configuration: int  # index into the configurations given to :func:`map_need`
+    name: str  # the configuration's name
+    served: bool
+    flows: tuple[str, ...]  # "label (source → target)" of each serving flow
+    modules: tuple[str, ...]  # library module ids of the serving flows
 
 
 @dataclass(frozen=True)
@@ -29,21 +49,103 @@ class RankedNeed:
     parts: dict[str, float]  # criterion → 0..1
     served_by: tuple[str, ...]  # names of configurations that serve it
     modules: tuple[str, ...]  # library modules whose flows serve it
+    services: tuple[NeedService, ...] = ()  # every configuration that lists it, served or not
+
+    @property
+    def unserved(self) -> bool:
+        """No configuration serves this need (it may still be listed in some, unserved)."""
+        return not self.served_by
+
+
+def own_entry(need: WorkspaceNeed, config: Configuration) -> Need | None:
+    """The configuration's own entry for a workspace need: same id, else (files made elsewhere) same name."""
+    by_name = need.name.strip().lower()
+    return next((own for own in config.needs if own.id == need.id), None) or next(
+        (own for own in config.needs if own.name.strip().lower() == by_name), None
+    )
 
 
 def serving(need: WorkspaceNeed, config: Configuration) -> tuple[bool, set[str]]:
     """Whether a configuration serves a workspace need, and through which library modules.
 
     A configuration refers to a workspace need by listing it in its own ``needs`` with the same id
-    (or, for files made elsewhere, the same name); it serves it when that entry names serving flows.
+    (or, for files made elsewhere, the same name); it serves it when that entry names serving flows,
+    exactly the rule of the ``unmet-need`` flag (:func:`canvas_app.checks.check_unmet_needs`).
     """
+    own = own_entry(need, config)
+    if own is None:
+        return False, set()
     instance_module = {m.id: m.module for m in config.modules}
     flow_module = {f.id: f.module for f in config.flows}
-    for own in config.needs:
-        if own.id == need.id or own.name.strip().lower() == need.name.strip().lower():
-            modules = {instance_module[m] for f in own.served_by if (m := flow_module.get(f)) in instance_module}
-            return bool(own.served_by), modules
-    return False, set()
+    modules = {instance_module[m] for f in own.served_by if (m := flow_module.get(f)) in instance_module}
+    return bool(own.served_by), modules
+
+
+def map_need(need: WorkspaceNeed, configurations: Sequence[Configuration]) -> tuple[NeedService, ...]:
+    """Every configuration that lists ``need``, with the flows and modules that serve it there.
+
+    >>> from canvas_app.model import Configuration
+    >>> c = Configuration.model_validate({"name": "Parking", "actors": [
+    ...     {"id": "op", "name": "Operator", "type": "platform_operator"},
+    ...     {"id": "d", "name": "Drivers", "type": "citizen"}],
+    ...     "flows": [{"id": "f1", "source": "op", "target": "d", "kind": "service", "label": "pay by phone"}],
+    ...     "needs": [{"id": "pay", "name": "Pay by phone", "served_by": ["f1"]}]})
+    >>> map_need(WorkspaceNeed(id="pay", name="Pay by phone"), [c])[0].flows
+    ('pay by phone (Operator → Drivers)',)
+    """
+    services = []
+    for index, config in enumerate(configurations):
+        own = own_entry(need, config)
+        if own is None:
+            continue
+        served, modules = serving(need, config)
+        names = {a.id: a.name for a in config.actors}
+        flows = {f.id: f for f in config.flows}
+        described = tuple(
+            f"{flows[f].label or flows[f].kind.value} ({names[flows[f].source]} → {names[flows[f].target]})"
+            for f in own.served_by
+            if f in flows
+        )
+        services.append(NeedService(index, config.name, served, described, tuple(sorted(modules))))
+    return tuple(services)
+
+
+def need_weights(stored: Mapping[str, float]) -> dict[str, float]:
+    """The need-ranking weights held among a workspace's stored weights, defaults for the rest."""
+    return {
+        name: float(stored.get(NEED_WEIGHT_PREFIX + name, default))
+        for name, default in DEFAULT_NEED_WEIGHTS.items()
+    }
+
+
+def stored_need_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Need-ranking weights keyed as they are stored (``needs.importance``…)."""
+    return {NEED_WEIGHT_PREFIX + name: float(weights[name]) for name in DEFAULT_NEED_WEIGHTS if name in weights}
+
+
+def parse_need_weights(raw: Mapping[str, object]) -> tuple[dict[str, float], list[str]]:
+    """Check weights typed by a user: ``(weights, [])`` or ``({}, problems)``, one readable line each.
+
+    >>> parse_need_weights({"importance": "2", "urgency": 1, "gap": 0, "evidence": None})
+    ({}, ['Evidence: enter a weight from 0 to 10.'])
+    >>> parse_need_weights({"importance": 0, "urgency": 0, "gap": 0, "evidence": 0})[1]
+    ['Give at least one criterion a weight above 0.']
+    """
+    weights: dict[str, float] = {}
+    problems: list[str] = []
+    for name in DEFAULT_NEED_WEIGHTS:
+        value = raw.get(name)
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = math.nan
+        if not (math.isfinite(number) and 0 <= number <= MAX_NEED_WEIGHT):
+            problems.append(f"{name.capitalize()}: enter a weight from 0 to {MAX_NEED_WEIGHT:g}.")
+            continue
+        weights[name] = number
+    if not problems and not any(weights.values()):
+        problems.append("Give at least one criterion a weight above 0.")
+    return ({}, problems) if problems else (weights, [])
 
 
 def rank_needs(
@@ -51,17 +153,18 @@ def rank_needs(
     configurations: Sequence[Configuration],
     weights: Mapping[str, float] | None = None,
 ) -> list[RankedNeed]:
-    """Needs ranked by weighted importance, urgency, gap and evidence; ties keep the given order."""
+    """Needs ranked by weighted importance, urgency, gap and evidence; ties keep the given order.
+
+    score = 100 × Σ weight·part / Σ weight, each part 0–1: importance and urgency map 1–5 onto
+    0–1, gap is 1 when no configuration serves the need, evidence 1 when some is recorded.
+    """
     w = {**DEFAULT_NEED_WEIGHTS, **(weights or {})}
     total = sum(w.values()) or 1.0
     ranked = []
     for need in needs:
-        served_by, modules = [], set()
-        for config in configurations:
-            served, used = serving(need, config)
-            if served:
-                served_by.append(config.name)
-                modules |= used
+        services = map_need(need, configurations)
+        served_by = [s.name for s in services if s.served]
+        modules = {m for s in services if s.served for m in s.modules}
         parts = {
             "importance": (need.importance - 1) / 4,
             "urgency": (need.urgency - 1) / 4,
@@ -69,8 +172,15 @@ def rank_needs(
             "evidence": 1.0 if need.evidence.strip() else 0.0,
         }
         score = 100 * sum(w[k] * v for k, v in parts.items()) / total
-        ranked.append(RankedNeed(need, round(score, 1), parts, tuple(served_by), tuple(sorted(modules))))
+        ranked.append(
+            RankedNeed(need, round(score, 1), parts, tuple(served_by), tuple(sorted(modules)), services)
+        )
     return sorted(ranked, key=lambda r: -r.score)
+
+
+def unserved_needs(ranked: Sequence[RankedNeed]) -> list[RankedNeed]:
+    """The needs no configuration serves, in rank order (the gaps a new service could fill)."""
+    return [r for r in ranked if r.unserved]
 
 
 @dataclass(frozen=True)
@@ -79,6 +189,12 @@ class RankedAdvantage:
     score: float  # 0..100: how strongly the service's scores support it
     support: dict[str, float]  # criterion id → value 0..1 in the service's configuration
     missing_modules: tuple[str, ...]  # linked modules the configuration does not use yet
+    service_found: bool = True  # False: no configuration of that name, nothing can support it
+
+    @property
+    def gaps(self) -> dict[str, float]:
+        """How far each linked criterion is from full support (1 − value): what a to-be advantage still needs."""
+        return {c: round(1 - v, 4) for c, v in self.support.items()}
 
 
 def rank_advantages(
@@ -106,6 +222,11 @@ def rank_advantages(
         if advantage.modules:
             parts.append(1 - len(missing) / len(advantage.modules))
         score = 100 * sum(parts) / len(parts) if parts else 0.0
-        ranked.append(RankedAdvantage(advantage, round(score, 1), support, missing))
+        ranked.append(RankedAdvantage(advantage, round(score, 1), support, missing, pair is not None))
     order = {AdvantageState.CURRENT: 0, AdvantageState.TO_BE: 1}
     return sorted(ranked, key=lambda r: (order[r.advantage.state], -r.score))
+
+
+def criterion_choices(evaluation: Evaluation) -> list[tuple[str, str, str]]:
+    """``(criterion id, label, score name)`` of every scoring criterion, for linking an advantage to them."""
+    return [(c.id, c.label, name) for name, score in evaluation.scores.items() for c in score.criteria]
