@@ -21,10 +21,13 @@ from storage.api import (
     ConfigurationHead,
     ConflictError,
     DuplicateNameError,
+    LastOwnerError,
+    MemberInfo,
     NotFoundError,
     RevisionInfo,
     SchemaOutOfDate,
     StorageError,
+    UserInfo,
     WorkspaceInfo,
 )
 from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
@@ -38,6 +41,9 @@ __all__ = [
     "ConfigurationHead",
     "ConflictError",
     "DuplicateNameError",
+    "LastOwnerError",
+    "MemberInfo",
+    "UserInfo",
     "NotFoundError",
     "RevisionInfo",
     "SchemaOutOfDate",

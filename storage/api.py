@@ -89,3 +89,28 @@ class ConflictError(StorageError):
             f"version {base_version}, but version {current.version} was saved by {current.author} at {when} "
             f"({current.summary}). Nothing was saved: reload their version or branch yours."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """An account (accounts on). ``session_epoch`` changes when the user signs out everywhere."""
+
+    id: int
+    name: str
+    created_at: datetime
+    session_epoch: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """One member of a workspace and their role (owner, editor or viewer)."""
+
+    user_id: int
+    name: str
+    role: str
+    added_at: datetime
+    added_by: str = ""
+
+
+class LastOwnerError(StorageError):
+    """The change would leave a workspace without an owner; nothing was changed."""

@@ -173,3 +173,66 @@ class WeightRow(Base):
     weight: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(200))
+
+
+# -- accounts (since 0003) -------------------------------------------------------------
+ROLES = ("owner", "editor", "viewer")
+"""Workspace roles, most powerful first."""
+
+
+class UserRow(Base):
+    """A person who can sign in (only used with accounts on).
+
+    ``session_epoch`` is copied into each signed session cookie; signing out bumps it,
+    so every cookie issued before is refused on every worker (cookies cannot be recalled).
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    session_epoch: Mapped[int] = mapped_column(Integer)
+
+
+class MembershipRow(Base):
+    """A user's role in a workspace: owner, editor or viewer."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="role_known"),
+        Index("ix_memberships_user_id", "user_id"),
+    )
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="RESTRICT"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    added_at: Mapped[datetime]
+    added_by: Mapped[str] = mapped_column(String(200))
+
+
+class LoginThrottleRow(Base):
+    """Failed sign-ins per key (``user:NAME`` or ``ip:ADDRESS``) in the current window.
+
+    Kept in the database, not in a worker's memory, so every worker counts the same guesses.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime]
+
+
+class PresenceRow(Base):
+    """Who has a configuration open: one row per browser page, refreshed by a heartbeat."""
+
+    __tablename__ = "presence"
+
+    configuration_id: Mapped[int] = mapped_column(
+        ForeignKey("configurations.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    last_seen: Mapped[datetime]

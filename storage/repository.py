@@ -39,12 +39,14 @@ from storage.api import (
     StorageError,
     WorkspaceInfo,
 )
+from storage.accounts import AccountsMixin
 from storage.engine import WRITE_OPTION, is_sqlite, make_engine, resolve_url
 from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
 from storage.models import (
     AdvantageRow,
     ConfigurationRow,
     CustomModuleRow,
+    MembershipRow,
     NeedRow,
     RevisionRow,
     WeightRow,
@@ -62,8 +64,9 @@ class _Stale(Exception):
     """Internal: the conditional head update matched no row."""
 
 
-class Store:
-    """Workspaces, configurations and their revision history on SQLite or PostgreSQL."""
+class Store(AccountsMixin):
+    """Workspaces, configurations and their revision history on SQLite or PostgreSQL
+    (accounts, memberships, throttling and presence: :class:`storage.accounts.AccountsMixin`)."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -131,7 +134,8 @@ class Store:
             raise StorageError(f"database error: {exc}") from exc
 
     # -- workspaces ------------------------------------------------------------
-    def create_workspace(self, name: str, *, author: str) -> WorkspaceInfo:
+    def create_workspace(self, name: str, *, author: str, owner_id: int | None = None) -> WorkspaceInfo:
+        """A new workspace; ``owner_id`` (accounts on) becomes its owner in the same transaction."""
         name = _clean_name(name, "workspace name", 200)
         author = _clean_author(author)
 
@@ -146,6 +150,9 @@ class Store:
             row = WorkspaceRow(name=name, created_at=utcnow(), created_by=author)
             s.add(row)
             s.flush()
+            if owner_id is not None:
+                s.add(MembershipRow(workspace_id=row.id, user_id=owner_id, role="owner", added_at=row.created_at, added_by=author))
+                s.flush()
             return _workspace_info(row)
 
     def list_workspaces(self, *, include_deleted: bool = False) -> list[WorkspaceInfo]:

@@ -1,0 +1,361 @@
+"""Accounts in the store: users, workspace memberships, login throttling and presence.
+
+A mixin of :class:`storage.Store` (kept in its own module so the workspace and
+revision code stays readable). Passwords arrive already hashed: hashing is
+``canvas_app.auth``'s job, the store only keeps the hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, case, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.api import (
+    DuplicateNameError,
+    LastOwnerError,
+    MemberInfo,
+    NotFoundError,
+    StorageError,
+    UserInfo,
+    WorkspaceInfo,
+)
+from storage.models import (
+    ROLES,
+    ConfigurationRow,
+    LoginThrottleRow,
+    MembershipRow,
+    PresenceRow,
+    UserRow,
+    WorkspaceRow,
+    utcnow,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+MAX_USER_NAME = 200
+PRESENCE_KEEP = timedelta(hours=1)
+"""Presence rows older than this are deleted by the next heartbeat of the configuration."""
+
+
+class AccountsMixin:
+    """User, membership, throttling and presence methods of :class:`storage.Store`."""
+
+    if TYPE_CHECKING:  # provided by Store
+        engine: object
+        _tx: Callable[..., AbstractContextManager[Session]]
+
+    # -- users ---------------------------------------------------------------------
+    def create_user(self, name: str, password_hash: str) -> UserInfo:
+        """Add an account. The very first account becomes owner of every workspace
+        that has no member yet (the workspaces made before accounts were switched on)."""
+        name = clean_user_name(name)
+        if not password_hash:
+            raise ValueError("password hash is required")
+
+        def duplicate(_exc: IntegrityError) -> StorageError:
+            return DuplicateNameError(f"a user named '{name}' already exists")
+
+        with self._tx(write=True, integrity=duplicate) as s:
+            if s.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
+                raise DuplicateNameError(f"a user named '{name}' already exists")
+            first = s.scalar(select(func.count()).select_from(UserRow)) == 0
+            row = UserRow(name=name, password_hash=password_hash, created_at=utcnow(), session_epoch=0)
+            s.add(row)
+            s.flush()
+            if first:
+                _adopt_orphans(s, row.id, row.name)
+            return _user_info(row)
+
+    def adopt_orphan_workspaces(self) -> int:
+        """Give every workspace without members to the first account, as owner.
+
+        Workspaces created while accounts were off have no members; called when the
+        app starts with accounts on, so they stay reachable. Returns how many were adopted.
+        """
+        with self._tx(write=True) as s:
+            first = s.scalar(select(UserRow).order_by(UserRow.id).limit(1))
+            if first is None:
+                return 0
+            return _adopt_orphans(s, first.id, first.name)
+
+    def get_user(self, user_id: int) -> UserInfo | None:
+        with self._tx(write=False) as s:
+            row = s.get(UserRow, int(user_id))
+            return None if row is None else _user_info(row)
+
+    def find_user(self, name: str) -> UserInfo | None:
+        with self._tx(write=False) as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == " ".join(str(name or "").split())))
+            return None if row is None else _user_info(row)
+
+    def password_hash(self, name: str) -> tuple[UserInfo, str] | None:
+        """The account named ``name`` and its stored hash, for verifying a sign-in."""
+        with self._tx(write=False) as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == " ".join(str(name or "").split())))
+            return None if row is None else (_user_info(row), row.password_hash)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace the hash (a new password, or a rehash with stronger parameters)."""
+        with self._tx(write=True) as s:
+            row = _user_row(s, user_id)
+            row.password_hash = password_hash
+
+    def end_sessions(self, user_id: int) -> UserInfo:
+        """Sign the user out everywhere: cookies carrying the old epoch stop working."""
+        with self._tx(write=True) as s:
+            row = _user_row(s, user_id)
+            row.session_epoch += 1
+            return _user_info(row)
+
+    def list_users(self) -> list[UserInfo]:
+        with self._tx(write=False) as s:
+            return [_user_info(r) for r in s.scalars(select(UserRow).order_by(UserRow.name))]
+
+    # -- memberships -------------------------------------------------------------------
+    def add_member(self, workspace_id: int, user_name: str, role: str, *, added_by: str) -> MemberInfo:
+        """Add an existing user to a workspace (an owner's invitation)."""
+        role = _check_role(role)
+        name = " ".join(str(user_name or "").split())
+        if not name:
+            raise ValueError("user name: give the name of an existing user")
+
+        def already(_exc: IntegrityError) -> StorageError:
+            return DuplicateNameError(f"'{name}' is already a member")
+
+        with self._tx(write=True, integrity=already) as s:
+            _live_workspace(s, workspace_id)
+            user = s.scalar(select(UserRow).where(UserRow.name == name))
+            if user is None:
+                raise NotFoundError(f"there is no user named '{name}'")
+            if s.get(MembershipRow, (workspace_id, user.id)) is not None:
+                raise DuplicateNameError(f"'{name}' is already a member")
+            row = MembershipRow(
+                workspace_id=workspace_id, user_id=user.id, role=role, added_at=utcnow(), added_by=added_by[:200]
+            )
+            s.add(row)
+            s.flush()
+            return MemberInfo(user.id, user.name, role, row.added_at, row.added_by)
+
+    def set_role(self, workspace_id: int, user_id: int, role: str) -> MemberInfo:
+        """Change a member's role; the last owner cannot step down."""
+        role = _check_role(role)
+        with self._tx(write=True) as s:
+            row = _membership_row(s, workspace_id, user_id)
+            if row.role == "owner" and role != "owner":
+                _keep_an_owner(s, workspace_id)
+            row.role = role
+            name = s.scalar(select(UserRow.name).where(UserRow.id == user_id)) or ""
+            return MemberInfo(user_id, name, role, row.added_at, row.added_by)
+
+    def remove_member(self, workspace_id: int, user_id: int) -> None:
+        """Take a user out of a workspace; the last owner cannot be removed."""
+        with self._tx(write=True) as s:
+            row = _membership_row(s, workspace_id, user_id)
+            if row.role == "owner":
+                _keep_an_owner(s, workspace_id)
+            s.delete(row)
+
+    def list_members(self, workspace_id: int) -> list[MemberInfo]:
+        """Members by role (owners first), then name."""
+        order = case({r: i for i, r in enumerate(ROLES)}, value=MembershipRow.role)
+        with self._tx(write=False) as s:
+            rows = s.execute(
+                select(MembershipRow.user_id, UserRow.name, MembershipRow.role, MembershipRow.added_at, MembershipRow.added_by)
+                .join(UserRow, UserRow.id == MembershipRow.user_id)
+                .where(MembershipRow.workspace_id == workspace_id)
+                .order_by(order, UserRow.name)
+            ).all()
+        return [MemberInfo(*r) for r in rows]
+
+    def role_in_workspace(self, user_id: int, workspace_id: int) -> str | None:
+        """The user's role in the workspace, None if not a member (or no such workspace)."""
+        with self._tx(write=False) as s:
+            return s.scalar(
+                select(MembershipRow.role).where(
+                    MembershipRow.workspace_id == int(workspace_id), MembershipRow.user_id == int(user_id)
+                )
+            )
+
+    def role_for_configuration(self, user_id: int, configuration_id: int) -> tuple[int, str | None] | None:
+        """``(the configuration's real workspace id, the user's role there or None)``;
+        None when there is no such configuration. One query: it runs on every callback."""
+        with self._tx(write=False) as s:
+            row = s.execute(
+                select(ConfigurationRow.workspace_id, MembershipRow.role)
+                .outerjoin(
+                    MembershipRow,
+                    and_(
+                        MembershipRow.workspace_id == ConfigurationRow.workspace_id,
+                        MembershipRow.user_id == int(user_id),
+                    ),
+                )
+                .where(ConfigurationRow.id == int(configuration_id))
+            ).first()
+        return None if row is None else (int(row[0]), row[1])
+
+    def workspaces_of(self, user_id: int) -> list[tuple[WorkspaceInfo, str]]:
+        """Live workspaces the user is a member of, with their role, by name."""
+        with self._tx(write=False) as s:
+            rows = s.execute(
+                select(WorkspaceRow, MembershipRow.role)
+                .join(MembershipRow, MembershipRow.workspace_id == WorkspaceRow.id)
+                .where(MembershipRow.user_id == int(user_id), WorkspaceRow.deleted_at.is_(None))
+                .order_by(WorkspaceRow.name, WorkspaceRow.id)
+            ).all()
+            return [(_workspace(row), role) for row, role in rows]
+
+    # -- login throttling ------------------------------------------------------------------
+    def login_failures(self, keys: Iterable[str], *, window: timedelta) -> int:
+        """The most failed sign-ins recorded for any of ``keys`` in the current window."""
+        since = utcnow() - window
+        with self._tx(write=False) as s:
+            count = s.scalar(
+                select(func.max(LoginThrottleRow.failures)).where(
+                    LoginThrottleRow.key.in_([k[:300] for k in keys]), LoginThrottleRow.window_start >= since
+                )
+            )
+        return int(count or 0)
+
+    def record_login_failure(self, keys: Iterable[str], *, window: timedelta) -> None:
+        """Count one failed sign-in against each key, atomically (INSERT ... ON CONFLICT),
+        starting a new window where the old one has expired."""
+        now = utcnow()
+        table = LoginThrottleRow.__table__
+        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert  # type: ignore[attr-defined]
+        expired = table.c.window_start < now - window
+        with self._tx(write=True) as s:
+            for key in keys:
+                statement = insert(table).values(key=key[:300], failures=1, window_start=now)
+                statement = statement.on_conflict_do_update(
+                    index_elements=["key"],
+                    set_={
+                        "failures": case((expired, 1), else_=table.c.failures + 1),
+                        "window_start": case((expired, now), else_=table.c.window_start),
+                    },
+                )
+                s.execute(statement)
+
+    def clear_login_failures(self, keys: Iterable[str]) -> None:
+        with self._tx(write=True) as s:
+            s.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key.in_([k[:300] for k in keys])))
+
+    # -- presence -----------------------------------------------------------------------
+    def touch_presence(self, configuration_id: int, client_id: str, user_name: str) -> None:
+        """Record that ``client_id`` (one open editor page) of ``user_name`` is here now."""
+        now = utcnow()
+        values = {"user_name": user_name[:200], "last_seen": now}
+        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert  # type: ignore[attr-defined]
+        statement = insert(PresenceRow).values(
+            configuration_id=int(configuration_id), client_id=str(client_id)[:100], **values
+        )
+        statement = statement.on_conflict_do_update(index_elements=["configuration_id", "client_id"], set_=values)
+        with self._tx(write=True) as s:
+            s.execute(statement)
+            s.execute(
+                delete(PresenceRow).where(
+                    PresenceRow.configuration_id == int(configuration_id), PresenceRow.last_seen < now - PRESENCE_KEEP
+                )
+            )
+
+    def leave_presence(self, configuration_id: int, client_id: str) -> None:
+        with self._tx(write=True) as s:
+            s.execute(
+                delete(PresenceRow).where(
+                    PresenceRow.configuration_id == int(configuration_id), PresenceRow.client_id == str(client_id)[:100]
+                )
+            )
+
+    def present(self, configuration_id: int, *, within: timedelta) -> list[tuple[str, str]]:
+        """``[(client_id, user_name)]`` seen on the configuration in the last ``within``."""
+        since = utcnow() - within
+        with self._tx(write=False) as s:
+            rows = s.execute(
+                select(PresenceRow.client_id, PresenceRow.user_name)
+                .where(PresenceRow.configuration_id == int(configuration_id), PresenceRow.last_seen >= since)
+                .order_by(PresenceRow.user_name, PresenceRow.client_id)
+            ).all()
+        return [(c, n) for c, n in rows]
+
+
+# -- helpers ---------------------------------------------------------------------------
+def clean_user_name(name: str) -> str:
+    """A user name: 1-200 visible characters, inner whitespace collapsed."""
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise ValueError("user name must not be empty")
+    if len(name) > MAX_USER_NAME:
+        raise ValueError(f"user name is longer than {MAX_USER_NAME} characters")
+    return name
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)} (got {role!r})")
+    return role
+
+
+def _adopt_orphans(s: Session, user_id: int, user_name: str) -> int:
+    orphans = s.scalars(
+        select(WorkspaceRow.id).where(~select(MembershipRow.user_id).where(MembershipRow.workspace_id == WorkspaceRow.id).exists())
+    ).all()
+    now = utcnow()
+    s.add_all(
+        MembershipRow(workspace_id=w, user_id=user_id, role="owner", added_at=now, added_by=user_name[:200])
+        for w in orphans
+    )
+    s.flush()
+    return len(orphans)
+
+
+def _keep_an_owner(s: Session, workspace_id: int) -> None:
+    owners = s.scalar(
+        select(func.count()).where(MembershipRow.workspace_id == workspace_id, MembershipRow.role == "owner")
+    )
+    if (owners or 0) <= 1:
+        raise LastOwnerError("a workspace needs at least one owner: make someone else owner first")
+
+
+def _user_row(s: Session, user_id: int) -> UserRow:
+    row = s.get(UserRow, int(user_id))
+    if row is None:
+        raise NotFoundError(f"no user with id {user_id}")
+    return row
+
+
+def _membership_row(s: Session, workspace_id: int, user_id: int) -> MembershipRow:
+    row = s.get(MembershipRow, (int(workspace_id), int(user_id)))
+    if row is None:
+        raise NotFoundError(f"user {user_id} is not a member of workspace {workspace_id}")
+    return row
+
+
+def _live_workspace(s: Session, workspace_id: int) -> WorkspaceRow:
+    row = s.get(WorkspaceRow, int(workspace_id))
+    if row is None:
+        raise NotFoundError(f"no workspace with id {workspace_id}")
+    if row.deleted_at is not None:
+        raise NotFoundError(f"workspace '{row.name}' is deleted: restore it first")
+    return row
+
+
+def _user_info(row: UserRow) -> UserInfo:
+    return UserInfo(id=row.id, name=row.name, created_at=row.created_at, session_epoch=row.session_epoch)
+
+
+def _workspace(row: WorkspaceRow) -> WorkspaceInfo:
+    return WorkspaceInfo(
+        id=row.id, name=row.name, created_at=row.created_at, deleted_at=row.deleted_at,
+        created_by=row.created_by, deleted_by=row.deleted_by,
+    )
+
+
+__all__ = ["AccountsMixin", "clean_user_name"]

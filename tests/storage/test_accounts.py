@@ -1,0 +1,194 @@
+"""Accounts in the store on real SQLite and PostgreSQL: users, memberships and roles,
+the first user adopting existing workspaces, login throttling across connections,
+presence, and the 0003 migration over a 0002 database with data in it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from storage import DuplicateNameError, LastOwnerError, NotFoundError, Store, migrate
+from storage.engine import make_engine
+
+WINDOW = timedelta(minutes=15)
+
+
+def test_first_user_owns_existing_workspaces_later_users_nothing(store: Store) -> None:
+    oulu = store.create_workspace("Oulu", author="ann")
+    tampere = store.create_workspace("Tampere", author="ann")
+    ann = store.create_user("ann", "hash-a")
+    bob = store.create_user("  bob  ", "hash-b")
+    assert bob.name == "bob"
+    assert [(w.name, role) for w, role in store.workspaces_of(ann.id)] == [("Oulu", "owner"), ("Tampere", "owner")]
+    assert store.workspaces_of(bob.id) == []
+    assert store.role_in_workspace(bob.id, oulu.id) is None
+    assert store.role_in_workspace(ann.id, tampere.id) == "owner"
+    with pytest.raises(DuplicateNameError):
+        store.create_user("ann", "other")
+    assert store.password_hash("ann") == (ann, "hash-a")
+    assert store.password_hash("nobody") is None
+    assert [u.name for u in store.list_users()] == ["ann", "bob"]
+
+
+def test_workspace_created_with_owner_and_orphans_adopted(store: Store) -> None:
+    ann = store.create_user("ann", "h")
+    mine = store.create_workspace("Mine", author="ann", owner_id=ann.id)
+    orphan = store.create_workspace("Made while accounts were off", author="designer")
+    assert [m.name for m in store.list_members(mine.id)] == ["ann"]
+    assert store.list_members(orphan.id) == []
+    assert store.adopt_orphan_workspaces() == 1
+    assert store.role_in_workspace(ann.id, orphan.id) == "owner"
+    assert store.adopt_orphan_workspaces() == 0
+
+
+def test_members_roles_and_the_last_owner(store: Store, make_config) -> None:
+    ann, bob, cem = (store.create_user(n, "h") for n in ("ann", "bob", "cem"))
+    ws = store.create_workspace("Oulu", author="ann", owner_id=ann.id)
+    other = store.create_workspace("Espoo", author="cem", owner_id=cem.id)
+    head = store.create_configuration(ws.id, make_config(), author="ann")
+    store.add_member(ws.id, "bob", "viewer", added_by="ann")
+    with pytest.raises(DuplicateNameError, match="already a member"):
+        store.add_member(ws.id, "bob", "editor", added_by="ann")
+    with pytest.raises(NotFoundError, match="no user named 'zed'"):
+        store.add_member(ws.id, "zed", "editor", added_by="ann")
+    with pytest.raises(ValueError, match="role must be one of"):
+        store.add_member(ws.id, "cem", "admin", added_by="ann")
+    assert [(m.name, m.role) for m in store.list_members(ws.id)] == [("ann", "owner"), ("bob", "viewer")]
+    assert store.role_for_configuration(bob.id, head.id) == (ws.id, "viewer")
+    assert store.role_for_configuration(cem.id, head.id) == (ws.id, None)
+    assert store.role_for_configuration(cem.id, 999) is None
+
+    with pytest.raises(LastOwnerError):
+        store.set_role(ws.id, ann.id, "editor")
+    with pytest.raises(LastOwnerError):
+        store.remove_member(ws.id, ann.id)
+    store.set_role(ws.id, bob.id, "owner")
+    store.set_role(ws.id, ann.id, "editor")  # now allowed: bob owns it too
+    assert [(m.name, m.role) for m in store.list_members(ws.id)] == [("bob", "owner"), ("ann", "editor")]
+    store.remove_member(ws.id, ann.id)
+    assert store.role_in_workspace(ann.id, ws.id) is None
+    with pytest.raises(NotFoundError):
+        store.remove_member(ws.id, ann.id)
+    assert [(m.name, m.role) for m in store.list_members(other.id)] == [("cem", "owner")]
+
+
+def test_database_refuses_an_unknown_role(store: Store) -> None:
+    ann = store.create_user("ann", "h")
+    ws = store.create_workspace("Oulu", author="ann")
+    with pytest.raises(Exception), store.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO memberships (workspace_id, user_id, role, added_at, added_by) VALUES (:w, :u, 'root', :t, 'x')"),
+            {"w": ws.id, "u": ann.id, "t": datetime(2026, 1, 1)},
+        )
+
+
+def test_login_throttle_counts_across_stores_and_windows(store_url: str) -> None:
+    """Two Store objects stand for two workers: failures recorded by one are seen by the other."""
+    with Store.open(store_url, upgrade=False) as one, Store.open(store_url, upgrade=False) as two:
+        keys = ["user:ann", "ip:10.0.0.1"]
+        assert one.login_failures(keys, window=WINDOW) == 0
+        for _ in range(3):
+            one.record_login_failure(keys, window=WINDOW)
+        two.record_login_failure(["user:ann"], window=WINDOW)
+        assert two.login_failures(keys, window=WINDOW) == 4
+        assert two.login_failures(["ip:10.0.0.1"], window=WINDOW) == 3
+        assert one.login_failures(["user:bob"], window=WINDOW) == 0
+        # an expired window starts counting again from one
+        with one.engine.begin() as conn:
+            old = datetime.now(UTC) - timedelta(hours=1)
+            conn.execute(
+                text("UPDATE login_throttle SET window_start = :t"),
+                {"t": old.replace(tzinfo=None) if one.engine.dialect.name == "sqlite" else old},
+            )
+        assert one.login_failures(keys, window=WINDOW) == 0
+        one.record_login_failure(keys, window=WINDOW)
+        assert two.login_failures(keys, window=WINDOW) == 1
+        two.clear_login_failures(["user:ann"])
+        assert one.login_failures(["user:ann"], window=WINDOW) == 0
+        assert one.login_failures(["ip:10.0.0.1"], window=WINDOW) == 1
+
+
+def test_sessions_end_everywhere(store: Store) -> None:
+    ann = store.create_user("ann", "h")
+    assert store.end_sessions(ann.id).session_epoch == ann.session_epoch + 1
+    store.set_password_hash(ann.id, "h2")
+    assert store.password_hash("ann")[1] == "h2"  # type: ignore[index]
+
+
+def test_presence(store: Store, make_config) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(), author="ann")
+    store.touch_presence(head.id, "c1", "ann")
+    store.touch_presence(head.id, "c2", "bob")
+    store.touch_presence(head.id, "c1", "ann")  # a heartbeat updates, never duplicates
+    assert store.present(head.id, within=timedelta(seconds=45)) == [("c1", "ann"), ("c2", "bob")]
+    with store.engine.begin() as conn:
+        old = datetime.now(UTC) - timedelta(minutes=5)
+        conn.execute(
+            text("UPDATE presence SET last_seen = :t WHERE client_id = 'c2'"),
+            {"t": old.replace(tzinfo=None) if store.engine.dialect.name == "sqlite" else old},
+        )
+    assert store.present(head.id, within=timedelta(seconds=45)) == [("c1", "ann")]
+    store.leave_presence(head.id, "c1")
+    assert store.present(head.id, within=timedelta(hours=2)) == [("c2", "bob")]
+
+
+def test_upgrade_from_0002_with_data(empty_db_url: str, make_config) -> None:
+    """A 0002 database with workspaces, a configuration and needs upgrades to 0003: data kept,
+    nobody is a member until the first account is created, which then owns everything."""
+    command.upgrade(migrate.alembic_config(empty_db_url), "0002_workspace_items")
+    engine = make_engine(empty_db_url)
+    sqlite = engine.dialect.name == "sqlite"
+    now = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    stamp = now.replace(tzinfo=None) if sqlite else now
+    from canvas_app.model import dump_configuration
+
+    with engine.begin() as conn:
+        for wid, name in ((1, "Oulu"), (2, "Tampere")):
+            conn.execute(
+                text("INSERT INTO workspaces (id, name, created_at, created_by) VALUES (:i, :n, :t, 'ann')"),
+                {"i": wid, "n": name, "t": stamp},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO configurations (id, workspace_id, name, version, created_at, created_by, updated_at, updated_by)"
+                " VALUES (1, 1, 'Mobile parking', 1, :t, 'ann', :t, 'ann')"
+            ),
+            {"t": stamp},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO revisions (configuration_id, version, author, created_at, summary, content, content_sha256,"
+                " actor_count, flow_count) VALUES (1, 1, 'ann', :t, 'created', :c, 'x', 2, 1)"
+            ),
+            {"t": stamp, "c": dump_configuration(make_config())},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO workspace_needs (workspace_id, item_id, data, updated_at, updated_by)"
+                " VALUES (1, 'n1', :d, :t, 'ann')"
+            ),
+            {"t": stamp, "d": '{"id": "n1", "name": "Pay without a meter"}'},
+        )
+        if not sqlite:
+            for table in ("workspaces", "configurations"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 2)"))
+    engine.dispose()
+
+    command.upgrade(migrate.alembic_config(empty_db_url), "head")
+    with Store.open(empty_db_url, upgrade=False) as store:
+        assert [w.name for w in store.list_workspaces()] == ["Oulu", "Tampere"]
+        assert store.load(1)[0] == make_config()
+        assert [n.id for n in store.list_needs(1)] == ["n1"]
+        assert store.list_members(1) == []
+        ann = store.create_user("ann", "h")
+        assert [w.name for w, role in store.workspaces_of(ann.id) if role == "owner"] == ["Oulu", "Tampere"]
+        assert store.role_for_configuration(ann.id, 1) == (1, "owner")
+        store.touch_presence(1, "c", "ann")
+    command.downgrade(migrate.alembic_config(empty_db_url), "0002_workspace_items")
+    command.upgrade(migrate.alembic_config(empty_db_url), "head")
+    with Store.open(empty_db_url, upgrade=False) as store:
+        assert store.list_users() == [] and store.load(1)[0] == make_config()
