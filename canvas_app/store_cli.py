@@ -100,7 +100,7 @@ def cmd_db_current(args: argparse.Namespace) -> int:
         engine.dispose()
     heads = sorted(migrate.head_revisions())
     state = "up to date" if current == heads else f"needs upgrade to {', '.join(heads)}"
-    print(f"{', '.join(current) or '(empty)'} ({state})")
+    print(f"{url.render_as_string(hide_password=True)}: schema {', '.join(current) or '(empty)'} ({state})")
     return EXIT_OK
 
 
