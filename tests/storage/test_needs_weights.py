@@ -1,0 +1,54 @@
+"""Need-ranking weights: a prefixed group of a workspace's weights, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from canvas_app.ranking import NEED_WEIGHT_PREFIX, need_weights, stored_need_weights
+from storage import NotFoundError
+from storage.weight_groups import get_weight_group, set_weight_group
+
+
+def test_a_group_is_replaced_without_touching_other_weights(store):
+    ws = store.create_workspace("Oulu", author="ann")
+    store.set_weights(ws.id, {"r_open_standards": 5, "needs_like_but_not_prefixed": 1})
+    assert get_weight_group(store, ws.id, NEED_WEIGHT_PREFIX) == {}
+    assert set_weight_group(store, ws.id, NEED_WEIGHT_PREFIX, {"importance": 4, "gap": 0}, author="ann") == {
+        "gap": 0.0, "importance": 4.0}
+    set_weight_group(store, ws.id, NEED_WEIGHT_PREFIX, {"urgency": 2.5}, author="bob")  # replaces the group
+    assert get_weight_group(store, ws.id, NEED_WEIGHT_PREFIX) == {"urgency": 2.5}
+    assert store.get_weights(ws.id) == {"needs.urgency": 2.5, "needs_like_but_not_prefixed": 1.0, "r_open_standards": 5.0}
+
+
+def test_need_weights_round_trip_through_the_store(store):
+    ws = store.create_workspace("Oulu", author="ann")
+    wanted = {"importance": 1.0, "urgency": 0.0, "gap": 7.0, "evidence": 2.0}
+    set_weight_group(store, ws.id, NEED_WEIGHT_PREFIX, wanted)
+    assert need_weights(store.get_weights(ws.id)) == wanted
+    assert stored_need_weights(wanted) == {k: v for k, v in store.get_weights(ws.id).items()}
+
+
+@pytest.mark.parametrize("bad", [{"importance": -1}, {"importance": float("nan")}, {"": 1}, {"x" * 200: 1}])
+def test_bad_weights_write_nothing(store, bad):
+    ws = store.create_workspace("Oulu", author="ann")
+    set_weight_group(store, ws.id, NEED_WEIGHT_PREFIX, {"gap": 3})
+    with pytest.raises(ValueError):
+        set_weight_group(store, ws.id, NEED_WEIGHT_PREFIX, {"urgency": 1, **bad})
+    assert get_weight_group(store, ws.id, NEED_WEIGHT_PREFIX) == {"gap": 3.0}
+
+
+def test_a_deleted_or_missing_workspace_is_refused(store):
+    ws = store.create_workspace("Oulu", author="ann")
+    store.delete_workspace(ws.id, author="ann")
+    with pytest.raises(NotFoundError):
+        set_weight_group(store, ws.id, NEED_WEIGHT_PREFIX, {"gap": 1})
+    with pytest.raises(NotFoundError):
+        get_weight_group(store, 999, NEED_WEIGHT_PREFIX)
+
+
+def test_percent_and_underscore_in_a_prefix_are_literal(store):
+    ws = store.create_workspace("Oulu", author="ann")
+    store.set_weights(ws.id, {"aXb": 1})
+    set_weight_group(store, ws.id, "a_", {"c": 2})
+    assert get_weight_group(store, ws.id, "a_") == {"c": 2.0}
+    assert store.get_weights(ws.id) == {"aXb": 1.0, "a_c": 2.0}
