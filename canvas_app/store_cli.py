@@ -1,4 +1,4 @@
-"""Store commands of ``canvas-app``: db upgrade, import, export, workspaces, configs, history.
+"""Store commands of ``canvas-app``: db upgrade, import, export, workspaces, configs, history, delete, restore.
 
 ``canvas_app.cli`` calls :func:`register`. Every command takes ``--database-url``
 (default: ``DATABASE_URL``, else the per-user SQLite file) and exits 0 on
@@ -67,6 +67,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     hist.add_argument("config", metavar="CONFIG", help="configuration id or name")
     hist.add_argument("--workspace", default=None, metavar="NAME")
     hist.set_defaults(func=cmd_history)
+
+    delete = subparsers.add_parser(
+        "delete", parents=[common, author],
+        help="hide a configuration or a whole workspace (kept, and brought back with 'restore')",
+    )
+    delete.add_argument("kind", choices=("config", "workspace"))
+    delete.add_argument("ref", metavar="REF", help="configuration id or name, or workspace name")
+    delete.add_argument("--workspace", default=None, metavar="NAME", help="look a configuration name up here only")
+    delete.set_defaults(func=cmd_delete)
+
+    restore = subparsers.add_parser(
+        "restore", parents=[common, author], help="bring back a deleted configuration (by id) or workspace"
+    )
+    restore.add_argument("kind", choices=("config", "workspace"))
+    restore.add_argument("ref", metavar="REF", help="configuration id (see 'configs --all'), or workspace name")
+    restore.set_defaults(func=cmd_restore)
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -171,6 +187,39 @@ def cmd_history(args: argparse.Namespace) -> int:
         for rev in store.revisions(config_id):
             size = f"  [{rev.actor_count} actors, {rev.flow_count} flows]" if rev.actor_count is not None else ""
             print(f"v{rev.version:<4} {rev.created_at:%Y-%m-%d %H:%M:%S}  {rev.author}: {rev.summary}{size}")
+        return EXIT_OK
+
+    return _with_store(args, run)
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """Soft delete: nothing is erased, so a mistaken delete costs one ``restore``."""
+
+    def run(store) -> int:  # type: ignore[no-untyped-def]
+        if args.kind == "workspace":
+            ws = _resolve_workspace(store, args.ref)
+            store.delete_workspace(ws.id, author=_author(args))
+            print(f"deleted workspace '{ws.name}'; bring it back with: canvas-app restore workspace '{ws.name}'")
+        else:
+            head = store.delete_configuration(_resolve_config(store, args.ref, args.workspace), author=_author(args))
+            print(f"deleted configuration '{head.name}' (id {head.id}); bring it back with: "
+                  f"canvas-app restore config {head.id}")
+        return EXIT_OK
+
+    return _with_store(args, run)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    def run(store) -> int:  # type: ignore[no-untyped-def]
+        if args.kind == "workspace":
+            ws = _resolve_workspace(store, args.ref)
+            store.restore_workspace(ws.id, author=_author(args))
+            print(f"restored workspace '{ws.name}'")
+        else:
+            if not args.ref.isdigit():
+                raise _Invalid("give the configuration's id (canvas-app configs --workspace W --all lists them)")
+            head = store.restore_configuration(int(args.ref), author=_author(args))
+            print(f"restored configuration '{head.name}' (id {head.id}, version {head.version})")
         return EXIT_OK
 
     return _with_store(args, run)

@@ -81,3 +81,28 @@ def test_postgres_without_schema_is_reported(request, capsys) -> None:
         assert "canvas-app db upgrade" in capsys.readouterr().err
     finally:
         server.drop_database(url)
+
+
+def test_delete_and_restore_keep_everything(store_url, config_file, capsys) -> None:
+    assert run("import", str(config_file), "--workspace", "Oulu", "--database-url", store_url) == 0
+    capsys.readouterr()
+    assert run("delete", "config", "Parking", "--database-url", store_url, "--author", "ann") == 0
+    assert "canvas-app restore config 1" in capsys.readouterr().out
+    assert run("configs", "--workspace", "Oulu", "--database-url", store_url) == 0
+    assert "Parking" not in capsys.readouterr().out
+    assert run("configs", "--workspace", "Oulu", "--all", "--database-url", store_url) == 0
+    assert "(deleted)" in capsys.readouterr().out
+    assert run("restore", "config", "Parking", "--database-url", store_url) == 2
+    assert "give the configuration's id" in capsys.readouterr().err
+    assert run("restore", "config", "1", "--database-url", store_url) == 0
+    assert run("delete", "workspace", "Oulu", "--database-url", store_url) == 0
+    capsys.readouterr()
+    assert run("workspaces", "--database-url", store_url) == 0
+    assert "Oulu" not in capsys.readouterr().out
+    assert run("restore", "workspace", "Oulu", "--database-url", store_url) == 0
+    with Store.open(store_url, upgrade=False) as store:
+        [ws] = store.list_workspaces()
+        [head] = store.list_configurations(ws.id)
+        config, _ = store.load(head.id)
+        assert config.name == "Parking" and len(config.actors) == 3 and head.version == 1
+    assert run("delete", "config", "Nope", "--database-url", store_url) == 2
