@@ -10,6 +10,7 @@ from __future__ import annotations
 from dash import Dash, dcc, html
 
 from canvas_app.model import MAX_FILE_BYTES
+from canvas_app.security import install_security
 from canvas_app.settings import PACKAGE_DIR, Settings
 from layouts.ids import ID
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     router.register(app, services)
     home.register(app, services)
     editor.register(app, services)
+    install_security(app)
     return app
 
 

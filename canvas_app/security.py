@@ -1,0 +1,143 @@
+"""HTTP hardening of the Dash server: security headers, and malformed or oversized JSON refused.
+
+One call in ``create_app``: :func:`install_security`. What it adds, and why:
+
+* a Content-Security-Policy that allows only the app's own scripts plus the hashes of
+  Dash's inline scripts (``app.csp_hashes()``: the renderer bootstrap and any inline
+  clientside callback), so an injected ``<script>`` cannot run; no ``'unsafe-eval'``;
+* ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY`` (no clickjacking),
+  ``X-Content-Type-Options: nosniff``, a same-origin ``Referrer-Policy``;
+* HSTS, only on HTTPS: ``request.is_secure``, which trusts ``X-Forwarded-Proto``
+  only when ``CITYCANVAS_BEHIND_PROXY=1`` says a proxy we control sets it;
+* callback bodies parsed before Dash sees them: invalid JSON is a 400, JSON nested
+  deeper than :data:`MAX_JSON_DEPTH` a 400 (the stdlib parser would raise
+  ``RecursionError``: a 500), a body naming no callback of the app a 400 (Dash raises
+  ``KeyError``: a 500), a body over ``MAX_CONTENT_LENGTH`` a 413.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from flask import Flask, Response, abort, request
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+MAX_JSON_DEPTH = 64
+"""Deepest nesting accepted in a JSON request body. Dash callback payloads of this app are
+under 10 levels; a component tree sent as State stays far below 64."""
+
+HSTS_SECONDS = 365 * 24 * 3600
+
+BASE_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    # React and cytoscape set styles through the CSSOM (allowed); dash-bootstrap-components'
+    # transitions and Dash's loading states also write style attributes, which need this.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # cytoscape's PNG export and dcc.Upload previews use data: and blob: URLs.
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+def behind_proxy() -> bool:
+    """True when ``CITYCANVAS_BEHIND_PROXY=1``: trust one proxy's X-Forwarded-* headers."""
+    return os.environ.get("CITYCANVAS_BEHIND_PROXY", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """True if ``value`` (parsed JSON) nests deeper than ``limit`` lists/objects.
+
+    Iterative, so a hostile document cannot exhaust the Python stack here.
+
+    >>> json_depth_exceeds([[[]]], 3), json_depth_exceeds([[[]]], 2)
+    (False, True)
+    """
+    stack: list[tuple[Any, int]] = [(value, 1 if isinstance(value, (list, dict)) else 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for child in children:
+            if isinstance(child, (list, dict)):
+                stack.append((child, depth + 1))
+    return False
+
+
+def is_callback_request(app: Any, body: Any) -> bool:
+    """True if ``body`` has the shape Dash's dispatcher expects (it answers anything else with a 500)."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    if body["output"] not in app.callback_map:
+        return False
+    lists = ("inputs", "state", "changedPropIds")  # "outputs" is a dict for a single output
+    return all(isinstance(body.get(name, []), list) for name in lists)
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """The CSP header value, with Dash's inline-script hashes added to ``script-src``."""
+    policy = {name: list(values) for name, values in BASE_POLICY.items()}
+    policy["script-src"] += script_hashes
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
+
+
+def install_security(app: Any) -> None:
+    """Add the headers and request checks above to ``app`` (a Dash app).
+
+    Call it after the callbacks are registered; the CSP is computed on the first
+    response, so inline scripts registered later are still covered.
+    """
+    server: Flask = app.server
+    if behind_proxy():
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    policy_lock = threading.Lock()
+    policy: dict[str, str] = {}
+
+    def current_policy() -> str:
+        with policy_lock:
+            if "csp" not in policy:
+                policy["csp"] = content_security_policy(list(app.csp_hashes()))
+            return policy["csp"]
+
+    @server.before_request
+    def refuse_bad_json() -> None:
+        """Parse a JSON body once (Flask caches it for Dash) and refuse what would crash the parser."""
+        if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
+            return
+        try:
+            body = request.get_json(silent=False)
+        except RecursionError:
+            abort(400, description=f"the request body is nested more than {MAX_JSON_DEPTH} levels deep")
+        except HTTPException:
+            raise  # 400 (invalid JSON) or 413 (body over MAX_CONTENT_LENGTH)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("the request body is not valid JSON") from None
+        if json_depth_exceeds(body, MAX_JSON_DEPTH):
+            abort(400, description=f"the request body is nested more than {MAX_JSON_DEPTH} levels deep")
+        if request.path.endswith("/_dash-update-component") and not is_callback_request(app, body):
+            abort(400, description="the request does not name a callback of this app")
+
+    @server.after_request
+    def add_security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", current_policy())
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains")
+        return response
+
+
+__all__ = ["install_security", "content_security_policy", "json_depth_exceeds", "MAX_JSON_DEPTH", "behind_proxy"]

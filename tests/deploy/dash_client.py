@@ -1,0 +1,89 @@
+"""Post Dash callbacks over HTTP the way the browser does: read ``/_dash-dependencies``, build the body.
+
+Used by the deployment tests, the fuzz tests and ``bench/load.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+
+class CallbackBodies:
+    """Builds callback request bodies from the app's ``/_dash-dependencies`` answer."""
+
+    def __init__(self, dependencies: list[dict[str, Any]]):
+        self.dependencies = dependencies
+
+    def find(self, input_id: str, prop: str) -> dict[str, Any]:
+        """The server-side callback that has ``input_id.prop`` among its inputs."""
+        for dep in self.dependencies:
+            if dep.get("clientside_function"):
+                continue
+            if any(i["id"] == input_id and i["property"] == prop for i in dep["inputs"]):
+                return dep
+        raise LookupError(f"no server callback takes {input_id}.{prop}")
+
+    def body(self, input_id: str, prop: str, value: Any, values: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The request body for ``input_id.prop`` changing to ``value``; ``values`` give other inputs and states
+        by ``"id.prop"`` (unset ones are null)."""
+        dep = self.find(input_id, prop)
+        values = {f"{input_id}.{prop}": value, **(values or {})}
+        outputs = [_split(key) for key in _output_keys(dep["output"])]
+        return {
+            "output": dep["output"],
+            "outputs": outputs if dep["output"].startswith("..") else outputs[0],
+            "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in dep["inputs"]],
+            "changedPropIds": [f"{input_id}.{prop}"],
+            "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in dep["state"]],
+        }
+
+
+
+class DashClient(CallbackBodies):
+    """A minimal Dash front end over HTTP: knows the server's callbacks and posts callback requests."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        super().__init__(self.get_json("/_dash-dependencies"))
+
+    def get_json(self, path: str) -> Any:
+        with urllib.request.urlopen(self.base_url + path, timeout=self.timeout) as response:
+            return json.loads(response.read())
+
+    def post(self, body: dict[str, Any] | bytes, content_type: str = "application/json") -> tuple[int, bytes]:
+        """``(status, raw body)``; HTTP errors are returned, not raised."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.base_url + "/_dash-update-component", data=data, headers={"Content-Type": content_type}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def call(self, input_id: str, prop: str, value: Any, values: dict[str, Any] | None = None) -> tuple[int, dict]:
+        """Post one callback; ``(status, parsed response or {})``. 204 means "no update"."""
+        status, raw = self.post(self.body(input_id, prop, value, values))
+        try:
+            parsed = json.loads(raw) if raw else {}
+        except ValueError:
+            parsed = {"raw": raw[:500].decode(errors="replace")}
+        return status, parsed
+
+
+def _output_keys(output: str) -> list[str]:
+    """``..a.x...b.y..`` -> ``["a.x", "b.y"]``; a single output is itself."""
+    if output.startswith("..") and output.endswith(".."):
+        return output[2:-2].split("...")
+    return [output]
+
+
+def _split(key: str) -> dict[str, str]:
+    key = key.split("@", 1)[0]  # allow_duplicate outputs carry a hash suffix
+    component, _, prop = key.rpartition(".")
+    return {"id": component, "property": prop}
