@@ -292,3 +292,63 @@ def score_ecosystem(eco: Ecosystem, weights: Mapping[str, float] | None = None) 
         value = sum(c.value * c.weight for c in criteria) / total if total > 0 else 0.0
         scores[name] = Score(name, round(100 * value, 1), tuple(criteria))
     return scores
+
+
+MAX_WEIGHT = 100.0
+
+
+@dataclass(frozen=True)
+class WeightSetting:
+    """One criterion's weight as the weights page shows it: its default and what is in force."""
+
+    criterion: str
+    score: str
+    label: str
+    default: float
+    weight: float
+
+    @property
+    def changed(self) -> bool:
+        return self.weight != self.default
+
+
+def weight_settings(overrides: Mapping[str, float] | None = None) -> list[WeightSetting]:
+    """Every criterion in score order with its default weight and the weight in force."""
+    overrides = overrides or {}
+    return [
+        WeightSetting(spec.id, spec.score, spec.label, spec.weight, float(overrides.get(spec.id, spec.weight)))
+        for spec in CRITERIA
+    ]
+
+
+def check_weights(values: Mapping[str, object]) -> dict[str, float]:
+    """Validate weights typed by a user; return only those that differ from the defaults.
+
+    Keeping only the differences lets a later change of a default reach every workspace
+    that did not choose its own. Raises ValueError listing every problem (unknown
+    criterion, not a number, negative, above ``MAX_WEIGHT``, a score whose criteria
+    would all weigh 0 and so could not be computed).
+    """
+    problems: list[str] = []
+    clean: dict[str, float] = {}
+    for key, raw in values.items():
+        spec = CRITERIA_BY_ID.get(str(key))
+        if spec is None:
+            problems.append(f"'{key}' is not a criterion")
+            continue
+        try:
+            number = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            problems.append(f"{spec.label}: the weight must be a number (got {raw!r})")
+            continue
+        if not 0 <= number <= MAX_WEIGHT:  # also refuses NaN
+            problems.append(f"{spec.label}: the weight must be between 0 and {MAX_WEIGHT:g} (got {raw!r})")
+            continue
+        clean[spec.id] = number
+    for name in SCORE_NAMES:
+        specs = [s for s in CRITERIA if s.score == name]
+        if specs and all(clean.get(s.id, s.weight) == 0 for s in specs):
+            problems.append(f"{name.replace('_', ' ')}: at least one criterion must weigh more than 0")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return {key: value for key, value in clean.items() if value != CRITERIA_BY_ID[key].weight}

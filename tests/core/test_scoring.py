@@ -143,3 +143,46 @@ def test_file_weights_win_over_workspace_weights():
     e = eco({"a": "city", "b": "business"}, [("a", "b", "data")],
             weights={"r_open_standards": 1.0, "r_generic_roles": 0.0, "r_open_components": 0.0, "r_preconditions": 0.0})
     assert score_ecosystem(e, {"r_open_standards": 0.0, "r_generic_roles": 5.0})["replicability"].score == 0.0
+
+
+def test_weight_settings_show_defaults_and_overrides():
+    from canvas_app.scoring import CRITERIA, weight_settings
+
+    settings = weight_settings({"r_open_standards": 5})
+    assert [s.criterion for s in settings] == [c.id for c in CRITERIA]
+    changed = [s for s in settings if s.changed]
+    assert [(s.criterion, s.default, s.weight) for s in changed] == [("r_open_standards", 3, 5.0)]
+
+
+def test_check_weights_keeps_only_differences_and_names_every_problem():
+    from canvas_app.scoring import check_weights
+
+    assert check_weights({"r_open_standards": "5", "r_generic_roles": 2}) == {"r_open_standards": 5.0}
+    with pytest.raises(ValueError) as exc:
+        check_weights({"nope": 1, "r_open_standards": "x", "r_generic_roles": -1, "s_marginal_cost": float("nan")})
+    message = str(exc.value)
+    assert "'nope' is not a criterion" in message
+    assert "Data flows on open standards: the weight must be a number" in message
+    assert "Generic roles, not local organisations: the weight must be between 0 and 100" in message
+    assert "Low marginal cost per user: the weight must be between 0 and 100" in message
+
+
+def test_check_weights_refuses_a_score_with_every_criterion_at_zero():
+    from canvas_app.scoring import CRITERIA, check_weights
+
+    zeros = {c.id: 0 for c in CRITERIA if c.score == "value_capture"}
+    with pytest.raises(ValueError, match="value capture: at least one criterion must weigh more than 0"):
+        check_weights(zeros)
+    assert check_weights({**zeros, "cap_take_rate": 1}) == {k: 0.0 for k in zeros if k != "cap_take_rate"}
+
+
+def test_workspace_weights_change_the_score_as_computed_by_hand():
+    from builders import PLATFORM, eco, healthy_platform_flows
+
+    from canvas_app.scoring import score_ecosystem
+
+    base = score_ecosystem(eco(PLATFORM, healthy_platform_flows()))["value_capture"]
+    values = {c.id: c.value for c in base.criteria}
+    only_take_rate = {c.id: 0.0 for c in base.criteria if c.id != "cap_take_rate"}
+    weighted = score_ecosystem(eco(PLATFORM, healthy_platform_flows()), only_take_rate)["value_capture"]
+    assert weighted.score == pytest.approx(round(100 * values["cap_take_rate"], 1))
