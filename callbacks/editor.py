@@ -688,12 +688,17 @@ def register(app: Any, services: Services) -> None:
         State(ID.version, "data"),
         State(ID.config_id, "data"),
         prevent_initial_call=True,
+        background=True,  # re-scores once per library module: seconds on a large configuration
     )
     def suggest(clicks, version, configuration_id):
-        if not clicks or configuration_id is None:
-            return no_update
-        config, _ = services.load(int(configuration_id), int(version))
-        return panels.flags_panel(evaluate(services, config, recommend=True))
+        """Recommendations on request (large configurations), as a background job: Celery or a subprocess."""
+        from canvas_app.background import job_request_context
+
+        with job_request_context(app.server):  # a Celery job has no request: rebuild it from the cookies
+            if not clicks or configuration_id is None:
+                return no_update
+            config, _ = services.load(int(configuration_id), int(version))
+            return panels.flags_panel(evaluate(services, config, recommend=True))
 
     @app.callback(
         Output(ID.palette_list, "children"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dash import Dash, dcc, html
 
+from canvas_app.background import background_manager
 from canvas_app.model import MAX_FILE_BYTES
 from canvas_app.security import install_security
 from canvas_app.settings import PACKAGE_DIR, Settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
         title="CityCanvas",
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        background_callback_manager=background_manager(store),
     )
     app.index_string = INDEX_STRING
     # Uploads arrive base64-encoded (4/3 of the file) inside a JSON callback body.

@@ -1,0 +1,163 @@
+"""Fuzzing every way a file gets in: the configuration parser, ``canvas-app import``, module files, and the
+Home page's "import file" upload callback over HTTP. Whatever the bytes: a clear message or a valid
+configuration, never a traceback or a 5xx, and a refused file leaves the database exactly as it was."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
+from strategies import configuration_dicts, configuration_files, module_files
+
+FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+def assert_clear(problems: list[str]) -> None:
+    """A refusal a person can act on: some readable lines, no Python internals."""
+    assert problems and all(isinstance(p, str) and p.strip() for p in problems)
+    text = "\n".join(problems)
+    assert "Traceback" not in text and "File \"" not in text
+
+
+def snapshot(store) -> list[tuple]:
+    """Everything a refused import could have touched: workspaces, heads, revision counts, content."""
+    rows: list[tuple] = []
+    for ws in store.list_workspaces(include_deleted=True):
+        rows.append(("ws", ws.id, ws.name, ws.deleted_at))
+        for head in store.list_configurations(ws.id, include_deleted=True):
+            config, _ = store.load(head.id)
+            rows.append(("cfg", head.id, head.version, len(store.revisions(head.id)), dump_configuration(config)))
+    return rows
+
+
+@settings(max_examples=700, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(configuration_files)
+def test_fz001_parser_bytes(data: bytes) -> None:
+    try:
+        config = parse_configuration(data)
+    except ConfigurationError as exc:
+        assert_clear(exc.problems)
+    else:
+        assert isinstance(config, Configuration)
+        assert parse_configuration(dump_configuration(config)) == config  # what is accepted round-trips
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(configuration_dicts)
+def test_fz002_parser_dicts(data: dict) -> None:
+    try:
+        parse_configuration(data)
+    except ConfigurationError as exc:
+        assert_clear(exc.problems)
+
+
+@pytest.fixture(scope="module")
+def sqlite_store(tmp_path_factory):
+    from storage import Store
+
+    folder = tmp_path_factory.mktemp("fuzzdb")
+    store = Store.open(f"sqlite:///{folder}/fuzz.sqlite3")
+    workspace = store.create_workspace("Fuzz", author="fuzz")
+    store.create_configuration(workspace.id, parse_configuration({"name": "Existing"}), author="fuzz")
+    yield store
+    store.close()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(data=configuration_files)
+def test_fz003_cli_import(sqlite_store, tmp_path_factory, data: bytes) -> None:
+    from canvas_app.cli import main
+
+    path = tmp_path_factory.mktemp("in") / "upload.json"
+    path.write_bytes(data)
+    before = snapshot(sqlite_store)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["import", str(path), "--workspace", "Fuzz", "--database-url", sqlite_store.url])
+    after = snapshot(sqlite_store)
+    if code == 0:
+        assert len(after) == len(before) + 1 and "imported" in out.getvalue()
+    else:
+        assert code == 2, err.getvalue()
+        assert_clear([err.getvalue()])
+        assert "nothing was imported" in err.getvalue() or "invalid input" in err.getvalue()
+        assert after == before
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(data=module_files, suffix=st.sampled_from([".yaml", ".yml", ".toml"]))
+def test_fz004_module_file_loading(tmp_path_factory, data: bytes, suffix: str) -> None:
+    from canvas_app.library import LibraryError, load_library
+
+    folder = tmp_path_factory.mktemp("modules")
+    (folder / f"fuzz-module{suffix}").write_bytes(data)
+    try:
+        library = load_library(extra_dirs=[folder], include_env=False)
+    except LibraryError as exc:
+        assert_clear(exc.problems)
+        assert all(str(folder) in p for p in exc.problems)  # every problem names the file
+    else:
+        assert "fuzz-module" in [m.id for m in library]
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    """The real app over Flask's test client, with its store."""
+    from canvas_app.app import create_app
+    from canvas_app.settings import Settings
+    from dash_client import CallbackBodies
+    from storage import Store
+
+    folder = tmp_path_factory.mktemp("web")
+    store = Store.open(f"sqlite:///{folder}/web.sqlite3")
+    app = create_app(Settings(database_url=store.url, author="fuzz"), store=store)
+    client = app.server.test_client()
+    workspace = app.canvas_services.default_workspace()
+    bodies = CallbackBodies(client.get("/_dash-dependencies").get_json())
+    yield client, store, bodies, workspace.id
+    store.close()
+
+
+def upload_contents(data: bytes, how: str) -> str:
+    encoded = base64.b64encode(data).decode()
+    return {
+        "data-url": f"data:application/json;base64,{encoded}",
+        "no-comma": encoded,
+        "bad-base64": f"data:application/json;base64,{encoded[:-1]}!",
+    }[how]
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(data=configuration_files, how=st.sampled_from(["data-url", "data-url", "data-url", "no-comma", "bad-base64"]),
+       filename=st.one_of(st.none(), st.text(max_size=40)))
+def test_fz005_home_upload_callback_over_http(web, data: bytes, how: str, filename) -> None:
+    from layouts.ids import ID
+
+    client, store, bodies, workspace_id = web
+    contents = upload_contents(data, how)
+    body = bodies.body(ID.home_upload, "contents", contents,
+                       {f"{ID.home_upload}.filename": filename, f"{ID.home_workspace}.value": str(workspace_id)})
+    before = snapshot(store)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    if not contents:  # an empty selection: nothing to import, nothing to say
+        assert response.status_code in (200, 204) and snapshot(store) == before
+        return
+    assert response.status_code == 200
+    answer = response.get_json()["response"]
+    path = answer.get(ID.url, {}).get("pathname")
+    after = snapshot(store)
+    if path:
+        assert path.startswith("/edit/") and len(after) == len(before) + 1
+    else:
+        assert after == before
+        shown = json.dumps(answer[ID.home_message]["children"])
+        assert "Traceback" not in shown and len(shown) > 20  # a message is on the page
