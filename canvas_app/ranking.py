@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from canvas_app.evaluation import Evaluation
 from canvas_app.model import Configuration, Need
+from canvas_app.scoring import CRITERIA
 from canvas_app.workspace_model import Advantage, AdvantageState, WorkspaceNeed
 
 NEED_CRITERIA = {
@@ -108,6 +109,28 @@ def map_need(need: WorkspaceNeed, configurations: Sequence[Configuration]) -> tu
         )
         services.append(NeedService(index, config.name, served, described, tuple(sorted(modules))))
     return tuple(services)
+
+
+def with_need_served(config: Configuration, need: WorkspaceNeed, flow_ids: Sequence[str]) -> Configuration:
+    """The configuration with ``need`` served by ``flow_ids`` (an empty list: listed, not served yet).
+
+    Updates the configuration's own entry for the need (see :func:`own_entry`) or adds one with the
+    workspace need's id, name, importance, urgency and evidence. Raises ``ValueError`` (pydantic)
+    naming the flow when one does not exist.
+    """
+    data = config.model_dump(mode="json")
+    own = own_entry(need, config)
+    flows = list(dict.fromkeys(flow_ids))
+    if own is not None:
+        for entry in data["needs"]:
+            if entry["id"] == own.id:
+                entry["served_by"] = flows
+    else:
+        data["needs"].append(
+            {"id": need.id, "name": need.name, "importance": need.importance, "urgency": need.urgency,
+             "evidence": need.evidence, "served_by": flows}
+        )
+    return Configuration.model_validate(data)
 
 
 def need_weights(stored: Mapping[str, float]) -> dict[str, float]:
@@ -227,6 +250,6 @@ def rank_advantages(
     return sorted(ranked, key=lambda r: (order[r.advantage.state], -r.score))
 
 
-def criterion_choices(evaluation: Evaluation) -> list[tuple[str, str, str]]:
+def criterion_choices() -> list[tuple[str, str, str]]:
     """``(criterion id, label, score name)`` of every scoring criterion, for linking an advantage to them."""
-    return [(c.id, c.label, name) for name, score in evaluation.scores.items() for c in score.criteria]
+    return [(c.id, c.label, c.score) for c in CRITERIA]

@@ -102,3 +102,22 @@ def test_bad_weights_are_refused_with_a_message_naming_the_criterion(raw, proble
 def test_good_weights_parse_to_numbers():
     assert parse_need_weights({"importance": "2.5", "urgency": 0, "gap": 1, "evidence": 10}) == (
         {"importance": 2.5, "urgency": 0.0, "gap": 1.0, "evidence": 10.0}, [])
+
+
+def test_serving_a_need_adds_or_updates_the_configurations_own_entry_and_clears_the_flag():
+    from pydantic import ValidationError
+
+    from canvas_app.ranking import with_need_served
+
+    served = with_need_served(PARKING, B, ["f1"])  # "find" is listed unserved: now served by f1
+    assert [(n.id, n.served_by) for n in served.needs] == [("pay", ["f1"]), ("find", ["f1"])]
+    assert check_unmet_needs(Ecosystem(served)) == []
+    ev = WorkspaceNeed(id="ev", name="Charge EVs", importance=2, urgency=4, evidence="fleet study")
+    added = with_need_served(PARKING, ev, ["f2", "f2"])
+    assert added.needs[-1].model_dump() == {"id": "ev", "name": "Charge EVs", "actor": None, "importance": 2,
+                                             "urgency": 4, "evidence": "fleet study", "served_by": ["f2"]}
+    assert map_need(ev, [added])[0].served
+    unserved = with_need_served(PARKING, A, [])
+    assert not map_need(A, [unserved])[0].served
+    with pytest.raises(ValidationError, match="no flow has id 'f9'"):
+        with_need_served(PARKING, A, ["f9"])
