@@ -58,12 +58,39 @@ class RankedNeed:
         return not self.served_by
 
 
+class _ConfigurationNeeds:
+    """One configuration's own needs indexed by id and by name (built once per ranking, not per need)."""
+
+    def __init__(self, config: Configuration):
+        self.config = config
+        self.by_id = {own.id: own for own in config.needs}
+        self.by_name: dict[str, Need] = {}
+        for own in config.needs:
+            self.by_name.setdefault(own.name.strip().lower(), own)
+        self.instance_module = {m.id: m.module for m in config.modules}
+        self.flows = {f.id: f for f in config.flows}
+        self.names = {a.id: a.name for a in config.actors}
+
+    def entry(self, need: WorkspaceNeed) -> Need | None:
+        return self.by_id.get(need.id) or self.by_name.get(need.name.strip().lower())
+
+    def modules(self, own: Need) -> set[str]:
+        """Library modules of the flows serving ``own``."""
+        return {self.instance_module[m] for f in own.served_by
+                if f in self.flows and (m := self.flows[f].module) in self.instance_module}
+
+    def service(self, index: int, own: Need) -> NeedService:
+        described = tuple(
+            f"{flow.label or flow.kind.value} ({self.names[flow.source]} → {self.names[flow.target]})"
+            for f in own.served_by
+            if (flow := self.flows.get(f)) is not None
+        )
+        return NeedService(index, self.config.name, bool(own.served_by), described, tuple(sorted(self.modules(own))))
+
+
 def own_entry(need: WorkspaceNeed, config: Configuration) -> Need | None:
     """The configuration's own entry for a workspace need: same id, else (files made elsewhere) same name."""
-    by_name = need.name.strip().lower()
-    return next((own for own in config.needs if own.id == need.id), None) or next(
-        (own for own in config.needs if own.name.strip().lower() == by_name), None
-    )
+    return _ConfigurationNeeds(config).entry(need)
 
 
 def serving(need: WorkspaceNeed, config: Configuration) -> tuple[bool, set[str]]:
@@ -73,13 +100,31 @@ def serving(need: WorkspaceNeed, config: Configuration) -> tuple[bool, set[str]]
     (or, for files made elsewhere, the same name); it serves it when that entry names serving flows,
     exactly the rule of the ``unmet-need`` flag (:func:`canvas_app.checks.check_unmet_needs`).
     """
-    own = own_entry(need, config)
+    indexed = _ConfigurationNeeds(config)
+    own = indexed.entry(need)
     if own is None:
         return False, set()
-    instance_module = {m.id: m.module for m in config.modules}
-    flow_module = {f.id: f.module for f in config.flows}
-    modules = {instance_module[m] for f in own.served_by if (m := flow_module.get(f)) in instance_module}
-    return bool(own.served_by), modules
+    return bool(own.served_by), indexed.modules(own)
+
+
+def map_needs(
+    needs: Sequence[WorkspaceNeed], configurations: Sequence[Configuration]
+) -> dict[str, tuple[NeedService, ...]]:
+    """For each need (by id), every configuration that lists it, with the flows and modules serving it there.
+
+    This is the "needs served" mapping: a need no configuration serves has no entry whose
+    ``served`` is True.
+    """
+    indexed = [_ConfigurationNeeds(config) for config in configurations]
+    mapping = {}
+    for need in needs:
+        services = []
+        for index, config_needs in enumerate(indexed):
+            own = config_needs.entry(need)
+            if own is not None:
+                services.append(config_needs.service(index, own))
+        mapping[need.id] = tuple(services)
+    return mapping
 
 
 def map_need(need: WorkspaceNeed, configurations: Sequence[Configuration]) -> tuple[NeedService, ...]:
@@ -94,21 +139,7 @@ def map_need(need: WorkspaceNeed, configurations: Sequence[Configuration]) -> tu
     >>> map_need(WorkspaceNeed(id="pay", name="Pay by phone"), [c])[0].flows
     ('pay by phone (Operator → Drivers)',)
     """
-    services = []
-    for index, config in enumerate(configurations):
-        own = own_entry(need, config)
-        if own is None:
-            continue
-        served, modules = serving(need, config)
-        names = {a.id: a.name for a in config.actors}
-        flows = {f.id: f for f in config.flows}
-        described = tuple(
-            f"{flows[f].label or flows[f].kind.value} ({names[flows[f].source]} → {names[flows[f].target]})"
-            for f in own.served_by
-            if f in flows
-        )
-        services.append(NeedService(index, config.name, served, described, tuple(sorted(modules))))
-    return tuple(services)
+    return map_needs([need], configurations)[need.id]
 
 
 def with_need_served(config: Configuration, need: WorkspaceNeed, flow_ids: Sequence[str]) -> Configuration:
@@ -184,8 +215,9 @@ def rank_needs(
     w = {**DEFAULT_NEED_WEIGHTS, **(weights or {})}
     total = sum(w.values()) or 1.0
     ranked = []
+    mapping = map_needs(needs, configurations)
     for need in needs:
-        services = map_need(need, configurations)
+        services = mapping[need.id]
         served_by = [s.name for s in services if s.served]
         modules = {m for s in services if s.served for m in s.modules}
         parts = {
