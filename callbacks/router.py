@@ -12,6 +12,7 @@ from callbacks.services import Services
 from layouts.ids import ID
 
 EDIT_PATH = re.compile(r"^/edit/(\d{1,12})/?$")
+REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
 
 
 def not_found(text: str) -> html.Main:
@@ -20,8 +21,8 @@ def not_found(text: str) -> html.Main:
     )
 
 
-def route(services: Services, pathname: str | None) -> Any:
-    """The page for a path (a pure dispatch over the page builders)."""
+def route(services: Services, pathname: str | None, search: str | None = None) -> Any:
+    """The page for a path and query string (a pure dispatch over the page builders)."""
     from callbacks import editor, home
 
     pathname = pathname or "/"
@@ -30,10 +31,25 @@ def route(services: Services, pathname: str | None) -> Any:
     match = EDIT_PATH.match(pathname)
     if match:
         return editor.editor_page(services, int(match.group(1)))
+    page = compare_and_report_page(services, pathname, search)
+    if page is not None:
+        return page
     return not_found(f"There is no page at {pathname}.")
 
 
+def compare_and_report_page(services: Services, pathname: str, search: str | None) -> Any:
+    """``/compare?ids=…``, ``/report/compare?ids=…`` and ``/report/<id>``; None for other paths."""
+    from callbacks import compare, report
+
+    if pathname.rstrip("/") == "/compare":
+        return compare.compare_page(services, search)
+    if pathname.rstrip("/") == "/report/compare":
+        return report.comparison_report_page(services, search)
+    match = REPORT_PATH.match(pathname)
+    return report.report_page(services, int(match.group(1))) if match else None
+
+
 def register(app: Any, services: Services) -> None:
-    @app.callback(Output(ID.page, "children"), Input(ID.url, "pathname"))
-    def render_page(pathname: str | None) -> Any:
-        return route(services, pathname)
+    @app.callback(Output(ID.page, "children"), Input(ID.url, "pathname"), Input(ID.url, "search"))
+    def render_page(pathname: str | None, search: str | None) -> Any:
+        return route(services, pathname, search)

@@ -37,7 +37,7 @@ INDEX_STRING = """<!DOCTYPE html>
 
 def create_app(settings: Settings | None = None, store: object | None = None) -> Dash:
     """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
-    from callbacks import editor, home, router
+    from callbacks import compare, editor, history, home, report, router
     from callbacks.services import Services
 
     settings = settings or Settings.from_env()
@@ -68,6 +68,9 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     router.register(app, services)
     home.register(app, services)
     editor.register(app, services)
+    compare.register(app, services)
+    report.register(app, services)
+    history.register(app, services)
     install_security(app)
     return app
 

@@ -21,6 +21,10 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]]) -> list[Any]:
             items = [
                 html.Li(
                     [
+                        dbc.Checkbox(
+                            id=ID.home_compare_pick(head.id), value=False, className="d-inline-block me-1",
+                            input_class_name="compare-pick", label=html.Span(f"Compare {head.name}", className="visually-hidden"),
+                        ),
                         dcc.Link(head.name, href=f"/edit/{head.id}", className="fw-semibold"),
                         html.Span(
                             f" · version {head.version} · saved by {head.updated_by} "
@@ -105,13 +109,25 @@ def home_layout(
                 ),
                 dbc.Row(
                     [
-                        dbc.Col(html.Div(configuration_list(workspaces), id=ID.home_list), md=7),
+                        dbc.Col([compare_bar(), html.Div(configuration_list(workspaces), id=ID.home_list)], md=7),
                         dbc.Col(create, md=5),
                     ]
                 ),
             ],
             fluid="lg",
         )
+    )
+
+
+def compare_bar() -> html.Div:
+    """Tick two to four configurations below, then Compare."""
+    return html.Div(
+        [
+            html.Span("Tick two to four configurations to compare them side by side.", className="small me-2"),
+            dbc.Button("Compare", id=ID.home_compare, size="sm", color="primary", outline=True),
+            html.Div(id=ID.home_compare_message, role="alert", **{"aria-live": "polite"}, className="w-100"),
+        ],
+        className="d-flex flex-wrap align-items-center mb-2",
     )
 
 

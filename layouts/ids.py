@@ -111,7 +111,45 @@ class Ids:
     suggest: str = "ed-suggest"
     blocks: str = "ed-blocks"
 
+    # compare page, report page and their downloads (layouts/compare.py, layouts/report.py)
+    compare_radar: str = "cmp-radar"
+    compare_growth: str = "cmp-growth"
+    compare_verdict: str = "cmp-verdict"
+    report_target: str = "rep-target"  # {kind: configuration, id} or {kind: comparison, ids}
+    report_html: str = "rep-html"
+    report_xlsx: str = "rep-xlsx"
+    report_download: str = "rep-download"
+    report_message: str = "rep-message"
+
+    # home: pick configurations to compare
+    home_compare: str = "home-compare"
+    home_compare_message: str = "home-compare-message"
+
+    # editor: compare with, revision history, branch (layouts/history.py)
+    compare_open: str = "ed-compare-open"
+    compare_modal: str = "ed-compare-modal"
+    compare_pick: str = "ed-compare-pick"
+    compare_go: str = "ed-compare-go"
+    compare_feedback: str = "ed-compare-feedback"
+    history_open: str = "ed-history-open"
+    history_panel: str = "ed-history-panel"
+    history_list: str = "ed-history-list"
+    branch_name: str = "ed-branch-name"
+    branch_head: str = "ed-branch-head"
+    history_feedback: str = "ed-history-feedback"
+
     # id factories (pattern-matching callbacks)
+    @staticmethod
+    def home_compare_pick(configuration_id: int) -> dict:
+        return {"type": "home-compare-pick", "index": configuration_id}
+
+    @staticmethod
+    def restore_revision(version: int) -> dict:
+        return {"type": "ed-restore-revision", "index": version}
+
+    @staticmethod
+    def branch_revision(version: int) -> dict:
+        return {"type": "ed-branch-revision", "index": version}
     @staticmethod
     def flag(index: int) -> dict:
         return {"type": "ed-flag", "index": index}

@@ -1,0 +1,180 @@
+"""Compare callbacks: the ``/compare?ids=…`` page, and starting a comparison from Home
+(tick 2–4 configurations) or from the editor ("Compare with…")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from dash import ALL, Input, Output, State, ctx, no_update
+
+from callbacks.services import Services
+from canvas_app.compare import Comparison
+from layouts import compare as compare_layouts
+from layouts.home import message
+from layouts.ids import ID
+
+MIN_COMPARED, MAX_COMPARED = 2, 4
+
+
+def validate_ids(raw: Any) -> tuple[list[int], list[str]]:
+    """Configuration ids from a list (or comma-separated text): ``(ids, problems)``.
+
+    >>> validate_ids("3, 5")
+    ([3, 5], [])
+    >>> validate_ids("3,x")[1]
+    ["'x' is not a configuration id (ids are whole numbers)"]
+    >>> validate_ids([1])[1]
+    ['Compare needs at least two configurations; 1 was given.']
+    """
+    if isinstance(raw, str):
+        parts: list[Any] = [p.strip() for p in raw.split(",") if p.strip()]
+    elif isinstance(raw, (list, tuple)):
+        parts = list(raw)
+    else:
+        parts = []
+    ids: list[int] = []
+    problems: list[str] = []
+    for part in parts[: MAX_COMPARED + 8]:
+        text = str(part)[:30]
+        if not text.isdigit() or len(text) > 12:
+            problems.append(f"'{text}' is not a configuration id (ids are whole numbers)")
+        elif int(text) in ids:
+            problems.append(f"Configuration {int(text)} is listed twice.")
+        else:
+            ids.append(int(text))
+    if problems:
+        return ids, problems
+    if len(parts) < MIN_COMPARED:
+        problems.append(f"Compare needs at least two configurations; {len(parts)} was given.")
+    elif len(parts) > MAX_COMPARED:
+        problems.append(f"Compare takes at most four configurations; {len(parts)} were given.")
+    return ids, problems
+
+
+def parse_ids(search: str | None) -> tuple[list[int], list[str]]:
+    """The ``ids`` of a ``?ids=1,2`` query string."""
+    values = parse_qs((search or "").lstrip("?")).get("ids")
+    if not values:
+        return [], ["Name the configurations to compare, e.g. /compare?ids=1,2."]
+    return validate_ids(",".join(values))
+
+
+@dataclass
+class LoadedComparison:
+    comparison: Comparison | None = None
+    versions: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def load_comparison(services: Services, ids: list[int]) -> LoadedComparison:
+    """Load and compare stored configurations (from any workspace).
+
+    Workspace weights apply when all come from one workspace; across workspaces the
+    default weights keep the comparison fair.
+    """
+    from canvas_app.compare import compare_configurations
+    from storage import StorageError
+
+    configs, versions, workspaces, problems = [], [], set(), []
+    for configuration_id in ids:
+        try:
+            config, head = services.store.load(configuration_id)
+        except StorageError:
+            problems.append(f"There is no configuration {configuration_id}.")
+            continue
+        if head.deleted_at is not None:
+            problems.append(f"Configuration {configuration_id} ({head.name}) is deleted; restore it first.")
+            continue
+        configs.append(config)
+        versions.append(head.version)
+        workspaces.add(head.workspace_id)
+    if problems:
+        return LoadedComparison(problems=problems)
+    weights = services.store.get_weights(workspaces.pop()) if len(workspaces) == 1 else None
+    return LoadedComparison(compare_configurations(configs, services.library, weights), versions)
+
+
+def compare_page(services: Services, search: str | None) -> Any:
+    from canvas_app.report import comparison_report
+
+    ids, problems = parse_ids(search)
+    loaded = load_comparison(services, ids) if not problems else None
+    if loaded is None or loaded.comparison is None:
+        return compare_layouts.problem_page(problems or (loaded.problems if loaded else []))
+    report = comparison_report(loaded.comparison, versions=loaded.versions)
+    return compare_layouts.compare_layout(loaded.comparison, ids, report)
+
+
+def compare_path(ids: list[int]) -> str:
+    return "/compare?ids=" + ",".join(str(i) for i in ids)
+
+
+def picked_ids(values: list[Any], ids: list[dict[str, Any]]) -> list[int]:
+    """Ids of the ticked Home checkboxes, in the order shown."""
+    return [int(i["index"]) for v, i in zip(values or [], ids or []) if v]
+
+
+def partner_options(services: Services, configuration_id: int) -> list[dict[str, str]]:
+    """The other live configurations of the editor's workspace."""
+    head = services.store.get_configuration(int(configuration_id))
+    return [
+        {"label": f"{h.name} (#{h.id}, version {h.version})", "value": str(h.id)}
+        for h in services.store.list_configurations(head.workspace_id)
+        if h.id != head.id
+    ]
+
+
+def register(app: Any, services: Services) -> None:
+    @app.callback(
+        Output(ID.url, "href", allow_duplicate=True),
+        Output(ID.home_compare_message, "children"),
+        Input(ID.home_compare, "n_clicks"),
+        State(ID.home_compare_pick(ALL), "value"),  # type: ignore[arg-type]
+        State(ID.home_compare_pick(ALL), "id"),  # type: ignore[arg-type]
+        prevent_initial_call=True,
+    )
+    def compare_from_home(clicks, values, ids):
+        if not clicks:
+            return no_update, no_update
+        chosen, problems = validate_ids(picked_ids(values, ids))
+        if problems:
+            return no_update, message(problems)
+        return compare_path(chosen), None
+
+    @app.callback(
+        Output(ID.compare_modal, "is_open"),
+        Output(ID.compare_pick, "options"),
+        Input(ID.compare_open, "n_clicks"),
+        State(ID.config_id, "data"),
+        prevent_initial_call=True,
+    )
+    def open_compare_with(clicks, configuration_id):
+        from storage import StorageError
+
+        if not clicks or configuration_id is None:
+            return no_update, no_update
+        try:
+            return True, partner_options(services, configuration_id)
+        except StorageError:
+            return True, []
+
+    @app.callback(
+        Output(ID.url, "href", allow_duplicate=True),
+        Output(ID.compare_feedback, "children"),
+        Input(ID.compare_go, "n_clicks"),
+        State(ID.compare_pick, "value"),
+        State(ID.config_id, "data"),
+        prevent_initial_call=True,
+    )
+    def compare_with(clicks, picked, configuration_id):
+        if not clicks or configuration_id is None:
+            return no_update, no_update
+        chosen, problems = validate_ids([configuration_id, *(picked or [])])
+        if problems:
+            return no_update, message(
+                "Pick one to three other configurations." if len(chosen) < MIN_COMPARED or len(chosen) > MAX_COMPARED
+                else problems
+            )
+        return compare_path(chosen), None

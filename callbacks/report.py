@@ -1,0 +1,143 @@
+"""Report callbacks: the printable pages ``/report/<id>`` and ``/report/compare?ids=…`` and their
+HTML and XLSX downloads. Everything a report shows comes from :mod:`canvas_app.report`,
+fed with the stored configuration, its evaluation and the workspace's needs and advantages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dash import Input, Output, State, ctx, dcc, no_update
+
+from callbacks.services import Services
+from canvas_app.commands import slug
+from canvas_app.evaluation import Evaluation
+from canvas_app.model import Configuration
+from canvas_app.report import Report
+from layouts import report as report_layouts
+from layouts.home import message
+from layouts.ids import ID
+
+
+@dataclass(frozen=True)
+class ConfigurationReport:
+    """A stored configuration with everything its report needs (``problem`` set when there is none)."""
+
+    report: Report | None = None
+    config: Configuration | None = None
+    evaluation: Evaluation | None = None
+    version: int | None = None
+    problem: str | None = None
+
+
+def build_configuration_report(services: Services, configuration_id: int) -> ConfigurationReport:
+    """Load the configuration, evaluate it with its workspace's weights and recommendations, and
+    rank the workspace's needs and this service's advantages against it."""
+    from canvas_app.analysis import evaluate, nine_blocks
+    from canvas_app.ranking import need_weights, rank_advantages, rank_needs
+    from canvas_app.report import configuration_report
+    from storage import StorageError
+
+    try:
+        config, head = services.store.load(int(configuration_id))
+    except StorageError:
+        return ConfigurationReport(problem=f"There is no configuration {configuration_id}.")
+    if head.deleted_at is not None:
+        return ConfigurationReport(problem=f"Configuration {configuration_id} ({head.name}) is deleted.")
+    workspace = services.store.get_workspace(head.workspace_id)
+    weights = services.store.get_weights(head.workspace_id)
+    evaluation = evaluate(config, services.library, recommend=services.settings.recommend, weights=weights)
+    others = [
+        services.store.load(h.id)[0] for h in services.store.list_configurations(head.workspace_id) if h.id != head.id
+    ]
+    needs = rank_needs(services.store.list_needs(head.workspace_id), [config, *others], need_weights(weights))
+    advantages = [
+        r for r in rank_advantages(services.store.list_advantages(head.workspace_id), {config.name: (config, evaluation)})
+        if r.advantage.service == config.name
+    ]
+    report = configuration_report(
+        config, evaluation, version=head.version, workspace=workspace.name, needs=needs, advantages=advantages,
+        blocks=nine_blocks(config, services.library),
+    )
+    return ConfigurationReport(report, config, evaluation, head.version)
+
+
+def report_page(services: Services, configuration_id: int) -> Any:
+    from callbacks.router import not_found
+
+    built = build_configuration_report(services, configuration_id)
+    if built.report is None:
+        return not_found(built.problem or "")
+    return report_layouts.report_layout(
+        built.report, {"kind": "configuration", "id": int(configuration_id)},
+        (f"/edit/{configuration_id}", "← Back to the editor"),
+    )
+
+
+def comparison_report_page(services: Services, search: str | None) -> Any:
+    from callbacks.compare import load_comparison, parse_ids
+    from canvas_app.report import comparison_report
+    from layouts.compare import problem_page
+
+    ids, problems = parse_ids(search)
+    loaded = load_comparison(services, ids) if not problems else None
+    if loaded is None or loaded.problems:
+        return problem_page(problems or (loaded.problems if loaded else []))
+    report = comparison_report(loaded.comparison, versions=loaded.versions)
+    ids_text = ",".join(str(i) for i in ids)
+    return report_layouts.report_layout(report, {"kind": "comparison", "ids": ids}, (f"/compare?ids={ids_text}", "← Back to the comparison"))
+
+
+def report_file(services: Services, target: dict[str, Any] | None, fmt: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The download of a report: ``(dcc.Download data, None)`` or ``(None, problem)``.
+
+    ``target`` comes from the browser, so it is checked like any input.
+    """
+    from canvas_app.report import comparison_report, comparison_workbook, configuration_workbook, report_html
+
+    fmt = "xlsx" if fmt == "xlsx" else "html"
+    kind = (target or {}).get("kind") if isinstance(target, dict) else None
+    if kind == "configuration":
+        try:
+            configuration_id = int(target["id"])  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
+            return None, "malformed report request"
+        built = build_configuration_report(services, configuration_id)
+        if built.report is None or built.config is None or built.evaluation is None:
+            return None, built.problem
+        stem = f"{slug(built.config.name, 'configuration')}-v{built.version}-report"
+        if fmt == "xlsx":
+            return dcc.send_bytes(configuration_workbook(built.config, built.evaluation, version=built.version), f"{stem}.xlsx"), None
+        return dcc.send_bytes(report_html(built.report).encode("utf-8"), f"{stem}.html"), None
+    if kind == "comparison":
+        from callbacks.compare import load_comparison, validate_ids
+
+        ids, problems = validate_ids(target.get("ids"))  # type: ignore[union-attr]
+        loaded = load_comparison(services, ids) if not problems else None
+        if loaded is None or loaded.problems:
+            return None, "; ".join(problems or (loaded.problems if loaded else []))
+        stem = "comparison-" + "-".join(str(i) for i in ids)
+        if fmt == "xlsx":
+            return dcc.send_bytes(comparison_workbook(loaded.comparison), f"{stem}.xlsx"), None
+        report = comparison_report(loaded.comparison, versions=loaded.versions)
+        return dcc.send_bytes(report_html(report).encode("utf-8"), f"{stem}.html"), None
+    return None, "malformed report request"
+
+
+def register(app: Any, services: Services) -> None:
+    @app.callback(
+        Output(ID.report_download, "data"),
+        Output(ID.report_message, "children"),
+        Input(ID.report_html, "n_clicks"),
+        Input(ID.report_xlsx, "n_clicks"),
+        State(ID.report_target, "data"),
+        prevent_initial_call=True,
+    )
+    def download_report(_html, _xlsx, target):
+        if not (ctx.triggered and ctx.triggered[0]["value"]):
+            return no_update, no_update
+        data, problem = report_file(services, target, "xlsx" if ctx.triggered_id == ID.report_xlsx else "html")
+        if problem:
+            return no_update, message(problem)
+        return data, None

@@ -1,0 +1,79 @@
+"""Browser tests of the report page and its downloads (dash_duo, headless Debian Chromium)."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from canvas_app.analysis import evaluate
+from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES
+from canvas_app.model import load_configuration
+from layouts.ids import ID
+
+pytestmark = pytest.mark.browser
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def downloaded(folder: Path, suffix: str, timeout: float = 15.0) -> Path:
+    """The finished download with this suffix (Chrome writes *.crdownload until it is done)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]
+        if done and not list(folder.glob("*.crdownload")):
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} file in {folder} after {timeout}s: {[p.name for p in folder.iterdir()]}")
+
+
+def open_report(dash_duo, app, store, example="parking-open-platform.json"):
+    workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
+    config = load_configuration(EXAMPLES / example)
+    head = store.create_configuration(workspace.id, config, author="tester")
+    dash_duo.start_server(app)
+    folder = Path(dash_duo.download_path)
+    dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/report/{head.id}")
+    dash_duo.wait_for_contains_text("main h1", config.name, timeout=10)
+    return config, head, folder
+
+
+def test_repb001_download_the_html_report(dash_duo, app, store):
+    config, head, folder = open_report(dash_duo, app, store)
+    page = dash_duo.find_element("main").text
+    assert "Flags and recommendations" in page and "Net value per actor" in page
+    dash_duo.find_element(f"#{ID.report_html}").click()
+    html = downloaded(folder, ".html").read_text(encoding="utf-8")
+    assert f"<h1>{config.name}</h1>" in html
+    evaluation = evaluate(config)
+    for name in SCORE_NAMES:
+        assert f"<td>{SCORE_LABELS[name]}</td><td>{evaluation.scores[name].score:.0f}</td>" in html
+    assert "<script" not in html
+    assert dash_duo.get_logs() == []
+
+
+def test_repb002_download_the_xlsx(dash_duo, app, store):
+    config, head, folder = open_report(dash_duo, app, store)
+    dash_duo.find_element(f"#{ID.report_xlsx}").click()
+    book = load_workbook(io.BytesIO(downloaded(folder, ".xlsx").read_bytes()))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["Configuration"] == config.name and summary["Version"] == head.version
+    assert book["Net value"].max_row == 1 + len(config.actors)
+    assert book["Flows"].max_row == 1 + len(config.flows)
+
+
+def test_repb003_comparison_report_page_from_compare(dash_duo, app, store):
+    workspace = store.create_workspace("Parking", author="tester")
+    a = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester")
+    b = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester")
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/compare?ids={a.id},{b.id}")
+    dash_duo.wait_for_element(f"#{ID.compare_verdict}")
+    dash_duo.find_element("a[href^='/report/compare']").click()
+    dash_duo.wait_for_contains_text("main h1", "Comparison: Parking app, run by the city / Parking on an open platform")
+    assert "/report/compare?ids=" in dash_duo.driver.current_url
+    text = dash_duo.find_element("main").text
+    assert "Verdict" in text and "Canvas of B: Parking on an open platform" in text
