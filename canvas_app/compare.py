@@ -147,11 +147,13 @@ def responsible_modules(
     exclude: set[str],
     library: ModuleLibrary | None,
     weights: Mapping[str, float] | None = None,
+    rescored: dict[tuple[str, ...], Evaluation | None] | None = None,
 ) -> tuple[str, ...]:
     """Library modules of ``config`` (other than ``exclude``) without which ``criterion_id`` drops.
 
     Each candidate is removed and the configuration re-scored, so the answer is what the
-    scoring really depends on, not a guess from module attributes.
+    scoring really depends on, not a guess from module attributes. ``rescored`` caches
+    those evaluations by removed instance ids, for the other criteria of the same ``config``.
     """
     from canvas_app.analysis import build_ecosystem
     from canvas_app.library import LibraryError, remove_module
@@ -160,15 +162,20 @@ def responsible_modules(
     definitions = build_ecosystem(config, library).definitions
     candidates = [m for m in config.modules if m.module not in exclude]
 
+    cache = {} if rescored is None else rescored
+
     def drops(instance_ids: Sequence[str]) -> bool:
-        try:
-            without = config
-            for instance_id in instance_ids:
-                without = remove_module(without, instance_id)
-            after = evaluate(without, library, recommend=False, weights=weights, structure=False)
-        except (ConfigurationError, LibraryError):
-            return False
-        return _criterion(after, criterion_id).value < value - 1e-9
+        key = tuple(instance_ids)
+        if key not in cache:
+            try:
+                without = config
+                for instance_id in instance_ids:
+                    without = remove_module(without, instance_id)
+                cache[key] = evaluate(without, library, recommend=False, weights=weights, structure=False)
+            except (ConfigurationError, LibraryError):
+                cache[key] = None
+        after = cache[key]
+        return after is not None and _criterion(after, criterion_id).value < value - 1e-9
 
     found = [m for m in candidates if drops([m.id])]
     if not found and len(candidates) > 1 and drops([m.id for m in candidates]):
@@ -191,6 +198,7 @@ def find_leads(
     """For each score where one alternative leads the next best by a meaningful margin, why."""
     leads = []
     used = [{m.module for m in c.modules} for c in configs]
+    rescored: dict[int, dict[tuple[str, ...], Evaluation | None]] = {}
     for score in SCORE_NAMES:
         values = [e.scores[score].score for e in evaluations]
         best = max(range(len(values)), key=lambda i: (values[i], -i))
@@ -202,7 +210,8 @@ def find_leads(
             evaluations[best].scores[score].criteria,
             key=lambda c: c.weight * (c.value - criteria_runner[c.id].value),
         )
-        modules = responsible_modules(configs[best], reason.id, reason.value, used[runner], library, weights)
+        modules = responsible_modules(configs[best], reason.id, reason.value, used[runner], library, weights,
+                                      rescored.setdefault(best, {}))
         flagged = tuple(
             (f.code, tuple(element_names(configs[runner], f.elements)))
             for f in evaluations[runner].flags
