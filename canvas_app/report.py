@@ -351,20 +351,21 @@ def comparison_report(
 
 
 def _diff_lines(comparison: Comparison, letters: str) -> list[str]:
+    """For each alternative after A: library modules, actors and flows it adds and drops, by name."""
     lines = []
     first = comparison.configurations[0]
     for k, config, diff, modules in zip(letters[1:], comparison.configurations[1:], comparison.diffs[1:], comparison.module_diffs[1:]):
-        parts = [f"{k} against A: {diff.summary()}."]
-        if modules.added or modules.removed:
-            parts.append(f"Library modules added: {', '.join(modules.added) or 'none'}; removed: {', '.join(modules.removed) or 'none'}.")
-        for noun, before, after in (("Actors", first, config), ("Flows", first, config)):
-            changes = getattr(diff, noun.lower())
-            if changes.added or changes.removed:
-                parts.append(
-                    f"{noun} added: {_element_text(after, changes.added) or 'none'}; "
-                    f"removed: {_element_text(before, changes.removed) or 'none'}."
-                )
-        lines.append(" ".join(parts))
+        lines.append(f"{k} against A: {diff.summary()}.")
+        if modules.added:
+            lines.append(f"{k} adds the library modules {', '.join(modules.added)}.")
+        if modules.removed:
+            lines.append(f"{k} drops the library modules {', '.join(modules.removed)}.")
+        for noun in ("actors", "flows"):
+            changes = getattr(diff, noun)
+            if changes.added:
+                lines.append(f"{k} adds the {noun} {_element_text(config, changes.added)}.")
+            if changes.removed:
+                lines.append(f"{k} drops the {noun} {_element_text(first, changes.removed)}.")
     return lines or ["Nothing to compare against."]
 
 

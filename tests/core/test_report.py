@@ -89,6 +89,9 @@ def test_comparison_report_carries_verdict_scores_and_both_canvases():
     criteria = next(s for s in report.sections if s.title == "Criteria that differ").tables[0]
     standards = next(r for r in criteria.rows if r[1] == "Data flows on open standards")
     assert standards[2:4] == ("0%", "100%") and "A: 0 of 2" in standards[4]
+    structure = next(s for s in report.sections if s.title == "Structure against A").items
+    assert any(i.startswith("B adds the library modules") and "ngsi-ld-context-broker" in i for i in structure)
+    assert any(i.startswith("B drops the actors") and "City parking unit" in i for i in structure)
 
 
 def test_radar_has_one_polygon_per_alternative_over_four_grid_rings():
