@@ -44,6 +44,7 @@ from canvas_app.commands import (
 from canvas_app.model import Configuration, ConfigurationError
 from layouts import editor as editor_layouts
 from layouts import graph, panels
+from layouts import members as members_layouts
 from layouts.home import message
 from layouts.ids import ID
 
@@ -74,6 +75,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
     from callbacks.router import not_found
     from storage import StorageError
 
+    access = services.require("view", configuration_id=configuration_id)
     try:
         config, head = services.store.load(configuration_id)
     except StorageError:
@@ -82,7 +84,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         return not_found(f"Configuration {configuration_id} is deleted.")
     library = services.library
     evaluation = evaluate(services, config)
-    return editor_layouts.editor_layout(
+    page = editor_layouts.editor_layout(
         configuration_id=head.id,
         name=head.name,
         version=head.version,
@@ -95,6 +97,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         blocks=panels.blocks_panel(nine_blocks(services, config)),
         status=status_text(head),
     )
+    return members_layouts.read_only(page) if access.role == "viewer" else page
 
 
 def filter_palette(services: Services, text: str | None, category: str | None) -> list[Any]:
@@ -641,6 +644,9 @@ def register(app: Any, services: Services) -> None:
             prevent_initial_call=True,
         )
         def edit(triggers: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+            refusal = services.refusal("edit", configuration_id=values.get("config_id"))
+            if refusal:
+                return {name: message(refusal) if name == "message" else no_update for name in names}
             trigger = ctx.triggered_id
             value = ctx.triggered[0]["value"] if ctx.triggered else None
             if trigger is None or not value:
@@ -667,6 +673,7 @@ def register(app: Any, services: Services) -> None:
         """Second, slower pass after each saved edit: flags with recommendations, criteria, nine blocks."""
         from storage import StorageError
 
+        services.require("view", configuration_id=configuration_id)
         if configuration_id is None:
             return no_update, no_update, no_update, no_update
         try:
@@ -695,6 +702,7 @@ def register(app: Any, services: Services) -> None:
         from canvas_app.background import job_request_context
 
         with job_request_context(app.server):  # a Celery job has no request: rebuild it from the cookies
+            services.require("view", configuration_id=configuration_id)
             if not clicks or configuration_id is None:
                 return no_update
             config, _ = services.load(int(configuration_id), int(version))
@@ -707,6 +715,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def palette(text, category):
+        services.require("use")
         return filter_palette(services, text, category)
 
     @app.callback(
@@ -715,6 +724,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def pick_element(value):
+        services.require("use")
         return picked(value)
 
     @app.callback(
@@ -730,6 +740,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def on_tap(node, edge, _deselect, pick, source, target):
+        services.require("use")
         trigger = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
         kind = "node" if trigger.endswith("tapNodeData") else "edge" if trigger.endswith("tapEdgeData") else ctx.triggered_id
         return tap(kind, node, edge, bool(pick), source, target)
@@ -762,6 +773,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def fill_forms(selection, configuration_id):
+        services.require("view", configuration_id=configuration_id)
         config = None
         if selection and configuration_id is not None:
             try:
@@ -783,6 +795,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def confirm_delete(_a, _f, _cancel, _confirm, selection, configuration_id):
+        services.require("edit", configuration_id=configuration_id)
         if ctx.triggered_id in (ID.delete_cancel, ID.delete_confirm):
             return False, no_update
         config = services.store.load(int(configuration_id))[0] if configuration_id is not None else None
@@ -799,6 +812,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def on_flag(_flag_clicks, _clear, flag_elements):
+        services.require("use")
         value = ctx.triggered[0]["value"] if ctx.triggered else None
         return highlight(ctx.triggered_id, value, flag_elements)
 
@@ -809,6 +823,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def apply_layout(_clicks, name):
+        services.require("use")
         return layout_for(name)
 
     @app.callback(
@@ -818,6 +833,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def show_conflict(conflict):
+        services.require("use")
         if not conflict:
             return False, None
         return True, (
@@ -842,6 +858,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def on_reload(_clicks, configuration_id):
+        services.require("view", configuration_id=configuration_id)
         return reload_theirs(services, configuration_id)
 
     @app.callback(
@@ -853,6 +870,9 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def on_save_mine(_clicks, configuration_id, conflict):
+        refusal = services.refusal("edit", configuration_id=configuration_id)
+        if refusal:
+            return no_update, message(refusal)
         if not conflict:
             return no_update, no_update
         path, problems = save_mine(services, configuration_id, conflict)
@@ -869,6 +889,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def export(_clicks, _svg, fmt, configuration_id):
+        services.require("view", configuration_id=configuration_id)
         if not (ctx.triggered and ctx.triggered[0]["value"]):
             return no_update
         return export_file(services, configuration_id, "svg" if ctx.triggered_id == ID.export_svg else fmt)
@@ -879,6 +900,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def export_png(_png):
+        services.require("use")
         # PNG is drawn by cytoscape in the browser (what you see, full graph, white background)
         return {"type": "png", "action": "download", "filename": "citycanvas", "options": {"full": True, "bg": "#ffffff"}}
 

@@ -15,12 +15,19 @@ from layouts.ids import ID
 
 
 def home_page(services: Services, selected_workspace: int | None = None) -> Any:
-    """Gather workspaces, configurations and examples, then build the Home page."""
+    """Gather the workspaces the user may see, their configurations and the examples, then build Home."""
+    services.require("use")
     default = services.default_workspace()
-    workspaces = [(ws, services.store.list_configurations(ws.id)) for ws in services.store.list_workspaces()]
+    workspaces = visible_workspaces(services)
     return home_layouts.home_layout(
-        workspaces, services.examples(), selected_workspace or default.id, services.max_upload_bytes()
+        workspaces, services.examples(), selected_workspace or (default.id if default else None),
+        services.max_upload_bytes(), show_members=services.settings.auth,
     )
+
+
+def visible_workspaces(services: Services) -> list[tuple[Any, list[Any]]]:
+    """``[(workspace, its configurations)]`` for the workspaces the current user is a member of."""
+    return [(ws, services.store.list_configurations(ws.id)) for ws in services.visible_workspaces()]
 
 
 def decode_upload(contents: str | None, max_bytes: int) -> bytes:
@@ -98,6 +105,10 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def create(_example_clicks, _blank_clicks, contents, filename, workspace_id, example, blank_name):
+        chosen = workspace_id not in (None, "")
+        refusal = services.refusal("edit", workspace_id=workspace_id) if chosen else services.refusal("use")
+        if refusal:
+            return no_update, home_layouts.message(refusal)
         if not (ctx.triggered and ctx.triggered[0]["value"]):
             return no_update, no_update  # the page was just (re)built: nothing was clicked
         path, problems = create_configuration(
@@ -121,6 +132,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def upload_rejected(data):
+        services.require("use")
         if not data:
             return no_update
         size = float(data.get("size") or 0)
@@ -141,18 +153,19 @@ def register(app: Any, services: Services) -> None:
     def add_workspace(_clicks, name):
         from storage import StorageError
 
+        access = services.require("use")  # any signed-in user may start a workspace, and owns it
         if not _clicks:
             return no_update, no_update, no_update, no_update
         name = (name or "").strip()
         if not name:
             return no_update, no_update, no_update, home_layouts.message("Workspace name: give the workspace a name.")
         try:
-            workspace = services.store.create_workspace(name, author=services.author)
+            workspace = services.store.create_workspace(name, author=services.author, owner_id=access.user.id)
         except StorageError as exc:
             return no_update, no_update, no_update, home_layouts.message(str(exc))
-        workspaces = [(ws, services.store.list_configurations(ws.id)) for ws in services.store.list_workspaces()]
+        workspaces = visible_workspaces(services)
         options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
-        return home_layouts.configuration_list(workspaces), options, str(workspace.id), home_layouts.message(
+        return home_layouts.configuration_list(workspaces, show_members=services.settings.auth), options, str(workspace.id), home_layouts.message(
             f"Workspace “{workspace.name}” added.", color="success"
         )
 

@@ -13,6 +13,7 @@ from layouts.ids import ID
 
 EDIT_PATH = re.compile(r"^/edit/(\d{1,12})/?$")
 REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
+MEMBERS_PATH = re.compile(r"^/members/(\d{1,12})/?$")
 
 
 def not_found(text: str) -> html.Main:
@@ -34,6 +35,11 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
     page = compare_and_report_page(services, pathname, search)
     if page is not None:
         return page
+    match = MEMBERS_PATH.match(pathname)
+    if match:
+        from callbacks import members
+
+        return members.members_page(services, int(match.group(1)))
     return not_found(f"There is no page at {pathname}.")
 
 
@@ -52,4 +58,6 @@ def compare_and_report_page(services: Services, pathname: str, search: str | Non
 def register(app: Any, services: Services) -> None:
     @app.callback(Output(ID.page, "children"), Input(ID.url, "pathname"), Input(ID.url, "search"))
     def render_page(pathname: str | None, search: str | None) -> Any:
-        return route(services, pathname, search)
+        from callbacks.auth import page_or_refusal
+
+        return page_or_refusal(services, lambda: route(services, pathname, search))

@@ -9,9 +9,59 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from werkzeug.exceptions import Forbidden, Unauthorized
+
 from canvas_app.settings import Settings
 
 DEFAULT_WORKSPACE = "My workspace"
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    "viewer": frozenset({"view"}),
+    "editor": frozenset({"view", "edit"}),
+    "owner": frozenset({"view", "edit", "manage"}),
+}
+"""What each workspace role may do: ``view`` (look, export), ``edit`` (change configurations,
+needs, advantages, weights, modules), ``manage`` (members and roles)."""
+ACTIONS = frozenset({"use", "view", "edit", "manage"})
+"""``use``: needs a signed-in user but no workspace (e.g. searching the module library)."""
+NO_ACCESS = "You do not have access to this workspace or configuration."
+VIEW_ONLY = "Your role in this workspace lets you look and export, not change anything."
+SIGNED_OUT = "You are not signed in: sign in to continue."
+REFUSALS = (NO_ACCESS, VIEW_ONLY, SIGNED_OUT)
+"""Every refusal message of :meth:`Services.require` (a callback may show one instead of a 401/403)."""
+
+
+class SignInRequired(Unauthorized):
+    """401: accounts are on and nobody is signed in."""
+
+    description = SIGNED_OUT
+
+
+class AccessDenied(Forbidden):
+    """403: the signed-in user's role does not allow this (or they are not a member)."""
+
+    description = NO_ACCESS
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is making the request: a signed-in user, or the single local user (accounts off)."""
+
+    id: int | None
+    name: str
+    local: bool = False
+
+
+@dataclass(frozen=True)
+class Access:
+    """What :meth:`Services.require` granted: who, in which workspace, with which role."""
+
+    user: Account
+    workspace_id: int | None
+    role: str | None
+
+    def can(self, action: str) -> bool:
+        return action == "use" or (self.role is not None and action in ROLE_ACTIONS[self.role])
 
 
 @dataclass
@@ -63,7 +113,116 @@ class Services:
 
     @property
     def author(self) -> str:
-        return self.settings.author
+        """Recorded on revisions: the signed-in user (accounts on), else the settings' author."""
+        user = self.current_user() if self.settings.auth else None
+        return user.name if user is not None else self.settings.author
+
+    # -- authorization -------------------------------------------------------------------
+    def current_user(self) -> Account | None:
+        """The user of the current request: from the signed Flask session when accounts are on
+        (None when nobody is signed in, or the session was ended), else the local user."""
+        if not self.settings.auth:
+            return Account(id=None, name=self.settings.author, local=True)
+        from flask import g, has_request_context, session
+
+        if not has_request_context():  # background jobs run inside canvas_app.background.job_request_context
+            return None
+        if "citycanvas_user" in g:
+            return g.citycanvas_user
+        g.citycanvas_user = self._account(session)
+        return g.citycanvas_user
+
+    def _account(self, data: Any) -> Account | None:
+        """The user a session names, if it is still valid (the user exists, same session epoch)."""
+        user_id, epoch = (data.get("uid"), data.get("epoch")) if data else (None, None)
+        if not (isinstance(user_id, int) and isinstance(epoch, int)):
+            return None
+        info = self.store.get_user(user_id)
+        if info is None or info.session_epoch != epoch:
+            return None
+        return Account(id=info.id, name=info.name)
+
+    def require(
+        self, action: str, *, workspace_id: Any = None, configuration_id: Any = None
+    ) -> Access:
+        """Check, on the server, that the current user may do ``action``; call it first in every
+        callback and route.
+
+        ``action`` is ``use`` (any signed-in user), ``view``, ``edit`` or ``manage``. Name the
+        workspace, or the configuration (its real workspace is looked up in the store: the id
+        the browser sent is only a key, never proof of access). Raises ``SignInRequired`` (401)
+        or ``AccessDenied`` (403; also for an unknown or malformed id, so ids cannot be probed);
+        both are HTTP errors Flask answers by itself, or catch them to show ``str(exc)``.
+        With accounts off, the local user is owner of everything and nothing is looked up.
+
+        >>> access = services.require("edit", configuration_id=state_config_id)  # doctest: +SKIP
+        """
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        user = self.current_user()
+        access = self._decide(user, action, workspace_id, configuration_id)
+        self._note_check(action, access)
+        return access
+
+    def refusal(self, action: str, *, workspace_id: Any = None, configuration_id: Any = None) -> str | None:
+        """:meth:`require` for callbacks that show a message: None when allowed, else the reason."""
+        try:
+            self.require(action, workspace_id=workspace_id, configuration_id=configuration_id)
+        except (SignInRequired, AccessDenied) as exc:
+            return str(exc.description)
+        return None
+
+    def _decide(self, user: Account | None, action: str, workspace_id: Any, configuration_id: Any) -> Access:
+        if user is None:
+            self._note_check(action, None)
+            raise SignInRequired()
+        if user.local:
+            return Access(user=user, workspace_id=_as_id(workspace_id), role="owner")
+        if configuration_id is not None:
+            found = self.store.role_for_configuration(user.id, _id_or_deny(configuration_id))
+            if found is None:
+                raise self._denied(action)
+            real_workspace, role = found
+            if workspace_id is not None and _id_or_deny(workspace_id) != real_workspace:
+                raise self._denied(action)  # a configuration paired with another workspace's id
+            workspace_id = real_workspace
+        elif workspace_id is not None:
+            workspace_id = _id_or_deny(workspace_id)
+            role = self.store.role_in_workspace(user.id, workspace_id)
+        elif action == "use":
+            return Access(user=user, workspace_id=None, role=None)
+        else:  # a workspace action without a workspace (e.g. the page's store was emptied): refused
+            raise self._denied(action)
+        access = Access(user=user, workspace_id=workspace_id, role=role)
+        if not access.can(action):
+            raise self._denied(action, VIEW_ONLY if role == "viewer" else NO_ACCESS)
+        return access
+
+    def _denied(self, action: str, message: str = NO_ACCESS) -> AccessDenied:
+        self._note_check(action, None)
+        return AccessDenied(description=message)
+
+    def public_route(self) -> None:
+        """Mark the current request as open to anyone on purpose (the sign-in pages)."""
+        self._note_check("public", None)
+
+    @staticmethod
+    def _note_check(action: str, access: Access | None) -> None:
+        """Remember in the request that access was checked (``after_request`` refuses a callback
+        that never checked, when accounts are on; the authorization test reads it too)."""
+        from flask import g, has_request_context
+
+        if has_request_context():
+            g.setdefault("citycanvas_checks", []).append((action, access))
+
+    def visible_workspaces(self) -> list[Any]:
+        """Live workspaces the current user may see (all of them with accounts off)."""
+        user = self.current_user()
+        if user is None:
+            return []
+        if user.local:
+            return self.store.list_workspaces()
+        return [workspace for workspace, _role in self.store.workspaces_of(user.id)]
 
     def examples(self) -> list[tuple[str, str]]:
         """``[(file name, display name)]`` of the example configurations."""
@@ -83,9 +242,14 @@ class Services:
         return Path(self.settings.examples_dir) / file_name if file_name in listed else None
 
     def default_workspace(self) -> Any:
-        """The first live workspace, creating (or restoring) "My workspace" on first run."""
+        """The first live workspace, creating (or restoring) "My workspace" on first run.
+
+        With accounts on: the user's first workspace, or None (nothing is created for them)."""
         from storage import DuplicateNameError
 
+        if self.settings.auth:
+            mine = self.visible_workspaces()
+            return mine[0] if mine else None
         workspaces = self.store.list_workspaces()
         if workspaces:
             return workspaces[0]
@@ -105,3 +269,23 @@ class Services:
         from canvas_app.model import MAX_FILE_BYTES
 
         return self.settings.max_upload_bytes or MAX_FILE_BYTES
+
+
+def _as_id(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _id_or_deny(value: Any) -> int:
+    """An id the browser sent, as an int; anything else is refused like a forbidden id."""
+    if isinstance(value, bool):
+        raise AccessDenied()
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise AccessDenied() from None
+    if not 0 < number < 2**31:
+        raise AccessDenied()
+    return number

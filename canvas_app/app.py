@@ -7,6 +7,8 @@ edits in ``canvas_app`` and persistence in ``storage``.
 
 from __future__ import annotations
 
+import sys
+
 from dash import Dash, dcc, html
 
 from canvas_app.background import background_manager
@@ -37,7 +39,7 @@ INDEX_STRING = """<!DOCTYPE html>
 
 def create_app(settings: Settings | None = None, store: object | None = None) -> Dash:
     """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
-    from callbacks import compare, editor, history, home, report, router
+    from callbacks import auth, compare, editor, history, home, members, presence, report, router
     from callbacks.services import Services
 
     settings = settings or Settings.from_env()
@@ -65,20 +67,29 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     app.layout = html.Div([dcc.Location(id=ID.url, refresh="callback-nav"), html.Div(id=ID.page)])
     app.canvas_services = services  # type: ignore[attr-defined]
 
+    auth.register(app, services)  # first: sessions and sign-in before any page
     router.register(app, services)
     home.register(app, services)
     editor.register(app, services)
     compare.register(app, services)
     report.register(app, services)
     history.register(app, services)
+    members.register(app, services)
+    presence.register(app, services)
     install_security(app)
     return app
 
 
 def serve(host: str = "127.0.0.1", port: int = 8050, database_url: str | None = None, debug: bool = False) -> None:
     """Run the development server (``canvas-app serve``)."""
+    from canvas_app.auth import AuthConfigError
+
     settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except AuthConfigError as exc:
+        print(f"canvas-app: cannot start: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     print(f"CityCanvas on http://{host}:{port}  (database: {app.canvas_services.store.url})")  # type: ignore[attr-defined]
     app.run(host=host, port=port, debug=debug)
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from canvas_app import store_cli
+from canvas_app import auth, store_cli
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
 from canvas_app.library import LibraryError, ModuleLibrary, load_library
 from canvas_app.model import ConfigurationError, load_configuration
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(func=cmd_schema)
 
     store_cli.register(sub)
+    auth.register_cli(sub)
     return parser
 
 

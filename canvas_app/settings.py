@@ -43,10 +43,14 @@ class Settings:
     live_recommend_max_actors: int = 120
     """Above this many actors, recommendations are computed on request, not after every edit
     (they re-score the configuration once per library module: ~1 s at 300 actors)."""
+    auth: bool = False
+    """Accounts and workspace roles (``CITYCANVAS_AUTH=on``); off: one local user owns everything."""
+    secret_key: str | None = field(default=None, repr=False)
+    """Signs session cookies (``CITYCANVAS_SECRET_KEY``); required when ``auth`` is on."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``DATABASE_URL`` and ``CITYCANVAS_AUTHOR``.
+        """Settings from ``DATABASE_URL``, ``CITYCANVAS_AUTHOR``, ``CITYCANVAS_AUTH`` and ``CITYCANVAS_SECRET_KEY``.
 
         Custom module folders come from ``CITYCANVAS_MODULE_PATH``, which the library reads itself.
         """
@@ -55,5 +59,7 @@ class Settings:
             values["database_url"] = os.environ["DATABASE_URL"]
         if os.environ.get("CITYCANVAS_AUTHOR"):
             values["author"] = os.environ["CITYCANVAS_AUTHOR"]
+        values["auth"] = os.environ.get("CITYCANVAS_AUTH", "").strip().lower() in ("1", "on", "true", "yes")
+        values["secret_key"] = os.environ.get("CITYCANVAS_SECRET_KEY") or None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from canvas_app.model import ActorType, FlowKind
-from layouts import graph, history
+from layouts import graph, history, members
 from layouts.ids import ID
 
 LAYOUTS = [
@@ -362,6 +362,7 @@ def editor_layout(
                     dcc.Link("← Home", href="/", className="me-3"),
                     html.H1(name, id=ID.title, className="h5 mb-0 d-inline"),
                     *history.editor_tools(configuration_id, name),
+                    *members.presence_tools(),
                 ],
                 className="d-flex align-items-baseline py-2",
             ),

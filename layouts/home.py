@@ -10,11 +10,14 @@ from dash import dcc, html
 from layouts.ids import ID
 
 
-def configuration_list(workspaces: list[tuple[Any, list[Any]]]) -> list[Any]:
+def configuration_list(workspaces: list[tuple[Any, list[Any]]], show_members: bool = False) -> list[Any]:
     """Cards of workspaces, each listing its configurations as links to the editor.
 
-    ``workspaces`` is ``[(WorkspaceInfo, [ConfigurationHead, ...]), ...]``.
+    ``workspaces`` is ``[(WorkspaceInfo, [ConfigurationHead, ...]), ...]``; ``show_members``
+    (accounts on) adds a link to each workspace's members panel.
     """
+    if not workspaces and show_members:
+        return [html.P("You are not a member of any workspace yet: add one, or ask a workspace owner to invite you.")]
     cards = []
     for workspace, heads in workspaces:
         if heads:
@@ -39,8 +42,11 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]]) -> list[Any]:
             body: Any = html.Ul(items, className="list-group list-group-flush")
         else:
             body = html.P("No configurations yet: start one from an example, a blank canvas or a file.", className="p-3 mb-0")
+        header: list[Any] = [html.H2(workspace.name, className="h5 mb-0 me-auto")]
+        if show_members:
+            header.append(dcc.Link("Members", href=f"/members/{workspace.id}", className="small"))
         cards.append(
-            dbc.Card([dbc.CardHeader(html.H2(workspace.name, className="h5 mb-0")), body], className="mb-3")
+            dbc.Card([dbc.CardHeader(header, className="d-flex align-items-center"), body], className="mb-3")
         )
     return cards
 
@@ -50,6 +56,7 @@ def home_layout(
     examples: list[tuple[str, str]],
     selected_workspace: int | None,
     max_upload_bytes: int,
+    show_members: bool = False,
 ) -> html.Div:
     """The whole Home page. ``examples`` is ``[(file name, display name)]``."""
     workspace_options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
@@ -109,7 +116,7 @@ def home_layout(
                 ),
                 dbc.Row(
                     [
-                        dbc.Col([compare_bar(), html.Div(configuration_list(workspaces), id=ID.home_list)], md=7),
+                        dbc.Col([compare_bar(), html.Div(configuration_list(workspaces, show_members), id=ID.home_list)], md=7),
                         dbc.Col(create, md=5),
                     ]
                 ),

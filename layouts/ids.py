@@ -138,6 +138,23 @@ class Ids:
     branch_head: str = "ed-branch-head"
     history_feedback: str = "ed-history-feedback"
 
+    # accounts (layouts/auth.py, layouts/members.py)
+    account_name: str = "acct-name"
+    sign_out: str = "acct-sign-out"
+    no_access: str = "acct-no-access"
+    members_workspace: str = "mem-workspace"  # store: the workspace id (checked on the server)
+    members_list: str = "mem-list"
+    members_invite_name: str = "mem-invite-name"
+    members_invite_role: str = "mem-invite-role"
+    members_invite: str = "mem-invite"
+    members_message: str = "mem-message"
+
+    # editor presence ("also here: ...")
+    presence_client: str = "ed-presence-client"  # store: this page's random id
+    presence_tick: str = "ed-presence-tick"
+    presence_line: str = "ed-presence-line"
+    read_only: str = "ed-read-only"  # banner shown to viewers
+
     # id factories (pattern-matching callbacks)
     @staticmethod
     def home_compare_pick(configuration_id: int) -> dict:
@@ -161,6 +178,14 @@ class Ids:
     @staticmethod
     def palette_item(module: str) -> str:
         return f"ed-palette-item-{module}"
+
+    @staticmethod
+    def member_role(user_id: int) -> dict:
+        return {"type": "mem-role", "index": user_id}
+
+    @staticmethod
+    def member_remove(user_id: int) -> dict:
+        return {"type": "mem-remove", "index": user_id}
 
 
 ID = Ids()

@@ -1,0 +1,168 @@
+"""Sign-in, sign-out and the request guards that go with accounts (``CITYCANVAS_AUTH=on``).
+
+With accounts off nothing here is installed: the local user owns everything.
+With accounts on:
+
+* ``/login`` (GET form, POST check) and ``/logout`` (GET page, POST sign-out) are plain
+  Flask routes; forms carry a per-session CSRF token;
+* the session is Flask's signed cookie: HTTP-only, SameSite=Lax, Secure when the request
+  came over HTTPS, 12 hours; it holds the user id and the user's session epoch, so
+  signing out ends every session of that user on every worker;
+* page loads without a signed-in user are redirected to ``/login``;
+* a Dash callback that never called :meth:`Services.require` is refused (403): a callback
+  added without an access check fails closed instead of leaking.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+from flask import Flask, Response, g, redirect, request, session
+from flask.sessions import SecureCookieSessionInterface
+
+from callbacks.services import Services
+from canvas_app.auth import check_secret_key, sign_in
+from layouts import auth as auth_layouts
+
+log = logging.getLogger(__name__)
+SESSION_LIFETIME = timedelta(hours=12)
+PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/_dash-", "/_favicon.ico", "/_reload-hash")
+"""Paths that load without a signed-in user: the sign-in pages and Dash's own scripts and
+endpoints (``/_dash-update-component`` checks access in every callback instead)."""
+CALLBACK_PATH = "/_dash-update-component"
+
+
+class _SecureWhenHttps(SecureCookieSessionInterface):
+    """Flask's signed-cookie session with the Secure flag set whenever the request is HTTPS
+    (a static setting would either break plain-HTTP laptops or leak cookies over HTTP)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request.is_secure) or bool(app.config.get("SESSION_COOKIE_SECURE"))
+
+
+def csrf_token() -> str:
+    """This session's form token (created on first use)."""
+    token = session.get("csrf")
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def _csrf_ok() -> bool:
+    sent, expected = request.form.get("csrf", ""), session.get("csrf")
+    return isinstance(expected, str) and secrets.compare_digest(sent.encode(), expected.encode())
+
+
+def safe_next(path: str | None) -> str:
+    """Only a path on this site (``/edit/3``), never ``//evil.example`` or a full URL."""
+    path = path or "/"
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or path.startswith("/login"):
+        return "/"
+    return path
+
+
+def register(app: Any, services: Services) -> None:
+    """Install the session, the sign-in routes and the guards (only when accounts are on)."""
+    if not services.settings.auth:
+        return
+    server: Flask = app.server
+    server.secret_key = check_secret_key(services.settings.secret_key)
+    server.session_interface = _SecureWhenHttps()
+    server.config.update(
+        SESSION_COOKIE_NAME="citycanvas_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+    )
+    services.store.adopt_orphan_workspaces()
+
+    def stylesheets() -> list[str]:
+        return [app.get_asset_url("bootstrap.min.css"), app.get_asset_url("app.css")]
+
+    def login_form(status: int = 200, **kwargs: Any) -> Response:
+        html = auth_layouts.sign_in_page(csrf=csrf_token(), stylesheets=stylesheets(), **kwargs)
+        return Response(html, status=status, mimetype="text/html")
+
+    @server.route("/login", methods=["GET", "POST"])
+    def login() -> Any:
+        services.public_route()
+        next_path = safe_next(request.values.get("next"))
+        if request.method == "GET":
+            if services.current_user() is not None:
+                return redirect(next_path)
+            notice = "You are signed out." if request.args.get("signed_out") else None
+            return login_form(next_path=next_path, notice=notice)
+        name = request.form.get("name", "")[:200]
+        if not _csrf_ok():
+            return login_form(400, next_path=next_path, user_name=name,
+                              error="The form expired. Please sign in again.")
+        outcome = sign_in(services.store, name, request.form.get("password", ""), request.remote_addr)
+        if outcome.user is None:
+            return login_form(401, next_path=next_path, user_name=name, error=outcome.message)
+        session.clear()
+        session.permanent = True
+        session["uid"], session["epoch"] = outcome.user.id, outcome.user.session_epoch
+        session["csrf"] = secrets.token_urlsafe(32)
+        return redirect(next_path)
+
+    @server.route("/logout", methods=["GET", "POST"])
+    def logout() -> Any:
+        services.public_route()
+        user = services.current_user()
+        if request.method == "GET":
+            if user is None:
+                return redirect("/login")
+            html = auth_layouts.sign_out_page(csrf=csrf_token(), user_name=user.name, stylesheets=stylesheets())
+            return Response(html, mimetype="text/html")
+        if not _csrf_ok():
+            return redirect("/logout")
+        if user is not None and user.id is not None:
+            services.store.end_sessions(user.id)
+        session.clear()
+        return redirect("/login?signed_out=1")
+
+    @server.before_request
+    def sign_in_first() -> Any:
+        """A page load by nobody goes to the sign-in form (and comes back after)."""
+        if request.method != "GET" or request.path.startswith(PUBLIC_PREFIXES):
+            return None
+        if services.current_user() is None:
+            return redirect(f"/login?next={quote(safe_next(request.full_path.rstrip('?')), safe='/?=&')}")
+        return None
+
+    @server.after_request
+    def callbacks_must_check(response: Response) -> Response:
+        """Fail closed: a callback that answered without asking ``require`` is refused.
+
+        Background callbacks are the exception: their function runs in a job after this request
+        ended, inside ``canvas_app.background.job_request_context`` (the browser's cookies), and
+        checks there."""
+        if request.path.endswith(CALLBACK_PATH) and response.status_code in (200, 204):
+            body = request.get_json(silent=True) or {}
+            background = bool(app.callback_map.get(body.get("output"), {}).get("background"))
+            if not g.get("citycanvas_checks") and not background:
+                log.error("callback %s answered without an access check: refused", body.get("output"))
+                return Response("This action did not check access and was refused.", status=403)
+        return response
+
+
+def page_or_refusal(services: Services, build: Any) -> Any:
+    """Build a page after checking a user is signed in; a refused page becomes a "No access"
+    page (its builder checks the workspace), and the account bar goes on top."""
+    from werkzeug.exceptions import HTTPException
+
+    from dash import html
+
+    try:
+        access = services.require("use")
+        page = build()
+    except HTTPException as exc:  # SignInRequired or AccessDenied
+        return auth_layouts.no_access(str(exc.description), signed_out=exc.code == 401)
+    if access.user.local:
+        return page
+    return html.Div([auth_layouts.account_bar(access.user.name, csrf_token()), page])

@@ -1,0 +1,97 @@
+"""The members panel: owners invite existing users, change roles and remove members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Input, Output, State, ctx, no_update
+
+from callbacks.services import Services
+from layouts import members as members_layouts
+from layouts.home import message
+from layouts.ids import ID
+
+
+def members_page(services: Services, workspace_id: int) -> Any:
+    """The members page; any member may look, only owners get the controls."""
+    access = services.require("view", workspace_id=workspace_id)
+    workspace = services.store.get_workspace(workspace_id)
+    members = services.store.list_members(workspace_id)
+    return members_layouts.members_layout(workspace, members, can_manage=access.can("manage"))
+
+
+def change_members(services: Services, workspace_id: Any, change: Any) -> tuple[Any, Any]:
+    """Check that the user owns the workspace, run ``change(store)`` and redraw the list:
+    ``(rows, message)``; a refusal or a store error becomes the message and changes nothing."""
+    from storage import StorageError
+
+    refusal = services.refusal("manage", workspace_id=workspace_id)
+    if refusal:
+        return no_update, message(refusal)
+    try:
+        done = change(services.store)
+    except (StorageError, ValueError) as exc:
+        return no_update, message(str(exc))
+    if done is None:
+        return no_update, no_update
+    members = services.store.list_members(int(workspace_id))
+    return members_layouts.member_rows(members, can_manage=True), message(done, color="success")
+
+
+def register(app: Any, services: Services) -> None:
+    @app.callback(
+        Output(ID.members_list, "children"),
+        Output(ID.members_message, "children"),
+        Output(ID.members_invite_name, "value"),
+        Input(ID.members_invite, "n_clicks"),
+        State(ID.members_invite_name, "value"),
+        State(ID.members_invite_role, "value"),
+        State(ID.members_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def invite_member(clicks, name, role, workspace_id):
+        def invite(store: Any) -> str | None:
+            if not clicks:
+                return None
+            member = store.add_member(int(workspace_id), name or "", role or "", added_by=services.author)
+            return f"{member.name} added as {member.role}."
+
+        rows, note = change_members(services, workspace_id, invite)
+        return rows, note, "" if rows is not no_update else no_update
+
+    @app.callback(
+        Output(ID.members_list, "children", allow_duplicate=True),
+        Output(ID.members_message, "children", allow_duplicate=True),
+        Input(ID.member_role(ALL), "value"),  # type: ignore[arg-type]
+        State(ID.members_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def change_role(_roles, workspace_id):
+        user_id, role = ctx.triggered_id, ctx.triggered[0]["value"] if ctx.triggered else None
+
+        def set_role(store: Any) -> str | None:
+            if not isinstance(user_id, dict) or not role:
+                return None
+            member = store.set_role(int(workspace_id), int(user_id["index"]), str(role))
+            return f"{member.name} is now {member.role}."
+
+        return change_members(services, workspace_id, set_role)
+
+    @app.callback(
+        Output(ID.members_list, "children", allow_duplicate=True),
+        Output(ID.members_message, "children", allow_duplicate=True),
+        Input(ID.member_remove(ALL), "n_clicks"),  # type: ignore[arg-type]
+        State(ID.members_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def remove_member(_clicks, workspace_id):
+        user_id = ctx.triggered_id
+        clicked = bool(ctx.triggered and ctx.triggered[0]["value"])
+
+        def remove(store: Any) -> str | None:
+            if not clicked or not isinstance(user_id, dict):
+                return None
+            store.remove_member(int(workspace_id), int(user_id["index"]))
+            return "Member removed."
+
+        return change_members(services, workspace_id, remove)
