@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from callbacks.services import Services
+from layouts.accessibility import statement_route
 from layouts.ids import ID
 
 EDIT_PATH = re.compile(r"^/edit/(\d{1,12})/?$")
@@ -29,6 +30,9 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
     pathname = pathname or "/"
     if pathname in ("/", "/home"):
         return home.home_page(services)
+    statement = statement_route(pathname)
+    if statement is not None:
+        return statement
     match = EDIT_PATH.match(pathname)
     if match:
         return editor.editor_page(services, int(match.group(1)))

@@ -15,6 +15,7 @@ from canvas_app.background import background_manager
 from canvas_app.model import MAX_FILE_BYTES
 from canvas_app.security import install_security
 from canvas_app.settings import PACKAGE_DIR, Settings
+from layouts.accessibility import site_footer
 from layouts.ids import ID
 
 INDEX_STRING = """<!DOCTYPE html>
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     app.index_string = INDEX_STRING
     # Uploads arrive base64-encoded (4/3 of the file) inside a JSON callback body.
     app.server.config["MAX_CONTENT_LENGTH"] = int(services.max_upload_bytes() * 1.4) + 64_000
-    app.layout = html.Div([dcc.Location(id=ID.url, refresh="callback-nav"), html.Div(id=ID.page)])
+    app.layout = html.Div([dcc.Location(id=ID.url, refresh="callback-nav"), html.Div(id=ID.page), site_footer()])
     app.canvas_services = services  # type: ignore[attr-defined]
 
     auth.register(app, services)  # first: sessions and sign-in before any page

@@ -1,0 +1,109 @@
+"""axe-core (WCAG 2.0/2.1 A and AA rules) on every page, in headless Chromium: no violation anywhere.
+
+Home, the accessibility statement, the editor empty and with 50 actors, its delete dialog and
+conflict message open. axe-core is vendored in tests/ui/vendor (MPL-2.0), so this runs in CI.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.support.select import Select
+
+from layouts.ids import ID
+
+pytestmark = pytest.mark.browser
+VENDOR = Path(__file__).parent / "vendor" / "axe.min.js"
+RULES = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
+RUN_AXE = (
+    "const done = arguments[0]; axe.run(document, {runOnly: " + RULES + "}).then(r => done(r.violations.map("
+    "v => v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))));"
+)
+NODES = "var e=document.getElementById('cy'); return e && e._cyreg ? e._cyreg.cy.nodes().length : -1;"
+
+
+def wait_for(fn, timeout=20.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+def violations(dash_duo) -> list[str]:
+    """Inject axe-core into the current page (once per document) and run the WCAG A/AA rules."""
+    if not VENDOR.is_file():
+        pytest.fail(f"axe-core is vendored at {VENDOR}; it is missing")
+    if not dash_duo.driver.execute_script("return typeof axe !== 'undefined';"):
+        dash_duo.driver.execute_script(VENDOR.read_text(encoding="utf-8"))
+    return dash_duo.driver.execute_async_script(RUN_AXE)
+
+
+def fifty_actors() -> dict:
+    types = ["city", "citizen", "business", "platform_operator", "service_provider", "technology_vendor",
+             "public_agency", "funder", "research", "community"]
+    kinds = ["money", "data", "service", "permission", "reputation"]
+    actors = [{"id": f"a{i}", "name": f"Actor {i}", "type": types[i % len(types)],
+               "position": {"x": 120 * (i % 10), "y": 110 * (i // 10)}} for i in range(50)]
+    flows = [{"id": f"f{i}", "source": f"a{i}", "target": f"a{(i * 7 + 3) % 50}", "kind": kinds[i % len(kinds)],
+              "label": f"flow {i}"} for i in range(50) if i != (i * 7 + 3) % 50]
+    return {"name": "Fifty actors", "actors": actors, "flows": flows}
+
+
+def open_editor(dash_duo, configuration_id: int) -> None:
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/edit/{configuration_id}")
+    dash_duo.wait_for_element(f"#{ID.cy}")
+    wait_for(lambda: dash_duo.find_element(f"#{ID.flags}").text.strip())  # the second pass has drawn
+
+
+def test_a11y001_home_and_the_statement_linked_from_every_page(dash_duo, app, store):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_contains_text(f"#{ID.home_list}", "My workspace")
+    assert violations(dash_duo) == []
+    dash_duo.find_element(".site-footer a").click()
+    dash_duo.wait_for_text_to_equal("h1", "Accessibility statement")
+    assert dash_duo.driver.current_url.endswith("/accessibility")
+    assert violations(dash_duo) == []
+    assert dash_duo.get_logs() == []
+
+
+def test_a11y002_editor_empty_fifty_actors_and_dialogs(dash_duo, app, store):
+    from canvas_app.model import parse_configuration
+
+    workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
+    empty = store.create_configuration(workspace.id, parse_configuration({"name": "Empty"}), author="tester")
+    big = store.create_configuration(workspace.id, parse_configuration(fifty_actors()), author="tester")
+    dash_duo.start_server(app)
+
+    open_editor(dash_duo, empty.id)
+    assert violations(dash_duo) == [], "empty editor"
+
+    open_editor(dash_duo, big.id)
+    wait_for(lambda: dash_duo.driver.execute_script(NODES) == 50)
+    assert dash_duo.find_element(".site-footer a").text == "Accessibility statement"
+    assert violations(dash_duo) == [], "editor with 50 actors"
+
+    # the delete dialog, reached by keyboard-friendly controls: pick the actor, press Delete
+    Select(dash_duo.find_element(f"#{ID.element_pick}")).select_by_value("actor:a1")
+    delete = dash_duo.find_element(f"#{ID.actor_delete}")
+    wait_for(lambda: delete.is_enabled())
+    delete.click()
+    dash_duo.wait_for_element(".modal.show .modal-dialog")
+    time.sleep(0.4)  # the modal's fade-in transition
+    assert violations(dash_duo) == [], "delete dialog open"
+    dash_duo.find_element(f"#{ID.delete_cancel}").click()
+    wait_for(lambda: not dash_duo.driver.find_elements("css selector", ".modal.show, .modal-backdrop"))
+
+    # the conflict message: someone else saves, then this editor saves from the older version
+    config, head = store.load(big.id)
+    store.save(big.id, config.model_copy(update={"description": "changed elsewhere"}), base_version=head.version,
+               author="someone else")
+    dash_duo.find_element('[data-module="test-pay"]').send_keys("\ue007")  # Enter places the focused module: a stale save
+    dash_duo.wait_for_element(f"#{ID.conflict_box}-alert", timeout=10)
+    wait_for(lambda: "Another editor" in dash_duo.find_element(f"#{ID.conflict_box}").text)
+    time.sleep(0.4)  # the alert's fade-in: axe measures contrast on what is painted
+    assert violations(dash_duo) == [], "conflict message shown"
