@@ -1,0 +1,78 @@
+"""Browser test of accounts: sign in with the keyboard, Home shows only my workspaces,
+the editor names who else is in it, sign out (dash_duo, headless Chromium)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from canvas_app.auth import hash_password
+from canvas_app.model import parse_configuration
+from canvas_app.settings import Settings
+from layouts.ids import ID
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"
+
+
+def wait_for(fn, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+def test_auth001_sign_in_home_shows_only_my_workspaces(dash_duo, tmp_path) -> None:
+    from canvas_app.app import create_app
+    from storage import Store
+
+    url = f"sqlite:///{tmp_path}/browser.sqlite3"
+    store = Store.open(url)
+    ann = store.create_user("ann", hash_password(PASSWORD))
+    bob = store.create_user("bob", hash_password(PASSWORD))
+    mine = store.create_workspace("Oulu services", author="ann", owner_id=ann.id)
+    store.create_workspace("Tampere secret plans", author="bob", owner_id=bob.id)
+    config = parse_configuration({"name": "Mobile parking", "actors": [{"id": "city", "name": "City", "type": "city"}]})
+    head = store.create_configuration(mine.id, config, author="ann")
+    store.add_member(mine.id, "bob", "viewer", added_by="ann")
+    store.touch_presence(head.id, f"{bob.id}:elsewhere", "bob")  # bob has it open in his browser
+    app = create_app(Settings(database_url=url, auth=True, secret_key="browser-test-secret-0123456789"), store=store)
+
+    dash_duo.start_server(app, navigate=False)  # "/" is the sign-in form, not a Dash page, until signed in
+    base, driver = dash_duo.server.url.rstrip("/"), dash_duo.driver
+    driver.get(f"{base}/")
+    wait_for(lambda: "/login" in driver.current_url)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    name = driver.switch_to.active_element  # the name field has focus: no mouse needed
+    assert name.get_attribute("id") == "login-name"
+    assert driver.find_element(By.CSS_SELECTOR, "label[for='login-name']").text == "User name"
+    name.send_keys("ann")
+    driver.find_element(By.ID, "login-password").send_keys("wrong password", Keys.ENTER)
+    wait_for(lambda: "Wrong user name or password." in driver.page_source)
+    password = driver.switch_to.active_element  # focus returns to the password, the name is kept
+    assert password.get_attribute("id") == "login-password"
+    password.send_keys(PASSWORD, Keys.ENTER)
+
+    dash_duo.wait_for_text_to_equal(f"#{ID.account_name}", "ann")
+    dash_duo.wait_for_contains_text(f"#{ID.home_list}", "Oulu services")
+    home = dash_duo.find_element(f"#{ID.home_list}").text
+    assert "Mobile parking" in home and "Members" in home
+    assert "Tampere" not in driver.page_source
+    options = [o.text for o in dash_duo.find_elements(f"#{ID.home_workspace} option") if o.text]
+    assert options == ["Oulu services"]
+
+    dash_duo.find_element(f"a[href='/edit/{head.id}']").click()
+    dash_duo.wait_for_contains_text(f"#{ID.presence_line}", "Also here: bob", timeout=10)
+
+    dash_duo.find_element(f"#{ID.sign_out}").click()
+    wait_for(lambda: "You are signed out." in driver.page_source)
+    driver.get(f"{base}/edit/{head.id}")
+    wait_for(lambda: "/login?next=/edit/" in driver.current_url)
+    assert dash_duo.get_logs() == [] or all("favicon" in entry["message"] for entry in dash_duo.get_logs())
+    store.close()
