@@ -135,6 +135,15 @@ def register(app: Any, services: Services) -> None:
             return redirect(f"/login?next={quote(safe_next(request.full_path.rstrip('?')), safe='/?=&')}")
         return None
 
+    @server.before_request
+    def background_jobs_need_a_user() -> None:
+        """Nobody starts (or polls) a background job without signing in: its function checks the
+        workspace itself, but only later, in the job."""
+        if request.method == "POST" and request.path.endswith(CALLBACK_PATH):
+            body = request.get_json(silent=True) or {}
+            if app.callback_map.get(body.get("output"), {}).get("background"):
+                services.require("use")
+
     @server.after_request
     def callbacks_must_check(response: Response) -> Response:
         """Fail closed: a callback that answered without asking ``require`` is refused.
