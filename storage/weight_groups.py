@@ -11,7 +11,7 @@ someone else (and the reverse).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
@@ -74,3 +74,36 @@ def set_weight_group(
 def _check_prefix(prefix: str) -> None:
     if not prefix or len(prefix) >= MAX_KEY:
         raise ValueError("a weight group needs a non-empty prefix")
+
+
+def set_named_weights(
+    store: Store, workspace_id: int, names: Iterable[str], weights: Mapping[str, float], *, author: str | None = None
+) -> dict[str, float]:
+    """Replace the weights called ``names`` (one transaction): those in ``weights`` are set, the
+    other names go back to their defaults (no row); every other weight of the workspace stays.
+
+    The score weights use it with the criterion ids, which carry no group prefix.
+    """
+    names = {str(n) for n in names}
+    unknown = sorted(set(weights) - names)
+    if unknown:
+        raise ValueError(f"unknown weight name(s): {', '.join(unknown)}")
+    clean: dict[str, float] = {}
+    for name, value in weights.items():
+        number = float(value)
+        if not math.isfinite(number) or number < 0:
+            raise ValueError(f"weight '{name}' must be a finite number >= 0 (got {value!r})")
+        clean[name] = number
+    who, now = _item_author(author), utcnow()
+    with store._tx(write=True) as s:
+        _live_workspace_row(s, workspace_id)
+        s.execute(
+            delete(WeightRow)
+            .where(WeightRow.workspace_id == workspace_id, WeightRow.criterion.in_(sorted(names)))
+            .execution_options(synchronize_session=False)
+        )
+        s.add_all(
+            WeightRow(workspace_id=workspace_id, criterion=k, weight=v, updated_at=now, updated_by=who)
+            for k, v in clean.items()
+        )
+    return dict(sorted(clean.items()))

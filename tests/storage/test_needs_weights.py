@@ -52,3 +52,19 @@ def test_percent_and_underscore_in_a_prefix_are_literal(store):
     set_weight_group(store, ws.id, "a_", {"c": 2})
     assert get_weight_group(store, ws.id, "a_") == {"c": 2.0}
     assert store.get_weights(ws.id) == {"aXb": 1.0, "a_c": 2.0}
+
+
+def test_named_weights_replace_only_those_names(store) -> None:
+    from storage.weight_groups import get_weight_group, set_named_weights
+
+    ws = store.create_workspace("Named weights", author="ann")
+    set_weight_group(store, ws.id, "needs.", {"urgency": 2})
+    assert set_named_weights(store, ws.id, {"a", "b"}, {"a": 3}, author="ann") == {"a": 3.0}
+    assert set_named_weights(store, ws.id, {"a", "b"}, {"b": 1}, author="ann") == {"b": 1.0}
+    assert store.get_weights(ws.id) == {"b": 1.0, "needs.urgency": 2.0}
+    with pytest.raises(ValueError, match="unknown weight name"):
+        set_named_weights(store, ws.id, {"a"}, {"c": 1})
+    with pytest.raises(ValueError, match="finite number"):
+        set_named_weights(store, ws.id, {"a"}, {"a": float("inf")})
+    assert store.get_weights(ws.id) == {"b": 1.0, "needs.urgency": 2.0}
+    assert get_weight_group(store, ws.id, "needs.") == {"urgency": 2.0}
