@@ -79,6 +79,10 @@ def load_comparison(services: Services, ids: list[int]) -> LoadedComparison:
 
     configs, versions, workspaces, problems = [], [], set(), []
     for configuration_id in ids:
+        refusal = services.refusal("view", configuration_id=configuration_id)
+        if refusal:
+            problems.append(f"Configuration {configuration_id}: {refusal}")
+            continue
         try:
             config, head = services.store.load(configuration_id)
         except StorageError:
@@ -111,9 +115,11 @@ def compare_path(ids: list[int]) -> str:
     return "/compare?ids=" + ",".join(str(i) for i in ids)
 
 
-def picked_ids(values: list[Any], ids: list[dict[str, Any]]) -> list[int]:
-    """Ids of the ticked Home checkboxes, in the order shown."""
-    return [int(i["index"]) for v, i in zip(values or [], ids or []) if v]
+def picked_ids(values: Any, ids: Any) -> list[Any]:
+    """Indexes of the ticked Home checkboxes, in the order shown (checked by :func:`validate_ids`)."""
+    if not isinstance(values, list) or not isinstance(ids, list):
+        return []
+    return [i.get("index") if isinstance(i, dict) else i for v, i in zip(values, ids) if v]
 
 
 def partner_options(services: Services, configuration_id: int) -> list[dict[str, str]]:
@@ -136,6 +142,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def compare_from_home(clicks, values, ids):
+        services.require("use")  # the compare page checks each configuration
         if not clicks:
             return no_update, no_update
         chosen, problems = validate_ids(picked_ids(values, ids))
@@ -153,6 +160,7 @@ def register(app: Any, services: Services) -> None:
     def open_compare_with(clicks, configuration_id):
         from storage import StorageError
 
+        services.require("view", configuration_id=configuration_id)
         if not clicks or configuration_id is None:
             return no_update, no_update
         try:
@@ -169,6 +177,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def compare_with(clicks, picked, configuration_id):
+        services.require("view", configuration_id=configuration_id)  # the compare page checks the others
         if not clicks or configuration_id is None:
             return no_update, no_update
         chosen, problems = validate_ids([configuration_id, *(picked or [])])

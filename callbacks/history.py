@@ -88,6 +88,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def open_history(clicks):
+        services.require("use")  # only opens the panel; listing the revisions checks access
         return bool(clicks) or no_update
 
     @app.callback(
@@ -99,6 +100,9 @@ def register(app: Any, services: Services) -> None:
     )
     def list_revisions(is_open, version, configuration_id):
         """Refresh the list when the panel opens, and after each save while it is open."""
+        refusal = services.refusal("view", configuration_id=configuration_id)
+        if refusal:
+            return message(refusal)
         if not is_open or configuration_id is None:
             return no_update
         return history_list(services, configuration_id, version)
@@ -124,6 +128,9 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def restore(_clicks, configuration_id, version):
+        refusal = services.refusal("edit", configuration_id=configuration_id)
+        if refusal:
+            return {name: message(refusal) if name == "message" else no_update for name in restore_outputs}
         trigger = ctx.triggered_id
         if not (ctx.triggered and ctx.triggered[0]["value"]) or not isinstance(trigger, dict) or configuration_id is None:
             return {name: no_update for name in restore_outputs}
@@ -141,6 +148,9 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def branch(_head_clicks, _revision_clicks, name, configuration_id, version):
+        refusal = services.refusal("edit", configuration_id=configuration_id)
+        if refusal:
+            return no_update, message(refusal)
         trigger = ctx.triggered_id
         if not (ctx.triggered and ctx.triggered[0]["value"]) or configuration_id is None:
             return no_update, no_update

@@ -39,6 +39,9 @@ def build_configuration_report(services: Services, configuration_id: int) -> Con
     from canvas_app.report import configuration_report
     from storage import StorageError
 
+    refusal = services.refusal("view", configuration_id=configuration_id)
+    if refusal:
+        return ConfigurationReport(problem=refusal)
     try:
         config, head = services.store.load(int(configuration_id))
     except StorageError:
@@ -135,6 +138,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def download_report(_html, _xlsx, target):
+        services.require("use")  # building the report checks each configuration it reads
         if not (ctx.triggered and ctx.triggered[0]["value"]):
             return no_update, no_update
         data, problem = report_file(services, target, "xlsx" if ctx.triggered_id == ID.report_xlsx else "html")

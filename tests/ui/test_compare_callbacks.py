@@ -89,6 +89,9 @@ def test_cmp004_home_and_editor_pickers_build_the_compare_path(services, parking
     values = [True, False, True]
     pick_ids = [ID.home_compare_pick(a.id), ID.home_compare_pick(12345), ID.home_compare_pick(b.id)]
     assert compare.picked_ids(values, pick_ids) == [a.id, b.id]
+    assert compare.validate_ids(compare.picked_ids([True, True], [None, {"index": "1;2"}]))[1] == [
+        "'None' is not a configuration id (ids are whole numbers)", "'1;2' is not a configuration id (ids are whole numbers)"]
+    assert compare.picked_ids("x", 3) == []
     assert compare.compare_path([a.id, b.id]) == f"/compare?ids={a.id},{b.id}"
     options = compare.partner_options(services, a.id)
     assert [o["value"] for o in options] == [str(b.id)]
