@@ -291,3 +291,14 @@ def test_accounts_off_is_the_local_owner(tmp_path) -> None:
         assert services.require("manage", workspace_id=12345).role == "owner"
         assert services.author == "designer"
 
+
+
+def test_session_cookie_is_secure_over_https(app) -> None:
+    client = app.server.test_client()
+    page = client.get("/login", base_url="https://citycanvas.example")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    signed = client.post("/login", base_url="https://citycanvas.example",
+                         data={"name": "ann", "password": PASSWORD, "csrf": csrf})
+    cookie = signed.headers["Set-Cookie"]
+    assert signed.status_code == 302
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
