@@ -112,6 +112,31 @@ def test_rep001_configuration_report_page_and_downloads(services, parking):
     assert book["Summary"]["B2"].value == "Parking app, run by the city"
 
 
+def test_rep003_report_ranks_workspace_needs_and_this_services_advantages(services, parking):
+    from canvas_app.workspace_model import Advantage, WorkspaceNeed
+
+    a, b = parking
+    workspace = services.default_workspace()
+    config_b, _ = services.store.load(b.id)
+    own_need = config_b.needs[0]
+    services.store.upsert_need(workspace.id, WorkspaceNeed(id=own_need.id, name=own_need.name, importance=5))
+    services.store.upsert_need(workspace.id, WorkspaceNeed(id="wifi", name="Free <b>Wi-Fi</b> downtown"))
+    services.store.upsert_advantage(workspace.id, Advantage(
+        id="adv1", service=b.name, text="Open parking data already on NGSI-LD", criteria=["r_open_standards"]))
+    services.store.upsert_advantage(workspace.id, Advantage(id="adv2", service="Another service", text="Not this one"))
+    built = report.build_configuration_report(services, b.id)
+    needs = next(s for s in built.report.sections if s.title == "Needs served")
+    ranked = next(t for t in needs.tables if t.headers[1] == "Workspace need")
+    rows = {r[1]: r for r in ranked.rows}
+    assert rows[own_need.name][3] == "yes" and rows["Free <b>Wi-Fi</b> downtown"][3] == "no"
+    advantages = next(s for s in built.report.sections if s.title == "Competitive advantages").tables[0]
+    assert [r[1] for r in advantages.rows] == ["Open parking data already on NGSI-LD"]
+    assert "r_open_standards 100%" in advantages.rows[0][3]
+    data, _ = report.report_file(services, {"kind": "configuration", "id": b.id}, "html")
+    html = base64.b64decode(data["content"]).decode("utf-8")
+    assert "Free &lt;b&gt;Wi-Fi&lt;/b&gt; downtown" in html and "Not this one" not in html
+
+
 def test_rep002_comparison_downloads_and_malformed_requests(services, parking):
     a, b = parking
     data, problem = report.report_file(services, {"kind": "comparison", "ids": [a.id, b.id]}, "html")
