@@ -82,12 +82,12 @@ def account_bar(user_name: str, csrf: str) -> html.Nav:
     return html.Nav(
         dbc.Container(
             [
-                dcc.Link("CityCanvas", href="/", className="fw-semibold me-auto text-decoration-none"),
+                dcc.Link("CityCanvas", href="/", className="fw-semibold me-auto link-dark"),
                 html.Span(["Signed in as ", html.Strong(user_name, id=ID.account_name)], className="small me-2"),
                 html.Form(
                     [
                         dcc.Input(type="hidden", name="csrf", value=csrf),
-                        html.Button("Sign out", id=ID.sign_out, type="submit", className="btn btn-sm btn-outline-secondary"),
+                        html.Button("Sign out", id=ID.sign_out, type="submit", className="btn btn-sm btn-outline-dark"),
                     ],
                     action="/logout",
                     method="post",
@@ -97,7 +97,7 @@ def account_bar(user_name: str, csrf: str) -> html.Nav:
             fluid="lg",
             className="d-flex align-items-center py-1",
         ),
-        className="border-bottom bg-body-tertiary",
+        className="border-bottom bg-white",
         **{"aria-label": "Account"},
     )
 

@@ -4,6 +4,7 @@ the editor names who else is in it, sign out (dash_duo, headless Chromium)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -75,4 +76,42 @@ def test_auth001_sign_in_home_shows_only_my_workspaces(dash_duo, tmp_path) -> No
     driver.get(f"{base}/edit/{head.id}")
     wait_for(lambda: "/login?next=/edit/" in driver.current_url)
     assert dash_duo.get_logs() == [] or all("favicon" in entry["message"] for entry in dash_duo.get_logs())
+    store.close()
+
+
+def test_auth002_sign_in_and_members_pages_pass_axe(dash_duo, tmp_path) -> None:
+    """WCAG 2.1 A/AA rules of axe-core on the sign-in form (with an error shown) and the members panel."""
+    from canvas_app.app import create_app
+    from storage import Store
+
+    vendor = Path(__file__).parent / "vendor" / "axe.min.js"
+    run_axe = (
+        "const done = arguments[0]; axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        ".then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(' | '))));"
+    )
+
+    def violations() -> list[str]:
+        if not dash_duo.driver.execute_script("return typeof axe !== 'undefined';"):
+            dash_duo.driver.execute_script(vendor.read_text(encoding="utf-8"))
+        return dash_duo.driver.execute_async_script(run_axe)
+
+    url = f"sqlite:///{tmp_path}/axe.sqlite3"
+    store = Store.open(url)
+    ann = store.create_user("ann", hash_password(PASSWORD))
+    store.create_user("val", hash_password(PASSWORD))
+    workspace = store.create_workspace("Oulu services", author="ann", owner_id=ann.id)
+    store.add_member(workspace.id, "val", "viewer", added_by="ann")
+    app = create_app(Settings(database_url=url, auth=True, secret_key="browser-test-secret-0123456789"), store=store)
+    dash_duo.start_server(app, navigate=False)
+    base, driver = dash_duo.server.url.rstrip("/"), dash_duo.driver
+    driver.get(f"{base}/login")
+    driver.find_element(By.ID, "login-name").send_keys("ann")
+    driver.find_element(By.ID, "login-password").send_keys("wrong password", Keys.ENTER)
+    wait_for(lambda: "Wrong user name or password." in driver.page_source)
+    assert violations() == []
+    driver.find_element(By.ID, "login-password").send_keys(PASSWORD, Keys.ENTER)
+    dash_duo.wait_for_text_to_equal(f"#{ID.account_name}", "ann")
+    dash_duo.find_element(f"a[href='/members/{workspace.id}']").click()
+    dash_duo.wait_for_contains_text("h1", "Members of Oulu services")
+    assert violations() == []
     store.close()
