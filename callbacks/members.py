@@ -72,6 +72,8 @@ def register(app: Any, services: Services) -> None:
         def set_role(store: Any) -> str | None:
             if not isinstance(user_id, dict) or not role:
                 return None
+            if store.role_in_workspace(int(user_id["index"]), int(workspace_id)) == role:
+                return None  # the list was just redrawn: nothing was changed
             member = store.set_role(int(workspace_id), int(user_id["index"]), str(role))
             return f"{member.name} is now {member.role}."
 

@@ -3,12 +3,14 @@ the editor names who else is in it, sign out (dash_duo, headless Chromium)."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
 
 from canvas_app.auth import hash_password
 from canvas_app.model import parse_configuration
@@ -114,4 +116,9 @@ def test_auth002_sign_in_and_members_pages_pass_axe(dash_duo, tmp_path) -> None:
     dash_duo.find_element(f"a[href='/members/{workspace.id}']").click()
     dash_duo.wait_for_contains_text("h1", "Members of Oulu services")
     assert violations() == []
+    val = store.find_user("val")
+    role = driver.find_element(By.XPATH, f"//*[@id='{json.dumps(ID.member_role(val.id), separators=(',', ':'), sort_keys=True)}']")
+    Select(role).select_by_value("editor")
+    dash_duo.wait_for_contains_text(f"#{ID.members_message}", "val is now editor")
+    assert store.role_in_workspace(val.id, workspace.id) == "editor"
     store.close()
