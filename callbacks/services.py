@@ -159,8 +159,11 @@ class Services:
         """
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
-        user = self.current_user()
-        access = self._decide(user, action, workspace_id, configuration_id)
+        try:
+            access = self._decide(self.current_user(), action, workspace_id, configuration_id)
+        except (SignInRequired, AccessDenied):
+            self._note_check(action, None)
+            raise
         self._note_check(action, access)
         return access
 
@@ -174,17 +177,16 @@ class Services:
 
     def _decide(self, user: Account | None, action: str, workspace_id: Any, configuration_id: Any) -> Access:
         if user is None:
-            self._note_check(action, None)
             raise SignInRequired()
         if user.local:
             return Access(user=user, workspace_id=_as_id(workspace_id), role="owner")
         if configuration_id is not None:
             found = self.store.role_for_configuration(user.id, _id_or_deny(configuration_id))
             if found is None:
-                raise self._denied(action)
+                raise AccessDenied()
             real_workspace, role = found
             if workspace_id is not None and _id_or_deny(workspace_id) != real_workspace:
-                raise self._denied(action)  # a configuration paired with another workspace's id
+                raise AccessDenied()  # a configuration paired with another workspace's id
             workspace_id = real_workspace
         elif workspace_id is not None:
             workspace_id = _id_or_deny(workspace_id)
@@ -192,15 +194,11 @@ class Services:
         elif action == "use":
             return Access(user=user, workspace_id=None, role=None)
         else:  # a workspace action without a workspace (e.g. the page's store was emptied): refused
-            raise self._denied(action)
+            raise AccessDenied()
         access = Access(user=user, workspace_id=workspace_id, role=role)
         if not access.can(action):
-            raise self._denied(action, VIEW_ONLY if role == "viewer" else NO_ACCESS)
+            raise AccessDenied(description=VIEW_ONLY if role == "viewer" else NO_ACCESS)
         return access
-
-    def _denied(self, action: str, message: str = NO_ACCESS) -> AccessDenied:
-        self._note_check(action, None)
-        return AccessDenied(description=message)
 
     def public_route(self) -> None:
         """Mark the current request as open to anyone on purpose (the sign-in pages)."""

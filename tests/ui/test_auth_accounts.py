@@ -302,3 +302,17 @@ def test_session_cookie_is_secure_over_https(app) -> None:
     cookie = signed.headers["Set-Cookie"]
     assert signed.status_code == 302
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_malformed_or_unknown_ids_are_refused_like_forbidden_ones(app, store) -> None:
+    _workspace, configuration = _workspace_with_config(store)
+    client = app.server.test_client()
+    sign_in(client, "ann")
+    key = next(k for k, cb in app.callback_map.items() if any(i["id"] == ID.presence_tick for i in cb["inputs"]))
+    for bad in ("abc", -1, 0, True, 10**15, {"id": configuration}, [configuration], configuration + 1000):
+        state = [{"id": ID.config_id, "property": "data", "value": bad},
+                 {"id": ID.presence_client, "property": "data", "value": "p"}]
+        answer = call(client, key, {"id": ID.presence_line, "property": "children"},
+                      [{"id": ID.presence_tick, "property": "n_intervals", "value": 1}], state)
+        assert answer.status_code == 403, bad
+        assert NO_ACCESS in answer.get_data(as_text=True)
