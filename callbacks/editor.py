@@ -96,6 +96,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         scores=panels.score_panel(evaluation),
         blocks=panels.blocks_panel(nine_blocks(services, config)),
         status=status_text(head),
+        workspace_id=head.workspace_id,
     )
     return members_layouts.read_only(page) if access.role == "viewer" else page
 

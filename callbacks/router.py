@@ -13,6 +13,9 @@ from layouts.accessibility import statement_route
 from layouts.ids import ID
 
 EDIT_PATH = re.compile(r"^/edit/(\d{1,12})/?$")
+NEEDS_PATH = re.compile(r"^/workspace/(\d{1,12})/needs/?$")
+ADVANTAGES_PATH = re.compile(r"^/workspace/(\d{1,12})/advantages/?$")
+MECHANISMS_PATH = re.compile(r"^/mechanisms/(\d{1,12})/?$")
 REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
 MEMBERS_PATH = re.compile(r"^/members/(\d{1,12})/?$")
 
@@ -36,6 +39,10 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
     match = EDIT_PATH.match(pathname)
     if match:
         return editor.editor_page(services, int(match.group(1)))
+    for pattern, page in workspace_pages().items():
+        match = pattern.match(pathname)
+        if match:
+            return page(services, int(match.group(1)))
     page = compare_and_report_page(services, pathname, search)
     if page is not None:
         return page
@@ -57,6 +64,17 @@ def compare_and_report_page(services: Services, pathname: str, search: str | Non
         return report.comparison_report_page(services, search)
     match = REPORT_PATH.match(pathname)
     return report.report_page(services, int(match.group(1))) if match else None
+
+
+def workspace_pages() -> dict[re.Pattern[str], Any]:
+    """Needs, advantages and value-mechanism pages: path pattern → page builder(services, id)."""
+    from callbacks import advantages, mechanisms, needs
+
+    return {
+        NEEDS_PATH: needs.needs_page,
+        ADVANTAGES_PATH: advantages.advantages_page,
+        MECHANISMS_PATH: mechanisms.mechanisms_page,
+    }
 
 
 def register(app: Any, services: Services) -> None:

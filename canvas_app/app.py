@@ -41,6 +41,7 @@ INDEX_STRING = """<!DOCTYPE html>
 def create_app(settings: Settings | None = None, store: object | None = None) -> Dash:
     """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
     from callbacks import auth, compare, editor, history, home, members, presence, report, router
+    from callbacks import advantages, mechanisms, needs
     from callbacks.services import Services
 
     settings = settings or Settings.from_env()
@@ -77,6 +78,9 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     history.register(app, services)
     members.register(app, services)
     presence.register(app, services)
+    needs.register(app, services)
+    mechanisms.register(app, services)
+    advantages.register(app, services)
     install_security(app)
     return app
 

@@ -11,6 +11,7 @@ from dash import dcc, html
 from canvas_app.model import ActorType, FlowKind
 from layouts import graph, history, members
 from layouts.ids import ID
+from layouts.needs import configuration_links
 
 LAYOUTS = [
     ("preset", "Keep positions (preset)"),
@@ -225,6 +226,7 @@ def editor_layout(
     scores: Any = None,
     blocks: Any,
     status: str,
+    workspace_id: int | None = None,
 ) -> html.Div:
     """The editor for one stored configuration (built once per page load)."""
     actor_options = [{"label": label, "value": actor_id} for actor_id, label in actors]
@@ -361,6 +363,7 @@ def editor_layout(
                 [
                     dcc.Link("← Home", href="/", className="me-3"),
                     html.H1(name, id=ID.title, className="h5 mb-0 d-inline"),
+                    *configuration_links(configuration_id, workspace_id),
                     *history.editor_tools(configuration_id, name),
                     *members.presence_tools(),
                 ],

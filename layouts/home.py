@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts.ids import ID
+from layouts.needs import workspace_links
 
 
 def configuration_list(workspaces: list[tuple[Any, list[Any]]], show_members: bool = False) -> list[Any]:
@@ -43,6 +44,7 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]], show_members: bo
         else:
             body = html.P("No configurations yet: start one from an example, a blank canvas or a file.", className="p-3 mb-0")
         header: list[Any] = [html.H2(workspace.name, className="h5 mb-0 me-auto")]
+        header += workspace_links(workspace.id)
         if show_members:
             header.append(dcc.Link("Members", href=f"/members/{workspace.id}", className="small"))
         cards.append(

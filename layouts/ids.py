@@ -187,5 +187,82 @@ class Ids:
     def member_remove(user_id: int) -> dict:
         return {"type": "mem-remove", "index": user_id}
 
+    # needs & opportunities page (layouts/needs.py)
+    needs_workspace: str = "nd-workspace"  # store: the workspace id
+    needs_changed: str = "nd-changed"  # store: bumped after each save or delete, re-renders the ranking
+    needs_editing: str = "nd-editing"  # store: id of the need in the form (None: a new one)
+    needs_form_heading: str = "nd-form-heading"
+    needs_name: str = "nd-name"
+    needs_who: str = "nd-who"
+    needs_kind: str = "nd-kind"
+    needs_importance: str = "nd-importance"
+    needs_urgency: str = "nd-urgency"
+    needs_evidence: str = "nd-evidence"
+    needs_description: str = "nd-description"
+    needs_save: str = "nd-save"
+    needs_clear: str = "nd-clear"
+    needs_feedback: str = "nd-feedback"
+    needs_weights_save: str = "nd-weights-save"
+    needs_weights_reset: str = "nd-weights-reset"
+    needs_weights_feedback: str = "nd-weights-feedback"
+    needs_ranking: str = "nd-ranking"
+    needs_unserved: str = "nd-unserved"
+    needs_delete_modal: str = "nd-delete-modal"
+    needs_delete_text: str = "nd-delete-text"
+    needs_delete_pending: str = "nd-delete-pending"
+    needs_delete_confirm: str = "nd-delete-confirm"
+    needs_delete_cancel: str = "nd-delete-cancel"
+    needs_serve_need: str = "nd-serve-need"
+    needs_serve_config: str = "nd-serve-config"
+    needs_serve_flows: str = "nd-serve-flows"
+    needs_serve_save: str = "nd-serve-save"
+    needs_serve_feedback: str = "nd-serve-feedback"
+
+    # value mechanisms page (layouts/mechanisms.py)
+    mech_config: str = "mc-config"  # store: the configuration id
+    mech_compute: str = "mc-compute"
+    mech_status: str = "mc-status"
+    mech_could_add: str = "mc-could-add"
+
+    # competitive advantages page (layouts/advantages.py)
+    adv_workspace: str = "av-workspace"
+    adv_changed: str = "av-changed"
+    adv_editing: str = "av-editing"
+    adv_form_heading: str = "av-form-heading"
+    adv_service: str = "av-service"
+    adv_text: str = "av-text"
+    adv_state: str = "av-state"
+    adv_criteria: str = "av-criteria"
+    adv_modules: str = "av-modules"
+    adv_save: str = "av-save"
+    adv_clear: str = "av-clear"
+    adv_feedback: str = "av-feedback"
+    adv_ranking: str = "av-ranking"
+    adv_delete_modal: str = "av-delete-modal"
+    adv_delete_text: str = "av-delete-text"
+    adv_delete_pending: str = "av-delete-pending"
+    adv_delete_confirm: str = "av-delete-confirm"
+    adv_delete_cancel: str = "av-delete-cancel"
+
+    @staticmethod
+    def needs_weight(criterion: str) -> str:
+        return f"nd-weight-{criterion}"
+
+    @staticmethod
+    def needs_edit(need_id: str) -> dict:
+        return {"type": "nd-edit", "need": need_id}
+
+    @staticmethod
+    def needs_delete(need_id: str) -> dict:
+        return {"type": "nd-delete", "need": need_id}
+
+    @staticmethod
+    def adv_edit(advantage_id: str) -> dict:
+        return {"type": "av-edit", "advantage": advantage_id}
+
+    @staticmethod
+    def adv_delete(advantage_id: str) -> dict:
+        return {"type": "av-delete", "advantage": advantage_id}
+
 
 ID = Ids()

@@ -1,0 +1,70 @@
+"""Value-mechanisms page callbacks: build the page, and compute the "could add" ranking on request
+for configurations too large to re-score once per library module while the page loads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Input, Output, State, no_update
+
+from callbacks.services import Services
+from canvas_app.mechanisms import mechanisms_could_add, mechanisms_in_place
+from layouts import mechanisms as mechanisms_layouts
+from layouts.home import message
+from layouts.ids import ID
+
+MAX_ACTORS_ON_LOAD = 100
+"""Up to this many actors the library ranking is computed with the page (re-scoring each library
+module takes well under a second there); above it, on request with a visible "computing" state."""
+
+
+def mechanisms_page(services: Services, configuration_id: int) -> Any:
+    """Load the configuration and build its value-mechanisms page."""
+    from callbacks.router import not_found
+    from storage import StorageError
+
+    services.require("view", configuration_id=configuration_id)
+    try:
+        config, head = services.store.load(configuration_id)
+    except StorageError:
+        return not_found(f"There is no configuration {configuration_id}.")
+    if head.deleted_at is not None:
+        return not_found(f"Configuration {configuration_id} is deleted.")
+    small = len(config.actors) <= MAX_ACTORS_ON_LOAD
+    return mechanisms_layouts.mechanisms_layout(
+        configuration_id=head.id,
+        name=head.name,
+        workspace_id=head.workspace_id,
+        actor_count=len(config.actors),
+        found=mechanisms_in_place(config, services.library),
+        options=mechanisms_could_add(config, services.library) if small else None,
+    )
+
+
+def could_add_view(services: Services, configuration_id: int) -> Any:
+    """The ranked "could add" table for the configuration's current head."""
+    from storage import StorageError
+
+    try:
+        config, _head = services.load(int(configuration_id))
+    except StorageError as exc:
+        return message(str(exc))
+    return mechanisms_layouts.could_add_table(mechanisms_could_add(config, services.library))
+
+
+def register(app: Any, services: Services) -> None:
+    @app.callback(
+        Output(ID.mech_could_add, "children"),
+        Input(ID.mech_compute, "n_clicks"),
+        State(ID.mech_config, "data"),
+        prevent_initial_call=True,
+        running=[
+            (Output(ID.mech_compute, "disabled"), True, False),
+            (Output(ID.mech_status, "children"), "Computing… re-scoring with each library module.", ""),
+        ],
+    )
+    def compute_could_add(clicks, configuration_id):
+        services.require("view", configuration_id=configuration_id)
+        if not clicks:
+            return no_update
+        return could_add_view(services, configuration_id)

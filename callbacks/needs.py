@@ -1,0 +1,402 @@
+"""Needs & opportunities page callbacks: add/edit/delete needs, edit the ranking weights, and record
+which configuration's flows serve a need.
+
+The bodies are plain functions (unit-tested directly); ranking and mapping come from
+:mod:`canvas_app.ranking`, persistence from the store. A save or delete bumps the
+``needs_changed`` store, and one callback re-renders the ranking from the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dash import ALL, Input, Output, State, ctx, no_update
+from pydantic import ValidationError
+
+from callbacks.services import Services
+from canvas_app.library import slugify
+from canvas_app.model import Configuration, describe_validation_error
+from canvas_app.ranking import (
+    DEFAULT_NEED_WEIGHTS,
+    NEED_WEIGHT_PREFIX,
+    RankedNeed,
+    need_weights,
+    own_entry,
+    parse_need_weights,
+    rank_needs,
+    with_need_served,
+)
+from canvas_app.workspace_model import WorkspaceNeed
+from layouts import needs as needs_layouts
+from layouts.home import message
+from layouts.ids import ID
+
+FORM_FIELDS = ("name", "who", "kind", "importance", "urgency", "evidence", "description")
+"""The form's fields, in the order the callbacks pass them."""
+EMPTY_FORM = ("", "", "need", "3", "3", "", "")
+NEW_HEADING = "Add a need or opportunity"
+
+
+@dataclass(frozen=True)
+class WorkspaceNeeds:
+    """A workspace's needs ranked against its live configurations."""
+
+    ranked: list[RankedNeed]
+    configurations: list[tuple[int, str]]  # (stored id, name), in the order ranked against
+    weights: dict[str, float]
+
+
+def live_workspace(services: Services, workspace_id: int) -> Any:
+    """The workspace, or None when it does not exist or is deleted."""
+    from storage import StorageError
+
+    try:
+        workspace = services.store.get_workspace(int(workspace_id))
+    except StorageError:
+        return None
+    return None if workspace.deleted_at is not None else workspace
+
+
+def workspace_configurations(services: Services, workspace_id: int) -> list[tuple[int, Configuration]]:
+    """Every live configuration of the workspace at its head revision."""
+    return [(head.id, services.load(head.id)[0]) for head in services.store.list_configurations(int(workspace_id))]
+
+
+def ranked_needs(services: Services, workspace_id: int) -> WorkspaceNeeds:
+    """Load needs, weights and configurations, and rank (the core does the ranking)."""
+    configurations = workspace_configurations(services, workspace_id)
+    weights = need_weights(services.store.get_weights(int(workspace_id)))
+    ranked = rank_needs(services.store.list_needs(int(workspace_id)), [c for _, c in configurations], weights)
+    return WorkspaceNeeds(ranked, [(i, c.name) for i, c in configurations], weights)
+
+
+def needs_page(services: Services, workspace_id: int) -> Any:
+    """Build the Needs & opportunities page of a workspace."""
+    from callbacks.router import not_found
+
+    services.require("view", workspace_id=workspace_id)
+    workspace = live_workspace(services, workspace_id)
+    if workspace is None:
+        return not_found(f"There is no workspace {workspace_id}.")
+    state = ranked_needs(services, workspace_id)
+    return needs_layouts.needs_layout(
+        workspace_id=workspace.id,
+        workspace_name=workspace.name,
+        weights=state.weights,
+        ranked=state.ranked,
+        configurations=state.configurations,
+    )
+
+
+def ranking_view(services: Services, workspace_id: int) -> tuple[Any, Any, list[dict[str, str]]]:
+    """The ranked table, the unserved list and the need options of the "serve" form."""
+    state = ranked_needs(services, workspace_id)
+    ids = [i for i, _ in state.configurations]
+    options = [{"label": r.need.name, "value": r.need.id} for r in state.ranked]
+    return needs_layouts.ranking_table(state.ranked, ids), needs_layouts.unserved_list(state.ranked), options
+
+
+def fresh_need_id(name: str, taken: set[str]) -> str:
+    """A readable id from the name, unique in the workspace (``need-pay-for-parking``, ``…-2``)."""
+    base = "need-" + slugify(name)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def need_from_form(
+    editing: str | None, taken: set[str], fields: dict[str, Any]
+) -> tuple[WorkspaceNeed | None, list[str]]:
+    """Validate the form: ``(need, [])`` or ``(None, problems)``, each problem naming its field."""
+    name = (fields.get("name") or "").strip()
+    if not name:
+        return None, ["Name: give the need or opportunity a name."]
+    data = {
+        "id": editing or fresh_need_id(name, taken),
+        "name": name,
+        "who": fields.get("who") or "",
+        "importance": fields.get("importance") or 3,
+        "urgency": fields.get("urgency") or 3,
+        "evidence": fields.get("evidence") or "",
+        "description": fields.get("description") or "",
+        "opportunity": fields.get("kind") == "opportunity",
+    }
+    try:
+        return WorkspaceNeed.model_validate(data), []
+    except ValidationError as exc:
+        return None, [line[:1].upper() + line[1:] for line in describe_validation_error(exc, data)]
+
+
+def save_need(services: Services, workspace_id: int, editing: str | None, fields: dict[str, Any]) -> tuple[bool, Any]:
+    """Add or replace one need; ``(saved, inline message)``."""
+    from storage import StorageError
+
+    existing = {n.id: n for n in services.store.list_needs(int(workspace_id))}
+    if editing and editing not in existing:
+        return False, message("This need was deleted meanwhile; nothing was saved. Press New to add it again.")
+    need, problems = need_from_form(editing, set(existing), fields)
+    if need is None:
+        return False, message(problems)
+    try:
+        services.store.upsert_need(int(workspace_id), need, author=services.author)
+    except StorageError as exc:
+        return False, message(str(exc))
+    return True, message(f"Saved “{need.name}”.", color="success")
+
+
+def form_values(need: WorkspaceNeed) -> tuple[str, ...]:
+    """The form's field values for a stored need (FORM_FIELDS order)."""
+    return (need.name, need.who, "opportunity" if need.opportunity else "need", str(need.importance),
+            str(need.urgency), need.evidence, need.description)
+
+
+def delete_need(services: Services, workspace_id: int, need_id: str) -> Any:
+    """Delete one need; the inline message says what happened."""
+    from storage import StorageError
+
+    try:
+        services.store.delete_need(int(workspace_id), str(need_id), author=services.author)
+    except StorageError as exc:
+        return message(str(exc))
+    return message("Need deleted.", color="success")
+
+
+def save_weights(services: Services, workspace_id: int, raw: dict[str, Any]) -> tuple[bool, Any]:
+    """Validate and save the need-ranking weights of the workspace (score weights stay as they are)."""
+    from storage import StorageError
+    from storage.weight_groups import set_weight_group
+
+    weights, problems = parse_need_weights(raw)
+    if problems:
+        return False, message(problems)
+    try:
+        set_weight_group(services.store, int(workspace_id), NEED_WEIGHT_PREFIX, weights, author=services.author)
+    except (StorageError, ValueError) as exc:
+        return False, message(str(exc))
+    return True, message("Weights saved; the ranking is updated.", color="success")
+
+
+def flow_choices(
+    services: Services, workspace_id: int, need_id: str | None, configuration_id: str | None
+) -> tuple[list[dict[str, str]], list[str]]:
+    """The configuration's flows as checklist options, ticked where they already serve the need."""
+    if not configuration_id:
+        return [], []
+    config = services.load(int(configuration_id))[0]
+    names = {a.id: a.name for a in config.actors}
+    options = [
+        {"label": f"{f.label or f.kind.value} ({names[f.source]} → {names[f.target]})", "value": f.id}
+        for f in config.flows
+    ]
+    need = next((n for n in services.store.list_needs(int(workspace_id)) if n.id == need_id), None)
+    own = own_entry(need, config) if need is not None else None
+    return options, list(own.served_by) if own is not None else []
+
+
+def serve_need(
+    services: Services, workspace_id: int, need_id: str | None, configuration_id: str | None, flows: list[str]
+) -> tuple[bool, Any]:
+    """Save a new revision of the configuration in which ``flows`` serve the need (never an overwrite)."""
+    from storage import ConflictError, StorageError
+
+    if not need_id:
+        return False, message("Need: choose a need.")
+    if not configuration_id:
+        return False, message("Configuration: choose a configuration.")
+    need = next((n for n in services.store.list_needs(int(workspace_id)) if n.id == need_id), None)
+    if need is None:
+        return False, message("That need was deleted meanwhile; nothing was saved.")
+    try:
+        config, head = services.store.load(int(configuration_id))
+        if head.workspace_id != int(workspace_id) or head.deleted_at is not None:
+            return False, message("Configuration: choose one of this workspace's configurations.")
+        updated = with_need_served(config, need, flows or [])
+    except ValidationError as exc:
+        return False, message(describe_validation_error(exc))
+    except StorageError as exc:
+        return False, message(str(exc))
+    verb = f"served by {len(flows)} flow(s)" if flows else "listed, not served yet"
+    try:
+        services.store.save(int(configuration_id), updated, base_version=head.version, author=services.author,
+                            summary=f"need '{need.name}' {verb}"[:200])
+    except ConflictError:
+        return False, message(f"{head.name} was changed by someone else just now; nothing was saved. Save again.")
+    except StorageError as exc:
+        return False, message(str(exc))
+    return True, message(f"{head.name}: “{need.name}” {verb}.", color="success")
+
+
+def register(app: Any, services: Services) -> None:
+    form_outputs = [
+        Output(ID.needs_name, "value", allow_duplicate=True),
+        Output(ID.needs_who, "value", allow_duplicate=True),
+        Output(ID.needs_kind, "value", allow_duplicate=True),
+        Output(ID.needs_importance, "value", allow_duplicate=True),
+        Output(ID.needs_urgency, "value", allow_duplicate=True),
+        Output(ID.needs_evidence, "value", allow_duplicate=True),
+        Output(ID.needs_description, "value", allow_duplicate=True),
+        Output(ID.needs_editing, "data", allow_duplicate=True),
+        Output(ID.needs_form_heading, "children", allow_duplicate=True),
+    ]
+    form_states = [
+        State(ID.needs_name, "value"),
+        State(ID.needs_who, "value"),
+        State(ID.needs_kind, "value"),
+        State(ID.needs_importance, "value"),
+        State(ID.needs_urgency, "value"),
+        State(ID.needs_evidence, "value"),
+        State(ID.needs_description, "value"),
+    ]
+
+    @app.callback(
+        Output(ID.needs_feedback, "children"),
+        Output(ID.needs_changed, "data"),
+        *form_outputs,
+        Input(ID.needs_save, "n_clicks"),
+        State(ID.needs_workspace, "data"),
+        State(ID.needs_editing, "data"),
+        State(ID.needs_changed, "data"),
+        *form_states,
+        prevent_initial_call=True,
+    )
+    def save_need_clicked(clicks, workspace_id, editing, changed, *values):
+        if not clicks:
+            return (no_update,) * 11
+        refusal = services.refusal("edit", workspace_id=workspace_id)
+        if refusal:
+            return (message(refusal),) + (no_update,) * 10
+        saved, feedback = save_need(services, workspace_id, editing, dict(zip(FORM_FIELDS, values)))
+        if not saved:
+            return (feedback, no_update) + (no_update,) * 9
+        return (feedback, (changed or 0) + 1, *EMPTY_FORM, None, NEW_HEADING)
+
+    @app.callback(
+        *form_outputs,
+        Output(ID.needs_feedback, "children", allow_duplicate=True),
+        Input(ID.needs_edit(ALL), "n_clicks"),
+        Input(ID.needs_clear, "n_clicks"),
+        State(ID.needs_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def fill_need_form(_edit_clicks, _clear_clicks, workspace_id):
+        services.require("view", workspace_id=workspace_id)
+        if not (ctx.triggered and ctx.triggered[0]["value"]):
+            return (no_update,) * 10  # the table was re-rendered: nothing was clicked
+        if ctx.triggered_id == ID.needs_clear:
+            return (*EMPTY_FORM, None, NEW_HEADING, None)
+        need_id = ctx.triggered_id["need"]
+        need = next((n for n in services.store.list_needs(int(workspace_id)) if n.id == need_id), None)
+        if need is None:
+            return (no_update,) * 9 + (message("This need was deleted meanwhile."),)
+        return (*form_values(need), need.id, f"Edit “{need.name}”", None)
+
+    @app.callback(
+        Output(ID.needs_ranking, "children"),
+        Output(ID.needs_unserved, "children"),
+        Output(ID.needs_serve_need, "options"),
+        Input(ID.needs_changed, "data"),
+        State(ID.needs_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def render_ranking(_changed, workspace_id):
+        services.require("view", workspace_id=workspace_id)
+        return ranking_view(services, workspace_id)
+
+    @app.callback(
+        Output(ID.needs_delete_modal, "is_open"),
+        Output(ID.needs_delete_text, "children"),
+        Output(ID.needs_delete_pending, "data"),
+        Input(ID.needs_delete(ALL), "n_clicks"),
+        State(ID.needs_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def ask_to_delete_need(_clicks, workspace_id):
+        services.require("view", workspace_id=workspace_id)
+        if not (ctx.triggered and ctx.triggered[0]["value"]):
+            return no_update, no_update, no_update
+        need_id = ctx.triggered_id["need"]
+        need = next((n for n in services.store.list_needs(int(workspace_id)) if n.id == need_id), None)
+        name = need.name if need is not None else need_id
+        return True, f"“{name}” will be removed from the workspace's needs. Configurations keep their own copy.", need_id
+
+    @app.callback(
+        Output(ID.needs_delete_modal, "is_open", allow_duplicate=True),
+        Output(ID.needs_feedback, "children", allow_duplicate=True),
+        Output(ID.needs_changed, "data", allow_duplicate=True),
+        Input(ID.needs_delete_confirm, "n_clicks"),
+        Input(ID.needs_delete_cancel, "n_clicks"),
+        State(ID.needs_delete_pending, "data"),
+        State(ID.needs_workspace, "data"),
+        State(ID.needs_changed, "data"),
+        prevent_initial_call=True,
+    )
+    def confirm_delete_need(_confirm, _cancel, need_id, workspace_id, changed):
+        if ctx.triggered_id != ID.needs_delete_confirm or not need_id:
+            return False, no_update, no_update
+        refusal = services.refusal("edit", workspace_id=workspace_id)
+        if refusal:
+            return False, message(refusal), no_update
+        return False, delete_need(services, workspace_id, need_id), (changed or 0) + 1
+
+    @app.callback(
+        Output(ID.needs_weights_feedback, "children"),
+        Output(ID.needs_changed, "data", allow_duplicate=True),
+        Input(ID.needs_weights_save, "n_clicks"),
+        State(ID.needs_workspace, "data"),
+        State(ID.needs_changed, "data"),
+        *[State(ID.needs_weight(name), "value") for name in DEFAULT_NEED_WEIGHTS],
+        prevent_initial_call=True,
+    )
+    def save_need_weights(clicks, workspace_id, changed, *values):
+        if not clicks:
+            return no_update, no_update
+        refusal = services.refusal("edit", workspace_id=workspace_id)
+        if refusal:
+            return message(refusal), no_update
+        saved, feedback = save_weights(services, workspace_id, dict(zip(DEFAULT_NEED_WEIGHTS, values)))
+        return feedback, ((changed or 0) + 1) if saved else no_update
+
+    @app.callback(
+        *[Output(ID.needs_weight(name), "value") for name in DEFAULT_NEED_WEIGHTS],
+        Input(ID.needs_weights_reset, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def default_need_weights(clicks):
+        services.require("use")
+        if not clicks:
+            return (no_update,) * len(DEFAULT_NEED_WEIGHTS)
+        return tuple(DEFAULT_NEED_WEIGHTS.values())
+
+    @app.callback(
+        Output(ID.needs_serve_flows, "options"),
+        Output(ID.needs_serve_flows, "value"),
+        Input(ID.needs_serve_need, "value"),
+        Input(ID.needs_serve_config, "value"),
+        State(ID.needs_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def list_serving_flows(need_id, configuration_id, workspace_id):
+        services.require("view", workspace_id=workspace_id, configuration_id=configuration_id or None)
+        return flow_choices(services, workspace_id, need_id, configuration_id)
+
+    @app.callback(
+        Output(ID.needs_serve_feedback, "children"),
+        Output(ID.needs_changed, "data", allow_duplicate=True),
+        Input(ID.needs_serve_save, "n_clicks"),
+        State(ID.needs_workspace, "data"),
+        State(ID.needs_serve_need, "value"),
+        State(ID.needs_serve_config, "value"),
+        State(ID.needs_serve_flows, "value"),
+        State(ID.needs_changed, "data"),
+        prevent_initial_call=True,
+    )
+    def save_need_mapping(clicks, workspace_id, need_id, configuration_id, flows, changed):
+        if not clicks:
+            return no_update, no_update
+        refusal = services.refusal("edit", workspace_id=workspace_id, configuration_id=configuration_id or None)
+        if refusal:
+            return message(refusal), no_update
+        saved, feedback = serve_need(services, workspace_id, need_id, configuration_id, flows or [])
+        return feedback, ((changed or 0) + 1) if saved else no_update
