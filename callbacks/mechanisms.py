@@ -1,5 +1,6 @@
 """Value-mechanisms page callbacks: build the page, and compute the "could add" ranking on request
-for configurations too large to re-score once per library module while the page loads."""
+(a Dash background job) for configurations too large to re-score once per library module while
+the page loads."""
 
 from __future__ import annotations
 
@@ -58,13 +59,18 @@ def register(app: Any, services: Services) -> None:
         Input(ID.mech_compute, "n_clicks"),
         State(ID.mech_config, "data"),
         prevent_initial_call=True,
+        background=True,  # one re-score per library module: seconds on a large configuration
         running=[
             (Output(ID.mech_compute, "disabled"), True, False),
             (Output(ID.mech_status, "children"), "Computing… re-scoring with each library module.", ""),
         ],
     )
     def compute_could_add(clicks, configuration_id):
-        services.require("view", configuration_id=configuration_id)
-        if not clicks:
-            return no_update
-        return could_add_view(services, configuration_id)
+        """The "could add" ranking on request, as a background job (Celery, else a subprocess)."""
+        from canvas_app.background import job_request_context
+
+        with job_request_context(app.server):  # a Celery job has no request: rebuild it from the cookies
+            services.require("view", configuration_id=configuration_id)
+            if not clicks:
+                return no_update
+            return could_add_view(services, configuration_id)

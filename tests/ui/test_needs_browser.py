@@ -183,6 +183,9 @@ def test_nd006_a_large_configuration_computes_the_could_add_list_on_request(dash
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/mechanisms/{head.id}")
     dash_duo.wait_for_contains_text(css(ID.mech_could_add), "computed when you ask for it")
     click(dash_duo, css(ID.mech_compute))
+    # a background job, polled about once a second: the "computing" state shows meanwhile
+    dash_duo.wait_for_contains_text(css(ID.mech_status), "Computing…", timeout=5)
+    assert not dash_duo.find_element(css(ID.mech_compute)).is_enabled()
     dash_duo.wait_for_contains_text(css(ID.mech_could_add), "Total gain", timeout=30)
     assert dash_duo.find_element(css(ID.mech_status)).text == ""  # the "computing" state has ended
 
