@@ -11,8 +11,9 @@ One call in ``create_app``: :func:`install_security`. What it adds, and why:
   only when ``CITYCANVAS_BEHIND_PROXY=1`` says a proxy we control sets it;
 * callback bodies parsed before Dash sees them: invalid JSON is a 400, JSON nested
   deeper than :data:`MAX_JSON_DEPTH` a 400 (the stdlib parser would raise
-  ``RecursionError``: a 500), a body naming no callback of the app a 400 (Dash raises
-  ``KeyError``: a 500), a body over ``MAX_CONTENT_LENGTH`` a 413.
+  ``RecursionError``: a 500), a body that is not shaped like a call of one of the app's
+  callbacks a 400 (Dash would raise ``KeyError``/``IndexError``: a 500), a body over
+  ``MAX_CONTENT_LENGTH`` a 413.
 """
 
 from __future__ import annotations
@@ -74,13 +75,44 @@ def json_depth_exceeds(value: Any, limit: int) -> bool:
 
 
 def is_callback_request(app: Any, body: Any) -> bool:
-    """True if ``body`` has the shape Dash's dispatcher expects (it answers anything else with a 500)."""
+    """True if ``body`` has the shape Dash's dispatcher expects for one of ``app``'s callbacks.
+
+    Dash answers anything else with a 500 (KeyError, IndexError...): an unknown ``output``,
+    fewer inputs or states than the callback declares, an item that is not ``{id, property}``
+    (or a list of them, for pattern-matching inputs).
+    """
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return False
-    if body["output"] not in app.callback_map:
+    spec = app.callback_map.get(body["output"])
+    if spec is None:
         return False
-    lists = ("inputs", "state", "changedPropIds")  # "outputs" is a dict for a single output
-    return all(isinstance(body.get(name, []), list) for name in lists)
+    outputs, output = body.get("outputs"), body["output"]
+    if output.startswith(".."):  # several outputs: "..a.x...b.y.."
+        if not (_are_props(outputs) and len(outputs) == len(output[2:-2].split("..."))):
+            return False
+    elif output.startswith("{"):  # one pattern-matching output: MATCH sends one, ALL a list
+        if not (_is_prop(outputs) or (_are_props(outputs) and all(_is_prop(o) for o in outputs))):
+            return False
+    elif not _is_prop(outputs):
+        return False
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return False
+    return all(
+        _are_props(body.get(name, [])) and len(body.get(name, [])) == len(spec.get(name, []))
+        for name in ("inputs", "state")
+    )
+
+
+def _is_prop(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("property"), str) and isinstance(item.get("id"), (str, dict))
+
+
+def _are_props(items: Any) -> bool:
+    """A list of ``{id, property}`` items, or of lists of them (pattern-matching ALL/ALLSMALLER)."""
+    return isinstance(items, list) and all(
+        _is_prop(item) or (isinstance(item, list) and all(_is_prop(i) for i in item)) for item in items
+    )
 
 
 def content_security_policy(script_hashes: list[str]) -> str:

@@ -161,3 +161,36 @@ def test_fz005_home_upload_callback_over_http(web, data: bytes, how: str, filena
         assert after == before
         shown = json.dumps(answer[ID.home_message]["children"])
         assert "Traceback" not in shown and len(shown) > 20  # a message is on the page
+
+
+def damage_body(body: dict, damage: str, junk) -> dict:
+    """A real callback body with one part replaced by junk (what a broken or hostile client might send)."""
+    out = dict(body)
+    if damage == "drop-key":
+        out.pop(junk if isinstance(junk, str) and junk in out else "inputs", None)
+    elif damage in ("inputs", "state", "outputs", "changedPropIds", "output"):
+        out[damage] = junk
+    elif damage == "short-inputs":
+        out["inputs"] = body["inputs"][:-1]
+    elif damage == "item":
+        out["inputs"] = [junk, *body["inputs"][1:]]
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(which=st.integers(min_value=0, max_value=10_000),
+       damage=st.sampled_from(["drop-key", "inputs", "state", "outputs", "changedPropIds", "output", "short-inputs", "item"]),
+       junk=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                         max_leaves=8))
+def test_fz006_damaged_callback_bodies_get_400_not_500(web, which: int, damage: str, junk) -> None:
+    """The structure of any callback's request broken in one place: refused with a 4xx before Dash sees it."""
+    client, store, bodies, _workspace_id = web
+    server_side = [dep for dep in bodies.dependencies if not dep.get("clientside_function") and dep["inputs"]]
+    dep = server_side[which % len(server_side)]
+    first = dep["inputs"][0]
+    body = bodies.body(first["id"], first["property"], None)
+    before = snapshot(store)
+    response = client.post("/_dash-update-component", json=damage_body(body, damage, junk))
+    assert response.status_code < 500, (dep["output"][:80], damage, junk, response.get_data(as_text=True)[:300])
+    assert snapshot(store) == before
