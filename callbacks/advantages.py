@@ -37,12 +37,15 @@ class WorkspaceAdvantages:
 
 def service_evaluations(services: Services, workspace_id: int) -> dict[str, tuple[Configuration, Evaluation]]:
     """Each service (configuration name; the first of equal names) with its configuration and evaluation."""
+    from callbacks.weights import workspace_score_weights
     from canvas_app.analysis import evaluate
 
+    weights = workspace_score_weights(services, workspace_id)
     found: dict[str, tuple[Configuration, Evaluation]] = {}
     for _id, config in workspace_configurations(services, workspace_id):
         if config.name not in found:
-            found[config.name] = (config, evaluate(config, services.library, recommend=False, structure=False))
+            found[config.name] = (config, evaluate(config, services.library, recommend=False, structure=False,
+                                                   weights=weights))
     return found
 
 
@@ -179,11 +182,11 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def save_advantage_clicked(clicks, workspace_id, editing, changed, *values):
-        if not clicks:
-            return (no_update,) * 9
         refusal = services.refusal("edit", workspace_id=workspace_id)
         if refusal:
             return (message(refusal),) + (no_update,) * 8
+        if not clicks:
+            return (no_update,) * 9
         saved, feedback = save_advantage(services, workspace_id, editing, dict(zip(FORM_FIELDS, values)))
         if not saved:
             return (feedback,) + (no_update,) * 8
@@ -248,9 +251,10 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def confirm_delete_advantage(_confirm, _cancel, advantage_id, workspace_id, changed):
-        if ctx.triggered_id != ID.adv_delete_confirm or not advantage_id:
-            return False, no_update, no_update
-        refusal = services.refusal("edit", workspace_id=workspace_id)
+        confirmed = ctx.triggered_id == ID.adv_delete_confirm and bool(advantage_id)
+        refusal = services.refusal("edit" if confirmed else "view", workspace_id=workspace_id)
         if refusal:
             return False, message(refusal), no_update
+        if not confirmed:
+            return False, no_update, no_update
         return False, delete_advantage(services, workspace_id, advantage_id), (changed or 0) + 1

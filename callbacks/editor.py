@@ -54,10 +54,11 @@ EMPTY_DIFF: dict[str, Any] = {"add": [], "update": [], "remove": []}
 # -- page ----------------------------------------------------------------------------
 
 
-def evaluate(services: Services, config: Configuration, recommend: bool = False) -> Any:
-    from canvas_app.analysis import evaluate as core_evaluate
+def evaluate(services: Services, configuration_id: int, config: Configuration, recommend: bool = False) -> Any:
+    """Score a stored configuration (one of its revisions) with its workspace's score weights."""
+    from callbacks.weights import evaluate_stored
 
-    return core_evaluate(config, services.library, recommend=recommend, structure=False)
+    return evaluate_stored(services, configuration_id, config, recommend=recommend, structure=False)
 
 
 def nine_blocks(services: Services, config: Configuration) -> dict[str, list[str]]:
@@ -83,7 +84,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
     if head.deleted_at is not None:
         return not_found(f"Configuration {configuration_id} is deleted.")
     library = services.library
-    evaluation = evaluate(services, config)
+    evaluation = evaluate(services, head.id, config)
     page = editor_layouts.editor_layout(
         configuration_id=head.id,
         name=head.name,
@@ -363,7 +364,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     step = {"before": int(values["version"]), "after": outcome.head.version, "label": outcome.step.redo.label} if op == "do" else None
     out["step_out"] = {"op": op, "step": step, "nonce": time.time()}
     out["status"] = status_text(outcome.head)
-    out["scores"] = panels.score_values(evaluate(services, config))
+    out["scores"] = panels.score_values(evaluate(services, int(values["config_id"]), config))
     if trigger in (ID.delete_confirm, ID.module_remove):
         out["selection"] = None
     return out
@@ -571,7 +572,7 @@ def save_mine(services: Services, configuration_id: int, conflict: dict[str, Any
 
 def reload_theirs(services: Services, configuration_id: int) -> dict[str, Any]:
     config, head = services.store.load(int(configuration_id))
-    evaluation = evaluate(services, config)
+    evaluation = evaluate(services, configuration_id, config)
     return {
         "graph_diff": {"reset": graph.config_elements(config)},
         "version": head.version,
@@ -682,7 +683,7 @@ def register(app: Any, services: Services) -> None:
         except StorageError:
             return no_update, no_update, no_update, no_update
         live = services.settings.recommend and len(config.actors) <= services.settings.live_recommend_max_actors
-        evaluation = evaluate(services, config, recommend=live)
+        evaluation = evaluate(services, configuration_id, config, recommend=live)
         return (
             panels.flags_panel(evaluation, offer_suggest=services.settings.recommend and not live),
             panels.flag_elements(evaluation),
@@ -707,7 +708,7 @@ def register(app: Any, services: Services) -> None:
             if not clicks or configuration_id is None:
                 return no_update
             config, _ = services.load(int(configuration_id), int(version))
-            return panels.flags_panel(evaluate(services, config, recommend=True))
+            return panels.flags_panel(evaluate(services, configuration_id, config, recommend=True))
 
     @app.callback(
         Output(ID.palette_list, "children"),

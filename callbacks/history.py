@@ -61,7 +61,7 @@ def restore_version(services: Services, configuration_id: int, version: int, bas
         "step_out": {"op": "do", "step": {"before": int(base_version), "after": head.version,
                                           "label": f"restore version {version}"}, "nonce": time.time()},
         "status": status_text(head),
-        "scores": panels.score_values(evaluate(services, restored)),
+        "scores": panels.score_values(evaluate(services, configuration_id, restored)),
         "conflict": None,
         "message": None,
     }

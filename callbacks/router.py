@@ -13,11 +13,12 @@ from layouts.accessibility import statement_route
 from layouts.ids import ID
 
 EDIT_PATH = re.compile(r"^/edit/(\d{1,12})/?$")
+WEIGHTS_PATH = re.compile(r"^/workspace/(\d{1,12})/weights/?$")
+MEMBERS_PATH = re.compile(r"^/members/(\d{1,12})/?$")
 NEEDS_PATH = re.compile(r"^/workspace/(\d{1,12})/needs/?$")
 ADVANTAGES_PATH = re.compile(r"^/workspace/(\d{1,12})/advantages/?$")
 MECHANISMS_PATH = re.compile(r"^/mechanisms/(\d{1,12})/?$")
 REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
-MEMBERS_PATH = re.compile(r"^/members/(\d{1,12})/?$")
 
 
 def not_found(text: str) -> html.Main:
@@ -39,10 +40,6 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
     match = EDIT_PATH.match(pathname)
     if match:
         return editor.editor_page(services, int(match.group(1)))
-    for pattern, page in workspace_pages().items():
-        match = pattern.match(pathname)
-        if match:
-            return page(services, int(match.group(1)))
     page = compare_and_report_page(services, pathname, search)
     if page is not None:
         return page
@@ -51,6 +48,15 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
         from callbacks import members
 
         return members.members_page(services, int(match.group(1)))
+    for pattern, page in workspace_pages().items():
+        match = pattern.match(pathname)
+        if match:
+            return page(services, int(match.group(1)))
+    match = WEIGHTS_PATH.match(pathname)
+    if match:
+        from callbacks import weights
+
+        return weights.weights_page(services, int(match.group(1)))
     return not_found(f"There is no page at {pathname}.")
 
 

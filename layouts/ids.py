@@ -167,6 +167,7 @@ class Ids:
     @staticmethod
     def branch_revision(version: int) -> dict:
         return {"type": "ed-branch-revision", "index": version}
+
     @staticmethod
     def flag(index: int) -> dict:
         return {"type": "ed-flag", "index": index}
@@ -264,5 +265,16 @@ class Ids:
     def adv_delete(advantage_id: str) -> dict:
         return {"type": "av-delete", "advantage": advantage_id}
 
+
+    # score weights page (layouts/weights.py)
+    weights_workspace: str = "wt-workspace"  # store: the workspace id
+    weights_save: str = "wt-save"
+    weights_reset: str = "wt-reset"
+    weights_feedback: str = "wt-feedback"
+    weights_effect: str = "wt-effect"
+
+    @staticmethod
+    def weight_input(criterion: str) -> str:
+        return f"wt-{criterion}"
 
 ID = Ids()

@@ -20,10 +20,12 @@ SCALE = [{"label": str(i), "value": str(i)} for i in range(1, 6)]
 
 
 def workspace_links(workspace_id: int) -> list[Any]:
-    """Links from Home to a workspace's Needs and Advantages pages."""
+    """Links from Home to a workspace's Needs, Advantages and Score weights pages."""
     return [  # the darker link colour keeps 4.5:1 contrast on the card header's grey
         dcc.Link("Needs", href=f"/workspace/{workspace_id}/needs", className="small ms-2 text-primary-emphasis"),
         dcc.Link("Advantages", href=f"/workspace/{workspace_id}/advantages", className="small ms-2 text-primary-emphasis"),
+        dcc.Link("Score weights", href=f"/workspace/{workspace_id}/weights",
+                 className="small ms-2 text-primary-emphasis"),
     ]
 
 
@@ -36,9 +38,10 @@ def configuration_links(configuration_id: int, workspace_id: int | None) -> list
 
 
 def page_header(title: str, workspace_id: int, current: str) -> html.Nav:
-    """Heading with links between Home and the workspace's Needs and Advantages pages."""
+    """Heading with links between Home and the workspace's Needs, Advantages and Score weights pages."""
     links = [("needs", "Needs & opportunities", f"/workspace/{workspace_id}/needs"),
-             ("advantages", "Competitive advantages", f"/workspace/{workspace_id}/advantages")]
+             ("advantages", "Competitive advantages", f"/workspace/{workspace_id}/advantages"),
+             ("weights", "Score weights", f"/workspace/{workspace_id}/weights")]
     return html.Div(
         [
             html.Nav(
