@@ -105,6 +105,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML or XLSX report of one configuration file, or of a comparison of two to four."""
+    from canvas_app import report
+    from canvas_app.analysis import evaluate, nine_blocks
+    from canvas_app.compare import compare_configurations
+
+    out: Path = args.output
+    if out.exists() and not args.force:
+        print(f"canvas-app: {out} exists; nothing was written (pass --force to replace it)", file=sys.stderr)
+        return EXIT_INVALID
+    configs = [load_configuration(f) for f in args.files]
+    library = _library(args)
+    xlsx = out.suffix.lower() == ".xlsx"
+    if len(configs) == 1:
+        evaluation = evaluate(configs[0], library)
+        data = (report.configuration_workbook(configs[0], evaluation) if xlsx else report.report_html(
+            report.configuration_report(configs[0], evaluation, blocks=nine_blocks(configs[0], library))).encode("utf-8"))
+    else:
+        comparison = compare_configurations(configs, library)
+        data = (report.comparison_workbook(comparison) if xlsx
+                else report.report_html(report.comparison_report(comparison)).encode("utf-8"))
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data):,} bytes)")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from canvas_app.model import json_schema
 
@@ -136,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--json", action="store_true")
     compare.set_defaults(func=cmd_compare)
 
+    report = sub.add_parser("report", help="write the HTML or XLSX report of a file, or of a comparison of 2-4 files")
+    report.add_argument("files", type=Path, nargs="+")
+    report.add_argument("-o", "--output", type=Path, required=True, help="report.html or report.xlsx")
+    report.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    report.set_defaults(func=cmd_report)
+
     schema = sub.add_parser("schema", help="print the JSON Schema of citycanvas/1")
     schema.set_defaults(func=cmd_schema)
 
@@ -151,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
     if args.command == "compare" and not 2 <= len(args.files) <= 4:
         parser.error("compare takes two to four files")
+    if args.command == "report" and (len(args.files) > 4 or args.output.suffix.lower() not in (".html", ".xlsx")):
+        parser.error("report takes one file, or two to four to compare, and an output ending in .html or .xlsx")
     try:
         return int(args.func(args))
     except (ConfigurationError, LibraryError) as exc:

@@ -143,3 +143,25 @@ def test_comparison_workbook_side_by_side():
     net = {r[0]: r for r in _rows(book["Net value"])[1:]}
     assert net["platform"][2] is None and net["platform"][3] > 0
     assert [r[0] for r in _rows(book["Verdict"])[1:]] == list(comparison.verdict)
+
+
+def test_cli_writes_reports_and_never_overwrites(tmp_path, capsys):
+    from canvas_app.cli import main
+
+    a, b = EXAMPLES / "parking-city-run.json", EXAMPLES / "parking-open-platform.json"
+    html = tmp_path / "one.html"
+    assert main(["report", str(a), "-o", str(html)]) == 0
+    assert "<h1>Parking app, run by the city</h1>" in html.read_text(encoding="utf-8")
+    assert main(["report", str(b), "-o", str(html)]) == 2  # exists: nothing written
+    assert "exists; nothing was written" in capsys.readouterr().err
+    assert "Parking app, run by the city" in html.read_text(encoding="utf-8")
+    book = tmp_path / "both.xlsx"
+    assert main(["report", str(a), str(b), "-o", str(book)]) == 0
+    assert load_workbook(book).sheetnames == ["Scores", "Net value", "Growth", "Verdict"]
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "citycanvas/1", "name": "x", "actors": [{"id": "a"}]}', encoding="utf-8")
+    assert main(["report", str(broken), "-o", str(tmp_path / "x.html")]) == 2
+    assert not (tmp_path / "x.html").exists()
+    with pytest.raises(SystemExit) as exc:
+        main(["report", str(a), "-o", str(tmp_path / "x.pdf")])
+    assert exc.value.code == 2
