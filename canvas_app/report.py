@@ -317,6 +317,7 @@ def comparison_report(
                 continue
             criteria_rows.append((
                 SCORE_LABELS[score], criterion.label, *(percent(v) for v in values),
+                *(_signed(100 * (v - values[0])) for v in values[1:]),
                 " | ".join(f"{k}: {c.explanation}" for k, c in zip(letters, others)),
             ))
     unique = tuple(
@@ -336,7 +337,8 @@ def comparison_report(
         Section(
             "Criteria that differ",
             () if criteria_rows else ("Every criterion has the same value in all alternatives.",),
-            tables=(Table(("Score", "Criterion", *letters, "Why"), tuple(criteria_rows)),) if criteria_rows else (),
+            tables=(Table(("Score", "Criterion", *letters, *(f"Δ {k}" for k in letters[1:]), "Why"), tuple(criteria_rows),
+                          "Values in % of full marks; Δ in points against A."),) if criteria_rows else (),
         ),
         Section("Flags only one alternative has", unique or ("All alternatives carry the same flags.",)),
         Section("Structure against A", items=tuple(_diff_lines(comparison, letters))),

@@ -88,7 +88,8 @@ def test_comparison_report_carries_verdict_scores_and_both_canvases():
     assert titles[:4] == ["Alternatives", "Verdict", "Scores", "Criteria that differ"]
     criteria = next(s for s in report.sections if s.title == "Criteria that differ").tables[0]
     standards = next(r for r in criteria.rows if r[1] == "Data flows on open standards")
-    assert standards[2:4] == ("0%", "100%") and "A: 0 of 2" in standards[4]
+    assert criteria.headers == ("Score", "Criterion", "A", "B", "Δ B", "Why")
+    assert standards[2:5] == ("0%", "100%", "+100") and "A: 0 of 2" in standards[5]
     structure = next(s for s in report.sections if s.title == "Structure against A").items
     assert any(i.startswith("B adds the library modules") and "ngsi-ld-context-broker" in i for i in structure)
     assert any(i.startswith("B drops the actors") and "City parking unit" in i for i in structure)
