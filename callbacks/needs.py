@@ -262,11 +262,11 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def save_need_clicked(clicks, workspace_id, editing, changed, *values):
-        if not clicks:
-            return (no_update,) * 11
         refusal = services.refusal("edit", workspace_id=workspace_id)
         if refusal:
             return (message(refusal),) + (no_update,) * 10
+        if not clicks:
+            return (no_update,) * 11
         saved, feedback = save_need(services, workspace_id, editing, dict(zip(FORM_FIELDS, values)))
         if not saved:
             return (feedback, no_update) + (no_update,) * 9
@@ -333,11 +333,12 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def confirm_delete_need(_confirm, _cancel, need_id, workspace_id, changed):
-        if ctx.triggered_id != ID.needs_delete_confirm or not need_id:
-            return False, no_update, no_update
-        refusal = services.refusal("edit", workspace_id=workspace_id)
+        confirmed = ctx.triggered_id == ID.needs_delete_confirm and bool(need_id)
+        refusal = services.refusal("edit" if confirmed else "view", workspace_id=workspace_id)
         if refusal:
             return False, message(refusal), no_update
+        if not confirmed:
+            return False, no_update, no_update
         return False, delete_need(services, workspace_id, need_id), (changed or 0) + 1
 
     @app.callback(
@@ -350,11 +351,11 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def save_need_weights(clicks, workspace_id, changed, *values):
-        if not clicks:
-            return no_update, no_update
         refusal = services.refusal("edit", workspace_id=workspace_id)
         if refusal:
             return message(refusal), no_update
+        if not clicks:
+            return no_update, no_update
         saved, feedback = save_weights(services, workspace_id, dict(zip(DEFAULT_NEED_WEIGHTS, values)))
         return feedback, ((changed or 0) + 1) if saved else no_update
 
@@ -393,10 +394,10 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def save_need_mapping(clicks, workspace_id, need_id, configuration_id, flows, changed):
-        if not clicks:
-            return no_update, no_update
         refusal = services.refusal("edit", workspace_id=workspace_id, configuration_id=configuration_id or None)
         if refusal:
             return message(refusal), no_update
+        if not clicks:
+            return no_update, no_update
         saved, feedback = serve_need(services, workspace_id, need_id, configuration_id, flows or [])
         return feedback, ((changed or 0) + 1) if saved else no_update
