@@ -55,6 +55,16 @@ def test_repb001_download_the_html_report(dash_duo, app, store):
     assert dash_duo.get_logs() == []
 
 
+def test_repb003_printed_page_shows_the_report_without_buttons(dash_duo, app, store):
+    config, _head, _folder = open_report(dash_duo, app, store)
+    assert dash_duo.find_element(f"#{ID.report_html}").is_displayed()
+    dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not dash_duo.find_element(f"#{ID.report_html}").is_displayed()
+    assert not dash_duo.find_element(f"#{ID.report_xlsx}").is_displayed()
+    assert dash_duo.find_element("main h1").is_displayed()
+    assert dash_duo.find_element("img.report-figure").is_displayed()  # the canvas picture prints
+
+
 def test_repb002_download_the_xlsx(dash_duo, app, store):
     config, head, folder = open_report(dash_duo, app, store)
     dash_duo.find_element(f"#{ID.report_xlsx}").click()
@@ -65,7 +75,7 @@ def test_repb002_download_the_xlsx(dash_duo, app, store):
     assert book["Flows"].max_row == 1 + len(config.flows)
 
 
-def test_repb003_comparison_report_page_from_compare(dash_duo, app, store):
+def test_repb004_comparison_report_page_from_compare(dash_duo, app, store):
     workspace = store.create_workspace("Parking", author="tester")
     a = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester")
     b = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester")
