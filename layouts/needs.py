@@ -160,7 +160,8 @@ def _served_cell(ranked: RankedNeed, configuration_ids: Sequence[int]) -> list[A
 
 
 def _parts_text(ranked: RankedNeed) -> str:
-    return ", ".join(f"{name} {value:.2f}" for name, value in ranked.parts.items())
+    """Each criterion's value 0–1 under the score, so the ranking can be checked by hand."""
+    return " · ".join(f"{name} {value:.2f}" for name, value in ranked.parts.items())
 
 
 def ranking_table(ranked: Sequence[RankedNeed], configuration_ids: Sequence[int]) -> Any:
@@ -187,7 +188,8 @@ def ranking_table(ranked: Sequence[RankedNeed], configuration_ids: Sequence[int]
                     html.Td(str(need.importance)),
                     html.Td(str(need.urgency)),
                     html.Td(need.evidence or "—", className="small"),
-                    html.Td(html.Span(f"{item.score:.1f}", title=_parts_text(item), className="need-score")),
+                    html.Td([html.Span(f"{item.score:.1f}", className="need-score fw-semibold"),
+                             html.Div(_parts_text(item), className="small text-body-secondary need-parts")]),
                     html.Td(_served_cell(item, configuration_ids)),
                     html.Td(
                         html.Div(

@@ -91,6 +91,8 @@ def test_nd002_change_a_ranking_weight_and_the_order_changes(dash_duo, app, stor
     dash_duo.wait_for_element(css(ID.needs_ranking))
     assert ranked_ids(dash_duo) == ["a", "b"]
     assert dash_duo.find_element("tr[data-need='a'] .need-score").text == "62.5"
+    assert dash_duo.find_element("tr[data-need='a'] .need-parts").text == (
+        "importance 1.00 · urgency 0.00 · gap 1.00 · evidence 0.00")
 
     weight = dash_duo.find_element(css(ID.needs_weight("importance")))
     weight.clear()
