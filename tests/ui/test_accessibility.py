@@ -1,7 +1,10 @@
 """axe-core (WCAG 2.0/2.1 A and AA rules) on every page, in headless Chromium: no violation anywhere.
 
-Home, the accessibility statement, the editor empty and with 50 actors, its delete dialog and
-conflict message open. axe-core is vendored in tests/ui/vendor (MPL-2.0), so this runs in CI.
+Home, the accessibility statement, the editor empty and with 50 actors, its delete dialog,
+conflict message and history panel open; Compare, the reports, needs, advantages, value
+mechanisms and score weights; with accounts on, the sign-in page and the members panel. Every
+page is also watched for Content-Security-Policy violations. axe-core is vendored in
+tests/ui/vendor (MPL-2.0), so this runs in CI.
 """
 
 from __future__ import annotations
@@ -107,3 +110,76 @@ def test_a11y002_editor_empty_fifty_actors_and_dialogs(dash_duo, app, store):
     wait_for(lambda: "Another editor" in dash_duo.find_element(f"#{ID.conflict_box}").text)
     time.sleep(0.4)  # the alert's fade-in: axe measures contrast on what is painted
     assert violations(dash_duo) == [], "conflict message shown"
+
+
+RECORD_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
+});
+"""
+
+
+def page_problems(dash_duo, url: str, ready: str, dash_page: bool = True) -> list[str]:
+    """Open ``url``, wait for the CSS selector ``ready``, return axe violations and CSP violations."""
+    if dash_page:
+        dash_duo.wait_for_page(url=url)
+    else:  # the sign-in form is plain HTML, not a Dash page
+        dash_duo.driver.get(url)
+    dash_duo.wait_for_element(ready, timeout=30)
+    time.sleep(0.5)  # late callbacks (second pass, charts) and fade-ins settle
+    found = [f"{url}: {v}" for v in violations(dash_duo)]
+    found += [f"{url}: CSP {v}" for v in dash_duo.driver.execute_script("return window.__csp || [];")]
+    return found
+
+
+def test_a11y003_compare_reports_needs_advantages_mechanisms_weights(dash_duo, app, store):
+    from canvas_app.model import load_configuration
+    from canvas_app.settings import REPO_DIR
+
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP})
+    workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
+    a = store.create_configuration(workspace.id, load_configuration(REPO_DIR / "examples" / "parking-city-run.json"),
+                                   author="tester").id
+    b = store.create_configuration(workspace.id, load_configuration(REPO_DIR / "examples" / "parking-open-platform.json"),
+                                   author="tester").id
+    dash_duo.start_server(app)
+    base = dash_duo.server_url
+    problems: list[str] = []
+    for path in (f"/compare?ids={a},{b}", f"/report/{a}", f"/report/compare?ids={a},{b}",
+                 f"/workspace/{workspace.id}/needs", f"/workspace/{workspace.id}/advantages",
+                 f"/workspace/{workspace.id}/weights", f"/mechanisms/{a}"):
+        problems += page_problems(dash_duo, base + path, "main h1")
+    problems += page_problems(dash_duo, f"{base}/edit/{a}", f"#{ID.flags} .flag-button")
+    dash_duo.find_element(f"#{ID.history_open}").click()
+    dash_duo.wait_for_element(f"#{ID.history_list} li", timeout=10)
+    time.sleep(0.5)
+    problems += [f"editor history panel: {v}" for v in violations(dash_duo)]
+    assert problems == []
+
+
+def test_a11y004_sign_in_and_members_with_accounts_on(dash_duo, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from canvas_app.app import create_app
+    from canvas_app.auth import hash_password
+    from canvas_app.settings import Settings
+    from storage import Store
+
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP})
+    url = f"sqlite:///{tmp_path}/accounts.sqlite3"
+    store = Store.open(url)
+    ann = store.create_user("ann", hash_password("correct horse battery"))
+    workspace = store.create_workspace("Oulu services", author="ann", owner_id=ann.id)
+    app = create_app(Settings(database_url=url, auth=True, secret_key="a11y-test-secret-0123456789abcdef"), store=store)
+    dash_duo.start_server(app, navigate=False)
+    base, driver = dash_duo.server.url.rstrip("/"), dash_duo.driver
+    problems = page_problems(dash_duo, f"{base}/login", "form", dash_page=False)
+    driver.find_element(By.ID, "login-name").send_keys("ann")
+    driver.find_element(By.ID, "login-password").send_keys("correct horse battery", Keys.ENTER)
+    dash_duo.wait_for_contains_text(f"#{ID.home_list}", "Oulu services", timeout=20)
+    problems += page_problems(dash_duo, f"{base}/", f"#{ID.home_list}")
+    problems += page_problems(dash_duo, f"{base}/members/{workspace.id}", "main h1")
+    store.close()
+    assert problems == []
