@@ -38,7 +38,7 @@ def mechanisms_page(services: Services, configuration_id: int) -> Any:
         workspace_id=head.workspace_id,
         actor_count=len(config.actors),
         found=mechanisms_in_place(config, services.library),
-        options=mechanisms_could_add(config, services.library) if small else None,
+        options=mechanisms_could_add(config, services.library, weights(services, head.workspace_id)) if small else None,
     )
 
 
@@ -47,10 +47,18 @@ def could_add_view(services: Services, configuration_id: int) -> Any:
     from storage import StorageError
 
     try:
-        config, _head = services.load(int(configuration_id))
+        config, head = services.store.load(int(configuration_id))
     except StorageError as exc:
         return message(str(exc))
-    return mechanisms_layouts.could_add_table(mechanisms_could_add(config, services.library))
+    options = mechanisms_could_add(config, services.library, weights(services, head.workspace_id))
+    return mechanisms_layouts.could_add_table(options)
+
+
+def weights(services: Services, workspace_id: int) -> dict[str, float]:
+    """The workspace's score weights: the gains are the ones the editor's scores would show."""
+    from callbacks.weights import workspace_score_weights
+
+    return workspace_score_weights(services, workspace_id)
 
 
 def register(app: Any, services: Services) -> None:

@@ -195,3 +195,16 @@ def _walk(component):
     for child in children if isinstance(children, (list, tuple)) else [children]:
         if child is not None and not isinstance(child, (str, int, float)):
             yield from _walk(child)
+
+
+def test_mechanism_gains_use_the_workspaces_score_weights(services, workspace, parking):
+    from canvas_app.mechanisms import mechanisms_could_add
+
+    config = services.store.load(parking.id)[0]
+    services.store.set_weights(workspace.id, {"vc_citizen_value": 10.0, "r_open_components": 0.0})
+    weighted = mechanisms_could_add(config, services.library, {"vc_citizen_value": 10.0, "r_open_components": 0.0})
+    plain = mechanisms_could_add(config, services.library)
+    assert [(o.module, o.gain) for o in weighted] != [(o.module, o.gain) for o in plain]
+    shown = text_of(mech.could_add_view(services, parking.id))
+    best = next(o for o in weighted if o.gain > 0)
+    assert f"{best.name} {mech.mechanisms_layouts.KIND_LABELS[best.kind]} {best.gain:+.1f}" in shown
