@@ -698,6 +698,8 @@ def register(app: Any, services: Services) -> None:
         State(ID.config_id, "data"),
         prevent_initial_call=True,
         background=True,  # re-scores once per library module: seconds on a large configuration
+        running=[(Output(ID.suggest, "disabled"), True, False),
+                 (Output(ID.suggest, "children"), "Computing recommendations…", "Suggest modules for these gaps")],
     )
     def suggest(clicks, version, configuration_id):
         """Recommendations on request (large configurations), as a background job: Celery or a subprocess."""

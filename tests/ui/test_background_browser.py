@@ -55,6 +55,7 @@ def suggest_in_browser(dash_duo, app, store):
     button = dash_duo.wait_for_element(f"#{ID.suggest}", timeout=20)
     assert dash_duo.driver.execute_script(APPLY_BUTTONS) == 0  # not computed live
     button.click()
+    dash_duo.wait_for_text_to_equal(f"#{ID.suggest}", "Computing recommendations…")  # the user sees it is running
     wait_for(lambda: dash_duo.driver.execute_script(APPLY_BUTTONS) > 0, timeout=60)
     assert dash_duo.get_logs() == []
 
