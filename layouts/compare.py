@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from canvas_app.compare import Comparison, net_values
+from canvas_app.compare import ActorValue, Comparison, net_values
 from canvas_app.ecosystem import GROWTH_FACTORS
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES
 from canvas_app.report import LETTERS, RADAR_COLOURS, Report, Section
@@ -41,10 +41,10 @@ def radar_figure(names: Sequence[str], comparison: Comparison) -> go.Figure:
     return figure
 
 
-def growth_figure(comparison: Comparison) -> go.Figure:
+def growth_figure(rows: Sequence[ActorValue]) -> go.Figure:
     """Net value of every actor with amounts, in each alternative, as occurrences grow ×1…×10."""
     figure = go.Figure()
-    for i, row in enumerate(net_values(comparison)):
+    for i, row in enumerate(rows):
         for k, series in enumerate(row.growth):
             if not series:
                 continue
@@ -69,6 +69,7 @@ def compare_layout(comparison: Comparison, ids: Sequence[int], report: Report) -
         for k, c, i in zip(letters, comparison.configurations, ids)
     ])
     ids_text = ",".join(str(i) for i in ids)
+    rows = net_values(comparison)
     return html.Main(
         dbc.Container(
             [
@@ -96,7 +97,9 @@ def compare_layout(comparison: Comparison, ids: Sequence[int], report: Report) -
                 section(sections["Net value per actor"]),
                 html.Section([
                     html.H2("Net value as use grows", className="h5 mt-4"),
-                    dcc.Graph(id=ID.compare_growth, figure=growth_figure(comparison), config=GRAPH_CONFIG),
+                    dcc.Graph(id=ID.compare_growth, figure=growth_figure(rows), config=GRAPH_CONFIG)
+                    if any(any(r.growth) for r in rows)
+                    else html.P("No flow carries an amount of money in these alternatives: there is no net value to plot."),
                 ]),
             ],
             fluid="lg",

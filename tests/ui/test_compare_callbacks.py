@@ -73,6 +73,21 @@ def test_cmp002_compare_page_shows_radar_growth_and_verdict(services, parking):
     assert "Data flows on open standards" in text  # the criteria table with its reasons
 
 
+def test_cmp005_without_amounts_the_growth_chart_says_why_it_is_empty(services):
+    from canvas_app.model import parse_configuration
+
+    workspace = services.default_workspace()
+    ids = [
+        services.store.create_configuration(workspace.id, parse_configuration({
+            "name": name, "actors": [{"id": "c", "name": "City", "type": "city"}, {"id": "p", "name": "People", "type": "citizen"}],
+            "flows": [{"id": "f", "source": "c", "target": "p", "kind": kind}]}), author="tester").id
+        for name, kind in (("Service", "service"), ("Data", "data"))
+    ]
+    page = router.route(services, "/compare", f"?ids={ids[0]},{ids[1]}")
+    assert ID.compare_growth not in ids_in(page) and ID.compare_radar in ids_in(page)
+    assert "there is no net value to plot" in text_of(page)
+
+
 def test_cmp003_unknown_deleted_and_bad_ids_get_a_message(services, parking):
     a, b = parking
     assert "There is no configuration 999." in text_of(router.route(services, "/compare", f"?ids={a.id},999"))
