@@ -156,7 +156,7 @@ def install_security(app: Any) -> None:
         if json_depth_exceeds(body, MAX_JSON_DEPTH):
             abort(400, description=f"the request body is nested more than {MAX_JSON_DEPTH} levels deep")
         if request.path.endswith("/_dash-update-component") and not is_callback_request(app, body):
-            abort(400, description="the request does not name a callback of this app")
+            abort(400, description="the request is not a call of one of this app's callbacks")
 
     @server.after_request
     def add_security_headers(response: Response) -> Response:
