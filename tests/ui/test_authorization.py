@@ -320,6 +320,8 @@ def test_viewer_looks_but_changes_nothing(world: World) -> None:
     ]
     report(problems)
     assert sum(writes(a) for _key, a in answers) >= 10
+    exports = [a for key, a in answers if key.startswith(f"{ID.download}.data")]
+    assert exports and all(a.status == 200 and '"content"' in a.text for a in exports), "viewers may export"
     assert fingerprint(world.store, world.ours.wid) == before
 
 
@@ -329,6 +331,9 @@ def test_owner_is_allowed_everything_in_their_workspace(world: World) -> None:
     problems = invariant_problems(answers)
     problems += [f"{key}: the owner was refused ({a.status})" for key, a in answers if a.denied or a.refused]
     report(problems)
+    pages = dict(answers)
+    name = world.store.get_configuration(world.ours.cid).name
+    assert name in pages["page /edit/{cid}"].text and "Pay without a meter" in pages["page /workspace/{wid}/needs"].text
     assert fingerprint(world.store, world.theirs.wid) == before
 
 
