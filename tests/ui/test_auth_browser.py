@@ -122,3 +122,42 @@ def test_auth002_sign_in_and_members_pages_pass_axe(dash_duo, tmp_path) -> None:
     dash_duo.wait_for_contains_text(f"#{ID.members_message}", "val is now editor")
     assert store.role_in_workspace(val.id, workspace.id) == "editor"
     store.close()
+
+
+def test_auth003_every_page_loads_signed_in_without_a_refused_callback(dash_duo, tmp_path) -> None:
+    """With accounts on, the callbacks a page fires by itself (initial calls, intervals) all pass the
+    access check: a callback that returned before checking would be refused (403) and logged here."""
+    from canvas_app.app import create_app
+    from canvas_app.model import load_configuration
+    from storage import Store
+
+    from canvas_app.settings import REPO_DIR
+
+    url = f"sqlite:///{tmp_path}/pages.sqlite3"
+    store = Store.open(url)
+    ann = store.create_user("ann", hash_password(PASSWORD))
+    workspace = store.create_workspace("Oulu services", author="ann", owner_id=ann.id)
+    example = sorted((REPO_DIR / "examples").glob("*.json"))[0]
+    head = store.create_configuration(workspace.id, load_configuration(example), author="ann")
+    other = store.create_configuration(workspace.id, load_configuration(example), author="ann")
+    app = create_app(Settings(database_url=url, auth=True, secret_key="browser-test-secret-0123456789"), store=store)
+    dash_duo.start_server(app, navigate=False)
+    base, driver = dash_duo.server.url.rstrip("/"), dash_duo.driver
+    driver.get(f"{base}/login")
+    driver.find_element(By.ID, "login-name").send_keys("ann")
+    driver.find_element(By.ID, "login-password").send_keys(PASSWORD, Keys.ENTER)
+    dash_duo.wait_for_text_to_equal(f"#{ID.account_name}", "ann")
+    pages = [
+        "/", f"/edit/{head.id}", f"/members/{workspace.id}", f"/workspace/{workspace.id}/needs",
+        f"/workspace/{workspace.id}/advantages", f"/workspace/{workspace.id}/weights", f"/mechanisms/{head.id}",
+        f"/report/{head.id}", f"/compare?ids={head.id},{other.id}",
+    ]
+    refused = []
+    for path in pages:
+        driver.get(f"{base}{path}")
+        dash_duo.wait_for_text_to_equal(f"#{ID.account_name}", "ann")
+        time.sleep(1.5)  # let the page's own callbacks (initial calls, first heartbeat) answer
+        assert "No access" not in driver.find_element(By.TAG_NAME, "main").text, path
+        refused += [f"{path}: {entry['message']}" for entry in dash_duo.get_logs() or [] if "status of 4" in entry["message"] or "status of 5" in entry["message"]]
+    assert refused == []
+    store.close()
