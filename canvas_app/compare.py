@@ -102,6 +102,7 @@ class Lead:
     criterion: Criterion
     runner_criterion: Criterion
     modules: tuple[str, ...] = ()
+    jointly: bool = False  # no one of ``modules`` is needed alone, but removing all of them lowers it
     flagged: tuple[tuple[str, tuple[str, ...]], ...] = ()
     standards: tuple[str, ...] = ()  # open standards on the leader's data flows the runner's lack
 
@@ -148,8 +149,9 @@ def responsible_modules(
     library: ModuleLibrary | None,
     weights: Mapping[str, float] | None = None,
     rescored: dict[tuple[str, ...], Evaluation | None] | None = None,
-) -> tuple[str, ...]:
-    """Library modules of ``config`` (other than ``exclude``) without which ``criterion_id`` drops.
+) -> tuple[tuple[str, ...], bool]:
+    """Library modules of ``config`` (other than ``exclude``) without which ``criterion_id`` drops,
+    and whether only all of them together matter (no single one is needed).
 
     Each candidate is removed and the configuration re-scored, so the answer is what the
     scoring really depends on, not a guess from module attributes. ``rescored`` caches
@@ -178,15 +180,16 @@ def responsible_modules(
         return after is not None and _criterion(after, criterion_id).value < value - 1e-9
 
     found = [m for m in candidates if drops([m.id])]
-    if not found and len(candidates) > 1 and drops([m.id for m in candidates]):
-        found = candidates  # no single module is needed, but together they are
+    jointly = not found and len(candidates) > 1 and drops([m.id for m in candidates])
+    if jointly:
+        found = candidates
     names = []
     for instance in found:
         definition = definitions.get(instance.id)
         name = definition.name if definition is not None else instance.module
         if name not in names:
             names.append(name)
-    return tuple(names)
+    return tuple(names), jointly
 
 
 def find_leads(
@@ -210,7 +213,7 @@ def find_leads(
             evaluations[best].scores[score].criteria,
             key=lambda c: c.weight * (c.value - criteria_runner[c.id].value),
         )
-        modules = responsible_modules(configs[best], reason.id, reason.value, used[runner], library, weights,
+        modules, jointly = responsible_modules(configs[best], reason.id, reason.value, used[runner], library, weights,
                                       rescored.setdefault(best, {}))
         flagged = tuple(
             (f.code, tuple(element_names(configs[runner], f.elements)))
@@ -223,7 +226,7 @@ def find_leads(
             standards = tuple(s for s in data_standards(configs[best]) if s not in theirs)
         leads.append(
             Lead(score, best, runner, (values[best], values[runner]), reason, criteria_runner[reason.id],
-                 modules, flagged, standards)
+                 modules, jointly, flagged, standards)
         )
     return leads
 
@@ -240,7 +243,8 @@ def lead_sentence(lead: Lead, names: Sequence[str]) -> str:
     if lead.standards:
         text += f" {best}'s data flows use {_join(lead.standards)}."
     if lead.modules:
-        text += f" In {best} this comes from {_join(lead.modules)}."
+        together = " together (no single one of them is needed)" if lead.jointly else ""
+        text += f" In {best} this comes from {_join(lead.modules)}{together}."
     for code, elements in lead.flagged:
         text += f" {runner} is flagged {code}" + (f" on {_join(elements[:4])}" if elements else "") + "."
     return text
