@@ -168,7 +168,8 @@ def install_security(app: Any) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains")
+            # no includeSubDomains: the app rarely owns the city's whole domain
+            headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
         return response
 
 
