@@ -27,12 +27,15 @@ from flask.sessions import SecureCookieSessionInterface
 from callbacks.services import Services
 from canvas_app.auth import check_secret_key, sign_in
 from layouts import auth as auth_layouts
+from layouts.accessibility import STATEMENT_PATH
 
 log = logging.getLogger(__name__)
 SESSION_LIFETIME = timedelta(hours=12)
-PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/_dash-", "/_favicon.ico", "/_reload-hash")
-"""Paths that load without a signed-in user: the sign-in pages and Dash's own scripts and
-endpoints (``/_dash-update-component`` checks access in every callback instead)."""
+PUBLIC_PAGES = (STATEMENT_PATH,)
+"""Dash pages anyone may read: the accessibility statement must be reachable before signing in."""
+PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/_dash-", "/_favicon.ico", "/_reload-hash", *PUBLIC_PAGES)
+"""Paths that load without a signed-in user: the sign-in pages, public pages and Dash's own scripts
+and endpoints (``/_dash-update-component`` checks access in every callback instead)."""
 CALLBACK_PATH = "/_dash-update-component"
 
 
@@ -160,18 +163,22 @@ def register(app: Any, services: Services) -> None:
         return response
 
 
-def page_or_refusal(services: Services, build: Any) -> Any:
-    """Build a page after checking a user is signed in; a refused page becomes a "No access"
-    page (its builder checks the workspace), and the account bar goes on top."""
+def page_or_refusal(services: Services, build: Any, pathname: str | None = None) -> Any:
+    """Build a page after checking a user is signed in (public pages: anyone); a refused page
+    becomes a "No access" page (its builder checks the workspace), with the account bar on top."""
     from werkzeug.exceptions import HTTPException
 
     from dash import html
 
     try:
-        access = services.require("use")
+        if (pathname or "").rstrip("/") in PUBLIC_PAGES:
+            services.public_route()
+            user = services.current_user()
+        else:
+            user = services.require("use").user
         page = build()
     except HTTPException as exc:  # SignInRequired or AccessDenied
         return auth_layouts.no_access(str(exc.description), signed_out=exc.code == 401)
-    if access.user.local:
+    if user is None or user.local:
         return page
-    return html.Div([auth_layouts.account_bar(access.user.name, csrf_token()), page])
+    return html.Div([auth_layouts.account_bar(user.name, csrf_token()), page])

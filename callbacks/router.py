@@ -88,4 +88,4 @@ def register(app: Any, services: Services) -> None:
     def render_page(pathname: str | None, search: str | None) -> Any:
         from callbacks.auth import page_or_refusal
 
-        return page_or_refusal(services, lambda: route(services, pathname, search))
+        return page_or_refusal(services, lambda: route(services, pathname, search), pathname)

@@ -54,6 +54,7 @@ def sign_in_page(
         "</form>"
         '<p class="form-text mt-3">No account yet? An administrator creates one with '
         "<code>canvas-app users add NAME</code>.</p>"
+        '<p class="small"><a href="/accessibility">Accessibility statement</a></p>'
     ).format(
         notice=_alert(notice, "success"),
         error=_alert(error, "danger"),

@@ -316,3 +316,14 @@ def test_malformed_or_unknown_ids_are_refused_like_forbidden_ones(app, store) ->
                       [{"id": ID.presence_tick, "property": "n_intervals", "value": 1}], state)
         assert answer.status_code == 403, bad
         assert NO_ACCESS in answer.get_data(as_text=True)
+
+
+def test_the_accessibility_statement_is_public(app) -> None:
+    client = app.server.test_client()
+    assert 'href="/accessibility"' in client.get("/login").get_data(as_text=True)
+    assert client.get("/accessibility").status_code == 200  # no redirect to the sign-in form
+    statement = page(client, "/accessibility")
+    assert "Accessibility" in statement and SIGNED_OUT not in statement and "Signed in as" not in statement
+    assert SIGNED_OUT in page(client, "/")
+    sign_in(client, "ann")
+    assert "Signed in as" in page(client, "/accessibility")
