@@ -147,6 +147,25 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_passwd(args: argparse.Namespace) -> int:
+    """Set a new password (e.g. a forgotten one) and end the user's open sessions."""
+    from storage import Store, StorageError
+
+    try:
+        password = read_new_password()
+        with Store.open(args.database_url) as store:
+            user = store.find_user(args.name)
+            if user is None:
+                raise ValueError(f"there is no user named '{args.name}'")
+            store.set_password_hash(user.id, hash_password(password))
+            store.end_sessions(user.id)
+    except (ValueError, StorageError) as exc:
+        print(f"canvas-app users passwd: {exc}", file=sys.stderr)
+        return 2
+    print(f"password of '{user.name}' changed; their open sessions are ended")
+    return 0
+
+
 def cmd_users_list(args: argparse.Namespace) -> int:
     from storage import Store, StorageError
 
@@ -162,13 +181,17 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 
 def register_cli(sub: Any) -> None:
-    """Add ``canvas-app users add NAME`` and ``canvas-app users list``."""
+    """Add ``canvas-app users add NAME``, ``users passwd NAME`` and ``users list``."""
     users = sub.add_parser("users", help="accounts for CITYCANVAS_AUTH=on")
     commands = users.add_subparsers(dest="users_command", required=True)
     add = commands.add_parser("add", help="create an account (password prompted, or the first line of stdin)")
     add.add_argument("name")
     add.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: DATABASE_URL, else SQLite)")
     add.set_defaults(func=cmd_users_add)
+    passwd = commands.add_parser("passwd", help="set a new password (prompted, or the first line of stdin)")
+    passwd.add_argument("name")
+    passwd.add_argument("--database-url", default=None)
+    passwd.set_defaults(func=cmd_users_passwd)
     listing = commands.add_parser("list", help="accounts and their workspaces")
     listing.add_argument("--database-url", default=None)
     listing.set_defaults(func=cmd_users_list)

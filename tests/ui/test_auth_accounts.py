@@ -160,6 +160,15 @@ def test_users_add_from_stdin(tmp_path, monkeypatch, capsys) -> None:
         assert store.password_hash("ann")[1].startswith("$argon2id$")
     assert cli.main(["users", "list", "--database-url", url]) == 0
     assert "ann  Made before accounts (owner)" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a brand new password\n"))
+    assert cli.main(["users", "passwd", "ann", "--database-url", url]) == 0
+    with Store.open(url) as store:
+        from canvas_app.auth import verify_password
+
+        assert verify_password(store.password_hash("ann")[1], "a brand new password")
+        assert store.find_user("ann").session_epoch == 1  # open sessions ended
+    monkeypatch.setattr("sys.stdin", io.StringIO("a brand new password\n"))
+    assert cli.main(["users", "passwd", "zed", "--database-url", url]) == 2
 
 
 def _workspace_with_config(store: Any) -> tuple[int, int]:
