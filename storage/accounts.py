@@ -307,12 +307,19 @@ def _adopt_orphans(s: Session, user_id: int, user_name: str) -> int:
     orphans = s.scalars(
         select(WorkspaceRow.id).where(~select(MembershipRow.user_id).where(MembershipRow.workspace_id == WorkspaceRow.id).exists())
     ).all()
+    if not orphans:
+        return 0
+    # ON CONFLICT DO NOTHING: two workers starting at once may adopt the same workspace
+    insert = sqlite_insert if s.get_bind().dialect.name == "sqlite" else pg_insert
     now = utcnow()
-    s.add_all(
-        MembershipRow(workspace_id=w, user_id=user_id, role="owner", added_at=now, added_by=user_name[:200])
-        for w in orphans
+    s.execute(
+        insert(MembershipRow)
+        .values([
+            {"workspace_id": w, "user_id": user_id, "role": "owner", "added_at": now, "added_by": user_name[:200]}
+            for w in orphans
+        ])
+        .on_conflict_do_nothing(index_elements=["workspace_id", "user_id"])
     )
-    s.flush()
     return len(orphans)
 
 

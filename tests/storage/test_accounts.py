@@ -44,6 +44,34 @@ def test_workspace_created_with_owner_and_orphans_adopted(store: Store) -> None:
     assert store.adopt_orphan_workspaces() == 0
 
 
+def test_workers_starting_together_adopt_orphans_once(store_url: str) -> None:
+    """Every worker adopts orphan workspaces when it starts: at once, they must neither fail nor duplicate."""
+    import threading
+
+    with Store.open(store_url, upgrade=False) as store:
+        ann = store.create_user("ann", "h")
+        for i in range(20):
+            store.create_workspace(f"Orphan {i}", author="designer")
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            with Store.open(store_url, upgrade=False) as worker:
+                worker.adopt_orphan_workspaces()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store.open(store_url, upgrade=False) as store:
+        assert len(store.workspaces_of(ann.id)) == 20
+        assert all(len(store.list_members(w.id)) == 1 for w, _role in store.workspaces_of(ann.id))
+
+
 def test_members_roles_and_the_last_owner(store: Store, make_config) -> None:
     ann, bob, cem = (store.create_user(n, "h") for n in ("ann", "bob", "cem"))
     ws = store.create_workspace("Oulu", author="ann", owner_id=ann.id)
