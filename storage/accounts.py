@@ -324,6 +324,9 @@ def _adopt_orphans(s: Session, user_id: int, user_name: str) -> int:
 
 
 def _keep_an_owner(s: Session, workspace_id: int) -> None:
+    # lock the workspace row first (PostgreSQL; SQLite writers are serial already), so two owners
+    # stepping down at the same moment cannot both see the other one still there
+    s.execute(select(WorkspaceRow.id).where(WorkspaceRow.id == workspace_id).with_for_update())
     owners = s.scalar(
         select(func.count()).where(MembershipRow.workspace_id == workspace_id, MembershipRow.role == "owner")
     )

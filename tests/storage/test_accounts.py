@@ -103,6 +103,37 @@ def test_members_roles_and_the_last_owner(store: Store, make_config) -> None:
     assert [(m.name, m.role) for m in store.list_members(other.id)] == [("cem", "owner")]
 
 
+def test_two_owners_stepping_down_at_once_leave_one(store_url: str) -> None:
+    import threading
+
+    with Store.open(store_url, upgrade=False) as store:
+        ann, bob = store.create_user("ann", "h"), store.create_user("bob", "h")
+        ws = store.create_workspace("Oulu", author="ann", owner_id=ann.id)
+        store.add_member(ws.id, "bob", "owner", added_by="ann")
+    for _round in range(5):
+        barrier, outcomes = threading.Barrier(2), []
+
+        def step_down(user_id: int) -> None:
+            with Store.open(store_url, upgrade=False) as worker:
+                barrier.wait()
+                try:
+                    worker.set_role(ws.id, user_id, "editor")
+                    outcomes.append("done")
+                except LastOwnerError:
+                    outcomes.append("refused")
+
+        threads = [threading.Thread(target=step_down, args=(u.id,)) for u in (ann, bob)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["done", "refused"]
+        with Store.open(store_url, upgrade=False) as store:
+            assert [m.role for m in store.list_members(ws.id)].count("owner") == 1
+            for member in store.list_members(ws.id):
+                store.set_role(ws.id, member.user_id, "owner")
+
+
 def test_database_refuses_an_unknown_role(store: Store) -> None:
     ann = store.create_user("ann", "h")
     ws = store.create_workspace("Oulu", author="ann")
