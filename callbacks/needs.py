@@ -71,6 +71,11 @@ def ranked_needs(services: Services, workspace_id: int) -> WorkspaceNeeds:
     return WorkspaceNeeds(ranked, [(i, c.name) for i, c in configurations], weights)
 
 
+def module_names(services: Services) -> dict[str, str]:
+    """Library module names by id, to name the modules that serve a need."""
+    return {m.id: m.name for m in services.library}
+
+
 def needs_page(services: Services, workspace_id: int) -> Any:
     """Build the Needs & opportunities page of a workspace."""
     from callbacks.router import not_found
@@ -86,6 +91,7 @@ def needs_page(services: Services, workspace_id: int) -> Any:
         weights=state.weights,
         ranked=state.ranked,
         configurations=state.configurations,
+        module_names=module_names(services),
     )
 
 
@@ -94,7 +100,8 @@ def ranking_view(services: Services, workspace_id: int) -> tuple[Any, Any, list[
     state = ranked_needs(services, workspace_id)
     ids = [i for i, _ in state.configurations]
     options = [{"label": r.need.name, "value": r.need.id} for r in state.ranked]
-    return needs_layouts.ranking_table(state.ranked, ids), needs_layouts.unserved_list(state.ranked), options
+    table = needs_layouts.ranking_table(state.ranked, ids, module_names(services))
+    return table, needs_layouts.unserved_list(state.ranked), options
 
 
 def fresh_need_id(name: str, taken: set[str]) -> str:

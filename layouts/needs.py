@@ -141,7 +141,7 @@ def weights_form(weights: Mapping[str, float]) -> dbc.Card:
     )
 
 
-def _served_cell(ranked: RankedNeed, configuration_ids: Sequence[int]) -> list[Any]:
+def _served_cell(ranked: RankedNeed, configuration_ids: Sequence[int], module_names: Mapping[str, str]) -> list[Any]:
     if not ranked.services:
         return [html.Span("Not served by any configuration", className="badge text-bg-warning")]
     items = []
@@ -149,7 +149,8 @@ def _served_cell(ranked: RankedNeed, configuration_ids: Sequence[int]) -> list[A
         link = dcc.Link(service.name, href=f"/edit/{configuration_ids[service.configuration]}")
         if service.served:
             detail = "; ".join(service.flows)
-            modules = f" · modules: {', '.join(service.modules)}" if service.modules else ""
+            names = ", ".join(module_names.get(m, m) for m in service.modules)
+            modules = f" · modules: {names}" if names else ""
             items.append(html.Li([link, html.Span(f": {detail}{modules}", className="small")]))
         else:
             items.append(html.Li([link, html.Span(": listed, no flow serves it yet", className="small text-danger")]))
@@ -164,8 +165,12 @@ def _parts_text(ranked: RankedNeed) -> str:
     return " · ".join(f"{name} {value:.2f}" for name, value in ranked.parts.items())
 
 
-def ranking_table(ranked: Sequence[RankedNeed], configuration_ids: Sequence[int]) -> Any:
-    """The ranked needs; ``configuration_ids[i]`` is the stored id of the i-th configuration ranked against."""
+def ranking_table(
+    ranked: Sequence[RankedNeed], configuration_ids: Sequence[int], module_names: Mapping[str, str] | None = None
+) -> Any:
+    """The ranked needs; ``configuration_ids[i]`` is the stored id of the i-th configuration ranked against,
+    ``module_names`` the library's module names by id (an unknown id is shown as it is)."""
+    module_names = module_names or {}
     if not ranked:
         return html.P("No needs or opportunities yet: add the first one with the form.", className="text-body-secondary")
     header = html.Thead(html.Tr([html.Th(h, scope="col") for h in
@@ -190,7 +195,7 @@ def ranking_table(ranked: Sequence[RankedNeed], configuration_ids: Sequence[int]
                     html.Td(need.evidence or "—", className="small"),
                     html.Td([html.Span(f"{item.score:.1f}", className="need-score fw-semibold"),
                              html.Div(_parts_text(item), className="small text-body-secondary need-parts")]),
-                    html.Td(_served_cell(item, configuration_ids)),
+                    html.Td(_served_cell(item, configuration_ids, module_names)),
                     html.Td(
                         html.Div(
                             [
@@ -280,6 +285,7 @@ def needs_layout(
     weights: Mapping[str, float],
     ranked: Sequence[RankedNeed],
     configurations: Sequence[tuple[int, str]],
+    module_names: Mapping[str, str] | None = None,
 ) -> html.Main:
     """The whole page. ``configurations`` is ``[(stored id, name)]`` in the order the needs were ranked against."""
     ids = [i for i, _ in configurations]
@@ -299,7 +305,7 @@ def needs_layout(
                             [
                                 html.Div(unserved_list(ranked), id=ID.needs_unserved),
                                 html.H2("Ranking", className="h5"),
-                                html.Div(ranking_table(ranked, ids), id=ID.needs_ranking),
+                                html.Div(ranking_table(ranked, ids, module_names), id=ID.needs_ranking),
                             ],
                             lg=8,
                         ),

@@ -208,3 +208,17 @@ def test_mechanism_gains_use_the_workspaces_score_weights(services, workspace, p
     shown = text_of(mech.could_add_view(services, parking.id))
     best = next(o for o in weighted if o.gain > 0)
     assert f"{best.name} {mech.mechanisms_layouts.KIND_LABELS[best.kind]} {best.gain:+.1f}" in shown
+
+
+def test_a_need_served_in_an_example_names_the_configuration_the_flow_and_the_module(services, workspace):
+    from canvas_app.settings import REPO_DIR
+
+    oulu = services.store.create_configuration(
+        workspace.id, load_configuration(REPO_DIR / "examples" / "oulu-parking.json"), author="tester")
+    services.store.upsert_need(workspace.id, WorkspaceNeed(id="pay", name="Pay for parking without a meter or cash"))
+    table, unserved, _options = needs.ranking_view(services, workspace.id)
+    shown = text_of(table)
+    assert f"{oulu.name} : pay parking by phone (Parking app operator → Drivers) · modules: Mobile parking" in shown
+    assert "Every need is served" in text_of(unserved)
+    links = [c.href for c in _walk(table) if getattr(c, "href", None)]
+    assert links == [f"/edit/{oulu.id}"]
