@@ -227,7 +227,8 @@ def unserved_list(ranked: Sequence[RankedNeed]) -> Any:
     return dbc.Alert(
         [
             html.H2("Not served by any configuration", className="h6"),
-            html.Ol([html.Li(f"{r.need.name} (score {r.score:.1f})", className="unserved-need") for r in gaps],
+            html.Ol([html.Li(f"{r.need.name} ({'opportunity' if r.need.opportunity else 'need'}, score {r.score:.1f})",
+                             className="unserved-need") for r in gaps],
                     className="mb-0"),
         ],
         color="warning",

@@ -72,6 +72,8 @@ def test_nd001_add_a_need_see_it_ranked_and_flagged_as_unserved(dash_duo, app, s
     dash_duo.wait_for_contains_text(css(ID.needs_feedback), "Saved")
     dash_duo.wait_for_contains_text(css(ID.needs_ranking), "Know which streets have free spaces")
     dash_duo.wait_for_contains_text(css(ID.needs_unserved), "Not served by any configuration")
+    # importance 5 -> 1.0, urgency 3 -> 0.5, gap 1, evidence 0: 100 * (3 + 1 + 2) / 8 = 75.0
+    dash_duo.wait_for_contains_text(css(ID.needs_unserved), "Know which streets have free spaces (need, score 75.0)")
     assert dash_duo.find_element(css(ID.needs_name)).get_attribute("value") == ""  # the form is ready for the next
 
     dash_duo.find_element(css(ID.needs_name)).send_keys("Charge electric cars")  # importance 3: ranks second
