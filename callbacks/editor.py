@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, no_update
+from dash.exceptions import PreventUpdate
 
 from callbacks.services import Services
 from canvas_app.commands import (
@@ -862,8 +863,13 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def on_reload(_clicks, configuration_id):
+        from storage import StorageError
+
         services.require("view", configuration_id=configuration_id)
-        return reload_theirs(services, configuration_id)
+        try:
+            return reload_theirs(services, int(configuration_id))
+        except (TypeError, ValueError, StorageError):  # no such configuration (a damaged request)
+            raise PreventUpdate from None
 
     @app.callback(
         Output(ID.url, "pathname", allow_duplicate=True),
