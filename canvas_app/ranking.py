@@ -172,11 +172,6 @@ def need_weights(stored: Mapping[str, float]) -> dict[str, float]:
     }
 
 
-def stored_need_weights(weights: Mapping[str, float]) -> dict[str, float]:
-    """Need-ranking weights keyed as they are stored (``needs.importance``…)."""
-    return {NEED_WEIGHT_PREFIX + name: float(weights[name]) for name in DEFAULT_NEED_WEIGHTS if name in weights}
-
-
 def parse_need_weights(raw: Mapping[str, object]) -> tuple[dict[str, float], list[str]]:
     """Check weights typed by a user: ``(weights, [])`` or ``({}, problems)``, one readable line each.
 

@@ -13,7 +13,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from canvas_app.ranking import DEFAULT_NEED_WEIGHTS, MAX_NEED_WEIGHT, NEED_CRITERIA, RankedNeed
+from canvas_app.ranking import DEFAULT_NEED_WEIGHTS, MAX_NEED_WEIGHT, NEED_CRITERIA, RankedNeed, unserved_needs
 from layouts.ids import ID
 
 SCALE = [{"label": str(i), "value": str(i)} for i in range(1, 6)]
@@ -219,7 +219,7 @@ def ranking_table(
 
 def unserved_list(ranked: Sequence[RankedNeed]) -> Any:
     """The needs no configuration serves, in rank order: where a new service could start."""
-    gaps = [r for r in ranked if r.unserved]
+    gaps = unserved_needs(ranked)
     if not ranked:
         return None
     if not gaps:

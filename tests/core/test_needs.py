@@ -16,7 +16,6 @@ from canvas_app.ranking import (
     need_weights,
     parse_need_weights,
     rank_needs,
-    stored_need_weights,
     unserved_needs,
 )
 from canvas_app.workspace_model import WorkspaceNeed
@@ -79,8 +78,7 @@ def test_ties_keep_the_order_given():
 
 
 def test_need_weights_are_stored_under_their_own_prefix_beside_score_weights():
-    stored = {"r_open_standards": 5.0, **stored_need_weights({"importance": 1.0, "gap": 4.0})}
-    assert stored == {"r_open_standards": 5.0, "needs.importance": 1.0, "needs.gap": 4.0}
+    stored = {"r_open_standards": 5.0, "needs.importance": 1.0, "needs.gap": 4.0, "importance": 9.0}
     assert need_weights(stored) == {"importance": 1.0, "urgency": 2.0, "gap": 4.0, "evidence": 1.0}
     assert need_weights({}) == DEFAULT_NEED_WEIGHTS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from canvas_app.ranking import NEED_WEIGHT_PREFIX, need_weights, stored_need_weights
+from canvas_app.ranking import NEED_WEIGHT_PREFIX, need_weights
 from storage import NotFoundError
 from storage.weight_groups import get_weight_group, set_weight_group
 
@@ -25,7 +25,7 @@ def test_need_weights_round_trip_through_the_store(store):
     wanted = {"importance": 1.0, "urgency": 0.0, "gap": 7.0, "evidence": 2.0}
     set_weight_group(store, ws.id, NEED_WEIGHT_PREFIX, wanted)
     assert need_weights(store.get_weights(ws.id)) == wanted
-    assert stored_need_weights(wanted) == {k: v for k, v in store.get_weights(ws.id).items()}
+    assert store.get_weights(ws.id) == {f"needs.{k}": v for k, v in wanted.items()}
 
 
 @pytest.mark.parametrize("bad", [{"importance": -1}, {"importance": float("nan")}, {"": 1}, {"x" * 200: 1}])
