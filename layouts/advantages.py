@@ -31,7 +31,8 @@ def advantage_form(
             [
                 html.H2("Add an advantage", id=ID.adv_form_heading, className="h5"),
                 dbc.Label("Service (configuration)", html_for=ID.adv_service, className="small mb-0"),
-                dbc.Select(id=ID.adv_service, options=[{"label": s, "value": s} for s in services]),
+                dbc.Select(id=ID.adv_service, options=[{"label": s, "value": s} for s in services],
+                           value=services[0] if services else None),
                 dbc.Label("Advantage", html_for=ID.adv_text, className="small mb-0 mt-2"),
                 dbc.Textarea(id=ID.adv_text, maxLength=5000, rows=2,
                              placeholder="e.g. Open standards make it replicable in other cities"),

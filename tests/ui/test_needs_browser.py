@@ -200,8 +200,9 @@ def test_nd007_add_an_advantage_and_see_it_ranked_with_its_gap(dash_duo, app, st
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/workspace/{workspace.id}/advantages")
     dash_duo.wait_for_contains_text(css(ID.adv_ranking), "No advantages yet")
     click(dash_duo, css(ID.adv_save))
-    dash_duo.wait_for_contains_text(css(ID.adv_feedback), "Service: choose the configuration")
     dash_duo.wait_for_contains_text(css(ID.adv_feedback), "Advantage: describe the advantage.")
+    assert store.list_advantages(workspace.id) == []
+    assert dash_duo.find_element(css(ID.adv_service)).get_attribute("value") == "Test parking"  # the only service
 
     def add(text, criterion, to_be=False):
         click(dash_duo, f"{css(ID.adv_service)} option[value='Test parking']")
