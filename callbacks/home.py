@@ -21,7 +21,7 @@ def home_page(services: Services, selected_workspace: int | None = None) -> Any:
     workspaces = visible_workspaces(services)
     return home_layouts.home_layout(
         workspaces, services.examples(), selected_workspace or (default.id if default else None),
-        services.max_upload_bytes(), show_members=services.settings.auth,
+        services.max_upload_bytes(), roles=services.roles(),
     )
 
 
@@ -165,7 +165,7 @@ def register(app: Any, services: Services) -> None:
             return no_update, no_update, no_update, home_layouts.message(str(exc))
         workspaces = visible_workspaces(services)
         options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
-        return home_layouts.configuration_list(workspaces, show_members=services.settings.auth), options, str(workspace.id), home_layouts.message(
+        return home_layouts.configuration_list(workspaces, services.roles()), options, str(workspace.id), home_layouts.message(
             f"Workspace “{workspace.name}” added.", color="success"
         )
 

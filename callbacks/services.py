@@ -222,6 +222,13 @@ class Services:
             return self.store.list_workspaces()
         return [workspace for workspace, _role in self.store.workspaces_of(user.id)]
 
+    def roles(self) -> dict[int, str] | None:
+        """The current user's role per workspace id; None with accounts off (no roles to show)."""
+        user = self.current_user()
+        if user is None or user.local:
+            return None
+        return {workspace.id: role for workspace, role in self.store.workspaces_of(user.id)}
+
     def examples(self) -> list[tuple[str, str]]:
         """``[(file name, display name)]`` of the example configurations."""
         out = []

@@ -11,13 +11,13 @@ from layouts.ids import ID
 from layouts.needs import workspace_links
 
 
-def configuration_list(workspaces: list[tuple[Any, list[Any]]], show_members: bool = False) -> list[Any]:
+def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int, str] | None = None) -> list[Any]:
     """Cards of workspaces, each listing its configurations as links to the editor.
 
-    ``workspaces`` is ``[(WorkspaceInfo, [ConfigurationHead, ...]), ...]``; ``show_members``
-    (accounts on) adds a link to each workspace's members panel.
+    ``workspaces`` is ``[(WorkspaceInfo, [ConfigurationHead, ...]), ...]``; ``roles`` (accounts on:
+    the user's role per workspace id) adds the role and a link to the workspace's members panel.
     """
-    if not workspaces and show_members:
+    if not workspaces and roles is not None:
         return [html.P("You are not a member of any workspace yet: add one, or ask a workspace owner to invite you.")]
     cards = []
     for workspace, heads in workspaces:
@@ -45,8 +45,9 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]], show_members: bo
             body = html.P("No configurations yet: start one from an example, a blank canvas or a file.", className="p-3 mb-0")
         header: list[Any] = [html.H2(workspace.name, className="h5 mb-0 me-auto")]
         header += workspace_links(workspace.id)
-        if show_members:
-            header.append(dcc.Link("Members", href=f"/members/{workspace.id}", className="small"))
+        if roles is not None:
+            header.append(html.Span(roles.get(workspace.id, ""), className="badge text-bg-secondary ms-2"))
+            header.append(dcc.Link("Members", href=f"/members/{workspace.id}", className="small ms-2"))
         cards.append(
             dbc.Card([dbc.CardHeader(header, className="d-flex align-items-center"), body], className="mb-3")
         )
@@ -58,7 +59,7 @@ def home_layout(
     examples: list[tuple[str, str]],
     selected_workspace: int | None,
     max_upload_bytes: int,
-    show_members: bool = False,
+    roles: dict[int, str] | None = None,
 ) -> html.Div:
     """The whole Home page. ``examples`` is ``[(file name, display name)]``."""
     workspace_options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
@@ -118,7 +119,7 @@ def home_layout(
                 ),
                 dbc.Row(
                     [
-                        dbc.Col([compare_bar(), html.Div(configuration_list(workspaces, show_members), id=ID.home_list)], md=7),
+                        dbc.Col([compare_bar(), html.Div(configuration_list(workspaces, roles), id=ID.home_list)], md=7),
                         dbc.Col(create, md=5),
                     ]
                 ),

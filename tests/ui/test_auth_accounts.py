@@ -201,6 +201,7 @@ def test_revisions_record_the_signed_in_user_and_viewers_cannot_edit(app, store)
     assert VIEW_ONLY in refused.get_data(as_text=True)
     assert len(store.revisions(configuration)) == 2
     assert "Read only" in page(val, f"/edit/{configuration}")
+    assert '"children":"viewer","className":"badge' in page(val, "/").replace(" ", "")
     assert "Read only" not in page(ann, f"/edit/{configuration}")
 
 
