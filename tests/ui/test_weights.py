@@ -110,6 +110,13 @@ def test_score_weights_live_beside_other_weight_groups(services, stored):
     assert get_weight_group(services.store, workspace.id, "needs.") == {"importance": 4.0}
 
 
+def click(dash_duo, element_id: str) -> None:
+    """Scroll the button to the middle of the window first: a fixed bar may cover the bottom edge."""
+    button = dash_duo.find_element(f"#{element_id}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+
+
 @pytest.mark.browser
 def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, services, stored):
     workspace, head = stored
@@ -120,7 +127,7 @@ def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, servic
     field = dash_duo.find_element(f"#{ID.weight_input('cap_revenue')}")
     field.clear()
     field.send_keys("0")
-    dash_duo.find_element(f"#{ID.weights_save}").click()
+    click(dash_duo, ID.weights_save)
     dash_duo.wait_for_contains_text(f"#{ID.weights_feedback}", "1 weight differ")
     dash_duo.wait_for_text_to_equal(f"#{ID.weights_effect} tbody tr td:nth-child(6)",
                                     f"{weights.evaluate_stored(services, head.id, services.store.load(head.id)[0], recommend=False, structure=False).scores['value_capture'].score:.1f}")
@@ -128,6 +135,6 @@ def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, servic
     field = dash_duo.find_element(f"#{ID.weight_input('cap_take_rate')}")
     field.clear()
     field.send_keys("-3")
-    dash_duo.find_element(f"#{ID.weights_save}").click()
+    click(dash_duo, ID.weights_save)
     dash_duo.wait_for_contains_text(f"#{ID.weights_feedback}", "Nothing was saved")
     assert weights.workspace_score_weights(services, workspace.id) == {"cap_revenue": 0.0}
