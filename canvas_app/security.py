@@ -78,8 +78,8 @@ def is_callback_request(app: Any, body: Any) -> bool:
     """True if ``body`` has the shape Dash's dispatcher expects for one of ``app``'s callbacks.
 
     Dash answers anything else with a 500 (KeyError, IndexError...): an unknown ``output``,
-    fewer inputs or states than the callback declares, an item that is not ``{id, property}``
-    (or a list of them, for pattern-matching inputs).
+    fewer inputs or states than the callback declares, an item that is not the declared
+    ``{id, property}`` (or a list of them, for pattern-matching inputs).
     """
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return False
@@ -98,10 +98,25 @@ def is_callback_request(app: Any, body: Any) -> bool:
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         return False
-    return all(
-        _are_props(body.get(name, [])) and len(body.get(name, [])) == len(spec.get(name, []))
-        for name in ("inputs", "state")
-    )
+    return all(_matches_declared(body.get(name, []), spec.get(name, [])) for name in ("inputs", "state"))
+
+
+def _matches_declared(items: Any, declared: list[dict[str, Any]]) -> bool:
+    """Each sent item is the declared ``{id, property}`` at its place: a plain id exactly; a
+    pattern-matching id as a dict id (MATCH), or a list of them (ALL, ALLSMALLER)."""
+    if not (isinstance(items, list) and len(items) == len(declared)):
+        return False
+    for item, spec in zip(items, declared):
+        spec_id, prop = str(spec.get("id")), spec.get("property")
+        if not spec_id.startswith("{"):
+            if not (_is_prop(item) and item["id"] == spec_id and item["property"] == prop):
+                return False
+        elif '["ALL' in spec_id:
+            if not (isinstance(item, list) and all(_is_prop(i) and isinstance(i["id"], dict) for i in item)):
+                return False
+        elif not (_is_prop(item) and isinstance(item["id"], dict)):
+            return False
+    return True
 
 
 def _is_prop(item: Any) -> bool:

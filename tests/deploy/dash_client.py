@@ -35,9 +35,9 @@ class CallbackBodies:
         return {
             "output": dep["output"],
             "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-            "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in dep["inputs"]],
+            "inputs": [_item(i, values) for i in dep["inputs"]],
             "changedPropIds": [f"{input_id}.{prop}"],
-            "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in dep["state"]],
+            "state": [_item(s, values) for s in dep["state"]],
         }
 
 
@@ -74,6 +74,15 @@ class DashClient(CallbackBodies):
         except ValueError:
             parsed = {"raw": raw[:500].decode(errors="replace")}
         return status, parsed
+
+
+def _item(spec: dict[str, Any], values: dict[str, Any]) -> Any:
+    """One input or state as the browser sends it; a pattern-matching ALL input is the list of the
+    components it matches (``values`` may give that list; none matched by default)."""
+    value = values.get(f"{spec['id']}.{spec['property']}")
+    if str(spec["id"]).startswith("{") and '["ALL' in str(spec["id"]):
+        return value if isinstance(value, list) else []
+    return {**spec, "value": value}
 
 
 def _output_keys(output: str) -> list[str]:

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
 TEST_MODULES = DATA / "modules"  # the two test-* modules of the UI tests
+SETTLED = ("var b = document.getElementById(arguments[0]), f = document.getElementById(arguments[1]);"
+           "return !!b && !b.disabled && !f.getAttribute('data-dash-is-loading');")
 APPLY_BUTTONS = "return document.querySelectorAll('.recs button').length;"
 
 
@@ -52,9 +54,10 @@ def suggest_in_browser(dash_duo, app, store):
     head = store.create_configuration(workspace.id, load_configuration(DATA / "small-parking.json"), author="tester")
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/edit/{head.id}")
-    button = dash_duo.wait_for_element(f"#{ID.suggest}", timeout=20)
+    dash_duo.wait_for_element(f"#{ID.suggest}", timeout=20)
+    wait_for(lambda: dash_duo.driver.execute_script(SETTLED, ID.suggest, ID.flags))  # the second pass has drawn
     assert dash_duo.driver.execute_script(APPLY_BUTTONS) == 0  # not computed live
-    button.click()
+    dash_duo.find_element(f"#{ID.suggest}").click()
     dash_duo.wait_for_text_to_equal(f"#{ID.suggest}", "Computing recommendations…")  # the user sees it is running
     wait_for(lambda: dash_duo.driver.execute_script(APPLY_BUTTONS) > 0, timeout=60)
     assert dash_duo.get_logs() == []
