@@ -2,7 +2,8 @@
 
 Home, the accessibility statement, the editor empty and with 50 actors, its delete dialog,
 conflict message and history panel open; Compare, the reports, needs, advantages, value
-mechanisms and score weights; with accounts on, the sign-in page and the members panel. Every
+mechanisms and score weights; with accounts on, sign-in, sign-out, members, "no access" and
+"not found". Every
 page is also watched for Content-Security-Policy violations. axe-core is vendored in
 tests/ui/vendor (MPL-2.0), so this runs in CI.
 """
@@ -172,6 +173,8 @@ def test_a11y004_sign_in_and_members_with_accounts_on(dash_duo, tmp_path):
     store = Store.open(url)
     ann = store.create_user("ann", hash_password("correct horse battery"))
     workspace = store.create_workspace("Oulu services", author="ann", owner_id=ann.id)
+    bob = store.create_user("bob", hash_password("another horse battery"))
+    theirs = store.create_workspace("Tampere", author="bob", owner_id=bob.id)
     app = create_app(Settings(database_url=url, auth=True, secret_key="a11y-test-secret-0123456789abcdef"), store=store)
     dash_duo.start_server(app, navigate=False)
     base, driver = dash_duo.server.url.rstrip("/"), dash_duo.driver
@@ -181,5 +184,11 @@ def test_a11y004_sign_in_and_members_with_accounts_on(dash_duo, tmp_path):
     dash_duo.wait_for_contains_text(f"#{ID.home_list}", "Oulu services", timeout=20)
     problems += page_problems(dash_duo, f"{base}/", f"#{ID.home_list}")
     problems += page_problems(dash_duo, f"{base}/members/{workspace.id}", "main h1")
+    problems += page_problems(dash_duo, f"{base}/members/{theirs.id}", "main h1")  # "no access"
+    problems += page_problems(dash_duo, f"{base}/edit/999", "main h1")  # "not found"
+    problems += page_problems(dash_duo, f"{base}/logout", "form", dash_page=False)  # the sign-out page
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    problems += page_problems(dash_duo, f"{base}/login?signed_out=1", "form", dash_page=False)
+    problems += page_problems(dash_duo, f"{base}/edit/999", "form", dash_page=False)  # signed out: the sign-in form
     store.close()
     assert problems == []
