@@ -3,9 +3,8 @@
 Home, the accessibility statement, the editor empty and with 50 actors, its delete dialog,
 conflict message and history panel open; Compare, the reports, needs, advantages, value
 mechanisms and score weights; with accounts on, sign-in, sign-out, members, "no access" and
-"not found". Every
-page is also watched for Content-Security-Policy violations. axe-core is vendored in
-tests/ui/vendor (MPL-2.0), so this runs in CI.
+"not found". Every page is also watched for Content-Security-Policy violations. axe-core is
+vendored in tests/ui/vendor (MPL-2.0), so this runs in CI.
 """
 
 from __future__ import annotations
