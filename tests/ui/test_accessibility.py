@@ -143,6 +143,10 @@ def test_a11y003_compare_reports_needs_advantages_mechanisms_weights(dash_duo, a
                                    author="tester").id
     b = store.create_configuration(workspace.id, load_configuration(REPO_DIR / "examples" / "parking-open-platform.json"),
                                    author="tester").id
+    from canvas_app.workspace_model import WorkspaceNeed
+
+    store.upsert_need(workspace.id, WorkspaceNeed(id="n-a11y", name="Find a free parking place", who="drivers"),
+                      author="tester")
     dash_duo.start_server(app)
     base = dash_duo.server_url
     problems: list[str] = []
@@ -150,6 +154,12 @@ def test_a11y003_compare_reports_needs_advantages_mechanisms_weights(dash_duo, a
                  f"/workspace/{workspace.id}/needs", f"/workspace/{workspace.id}/advantages",
                  f"/workspace/{workspace.id}/weights", f"/mechanisms/{a}"):
         problems += page_problems(dash_duo, base + path, "main h1")
+    # the needs page with a need, and its delete dialog open
+    problems += page_problems(dash_duo, f"{base}/workspace/{workspace.id}/needs", "main h1")
+    dash_duo.find_element("[id*='nd-delete'][id*='n-a11y']").click()
+    dash_duo.wait_for_element(".modal.show .modal-dialog")
+    time.sleep(0.4)  # fade-in
+    problems += [f"needs delete dialog: {v}" for v in violations(dash_duo)]
     problems += page_problems(dash_duo, f"{base}/edit/{a}", f"#{ID.flags} .flag-button")
     dash_duo.find_element(f"#{ID.history_open}").click()
     dash_duo.wait_for_element(f"#{ID.history_list} li", timeout=10)
