@@ -180,3 +180,15 @@ def test_city_run_parking_is_the_least_replicable_and_still_sustainable(scored):
             "unmet-need"} <= _flags(scored, "parking-city-run")
     assert _score(scored, "parking-city-run", "sustainability") >= 85
     assert _criterion(scored, "parking-city-run", "cap_take_rate") == 0.0
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_example_validates_against_the_published_json_schema(path):
+    """Other tools can check a citycanvas/1 file with the committed schema alone."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((EXAMPLES.parent / "schema" / "citycanvas-1.schema.json").read_text(encoding="utf-8"))
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.loads(path.read_text(encoding="utf-8"))))
+    assert not errors, errors[0].message
