@@ -266,14 +266,6 @@ class AccountsMixin:
                 )
             )
 
-    def leave_presence(self, configuration_id: int, client_id: str) -> None:
-        with self._tx(write=True) as s:
-            s.execute(
-                delete(PresenceRow).where(
-                    PresenceRow.configuration_id == int(configuration_id), PresenceRow.client_id == str(client_id)[:100]
-                )
-            )
-
     def present(self, configuration_id: int, *, within: timedelta) -> list[tuple[str, str]]:
         """``[(client_id, user_name)]`` seen on the configuration in the last ``within``."""
         since = utcnow() - within

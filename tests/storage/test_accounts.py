@@ -191,8 +191,15 @@ def test_presence(store: Store, make_config) -> None:
             {"t": old.replace(tzinfo=None) if store.engine.dialect.name == "sqlite" else old},
         )
     assert store.present(head.id, within=timedelta(seconds=45)) == [("c1", "ann")]
-    store.leave_presence(head.id, "c1")
-    assert store.present(head.id, within=timedelta(hours=2)) == [("c2", "bob")]
+    assert store.present(head.id, within=timedelta(hours=3)) == [("c1", "ann"), ("c2", "bob")]
+    with store.engine.begin() as conn:  # a page closed two hours ago ...
+        old = datetime.now(UTC) - timedelta(hours=2)
+        conn.execute(
+            text("UPDATE presence SET last_seen = :t WHERE client_id = 'c2'"),
+            {"t": old.replace(tzinfo=None) if store.engine.dialect.name == "sqlite" else old},
+        )
+    store.touch_presence(head.id, "c1", "ann")  # ... is swept away by the next heartbeat
+    assert store.present(head.id, within=timedelta(hours=3)) == [("c1", "ann")]
 
 
 def test_upgrade_from_0002_with_data(empty_db_url: str, make_config) -> None:
