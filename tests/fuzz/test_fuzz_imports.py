@@ -11,13 +11,14 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
 from strategies import configuration_dicts, configuration_files, module_files
 
-FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
+              HealthCheck.filter_too_much]
 
 
 def assert_clear(problems: list[str]) -> None:
@@ -122,7 +123,7 @@ def web(tmp_path_factory):
     client = app.server.test_client()
     workspace = app.canvas_services.default_workspace()
     bodies = CallbackBodies(client.get("/_dash-dependencies").get_json())
-    yield client, store, bodies, workspace.id
+    yield client, store, bodies, workspace.id, app
     store.close()
 
 
@@ -141,7 +142,7 @@ def upload_contents(data: bytes, how: str) -> str:
 def test_fz005_home_upload_callback_over_http(web, data: bytes, how: str, filename) -> None:
     from layouts.ids import ID
 
-    client, store, bodies, workspace_id = web
+    client, store, bodies, workspace_id, _app = web
     contents = upload_contents(data, how)
     body = bodies.body(ID.home_upload, "contents", contents,
                        {f"{ID.home_upload}.filename": filename, f"{ID.home_workspace}.value": str(workspace_id)})
@@ -184,13 +185,20 @@ def damage_body(body: dict, damage: str, junk) -> dict:
                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
                          max_leaves=8))
 def test_fz006_damaged_callback_bodies_get_400_not_500(web, which: int, damage: str, junk) -> None:
-    """The structure of any callback's request broken in one place: refused with a 4xx before Dash sees it."""
-    client, store, bodies, _workspace_id = web
+    """The structure of any callback's request broken in one place: refused with a 4xx before Dash sees it.
+
+    Damage that leaves a well-formed request (e.g. another list of changed ids) is not this test's
+    business: such a request reaches the callback, whose own checks answer it.
+    """
+    from canvas_app.security import is_callback_request
+
+    client, store, bodies, _workspace_id, app = web
     server_side = [dep for dep in bodies.dependencies if not dep.get("clientside_function") and dep["inputs"]]
     dep = server_side[which % len(server_side)]
     first = dep["inputs"][0]
-    body = bodies.body(first["id"], first["property"], None)
+    damaged = damage_body(bodies.body(first["id"], first["property"], None), damage, junk)
+    assume(not is_callback_request(app, damaged))
     before = snapshot(store)
-    response = client.post("/_dash-update-component", json=damage_body(body, damage, junk))
-    assert response.status_code < 500, (dep["output"][:80], damage, junk, response.get_data(as_text=True)[:300])
+    response = client.post("/_dash-update-component", json=damaged)
+    assert 400 <= response.status_code < 500, (dep["output"][:80], damage, junk, response.get_data(as_text=True)[:300])
     assert snapshot(store) == before
