@@ -13,11 +13,16 @@ One call in ``create_app``: :func:`install_security`. What it adds, and why:
   deeper than :data:`MAX_JSON_DEPTH` a 400 (the stdlib parser would raise
   ``RecursionError``: a 500), a body that is not shaped like a call of one of the app's
   callbacks a 400 (Dash would raise ``KeyError``/``IndexError``: a 500), a body over
-  ``MAX_CONTENT_LENGTH`` a 413.
+  ``MAX_CONTENT_LENGTH`` a 413;
+* a well-formed callback request whose values the callback cannot use (a number where the
+  page always sends text, no id where one is needed) a 400 instead of Dash's 500: the
+  page itself never sends such values, so the request is forged or damaged. The traceback
+  is still logged, so a genuine bug in a callback stays visible to whoever runs the server.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import Any
@@ -31,6 +36,11 @@ MAX_JSON_DEPTH = 64
 under 10 levels; a component tree sent as State stays far below 64."""
 
 HSTS_SECONDS = 365 * 24 * 3600
+
+UNUSABLE_VALUE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+"""What a callback raises when handed a value of the wrong type or shape."""
+
+log = logging.getLogger(__name__)
 
 BASE_POLICY: dict[str, list[str]] = {
     "default-src": ["'self'"],
@@ -172,6 +182,16 @@ def install_security(app: Any) -> None:
             abort(400, description=f"the request body is nested more than {MAX_JSON_DEPTH} levels deep")
         if request.path.endswith("/_dash-update-component") and not is_callback_request(app, body):
             abort(400, description="the request is not a call of one of this app's callbacks")
+
+    def refuse_unusable_values(exc: Exception) -> Response:
+        """A callback failed on the values of a request: 400 for callback requests, else the usual 500."""
+        if not request.path.endswith("/_dash-update-component"):
+            raise exc
+        log.warning("callback request refused: its values do not fit the callback", exc_info=exc)
+        return Response("This request carries values the callback cannot use.", status=400, mimetype="text/plain")
+
+    for error in UNUSABLE_VALUE_ERRORS:
+        server.register_error_handler(error, refuse_unusable_values)
 
     @server.after_request
     def add_security_headers(response: Response) -> Response:

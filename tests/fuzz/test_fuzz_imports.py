@@ -202,3 +202,30 @@ def test_fz006_damaged_callback_bodies_get_400_not_500(web, which: int, damage: 
     response = client.post("/_dash-update-component", json=damaged)
     assert 400 <= response.status_code < 500, (dep["output"][:80], damage, junk, response.get_data(as_text=True)[:300])
     assert snapshot(store) == before
+
+
+JUNK_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(which=st.integers(min_value=0, max_value=10_000), trigger=st.integers(min_value=0, max_value=50),
+       value=JUNK_VALUES, others=st.lists(JUNK_VALUES, max_size=8))
+def test_fz007_well_formed_callback_requests_with_junk_values_never_get_a_5xx(web, which, trigger, value, others):
+    """Every callback, triggered with values the page never sends (wrong types, missing ids): a
+    4xx or an answer, never a 5xx. Values the callback can use may change data: that is a
+    legitimate edit by the local owner, so only the status is checked here."""
+    client, _store, bodies, _workspace_id, _app = web
+    server_side = [dep for dep in bodies.dependencies if not dep.get("clientside_function") and dep["inputs"]]
+    dep = server_side[which % len(server_side)]
+    plain = [i for i in dep["inputs"] if not str(i["id"]).startswith("{")]
+    assume(plain)
+    first = plain[trigger % len(plain)]
+    extra = {f"{s['id']}.{s['property']}": v for s, v in zip(dep["inputs"] + dep["state"], others)
+             if not str(s["id"]).startswith("{")}
+    body = bodies.body(first["id"], first["property"], value, extra)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code < 500, (dep["output"][:80], first["id"], value, response.get_data(as_text=True)[:300])
