@@ -29,6 +29,13 @@ def wait_for(fn, timeout=10.0, interval=0.05):
     raise AssertionError(f"condition not met within {timeout}s (last value {last!r})")
 
 
+def wait_idle(dash_duo):
+    """No callback in flight: a list redrawn by a late answer would swallow a click on its old button."""
+    wait_for(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
+    time.sleep(0.3)
+    wait_for(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
+
+
 def open_edited(dash_duo, app, store):
     """Editor on a configuration with two versions (v2 adds actor X)."""
     workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
@@ -46,6 +53,7 @@ def test_hisb001_branch_from_the_editor_opens_the_new_alternative(dash_duo, app,
     head, actors = open_edited(dash_duo, app, store)
     dash_duo.find_element(f"#{ID.history_open}").click()
     dash_duo.wait_for_contains_text(f"#{ID.history_list}", "add X")
+    wait_idle(dash_duo)
     name = dash_duo.find_element(f"#{ID.branch_name}")
     name.send_keys(Keys.CONTROL, "a")
     name.send_keys("Parking, concession variant")
@@ -64,6 +72,7 @@ def test_hisb002_restore_an_old_version_then_undo_it(dash_duo, app, store):
     assert dash_duo.driver.execute_script(NODE_COUNT) == actors + 1
     dash_duo.find_element(f"#{ID.history_open}").click()
     dash_duo.wait_for_contains_text(f"#{ID.history_list}", "Version 1")
+    wait_idle(dash_duo)
     dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.history_list} [data-version='1'] button").click()
     wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) == actors)
     wait_for(lambda: store.get_configuration(head.id).version == 3)
