@@ -41,11 +41,11 @@ def service_evaluations(services: Services, workspace_id: int) -> dict[str, tupl
     from canvas_app.analysis import evaluate
 
     weights = workspace_score_weights(services, workspace_id)
+    library = services.library_for(workspace_id)
     found: dict[str, tuple[Configuration, Evaluation]] = {}
     for _id, config in workspace_configurations(services, workspace_id):
         if config.name not in found:
-            found[config.name] = (config, evaluate(config, services.library, recommend=False, structure=False,
-                                                   weights=weights))
+            found[config.name] = (config, evaluate(config, library, recommend=False, structure=False, weights=weights))
     return found
 
 
@@ -55,9 +55,9 @@ def ranked_advantages(services: Services, workspace_id: int) -> WorkspaceAdvanta
     return WorkspaceAdvantages(ranked, list(evaluations))
 
 
-def ranking_children(services: Services, state: WorkspaceAdvantages) -> Any:
+def ranking_children(services: Services, workspace_id: int, state: WorkspaceAdvantages) -> Any:
     labels = {cid: label for cid, label, _score in criterion_choices()}
-    module_names = {m.id: m.name for m in services.library}
+    module_names = {m.id: m.name for m in services.library_for(workspace_id)}
     return advantages_layouts.ranking_view(state.ranked, state.services, labels, module_names)
 
 
@@ -73,10 +73,10 @@ def advantages_page(services: Services, workspace_id: int) -> Any:
     return advantages_layouts.advantages_layout(
         workspace_id=workspace.id,
         workspace_name=workspace.name,
-        ranking=ranking_children(services, state),
+        ranking=ranking_children(services, workspace.id, state),
         services=state.services,
         criteria=criterion_choices(),
-        modules=[(m.id, m.name) for m in services.library],
+        modules=[(m.id, m.name) for m in services.library_for(workspace.id)],
     )
 
 
@@ -90,7 +90,7 @@ def fresh_advantage_id(text: str, taken: set[str]) -> str:
 
 
 def advantage_from_form(
-    services: Services, editing: str | None, taken: set[str], fields: dict[str, Any]
+    services: Services, workspace_id: int, editing: str | None, taken: set[str], fields: dict[str, Any]
 ) -> tuple[Advantage | None, list[str]]:
     """Validate the form: ``(advantage, [])`` or ``(None, problems)``, each naming its field."""
     service = (fields.get("service") or "").strip()
@@ -104,7 +104,8 @@ def advantage_from_form(
     criteria = list(fields.get("criteria") or [])
     modules = list(fields.get("modules") or [])
     problems += [f"Criteria: there is no criterion '{c}'." for c in criteria if c not in known_criteria]
-    problems += [f"Modules: there is no library module '{m}'." for m in modules if m not in services.library]
+    library = services.library_for(workspace_id)
+    problems += [f"Modules: there is no library module '{m}'." for m in modules if m not in library]
     if problems:
         return None, problems
     data = {
@@ -130,7 +131,7 @@ def save_advantage(
     existing = {a.id for a in services.store.list_advantages(int(workspace_id))}
     if editing and editing not in existing:
         return False, message("This advantage was deleted meanwhile; nothing was saved. Press New to add it again.")
-    advantage, problems = advantage_from_form(services, editing, existing, fields)
+    advantage, problems = advantage_from_form(services, workspace_id, editing, existing, fields)
     if advantage is None:
         return False, message(problems)
     try:
@@ -220,7 +221,7 @@ def register(app: Any, services: Services) -> None:
     )
     def render_advantages(_changed, workspace_id):
         services.require("view", workspace_id=workspace_id)
-        return ranking_children(services, ranked_advantages(services, workspace_id))
+        return ranking_children(services, workspace_id, ranked_advantages(services, workspace_id))
 
     @app.callback(
         Output(ID.adv_delete_modal, "is_open"),

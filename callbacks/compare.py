@@ -96,8 +96,14 @@ def load_comparison(services: Services, ids: list[int]) -> LoadedComparison:
         workspaces.add(head.workspace_id)
     if problems:
         return LoadedComparison(problems=problems)
-    weights = services.store.get_weights(workspaces.pop()) if len(workspaces) == 1 else None
-    return LoadedComparison(compare_configurations(configs, services.library, weights), versions)
+    # Alternatives of one workspace are scored as its editor scores them; across workspaces, with the
+    # defaults and the shared library (placed modules carry their own definitions either way).
+    if len(workspaces) == 1:
+        workspace_id = workspaces.pop()
+        weights, library = services.store.get_weights(workspace_id), services.library_for(workspace_id)
+    else:
+        weights, library = None, services.library
+    return LoadedComparison(compare_configurations(configs, library, weights), versions)
 
 
 def compare_page(services: Services, search: str | None) -> Any:

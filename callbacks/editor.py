@@ -62,10 +62,10 @@ def evaluate(services: Services, configuration_id: int, config: Configuration, r
     return evaluate_stored(services, configuration_id, config, recommend=recommend, structure=False)
 
 
-def nine_blocks(services: Services, config: Configuration) -> dict[str, list[str]]:
+def nine_blocks(services: Services, configuration_id: int, config: Configuration) -> dict[str, list[str]]:
     from canvas_app.analysis import nine_blocks as core_blocks
 
-    return core_blocks(config, services.library)
+    return core_blocks(config, services.library_of_configuration(configuration_id))
 
 
 def status_text(head: Any) -> str:
@@ -84,7 +84,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         return not_found(f"There is no configuration {configuration_id}.")
     if head.deleted_at is not None:
         return not_found(f"Configuration {configuration_id} is deleted.")
-    library = services.library
+    library = services.library_for(head.workspace_id)
     evaluation = evaluate(services, head.id, config)
     page = editor_layouts.editor_layout(
         configuration_id=head.id,
@@ -96,15 +96,18 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         actors=[(a.id, a.name) for a in config.actors],
         flows=[(f.id, f"{graph.flow_label(f)} ({f.source} → {f.target})") for f in config.flows],
         scores=panels.score_panel(evaluation),
-        blocks=panels.blocks_panel(nine_blocks(services, config)),
+        blocks=panels.blocks_panel(nine_blocks(services, head.id, config)),
         status=status_text(head),
         workspace_id=head.workspace_id,
     )
     return members_layouts.read_only(page) if access.role == "viewer" else page
 
 
-def filter_palette(services: Services, text: str | None, category: str | None) -> list[Any]:
-    modules = services.library.search(text or "", None if category in (None, "", "all") else category)
+def filter_palette(services: Services, configuration_id: Any, text: str | None, category: str | None) -> list[Any]:
+    """The palette's modules (the shared library and the workspace's own) matching the search."""
+    services.require("view", configuration_id=configuration_id)
+    library = services.library_of_configuration(configuration_id)
+    modules = library.search(text or "", None if category in (None, "", "all") else category)
     return editor_layouts.palette_items(list(modules))
 
 
@@ -144,7 +147,7 @@ def apply_edit(
         return Outcome(problems=[str(exc)])
     try:
         command = make(base)
-        kwargs = {"library": services.library} if isinstance(command, PlaceModule) else {}
+        kwargs = {"library": services.library_of_configuration(configuration_id)} if isinstance(command, PlaceModule) else {}
         after, step = perform(base, command, **kwargs)
     except ConfigurationError as exc:
         return Outcome(problems=exc.problems)
@@ -329,7 +332,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     feedback = "actor_feedback" if key in ACTOR_TRIGGERS else "flow_feedback" if key in FLOW_TRIGGERS else "message"
     from storage import StorageError
 
-    values = {**values, "library": services.library, "services": services}
+    values = {**values, "services": services}
     try:
         make, options = command_for(trigger, value, values)
     except (ConfigurationError, StorageError, KeyError, TypeError, ValueError) as exc:
@@ -688,7 +691,7 @@ def register(app: Any, services: Services) -> None:
         return (
             panels.flags_panel(evaluation, offer_suggest=services.settings.recommend and not live),
             panels.flag_elements(evaluation),
-            panels.blocks_panel(nine_blocks(services, config)),
+            panels.blocks_panel(nine_blocks(services, configuration_id, config)),
             panels.criteria_patch(evaluation),
         )
 
@@ -717,11 +720,11 @@ def register(app: Any, services: Services) -> None:
         Output(ID.palette_list, "children"),
         Input(ID.palette_search, "value"),
         Input(ID.palette_category, "value"),
+        State(ID.config_id, "data"),
         prevent_initial_call=True,
     )
-    def palette(text, category):
-        services.require("use")
-        return filter_palette(services, text, category)
+    def palette(text, category, configuration_id):
+        return filter_palette(services, configuration_id, text, category)
 
     @app.callback(
         Output(ID.selection, "data", allow_duplicate=True),

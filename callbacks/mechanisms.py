@@ -32,13 +32,14 @@ def mechanisms_page(services: Services, configuration_id: int) -> Any:
     if head.deleted_at is not None:
         return not_found(f"Configuration {configuration_id} is deleted.")
     small = len(config.actors) <= MAX_ACTORS_ON_LOAD
+    library = services.library_for(head.workspace_id)
     return mechanisms_layouts.mechanisms_layout(
         configuration_id=head.id,
         name=head.name,
         workspace_id=head.workspace_id,
         actor_count=len(config.actors),
-        found=mechanisms_in_place(config, services.library),
-        options=mechanisms_could_add(config, services.library, weights(services, head.workspace_id)) if small else None,
+        found=mechanisms_in_place(config, library),
+        options=mechanisms_could_add(config, library, weights(services, head.workspace_id)) if small else None,
     )
 
 
@@ -50,7 +51,7 @@ def could_add_view(services: Services, configuration_id: int) -> Any:
         config, head = services.store.load(int(configuration_id))
     except StorageError as exc:
         return message(str(exc))
-    options = mechanisms_could_add(config, services.library, weights(services, head.workspace_id))
+    options = mechanisms_could_add(config, services.library_for(head.workspace_id), weights(services, head.workspace_id))
     return mechanisms_layouts.could_add_table(options)
 
 

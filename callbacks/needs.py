@@ -71,9 +71,9 @@ def ranked_needs(services: Services, workspace_id: int) -> WorkspaceNeeds:
     return WorkspaceNeeds(ranked, [(i, c.name) for i, c in configurations], weights)
 
 
-def module_names(services: Services) -> dict[str, str]:
-    """Library module names by id, to name the modules that serve a need."""
-    return {m.id: m.name for m in services.library}
+def module_names(services: Services, workspace_id: int) -> dict[str, str]:
+    """Module names by id (shared library and the workspace's own), to name the modules that serve a need."""
+    return {m.id: m.name for m in services.library_for(workspace_id)}
 
 
 def needs_page(services: Services, workspace_id: int) -> Any:
@@ -91,7 +91,7 @@ def needs_page(services: Services, workspace_id: int) -> Any:
         weights=state.weights,
         ranked=state.ranked,
         configurations=state.configurations,
-        module_names=module_names(services),
+        module_names=module_names(services, workspace.id),
     )
 
 
@@ -100,7 +100,7 @@ def ranking_view(services: Services, workspace_id: int) -> tuple[Any, Any, list[
     state = ranked_needs(services, workspace_id)
     ids = [i for i, _ in state.configurations]
     options = [{"label": r.need.name, "value": r.need.id} for r in state.ranked]
-    table = needs_layouts.ranking_table(state.ranked, ids, module_names(services))
+    table = needs_layouts.ranking_table(state.ranked, ids, module_names(services, workspace_id))
     return table, needs_layouts.unserved_list(state.ranked), options
 
 

@@ -17,15 +17,23 @@ SEEN_WITHIN = timedelta(seconds=45)
 
 
 def heartbeat(services: Services, configuration_id: Any, client: Any) -> str:
-    """Record this page as present and name the others (the text of the "also here" line)."""
+    """Record this page as present and name the others (the text of the "also here" line).
+
+    A configuration that is gone (deleted for good, or an id that names nothing) has nobody in it.
+    """
+    from storage import StorageError
+
     access = services.require("view", configuration_id=configuration_id)
     if configuration_id is None:
         return ""
     user_key = "local" if access.user.id is None else str(access.user.id)
     # the row key is made on the server: a page cannot refresh (or hide) another person's row
     me = f"{user_key}:{str(client or '')[:32]}"
-    services.store.touch_presence(int(configuration_id), me, access.user.name)
-    present = services.store.present(int(configuration_id), within=SEEN_WITHIN)
+    try:
+        services.store.touch_presence(int(configuration_id), me, access.user.name)
+        present = services.store.present(int(configuration_id), within=SEEN_WITHIN)
+    except StorageError:
+        return ""
     others = [
         "you (another window)" if client_id.startswith(f"{user_key}:") else name
         for client_id, name in present

@@ -50,7 +50,8 @@ def build_configuration_report(services: Services, configuration_id: int) -> Con
         return ConfigurationReport(problem=f"Configuration {configuration_id} ({head.name}) is deleted.")
     workspace = services.store.get_workspace(head.workspace_id)
     weights = services.store.get_weights(head.workspace_id)
-    evaluation = evaluate(config, services.library, recommend=services.settings.recommend, weights=weights)
+    library = services.library_for(head.workspace_id)
+    evaluation = evaluate(config, library, recommend=services.settings.recommend, weights=weights)
     others = [
         services.store.load(h.id)[0] for h in services.store.list_configurations(head.workspace_id) if h.id != head.id
     ]
@@ -61,7 +62,7 @@ def build_configuration_report(services: Services, configuration_id: int) -> Con
     ]
     report = configuration_report(
         config, evaluation, version=head.version, workspace=workspace.name, needs=needs, advantages=advantages,
-        blocks=nine_blocks(config, services.library),
+        blocks=nine_blocks(config, library),
     )
     return ConfigurationReport(report, config, evaluation, head.version)
 

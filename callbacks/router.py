@@ -17,6 +17,7 @@ WEIGHTS_PATH = re.compile(r"^/workspace/(\d{1,12})/weights/?$")
 MEMBERS_PATH = re.compile(r"^/members/(\d{1,12})/?$")
 NEEDS_PATH = re.compile(r"^/workspace/(\d{1,12})/needs/?$")
 ADVANTAGES_PATH = re.compile(r"^/workspace/(\d{1,12})/advantages/?$")
+MODULES_PATH = re.compile(r"^/workspace/(\d{1,12})/modules/?$")
 MECHANISMS_PATH = re.compile(r"^/mechanisms/(\d{1,12})/?$")
 REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
 
@@ -73,12 +74,13 @@ def compare_and_report_page(services: Services, pathname: str, search: str | Non
 
 
 def workspace_pages() -> dict[re.Pattern[str], Any]:
-    """Needs, advantages and value-mechanism pages: path pattern → page builder(services, id)."""
-    from callbacks import advantages, mechanisms, needs
+    """Needs, advantages, module library and value-mechanism pages: path pattern → page builder(services, id)."""
+    from callbacks import advantages, mechanisms, modules, needs
 
     return {
         NEEDS_PATH: needs.needs_page,
         ADVANTAGES_PATH: advantages.advantages_page,
+        MODULES_PATH: modules.modules_page,
         MECHANISMS_PATH: mechanisms.mechanisms_page,
     }
 

@@ -73,6 +73,7 @@ class Services:
     _library: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _revisions: OrderedDict = field(default_factory=OrderedDict)
+    _workspace_libraries: OrderedDict = field(default_factory=OrderedDict)
     cache_size: int = 16
 
     def load(self, configuration_id: int, version: int | None = None) -> Any:
@@ -110,6 +111,57 @@ class Services:
 
                     self._library = load_library(extra_dirs=tuple(self.settings.module_dirs))
         return self._library
+
+    def library_for(self, workspace_id: Any) -> Any:
+        """The shared library plus a workspace's own modules (what its editor, scores and reports use).
+
+        The workspace's modules are read from the store on every call, so a module saved through
+        another worker shows up at once; the merged library is cached on their exact text. A stored
+        module that no longer validates, or whose id a city folder now also uses, is left out here
+        and named on the workspace's Modules page (:meth:`workspace_module_problems`).
+        """
+        base = self.library
+        if workspace_id in (None, ""):
+            return base
+        records = tuple(self.store.list_modules(int(workspace_id)))
+        if not records:
+            return base
+        key = (int(workspace_id), records)
+        with self._lock:
+            hit = self._workspace_libraries.get(key)
+            if hit is not None:
+                self._workspace_libraries.move_to_end(key)
+                return hit[0]
+        definitions, problems = self._workspace_definitions(base, records)
+        library = base.with_modules(definitions, origin="workspace")
+        with self._lock:
+            self._workspace_libraries[key] = (library, problems)
+            while len(self._workspace_libraries) > self.cache_size:
+                self._workspace_libraries.popitem(last=False)
+        return library
+
+    def workspace_module_problems(self, workspace_id: int) -> list[str]:
+        """Why some of a workspace's stored modules are left out of its library (usually none)."""
+        records = tuple(self.store.list_modules(int(workspace_id)))
+        return self._workspace_definitions(self.library, records)[1]
+
+    @staticmethod
+    def _workspace_definitions(base: Any, records: tuple[Any, ...]) -> tuple[list[Any], list[str]]:
+        from canvas_app.library import LibraryError, parse_workspace_module
+
+        definitions, problems = [], []
+        for record in records:
+            try:
+                definitions.append(parse_workspace_module(record.text, record.format, base, f"module '{record.id}'"))
+            except LibraryError as exc:
+                problems.extend(exc.problems)
+        return definitions, problems
+
+    def library_of_configuration(self, configuration_id: Any) -> Any:
+        """:meth:`library_for` the workspace a stored configuration belongs to."""
+        if configuration_id in (None, ""):
+            return self.library
+        return self.library_for(self.store.get_configuration(int(configuration_id)).workspace_id)
 
     @property
     def author(self) -> str:

@@ -26,28 +26,24 @@ def workspace_score_weights(services: Services, workspace_id: int) -> dict[str, 
     return {k: v for k, v in services.store.get_weights(int(workspace_id)).items() if k in CRITERIA_BY_ID}
 
 
-def configuration_score_weights(services: Services, configuration_id: int) -> dict[str, float]:
-    """The score weights of the workspace a stored configuration belongs to."""
-    head = services.store.get_configuration(int(configuration_id))
-    return workspace_score_weights(services, head.workspace_id)
-
-
 def evaluate_stored(services: Services, configuration_id: int, config: Configuration, **options: Any) -> Any:
-    """``canvas_app.analysis.evaluate`` with the weights of the configuration's workspace,
-    so the editor, the comparison and the report show the same scores."""
+    """``canvas_app.analysis.evaluate`` with the weights and the modules of the configuration's
+    workspace, so the editor, the comparison and the report show the same scores."""
     from canvas_app.analysis import evaluate
 
-    weights = configuration_score_weights(services, configuration_id)
-    return evaluate(config, services.library, weights=weights, **options)
+    head = services.store.get_configuration(int(configuration_id))
+    weights = workspace_score_weights(services, head.workspace_id)
+    return evaluate(config, services.library_for(head.workspace_id), weights=weights, **options)
 
 
 def effect_rows(services: Services, workspace_id: int, weights: dict[str, float]) -> list[weights_layouts.EffectRow]:
     from canvas_app.analysis import evaluate
 
     rows = []
+    library = services.library_for(workspace_id)
     for head in services.store.list_configurations(int(workspace_id))[:MAX_EFFECT_ROWS]:
         config, _ = services.load(head.id, head.version)
-        evaluation = evaluate(config, services.library, recommend=False, structure=False, weights=weights)
+        evaluation = evaluate(config, library, recommend=False, structure=False, weights=weights)
         rows.append((head.id, head.name, {name: s.score for name, s in evaluation.scores.items()}))
     return rows
 

@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
     from callbacks import auth, compare, editor, history, home, members, presence, report, router
     from callbacks import advantages, mechanisms, needs
-    from callbacks import weights
+    from callbacks import modules, weights
     from callbacks.services import Services
 
     settings = settings or Settings.from_env()
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     mechanisms.register(app, services)
     advantages.register(app, services)
     weights.register(app, services)
+    modules.register(app, services)
     install_security(app)
     return app
 

@@ -246,6 +246,49 @@ def parse_module(source: str | bytes | Mapping[str, Any], source_name: str = "mo
         raise LibraryError(f"{source_name}: nested too deeply") from None
 
 
+def module_text(definition: ModuleDefinition) -> str:
+    """A module as the YAML file a city would write (defaults left out), to read, copy or download.
+
+    >>> from canvas_app.module_schema import ModuleDefinition
+    >>> print(module_text(ModuleDefinition(id="x", name="X", category="data", summary="s", sources=[{"title": "t"}])), end="")
+    id: x
+    name: X
+    category: data
+    summary: s
+    sources:
+    - title: t
+    """
+    data = definition.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def parse_workspace_module(
+    text: str, format: str, base: ModuleLibrary, source_name: str = "module"
+) -> ModuleDefinition:
+    """Validate a module a city writes or uploads for one workspace, against ``base`` (the shared library).
+
+    A workspace module may not reuse the id of a shared module: a placement, a
+    recommendation or a report would otherwise mean two different things by one id.
+    """
+    if format not in ("yaml", "json"):
+        raise LibraryError(f"{source_name}: format must be yaml or json, not {format!r}")
+    if format == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LibraryError(f"{source_name}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise LibraryError(f"{source_name}: nested too deeply") from None
+        definition = parse_module(data, source_name)  # not a mapping: refused there, with the reason
+    else:
+        definition = parse_module(text, source_name)
+    if definition.id in base:
+        raise LibraryError(
+            f"{source_name}: id: '{definition.id}' is already a module of the shared library; give yours another id"
+        )
+    return definition
+
+
 def _module_wording(line: str) -> str:
     return line.replace("(not part of citycanvas/1)", "(not part of the module schema)")
 

@@ -37,8 +37,9 @@ under 10 levels; a component tree sent as State stays far below 64."""
 
 HSTS_SECONDS = 365 * 24 * 3600
 
-UNUSABLE_VALUE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
-"""What a callback raises when handed a value of the wrong type or shape."""
+UNUSABLE_VALUE_ERRORS = (TypeError, ValueError, LookupError, AttributeError)
+"""What a callback raises when handed a value of the wrong type or shape, or an id that names nothing
+(``LookupError`` covers ``KeyError``, ``IndexError`` and the store's ``NotFoundError``)."""
 
 log = logging.getLogger(__name__)
 

@@ -266,6 +266,37 @@ class Ids:
         return {"type": "av-delete", "advantage": advantage_id}
 
 
+    # module library page (layouts/modules.py)
+    mod_workspace: str = "md-workspace"  # store: the workspace id
+    mod_changed: str = "md-changed"  # store: bumped after each save or delete, redraws the list
+    mod_selected: str = "md-selected"  # store: id of the module shown in the detail card
+    mod_search: str = "md-search"
+    mod_category: str = "md-category"
+    mod_list: str = "md-list"
+    mod_detail: str = "md-detail"
+    mod_download: str = "md-download"
+    mod_download_file: str = "md-download-file"
+    mod_edit: str = "md-edit"
+    mod_delete: str = "md-delete"
+    mod_new: str = "md-new"
+    mod_form_heading: str = "md-form-heading"
+    mod_editing: str = "md-editing"  # store: id of the workspace module in the form (None: a new one)
+    mod_format: str = "md-format"
+    mod_text: str = "md-text"
+    mod_upload: str = "md-upload"  # (JS) oversize files are refused in the browser
+    mod_upload_rejected: str = "md-upload-rejected"  # (JS) store set by canvas.js
+    mod_save: str = "md-save"
+    mod_feedback: str = "md-feedback"
+    mod_problems: str = "md-problems"
+    mod_delete_modal: str = "md-delete-modal"
+    mod_delete_text: str = "md-delete-text"
+    mod_delete_confirm: str = "md-delete-confirm"
+    mod_delete_cancel: str = "md-delete-cancel"
+
+    @staticmethod
+    def mod_view(module_id: str) -> dict:
+        return {"type": "md-view", "module": module_id}
+
     # score weights page (layouts/weights.py)
     weights_workspace: str = "wt-workspace"  # store: the workspace id
     weights_save: str = "wt-save"

@@ -20,12 +20,13 @@ SCALE = [{"label": str(i), "value": str(i)} for i in range(1, 6)]
 
 
 def workspace_links(workspace_id: int) -> list[Any]:
-    """Links from Home to a workspace's Needs, Advantages and Score weights pages."""
+    """Links from Home to a workspace's Needs, Advantages, Score weights and Module library pages."""
     return [  # the darker link colour keeps 4.5:1 contrast on the card header's grey
         dcc.Link("Needs", href=f"/workspace/{workspace_id}/needs", className="small ms-2 text-primary-emphasis"),
         dcc.Link("Advantages", href=f"/workspace/{workspace_id}/advantages", className="small ms-2 text-primary-emphasis"),
         dcc.Link("Score weights", href=f"/workspace/{workspace_id}/weights",
                  className="small ms-2 text-primary-emphasis"),
+        dcc.Link("Modules", href=f"/workspace/{workspace_id}/modules", className="small ms-2 text-primary-emphasis"),
     ]
 
 
@@ -34,14 +35,16 @@ def configuration_links(configuration_id: int, workspace_id: int | None) -> list
     links = [dcc.Link("Value mechanisms", href=f"/mechanisms/{configuration_id}", className="small ms-3")]
     if workspace_id is not None:
         links.append(dcc.Link("Needs", href=f"/workspace/{workspace_id}/needs", className="small ms-2"))
+        links.append(dcc.Link("Modules", href=f"/workspace/{workspace_id}/modules", className="small ms-2"))
     return links
 
 
 def page_header(title: str, workspace_id: int, current: str) -> html.Nav:
-    """Heading with links between Home and the workspace's Needs, Advantages and Score weights pages."""
+    """Heading with links between Home and the workspace's Needs, Advantages, Score weights and Modules pages."""
     links = [("needs", "Needs & opportunities", f"/workspace/{workspace_id}/needs"),
              ("advantages", "Competitive advantages", f"/workspace/{workspace_id}/advantages"),
-             ("weights", "Score weights", f"/workspace/{workspace_id}/weights")]
+             ("weights", "Score weights", f"/workspace/{workspace_id}/weights"),
+             ("modules", "Module library", f"/workspace/{workspace_id}/modules")]
     return html.Div(
         [
             html.Nav(

@@ -201,3 +201,30 @@ def test_a11y004_sign_in_and_members_with_accounts_on(dash_duo, tmp_path):
     problems += page_problems(dash_duo, f"{base}/edit/999", "form", dash_page=False)  # signed out: the sign-in form
     store.close()
     assert problems == []
+
+
+def test_a11y005_module_library_with_a_module_open_an_error_and_the_delete_dialog(dash_duo, app, store):
+    from canvas_app.workspace_model import ModuleRecord
+
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP})
+    workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
+    text = ("id: a11y-module\nname: A11y module\ncategory: data\nsummary: A module of the accessibility test.\n"
+            "sources:\n  - {title: Test}\n")
+    store.put_module(workspace.id, ModuleRecord(id="a11y-module", text=text), author="tester")
+    dash_duo.start_server(app)
+    base = dash_duo.server_url
+    problems = page_problems(dash_duo, f"{base}/workspace/{workspace.id}/modules", "main h1")
+    dash_duo.find_element("[id*='md-view'][id*='a11y-module']").click()
+    dash_duo.wait_for_contains_text(f"#{ID.mod_detail}", "A module of the accessibility test")
+    save = dash_duo.find_element(f"#{ID.mod_save}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", save)
+    save.click()  # empty text: an inline error
+    dash_duo.wait_for_contains_text(f"#{ID.mod_feedback}", "Write or paste a module definition first")
+    problems += [f"module shown, error: {v}" for v in violations(dash_duo)]
+    delete = dash_duo.find_element(f"#{ID.mod_delete}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", delete)
+    delete.click()
+    dash_duo.wait_for_element(".modal.show .modal-dialog")
+    time.sleep(0.4)  # fade-in
+    problems += [f"module delete dialog: {v}" for v in violations(dash_duo)]
+    assert problems == []

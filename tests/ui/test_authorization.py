@@ -4,7 +4,7 @@ non-member, as a viewer, as an owner, and with swapped workspace/configuration i
 Callbacks are posted to ``/_dash-update-component`` with Flask's test client, their
 payloads built from ``app.callback_map`` -- so a callback added later is covered without
 touching this file, and one that never asks ``Services.require`` fails it. The other
-workspace carries a unique marker string in its configuration, needs and advantages: no
+workspace carries a unique marker string in its configuration, needs, advantages and modules: no
 response to anyone but its owner may contain it, and nobody else's request may change it.
 """
 
@@ -23,7 +23,7 @@ from callbacks.services import REFUSALS
 from canvas_app.auth import hash_password
 from canvas_app.model import load_configuration, parse_configuration
 from canvas_app.settings import Settings
-from canvas_app.workspace_model import Advantage, WorkspaceNeed
+from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
 from layouts.ids import ID
 
 TEST_MODULES = Path(__file__).parent / "data" / "modules"
@@ -39,6 +39,7 @@ PAGE_PATHS = [
     ("/workspace/{wid}/needs", ""),
     ("/workspace/{wid}/advantages", ""),
     ("/workspace/{wid}/weights", ""),
+    ("/workspace/{wid}/modules", ""),
     ("/accessibility", ""),
     ("/mechanisms/{cid}", ""),
     ("/report/{cid}", ""),
@@ -92,6 +93,8 @@ def world(tmp_path) -> World:
     for workspace, text in ((ours_ws.id, "Pay without a meter"), (theirs_ws.id, f"Need {MARKER}")):
         store.upsert_need(workspace, WorkspaceNeed(id="n1", name=text, description=text), author="x")
         store.upsert_advantage(workspace, Advantage(id="a1", service=text, text=text), author="x")
+        module = f"id: own-module\nname: {text}\ncategory: data\nsummary: {text}\nsources:\n  - {{title: t}}\n"
+        store.put_module(workspace, ModuleRecord(id="own-module", text=module), author="x")
     settings = Settings(database_url=url, auth=True, secret_key=SECRET, examples_dir=examples_dir(), module_dirs=(TEST_MODULES,))
     app = create_app(settings, store=store)
     yield World(

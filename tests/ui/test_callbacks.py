@@ -176,9 +176,9 @@ def test_cb009_page_builders(services, stored):
     assert "There is no configuration" in text_of(router.route(services, "/edit/999"))
     assert "no page" in text_of(router.route(services, "/nope"))
     assert "My workspace" in text_of(router.route(services, "/"))
-    found = editor.filter_palette(services, "test open data", "data")
+    found = editor.filter_palette(services, stored.id, "test open data", "data")
     assert "test-open-data" in [item.id.rsplit("item-", 1)[1] for item in found]
-    assert "No module matches" in text_of(editor.filter_palette(services, "zzzz", ""))
+    assert "No module matches" in text_of(editor.filter_palette(services, stored.id, "zzzz", ""))
 
 
 def test_cb010_home_create_from_example_blank_and_file(services):

@@ -170,7 +170,7 @@ def test_advantages_rank_by_their_configurations_criteria_and_show_the_gap(servi
     assert state.ranked[0].score == round(100 * values[strong], 1)
     assert state.ranked[2].gaps == {weak: round(1 - values[weak], 4)}
     assert state.services == ["Test parking"]
-    shown = text_of(adv.ranking_children(services, state))
+    shown = text_of(adv.ranking_children(services, workspace.id, state))
     assert "To be developed" in shown and f"{values[weak]:.2f}" in shown
 
 
@@ -179,7 +179,7 @@ def test_an_advantage_for_a_service_that_is_gone_says_so(services, workspace):
                                                             criteria=["r_open_standards"]))
     state = adv.ranked_advantages(services, workspace.id)
     assert not state.ranked[0].service_found and state.ranked[0].score == 0.0
-    assert "no configuration of this name" in text_of(adv.ranking_children(services, state))
+    assert "no configuration of this name" in text_of(adv.ranking_children(services, workspace.id, state))
 
 
 def test_user_text_is_rendered_as_text(services, workspace):
