@@ -1,7 +1,7 @@
 """Sign-in and sign-out pages (plain HTML served by Flask, so they work before any Dash
 script loads) and the account bar shown above every Dash page when accounts are on.
 
-Every value put into the HTML here goes through ``markupsafe.escape``.
+Every value put into the HTML here is escaped by ``markupsafe.Markup.format``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from layouts.ids import ID
 

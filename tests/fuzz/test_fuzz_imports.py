@@ -8,7 +8,6 @@ import base64
 import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings

@@ -16,6 +16,7 @@ import pytest
 from selenium.webdriver.support.select import Select
 
 from layouts.ids import ID
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 VENDOR = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -25,16 +26,6 @@ RUN_AXE = (
     "v => v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))));"
 )
 NODES = "var e=document.getElementById('cy'); return e && e._cyreg ? e._cyreg.cy.nodes().length : -1;"
-
-
-def wait_for(fn, timeout=20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def violations(dash_duo) -> list[str]:

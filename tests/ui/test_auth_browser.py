@@ -16,19 +16,10 @@ from canvas_app.auth import hash_password
 from canvas_app.model import parse_configuration
 from canvas_app.settings import Settings
 from layouts.ids import ID
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
-
-
-def wait_for(fn, timeout=10.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def test_auth001_sign_in_home_shows_only_my_workspaces(dash_duo, tmp_path) -> None:

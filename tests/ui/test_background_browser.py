@@ -7,13 +7,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from layouts.ids import ID
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
@@ -22,16 +22,6 @@ TEST_MODULES = DATA / "modules"  # the two test-* modules of the UI tests
 SETTLED = ("var b = document.getElementById(arguments[0]), f = document.getElementById(arguments[1]);"
            "return !!b && !b.disabled && !f.getAttribute('data-dash-is-loading');")
 APPLY_BUTTONS = "return document.querySelectorAll('.recs button').length;"
-
-
-def wait_for(fn, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def make_app(tmp_path):
@@ -55,7 +45,7 @@ def suggest_in_browser(dash_duo, app, store):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/edit/{head.id}")
     dash_duo.wait_for_element(f"#{ID.suggest}", timeout=20)
-    wait_for(lambda: dash_duo.driver.execute_script(SETTLED, ID.suggest, ID.flags))  # the second pass has drawn
+    wait_for(lambda: dash_duo.driver.execute_script(SETTLED, ID.suggest, ID.flags), timeout=30)  # the second pass has drawn
     assert dash_duo.driver.execute_script(APPLY_BUTTONS) == 0  # not computed live
     dash_duo.find_element(f"#{ID.suggest}").click()
     dash_duo.wait_for_text_to_equal(f"#{ID.suggest}", "Computing recommendations…")  # the user sees it is running

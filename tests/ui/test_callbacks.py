@@ -13,6 +13,7 @@ from callbacks import editor, home, router
 from canvas_app.model import load_configuration
 from layouts import graph
 from layouts.ids import ID
+from ui_helpers import text_of
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,19 +32,6 @@ def values(stored, **extra):
             "extent": {"x1": 0, "y1": 0, "x2": 400, "y2": 200}}
     base.update(extra)
     return base
-
-
-def text_of(component) -> str:
-    """All strings inside a Dash component tree."""
-    from dash import Patch
-
-    if component is None or component is no_update or isinstance(component, Patch):
-        return ""
-    if isinstance(component, str):
-        return component
-    if isinstance(component, (list, tuple)):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 def test_cb001_drop_places_module_saves_and_returns_small_diff(services, stored):

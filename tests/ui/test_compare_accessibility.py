@@ -10,6 +10,7 @@ import pytest
 
 from canvas_app.model import load_configuration
 from layouts.ids import ID
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 VENDOR = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -27,16 +28,6 @@ def violations(dash_duo) -> list[str]:
     if not dash_duo.driver.execute_script("return typeof axe !== 'undefined';"):
         dash_duo.driver.execute_script(VENDOR.read_text(encoding="utf-8"))
     return dash_duo.driver.execute_async_script(RUN_AXE)
-
-
-def wait_for(fn, timeout=10.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def test_cmpa001_compare_report_and_history_have_no_violations(dash_duo, app, store):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -10,20 +9,10 @@ from selenium.webdriver.common.by import By
 
 from canvas_app.model import load_configuration
 from layouts.ids import ID
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def wait_for(fn, timeout=10.0, interval=0.05):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s (last value {last!r})")
 
 
 def store_parking(store):

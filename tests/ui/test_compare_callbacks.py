@@ -14,20 +14,10 @@ from callbacks.editor import history_change, save_mine
 from canvas_app.commands import AddActor
 from canvas_app.model import load_configuration
 from layouts.ids import ID
+from ui_helpers import text_of
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DATA = Path(__file__).parent / "data"
-
-
-def text_of(component) -> str:
-    """All strings inside a Dash component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 def ids_in(component) -> set:

@@ -11,23 +11,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from layouts.ids import ID
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
 
 NODE_COUNT = "var c=document.getElementById('cy')._cyreg.cy; return c.nodes().length;"
 EDGE_COUNT = "var c=document.getElementById('cy')._cyreg.cy; return c.edges().length;"
-
-
-def wait_for(fn, timeout=10.0, interval=0.05):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s (last value {last!r})")
 
 
 def open_editor(dash_duo, app, store, path=DATA / "small-parking.json"):

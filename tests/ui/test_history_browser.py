@@ -12,21 +12,11 @@ from selenium.webdriver.common.keys import Keys
 from canvas_app.commands import AddActor
 from canvas_app.model import load_configuration
 from layouts.ids import ID
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
 NODE_COUNT = "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy ? e._cyreg.cy.nodes().length : -1;"
-
-
-def wait_for(fn, timeout=10.0, interval=0.05):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s (last value {last!r})")
 
 
 def wait_idle(dash_duo):

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from pathlib import Path
 
 import pytest
-from dash import no_update
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -17,6 +15,7 @@ from callbacks import modules, router
 from canvas_app.analysis import evaluate
 from canvas_app.model import load_configuration
 from layouts.ids import ID
+from ui_helpers import click, text_of, wait_for
 
 DATA = Path(__file__).parent / "data"
 
@@ -37,16 +36,6 @@ attributes:
 sources:
   - {title: Test source, note: "kept short for the tests"}
 """
-
-
-def text_of(component) -> str:
-    if component is None or component is no_update:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 def upload(text: str) -> str:
@@ -204,23 +193,6 @@ def test_viewers_only_look(services, workspace, monkeypatch):
     with pytest.raises(AccessDenied):
         modules.delete_module(services, workspace.id, "curb-api")
     assert [m.id for m in services.store.list_modules(workspace.id)] == ["curb-api"]
-
-
-def wait_for(fn, timeout=10.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"condition not met within {timeout}s")
-
-
-def click(dash_duo, selector: str) -> None:
-    """Scroll the button into view at once (Bootstrap's smooth scrolling would still be moving) and click it."""
-    button = dash_duo.find_element(selector)
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
-    button.click()
 
 
 @pytest.mark.browser

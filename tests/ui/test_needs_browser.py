@@ -12,20 +12,10 @@ from selenium.webdriver.common.by import By
 from canvas_app.model import load_configuration, parse_configuration
 from canvas_app.workspace_model import Advantage, WorkspaceNeed
 from layouts.ids import ID
+from ui_helpers import click, wait_for
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
-
-
-def wait_for(fn, timeout=10.0, interval=0.05):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s (last value {last!r})")
 
 
 def setup_workspace(store):
@@ -43,14 +33,6 @@ def ranked_ids(dash_duo):
 
 def css(component_id) -> str:
     return f"#{component_id}"
-
-
-def click(dash_duo, selector):
-    """Scroll the element to the middle of the window at once (Bootstrap makes scrolling smooth), then click it."""
-    element = dash_duo.wait_for_element(selector)
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
-    element.click()
-    return element
 
 
 def test_nd001_add_a_need_see_it_ranked_and_flagged_as_unserved(dash_duo, app, store):

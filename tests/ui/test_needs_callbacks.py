@@ -14,19 +14,9 @@ from callbacks.router import route
 from canvas_app.model import load_configuration, parse_configuration
 from canvas_app.ranking import NEED_WEIGHT_PREFIX
 from canvas_app.workspace_model import Advantage, WorkspaceNeed
+from ui_helpers import text_of
 
 DATA = Path(__file__).parent / "data"
-
-
-def text_of(component) -> str:
-    """All text inside a Dash component tree (what a reader would see)."""
-    if component is None or isinstance(component, bool):
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 @pytest.fixture()

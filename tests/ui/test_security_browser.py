@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from layouts.ids import ID
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
@@ -19,16 +19,6 @@ document.addEventListener('securitypolicyviolation', function (e) {
 });
 """
 EDGES = "var c=document.getElementById('cy'); return c && c._cyreg ? c._cyreg.cy.edges().length : -1;"
-
-
-def wait_for(fn, timeout=15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def csp_problems(dash_duo) -> list[str]:

@@ -12,31 +12,9 @@ from canvas_app.analysis import evaluate
 from canvas_app.model import load_configuration
 from canvas_app.scoring import CRITERIA
 from layouts.ids import ID
+from ui_helpers import click, find, text_of
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "oulu-parking.json"
-
-
-def text_of(component) -> str:
-    if component is None or component is no_update:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
-
-
-def find(component, component_id):
-    """The component with this id inside a layout tree (None if absent)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            hit = find(child, component_id)
-            if hit is not None:
-                return hit
-    return None
 
 
 @pytest.fixture()
@@ -110,13 +88,6 @@ def test_score_weights_live_beside_other_weight_groups(services, stored):
     assert get_weight_group(services.store, workspace.id, "needs.") == {"importance": 4.0}
 
 
-def click(dash_duo, element_id: str) -> None:
-    """Scroll the button to the middle of the window first: a fixed bar may cover the bottom edge."""
-    button = dash_duo.find_element(f"#{element_id}")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
-
-
 @pytest.mark.browser
 def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, services, stored):
     workspace, head = stored
@@ -127,7 +98,7 @@ def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, servic
     field = dash_duo.find_element(f"#{ID.weight_input('cap_revenue')}")
     field.clear()
     field.send_keys("0")
-    click(dash_duo, ID.weights_save)
+    click(dash_duo, f"#{ID.weights_save}")
     dash_duo.wait_for_contains_text(f"#{ID.weights_feedback}", "1 weight differ")
     dash_duo.wait_for_text_to_equal(f"#{ID.weights_effect} tbody tr td:nth-child(6)",
                                     f"{weights.evaluate_stored(services, head.id, services.store.load(head.id)[0], recommend=False, structure=False).scores['value_capture'].score:.1f}")
@@ -135,6 +106,6 @@ def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, servic
     field = dash_duo.find_element(f"#{ID.weight_input('cap_take_rate')}")
     field.clear()
     field.send_keys("-3")
-    click(dash_duo, ID.weights_save)
+    click(dash_duo, f"#{ID.weights_save}")
     dash_duo.wait_for_contains_text(f"#{ID.weights_feedback}", "Nothing was saved")
     assert weights.workspace_score_weights(services, workspace.id) == {"cap_revenue": 0.0}
