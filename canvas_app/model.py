@@ -159,6 +159,13 @@ class Configuration(_Strict):
             for ref in need.served_by:
                 if ref not in flow_ids:
                     problems.append(f"{where}: served_by: no flow has id '{ref}'")
+        if self.weights:
+            from canvas_app.scoring import check_weights  # the criteria are scoring's; it imports this module
+
+            try:
+                check_weights(self.weights)
+            except ValueError as exc:
+                problems.append(f"weights: {exc}")
         if problems:
             raise ValueError("\n".join(problems))
         return self
