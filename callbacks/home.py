@@ -9,6 +9,7 @@ from typing import Any
 from dash import Input, Output, State, ctx, no_update
 
 from callbacks.services import Services
+from canvas_app.library import LibraryError, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration, parse_configuration
 from layouts import home as home_layouts
 from layouts.ids import ID
@@ -75,7 +76,8 @@ def create_configuration(
             data = decode_upload(upload, services.max_upload_bytes())
             try:
                 config = parse_configuration(data)
-            except ConfigurationError as exc:
+                resolve_definitions(config, services.library_for(workspace_id))  # it must be possible to score it
+            except (ConfigurationError, LibraryError) as exc:
                 raise ConfigurationError([f"{filename or 'file'}: {p}" for p in exc.problems]) from None
             summary = f"imported from {filename or 'a file'}"[:200]
         else:

@@ -120,10 +120,15 @@ class Services:
         module that no longer validates, or whose id a city folder now also uses, is left out here
         and named on the workspace's Modules page (:meth:`workspace_module_problems`).
         """
+        from storage import NotFoundError
+
         base = self.library
         if workspace_id in (None, ""):
             return base
-        records = tuple(self.store.list_modules(int(workspace_id)))
+        try:
+            records = tuple(self.store.list_modules(int(workspace_id)))
+        except NotFoundError:  # no such workspace: nothing of its own to add
+            return base
         if not records:
             return base
         key = (int(workspace_id), records)

@@ -121,9 +121,13 @@ def cmd_db_current(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Import a file only if it can be scored: its placed modules must carry a definition or be in the library."""
+    from canvas_app.library import LibraryError, load_library, resolve_definitions
+
     try:
         config = load_configuration(args.file)
-    except ConfigurationError as exc:
+        resolve_definitions(config, load_library(tuple(Path(p) for p in getattr(args, "modules", None) or ())))
+    except (ConfigurationError, LibraryError) as exc:
         print(f"canvas-app import: invalid input, nothing was imported:\n{exc}", file=sys.stderr)
         return EXIT_INVALID
     return _with_store(args, lambda store: _import(store, args, config))

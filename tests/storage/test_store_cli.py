@@ -54,6 +54,19 @@ def test_invalid_import_writes_nothing(store_url, tmp_path, capsys) -> None:
         assert store.list_workspaces(include_deleted=True) == []
 
 
+def test_import_refuses_a_module_it_cannot_score(store_url, tmp_path, capsys) -> None:
+    """A placed module that is neither in the library nor carried by the file: refused, nothing stored."""
+    data = {"name": "x", "actors": [{"id": "a", "name": "A", "type": "city"}],
+            "modules": [{"id": "m1", "module": "no-such-module"}]}
+    path = tmp_path / "unknown-module.json"
+    path.write_text(json.dumps(data))
+    assert run("import", str(path), "--workspace", "Oulu", "--database-url", store_url) == 2
+    err = capsys.readouterr().err
+    assert "modules[0] (id 'm1'): module: 'no-such-module' is not in the module library" in err
+    with Store.open(store_url, upgrade=False) as store:
+        assert store.list_workspaces(include_deleted=True) == []
+
+
 def test_unknown_and_ambiguous_names(store_url, config_file, capsys) -> None:
     assert run("export", "Nope", "--database-url", store_url) == 2
     assert "no configuration 'Nope'" in capsys.readouterr().err

@@ -185,6 +185,12 @@ def test_cb010_home_create_from_example_blank_and_file(services):
     assert path is None and problems[0].startswith("bad.json: flows[0]")
     path, problems = home.create_configuration(services, ID.home_upload, ws, upload="data:x;base64,@@@", filename="x")
     assert path is None and "decoded" in problems[0]
+    unknown = {"name": "x", "actors": [{"id": "a", "name": "A", "type": "city"}], "modules": [{"id": "m1", "module": "nope"}]}
+    upload = "data:application/json;base64," + base64.b64encode(json.dumps(unknown).encode()).decode()
+    count = len(services.store.list_configurations(ws))
+    path, problems = home.create_configuration(services, ID.home_upload, ws, upload=upload, filename="m.json")
+    assert path is None and problems[0].startswith("m.json: modules[0] (id 'm1'): module: 'nope' is not in the module library")
+    assert len(services.store.list_configurations(ws)) == count
     good = "data:application/json;base64," + base64.b64encode((DATA / "small-parking.json").read_bytes()).decode()
     path, problems = home.create_configuration(services, ID.home_upload, ws, upload=good, filename="ok.json")
     assert problems is None and path.startswith("/edit/")
