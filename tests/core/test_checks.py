@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from builders import PLATFORM, eco, healthy_platform_flows
+from builders import PLATFORM, config, eco, healthy_platform_flows
 
+from canvas_app.analysis import build_ecosystem
 from canvas_app.checks import CHECKS, funding_hhi, grant_share, run_checks
+from canvas_app.library import place_module
+from canvas_app.module_schema import ModuleDefinition
+from canvas_app.scoring import CRITERIA_BY_ID
 
 
 def codes(e) -> set[str]:
@@ -190,6 +194,42 @@ def test_local_dependency_for_named_local_core_roles():
             actor_city={"local": True})
     [finding] = [f for f in run_checks(e) if f.code == "local-dependency"]
     assert finding.elements == ("op",)  # the city itself is always local: not a dependency
+
+
+def _module(module_id: str, **attributes) -> ModuleDefinition:
+    """A module without actors or flows: placing it adds only its attributes, never a structural flag."""
+    return ModuleDefinition(id=module_id, name=module_id.title(), category="data", summary="test module",
+                            sources=[{"title": "test"}], attributes=attributes)
+
+
+def _placed(base, *definitions):
+    for definition in definitions:
+        base = place_module(base, definition)
+    return build_ecosystem(base)
+
+
+def test_local_dependency_for_modules_with_preconditions_or_local_locality():
+    e = _placed(config(PLATFORM, healthy_platform_flows()),
+                _module("needs", preconditions=["street space", "a council vote"]),  # m1
+                _module("plain"),                                                    # m2: generic, none
+                _module("local", locality="local"),                                  # m3
+                _module("adaptable", locality="adaptable", preconditions=["street space"]))  # m4
+    found = [f for f in run_checks(e) if f.code == "local-dependency"]
+    assert [(f.severity, f.dimension, f.criterion, f.elements) for f in found] == [
+        ("low", "replicability", "r_preconditions", ("m1", "m3", "m4"))]
+    # distinct preconditions, sorted; the local module adds none of its own
+    assert found[0].message == "Modules need local preconditions: a council vote; street space."
+    assert codes(e) == {"local-dependency"}  # the platform itself is healthy
+    # 2 + 1 + 1 = 4 preconditions → 1 / 5: the flag costs points on its criterion
+    assert CRITERIA_BY_ID["r_preconditions"].measure(e)[0] == pytest.approx(0.2)
+
+
+def test_local_dependency_only_for_local_roles_when_no_module_has_preconditions():
+    e = _placed(config(PLATFORM, healthy_platform_flows(), actor_op={"local": True}),
+                _module("plain"), _module("adaptable", locality="adaptable"))
+    found = [f for f in run_checks(e) if f.code == "local-dependency"]
+    assert [(f.severity, f.criterion, f.elements) for f in found] == [("medium", "r_generic_roles", ("op",))]
+    assert CRITERIA_BY_ID["r_preconditions"].measure(e)[0] == 1.0
 
 
 def test_no_citizen_value():

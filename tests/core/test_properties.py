@@ -5,13 +5,18 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from canvas_app.analysis import evaluate
+import pytest
+
+from canvas_app.analysis import build_ecosystem, evaluate
 from canvas_app.exports import export_configuration
+from canvas_app.library import load_library, place_module
 from canvas_app.model import ActorType, Configuration, FlowKind, parse_configuration
 
 NON_FINANCIAL = [k for k in FlowKind if k not in (FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT)]
 STANDARDS = ["NGSI-LD", "MIM1", "GTFS", "proprietary API"]
 PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LIBRARY = load_library(include_env=False)
+WITH_MODULES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -40,6 +45,15 @@ def configurations(draw) -> Configuration:
               "served_by": [f["id"] for f in flows[:1]] if draw(st.booleans()) else []}
              for i in range(draw(st.integers(0, 2)))]
     return Configuration.model_validate({"name": "random", "actors": actors, "flows": flows, "needs": needs})
+
+
+@st.composite
+def configurations_with_modules(draw) -> Configuration:
+    """A random configuration with 0-3 library modules placed on it (the same module may come twice)."""
+    config = draw(configurations())
+    for module_id in draw(st.lists(st.sampled_from(LIBRARY.ids()), max_size=3)):
+        config = place_module(config, LIBRARY[module_id])
+    return config
 
 
 @PROFILE
@@ -90,3 +104,40 @@ def test_adding_an_open_standard_to_a_data_flow_never_lowers_replicability(confi
     before = evaluate(config, recommend=False, structure=False).scores["replicability"].score
     after = evaluate(improved, recommend=False, structure=False).scores["replicability"].score
     assert after >= before
+
+
+@WITH_MODULES
+@given(configurations_with_modules())
+def test_placed_modules_feed_criteria_and_recommendations_agree_with_flags(config):
+    eco = build_ecosystem(config, LIBRARY)
+    placed = [LIBRARY[m.module] for m in config.modules]
+    assert eco.placed_definitions == placed  # the stored definitions resolve to the library's
+    # module-attribute criteria, recomputed from the library definitions
+    count = sum(len(d.attributes.preconditions) + (d.attributes.locality == "local") for d in placed)
+    dims = {dim for d in placed for dim in ("economic", "social", "environmental") if getattr(d.attributes.impacts, dim)}
+
+    evaluation = evaluate(config, LIBRARY, recommend=True)
+    criteria = {c.id: c for s in evaluation.scores.values() for c in s.criteria}
+    assert criteria["r_preconditions"].value == pytest.approx(1 / (1 + count))
+    assert criteria["su_impacts"].value == pytest.approx(len(dims) / 3)
+    for score in evaluation.scores.values():
+        assert 0.0 <= score.score <= 100.0
+        assert all(0.0 <= c.value <= 1.0 for c in score.criteria)
+    placed_ids = {m.module for m in config.modules}
+    for flag in evaluation.flags:
+        assert criteria[flag.criterion].value < 1.0, flag
+        assert criteria[flag.criterion].score == flag.dimension
+        assert len(flag.recommendations) <= 3
+        for rec in flag.recommendations:
+            assert rec.module in LIBRARY, rec
+            assert rec.module not in placed_ids, rec  # an already placed module is no recommendation
+            assert rec.name == LIBRARY[rec.module].name
+            assert rec.dimension == flag.dimension
+    # the first recommendation does what it promises once applied
+    rec, flag = next(((f.recommendations[0], f) for f in evaluation.flags if f.recommendations), (None, None))
+    if rec is not None:
+        after = evaluate(place_module(config, LIBRARY[rec.module]), LIBRARY, recommend=False, structure=False)
+        gain = after.scores[flag.dimension].score - evaluation.scores[flag.dimension].score
+        assert round(gain, 1) == pytest.approx(rec.gain)
+        still = any(f.code == flag.code and f.criterion == flag.criterion for f in after.flags)
+        assert still is not rec.clears_flag

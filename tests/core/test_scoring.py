@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import pytest
-from builders import PLATFORM, eco, healthy_platform_flows
+from builders import PLATFORM, config, eco, healthy_platform_flows
 
 from canvas_app import scoring
+from canvas_app.analysis import build_ecosystem
 from canvas_app.evaluation import SCORE_NAMES
+from canvas_app.library import place_module
+from canvas_app.model import Configuration
+from canvas_app.module_schema import ModuleDefinition
 from canvas_app.scoring import CRITERIA, gini, score_ecosystem
 
 
 def value(e, criterion_id: str) -> float:
     return scoring.CRITERIA_BY_ID[criterion_id].measure(e)[0]
+
+
+def module(module_id: str, **attributes) -> ModuleDefinition:
+    """A module with no actors and no flows: placing it changes only the module attributes, not the graph."""
+    return ModuleDefinition(id=module_id, name=module_id.title(), category="data", summary="test module",
+                            sources=[{"title": "test"}], attributes=attributes)
+
+
+def with_modules(base: Configuration, *definitions: ModuleDefinition):
+    """``base`` with ``definitions`` placed (instances m1, m2, ...), indexed with their definitions."""
+    for definition in definitions:
+        base = place_module(base, definition)
+    return build_ecosystem(base)
 
 
 @pytest.fixture
@@ -186,3 +203,127 @@ def test_workspace_weights_change_the_score_as_computed_by_hand():
     only_take_rate = {c.id: 0.0 for c in base.criteria if c.id != "cap_take_rate"}
     weighted = score_ecosystem(eco(PLATFORM, healthy_platform_flows()), only_take_rate)["value_capture"]
     assert weighted.score == pytest.approx(round(100 * values["cap_take_rate"], 1))
+
+
+# -- criteria computed from the placed modules' attributes ----------------------------------
+LONE_CITY = {"city": "city", "people": "citizen"}
+LONE_FLOWS = [("city", "people", "service")]
+
+
+def test_open_components_share_of_open_source_or_open_api_modules():
+    e = with_modules(config(LONE_CITY, LONE_FLOWS),
+                     module("oss", open_source=True),
+                     module("api", standards=["NGSI-LD"]),
+                     module("closed"),
+                     module("both", open_source=True, standards=["GTFS"]))
+    assert len(e.placed_definitions) == 4
+    # oss, api and both are open; closed is not → 3 / 4; no vendor, so nothing is halved
+    assert value(e, "r_open_components") == pytest.approx(0.75)
+
+
+def test_open_components_unknown_without_modules():
+    assert value(eco(LONE_CITY, LONE_FLOWS), "r_open_components") == 0.5
+
+
+def test_open_components_halved_by_a_lock_in_vendor():
+    # the vendor carries data on no declared standard → closed interface → lock-in
+    actors = {"city": "city", "op": "platform_operator", "vendor": "technology_vendor"}
+    flows = [("vendor", "op", "data"), ("op", "vendor", "money"), ("city", "op", "permission")]
+    locked = with_modules(config(actors, flows), module("oss", open_source=True), module("closed"))
+    # 1 of 2 modules open → 0.5, halved → 0.25
+    assert value(locked, "r_open_components") == pytest.approx(0.25)
+    # no modules: unknown 0.5, halved → 0.25 as well
+    assert value(eco(actors, flows), "r_open_components") == pytest.approx(0.25)
+    # the same data on an open standard: no lock-in, the share stands
+    open_flows = [("vendor", "op", "data", None, None, {"standards": ["NGSI-LD"]}), *flows[1:]]
+    unlocked = with_modules(config(actors, open_flows), module("oss", open_source=True), module("closed"))
+    assert value(unlocked, "r_open_components") == pytest.approx(0.5)
+
+
+def test_preconditions_one_over_one_plus_count():
+    e = with_modules(config(LONE_CITY, LONE_FLOWS),
+                     module("two", preconditions=["council vote", "street space"]),  # 2
+                     module("local", locality="local"),                                 # 1
+                     module("both", locality="local", preconditions=["local grid"]),    # 1 + 1
+                     module("adaptable", locality="adaptable"),                         # 0
+                     module("plain"))                                                   # 0
+    # count = 2 + 1 + 2 = 5 → 1 / 6
+    assert value(e, "r_preconditions") == pytest.approx(1 / 6)
+
+
+def test_preconditions_full_without_any():
+    assert value(eco(LONE_CITY, LONE_FLOWS), "r_preconditions") == 1.0
+    e = with_modules(config(LONE_CITY, LONE_FLOWS), module("plain"), module("adaptable", locality="adaptable"))
+    assert value(e, "r_preconditions") == 1.0
+
+
+def test_viability_share_of_business_actors_breaking_even():
+    flows = [
+        ("people", "op", "money", 1.0, 100),      # op +100
+        ("op", "vendor", "money", 150.0, 1),      # op -150, vendor +150
+        ("advertiser", "op", "money", 40.0, 1),   # op +40 → net -10; advertiser only pays: a customer
+        ("op", "people", "service"),
+        ("vendor", "op", "service"),
+        ("op", "advertiser", "reputation"),
+    ]
+    e = eco({"op": "platform_operator", "people": "citizen", "vendor": "technology_vendor",
+             "advertiser": "business"}, flows)
+    assert e.net_values["op"].net == pytest.approx(-10.0)
+    assert e.must_break_even == ["op", "vendor"]
+    # vendor breaks even, op does not → 1 / 2 (1 / 3 if the paying advertiser were counted)
+    assert value(e, "su_viability") == pytest.approx(0.5)
+    # one more 20 for op: net +10 → 2 / 2
+    richer = eco({"op": "platform_operator", "people": "citizen", "vendor": "technology_vendor",
+                  "advertiser": "business"}, [*flows, ("people", "op", "money", 20.0, 1)])
+    assert value(richer, "su_viability") == 1.0
+
+
+def test_viability_full_without_amounts():
+    e = eco({"op": "platform_operator", "vendor": "technology_vendor", "people": "citizen"},
+            [("op", "vendor", "money"), ("people", "op", "money"), ("op", "people", "service")])
+    assert e.must_break_even == []
+    assert value(e, "su_viability") == 1.0
+
+
+def test_impacts_count_declared_dimensions():
+    base = config(LONE_CITY, LONE_FLOWS)
+    assert value(eco(LONE_CITY, LONE_FLOWS), "su_impacts") == 0.0
+    # economic (twice) and social declared; environmental only at 0 → 2 / 3
+    e = with_modules(base, module("a", impacts={"economic": 2}),
+                     module("b", impacts={"economic": 3, "social": 1, "environmental": 0}))
+    assert value(e, "su_impacts") == pytest.approx(2 / 3)
+    e = with_modules(base, module("a", impacts={"economic": 1}), module("c", impacts={"environmental": 3, "social": 2}))
+    assert value(e, "su_impacts") == 1.0
+
+
+def test_value_variety_counts_flow_kinds_up_to_five():
+    # money (twice), data, service → 3 kinds → 3 / 5
+    e = eco({"a": "city", "b": "business"},
+            [("a", "b", "money"), ("b", "a", "money"), ("a", "b", "data"), ("b", "a", "service")])
+    assert value(e, "vc_value_variety") == pytest.approx(0.6)
+    # six kinds → 6 / 5, clamped to 1
+    six = eco({"a": "city", "b": "business"},
+              [("a", "b", k) for k in ("money", "grant", "data", "service", "goods", "knowledge")])
+    assert value(six, "vc_value_variety") == 1.0
+    assert value(eco({"a": "city"}), "vc_value_variety") == 0.0
+
+
+def test_positive_return_by_net_financing_or_intangible_inflow():
+    flows = [
+        ("people", "op", "money", 1.0, 100),   # people -100, op +100
+        ("op", "vendor", "money", 150.0, 1),   # op -150 → net -50; vendor +150 (positive net)
+        ("funder", "op", "grant", 200.0, 1),   # op: financing in 200
+        ("op", "people", "service"),           # people: an intangible inflow
+    ]
+    e = eco({"op": "platform_operator", "people": "citizen", "vendor": "technology_vendor", "funder": "funder",
+             "city": "city"}, flows)
+    assert e.net_values["op"].net == pytest.approx(-50.0)
+    # op (financing), vendor (net), people (service); funder only gives, the city takes no part → 3 / 5
+    assert value(e, "sh_positive_return") == pytest.approx(0.6)
+
+
+def test_positive_return_zero_net_is_not_a_return():
+    # a pays b 10 and b pays a 10: both nets are 0, nothing else flows
+    e = eco({"a": "business", "b": "business"}, [("a", "b", "money", 10.0, 1), ("b", "a", "money", 10.0, 1)])
+    assert value(e, "sh_positive_return") == 0.0
+    assert value(eco({}), "sh_positive_return") == 0.0
