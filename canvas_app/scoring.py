@@ -106,7 +106,8 @@ def open_components(eco: Ecosystem) -> tuple[float, str]:
     modules = eco.placed_definitions
     locked = lock_in_vendors(eco)
     if modules:
-        open_ = [d for d in modules if d.attributes.open_source or d.attributes.standards]
+        open_ = [d for d in modules
+                 if d.attributes.open_source or any(is_open_standard(s) for s in d.attributes.standards)]
         base, text = len(open_) / len(modules), f"{len(open_)} of {len(modules)} modules are open source or open API"
     else:
         base, text = 0.5, "No library modules placed: openness of components unknown"

@@ -221,6 +221,14 @@ def test_open_components_share_of_open_source_or_open_api_modules():
     assert value(e, "r_open_components") == pytest.approx(0.75)
 
 
+def test_open_components_a_proprietary_api_is_not_open():
+    e = with_modules(config(LONE_CITY, LONE_FLOWS),
+                     module("vendor-api", standards=["Proprietary vendor API"]),
+                     module("api", standards=["NGSI-LD"]))
+    # only the NGSI-LD module is open → 1 / 2 (a proprietary interface is no open API)
+    assert value(e, "r_open_components") == pytest.approx(0.5)
+
+
 def test_open_components_unknown_without_modules():
     assert value(eco(LONE_CITY, LONE_FLOWS), "r_open_components") == 0.5
 
