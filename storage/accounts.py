@@ -88,9 +88,12 @@ class AccountsMixin:
             return _adopt_orphans(s, first.id, first.name)
 
     def get_user(self, user_id: int) -> UserInfo | None:
-        with self._tx(write=False) as s:
-            row = s.get(UserRow, int(user_id))
-            return None if row is None else _user_info(row)
+        try:
+            with self._tx(write=False) as s:
+                row = s.get(UserRow, int(user_id))
+                return None if row is None else _user_info(row)
+        except NotFoundError:  # an id beyond the column
+            return None
 
     def find_user(self, name: str) -> UserInfo | None:
         with self._tx(write=False) as s:

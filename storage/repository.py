@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_SUMMARY = 1000
 MAX_AUTHOR = 200
+OUT_OF_RANGE = "no such id: it is larger than any id the database holds"
+"""An id beyond the column (from a browser or a command line) names nothing: not found, not a crash."""
 
 
 class _Stale(Exception):
@@ -130,8 +132,14 @@ class Store(AccountsMixin):
             raise StorageError(f"the database refused the change: {exc.orig}") from exc
         except OperationalError as exc:
             raise StorageError(f"the database is unavailable or busy: {exc.orig}") from exc
+        except DataError as exc:
+            if type(exc.orig).__name__ == "NumericValueOutOfRange":  # PostgreSQL: an id beyond the column
+                raise NotFoundError(OUT_OF_RANGE) from None
+            raise StorageError(f"the database refused a value: {exc.orig}") from exc
         except SQLAlchemyError as exc:
             raise StorageError(f"database error: {exc}") from exc
+        except OverflowError:  # SQLite refuses an id beyond 64 bits before it looks
+            raise NotFoundError(OUT_OF_RANGE) from None
 
     # -- workspaces ------------------------------------------------------------
     def create_workspace(self, name: str, *, author: str, owner_id: int | None = None) -> WorkspaceInfo:

@@ -183,3 +183,15 @@ def test_revisions_are_append_only_in_the_database(store: Store, make_config) ->
             with store.engine.begin() as conn:
                 conn.execute(text(statement))
     assert store.revisions(head.id)[0].summary == "created"
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63 - 1, 2**63 + 5, 10**30])
+def test_an_id_beyond_any_column_is_simply_not_found(store: Store, huge: int) -> None:
+    """Ids come from browsers and command lines: one too large for the column is an unknown id, not a crash."""
+    with pytest.raises(NotFoundError):
+        store.get_workspace(huge)
+    with pytest.raises(NotFoundError):
+        store.load(huge)
+    with pytest.raises(NotFoundError):
+        store.get_configuration(huge)
+    assert store.get_user(huge) is None
