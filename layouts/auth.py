@@ -16,7 +16,7 @@ from layouts.ids import ID
 
 
 def _page(title: str, body: Markup, stylesheets: list[str]) -> str:
-    links = "".join(Markup('<link rel="stylesheet" href="{}">').format(href) for href in stylesheets)
+    links = Markup("").join(Markup('<link rel="stylesheet" href="{}">').format(href) for href in stylesheets)
     return str(
         Markup(
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -74,6 +74,8 @@ def page(client: Any, path: str) -> str:
 
 def test_sign_in_wrong_then_right(app) -> None:
     client = app.server.test_client()
+    form = client.get("/login").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/assets/bootstrap.min.css' in form and "&lt;link" not in form
     wrong = sign_in(client, "ann", "not the password")
     assert wrong.status_code == 401 and "Wrong user name or password." in wrong.get_data(as_text=True)
     assert 'value="ann"' in wrong.get_data(as_text=True)  # the name is kept, the password is not

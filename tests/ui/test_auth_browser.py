@@ -43,6 +43,10 @@ def test_auth001_sign_in_home_shows_only_my_workspaces(dash_duo, tmp_path) -> No
     driver.get(f"{base}/")
     wait_for(lambda: "/login" in driver.current_url)
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    # the form is styled by the app's own Bootstrap (its stylesheet loaded, not printed as text)
+    assert "<link" not in driver.find_element(By.TAG_NAME, "body").text
+    wait_for(lambda: driver.execute_script(
+        "return getComputedStyle(document.getElementById('login-submit')).backgroundColor") == "rgb(13, 110, 253)")
     name = driver.switch_to.active_element  # the name field has focus: no mouse needed
     assert name.get_attribute("id") == "login-name"
     assert driver.find_element(By.CSS_SELECTOR, "label[for='login-name']").text == "User name"
