@@ -25,13 +25,23 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 DASHES = ("solid", "dash", "dot", "dashdot")
 
 
+def chart_text(text: str) -> str:
+    """User text for a Plotly label: Plotly reads a few HTML tags (links, styles) in trace names, so
+    ``<`` and ``>`` go in as entities, which Plotly shows as the characters themselves.
+
+    >>> chart_text('<a href="https://evil.example">A & B</a>')
+    '&lt;a href="https://evil.example"&gt;A &amp; B&lt;/a&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def radar_figure(names: Sequence[str], comparison: Comparison) -> go.Figure:
     labels = [SCORE_LABELS[n] for n in SCORE_NAMES]
     figure = go.Figure()
     for k, (name, evaluation) in enumerate(zip(names, comparison.evaluations)):
         values = [round(evaluation.scores[n].score, 1) for n in SCORE_NAMES]
         figure.add_trace(go.Scatterpolar(
-            r=values + values[:1], theta=labels + labels[:1], name=name, fill="toself", opacity=0.75,
+            r=values + values[:1], theta=labels + labels[:1], name=chart_text(name), fill="toself", opacity=0.75,
             line={"color": RADAR_COLOURS[k % len(RADAR_COLOURS)]},
         ))
     figure.update_layout(
@@ -49,7 +59,7 @@ def growth_figure(rows: Sequence[ActorValue]) -> go.Figure:
             if not series:
                 continue
             figure.add_trace(go.Scatter(
-                x=list(GROWTH_FACTORS), y=list(series), mode="lines+markers", name=f"{LETTERS[k]} · {row.name}",
+                x=list(GROWTH_FACTORS), y=list(series), mode="lines+markers", name=chart_text(f"{LETTERS[k]} · {row.name}"),
                 line={"color": RADAR_COLOURS[k % len(RADAR_COLOURS)], "dash": DASHES[i % len(DASHES)]},
             ))
     figure.update_layout(

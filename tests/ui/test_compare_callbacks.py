@@ -213,3 +213,28 @@ def test_his004_branch_from_head_or_any_revision(services, edited):
     assert "y" in {a.id for a in services.store.load(int(path.rsplit("/", 1)[1]))[0].actors}
     assert history.branch_version(services, edited, None, "  ") == (None, "Name of a new alternative: give it a name.")
     assert history.branch_version(services, edited, 99, "x")[1]  # no such revision: a message, not a crash
+
+
+def test_cmp006_names_in_the_charts_are_text_not_plotly_markup(services):
+    """Plotly reads <a href>, <span style> … in trace names: a configuration or actor name is shown as typed."""
+    from canvas_app.model import parse_configuration
+    from canvas_app.compare import net_values
+    from layouts.compare import growth_figure, radar_figure
+
+    workspace = services.default_workspace()
+    evil = '<a href="https://evil.example">Click</a>'
+    ids = [
+        services.store.create_configuration(workspace.id, parse_configuration({
+            "name": f"{evil} {n}", "actors": [{"id": "c", "name": "City", "type": "city"},
+                                             {"id": "p", "name": evil, "type": "business"}],
+            "flows": [{"id": "f", "source": "p", "target": "c", "kind": "money", "amount": 2, "occurrences": n}]}),
+            author="tester").id
+        for n in (1, 2)
+    ]
+    loaded = compare.load_comparison(services, ids)
+    radar = radar_figure([c.name for c in loaded.comparison.configurations], loaded.comparison)
+    growth = growth_figure(net_values(loaded.comparison))
+    names = [trace.name for trace in (*radar.data, *growth.data)]
+    assert len(radar.data) == 2 and growth.data and all("<" not in n and ">" not in n for n in names)
+    assert '&lt;a href="https://evil.example"&gt;Click&lt;/a&gt;' in radar.data[0].name
+    assert any('&lt;a href="https://evil.example"&gt;' in trace.name for trace in growth.data)
