@@ -88,11 +88,39 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050, database_url: str | None = None, debug: bool = False) -> None:
-    """Run the development server (``canvas-app serve``)."""
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (127.0.0.0/8, ::1, localhost).
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0"), is_loopback("10.1.2.3")
+    (True, True, False, False)
+    """
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to a network address
+
+
+def serve(
+    host: str = "127.0.0.1", port: int = 8050, database_url: str | None = None, debug: bool = False,
+    open_network: bool = False,
+) -> None:
+    """Run the development server (``canvas-app serve``).
+
+    With accounts off, everyone who reaches the server is the owner of every workspace, so it
+    refuses a network address unless told twice (``--open-without-accounts``).
+    """
     from canvas_app.auth import AuthConfigError
 
     settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug)
+    if not settings.auth and not is_loopback(host) and not open_network:
+        print(f"canvas-app: cannot start: accounts are off, so anyone who reaches {host}:{port} could read and "
+              "change every workspace. Turn accounts on (CITYCANVAS_AUTH=on and CITYCANVAS_SECRET_KEY), serve on "
+              "127.0.0.1, or pass --open-without-accounts if this network is yours alone.", file=sys.stderr)
+        raise SystemExit(2)
     try:
         app = create_app(settings)
     except AuthConfigError as exc:

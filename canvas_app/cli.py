@@ -101,7 +101,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from canvas_app.app import serve
 
-    serve(args.host, args.port, args.database_url, debug=args.debug)
+    serve(args.host, args.port, args.database_url, debug=args.debug, open_network=args.open_without_accounts)
     return EXIT_OK
 
 
@@ -148,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: DATABASE_URL, else SQLite)")
+    serve.add_argument("--open-without-accounts", action="store_true",
+                       help="serve on a network address with accounts off (anyone who reaches it owns every workspace)")
     serve.add_argument("--debug", action="store_true")
     serve.set_defaults(func=cmd_serve)
 

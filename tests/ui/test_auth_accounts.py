@@ -140,6 +140,25 @@ def test_no_secret_key_no_start(store, db_url, monkeypatch, capsys) -> None:
     assert "CITYCANVAS_SECRET_KEY is missing" in capsys.readouterr().err
 
 
+def test_no_accounts_no_network_address(db_url, monkeypatch, capsys) -> None:
+    """Accounts off makes every visitor the owner: the app will not listen beyond this machine unless told twice."""
+    from canvas_app import app as app_module
+    from canvas_app import cli
+
+    monkeypatch.delenv("CITYCANVAS_AUTH", raising=False)
+    started = []
+    monkeypatch.setattr("dash.Dash.run", lambda self, **kw: started.append(kw["host"]))
+    for host in ("0.0.0.0", "10.20.30.40", "city-server.example"):
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(["serve", "--database-url", db_url, "--host", host, "--port", "1"])
+        assert stopped.value.code == 2 and "accounts are off" in capsys.readouterr().err
+    assert started == []
+    cli.main(["serve", "--database-url", db_url, "--host", "127.0.0.1", "--port", "1"])
+    cli.main(["serve", "--database-url", db_url, "--host", "0.0.0.0", "--port", "1", "--open-without-accounts"])
+    assert started == ["127.0.0.1", "0.0.0.0"]
+    assert app_module.is_loopback("::1") and not app_module.is_loopback("192.168.1.5")
+
+
 def test_users_add_from_stdin(tmp_path, monkeypatch, capsys) -> None:
     from canvas_app import cli
     from storage import Store
