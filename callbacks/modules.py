@@ -175,7 +175,7 @@ def save_module(
     try:
         definition = parse_workspace_module(text or "", fmt, services.library, "Module definition")
     except LibraryError as exc:
-        return False, message(exc.problems + ["Nothing was saved."]), None
+        return False, message(["Nothing was saved:", *exc.problems]), None
     editing_id = editing.get("id") if isinstance(editing, dict) else None
     current = stored_module(services, workspace_id, definition.id)
     if editing_id is not None:
@@ -219,7 +219,7 @@ def import_module(services: Services, workspace_id: Any, contents: str | None, f
         try:
             text = module_text(parse_module(raw, name))
         except LibraryError as exc:
-            return {"feedback": message(exc.problems + ["Nothing was imported."])}
+            return {"feedback": message(["Nothing was imported:", *exc.problems])}
     elif suffix not in (".yaml", ".yml", ".json"):
         return {"feedback": message(f"{name}: a module file ends in .yaml, .yml, .json or .toml. Nothing was imported.")}
     saved, feedback, module_id = save_module(services, workspace_id, text, fmt, None)

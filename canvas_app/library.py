@@ -238,6 +238,12 @@ def parse_module(source: str | bytes | Mapping[str, Any], source_name: str = "mo
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise LibraryError(f"{source_name}: a module must be one mapping (id, name, category, ...), not {kind}")
     data = dict(data)
+    try:  # YAML and JSON escapes can spell half a UTF-16 pair, which is no text at all
+        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        raise LibraryError(f"{source_name}: contains an escaped lone surrogate (\\uD800-\\uDFFF), which is not text") from None
+    except (TypeError, ValueError, RecursionError):
+        pass  # not plain data: the schema check below names the field
     try:
         return ModuleDefinition.model_validate(data)
     except ValidationError as exc:

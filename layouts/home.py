@@ -145,6 +145,8 @@ def message(lines: list[str] | str, color: str = "danger") -> dbc.Alert:
     """An inline message; user-supplied text is rendered as text, never as HTML."""
     if isinstance(lines, str):
         lines = [lines]
+    # a problem may quote the input, and the input may hold escaped lone surrogates, which no JSON can carry
+    lines = [line.encode("utf-8", "backslashreplace").decode("utf-8") for line in lines]
     body = [html.Div(line) for line in lines[:20]]
     if len(lines) > 20:
         body.append(html.Div(f"... and {len(lines) - 20} more problems"))

@@ -1,5 +1,5 @@
 """Fuzzing every way a file gets in: the configuration parser, ``canvas-app import``, module files, and the
-Home page's "import file" upload callback over HTTP. Whatever the bytes: a clear message or a valid
+Home page's "import file" and the Module library's "import a module file" upload callbacks over HTTP. Whatever the bytes: a clear message or a valid
 configuration, never a traceback or a 5xx, and a refused file leaves the database exactly as it was."""
 
 from __future__ import annotations
@@ -161,6 +161,32 @@ def test_fz005_home_upload_callback_over_http(web, data: bytes, how: str, filena
         assert after == before
         shown = json.dumps(answer[ID.home_message]["children"])
         assert "Traceback" not in shown and len(shown) > 20  # a message is on the page
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(data=module_files, how=st.sampled_from(["data-url", "data-url", "data-url", "no-comma", "bad-base64"]),
+       filename=st.one_of(st.none(), st.sampled_from(["m.yaml", "m.yml", "m.json", "m.toml", "m.exe"]),
+                          st.text(max_size=40)))
+def test_fz008_module_library_upload_over_http(web, data: bytes, how: str, filename) -> None:
+    """The Module library's "import a module file": saved when valid, else a clear message and no change."""
+    from layouts.ids import ID
+
+    client, store, bodies, workspace_id, _app = web
+    body = bodies.body(ID.mod_upload, "contents", upload_contents(data, how),
+                       {f"{ID.mod_upload}.filename": filename, f"{ID.mod_workspace}.data": workspace_id,
+                        f"{ID.mod_format}.value": "yaml", f"{ID.mod_changed}.data": 0})
+    before = store.list_modules(workspace_id)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    answer = response.get_json()["response"]
+    after = store.list_modules(workspace_id)
+    feedback = json.dumps(answer[ID.mod_feedback]["children"])
+    assert "Traceback" not in feedback and len(feedback) > 20  # a message is on the page
+    if ID.mod_changed in answer:  # saved: exactly one module more, the one the answer selects
+        assert len(after) == len(before) + 1 and answer[ID.mod_selected]["data"] in {m.id for m in after}
+        store.delete_module(workspace_id, answer[ID.mod_selected]["data"])  # keep ids free for later examples
+    else:
+        assert after == before and ("Nothing was" in feedback or "nothing was" in feedback)
 
 
 def damage_body(body: dict, damage: str, junk) -> dict:

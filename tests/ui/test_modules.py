@@ -80,6 +80,7 @@ def test_saving_a_module_adds_it_to_this_workspace_only(services, workspace):
         ('{"id": "x", ', "json", "not valid JSON"),
         ("- just\n- a list\n", "yaml", "a module must be one mapping"),
         ("   ", "yaml", "Write or paste a module definition first"),
+        (CURB_API.replace("name: Curb-side loading API", 'name: "Curb \\ud800"'), "yaml", "lone surrogate"),
     ],
 )
 def test_invalid_modules_are_refused_with_the_reason_and_nothing_is_saved(services, workspace, text, fmt, expected):
@@ -88,6 +89,16 @@ def test_invalid_modules_are_refused_with_the_reason_and_nothing_is_saved(servic
     assert not saved and module_id is None
     assert expected in text_of(feedback)
     assert [m.id for m in services.store.list_modules(workspace.id)] == ["kept"]
+
+
+def test_a_message_quoting_half_a_surrogate_pair_still_reaches_the_page():
+    from dash._utils import to_json
+
+    from layouts.home import message
+
+    shown = message(["name: got 'x\ud800'"])  # half a pair: no JSON can carry it as it is
+    line = json.loads(to_json(shown))["props"]["children"][0]["props"]["children"]
+    assert line == "name: got 'x\\ud800'"  # shown as the escape the author typed
 
 
 def test_json_modules_are_kept_as_json(services, workspace):
