@@ -269,7 +269,7 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
             return None, {}
         position = [float(drop.get("x") or 0), float(drop.get("y") or 0)]
         return (lambda c: PlaceModule(str(drop["module"]), position)), {}
-    if isinstance(trigger, dict) and trigger.get("type") == "ed-apply-rec":
+    if isinstance(trigger, dict) and trigger.get("type") == ID.APPLY_REC:
         if not value:
             return None, {}
         module = str(trigger["module"])
@@ -616,8 +616,8 @@ def register(app: Any, services: Services) -> None:
 
     app.clientside_callback(
         ClientsideFunction(ns, "showScores"),
-        *[Output(f"score-{name}", "children", allow_duplicate=True) for name in SCORE_NAMES],
-        *[Output(f"score-bar-{name}", "style", allow_duplicate=True) for name in SCORE_NAMES],
+        *[Output(ID.score_value(name), "children", allow_duplicate=True) for name in SCORE_NAMES],
+        *[Output(ID.score_bar(name), "style", allow_duplicate=True) for name in SCORE_NAMES],
         Input(ID.score_values, "data"),
         prevent_initial_call=True,
     )
@@ -835,7 +835,7 @@ def register(app: Any, services: Services) -> None:
         return layout_for(name)
 
     @app.callback(
-        Output(f"{ID.conflict_box}-alert", "is_open"),
+        Output(ID.conflict_alert, "is_open"),
         Output(ID.conflict_box, "children"),
         Input(ID.conflict, "data"),
         prevent_initial_call=True,

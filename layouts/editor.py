@@ -35,7 +35,7 @@ def palette_items(modules: list[Any]) -> list[Any]:
         return [html.P("No module matches.", className="text-body-secondary small")]
     items = []
     for module in modules:
-        summary_id = f"{ID.palette_item(module.id)}-summary"
+        summary_id = ID.palette_summary(module.id)
         items.append(
             html.Div(
                 [
@@ -284,7 +284,7 @@ def editor_layout(
                         className="d-flex gap-2 mt-2",
                     ),
                 ],
-                id=f"{ID.conflict_box}-alert",
+                id=ID.conflict_alert,
                 color="warning",
                 is_open=False,
                 className="py-2",

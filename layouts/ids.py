@@ -50,9 +50,10 @@ class Ids:
     layout_name: str = "ed-layout-name"
     layout_apply: str = "ed-layout-apply"
     status: str = "ed-status"
-    saving: str = "ed-saving"
+    saving: str = "ed-saving"  # (JS) edits wait while a save is in flight
     message: str = "ed-message"
     conflict_box: str = "ed-conflict-box"
+    conflict_alert: str = "ed-conflict-box-alert"
     reload_theirs: str = "ed-reload-theirs"
     save_mine: str = "ed-save-mine"
     clear_highlight: str = "ed-clear-highlight"
@@ -84,8 +85,8 @@ class Ids:
     # side panel: flow form
     flow_heading: str = "ed-flow-heading"
     flow_pick: str = "ed-flow-pick"
-    flow_source: str = "ed-flow-source"
-    flow_target: str = "ed-flow-target"
+    flow_source: str = "ed-flow-source"  # (JS) options follow the graph
+    flow_target: str = "ed-flow-target"  # (JS) options follow the graph
     flow_kind: str = "ed-flow-kind"
     flow_label: str = "ed-flow-label"
     flow_amount: str = "ed-flow-amount"
@@ -172,9 +173,23 @@ class Ids:
     def flag(index: int) -> dict:
         return {"type": "ed-flag", "index": index}
 
+    APPLY_REC = "ed-apply-rec"
+
     @staticmethod
     def apply_rec(index: int, module: str) -> dict:
-        return {"type": "ed-apply-rec", "index": index, "module": module}
+        return {"type": Ids.APPLY_REC, "index": index, "module": module}
+
+    @staticmethod
+    def score_value(score: str) -> str:
+        return f"score-{score}"
+
+    @staticmethod
+    def score_bar(score: str) -> str:
+        return f"score-bar-{score}"
+
+    @staticmethod
+    def palette_summary(module: str) -> str:
+        return f"ed-palette-item-{module}-summary"
 
     @staticmethod
     def palette_item(module: str) -> str:

@@ -238,5 +238,4 @@ def modules_layout(
             ],
             fluid=True,
         ),
-        id="modules-page",
     )

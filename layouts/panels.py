@@ -40,11 +40,11 @@ def score_panel(evaluation: Evaluation) -> list[Any]:
                         [
                             html.Span(SCORE_LABELS.get(name, name), className="score-name"),
                             html.Span(
-                                html.Span(className="score-fill", style={"width": f"{value}%"}, id=f"score-bar-{name}"),
+                                html.Span(className="score-fill", style={"width": f"{value}%"}, id=ID.score_bar(name)),
                                 className="score-bar",
                                 **{"aria-hidden": "true"},
                             ),
-                            html.Span(str(value), className="score-value", id=f"score-{name}"),
+                            html.Span(str(value), className="score-value", id=ID.score_value(name)),
                         ],
                         className="score-row",
                     ),

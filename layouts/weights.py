@@ -117,5 +117,4 @@ def weights_layout(
             ],
             fluid=True,
         ),
-        id="weights-page",
     )

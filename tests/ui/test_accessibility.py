@@ -97,7 +97,7 @@ def test_a11y002_editor_empty_fifty_actors_and_dialogs(dash_duo, app, store):
     store.save(big.id, config.model_copy(update={"description": "changed elsewhere"}), base_version=head.version,
                author="someone else")
     dash_duo.find_element('[data-module="test-pay"]').send_keys("\ue007")  # Enter places the focused module: a stale save
-    dash_duo.wait_for_element(f"#{ID.conflict_box}-alert", timeout=10)
+    dash_duo.wait_for_element(f"#{ID.conflict_alert}", timeout=10)
     wait_for(lambda: "Another editor" in dash_duo.find_element(f"#{ID.conflict_box}").text)
     time.sleep(0.4)  # the alert's fade-in: axe measures contrast on what is painted
     assert violations(dash_duo) == [], "conflict message shown"

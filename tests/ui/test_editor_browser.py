@@ -33,7 +33,7 @@ def open_editor(dash_duo, app, store, path=DATA / "small-parking.json"):
 
 
 def score(dash_duo, name):
-    return int(dash_duo.find_element(f"#score-{name}").text)
+    return int(dash_duo.find_element(f"#{ID.score_value(name)}").text)
 
 
 def drag_module(dash_duo, module_id, x_offset=0.5, y_offset=0.5):
