@@ -1,5 +1,5 @@
 """Authorization matrix: every registered callback and every route, as anonymous, as a
-non-member, as a viewer, as an owner, and with swapped workspace/configuration ids.
+non-member, as a viewer, as an editor, as an owner, and with swapped workspace/configuration ids.
 
 Callbacks are posted to ``/_dash-update-component`` with Flask's test client, their
 payloads built from ``app.callback_map`` -- so a callback added later is covered without
@@ -77,12 +77,13 @@ def world(tmp_path) -> World:
 
     url = f"sqlite:///{tmp_path}/auth.sqlite3"
     store = Store.open(url)
-    users = {name: store.create_user(name, hash_password(PASSWORD)) for name in ("ann", "val", "nora", "vic")}
+    users = {name: store.create_user(name, hash_password(PASSWORD)) for name in ("ann", "val", "ed", "nora", "vic")}
     example = load_configuration(sorted(examples_dir().glob("*.json"))[0])
     ours_ws = store.create_workspace("Ours", author="ann", owner_id=users["ann"].id)
     store.create_workspace("Nora's", author="nora", owner_id=users["nora"].id)
     theirs_ws = store.create_workspace(f"Theirs {MARKER}", author="vic", owner_id=users["vic"].id)
     store.add_member(ours_ws.id, "val", "viewer", added_by="ann")
+    store.add_member(ours_ws.id, "ed", "editor", added_by="ann")
     ours = store.create_configuration(ours_ws.id, example, author="ann")
     secret = example.model_dump(mode="json")
     secret.update(name=f"Plan {MARKER}", description=MARKER)
@@ -342,6 +343,25 @@ def test_owner_is_allowed_everything_in_their_workspace(world: World) -> None:
     name = world.store.get_configuration(world.ours.cid).name
     assert name in pages["page /edit/{cid}"].text and "Pay without a meter" in pages["page /workspace/{wid}/needs"].text
     assert fingerprint(world.store, world.theirs.wid) == before
+
+
+def manages(answer: Answer) -> bool:
+    return any(action == "manage" for action, _ in answer.checks)
+
+
+def test_editor_changes_the_workspace_but_not_its_members(world: World) -> None:
+    """An editor may do everything a viewer may, and change the content; members and roles stay the owners'."""
+    members_before = [(m.user_id, m.role) for m in world.store.list_members(world.ours.wid)]
+    answers = run_all(world, "ed", world.ours)
+    problems = invariant_problems(answers)
+    problems += [f"{key}: an editor's change of members was not refused" for key, a in answers
+                 if manages(a) and not a.refused]
+    problems += [f"{key}: an editor was refused ({a.status})" for key, a in answers
+                 if uses_workspace(a) and not manages(a) and a.refused]
+    report(problems)
+    assert sum(manages(a) for _key, a in answers) >= 2, "the members panel's callbacks ask for 'manage'"
+    assert sum(writes(a) and not manages(a) and not a.refused for _key, a in answers) >= 10
+    assert [(m.user_id, m.role) for m in world.store.list_members(world.ours.wid)] == members_before
 
 
 @pytest.mark.parametrize("swap", ["their configuration in my workspace", "my configuration in their workspace"])
