@@ -66,13 +66,14 @@ class LoadedComparison:
     comparison: Comparison | None = None
     versions: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    workspace_id: int | None = None  # when every alternative comes from one workspace
 
 
-def load_comparison(services: Services, ids: list[int]) -> LoadedComparison:
+def load_comparison(services: Services, ids: list[int], *, recommend: bool = False) -> LoadedComparison:
     """Load and compare stored configurations (from any workspace).
 
     Workspace weights apply when all come from one workspace; across workspaces the
-    default weights keep the comparison fair.
+    default weights keep the comparison fair. ``recommend``: with each flag's modules (for reports).
     """
     from canvas_app.compare import compare_configurations
     from storage import StorageError
@@ -98,12 +99,13 @@ def load_comparison(services: Services, ids: list[int]) -> LoadedComparison:
         return LoadedComparison(problems=problems)
     # Alternatives of one workspace are scored as its editor scores them; across workspaces, with the
     # defaults and the shared library (placed modules carry their own definitions either way).
-    if len(workspaces) == 1:
-        workspace_id = workspaces.pop()
+    workspace_id = workspaces.pop() if len(workspaces) == 1 else None
+    if workspace_id is not None:
         weights, library = services.store.get_weights(workspace_id), services.library_for(workspace_id)
     else:
         weights, library = None, services.library
-    return LoadedComparison(compare_configurations(configs, library, weights), versions)
+    comparison = compare_configurations(configs, library, weights, recommend=recommend)
+    return LoadedComparison(comparison, versions, workspace_id=workspace_id)
 
 
 def compare_page(services: Services, search: str | None) -> Any:

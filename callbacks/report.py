@@ -79,16 +79,31 @@ def report_page(services: Services, configuration_id: int) -> Any:
     )
 
 
+def build_comparison_report(services: Services, loaded: Any) -> Report:
+    """The report of a loaded comparison (with recommendations): when the alternatives share a
+    workspace, with its needs ranked against all of them and the advantages of their services."""
+    from canvas_app.ranking import need_weights, rank_advantages, rank_needs
+    from canvas_app.report import comparison_report
+
+    comparison, needs, advantages = loaded.comparison, [], []
+    if loaded.workspace_id is not None:
+        workspace_id = loaded.workspace_id
+        weights = services.store.get_weights(workspace_id)
+        needs = rank_needs(services.store.list_needs(workspace_id), list(comparison.configurations), need_weights(weights))
+        evaluations = {c.name: (c, e) for c, e in zip(comparison.configurations, comparison.evaluations)}
+        advantages = rank_advantages(services.store.list_advantages(workspace_id), evaluations)
+    return comparison_report(comparison, versions=loaded.versions, needs=needs, advantages=advantages)
+
+
 def comparison_report_page(services: Services, search: str | None) -> Any:
     from callbacks.compare import load_comparison, parse_ids
-    from canvas_app.report import comparison_report
     from layouts.compare import problem_page
 
     ids, problems = parse_ids(search)
-    loaded = load_comparison(services, ids) if not problems else None
+    loaded = load_comparison(services, ids, recommend=services.settings.recommend) if not problems else None
     if loaded is None or loaded.problems:
         return problem_page(problems or (loaded.problems if loaded else []))
-    report = comparison_report(loaded.comparison, versions=loaded.versions)
+    report = build_comparison_report(services, loaded)
     ids_text = ",".join(str(i) for i in ids)
     return report_layouts.report_layout(report, {"kind": "comparison", "ids": ids}, (f"/compare?ids={ids_text}", "← Back to the comparison"))
 
@@ -98,7 +113,7 @@ def report_file(services: Services, target: dict[str, Any] | None, fmt: str) -> 
 
     ``target`` comes from the browser, so it is checked like any input.
     """
-    from canvas_app.report import comparison_report, comparison_workbook, configuration_workbook, report_html
+    from canvas_app.report import comparison_workbook, configuration_workbook, report_html
 
     fmt = "xlsx" if fmt == "xlsx" else "html"
     kind = (target or {}).get("kind") if isinstance(target, dict) else None
@@ -118,14 +133,14 @@ def report_file(services: Services, target: dict[str, Any] | None, fmt: str) -> 
         from callbacks.compare import load_comparison, validate_ids
 
         ids, problems = validate_ids(target.get("ids"))  # type: ignore[union-attr]
-        loaded = load_comparison(services, ids) if not problems else None
+        loaded = load_comparison(services, ids, recommend=fmt == "html" and services.settings.recommend) \
+            if not problems else None
         if loaded is None or loaded.problems:
             return None, "; ".join(problems or (loaded.problems if loaded else []))
         stem = "comparison-" + "-".join(str(i) for i in ids)
         if fmt == "xlsx":
             return dcc.send_bytes(comparison_workbook(loaded.comparison), f"{stem}.xlsx"), None
-        report = comparison_report(loaded.comparison, versions=loaded.versions)
-        return dcc.send_bytes(report_html(report).encode("utf-8"), f"{stem}.html"), None
+        return dcc.send_bytes(report_html(build_comparison_report(services, loaded)).encode("utf-8"), f"{stem}.html"), None
     return None, "malformed report request"
 
 

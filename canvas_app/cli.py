@@ -123,7 +123,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         data = (report.configuration_workbook(configs[0], evaluation) if xlsx else report.report_html(
             report.configuration_report(configs[0], evaluation, blocks=nine_blocks(configs[0], library))).encode("utf-8"))
     else:
-        comparison = compare_configurations(configs, library)
+        comparison = compare_configurations(configs, library, recommend=not xlsx)
         data = (report.comparison_workbook(comparison) if xlsx
                 else report.report_html(report.comparison_report(comparison)).encode("utf-8"))
     out.write_bytes(data)

@@ -298,11 +298,17 @@ def compare_configurations(
     configs: Sequence[Configuration],
     library: ModuleLibrary | None = None,
     weights: Mapping[str, float] | None = None,
+    *,
+    recommend: bool = False,
 ) -> Comparison:
-    """Compare two to four configurations; differences are reported against the first."""
+    """Compare two to four configurations; differences are reported against the first.
+
+    ``recommend`` adds each alternative's recommended modules to its flags (a report shows them;
+    the comparison itself does not need them, and they cost a re-score per library module).
+    """
     if not 2 <= len(configs) <= 4:
         raise ValueError(f"compare two to four configurations, not {len(configs)}")
-    evaluations = tuple(evaluate(c, library, recommend=False, weights=weights) for c in configs)
+    evaluations = tuple(evaluate(c, library, recommend=recommend, weights=weights) for c in configs)
     codes = [{f.code for f in e.flags} for e in evaluations]
     unique = tuple(
         tuple(sorted(own - set().union(*(c for j, c in enumerate(codes) if j != i)))) for i, own in enumerate(codes)

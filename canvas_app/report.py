@@ -298,9 +298,17 @@ def _advantages_section(config: Configuration, advantages: Sequence[RankedAdvant
 
 
 def comparison_report(
-    comparison: Comparison, *, versions: Sequence[int | None] | None = None, generated: datetime | None = None
+    comparison: Comparison,
+    *,
+    versions: Sequence[int | None] | None = None,
+    needs: Sequence[RankedNeed] = (),
+    advantages: Sequence[RankedAdvantage] = (),
+    generated: datetime | None = None,
 ) -> Report:
-    """Two to four alternatives side by side: scores, verdict, criteria with reasons, flags, diff, net value."""
+    """Two to four alternatives side by side: scores, verdict, criteria with reasons, flags, diff, net
+    value, then each alternative's flags with their recommended modules, the workspace's needs each
+    one serves and the advantages of each (``needs`` ranked against all the alternatives,
+    ``advantages`` of their services), and each canvas."""
     generated = generated or datetime.now(timezone.utc)
     letters = LETTERS[: len(comparison.configurations)]
     versions = versions or [None] * len(letters)
@@ -345,11 +353,47 @@ def comparison_report(
         Section("Net value per actor", tables=comparison_net_tables(comparison, letters)),
     ]
     sections += [
+        Section(f"Flags and recommendations of {k}: {c.name}",
+                () if e.flags else ("No flags: every check passed.",),
+                tables=(flags_table(c, e),) if e.flags else ())
+        for k, c, e in zip(letters, comparison.configurations, evaluations)
+    ]
+    sections += [_compared_needs_section(comparison, letters, needs),
+                 _compared_advantages_section(comparison, letters, advantages)]
+    sections += [
         Section(f"Canvas of {k}: {c.name}", svg=canvas_svg(c), svg_label=f"The value network of {c.name}")
         for k, c in zip(letters, comparison.configurations)
     ]
     title = "Comparison: " + " / ".join(c.name for c in comparison.configurations)
     return Report(title, f"generated {generated:%Y-%m-%d %H:%M} UTC", tuple(sections))
+
+
+def _compared_needs_section(comparison: Comparison, letters: str, needs: Sequence[RankedNeed]) -> Section:
+    """The workspace's needs and opportunities, ranked, with which alternatives serve each."""
+    if not needs:
+        return Section("Needs served", ("No workspace needs recorded for these alternatives.",))
+    names = [c.name for c in comparison.configurations]
+    rows = tuple(
+        (str(i), r.need.name + (" (opportunity)" if r.need.opportunity else ""), f"{r.score:.0f}",
+         *("yes" if name in r.served_by else "no" for name in names))
+        for i, r in enumerate(needs, start=1)
+    )
+    return Section("Needs served", tables=(Table(("Rank", "Workspace need", "Rank score", *(f"Served by {k}" for k in letters)),
+                                                 rows, "The workspace's needs and opportunities, ranked."),))
+
+
+def _compared_advantages_section(comparison: Comparison, letters: str, advantages: Sequence[RankedAdvantage]) -> Section:
+    """Current and to-be advantages of the compared services, with the support each gets."""
+    by_name = {c.name: k for k, c in zip(letters, comparison.configurations)}
+    rows = tuple(
+        (by_name[r.advantage.service], "current" if r.advantage.state.value == "current" else "to be developed",
+         r.advantage.text, f"{r.score:.0f}", ", ".join(r.missing_modules) or "–")
+        for r in advantages if r.advantage.service in by_name
+    )
+    if not rows:
+        return Section("Competitive advantages", ("No competitive advantages recorded for these services.",))
+    return Section("Competitive advantages", tables=(
+        Table(("Alternative", "State", "Advantage", "Support", "Modules still to add"), rows),))
 
 
 def _diff_lines(comparison: Comparison, letters: str) -> list[str]:
@@ -461,6 +505,16 @@ def _new_workbook() -> Any:
     return workbook
 
 
+def _flow_rows(config: Configuration) -> list[tuple[Any, ...]]:
+    """One row per flow in the order of ``FLOW_COLUMNS`` (the CSV export's columns)."""
+    names = _actor_names(config)
+    return [
+        (f.id, f.source, names[f.source], f.target, names[f.target], f.kind.value, f.label, f.amount, f.occurrences,
+         f.value_per_period, ";".join(f.standards), f.marginal_cost, f.module)
+        for f in config.flows
+    ]
+
+
 def configuration_workbook(config: Configuration, evaluation: Evaluation, *, version: int | None = None) -> bytes:
     """Summary and scores, net value per actor (×1 and over growth ×1…×10), flows and flags, as XLSX."""
     workbook = _new_workbook()
@@ -480,12 +534,7 @@ def configuration_workbook(config: Configuration, evaluation: Evaluation, *, ver
     ]
     _sheet(workbook, "Net value", ("Actor id", "Actor", "Type", "Money in", "Money out", "Net", "Financing in",
                                    *(f"Net ×{f}" for f in factors)), rows)
-    flows = [
-        (f.id, f.source, names[f.source], f.target, names[f.target], f.kind.value, f.label, f.amount, f.occurrences,
-         f.value_per_period, ";".join(f.standards), f.marginal_cost, f.module)
-        for f in config.flows
-    ]
-    _sheet(workbook, "Flows", FLOW_COLUMNS, flows)
+    _sheet(workbook, "Flows", FLOW_COLUMNS, _flow_rows(config))
     criteria = [(SCORE_LABELS[c.score], c.id, c.label, round(c.value, 4), c.weight, c.explanation)
                 for n in SCORE_NAMES for c in evaluation.scores[n].criteria]
     _sheet(workbook, "Criteria", ("Score", "Criterion id", "Criterion", "Value", "Weight", "Why"), criteria)
@@ -495,7 +544,7 @@ def configuration_workbook(config: Configuration, evaluation: Evaluation, *, ver
 
 
 def comparison_workbook(comparison: Comparison) -> bytes:
-    """Scores, net value per actor side by side and over growth, and the verdict, as XLSX."""
+    """Scores, net value per actor side by side and over growth, every alternative's flows, and the verdict, as XLSX."""
     workbook = _new_workbook()
     letters = LETTERS[: len(comparison.configurations)]
     headers = [f"{k}: {c.name}" for k, c in zip(letters, comparison.configurations)]
@@ -509,5 +558,7 @@ def comparison_workbook(comparison: Comparison) -> bytes:
         for r in rows for k, series in zip(letters, r.growth) if series
     ]
     _sheet(workbook, "Growth", ("Actor id", "Actor", "Alternative", *(f"Net ×{f}" for f in factors)), growth_rows)
+    flows = [(k, *row) for k, config in zip(letters, comparison.configurations) for row in _flow_rows(config)]
+    _sheet(workbook, "Flows", ("alternative", *FLOW_COLUMNS), flows)
     _sheet(workbook, "Verdict", ("Verdict",), [(line,) for line in comparison.verdict])
     return _workbook_bytes(workbook)

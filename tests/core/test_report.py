@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from canvas_app.analysis import evaluate, nine_blocks
 from canvas_app.compare import compare_configurations
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES
+from canvas_app.library import load_library
 from canvas_app.model import load_configuration
 from canvas_app.ranking import rank_advantages, rank_needs
 from canvas_app.report import (
@@ -95,6 +96,36 @@ def test_comparison_report_carries_verdict_scores_and_both_canvases():
     assert any(i.startswith("B drops the actors") and "City parking unit" in i for i in structure)
 
 
+def test_comparison_report_has_each_alternatives_recommendations_needs_and_advantages():
+    a = load_configuration(EXAMPLES / "parking-city-run.json")
+    b = load_configuration(EXAMPLES / "parking-open-platform.json")
+    comparison = compare_configurations([a, b], load_library(), recommend=True)
+    needs = rank_needs([WorkspaceNeed(id="n-free", name="Find a free parking place", importance=5),
+                        WorkspaceNeed(id="n-else", name="Something nobody serves", importance=1)], [a, b])
+    evaluations = dict(zip([a.name, b.name], zip([a, b], comparison.evaluations)))
+    advantages = rank_advantages([Advantage(id="adv", service=b.name, text="Open standards travel",
+                                            criteria=["r_open_standards"]),
+                                  Advantage(id="other", service="Another service", text="Not compared")], evaluations)
+    report = comparison_report(comparison, needs=needs, advantages=advantages)
+    by_title = {s.title: s for s in report.sections}
+    flags_a = by_title[f"Flags and recommendations of A: {a.name}"].tables[0]
+    assert [r[1] for r in flags_a.rows] == [f.code for f in comparison.evaluations[0].flags]
+    helped = [(f, row) for f, row in zip(comparison.evaluations[0].flags, flags_a.rows) if f.recommendations]
+    assert helped and all(row[5].startswith(f.recommendations[0].name) for f, row in helped)
+    table = by_title["Needs served"].tables[0]
+    assert table.headers == ("Rank", "Workspace need", "Rank score", "Served by A", "Served by B")
+    assert [r[1] for r in table.rows] == [n.need.name for n in needs]
+    served = {r.need.name: r.served_by for r in needs}
+    assert [r[3:] for r in table.rows] == [tuple("yes" if c.name in served[r[1]] else "no" for c in (a, b))
+                                           for r in table.rows]
+    rows = by_title["Competitive advantages"].tables[0].rows
+    assert [(r[0], r[2]) for r in rows] == [("B", "Open standards travel")]  # only the compared services
+    book = load_workbook(io.BytesIO(comparison_workbook(comparison)))
+    flows = _rows(book["Flows"])
+    assert flows[0][:3] == ["alternative", "id", "source"]
+    assert [(r[0], r[1]) for r in flows[1:]] == [("A", f.id) for f in a.flows] + [("B", f.id) for f in b.flows]
+
+
 def test_radar_has_one_polygon_per_alternative_over_four_grid_rings():
     svg = radar_svg(["A", "B", "C"], [{n: 10 * i for n in SCORE_NAMES} for i in (1, 5, 9)])
     assert svg.count("<polygon") == 4 + 3
@@ -158,7 +189,7 @@ def test_cli_writes_reports_and_never_overwrites(tmp_path, capsys):
     assert "Parking app, run by the city" in html.read_text(encoding="utf-8")
     book = tmp_path / "both.xlsx"
     assert main(["report", str(a), str(b), "-o", str(book)]) == 0
-    assert load_workbook(book).sheetnames == ["Scores", "Net value", "Growth", "Verdict"]
+    assert load_workbook(book).sheetnames == ["Scores", "Net value", "Growth", "Flows", "Verdict"]
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "citycanvas/1", "name": "x", "actors": [{"id": "a"}]}', encoding="utf-8")
     assert main(["report", str(broken), "-o", str(tmp_path / "x.html")]) == 2

@@ -238,3 +238,22 @@ def test_cmp006_names_in_the_charts_are_text_not_plotly_markup(services):
     assert len(radar.data) == 2 and growth.data and all("<" not in n and ">" not in n for n in names)
     assert '&lt;a href="https://evil.example"&gt;Click&lt;/a&gt;' in radar.data[0].name
     assert any('&lt;a href="https://evil.example"&gt;' in trace.name for trace in growth.data)
+
+
+def test_rep004_comparison_report_ranks_the_workspace_needs_and_recommends_per_alternative(services, parking):
+    from callbacks import report as report_callbacks
+    from canvas_app.workspace_model import Advantage, WorkspaceNeed
+
+    a, b = parking
+    workspace = services.default_workspace()
+    services.store.upsert_need(workspace.id, WorkspaceNeed(id="n-free", name="Find a free place <fast>"), author="t")
+    services.store.upsert_advantage(workspace.id, Advantage(id="av", service="Parking on an open platform",
+                                                            text="Other cities can copy it", criteria=["r_open_standards"]),
+                                    author="t")
+    page = router.route(services, "/report/compare", f"?ids={a.id},{b.id}")
+    text = text_of(page)
+    assert "Flags and recommendations of A: Parking app, run by the city" in text
+    assert "Find a free place <fast>" in text and "Served by B" in text  # user text shown as text
+    assert "Other cities can copy it" in text
+    data, problem = report_callbacks.report_file(services, {"kind": "comparison", "ids": [a.id, b.id]}, "html")
+    assert problem is None and "Find a free place &lt;fast&gt;" in base64.b64decode(data["content"]).decode()
