@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from layouts.ids import ID
-from ui_helpers import wait_for
+from ui_helpers import downloaded, wait_for
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
@@ -81,10 +81,13 @@ def test_ui002_drop_module_adds_nodes_and_changes_scores_then_persists(dash_duo,
     module = "test-pay"
     result = drag_module(dash_duo, module, 0.3, 0.7)
     assert result["prevented"], "dragover must call preventDefault"
-    wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) > before_nodes or dash_duo.driver.execute_script(EDGE_COUNT) > 3)
-    wait_for(lambda: dash_duo.find_element(f"#{ID.scores}").text != before_scores)
     wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
     config, _ = store.load(head.id)
+    # the module's provider is new; its drivers and operator merged with the ones already there
+    assert len(config.actors) == before_nodes + 1 and [a.type.value for a in config.actors].count("city") == 1
+    wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) == len(config.actors))
+    wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) == len(config.flows))
+    wait_for(lambda: dash_duo.find_element(f"#{ID.scores}").text != before_scores)
     placed = config.modules[-1]
     assert placed.module == module
     assert abs(placed.position.x - result["model"][0]) < 1 and abs(placed.position.y - result["model"][1]) < 1
@@ -277,9 +280,18 @@ def test_ui013_apply_recommendation_is_undoable_and_image_export(dash_duo, app, 
     dash_duo.find_element(f"#{ID.undo}").click()
     wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) == edges)
     wait_for(lambda: len(store.load(head.id)[0].modules) == 0)
-    for fmt in (ID.export_png, ID.export_svg, ID.export_button):
-        dash_duo.find_element(f"#{fmt}").click()
-        time.sleep(0.5)
+    folder = Path(dash_duo.download_path)
+    dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    config, _ = store.load(head.id)
+    dash_duo.find_element(f"#{ID.export_png}").click()  # drawn by cytoscape in the browser
+    png = downloaded(folder, ".png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
+    dash_duo.find_element(f"#{ID.export_svg}").click()
+    svg = downloaded(folder, ".svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg") and all(a.name in svg for a in config.actors)
+    dash_duo.find_element(f"#{ID.export_button}").click()  # the format chosen: JSON by default
+    exported = json.loads(downloaded(folder, ".json").read_text(encoding="utf-8"))
+    assert exported["name"] == config.name and len(exported["flows"]) == len(config.flows)
     assert dash_duo.get_logs() == []
 
 

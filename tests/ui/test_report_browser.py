@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,10 @@ from canvas_app.analysis import evaluate
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES
 from canvas_app.model import load_configuration
 from layouts.ids import ID
+from ui_helpers import downloaded
 
 pytestmark = pytest.mark.browser
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def downloaded(folder: Path, suffix: str, timeout: float = 15.0) -> Path:
-    """The finished download with this suffix (Chrome writes *.crdownload until it is done)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]
-        if done and not list(folder.glob("*.crdownload")):
-            return done[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no {suffix} file in {folder} after {timeout}s: {[p.name for p in folder.iterdir()]}")
 
 
 def open_report(dash_duo, app, store, example="parking-open-platform.json"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 
@@ -51,3 +52,14 @@ def click(dash_duo: Any, selector: str) -> Any:
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
     element.click()
     return element
+
+
+def downloaded(folder: Path, suffix: str, timeout: float = 15.0) -> Path:
+    """The finished download with this suffix (Chrome writes *.crdownload until it is done)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]
+        if done and not list(folder.glob("*.crdownload")):
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} file in {folder} after {timeout}s: {[p.name for p in folder.iterdir()]}")
