@@ -69,6 +69,14 @@ class Ids:
     palette_category: str = "ed-palette-category"
     palette_list: str = "ed-palette-list"  # (JS) items carry data-module
 
+    # side panel: the configuration's own details
+    details_name: str = "ed-details-name"
+    details_city: str = "ed-details-city"
+    details_description: str = "ed-details-description"
+    details_period: str = "ed-details-period"
+    details_save: str = "ed-details-save"
+    details_feedback: str = "ed-details-feedback"
+
     # side panel: actor form
     actor_heading: str = "ed-actor-heading"
     actor_name: str = "ed-actor-name"
@@ -125,6 +133,12 @@ class Ids:
     # home: pick configurations to compare
     home_compare: str = "home-compare"
     home_compare_message: str = "home-compare-message"
+    home_deleted: str = "home-deleted"  # the "Recently deleted" list (configurations that can be restored)
+    home_delete_modal: str = "home-delete-modal"
+    home_delete_text: str = "home-delete-text"
+    home_delete_pending: str = "home-delete-pending"  # store: id of the configuration the dialog asks about
+    home_delete_confirm: str = "home-delete-confirm"
+    home_delete_cancel: str = "home-delete-cancel"
 
     # editor: compare with, revision history, branch (layouts/history.py)
     compare_open: str = "ed-compare-open"
@@ -157,6 +171,14 @@ class Ids:
     read_only: str = "ed-read-only"  # banner shown to viewers
 
     # id factories (pattern-matching callbacks)
+    @staticmethod
+    def home_delete(configuration_id: int) -> dict:
+        return {"type": "home-delete", "config": configuration_id}
+
+    @staticmethod
+    def home_restore(configuration_id: int) -> dict:
+        return {"type": "home-restore", "config": configuration_id}
+
     @staticmethod
     def home_compare_pick(configuration_id: int) -> dict:
         return {"type": "home-compare-pick", "index": configuration_id}
