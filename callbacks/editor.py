@@ -33,7 +33,9 @@ from canvas_app.commands import (
     PlaceModule,
     RemoveModule,
     Step,
+    DETAIL_FIELDS,
     UpdateActor,
+    UpdateDetails,
     UpdateFlow,
     changeset_between,
     command_from_dict,
@@ -99,8 +101,14 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         blocks=panels.blocks_panel(nine_blocks(services, head.id, config)),
         status=status_text(head),
         workspace_id=head.workspace_id,
+        details=details_of(config),
     )
     return members_layouts.read_only(page) if access.role == "viewer" else page
+
+
+def details_of(config: Configuration) -> dict[str, str]:
+    """What the details form shows: the configuration's own fields."""
+    return {key: getattr(config, key) for key in DETAIL_FIELDS}
 
 
 def filter_palette(services: Services, configuration_id: Any, text: str | None, category: str | None) -> list[Any]:
@@ -121,6 +129,7 @@ class Outcome:
     config: Configuration | None = None
     head: Any = None
     step: Step | None = None
+    base: Configuration | None = None  # the revision the edit was applied to
     diff: dict[str, Any] = field(default_factory=lambda: dict(EMPTY_DIFF))
     problems: list[str] | None = None
     conflict: dict[str, Any] | None = None
@@ -173,7 +182,7 @@ def apply_edit(
         return Outcome(problems=[str(exc)])
     if head.version == int(version) + 1:
         services.remember(int(configuration_id), head.version, after)
-    return Outcome(config=after, head=head, step=step, diff=graph.element_diff(base, after, echo_positions))
+    return Outcome(config=after, head=head, step=step, diff=graph.element_diff(base, after, echo_positions), base=base)
 
 
 def _number(value: Any) -> float | None:
@@ -252,8 +261,9 @@ def flow_fields(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-ACTOR_TRIGGERS = {ID.actor_add, ID.actor_save}
-FLOW_TRIGGERS = {ID.flow_add, ID.flow_save}
+FEEDBACK_OF = {ID.actor_add: "actor_feedback", ID.actor_save: "actor_feedback", ID.flow_add: "flow_feedback",
+               ID.flow_save: "flow_feedback", ID.details_save: "details_feedback"}
+"""Where a form's problems are shown (beside the form); everything else goes to the toolbar message."""
 
 
 def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Callable[[Configuration], Command] | None, dict]:
@@ -301,6 +311,9 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
             raise ConfigurationError(["select a flow on the canvas first"])
         fields = flow_fields(values)
         return (lambda c: UpdateFlow(selection["id"], fields)), {}
+    if trigger == ID.details_save:
+        changes = {key: (values.get(f"details_{key}") or "").strip() for key in DETAIL_FIELDS}
+        return (lambda c: UpdateDetails(changes)), {}
     if trigger == ID.module_remove:
         if selection.get("kind") != "actor":
             return None, {}
@@ -329,7 +342,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     """Run one edit and return the callback outputs by name (``no_update`` where unchanged)."""
     out: dict[str, Any] = {name: no_update for name in EDIT_OUTPUTS}
     key = trigger if isinstance(trigger, str) else ""
-    feedback = "actor_feedback" if key in ACTOR_TRIGGERS else "flow_feedback" if key in FLOW_TRIGGERS else "message"
+    feedback = FEEDBACK_OF.get(key, "message")
     from storage import StorageError
 
     values = {**values, "services": services}
@@ -349,7 +362,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     if values.get("config_id") is None or values.get("version") is None:
         return out
     outcome = apply_edit(services, values["config_id"], values["version"], make, **options)
-    for name in ("message", "actor_feedback", "flow_feedback"):
+    for name in ("message", "actor_feedback", "flow_feedback", "details_feedback"):
         out[name] = None  # clear an earlier complaint
     if outcome.problems:
         out[feedback] = message(outcome.problems)
@@ -369,6 +382,10 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     out["step_out"] = {"op": op, "step": step, "nonce": time.time()}
     out["status"] = status_text(outcome.head)
     out["scores"] = panels.score_values(evaluate(services, int(values["config_id"]), config))
+    before = outcome.base
+    if before is not None and details_of(before) != details_of(config):  # e.g. a rename, or its undo
+        out["title"] = config.name
+        out.update({f"details_{key}": value for key, value in details_of(config).items()})
     if trigger in (ID.delete_confirm, ID.module_remove):
         out["selection"] = None
     return out
@@ -393,12 +410,17 @@ EDIT_OUTPUTS = {
     "status": Output(ID.status, "children", allow_duplicate=True),
     "message": Output(ID.message, "children", allow_duplicate=True),
     "scores": Output(ID.score_values, "data", allow_duplicate=True),
+    "title": Output(ID.title, "children", allow_duplicate=True),
+    **{f"details_{key}": Output(getattr(ID, f"details_{key}"), "value", allow_duplicate=True) for key in DETAIL_FIELDS},
+    "details_feedback": Output(ID.details_feedback, "children", allow_duplicate=True),
     "conflict": Output(ID.conflict, "data", allow_duplicate=True),
     "actor_feedback": Output(ID.actor_feedback, "children", allow_duplicate=True),
     "flow_feedback": Output(ID.flow_feedback, "children", allow_duplicate=True),
     "selection": Output(ID.selection, "data", allow_duplicate=True),
 }
-CORE_OUTPUTS = ("graph_diff", "version", "step_out", "status", "message", "scores", "conflict")
+CORE_OUTPUTS = ("graph_diff", "version", "step_out", "status", "message", "scores", "conflict", "title",
+                *(f"details_{key}" for key in DETAIL_FIELDS))
+"""Every edit callback has these: an undo or redo may change the configuration's details too."""
 FORM_STATES = {
     "actor": {
         "selection": State(ID.selection, "data"),
@@ -432,6 +454,8 @@ EDIT_CALLBACKS = [
      FORM_STATES["flow"], ("flow_feedback",)),
     ({ID.delete_confirm: Input(ID.delete_confirm, "n_clicks"), ID.module_remove: Input(ID.module_remove, "n_clicks")},
      {"selection": State(ID.selection, "data")}, ("selection",)),
+    ({ID.details_save: Input(ID.details_save, "n_clicks")},
+     {f"details_{key}": State(getattr(ID, f"details_{key}"), "value") for key in DETAIL_FIELDS}, ("details_feedback",)),
 ]
 
 

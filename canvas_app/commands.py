@@ -228,6 +228,32 @@ class AddActor(Command):
         return f"add actor {self.actor.get('name', '')}"
 
 
+DETAIL_FIELDS = ("name", "city", "description", "period")
+"""The configuration's own fields the editor's details form changes."""
+
+
+@dataclass(frozen=True)
+class UpdateDetails(Command):
+    """Change the configuration's name, city, description or period (other keys are refused).
+
+    >>> from canvas_app.model import Configuration
+    >>> UpdateDetails({"name": "Parking, concession", "period": "month"}).apply(Configuration(name="x")).name
+    'Parking, concession'
+    """
+
+    kind: ClassVar[str] = "update_details"
+    changes: dict[str, Any]
+
+    def apply(self, config: Configuration) -> Configuration:
+        unknown = sorted(set(self.changes) - set(DETAIL_FIELDS))
+        if unknown:
+            raise ConfigurationError([f"{key}: not a detail of the configuration" for key in unknown])
+        return validate({**config.model_dump(mode="json"), **self.changes})
+
+    def describe(self) -> str:
+        return "edit the configuration's details"
+
+
 @dataclass(frozen=True)
 class UpdateActor(Command):
     """Change fields of one actor (``changes`` must not contain ``id``)."""

@@ -8,7 +8,9 @@ import dash_bootstrap_components as dbc
 import dash_cytoscape as cyto
 from dash import dcc, html
 
-from canvas_app.model import ActorType, FlowKind
+from typing import get_args
+
+from canvas_app.model import ActorType, FlowKind, Period
 from layouts import graph, history, members
 from layouts.ids import ID
 from layouts.needs import configuration_links
@@ -54,6 +56,29 @@ def palette_items(modules: list[Any]) -> list[Any]:
             )
         )
     return items
+
+
+def details_form(details: dict[str, str]) -> html.Details:
+    """The configuration's own name, city, description and period; saved like any edit (undoable)."""
+    return html.Details(
+        [
+            html.Summary("Configuration details", className="h6 mb-1"),
+            dbc.Label("Name", html_for=ID.details_name, className="small mb-0"),
+            dbc.Input(id=ID.details_name, size="sm", maxLength=300, value=details.get("name", "")),
+            dbc.Label("City", html_for=ID.details_city, className="small mb-0 mt-1"),
+            dbc.Input(id=ID.details_city, size="sm", maxLength=200, value=details.get("city", "")),
+            dbc.Label("Amounts and occurrences are per", html_for=ID.details_period, className="small mb-0 mt-1"),
+            dbc.Select(id=ID.details_period, size="sm", value=details.get("period", "year"),
+                       options=[{"label": p, "value": p} for p in get_args(Period)]),
+            dbc.Label("Description (where this structure comes from)", html_for=ID.details_description,
+                      className="small mb-0 mt-1"),
+            dbc.Textarea(id=ID.details_description, size="sm", maxLength=20000, rows=3,
+                         value=details.get("description", "")),
+            html.Div(id=ID.details_feedback, role="alert", **{"aria-live": "polite"}),
+            dbc.Button("Save details", id=ID.details_save, size="sm", color="primary", className="mt-2"),
+        ],
+        className="mb-3",
+    )
 
 
 def actor_form() -> html.Div:
@@ -227,6 +252,7 @@ def editor_layout(
     blocks: Any,
     status: str,
     workspace_id: int | None = None,
+    details: dict[str, str] | None = None,
 ) -> html.Div:
     """The editor for one stored configuration (built once per page load)."""
     actor_options = [{"label": label, "value": actor_id} for actor_id, label in actors]
@@ -328,6 +354,7 @@ def editor_layout(
                 **{"aria-label": "Flags"},
             ),
             html.Hr(),
+            details_form(details or {"name": name}),
             html.Div(
                 [
                     html.H2("Edit", className="h6 d-inline me-2"),

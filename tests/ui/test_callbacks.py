@@ -247,3 +247,27 @@ def test_cb015_default_workspace_created_once_and_restored(services):
     services.store.delete_workspace(first.id, author="tester")
     again = services.default_workspace()
     assert again.id == first.id and again.deleted_at is None
+
+
+def test_cb020_configuration_details_are_an_undoable_edit(services, stored):
+    details = {"details_name": "Parking, concession model", "details_city": "Oulu",
+               "details_description": "From the 2024 tender", "details_period": "month"}
+    out = editor.handle_edit(services, ID.details_save, 1, values(stored, **details))
+    assert out["version"] == stored.version + 1 and out["details_feedback"] is None
+    assert out["title"] == "Parking, concession model" and out["details_period"] == "month"
+    config, head = services.store.load(stored.id)
+    assert (config.name, config.city, config.description, config.period) == (
+        "Parking, concession model", "Oulu", "From the 2024 tender", "month")
+    assert head.name == "Parking, concession model"  # Home lists it under its new name
+    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": out["step_out"]["step"]},
+                              values(stored, version=out["version"]))
+    assert undo["title"] == "Test parking" and undo["details_name"] == "Test parking"
+    assert services.store.load(stored.id)[0].name == "Test parking"
+
+
+def test_cb021_invalid_details_are_named_beside_the_form_and_nothing_is_saved(services, stored):
+    for details, problem in (({"details_name": "  ", "details_period": "year"}, "name: string should have at least 1 character"),
+                             ({"details_name": "X", "details_period": "fortnight"}, "period: input should be")):
+        out = editor.handle_edit(services, ID.details_save, 1, values(stored, **details))
+        assert problem in text_of(out["details_feedback"]) and out["version"] is no_update
+    assert services.store.get_configuration(stored.id).version == stored.version

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from layouts.ids import ID
-from ui_helpers import downloaded, wait_for
+from ui_helpers import click, downloaded, wait_for
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
@@ -334,3 +334,23 @@ def test_ui015_axe_wcag21aa_home_and_editor(dash_duo, app, store):
             ".then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.length)));"
         )
     assert results == {"/": [], f"/edit/{head.id}": []}
+
+
+def test_ui016_rename_the_configuration_in_its_details_then_undo(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    summary = dash_duo.driver.find_element(By.XPATH, "//summary[normalize-space()='Configuration details']")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", summary)
+    summary.click()  # the details fold open
+    name = dash_duo.find_element(f"#{ID.details_name}")
+    name.send_keys(Keys.CONTROL, "a")
+    name.send_keys("Parking, concession model")
+    click(dash_duo, f"#{ID.details_save}")
+    dash_duo.wait_for_text_to_equal(f"#{ID.title}", "Parking, concession model")
+    wait_for(lambda: store.get_configuration(head.id).name == "Parking, concession model")
+    undo = dash_duo.find_element(f"#{ID.undo}")
+    wait_for(lambda: undo.is_enabled())
+    click(dash_duo, f"#{ID.undo}")
+    dash_duo.wait_for_text_to_equal(f"#{ID.title}", head.name)
+    wait_for(lambda: dash_duo.find_element(f"#{ID.details_name}").get_attribute("value") == head.name)
+    wait_for(lambda: store.get_configuration(head.id).name == head.name)
+    assert dash_duo.get_logs() == []
