@@ -15,6 +15,7 @@ from canvas_app.commands import (
     DeleteFlow,
     MoveNodes,
     UpdateActor,
+    UpdateDetails,
     UpdateFlow,
     command_from_dict,
     perform,
@@ -126,3 +127,16 @@ def test_cmd007_changeset_touched_and_unknown_command(config):
     with pytest.raises(ConfigurationError):
         command_from_dict({"kind": "rm -rf"})
     assert isinstance(command_from_dict(ChangeSet().to_dict()), ChangeSet)
+
+
+def test_update_details_changes_only_the_configurations_own_fields(config):
+    after, step = perform(config, UpdateDetails({"name": "Parking, concession", "city": "Oulu", "period": "month"}))
+    assert (after.name, after.city, after.period) == ("Parking, concession", "Oulu", "month")
+    assert after.actors == config.actors and after.flows == config.flows
+    assert step.redo.fields == {"name": "Parking, concession", "city": "Oulu", "period": "month"}
+    assert step.undo.apply(after) == config
+    assert command_from_dict(json.loads(json.dumps(UpdateDetails({"name": "x"}).to_dict()))) == UpdateDetails({"name": "x"})
+    with pytest.raises(ConfigurationError, match="actors: not a detail of the configuration"):
+        UpdateDetails({"actors": []}).apply(config)
+    with pytest.raises(ConfigurationError, match="name: string should have at least 1 character"):
+        UpdateDetails({"name": ""}).apply(config)
