@@ -41,6 +41,7 @@ class ConfigurationHead:
     parent_version: int | None = None
     created_at: datetime | None = None
     created_by: str = ""
+    deleted_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

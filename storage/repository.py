@@ -753,7 +753,7 @@ def _head(row: ConfigurationRow) -> ConfigurationHead:
         id=row.id, workspace_id=row.workspace_id, name=row.name, version=row.version,
         updated_at=row.updated_at, updated_by=row.updated_by, parent_id=row.parent_id,
         deleted_at=row.deleted_at, parent_version=row.parent_version, created_at=row.created_at,
-        created_by=row.created_by,
+        created_by=row.created_by, deleted_by=row.deleted_by,
     )
 
 
