@@ -1,4 +1,5 @@
-"""Home page callbacks: create a configuration (example, blank, file), add a workspace."""
+"""Home page callbacks: create a configuration (example, blank, file), add a workspace, delete a
+configuration (after a question) and restore it."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import base64
 import binascii
 from typing import Any
 
-from dash import Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
-from callbacks.services import Services
+from callbacks.services import REFUSALS, Services
 from canvas_app.library import LibraryError, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration, parse_configuration
 from layouts import home as home_layouts
@@ -22,13 +23,126 @@ def home_page(services: Services, selected_workspace: int | None = None) -> Any:
     workspaces = visible_workspaces(services)
     return home_layouts.home_layout(
         workspaces, services.examples(), selected_workspace or (default.id if default else None),
-        services.max_upload_bytes(), roles=services.roles(),
+        services.max_upload_bytes(), roles=services.roles(), deleted=deleted_configurations(services),
     )
 
 
 def visible_workspaces(services: Services) -> list[tuple[Any, list[Any]]]:
     """``[(workspace, its configurations)]`` for the workspaces the current user is a member of."""
     return [(ws, services.store.list_configurations(ws.id)) for ws in services.visible_workspaces()]
+
+
+def deleted_configurations(services: Services) -> list[tuple[Any, Any]]:
+    """``[(workspace, deleted configuration)]`` in the workspaces the user may see, newest deletion first."""
+    found = [
+        (ws, head)
+        for ws in services.visible_workspaces()
+        for head in services.store.list_configurations(ws.id, include_deleted=True)
+        if head.deleted_at is not None
+    ]
+    return sorted(found, key=lambda item: (item[1].deleted_at, item[1].id), reverse=True)
+
+
+def configuration_id_of(value: Any) -> int | None:
+    """A configuration id the browser sent, as an int; None for anything that cannot be one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def clicked_configuration() -> int | None:
+    """The configuration whose pattern-matched button was just pressed; None when the callback
+    fired only because the list was redrawn (new buttons, ``n_clicks`` None) or the id is junk."""
+    triggered = ctx.triggered_id
+    if not isinstance(triggered, dict) or not any(t.get("value") for t in ctx.triggered):
+        return None
+    return configuration_id_of(triggered.get("config"))
+
+
+def ask_delete(services: Services, configuration_id: Any) -> tuple[str | None, str | None]:
+    """``(question for the dialog, None)`` or ``(None, why not)`` before deleting a configuration."""
+    refusal = services.refusal("edit", configuration_id=configuration_id)
+    if refusal:
+        return None, refusal
+    head, problem = _head_of(services, configuration_id, "nothing was deleted")
+    if head is None:
+        return None, problem
+    if head.deleted_at is not None:
+        return None, f"“{head.name}” is already deleted: restore it under Recently deleted."
+    return home_layouts.delete_question(head.name), None
+
+
+def delete_configuration(services: Services, configuration_id: Any) -> tuple[bool, str]:
+    """Soft-delete a configuration (every revision is kept): ``(deleted, message)``. Deleting one
+    that is already deleted changes nothing and says so."""
+    from storage import StorageError
+
+    refusal = services.refusal("edit", configuration_id=configuration_id)
+    if refusal:
+        return False, refusal
+    head, problem = _head_of(services, configuration_id, "nothing was deleted")
+    if head is None:
+        return False, problem
+    if head.deleted_at is not None:
+        return False, f"“{head.name}” was already deleted: restore it under Recently deleted."
+    try:
+        services.store.delete_configuration(head.id, author=services.author)
+    except StorageError as exc:
+        return False, f"{exc}: nothing was deleted."
+    return True, f"Deleted “{head.name}”. All its revisions are kept: restore it under Recently deleted."
+
+
+def restore_configuration(services: Services, configuration_id: Any) -> tuple[bool, str]:
+    """Bring a deleted configuration back as it was: ``(restored, message)``. Restoring one that is
+    not deleted changes nothing and says so."""
+    from storage import StorageError
+
+    refusal = services.refusal("edit", configuration_id=configuration_id)
+    if refusal:
+        return False, refusal
+    head, problem = _head_of(services, configuration_id, "nothing was restored")
+    if head is None:
+        return False, problem
+    if head.deleted_at is None:
+        return False, f"“{head.name}” is not deleted: nothing to restore."
+    try:
+        if services.store.get_workspace(head.workspace_id).deleted_at is not None:
+            return False, f"“{head.name}” is in a deleted workspace: restore the workspace first."
+        services.store.restore_configuration(head.id, author=services.author)
+    except StorageError as exc:
+        return False, f"{exc}: nothing was restored."
+    return True, f"Restored “{head.name}”: it is back in its workspace, with all its revisions."
+
+
+def _head_of(services: Services, configuration_id: Any, outcome: str) -> tuple[Any, str | None]:
+    """``(head, None)`` of a stored configuration (deleted or not), or ``(None, why not)``."""
+    from storage import NotFoundError
+
+    number = configuration_id_of(configuration_id)
+    if number is None:
+        return None, f"Choose a configuration first: {outcome}."
+    try:
+        return services.store.get_configuration(number), None
+    except NotFoundError:
+        return None, f"There is no configuration with id {number}: {outcome}."
+
+
+def outcome_message(ok: bool, text: str) -> Any:
+    """Success in green, a refusal in red, a harmless no-op (already deleted...) as information."""
+    return home_layouts.message(text, color="success" if ok else "danger" if text in REFUSALS else "info")
+
+
+def home_lists(services: Services) -> tuple[list[Any], list[Any]]:
+    """The workspace cards and the "Recently deleted" card, redrawn after a delete or a restore."""
+    roles = services.roles()
+    return (
+        home_layouts.configuration_list(visible_workspaces(services), roles),
+        home_layouts.deleted_list(deleted_configurations(services), roles),
+    )
 
 
 def decode_upload(contents: str | None, max_bytes: int) -> bytes:
@@ -171,5 +285,72 @@ def register(app: Any, services: Services) -> None:
             f"Workspace “{workspace.name}” added.", color="success"
         )
 
+    @app.callback(
+        Output(ID.home_delete_modal, "is_open"),
+        Output(ID.home_delete_text, "children"),
+        Output(ID.home_delete_pending, "data"),
+        Output(ID.home_message, "children", allow_duplicate=True),
+        Input(ID.home_delete(ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def ask_to_delete(_clicks):
+        services.require("use")
+        configuration_id = clicked_configuration()
+        if configuration_id is None:
+            return no_update, no_update, no_update, no_update
+        question, problem = ask_delete(services, configuration_id)
+        if question is None:
+            return False, no_update, None, outcome_message(False, problem)
+        return True, question, configuration_id, None
 
-__all__ = ["register", "home_page", "create_configuration", "decode_upload", "Configuration"]
+    @app.callback(
+        Output(ID.home_delete_modal, "is_open", allow_duplicate=True),
+        Output(ID.home_delete_pending, "data", allow_duplicate=True),
+        Input(ID.home_delete_cancel, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def cancel_delete(clicks):
+        services.require("use")
+        if not clicks:
+            return no_update, no_update
+        return False, None
+
+    @app.callback(
+        Output(ID.home_list, "children", allow_duplicate=True),
+        Output(ID.home_deleted, "children", allow_duplicate=True),
+        Output(ID.home_message, "children", allow_duplicate=True),
+        Output(ID.home_delete_modal, "is_open", allow_duplicate=True),
+        Output(ID.home_delete_pending, "data", allow_duplicate=True),
+        Input(ID.home_delete_confirm, "n_clicks"),
+        State(ID.home_delete_pending, "data"),
+        prevent_initial_call=True,
+    )
+    def confirm_delete(clicks, configuration_id):
+        services.require("use")  # the configuration itself is checked ("edit") by delete_configuration
+        if not clicks or configuration_id is None:
+            return no_update, no_update, no_update, False, None
+        ok, text = delete_configuration(services, configuration_id)
+        listed, deleted = home_lists(services)  # also when it was deleted elsewhere meanwhile: show that
+        return listed, deleted, outcome_message(ok, text), False, None
+
+    @app.callback(
+        Output(ID.home_list, "children", allow_duplicate=True),
+        Output(ID.home_deleted, "children", allow_duplicate=True),
+        Output(ID.home_message, "children", allow_duplicate=True),
+        Input(ID.home_restore(ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def restore(_clicks):
+        services.require("use")  # the configuration itself is checked ("edit") by restore_configuration
+        configuration_id = clicked_configuration()
+        if configuration_id is None:
+            return no_update, no_update, no_update
+        ok, text = restore_configuration(services, configuration_id)
+        listed, deleted = home_lists(services)
+        return listed, deleted, outcome_message(ok, text)
+
+
+__all__ = [
+    "register", "home_page", "create_configuration", "decode_upload", "Configuration",
+    "deleted_configurations", "ask_delete", "delete_configuration", "restore_configuration",
+]

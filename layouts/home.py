@@ -1,4 +1,5 @@
-"""The Home page: workspaces and their configurations; new from example, new blank, import file."""
+"""The Home page: workspaces and their configurations; new from example, new blank, import file;
+delete a configuration (after a question) and restore it from "Recently deleted"."""
 
 from __future__ import annotations
 
@@ -11,11 +12,20 @@ from layouts.ids import ID
 from layouts.needs import workspace_links
 
 
+EDIT_ROLES = ("editor", "owner")
+
+
+def can_edit(roles: dict[int, str] | None, workspace_id: int) -> bool:
+    """May the user change this workspace's configurations? (``roles`` None: accounts off, yes.)"""
+    return roles is None or roles.get(workspace_id) in EDIT_ROLES
+
+
 def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int, str] | None = None) -> list[Any]:
     """Cards of workspaces, each listing its configurations as links to the editor.
 
     ``workspaces`` is ``[(WorkspaceInfo, [ConfigurationHead, ...]), ...]``; ``roles`` (accounts on:
     the user's role per workspace id) adds the role and a link to the workspace's members panel.
+    Those who may edit a workspace get a Delete button on each of its configurations.
     """
     if not workspaces and roles is not None:
         return [html.P("You are not a member of any workspace yet: add one, or ask a workspace owner to invite you.")]
@@ -35,6 +45,7 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int,
                             f"{head.updated_at:%Y-%m-%d %H:%M}",
                             className="text-body-secondary small",
                         ),
+                        *([delete_button(head)] if can_edit(roles, workspace.id) else []),
                     ],
                     className="list-group-item",
                 )
@@ -54,14 +65,89 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int,
     return cards
 
 
+def delete_button(head: Any) -> dbc.Button:
+    """A configuration's Delete button; its accessible name says which configuration."""
+    return dbc.Button(
+        ["Delete", html.Span(f" {head.name}", className="visually-hidden")],
+        id=ID.home_delete(head.id), size="sm", color="danger", outline=True, className="float-end ms-2 py-0",
+    )
+
+
+def deleted_list(deleted: list[tuple[Any, Any]], roles: dict[int, str] | None = None) -> list[Any]:
+    """The "Recently deleted" card: ``[(WorkspaceInfo, deleted ConfigurationHead), ...]``, newest
+    deletion first, with who deleted each and when, and Restore for those the user may edit.
+    Nothing at all when nothing is deleted."""
+    if not deleted:
+        return []
+    items = []
+    for workspace, head in deleted:
+        who = head.deleted_by
+        when = f"{head.deleted_at:%Y-%m-%d %H:%M}" if head.deleted_at else ""
+        detail = f" · {workspace.name} · deleted{f' by {who}' if who else ''} {when}".rstrip()
+        row: list[Any] = [html.Span(head.name, className="fw-semibold"), html.Span(detail, className="text-body-secondary small")]
+        if can_edit(roles, workspace.id):
+            row.append(
+                dbc.Button(
+                    ["Restore", html.Span(f" {head.name}", className="visually-hidden")],
+                    id=ID.home_restore(head.id), size="sm", color="primary", outline=True, className="float-end ms-2 py-0",
+                )
+            )
+        items.append(html.Li(row, className="list-group-item"))
+    return [
+        dbc.Card(
+            [
+                dbc.CardHeader(html.H2("Recently deleted", className="h5 mb-0")),
+                dbc.CardBody(
+                    html.P("Hidden from the lists above; every revision is kept. Restore brings one back as it was.",
+                           className="small mb-0"),
+                    className="py-2",
+                ),
+                html.Ul(items, className="list-group list-group-flush"),
+            ],
+            className="mb-3",
+        )
+    ]
+
+
+def delete_dialog() -> list[Any]:
+    """The "Delete configuration?" dialog and the store of the configuration it asks about."""
+    return [
+        dcc.Store(id=ID.home_delete_pending),
+        dbc.Modal(
+            [
+                dbc.ModalHeader(dbc.ModalTitle("Delete configuration?")),
+                dbc.ModalBody(id=ID.home_delete_text),
+                dbc.ModalFooter(
+                    [
+                        dbc.Button("Cancel", id=ID.home_delete_cancel, color="secondary"),
+                        dbc.Button("Delete", id=ID.home_delete_confirm, color="danger"),
+                    ]
+                ),
+            ],
+            id=ID.home_delete_modal,
+            is_open=False,
+        ),
+    ]
+
+
+def delete_question(name: str) -> str:
+    """What the dialog says before a configuration is deleted (plain text)."""
+    return (
+        f"“{name}” will be hidden from Home and can no longer be changed. All its revisions are kept, "
+        "and you can restore it under Recently deleted."
+    )
+
+
 def home_layout(
     workspaces: list[tuple[Any, list[Any]]],
     examples: list[tuple[str, str]],
     selected_workspace: int | None,
     max_upload_bytes: int,
     roles: dict[int, str] | None = None,
+    deleted: list[tuple[Any, Any]] | None = None,
 ) -> html.Div:
-    """The whole Home page. ``examples`` is ``[(file name, display name)]``."""
+    """The whole Home page. ``examples`` is ``[(file name, display name)]``; ``deleted`` is what
+    :func:`deleted_list` shows."""
     workspace_options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
     create = dbc.Card(
         dbc.CardBody(
@@ -119,10 +205,18 @@ def home_layout(
                 ),
                 dbc.Row(
                     [
-                        dbc.Col([compare_bar(), html.Div(configuration_list(workspaces, roles), id=ID.home_list)], md=7),
+                        dbc.Col(
+                            [
+                                compare_bar(),
+                                html.Div(configuration_list(workspaces, roles), id=ID.home_list),
+                                html.Div(deleted_list(deleted or [], roles), id=ID.home_deleted),
+                            ],
+                            md=7,
+                        ),
                         dbc.Col(create, md=5),
                     ]
                 ),
+                *delete_dialog(),
             ],
             fluid="lg",
         )
