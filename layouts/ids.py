@@ -139,6 +139,11 @@ class Ids:
     home_delete_pending: str = "home-delete-pending"  # store: id of the configuration the dialog asks about
     home_delete_confirm: str = "home-delete-confirm"
     home_delete_cancel: str = "home-delete-cancel"
+    home_delete_ws_modal: str = "home-delete-ws-modal"  # the same for a whole workspace (owners only)
+    home_delete_ws_text: str = "home-delete-ws-text"
+    home_delete_ws_pending: str = "home-delete-ws-pending"  # store: id of the workspace the dialog asks about
+    home_delete_ws_confirm: str = "home-delete-ws-confirm"
+    home_delete_ws_cancel: str = "home-delete-ws-cancel"
 
     # editor: compare with, revision history, branch (layouts/history.py)
     compare_open: str = "ed-compare-open"
@@ -178,6 +183,14 @@ class Ids:
     @staticmethod
     def home_restore(configuration_id: int) -> dict:
         return {"type": "home-restore", "config": configuration_id}
+
+    @staticmethod
+    def home_delete_workspace(workspace_id: int) -> dict:
+        return {"type": "home-delete-ws", "workspace": workspace_id}
+
+    @staticmethod
+    def home_restore_workspace(workspace_id: int) -> dict:
+        return {"type": "home-restore-ws", "workspace": workspace_id}
 
     @staticmethod
     def home_compare_pick(configuration_id: int) -> dict:
