@@ -102,8 +102,14 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         status=status_text(head),
         workspace_id=head.workspace_id,
         details=details_of(config),
+        own_modules=own_module_ids(library),
     )
     return members_layouts.read_only(page) if access.role == "viewer" else page
+
+
+def own_module_ids(library: Any) -> frozenset[str]:
+    """The workspace's own modules in its library (the palette marks them)."""
+    return frozenset(m.id for m in library if library.origin(m.id) == "workspace")
 
 
 def details_of(config: Configuration) -> dict[str, str]:
@@ -116,7 +122,7 @@ def filter_palette(services: Services, configuration_id: Any, text: str | None, 
     services.require("view", configuration_id=configuration_id)
     library = services.library_of_configuration(configuration_id)
     modules = library.search(text or "", None if category in (None, "", "all") else category)
-    return editor_layouts.palette_items(list(modules))
+    return editor_layouts.palette_items(list(modules), own_module_ids(library))
 
 
 # -- edits ---------------------------------------------------------------------------------

@@ -31,8 +31,11 @@ def _label(text: str) -> str:
     return text.replace("_", " ").capitalize()
 
 
-def palette_items(modules: list[Any]) -> list[Any]:
-    """Draggable, focusable module cards; Enter places the focused one near the canvas centre."""
+def palette_items(modules: list[Any], own: frozenset[str] = frozenset()) -> list[Any]:
+    """Draggable, focusable module cards; Enter places the focused one near the canvas centre.
+
+    ``own``: ids of the workspace's own modules (from its Module library page), marked as such.
+    """
     if not modules:
         return [html.P("No module matches.", className="text-body-secondary small")]
     items = []
@@ -43,6 +46,7 @@ def palette_items(modules: list[Any]) -> list[Any]:
                 [
                     html.Div(module.name, className="palette-name"),
                     html.Span(_label(str(module.category.value)), className="badge text-bg-light palette-cat"),
+                    *([html.Span("this workspace", className="badge text-bg-primary ms-1")] if module.id in own else []),
                     html.Div(module.summary, id=summary_id, className="palette-summary"),
                     html.Span(" Press Enter to place it on the canvas.", className="visually-hidden"),
                 ],
@@ -253,6 +257,7 @@ def editor_layout(
     status: str,
     workspace_id: int | None = None,
     details: dict[str, str] | None = None,
+    own_modules: frozenset[str] = frozenset(),
 ) -> html.Div:
     """The editor for one stored configuration (built once per page load)."""
     actor_options = [{"label": label, "value": actor_id} for actor_id, label in actors]
@@ -291,7 +296,7 @@ def editor_layout(
                 className="mt-1 mb-2",
             ),
             html.P("Drag a module onto the canvas, or focus it and press Enter.", className="small text-body-secondary"),
-            html.Div(palette_items(modules), id=ID.palette_list, className="palette-list"),
+            html.Div(palette_items(modules, own_modules), id=ID.palette_list, className="palette-list"),
         ],
         className="palette",
         **{"aria-label": "Module palette"},

@@ -179,6 +179,8 @@ def test_workspace_modules_reach_the_editor_palette_and_value_mechanisms(service
     modules.save_module(services, workspace.id, CURB_API, "yaml", None)
     found = editor.filter_palette(services, head.id, "curb", "")
     assert [item.id for item in found] == [ID.palette_item("curb-api")]
+    assert "this workspace" in text_of(found)  # marked as the workspace's own
+    assert "this workspace" not in text_of(editor.filter_palette(services, head.id, "parking", ""))
     assert "Curb-side loading API" in text_of(mechanisms.mechanisms_page(services, head.id))  # ranked by its gain
     other = services.store.create_workspace("Tampere", author="tester")
     elsewhere = services.store.create_configuration(other.id, load_configuration(DATA / "small-parking.json"), author="t")
