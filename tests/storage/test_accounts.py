@@ -103,6 +103,39 @@ def test_members_roles_and_the_last_owner(store: Store, make_config) -> None:
     assert [(m.name, m.role) for m in store.list_members(other.id)] == [("cem", "owner")]
 
 
+def test_deleted_workspaces_of_a_member_newest_deletion_first(store: Store, make_config) -> None:
+    """Only deleted workspaces, only the user's, with the role, newest deletion first; restoring one
+    takes it off the list and back into :meth:`workspaces_of`."""
+    import time
+
+    ann, bob = store.create_user("ann", "h"), store.create_user("bob", "h")
+    oulu = store.create_workspace("Oulu", author="ann", owner_id=ann.id)
+    espoo = store.create_workspace("Espoo", author="ann", owner_id=ann.id)
+    live = store.create_workspace("Live", author="ann", owner_id=ann.id)
+    bobs = store.create_workspace("Bob's", author="bob", owner_id=bob.id)
+    store.add_member(oulu.id, "bob", "editor", added_by="ann")
+    store.create_configuration(oulu.id, make_config(), author="ann")
+    assert store.deleted_workspaces_of(ann.id) == []
+    store.delete_workspace(oulu.id, author="ann")
+    time.sleep(0.01)  # distinct deletion times
+    store.delete_workspace(espoo.id, author="ann")
+    store.delete_workspace(bobs.id, author="bob")
+
+    found = store.deleted_workspaces_of(ann.id)
+    assert [(w.name, role) for w, role in found] == [("Espoo", "owner"), ("Oulu", "owner")]  # not Bob's, not Live
+    assert found[1][0].deleted_by == "ann" and found[1][0].deleted_at is not None
+    assert found[0][0].deleted_at >= found[1][0].deleted_at
+    assert [(w.name, role) for w, role in store.deleted_workspaces_of(bob.id)] == [("Bob's", "owner"), ("Oulu", "editor")]
+    assert [w.name for w, _role in store.workspaces_of(ann.id)] == ["Live"]
+    assert store.deleted_workspaces_of(999) == []
+
+    store.restore_workspace(oulu.id, author="ann")
+    assert [w.name for w, _role in store.deleted_workspaces_of(ann.id)] == ["Espoo"]
+    assert [w.name for w, _role in store.workspaces_of(ann.id)] == ["Live", "Oulu"]
+    assert len(store.list_configurations(oulu.id)) == 1
+    assert live.deleted_at is None
+
+
 def test_two_owners_stepping_down_at_once_leave_one(store_url: str) -> None:
     import threading
 
