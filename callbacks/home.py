@@ -1,5 +1,5 @@
 """Home page callbacks: create a configuration (example, blank, file), add a workspace, delete a
-configuration (after a question) and restore it."""
+configuration or (owners) a whole workspace, after a question, and restore either."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def home_page(services: Services, selected_workspace: int | None = None) -> Any:
     return home_layouts.home_layout(
         workspaces, services.examples(), selected_workspace or (default.id if default else None),
         services.max_upload_bytes(), roles=services.roles(), deleted=deleted_configurations(services),
+        deleted_workspaces=deleted_workspaces(services),
     )
 
 
@@ -41,6 +42,21 @@ def deleted_configurations(services: Services) -> list[tuple[Any, Any]]:
         if head.deleted_at is not None
     ]
     return sorted(found, key=lambda item: (item[1].deleted_at, item[1].id), reverse=True)
+
+
+def deleted_workspaces(services: Services) -> list[tuple[Any, int]]:
+    """``[(deleted workspace, how many live configurations it holds)]`` that the user may restore,
+    newest deletion first: those they own (accounts off: every deleted workspace). Their
+    configurations are not listed one by one: restoring the workspace brings them all back."""
+    user = services.current_user()
+    if user is None:
+        return []
+    if user.local:
+        found = [ws for ws in services.store.list_workspaces(include_deleted=True) if ws.deleted_at is not None]
+        found.sort(key=lambda ws: (ws.deleted_at, ws.id), reverse=True)
+    else:
+        found = [ws for ws, role in services.store.deleted_workspaces_of(user.id) if role == "owner"]
+    return [(ws, len(services.store.list_configurations(ws.id))) for ws in found]
 
 
 def configuration_id_of(value: Any) -> int | None:
@@ -61,6 +77,14 @@ def clicked_configuration() -> int | None:
     if not isinstance(triggered, dict) or not any(t.get("value") for t in ctx.triggered):
         return None
     return configuration_id_of(triggered.get("config"))
+
+
+def clicked_workspace() -> int | None:
+    """:func:`clicked_configuration` for the pattern-matched workspace buttons."""
+    triggered = ctx.triggered_id
+    if not isinstance(triggered, dict) or not any(t.get("value") for t in ctx.triggered):
+        return None
+    return configuration_id_of(triggered.get("workspace"))
 
 
 def ask_delete(services: Services, configuration_id: Any) -> tuple[str | None, str | None]:
@@ -118,6 +142,73 @@ def restore_configuration(services: Services, configuration_id: Any) -> tuple[bo
     return True, f"Restored “{head.name}”: it is back in its workspace, with all its revisions."
 
 
+def ask_delete_workspace(services: Services, workspace_id: Any) -> tuple[str | None, str | None]:
+    """``(question for the dialog, None)`` or ``(None, why not)`` before deleting a workspace (owners only)."""
+    refusal = services.refusal("manage", workspace_id=workspace_id)
+    if refusal:
+        return None, refusal
+    workspace, problem = _workspace_of(services, workspace_id, "nothing was deleted")
+    if workspace is None:
+        return None, problem
+    if workspace.deleted_at is not None:
+        return None, f"The workspace “{workspace.name}” is already deleted: restore it under Recently deleted."
+    return home_layouts.delete_workspace_question(workspace.name), None
+
+
+def delete_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]:
+    """Soft-delete a workspace (owners only): hidden from everyone with all its configurations, and
+    everything in it kept. ``(deleted, message)``; a second delete changes nothing and says so."""
+    from storage import StorageError
+
+    refusal = services.refusal("manage", workspace_id=workspace_id)
+    if refusal:
+        return False, refusal
+    workspace, problem = _workspace_of(services, workspace_id, "nothing was deleted")
+    if workspace is None:
+        return False, problem
+    if workspace.deleted_at is not None:
+        return False, f"The workspace “{workspace.name}” was already deleted: restore it under Recently deleted."
+    try:
+        services.store.delete_workspace(workspace.id, author=services.author)
+    except StorageError as exc:
+        return False, f"{exc}: nothing was deleted."
+    return True, (f"Deleted the workspace “{workspace.name}”. Everything in it is kept: an owner can restore it "
+                  "under Recently deleted.")
+
+
+def restore_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]:
+    """Bring a deleted workspace back with everything in it (owners only): ``(restored, message)``.
+    Restoring one that is not deleted changes nothing and says so."""
+    from storage import StorageError
+
+    refusal = services.refusal("manage", workspace_id=workspace_id)
+    if refusal:
+        return False, refusal
+    workspace, problem = _workspace_of(services, workspace_id, "nothing was restored")
+    if workspace is None:
+        return False, problem
+    if workspace.deleted_at is None:
+        return False, f"The workspace “{workspace.name}” is not deleted: nothing to restore."
+    try:
+        services.store.restore_workspace(workspace.id, author=services.author)
+    except StorageError as exc:
+        return False, f"{exc}: nothing was restored."
+    return True, f"Restored the workspace “{workspace.name}”: it is back with all its configurations."
+
+
+def _workspace_of(services: Services, workspace_id: Any, outcome: str) -> tuple[Any, str | None]:
+    """``(workspace, None)`` of a stored workspace (deleted or not), or ``(None, why not)``."""
+    from storage import NotFoundError
+
+    number = configuration_id_of(workspace_id)
+    if number is None:
+        return None, f"Choose a workspace first: {outcome}."
+    try:
+        return services.store.get_workspace(number), None
+    except NotFoundError:
+        return None, f"There is no workspace with id {number}: {outcome}."
+
+
 def _head_of(services: Services, configuration_id: Any, outcome: str) -> tuple[Any, str | None]:
     """``(head, None)`` of a stored configuration (deleted or not), or ``(None, why not)``."""
     from storage import NotFoundError
@@ -141,8 +232,15 @@ def home_lists(services: Services) -> tuple[list[Any], list[Any]]:
     roles = services.roles()
     return (
         home_layouts.configuration_list(visible_workspaces(services), roles),
-        home_layouts.deleted_list(deleted_configurations(services), roles),
+        home_layouts.deleted_list(deleted_configurations(services), roles, deleted_workspaces(services)),
     )
+
+
+def workspace_choice(services: Services, current: Any) -> tuple[list[dict[str, Any]], str]:
+    """The create form's workspace options and value after a workspace was deleted or restored:
+    only live workspaces; the current choice stays when it still can be chosen, else the first."""
+    options = home_layouts.workspace_options(services.visible_workspaces())
+    return options, home_layouts.workspace_value(options, current)
 
 
 def decode_upload(contents: str | None, max_bytes: int) -> bytes:
@@ -280,7 +378,7 @@ def register(app: Any, services: Services) -> None:
         except StorageError as exc:
             return no_update, no_update, no_update, home_layouts.message(str(exc))
         workspaces = visible_workspaces(services)
-        options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
+        options = home_layouts.workspace_options(workspaces)
         return home_layouts.configuration_list(workspaces, services.roles()), options, str(workspace.id), home_layouts.message(
             f"Workspace “{workspace.name}” added.", color="success"
         )
@@ -349,8 +447,81 @@ def register(app: Any, services: Services) -> None:
         listed, deleted = home_lists(services)
         return listed, deleted, outcome_message(ok, text)
 
+    @app.callback(
+        Output(ID.home_delete_ws_modal, "is_open"),
+        Output(ID.home_delete_ws_text, "children"),
+        Output(ID.home_delete_ws_pending, "data"),
+        Output(ID.home_message, "children", allow_duplicate=True),
+        Input(ID.home_delete_workspace(ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def ask_to_delete_workspace(_clicks):
+        services.require("use")  # the workspace itself is checked ("manage") by ask_delete_workspace
+        workspace_id = clicked_workspace()
+        if workspace_id is None:
+            return no_update, no_update, no_update, no_update
+        question, problem = ask_delete_workspace(services, workspace_id)
+        if question is None:
+            return False, no_update, None, outcome_message(False, problem)
+        return True, question, workspace_id, None
+
+    @app.callback(
+        Output(ID.home_delete_ws_modal, "is_open", allow_duplicate=True),
+        Output(ID.home_delete_ws_pending, "data", allow_duplicate=True),
+        Input(ID.home_delete_ws_cancel, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def cancel_delete_workspace(clicks):
+        services.require("use")
+        if not clicks:
+            return no_update, no_update
+        return False, None
+
+    workspace_outputs = (
+        Output(ID.home_list, "children", allow_duplicate=True),
+        Output(ID.home_deleted, "children", allow_duplicate=True),
+        Output(ID.home_workspace, "options", allow_duplicate=True),
+        Output(ID.home_workspace, "value", allow_duplicate=True),
+        Output(ID.home_message, "children", allow_duplicate=True),
+    )
+
+    @app.callback(
+        *workspace_outputs,
+        Output(ID.home_delete_ws_modal, "is_open", allow_duplicate=True),
+        Output(ID.home_delete_ws_pending, "data", allow_duplicate=True),
+        Input(ID.home_delete_ws_confirm, "n_clicks"),
+        State(ID.home_delete_ws_pending, "data"),
+        State(ID.home_workspace, "value"),
+        prevent_initial_call=True,
+    )
+    def confirm_delete_workspace(clicks, workspace_id, current):
+        services.require("use")  # the workspace itself is checked ("manage") by delete_workspace
+        if not clicks or workspace_id is None:
+            return no_update, no_update, no_update, no_update, no_update, False, None
+        ok, text = delete_workspace(services, workspace_id)
+        listed, deleted = home_lists(services)  # also when it was deleted elsewhere meanwhile: show that
+        options, value = workspace_choice(services, current)
+        return listed, deleted, options, value, outcome_message(ok, text), False, None
+
+    @app.callback(
+        *workspace_outputs,
+        Input(ID.home_restore_workspace(ALL), "n_clicks"),
+        State(ID.home_workspace, "value"),
+        prevent_initial_call=True,
+    )
+    def restore_a_workspace(_clicks, current):
+        services.require("use")  # the workspace itself is checked ("manage") by restore_workspace
+        workspace_id = clicked_workspace()
+        if workspace_id is None:
+            return no_update, no_update, no_update, no_update, no_update
+        ok, text = restore_workspace(services, workspace_id)
+        listed, deleted = home_lists(services)
+        options, value = workspace_choice(services, current if current not in (None, "") else workspace_id)
+        return listed, deleted, options, value, outcome_message(ok, text)
+
 
 __all__ = [
     "register", "home_page", "create_configuration", "decode_upload", "Configuration",
     "deleted_configurations", "ask_delete", "delete_configuration", "restore_configuration",
+    "deleted_workspaces", "ask_delete_workspace", "delete_workspace", "restore_workspace",
 ]

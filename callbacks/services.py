@@ -304,9 +304,11 @@ class Services:
         return Path(self.settings.examples_dir) / file_name if file_name in listed else None
 
     def default_workspace(self) -> Any:
-        """The first live workspace, creating (or restoring) "My workspace" on first run.
+        """The first live workspace, creating "My workspace" on the very first run.
 
-        With accounts on: the user's first workspace, or None (nothing is created for them)."""
+        None when every workspace was deleted (on purpose: nothing is brought back behind the
+        user's back; Home's "Recently deleted" offers them), and with accounts on when the user
+        is a member of none (nothing is created for them)."""
         from storage import DuplicateNameError
 
         if self.settings.auth:
@@ -315,17 +317,15 @@ class Services:
         workspaces = self.store.list_workspaces()
         if workspaces:
             return workspaces[0]
-        for _attempt in range(2):
+        if self.store.list_workspaces(include_deleted=True):
+            return None
+        try:
+            return self.store.create_workspace(DEFAULT_WORKSPACE, author=self.author)
+        except DuplicateNameError:  # another worker created it at the same moment: use theirs
             found = self.store.find_workspace(DEFAULT_WORKSPACE)
-            if found is not None:
-                if getattr(found, "deleted_at", None) is not None:
-                    return self.store.restore_workspace(found.id, author=self.author)
-                return found
-            try:
-                return self.store.create_workspace(DEFAULT_WORKSPACE, author=self.author)
-            except DuplicateNameError:  # another worker created it first: use theirs
-                continue
-        raise RuntimeError("could not create the default workspace")
+            if found is None or found.deleted_at is not None:
+                raise
+            return found
 
     def max_upload_bytes(self) -> int:
         from canvas_app.model import MAX_FILE_BYTES

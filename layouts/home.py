@@ -1,5 +1,6 @@
 """The Home page: workspaces and their configurations; new from example, new blank, import file;
-delete a configuration (after a question) and restore it from "Recently deleted"."""
+delete a configuration or, for its owners, a whole workspace (after a question) and restore it from
+"Recently deleted"."""
 
 from __future__ import annotations
 
@@ -20,15 +21,42 @@ def can_edit(roles: dict[int, str] | None, workspace_id: int) -> bool:
     return roles is None or roles.get(workspace_id) in EDIT_ROLES
 
 
+def can_manage(roles: dict[int, str] | None, workspace_id: int) -> bool:
+    """May the user delete or restore this workspace? Owners only (``roles`` None: accounts off, yes)."""
+    return roles is None or roles.get(workspace_id) == "owner"
+
+
+NO_WORKSPACE_CHOICE = "No workspace yet: add one below"
+"""What the create form's workspace select shows when there is none to choose (its placeholder)."""
+
+
+def workspace_options(workspaces: list[Any]) -> list[dict[str, Any]]:
+    """The create form's workspace choices (``workspaces``: WorkspaceInfo, or ``(WorkspaceInfo, heads)``)."""
+    infos = [item[0] if isinstance(item, tuple) else item for item in workspaces]
+    return [{"label": ws.name, "value": str(ws.id)} for ws in infos]
+
+
+def workspace_value(options: list[dict[str, Any]], current: Any = None) -> str:
+    """The workspace the create form selects: ``current`` while it can still be chosen, else the
+    first one; "" (the select shows :data:`NO_WORKSPACE_CHOICE`) when there is none."""
+    values = [option["value"] for option in options]
+    if current is not None and str(current) in values:
+        return str(current)
+    return values[0] if values else ""
+
+
 def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int, str] | None = None) -> list[Any]:
     """Cards of workspaces, each listing its configurations as links to the editor.
 
     ``workspaces`` is ``[(WorkspaceInfo, [ConfigurationHead, ...]), ...]``; ``roles`` (accounts on:
     the user's role per workspace id) adds the role and a link to the workspace's members panel.
-    Those who may edit a workspace get a Delete button on each of its configurations.
+    Those who may edit a workspace get a Delete button on each of its configurations; its owners
+    (everyone, accounts off) a Delete workspace button in its header.
     """
     if not workspaces and roles is not None:
         return [html.P("You are not a member of any workspace yet: add one, or ask a workspace owner to invite you.")]
+    if not workspaces:
+        return [html.P("No workspace yet: add one under “New workspace”, or restore one under Recently deleted.")]
     cards = []
     for workspace, heads in workspaces:
         if heads:
@@ -59,6 +87,8 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int,
         if roles is not None:
             header.append(html.Span(roles.get(workspace.id, ""), className="badge text-bg-secondary ms-2"))
             header.append(dcc.Link("Members", href=f"/members/{workspace.id}", className="small ms-2"))
+        if can_manage(roles, workspace.id):
+            header.append(delete_workspace_button(workspace))
         cards.append(
             dbc.Card([dbc.CardHeader(header, className="d-flex align-items-center"), body], className="mb-3")
         )
@@ -73,18 +103,37 @@ def delete_button(head: Any) -> dbc.Button:
     )
 
 
-def deleted_list(deleted: list[tuple[Any, Any]], roles: dict[int, str] | None = None) -> list[Any]:
-    """The "Recently deleted" card: ``[(WorkspaceInfo, deleted ConfigurationHead), ...]``, newest
-    deletion first, with who deleted each and when, and Restore for those the user may edit.
-    Nothing at all when nothing is deleted."""
-    if not deleted:
-        return []
-    items = []
+def delete_workspace_button(workspace: Any) -> dbc.Button:
+    """A workspace's Delete workspace button (card header); its accessible name says which workspace.
+    Its text takes the darker danger colour, for 4.5:1 contrast on the header's grey (hover unchanged)."""
+    return dbc.Button(
+        ["Delete workspace", html.Span(f" {workspace.name}", className="visually-hidden")],
+        id=ID.home_delete_workspace(workspace.id), size="sm", color="danger", outline=True, className="ms-2 py-0",
+        style={"--bs-btn-color": "var(--bs-danger-text-emphasis)"},
+    )
+
+
+def _deleted_detail(parts: list[str], who: str | None, at: Any) -> str:
+    when = f"{at:%Y-%m-%d %H:%M}" if at else ""
+    return " · ".join(["", *parts, f"deleted{f' by {who}' if who else ''} {when}".rstrip()])
+
+
+def deleted_list(
+    deleted: list[tuple[Any, Any]],
+    roles: dict[int, str] | None = None,
+    workspaces: list[tuple[Any, int]] | None = None,
+) -> list[Any]:
+    """The "Recently deleted" card: deleted configurations ``[(WorkspaceInfo, deleted
+    ConfigurationHead), ...]`` and deleted workspaces ``[(WorkspaceInfo, live configurations in it),
+    ...]``, together, newest deletion first, with who deleted each and when. Restore is offered on the
+    configurations the user may edit and on every workspace listed (only its owners are given those:
+    see ``callbacks.home.deleted_workspaces``). Nothing at all when nothing is deleted."""
+    rows: list[tuple[Any, int, Any]] = []
     for workspace, head in deleted:
-        who = head.deleted_by
-        when = f"{head.deleted_at:%Y-%m-%d %H:%M}" if head.deleted_at else ""
-        detail = f" · {workspace.name} · deleted{f' by {who}' if who else ''} {when}".rstrip()
-        row: list[Any] = [html.Span(head.name, className="fw-semibold"), html.Span(detail, className="text-body-secondary small")]
+        row: list[Any] = [
+            html.Span(head.name, className="fw-semibold"),
+            html.Span(_deleted_detail([workspace.name], head.deleted_by, head.deleted_at), className="text-body-secondary small"),
+        ]
         if can_edit(roles, workspace.id):
             row.append(
                 dbc.Button(
@@ -92,14 +141,31 @@ def deleted_list(deleted: list[tuple[Any, Any]], roles: dict[int, str] | None = 
                     id=ID.home_restore(head.id), size="sm", color="primary", outline=True, className="float-end ms-2 py-0",
                 )
             )
-        items.append(html.Li(row, className="list-group-item"))
+        rows.append((head.deleted_at, 0, html.Li(row, className="list-group-item")))
+    for workspace, count in workspaces or []:
+        contents = f"workspace with its {count} configuration{'' if count == 1 else 's'}" if count else "workspace"
+        row = [
+            html.Span(workspace.name, className="fw-semibold"),
+            html.Span(_deleted_detail([contents], workspace.deleted_by, workspace.deleted_at),
+                      className="text-body-secondary small"),
+            dbc.Button(
+                ["Restore", html.Span(f" workspace {workspace.name}", className="visually-hidden")],
+                id=ID.home_restore_workspace(workspace.id), size="sm", color="primary", outline=True,
+                className="float-end ms-2 py-0",
+            ),
+        ]
+        rows.append((workspace.deleted_at, 1, html.Li(row, className="list-group-item")))
+    if not rows:
+        return []
+    rows.sort(key=lambda r: (r[0] is not None, r[0] or 0, r[1]), reverse=True)  # stable: ties keep their order
+    items = [item for _at, _kind, item in rows]
     return [
         dbc.Card(
             [
                 dbc.CardHeader(html.H2("Recently deleted", className="h5 mb-0")),
                 dbc.CardBody(
-                    html.P("Hidden from the lists above; every revision is kept. Restore brings one back as it was.",
-                           className="small mb-0"),
+                    html.P("Hidden from the lists above; every revision is kept. Restore brings one back as it was "
+                           "(a workspace with its configurations).", className="small mb-0"),
                     className="py-2",
                 ),
                 html.Ul(items, className="list-group list-group-flush"),
@@ -130,6 +196,36 @@ def delete_dialog() -> list[Any]:
     ]
 
 
+def delete_workspace_dialog() -> list[Any]:
+    """The "Delete workspace?" dialog and the store of the workspace it asks about."""
+    return [
+        dcc.Store(id=ID.home_delete_ws_pending),
+        dbc.Modal(
+            [
+                dbc.ModalHeader(dbc.ModalTitle("Delete workspace?")),
+                dbc.ModalBody(id=ID.home_delete_ws_text),
+                dbc.ModalFooter(
+                    [
+                        dbc.Button("Cancel", id=ID.home_delete_ws_cancel, color="secondary"),
+                        dbc.Button("Delete workspace", id=ID.home_delete_ws_confirm, color="danger"),
+                    ]
+                ),
+            ],
+            id=ID.home_delete_ws_modal,
+            is_open=False,
+        ),
+    ]
+
+
+def delete_workspace_question(name: str) -> str:
+    """What the dialog says before a workspace is deleted (plain text)."""
+    return (
+        f"The workspace “{name}” and all its configurations will be hidden from everyone. Nothing is "
+        "thrown away: its configurations with all their revisions, its needs, advantages, modules and "
+        "members are kept, and an owner can restore it under Recently deleted."
+    )
+
+
 def delete_question(name: str) -> str:
     """What the dialog says before a configuration is deleted (plain text)."""
     return (
@@ -145,16 +241,18 @@ def home_layout(
     max_upload_bytes: int,
     roles: dict[int, str] | None = None,
     deleted: list[tuple[Any, Any]] | None = None,
+    deleted_workspaces: list[tuple[Any, int]] | None = None,
 ) -> html.Div:
-    """The whole Home page. ``examples`` is ``[(file name, display name)]``; ``deleted`` is what
-    :func:`deleted_list` shows."""
-    workspace_options = [{"label": ws.name, "value": str(ws.id)} for ws, _ in workspaces]
+    """The whole Home page. ``examples`` is ``[(file name, display name)]``; ``deleted`` and
+    ``deleted_workspaces`` are what :func:`deleted_list` shows."""
+    options = workspace_options(workspaces)
     create = dbc.Card(
         dbc.CardBody(
             [
                 html.H2("Start a configuration", className="h5"),
                 dbc.Label("Workspace", html_for=ID.home_workspace),
-                dbc.Select(id=ID.home_workspace, options=workspace_options, value=str(selected_workspace) if selected_workspace is not None else None),
+                dbc.Select(id=ID.home_workspace, options=options, placeholder=NO_WORKSPACE_CHOICE,
+                           value=str(selected_workspace) if selected_workspace is not None else workspace_value(options)),
                 dbc.Label("New workspace", html_for=ID.home_new_workspace_name, className="small mt-2 mb-0"),
                 dbc.InputGroup(
                     [
@@ -209,7 +307,7 @@ def home_layout(
                             [
                                 compare_bar(),
                                 html.Div(configuration_list(workspaces, roles), id=ID.home_list),
-                                html.Div(deleted_list(deleted or [], roles), id=ID.home_deleted),
+                                html.Div(deleted_list(deleted or [], roles, deleted_workspaces), id=ID.home_deleted),
                             ],
                             md=7,
                         ),
@@ -217,6 +315,7 @@ def home_layout(
                     ]
                 ),
                 *delete_dialog(),
+                *delete_workspace_dialog(),
             ],
             fluid="lg",
         )

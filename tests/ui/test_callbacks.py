@@ -241,12 +241,12 @@ def test_cb014_remove_module_from_a_selected_actor(services, stored):
     assert "did not come with a module" in text_of(out["message"])
 
 
-def test_cb015_default_workspace_created_once_and_restored(services):
+def test_cb015_default_workspace_created_once_and_never_brought_back(services):
     first = services.default_workspace()
     assert services.default_workspace().id == first.id
     services.store.delete_workspace(first.id, author="tester")
-    again = services.default_workspace()
-    assert again.id == first.id and again.deleted_at is None
+    assert services.default_workspace() is None  # deleted on purpose: Recently deleted offers it back
+    assert services.store.get_workspace(first.id).deleted_at is not None
 
 
 def test_cb020_configuration_details_are_an_undoable_edit(services, stored):
