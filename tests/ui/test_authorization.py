@@ -162,7 +162,8 @@ def concrete_id(pattern: dict[str, Any], target: Target) -> dict[str, Any]:
     for key, value in pattern.items():
         if isinstance(value, list):  # a wildcard
             value = target.user_index if key == "index" else {
-                "need": "n1", "advantage": "a1", "module": "own-module", "config": target.cid}.get(key, "x")
+                "need": "n1", "advantage": "a1", "module": "own-module", "config": target.cid,
+                "workspace": target.wid}.get(key, "x")
         filled[key] = value
     return filled
 
