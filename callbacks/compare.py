@@ -89,8 +89,9 @@ def load_comparison(services: Services, ids: list[int], *, recommend: bool = Fal
         except StorageError:
             problems.append(f"There is no configuration {configuration_id}.")
             continue
-        if head.deleted_at is not None:
-            problems.append(f"Configuration {configuration_id} ({head.name}) is deleted; restore it first.")
+        hidden = services.why_hidden(head)
+        if hidden:
+            problems.append(hidden)
             continue
         configs.append(config)
         versions.append(head.version)

@@ -84,8 +84,9 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         config, head = services.store.load(configuration_id)
     except StorageError:
         return not_found(f"There is no configuration {configuration_id}.")
-    if head.deleted_at is not None:
-        return not_found(f"Configuration {configuration_id} is deleted.")
+    hidden = services.why_hidden(head)
+    if hidden:
+        return not_found(hidden)
     library = services.library_for(head.workspace_id)
     evaluation = evaluate(services, head.id, config)
     page = editor_layouts.editor_layout(

@@ -46,8 +46,9 @@ def build_configuration_report(services: Services, configuration_id: int) -> Con
         config, head = services.store.load(int(configuration_id))
     except StorageError:
         return ConfigurationReport(problem=f"There is no configuration {configuration_id}.")
-    if head.deleted_at is not None:
-        return ConfigurationReport(problem=f"Configuration {configuration_id} ({head.name}) is deleted.")
+    hidden = services.why_hidden(head)
+    if hidden:
+        return ConfigurationReport(problem=hidden)
     workspace = services.store.get_workspace(head.workspace_id)
     weights = services.store.get_weights(head.workspace_id)
     library = services.library_for(head.workspace_id)

@@ -327,6 +327,20 @@ class Services:
                 raise
             return found
 
+    def why_hidden(self, head: Any) -> str | None:
+        """Why a stored configuration cannot be opened (it or its workspace is deleted), or None.
+
+        Deleted things keep every revision, but open only once restored: pages and exports say so
+        instead of showing, and the store refuses their saves.
+        """
+        if head.deleted_at is not None:
+            return f"Configuration {head.id} ({head.name}) is deleted: restore it under Recently deleted on Home."
+        workspace = self.store.get_workspace(head.workspace_id)
+        if workspace.deleted_at is not None:
+            return (f"Configuration {head.id} ({head.name}) is in the deleted workspace “{workspace.name}”: "
+                    "an owner can restore it under Recently deleted on Home.")
+        return None
+
     def max_upload_bytes(self) -> int:
         from canvas_app.model import MAX_FILE_BYTES
 

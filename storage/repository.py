@@ -726,9 +726,13 @@ def _configuration_row(s: Session, configuration_id: int) -> ConfigurationRow:
 
 
 def _live_configuration_row(s: Session, configuration_id: int) -> ConfigurationRow:
+    """A configuration that may change: neither it nor its workspace is deleted."""
     row = _configuration_row(s, configuration_id)
     if row.deleted_at is not None:
         raise NotFoundError(f"configuration '{row.name}' is deleted: restore it first")
+    workspace = s.get(WorkspaceRow, row.workspace_id)
+    if workspace is not None and workspace.deleted_at is not None:
+        raise NotFoundError(f"configuration '{row.name}' is in the deleted workspace '{workspace.name}': restore it first")
     return row
 
 

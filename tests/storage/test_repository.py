@@ -112,6 +112,19 @@ def test_deleted_workspace_refuses_new_configurations(store: Store, make_config)
         store.create_configuration(ws.id, make_config(), author="ann")
 
 
+def test_a_deleted_workspace_keeps_its_configurations_but_refuses_changes(store: Store, make_config) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    head = store.create_configuration(ws.id, make_config(), author="ann")
+    store.delete_workspace(ws.id, author="ann")
+    for change in (lambda: store.save(head.id, make_config(actors=3), base_version=1, author="ann"),
+                   lambda: store.restore(head.id, 1, base_version=1, author="ann")):
+        with pytest.raises(NotFoundError, match="deleted workspace 'Oulu'"):
+            change()
+    assert store.load(head.id)[0] == make_config() and store.get_configuration(head.id).version == 1
+    store.restore_workspace(ws.id, author="ann")
+    assert store.save(head.id, make_config(actors=3), base_version=1, author="ann").version == 2
+
+
 def test_author_required(store: Store, make_config) -> None:
     with pytest.raises(ValueError, match="author"):
         store.create_workspace("Oulu", author="  ")

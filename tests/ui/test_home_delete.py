@@ -589,3 +589,22 @@ def test_browser_delete_a_workspace_through_the_dialog_then_restore(dash_duo, ap
     dash_duo.wait_for_element(workspace_button("home-delete-ws", other.id))  # and it can be deleted again
     assert violations(dash_duo) == [], "restored"
     assert dash_duo.get_logs() == []
+
+
+def test_a_deleted_workspace_opens_nowhere_until_it_is_restored(services, workspace):
+    """Its configurations keep every revision, but the editor, value mechanisms, report and compare
+    say where it went, and an edit sent anyway is refused by the store."""
+    from callbacks import editor, router
+
+    head = new(services, workspace, "Mobile parking")
+    other = new(services, workspace, "Smart lighting")
+    assert home.delete_workspace(services, workspace.id)[0]
+    for path, search in ((f"/edit/{head.id}", None), (f"/mechanisms/{head.id}", None), (f"/report/{head.id}", None),
+                         ("/compare", f"?ids={head.id},{other.id}")):
+        shown = text_of(router.route(services, path, search))
+        assert "is in the deleted workspace “My workspace”" in shown, path
+    out = editor.handle_edit(services, ID.actor_add, 1, {"config_id": head.id, "version": head.version,
+                                                         "actor_name": "Late", "actor_type": "citizen"})
+    assert "deleted workspace" in text_of(out["actor_feedback"]) and services.store.get_configuration(head.id).version == 1
+    assert home.restore_workspace(services, workspace.id)[0]
+    assert "Mobile parking" in text_of(router.route(services, f"/edit/{head.id}"))
