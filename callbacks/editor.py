@@ -269,7 +269,9 @@ def flow_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 
 FEEDBACK_OF = {ID.actor_add: "actor_feedback", ID.actor_save: "actor_feedback", ID.flow_add: "flow_feedback",
-               ID.flow_save: "flow_feedback", ID.details_save: "details_feedback"}
+               ID.flow_save: "flow_feedback", ID.details_save: "details_feedback", ID.NUDGE: "actor_feedback"}
+NUDGE_STEPS = {"left": (-40.0, 0.0), "up": (0.0, -40.0), "down": (0.0, 40.0), "right": (40.0, 0.0)}
+"""One press of a move button moves the selected actor this far (graph units; a node is about 40)."""
 """Where a form's problems are shown (beside the form); everything else goes to the toolbar message."""
 
 
@@ -291,6 +293,21 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
             return None, {}
         module = str(trigger["module"])
         return (lambda c: PlaceModule(module, _centre(extent, 20 * (len(c.modules) % 5)))), {}
+    if isinstance(trigger, dict) and trigger.get("type") == ID.NUDGE:
+        step = NUDGE_STEPS.get(str(trigger.get("dir")))
+        if not value or step is None:
+            return None, {}
+        if selection.get("kind") != "actor":
+            raise ConfigurationError(["select an actor on the canvas first"])
+
+        def nudge(c: Configuration) -> Command:
+            actor = next((a for a in c.actors if a.id == selection["id"]), None)
+            if actor is None:
+                raise ConfigurationError([f"actor '{selection['id']}' no longer exists"])
+            x, y = (actor.position.x, actor.position.y) if actor.position else (0.0, 0.0)
+            return MoveNodes({actor.id: [x + step[0], y + step[1]]})
+
+        return nudge, {}
     if trigger == ID.moved:
         positions = (value or {}).get("positions") or {}
         clean = {str(k): [float(v[0]), float(v[1])] for k, v in positions.items() if isinstance(v, (list, tuple)) and len(v) == 2}
@@ -348,7 +365,7 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
 def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Run one edit and return the callback outputs by name (``no_update`` where unchanged)."""
     out: dict[str, Any] = {name: no_update for name in EDIT_OUTPUTS}
-    key = trigger if isinstance(trigger, str) else ""
+    key = trigger if isinstance(trigger, str) else (trigger or {}).get("type", "")
     feedback = FEEDBACK_OF.get(key, "message")
     from storage import StorageError
 
@@ -455,6 +472,7 @@ EDIT_CALLBACKS = [
     ({ID.moved: Input(ID.moved, "data")}, {}, ()),
     ({ID.history_request: Input(ID.history_request, "data")}, {}, ()),
     ({"apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks")}, {"extent": State(ID.cy, "extent")}, ()),  # type: ignore[arg-type]
+    ({"nudge": Input(ID.nudge(ALL), "n_clicks")}, {"selection": State(ID.selection, "data")}, ("actor_feedback",)),  # type: ignore[arg-type]
     ({ID.actor_add: Input(ID.actor_add, "n_clicks"), ID.actor_save: Input(ID.actor_save, "n_clicks")},
      FORM_STATES["actor"], ("actor_feedback",)),
     ({ID.flow_add: Input(ID.flow_add, "n_clicks"), ID.flow_save: Input(ID.flow_save, "n_clicks")},
@@ -507,6 +525,7 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
         "actor_save_disabled": True,
         "actor_delete_disabled": True,
         "module_remove_disabled": True,
+        "nudge_disabled": [True] * len(NUDGE_STEPS),
         "flow_save_disabled": True,
         "flow_delete_disabled": True,
     }
@@ -527,6 +546,7 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
             actor_save_disabled=False,
             actor_delete_disabled=False,
             module_remove_disabled=actor.module is None,
+            nudge_disabled=[False] * len(NUDGE_STEPS),
         )
     elif kind == "flow":
         flow = next((f for f in config.flows if f.id == element_id), None)
@@ -794,6 +814,7 @@ def register(app: Any, services: Services) -> None:
         "actor_save_disabled": Output(ID.actor_save, "disabled"),
         "actor_delete_disabled": Output(ID.actor_delete, "disabled"),
         "module_remove_disabled": Output(ID.module_remove, "disabled"),
+        "nudge_disabled": Output(ID.nudge(ALL), "disabled"),
         "flow_heading": Output(ID.flow_heading, "children"),
         "flow_source": Output(ID.flow_source, "value", allow_duplicate=True),
         "flow_target": Output(ID.flow_target, "value", allow_duplicate=True),

@@ -85,6 +85,10 @@ def details_form(details: dict[str, str]) -> html.Details:
     )
 
 
+NUDGE_ARROWS = (("left", "←"), ("up", "↑"), ("down", "↓"), ("right", "→"))
+"""The keyboard alternative to dragging an actor: one step per press, in this order on the page."""
+
+
 def actor_form() -> html.Div:
     return html.Section(
         [
@@ -103,6 +107,16 @@ def actor_form() -> html.Div:
             dbc.Checkbox(id=ID.actor_local, label="Named local organisation", value=False, className="small mt-1"),
             dbc.Label("Notes", html_for=ID.actor_notes, className="small mb-0 mt-1"),
             dbc.Textarea(id=ID.actor_notes, size="sm", maxLength=5000, rows=2),
+            html.Div(
+                [html.Span("Move it", className="small me-1", **{"aria-hidden": "true"})]
+                + [dbc.Button([html.Span(arrow, **{"aria-hidden": "true"}),
+                               html.Span(f"Move the selected actor {direction}", className="visually-hidden")],
+                              id=ID.nudge(direction), size="sm", color="secondary", outline=True, disabled=True,
+                              title=f"Move the selected actor {direction}", className="py-0")
+                   for direction, arrow in NUDGE_ARROWS],
+                className="d-flex gap-1 align-items-center mt-1", role="group",
+                **{"aria-label": "Move the selected actor with the keyboard"},
+            ),
             html.Div(id=ID.actor_feedback, role="alert", **{"aria-live": "polite"}),
             html.Div(
                 [

@@ -209,6 +209,12 @@ class Ids:
         return {"type": "ed-flag", "index": index}
 
     APPLY_REC = "ed-apply-rec"
+    NUDGE = "ed-nudge"
+
+    @staticmethod
+    def nudge(direction: str) -> dict:
+        """Move the selected actor one step (``left``, ``up``, ``down``, ``right``): the keyboard's drag."""
+        return {"type": Ids.NUDGE, "dir": direction}
 
     @staticmethod
     def apply_rec(index: int, module: str) -> dict:

@@ -271,3 +271,17 @@ def test_cb021_invalid_details_are_named_beside_the_form_and_nothing_is_saved(se
         out = editor.handle_edit(services, ID.details_save, 1, values(stored, **details))
         assert problem in text_of(out["details_feedback"]) and out["version"] is no_update
     assert services.store.get_configuration(stored.id).version == stored.version
+
+
+def test_cb022_move_buttons_are_the_keyboard_path_to_drag_an_actor(services, stored):
+    config, _ = services.store.load(stored.id)
+    before = next(a for a in config.actors if a.id == "drivers").position
+    assert editor.form_values(config, {"kind": "actor", "id": "drivers"})["nudge_disabled"] == [False] * 4
+    assert editor.form_values(config, None)["nudge_disabled"] == [True] * 4
+    out = editor.handle_edit(services, ID.nudge("right"), 1, values(stored, selection={"kind": "actor", "id": "drivers"}))
+    moved = next(a for a in services.store.load(stored.id)[0].actors if a.id == "drivers").position
+    assert (moved.x, moved.y) == (before.x + 40, before.y) and out["version"] == stored.version + 1
+    assert [e["position"] for e in out["graph_diff"]["update"] if e["data"]["id"] == "drivers"] == [
+        {"x": moved.x, "y": moved.y}]  # the canvas is told where it went
+    out = editor.handle_edit(services, ID.nudge("up"), 1, values(stored, version=out["version"]))
+    assert "select an actor on the canvas first" in text_of(out["actor_feedback"]) and out["version"] is no_update

@@ -354,3 +354,20 @@ def test_ui016_rename_the_configuration_in_its_details_then_undo(dash_duo, app, 
     wait_for(lambda: dash_duo.find_element(f"#{ID.details_name}").get_attribute("value") == head.name)
     wait_for(lambda: store.get_configuration(head.id).name == head.name)
     assert dash_duo.get_logs() == []
+
+
+def test_ui017_move_an_actor_with_the_keyboard(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    position = "var n=document.getElementById('cy')._cyreg.cy.getElementById('drivers'); return [n.position('x'), n.position('y')];"
+    x, y = dash_duo.driver.execute_script(position)
+    dash_duo.find_element(f"#{ID.element_pick}").send_keys("Actor: Drivers")  # the keyboard way to select it
+    dash_duo.wait_for_contains_text(f"#{ID.actor_heading}", "Drivers")
+    right = dash_duo.driver.find_element(By.CSS_SELECTOR, "[id*='ed-nudge'][id*='right']")
+    wait_for(lambda: right.is_enabled())
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", right)
+    right.send_keys(Keys.ENTER)
+    wait_for(lambda: dash_duo.driver.execute_script(position) == [x + 40, y])
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
+    saved = next(a for a in store.load(head.id)[0].actors if a.id == "drivers").position
+    assert (saved.x, saved.y) == (x + 40, y)
+    assert dash_duo.get_logs() == []
