@@ -29,6 +29,9 @@ from layouts import modules as modules_layouts
 from layouts.home import message
 from layouts.ids import ID
 
+LEFT_OUT = "left-out:"
+"""Prefix of a left-out module's list entry: its id may also be a shared module's, listed beside it."""
+
 MAX_MODULE_UPLOAD = 1024 * 1024
 """The largest module file the page takes (the library's own limit)."""
 
@@ -75,14 +78,37 @@ def module_rows(library: ModuleLibrary, text: str | None = None, category: str |
     return sorted(rows, key=lambda r: (r.origin != "workspace", r.name.lower()))
 
 
+def left_out_rows(services: Services, workspace_id: int, text: str | None = None) -> list[modules_layouts.ModuleRow]:
+    """The workspace's stored modules that its library leaves out (they no longer validate, or a
+    city folder now uses their id), so they can still be opened, fixed or deleted."""
+    library = services.library_for(workspace_id)
+    problems = services.workspace_module_problems(workspace_id)
+    words = (text or "").lower().split()
+    rows = []
+    for record in services.store.list_modules(int(workspace_id)):
+        if library.origin(record.id) == "workspace" or not all(w in record.id.lower() for w in words):
+            continue  # in the library as this workspace's own (or not searched for)
+        reasons = [p for p in problems if p.startswith(f"module '{record.id}'")]
+        summary = "Left out of the library: " + ("; ".join(reasons) or "it does not validate")
+        rows.append(modules_layouts.ModuleRow(LEFT_OUT + record.id, record.id, "left out", summary, "workspace"))
+    return rows
+
+
 def stored_module(services: Services, workspace_id: int, module_id: str) -> ModuleRecord | None:
-    """The workspace's own module of this id, or None (a shared one, or gone)."""
+    """The workspace's own module of this id (or list entry), or None (a shared one, or gone)."""
     from storage import NotFoundError
 
     try:
-        return services.store.get_module(int(workspace_id), str(module_id))
+        return services.store.get_module(int(workspace_id), str(module_id).removeprefix(LEFT_OUT))
     except NotFoundError:
         return None
+
+
+def gone(services: Services, workspace_id: int) -> bool:
+    """The workspace is deleted (or never was): its modules are not to be changed."""
+    from callbacks.needs import live_workspace
+
+    return live_workspace(services, workspace_id) is None
 
 
 def text_digest(text: str) -> str:
@@ -92,9 +118,11 @@ def text_digest(text: str) -> str:
 
 def module_detail(services: Services, workspace_id: int, module_id: Any) -> modules_layouts.ModuleDetail | None:
     library = services.library_for(workspace_id)
-    definition = library.get(str(module_id)) if isinstance(module_id, str) else None
+    broken = [r for r in left_out_rows(services, workspace_id) if r.id == module_id] if isinstance(module_id, str) else []
+    definition = None if broken else library.get(str(module_id)) if isinstance(module_id, str) else None
     if definition is None:
-        return None
+        record = stored_module(services, workspace_id, module_id) if broken else None
+        return modules_layouts.ModuleDetail(broken[0], record.text, ()) if record else None
     record = stored_module(services, workspace_id, definition.id)
     row = modules_layouts.ModuleRow(definition.id, definition.name, str(definition.category.value),
                                     definition.summary, origin_of(library, definition.id))
@@ -115,7 +143,7 @@ def modules_page(services: Services, workspace_id: int) -> Any:
     return modules_layouts.modules_layout(
         workspace_id=workspace.id,
         workspace_name=workspace.name,
-        rows=module_rows(library),
+        rows=left_out_rows(services, workspace.id) + module_rows(library),
         categories=[str(c.value) for c in library.categories()],
         problems=services.workspace_module_problems(workspace.id),
         editable=access.can("edit"),
@@ -169,6 +197,8 @@ def save_module(
 
     services.require("edit", workspace_id=workspace_id)
     workspace_id = int(workspace_id)
+    if gone(services, workspace_id):
+        return False, message("This workspace is deleted: nothing was saved. An owner can restore it on Home."), None
     fmt = fmt if fmt in ("yaml", "json") else "yaml"
     if not (text or "").strip():
         return False, message("Write or paste a module definition first; nothing was saved."), None
@@ -236,8 +266,12 @@ def delete_module(services: Services, workspace_id: Any, module_id: Any) -> tupl
     from storage import StorageError
 
     services.require("edit", workspace_id=workspace_id)
-    if not isinstance(module_id, str) or stored_module(services, int(workspace_id), module_id) is None:
+    if gone(services, int(workspace_id)):
+        return False, message("This workspace is deleted: nothing was deleted. An owner can restore it on Home.")
+    record = stored_module(services, int(workspace_id), module_id) if isinstance(module_id, str) else None
+    if record is None:
         return False, message("Only this workspace's own modules can be deleted; nothing was deleted.")
+    module_id = record.id
     try:
         services.store.delete_module(int(workspace_id), module_id, author=services.author)
     except StorageError as exc:
@@ -253,7 +287,7 @@ def module_download(services: Services, workspace_id: Any, module_id: Any) -> di
         return None
     record = stored_module(services, int(workspace_id), detail.row.id)
     suffix = "json" if record is not None and record.format == "json" else "yaml"
-    return {"content": detail.text, "filename": f"{detail.row.id}.{suffix}", "type": "text/plain"}
+    return {"content": detail.text, "filename": f"{record.id if record else detail.row.id}.{suffix}", "type": "text/plain"}
 
 
 FORM_OUTPUTS = ("text", "format", "editing", "heading", "feedback")
@@ -279,6 +313,8 @@ def register(app: Any, services: Services) -> None:
     def show_modules(text, category, _changed, selected, workspace_id):
         services.require("view", workspace_id=workspace_id)
         rows = module_rows(services.library_for(int(workspace_id)), text, category)
+        if category in (None, "", "all"):
+            rows = left_out_rows(services, int(workspace_id), text) + rows
         return modules_layouts.module_list(rows, selected if isinstance(selected, str) else None)
 
     @app.callback(

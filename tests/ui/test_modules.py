@@ -244,3 +244,34 @@ def test_md001_write_a_module_then_place_it_from_the_palette(dash_duo, app, serv
     config, _ = services.store.load(head.id)
     assert config.modules[-1].module == "curb-api" and "Delivery companies" in [a.name for a in config.actors]
     assert dash_duo.get_logs() == []
+
+
+def test_a_stored_module_the_library_leaves_out_can_still_be_fixed_or_deleted(services, workspace):
+    """E.g. a city folder later takes its id: the module is listed as left out, with the reason."""
+    from canvas_app.workspace_model import ModuleRecord
+
+    clash = CURB_API.replace("id: curb-api", "id: test-pay")  # test-pay is in the tests' module folder
+    services.store.put_module(workspace.id, ModuleRecord(id="test-pay", text=clash), author="t")
+    page = modules.modules_page(services, workspace.id)
+    assert "already a module of the shared library" in text_of(page)
+    [row] = modules.left_out_rows(services, workspace.id)
+    assert row.origin == "workspace" and "Left out of the library" in row.summary and row.name == "test-pay"
+    ids = [r.id for r in modules.left_out_rows(services, workspace.id) + modules.module_rows(services.library_for(workspace.id))]
+    assert len(ids) == len(set(ids)) and "test-pay" in ids  # listed beside the shared one, under another entry
+    detail, label, download_disabled, delete_disabled = modules.detail_view(services, workspace.id, row.id)
+    assert "bay booking fee" in text_of(detail) and label == "Edit" and not delete_disabled
+    assert modules.form_for(services, workspace.id, "edit", row.id)["text"] == clash
+    assert modules.module_download(services, workspace.id, row.id)["filename"] == "test-pay.yaml"
+    assert "Test pay-by-phone" in text_of(modules.detail_view(services, workspace.id, "test-pay")[0])  # the shared one
+    assert modules.delete_module(services, workspace.id, row.id)[0]
+    assert services.store.list_modules(workspace.id) == [] and "test-pay" in services.library
+
+
+def test_a_deleted_workspace_s_modules_do_not_change(services, workspace):
+    modules.save_module(services, workspace.id, CURB_API, "yaml", None)
+    services.store.delete_workspace(workspace.id, author="t")
+    saved, feedback, _ = modules.save_module(services, workspace.id, CURB_API.replace("curb-api", "other"), "yaml", None)
+    assert not saved and "This workspace is deleted" in text_of(feedback)
+    deleted, feedback = modules.delete_module(services, workspace.id, "curb-api")
+    assert not deleted and "This workspace is deleted" in text_of(feedback)
+    assert [m.id for m in services.store.list_modules(workspace.id)] == ["curb-api"]
