@@ -31,15 +31,18 @@ NO_WORKSPACE_CHOICE = "No workspace yet: add one below"
 
 
 def workspace_options(workspaces: list[Any]) -> list[dict[str, Any]]:
-    """The create form's workspace choices (``workspaces``: WorkspaceInfo, or ``(WorkspaceInfo, heads)``)."""
+    """The create form's workspace choices (``workspaces``: WorkspaceInfo, or ``(WorkspaceInfo, heads)``);
+    with none, one disabled line saying so (a placeholder would also show beside real choices)."""
     infos = [item[0] if isinstance(item, tuple) else item for item in workspaces]
+    if not infos:
+        return [{"label": NO_WORKSPACE_CHOICE, "value": "", "disabled": True}]
     return [{"label": ws.name, "value": str(ws.id)} for ws in infos]
 
 
 def workspace_value(options: list[dict[str, Any]], current: Any = None) -> str:
     """The workspace the create form selects: ``current`` while it can still be chosen, else the
     first one; "" (the select shows :data:`NO_WORKSPACE_CHOICE`) when there is none."""
-    values = [option["value"] for option in options]
+    values = [option["value"] for option in options if not option.get("disabled")]
     if current is not None and str(current) in values:
         return str(current)
     return values[0] if values else ""
@@ -251,7 +254,7 @@ def home_layout(
             [
                 html.H2("Start a configuration", className="h5"),
                 dbc.Label("Workspace", html_for=ID.home_workspace),
-                dbc.Select(id=ID.home_workspace, options=options, placeholder=NO_WORKSPACE_CHOICE,
+                dbc.Select(id=ID.home_workspace, options=options,
                            value=str(selected_workspace) if selected_workspace is not None else workspace_value(options)),
                 dbc.Label("New workspace", html_for=ID.home_new_workspace_name, className="small mt-2 mb-0"),
                 dbc.InputGroup(

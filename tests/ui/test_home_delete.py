@@ -364,7 +364,8 @@ def test_deleting_the_last_workspace_is_not_undone_by_the_next_home(services, wo
         assert services.store.list_workspaces() == []  # and no new one made behind the user's back
     assert "No workspace yet" in text_of(listed) and "Mobile parking" not in text_of(listed)
     select = find(page, ID.home_workspace)
-    assert select.options == [] and select.value == "" and select.placeholder == "No workspace yet: add one below"
+    assert select.options == [{"label": "No workspace yet: add one below", "value": "", "disabled": True}]
+    assert select.value == ""
     assert home.create_configuration(services, ID.home_blank, select.value, blank_name="New") == (
         None, ["choose a workspace first"])
     assert find(deleted, ID.home_restore_workspace(workspace.id)) is not None
@@ -546,7 +547,7 @@ def test_browser_delete_a_workspace_through_the_dialog_then_restore(dash_duo, ap
     dash_duo.start_server(app)
     dash_duo.wait_for_contains_text(f"#{ID.home_list}", HTML_NAME)
 
-    def options():  # dbc.Select adds an empty placeholder option: left out
+    def options():  # real choices (with none, one disabled line says so)
         return [o.get_attribute("value") for o in dash_duo.find_elements(f"#{ID.home_workspace} option")
                 if o.get_attribute("value")]
 
