@@ -8,7 +8,6 @@ writes nothing.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from canvas_app.library import (
     parse_workspace_module,
 )
 from canvas_app.model import ConfigurationError
-from canvas_app.workspace_model import ModuleRecord
+from canvas_app.workspace_model import ModuleRecord, text_digest
 from layouts import modules as modules_layouts
 from layouts.home import message
 from layouts.ids import ID
@@ -111,11 +110,6 @@ def gone(services: Services, workspace_id: int) -> bool:
     return live_workspace(services, workspace_id) is None
 
 
-def text_digest(text: str) -> str:
-    """What the form remembers of the text it opened, to notice that someone else changed it since."""
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def module_detail(services: Services, workspace_id: int, module_id: Any) -> modules_layouts.ModuleDetail | None:
     library = services.library_for(workspace_id)
     broken = [r for r in left_out_rows(services, workspace_id) if r.id == module_id] if isinstance(module_id, str) else []
@@ -193,7 +187,7 @@ def save_module(
     library, an id another workspace module already has (unless that is the one being edited),
     and an edit of a module that someone changed or deleted since the form opened it.
     """
-    from storage import StorageError
+    from storage import StaleItemError, StorageError
 
     services.require("edit", workspace_id=workspace_id)
     workspace_id = int(workspace_id)
@@ -219,9 +213,17 @@ def save_module(
     if current is not None and definition.id != editing_id:
         return False, message(f"id: this workspace already has a module '{definition.id}'; give yours another id "
                               "or open that one with Edit. Nothing was saved."), None
+    same = definition.id == editing_id  # an edit of the module opened; else a new id (a rename makes a new module)
     try:
         services.store.put_module(workspace_id, ModuleRecord(id=definition.id, text=text or "", format=fmt),
-                                  author=services.author)
+                                  author=services.author, create=not same,
+                                  expected_digest=editing.get("digest") if same else None)
+    except StaleItemError:  # someone saved in the same instant: the store's check, in one transaction
+        if same:
+            return False, message(f"Someone changed module '{editing_id}' since you opened it; nothing was saved. "
+                                  "Copy your text, press Edit to open their version, and apply your change there."), None
+        return False, message(f"id: this workspace already has a module '{definition.id}'; give yours another id "
+                              "or open that one with Edit. Nothing was saved."), None
     except (StorageError, ValueError) as exc:
         return False, message(f"{exc}. Nothing was saved."), None
     renamed = editing_id is not None and editing_id != definition.id

@@ -7,6 +7,7 @@ validate the same way and the store stays a dumb, safe keeper of these values.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -19,6 +20,11 @@ from canvas_app.model import Identifier, Name
 Score = Annotated[int, Field(ge=1, le=5)]
 MAX_MODULE_TEXT = 200_000
 """A custom module file is small (a few KB); refuse anything absurd before it reaches the database."""
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 of ``text``, shortened: equal digests mean the same text, for change detection."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class _Strict(BaseModel):
@@ -75,6 +81,10 @@ class ModuleRecord(_Strict):
         if "id" in data and data["id"] != self.id:
             raise ValueError(f"module '{self.id}': the text says id '{data['id']}'")
         return self
+
+    def digest(self) -> str:
+        """A short fingerprint of the text: what an editor remembers of the version it opened."""
+        return text_digest(self.text)
 
     def parsed(self) -> Any:
         """The text as data (raises ValueError on a syntax error)."""

@@ -113,5 +113,9 @@ class MemberInfo:
     added_by: str = ""
 
 
+class StaleItemError(StorageError):
+    """A workspace item changed (or appeared) since the editor read it; nothing was written."""
+
+
 class LastOwnerError(StorageError):
     """The change would leave a workspace without an owner; nothing was changed."""

@@ -36,12 +36,13 @@ from storage.api import (
     DuplicateNameError,
     NotFoundError,
     RevisionInfo,
+    StaleItemError,
     StorageError,
     WorkspaceInfo,
 )
 from storage.accounts import AccountsMixin
 from storage.engine import WRITE_OPTION, is_sqlite, make_engine, resolve_url
-from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
+from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed, text_digest
 from storage.models import (
     AdvantageRow,
     ConfigurationRow,
@@ -447,8 +448,42 @@ class Store(AccountsMixin):
                 raise NotFoundError(f"workspace {workspace_id} has no custom module '{module_id}'")
             return ModuleRecord(id=row.item_id, text=row.data, format=row.format)
 
-    def put_module(self, workspace_id: int, module: ModuleRecord, *, author: str | None = None) -> ModuleRecord:
-        self._upsert_item(CustomModuleRow, workspace_id, module.id, module.text, author, format=module.format)
+    def put_module(
+        self,
+        workspace_id: int,
+        module: ModuleRecord,
+        *,
+        author: str | None = None,
+        create: bool = False,
+        expected_digest: str | None = None,
+    ) -> ModuleRecord:
+        """Keep a custom module's text. ``create``: only if the workspace has no module of this id;
+        ``expected_digest``: only if the stored text is still the one the editor opened
+        (:meth:`ModuleRecord.digest`). Otherwise StaleItemError, and nothing is written: the
+        check and the write are one transaction, so two editors cannot both win."""
+        if not create and expected_digest is None:
+            self._upsert_item(CustomModuleRow, workspace_id, module.id, module.text, author, format=module.format)
+            return module
+        def taken(_exc: IntegrityError) -> StorageError:  # created by someone else in the same instant
+            return StaleItemError(f"workspace {workspace_id} already has a module '{module.id}'")
+
+        with self._tx(write=True, integrity=taken) as s:
+            _live_workspace_row(s, workspace_id)
+            row = s.scalar(
+                select(CustomModuleRow)
+                .where(CustomModuleRow.workspace_id == workspace_id, CustomModuleRow.item_id == module.id)
+                .with_for_update()
+            )
+            if create and row is not None:
+                raise StaleItemError(f"workspace {workspace_id} already has a module '{module.id}'")
+            if expected_digest is not None and (row is None or text_digest(row.data) != expected_digest):
+                raise StaleItemError(f"module '{module.id}' was changed or deleted since it was opened")
+            if row is None:
+                s.add(CustomModuleRow(workspace_id=workspace_id, item_id=module.id, data=module.text,
+                                      format=module.format, updated_at=utcnow(), updated_by=_item_author(author)))
+            else:
+                row.data, row.format, row.updated_at, row.updated_by = (
+                    module.text, module.format, utcnow(), _item_author(author))
         return module
 
     def delete_module(self, workspace_id: int, module_id: str, *, author: str | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from canvas_app.model import dump_configuration
-from storage import ConflictError, DuplicateNameError, NotFoundError, Store
+from storage import ConflictError, DuplicateNameError, ModuleRecord, NotFoundError, Store
 
 
 
@@ -208,3 +208,51 @@ def test_an_id_beyond_any_column_is_simply_not_found(store: Store, huge: int) ->
     with pytest.raises(NotFoundError):
         store.get_configuration(huge)
     assert store.get_user(huge) is None
+
+
+def test_module_edits_are_checked_and_written_in_one_transaction(store: Store) -> None:
+    """``create`` and ``expected_digest``: a module is never overwritten by an editor who did not see the latest text."""
+    from storage import StaleItemError
+
+    ws = store.create_workspace("Oulu", author="ann")
+    first = ModuleRecord(id="curb-api", text='{"id": "curb-api", "v": 1}', format="json")
+    store.put_module(ws.id, first, author="ann", create=True)
+    with pytest.raises(StaleItemError, match="already has a module 'curb-api'"):
+        store.put_module(ws.id, first.model_copy(update={"text": '{"id": "curb-api", "v": 9}'}), create=True)
+    second = ModuleRecord(id="curb-api", text='{"id": "curb-api", "v": 2}', format="json")
+    store.put_module(ws.id, second, author="bob", expected_digest=first.digest())
+    with pytest.raises(StaleItemError, match="changed or deleted since it was opened"):
+        store.put_module(ws.id, first.model_copy(update={"text": '{"id": "curb-api", "v": 3}'}),
+                         expected_digest=first.digest())  # ann saves from the text she opened: refused
+    assert store.get_module(ws.id, "curb-api") == second
+    store.delete_module(ws.id, "curb-api")
+    with pytest.raises(StaleItemError):
+        store.put_module(ws.id, second, expected_digest=second.digest())  # deleted meanwhile: not brought back
+    assert store.list_modules(ws.id) == []
+
+
+def test_concurrent_module_edits_from_one_version_have_one_winner(store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from storage import StaleItemError
+
+    ws = store.create_workspace("Oulu", author="ann")
+    opened = ModuleRecord(id="curb-api", text='{"id": "curb-api", "v": 0}', format="json")
+    store.put_module(ws.id, opened, create=True)
+
+    def save(edit: tuple[int, int]) -> str:
+        text = '{"id": "curb-api", "v": "%d.%d"}' % edit  # every editor's text differs from every other
+        try:
+            store.put_module(ws.id, ModuleRecord(id="curb-api", text=text, format="json"),
+                             author=f"editor{edit[1]}", expected_digest=opened.digest())
+            return "won"
+        except StaleItemError:
+            return "stale"
+
+    for round_ in range(3):
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            outcomes = list(pool.map(save, [(round_, n) for n in range(6)]))
+        assert sorted(outcomes) == ["stale"] * 5 + ["won"]  # the first to take the lock wins, the others are told
+        winner = store.get_module(ws.id, "curb-api")
+        assert winner != opened and winner.text.startswith('{"id": "curb-api", "v": "%d.' % round_)
+        opened = winner
