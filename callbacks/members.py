@@ -13,9 +13,15 @@ from layouts.ids import ID
 
 
 def members_page(services: Services, workspace_id: int) -> Any:
-    """The members page; any member may look, only owners get the controls."""
+    """The members page; any member may look, only owners get the controls (a deleted workspace
+    opens once it is restored on Home, like everything in it)."""
+    from callbacks.needs import live_workspace
+    from callbacks.router import not_found
+
     access = services.require("view", workspace_id=workspace_id)
-    workspace = services.store.get_workspace(workspace_id)
+    workspace = live_workspace(services, workspace_id)
+    if workspace is None:
+        return not_found(f"There is no workspace {workspace_id}, or it is deleted: an owner can restore it on Home.")
     members = services.store.list_members(workspace_id)
     return members_layouts.members_layout(workspace, members, can_manage=access.can("manage"))
 
@@ -25,9 +31,13 @@ def change_members(services: Services, workspace_id: Any, change: Any) -> tuple[
     ``(rows, message)``; a refusal or a store error becomes the message and changes nothing."""
     from storage import StorageError
 
+    from callbacks.needs import live_workspace
+
     refusal = services.refusal("manage", workspace_id=workspace_id)
     if refusal:
         return no_update, message(refusal)
+    if live_workspace(services, workspace_id) is None:
+        return no_update, message("This workspace is deleted: nothing was changed. An owner can restore it on Home.")
     try:
         done = change(services.store)
     except (StorageError, ValueError) as exc:

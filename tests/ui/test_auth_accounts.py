@@ -271,6 +271,11 @@ def test_members_panel_invite_change_remove(app, store) -> None:
     assert "nora is now viewer" in change(role_key, "value", nora_id, "viewer")
     assert "Member removed" in change(remove_key, "n_clicks", nora_id, 1)
     assert NO_ACCESS in page(nora, f"/edit/{configuration}")
+    # a deleted workspace: its members page and member changes wait until an owner restores it
+    store.delete_workspace(workspace, author="ann")
+    assert "it is deleted: an owner can restore it on Home" in page(ann, f"/members/{workspace}")
+    assert "This workspace is deleted: nothing was changed" in invite(ann, "nora", "editor")
+    assert store.role_in_workspace(nora_id, workspace) is None
 
 
 def test_presence_names_the_others(app, store) -> None:
