@@ -64,12 +64,6 @@ def evaluate(services: Services, configuration_id: int, config: Configuration, r
     return evaluate_stored(services, configuration_id, config, recommend=recommend, structure=False)
 
 
-def nine_blocks(services: Services, configuration_id: int, config: Configuration) -> dict[str, list[str]]:
-    from canvas_app.analysis import nine_blocks as core_blocks
-
-    return core_blocks(config, services.library_of_configuration(configuration_id))
-
-
 def status_text(head: Any) -> str:
     return f"Saved · version {head.version} · {head.updated_by} {head.updated_at:%H:%M:%S}"
 
@@ -77,6 +71,7 @@ def status_text(head: Any) -> str:
 def editor_page(services: Services, configuration_id: int) -> Any:
     """Load a stored configuration and build its editor page."""
     from callbacks.router import not_found
+    from canvas_app.analysis import nine_blocks
     from storage import StorageError
 
     access = services.require("view", configuration_id=configuration_id)
@@ -99,7 +94,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         actors=[(a.id, a.name) for a in config.actors],
         flows=[(f.id, f"{graph.flow_label(f)} ({f.source} → {f.target})") for f in config.flows],
         scores=panels.score_panel(evaluation),
-        blocks=panels.blocks_panel(nine_blocks(services, head.id, config)),
+        blocks=panels.blocks_panel(nine_blocks(config, library)),
         status=status_text(head),
         workspace_id=head.workspace_id,
         details=details_of(config),
@@ -270,9 +265,9 @@ def flow_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 FEEDBACK_OF = {ID.actor_add: "actor_feedback", ID.actor_save: "actor_feedback", ID.flow_add: "flow_feedback",
                ID.flow_save: "flow_feedback", ID.details_save: "details_feedback", ID.NUDGE: "actor_feedback"}
+"""Where a form's problems are shown (beside the form); everything else goes to the toolbar message."""
 NUDGE_STEPS = {"left": (-40.0, 0.0), "up": (0.0, -40.0), "down": (0.0, 40.0), "right": (40.0, 0.0)}
 """One press of a move button moves the selected actor this far (graph units; a node is about 40)."""
-"""Where a form's problems are shown (beside the form); everything else goes to the toolbar message."""
 
 
 def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Callable[[Configuration], Command] | None, dict]:
@@ -728,6 +723,7 @@ def register(app: Any, services: Services) -> None:
     )
     def after_edit(_drawn, version, configuration_id):
         """Second, slower pass after each saved edit: flags with recommendations, criteria, nine blocks."""
+        from canvas_app.analysis import nine_blocks
         from storage import StorageError
 
         services.require("view", configuration_id=configuration_id)
@@ -742,7 +738,7 @@ def register(app: Any, services: Services) -> None:
         return (
             panels.flags_panel(evaluation, offer_suggest=services.settings.recommend and not live),
             panels.flag_elements(evaluation),
-            panels.blocks_panel(nine_blocks(services, configuration_id, config)),
+            panels.blocks_panel(nine_blocks(config, services.library_of_configuration(configuration_id))),
             panels.criteria_patch(evaluation),
         )
 

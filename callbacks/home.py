@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, Callable
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from callbacks.services import REFUSALS, Services
+from callbacks.services import REFUSALS, Services, parse_id
 from canvas_app.library import LibraryError, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration, parse_configuration
 from layouts import home as home_layouts
@@ -59,32 +59,14 @@ def deleted_workspaces(services: Services) -> list[tuple[Any, int]]:
     return [(ws, len(services.store.list_configurations(ws.id))) for ws in found]
 
 
-def configuration_id_of(value: Any) -> int | None:
-    """A configuration id the browser sent, as an int; None for anything that cannot be one."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
-
-
-def clicked_configuration() -> int | None:
-    """The configuration whose pattern-matched button was just pressed; None when the callback
-    fired only because the list was redrawn (new buttons, ``n_clicks`` None) or the id is junk."""
+def clicked(key: str) -> int | None:
+    """The id (``key`` of the pattern-matched button id: ``config`` or ``workspace``) whose button was
+    just pressed; None when the callback fired only because the list was redrawn (new buttons,
+    ``n_clicks`` None) or the id is junk."""
     triggered = ctx.triggered_id
     if not isinstance(triggered, dict) or not any(t.get("value") for t in ctx.triggered):
         return None
-    return configuration_id_of(triggered.get("config"))
-
-
-def clicked_workspace() -> int | None:
-    """:func:`clicked_configuration` for the pattern-matched workspace buttons."""
-    triggered = ctx.triggered_id
-    if not isinstance(triggered, dict) or not any(t.get("value") for t in ctx.triggered):
-        return None
-    return configuration_id_of(triggered.get("workspace"))
+    return parse_id(triggered.get(key))
 
 
 def ask_delete(services: Services, configuration_id: Any) -> tuple[str | None, str | None]:
@@ -198,28 +180,24 @@ def restore_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]
 
 def _workspace_of(services: Services, workspace_id: Any, outcome: str) -> tuple[Any, str | None]:
     """``(workspace, None)`` of a stored workspace (deleted or not), or ``(None, why not)``."""
-    from storage import NotFoundError
-
-    number = configuration_id_of(workspace_id)
-    if number is None:
-        return None, f"Choose a workspace first: {outcome}."
-    try:
-        return services.store.get_workspace(number), None
-    except NotFoundError:
-        return None, f"There is no workspace with id {number}: {outcome}."
+    return _stored(services.store.get_workspace, workspace_id, "workspace", outcome)
 
 
 def _head_of(services: Services, configuration_id: Any, outcome: str) -> tuple[Any, str | None]:
     """``(head, None)`` of a stored configuration (deleted or not), or ``(None, why not)``."""
+    return _stored(services.store.get_configuration, configuration_id, "configuration", outcome)
+
+
+def _stored(get: Callable[[int], Any], value: Any, what: str, outcome: str) -> tuple[Any, str | None]:
     from storage import NotFoundError
 
-    number = configuration_id_of(configuration_id)
+    number = parse_id(value)
     if number is None:
-        return None, f"Choose a configuration first: {outcome}."
+        return None, f"Choose a {what} first: {outcome}."
     try:
-        return services.store.get_configuration(number), None
+        return get(number), None
     except NotFoundError:
-        return None, f"There is no configuration with id {number}: {outcome}."
+        return None, f"There is no {what} with id {number}: {outcome}."
 
 
 def outcome_message(ok: bool, text: str) -> Any:
@@ -393,7 +371,7 @@ def register(app: Any, services: Services) -> None:
     )
     def ask_to_delete(_clicks):
         services.require("use")
-        configuration_id = clicked_configuration()
+        configuration_id = clicked("config")
         if configuration_id is None:
             return no_update, no_update, no_update, no_update
         question, problem = ask_delete(services, configuration_id)
@@ -440,7 +418,7 @@ def register(app: Any, services: Services) -> None:
     )
     def restore(_clicks):
         services.require("use")  # the configuration itself is checked ("edit") by restore_configuration
-        configuration_id = clicked_configuration()
+        configuration_id = clicked("config")
         if configuration_id is None:
             return no_update, no_update, no_update
         ok, text = restore_configuration(services, configuration_id)
@@ -457,7 +435,7 @@ def register(app: Any, services: Services) -> None:
     )
     def ask_to_delete_workspace(_clicks):
         services.require("use")  # the workspace itself is checked ("manage") by ask_delete_workspace
-        workspace_id = clicked_workspace()
+        workspace_id = clicked("workspace")
         if workspace_id is None:
             return no_update, no_update, no_update, no_update
         question, problem = ask_delete_workspace(services, workspace_id)
@@ -511,7 +489,7 @@ def register(app: Any, services: Services) -> None:
     )
     def restore_a_workspace(_clicks, current):
         services.require("use")  # the workspace itself is checked ("manage") by restore_workspace
-        workspace_id = clicked_workspace()
+        workspace_id = clicked("workspace")
         if workspace_id is None:
             return no_update, no_update, no_update, no_update, no_update
         ok, text = restore_workspace(services, workspace_id)

@@ -120,47 +120,44 @@ class Services:
         module that no longer validates, or whose id a city folder now also uses, is left out here
         and named on the workspace's Modules page (:meth:`workspace_module_problems`).
         """
+        return self._workspace_library(workspace_id)[0]
+
+    def workspace_module_problems(self, workspace_id: int) -> list[str]:
+        """Why some of a workspace's stored modules are left out of its library (usually none)."""
+        return self._workspace_library(workspace_id)[1]
+
+    def _workspace_library(self, workspace_id: Any) -> tuple[Any, list[str]]:
+        """``(library, problems)`` for a workspace's modules as stored now, built once per distinct text."""
+        from canvas_app.library import LibraryError, parse_workspace_module
         from storage import NotFoundError
 
         base = self.library
         if workspace_id in (None, ""):
-            return base
+            return base, []
         try:
             records = tuple(self.store.list_modules(int(workspace_id)))
         except NotFoundError:  # no such workspace: nothing of its own to add
-            return base
+            return base, []
         if not records:
-            return base
+            return base, []
         key = (int(workspace_id), records)
         with self._lock:
             hit = self._workspace_libraries.get(key)
             if hit is not None:
                 self._workspace_libraries.move_to_end(key)
-                return hit[0]
-        definitions, problems = self._workspace_definitions(base, records)
-        library = base.with_modules(definitions, origin="workspace")
-        with self._lock:
-            self._workspace_libraries[key] = (library, problems)
-            while len(self._workspace_libraries) > self.cache_size:
-                self._workspace_libraries.popitem(last=False)
-        return library
-
-    def workspace_module_problems(self, workspace_id: int) -> list[str]:
-        """Why some of a workspace's stored modules are left out of its library (usually none)."""
-        records = tuple(self.store.list_modules(int(workspace_id)))
-        return self._workspace_definitions(self.library, records)[1]
-
-    @staticmethod
-    def _workspace_definitions(base: Any, records: tuple[Any, ...]) -> tuple[list[Any], list[str]]:
-        from canvas_app.library import LibraryError, parse_workspace_module
-
+                return hit
         definitions, problems = [], []
         for record in records:
             try:
                 definitions.append(parse_workspace_module(record.text, record.format, base, f"module '{record.id}'"))
             except LibraryError as exc:
                 problems.extend(exc.problems)
-        return definitions, problems
+        built = (base.with_modules(definitions, origin="workspace"), problems)
+        with self._lock:
+            self._workspace_libraries[key] = built
+            while len(self._workspace_libraries) > self.cache_size:
+                self._workspace_libraries.popitem(last=False)
+        return built
 
     def library_of_configuration(self, configuration_id: Any) -> Any:
         """:meth:`library_for` the workspace a stored configuration belongs to."""
@@ -354,14 +351,24 @@ def _as_id(value: Any) -> int | None:
         return None
 
 
-def _id_or_deny(value: Any) -> int:
-    """An id the browser sent, as an int; anything else is refused like a forbidden id."""
+def parse_id(value: Any) -> int | None:
+    """An id the browser sent, as an int; None for anything that cannot be one (a bool, text, out of range).
+
+    >>> parse_id("7"), parse_id(True), parse_id(2**40), parse_id("x")
+    (7, None, None, None)
+    """
     if isinstance(value, bool):
-        raise AccessDenied()
+        return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise AccessDenied() from None
-    if not 0 < number < 2**31:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def _id_or_deny(value: Any) -> int:
+    """An id the browser sent, as an int; anything else is refused like a forbidden id."""
+    number = parse_id(value)
+    if number is None:
         raise AccessDenied()
     return number

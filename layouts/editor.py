@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import dash_bootstrap_components as dbc
 import dash_cytoscape as cyto
 from dash import dcc, html
-
-from typing import get_args
 
 from canvas_app.model import ActorType, FlowKind, Period
 from layouts import graph, history, members

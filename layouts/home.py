@@ -178,45 +178,34 @@ def deleted_list(
     ]
 
 
-def delete_dialog() -> list[Any]:
-    """The "Delete configuration?" dialog and the store of the configuration it asks about."""
+def confirm_dialog(title: str, confirm_label: str, *, modal: str, text: str, confirm: str, cancel: str) -> dbc.Modal:
+    """A "Delete …?" question with Cancel and a red confirm button; the body is filled by a callback."""
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(title)),
+            dbc.ModalBody(id=text),
+            dbc.ModalFooter(
+                [
+                    dbc.Button("Cancel", id=cancel, color="secondary"),
+                    dbc.Button(confirm_label, id=confirm, color="danger"),
+                ]
+            ),
+        ],
+        id=modal,
+        is_open=False,
+    )
+
+
+def delete_dialogs() -> list[Any]:
+    """The "Delete configuration?" and "Delete workspace?" dialogs, with the stores of what they ask about."""
     return [
         dcc.Store(id=ID.home_delete_pending),
-        dbc.Modal(
-            [
-                dbc.ModalHeader(dbc.ModalTitle("Delete configuration?")),
-                dbc.ModalBody(id=ID.home_delete_text),
-                dbc.ModalFooter(
-                    [
-                        dbc.Button("Cancel", id=ID.home_delete_cancel, color="secondary"),
-                        dbc.Button("Delete", id=ID.home_delete_confirm, color="danger"),
-                    ]
-                ),
-            ],
-            id=ID.home_delete_modal,
-            is_open=False,
-        ),
-    ]
-
-
-def delete_workspace_dialog() -> list[Any]:
-    """The "Delete workspace?" dialog and the store of the workspace it asks about."""
-    return [
+        confirm_dialog("Delete configuration?", "Delete", modal=ID.home_delete_modal, text=ID.home_delete_text,
+                       confirm=ID.home_delete_confirm, cancel=ID.home_delete_cancel),
         dcc.Store(id=ID.home_delete_ws_pending),
-        dbc.Modal(
-            [
-                dbc.ModalHeader(dbc.ModalTitle("Delete workspace?")),
-                dbc.ModalBody(id=ID.home_delete_ws_text),
-                dbc.ModalFooter(
-                    [
-                        dbc.Button("Cancel", id=ID.home_delete_ws_cancel, color="secondary"),
-                        dbc.Button("Delete workspace", id=ID.home_delete_ws_confirm, color="danger"),
-                    ]
-                ),
-            ],
-            id=ID.home_delete_ws_modal,
-            is_open=False,
-        ),
+        confirm_dialog("Delete workspace?", "Delete workspace", modal=ID.home_delete_ws_modal,
+                       text=ID.home_delete_ws_text, confirm=ID.home_delete_ws_confirm,
+                       cancel=ID.home_delete_ws_cancel),
     ]
 
 
@@ -317,8 +306,7 @@ def home_layout(
                         dbc.Col(create, md=5),
                     ]
                 ),
-                *delete_dialog(),
-                *delete_workspace_dialog(),
+                *delete_dialogs(),
             ],
             fluid="lg",
         )

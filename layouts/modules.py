@@ -13,6 +13,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from layouts.home import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import page_header
 
@@ -138,20 +139,8 @@ def module_form(editable: bool) -> dbc.Card:
 
 
 def delete_modal() -> dbc.Modal:
-    return dbc.Modal(
-        [
-            dbc.ModalHeader(dbc.ModalTitle("Delete this module?")),
-            dbc.ModalBody(html.P(id=ID.mod_delete_text)),
-            dbc.ModalFooter(
-                [
-                    dbc.Button("Cancel", id=ID.mod_delete_cancel, color="secondary"),
-                    dbc.Button("Delete", id=ID.mod_delete_confirm, color="danger"),
-                ]
-            ),
-        ],
-        id=ID.mod_delete_modal,
-        is_open=False,
-    )
+    return confirm_dialog("Delete this module?", "Delete", modal=ID.mod_delete_modal, text=ID.mod_delete_text,
+                          confirm=ID.mod_delete_confirm, cancel=ID.mod_delete_cancel)
 
 
 def modules_layout(
