@@ -99,8 +99,13 @@ def is_callback_request(app: Any, body: Any) -> bool:
         return False
     outputs, output = body.get("outputs"), body["output"]
     if output.startswith(".."):  # several outputs: "..a.x...b.y.."
-        if not (_are_props(outputs) and len(outputs) == len(output[2:-2].split("..."))):
+        keys = output[2:-2].split("...")
+        if not (_are_props(outputs) and len(outputs) == len(keys)):
             return False
+        # a pattern-matching output at its place: ALL a list of matches, MATCH one, each with a dict id
+        for key, item in zip(keys, outputs):
+            if key.startswith("{") and not all(isinstance(i["id"], dict) for i in (item if isinstance(item, list) else [item])):
+                return False
     elif output.startswith("{"):  # one pattern-matching output: MATCH sends one, ALL a list
         if not (_is_prop(outputs) or (_are_props(outputs) and all(_is_prop(o) for o in outputs))):
             return False

@@ -111,6 +111,18 @@ def test_sec006_invalid_json_or_unknown_callback_is_400(client):
         assert response.status_code == 400, body[:20]
 
 
+def test_sec009_a_pattern_output_sent_as_a_plain_id_is_400_not_500(client, app):
+    """The side panel's callback also sets the move buttons (an ALL output): a body naming them with a
+    plain string id instead of their dict ids is refused before Dash fails on it."""
+    from dash_client import CallbackBodies
+
+    bodies = CallbackBodies(client.get("/_dash-dependencies").get_json())
+    body = bodies.body(ID.selection, "data", None)  # the helper writes every output id as a plain string
+    assert any(o["id"].startswith('{"dir"') for o in body["outputs"])
+    response = client.post(CALLBACK, json=body)
+    assert response.status_code == 400 and "not a call of one of this app" in response.get_data(as_text=True)
+
+
 def test_sec007_sixty_megabyte_body_is_413(client, app):
     limit = app.server.config["MAX_CONTENT_LENGTH"]
     assert limit < 60_000_000
