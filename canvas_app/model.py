@@ -131,6 +131,8 @@ class Configuration(_Strict):
     modules: list[ModuleInstance] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
     weights: dict[Identifier, NonNegative] = Field(default_factory=dict)
+    parameters: dict[Identifier, NonNegative] = Field(default_factory=dict)
+    """Thresholds the criteria judge against (take-rate band, healthy margin...), by parameter id."""
 
     @model_validator(mode="after")
     def _check_references(self) -> Configuration:
@@ -166,6 +168,13 @@ class Configuration(_Strict):
                 check_weights(self.weights)
             except ValueError as exc:
                 problems.append(f"weights: {exc}")
+        if self.parameters:
+            from canvas_app.scoring import check_parameters
+
+            try:
+                check_parameters(self.parameters)
+            except ValueError as exc:
+                problems.append(f"parameters: {exc}")
         if problems:
             raise ValueError("\n".join(problems))
         return self
