@@ -100,7 +100,7 @@ def check_free_riders(eco: Ecosystem) -> list[Finding]:
 def check_no_revenue(eco: Ecosystem) -> list[Finding]:
     """The operator needs some money, grant or investment to keep running the service."""
     operator = eco.operator
-    if operator is None or eco.financial_inflow_by_payer(operator.id):
+    if operator is None or not eco.flows or eco.financial_inflow_by_payer(operator.id):
         return []
     return [_finding("no-revenue", "high", "value_capture", "cap_revenue",
                      say("no-revenue", 1, operator=operator.name), [operator.id])]

@@ -251,9 +251,9 @@ def open_components(eco: Ecosystem) -> Measured:
 
 def no_lock_in(eco: Ecosystem) -> Measured:
     """Each technology vendor the city cannot replace costs a half."""
-    vendors = eco.of_type(ActorType.TECHNOLOGY_VENDOR)
+    vendors = [v for v in eco.of_type(ActorType.TECHNOLOGY_VENDOR) if eco.degree(v.id)]
     if not vendors:
-        return None, "No technology vendor in the ecosystem: no lock-in to judge."
+        return None, "No technology vendor exchanges value here: no lock-in to judge."
     locked = lock_in_vendors(eco)
     if not locked:
         return 1.0, f"No vendor of {len(vendors)} is more central than the platform or carries data on closed interfaces."
@@ -351,6 +351,8 @@ def revenue(eco: Ecosystem) -> Measured:
     operator = eco.operator
     if operator is None:
         return None, "No platform operator or sole service provider: no one to capture value."
+    if not _has_flows(eco):
+        return None, "No value flows yet: nothing to judge."
     by_payer = eco.financial_inflow_by_payer(operator.id)
     users = [p for p, k in by_payer.items() if k.get(FlowKind.MONEY) and eco.actors[p].type in USER_SEGMENT_TYPES | BUSINESS_TYPES]
     if users:
