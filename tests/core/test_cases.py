@@ -207,5 +207,7 @@ def test_score_check(name, entry):
 @pytest.mark.parametrize("entry", _ordering_params())
 def test_score_ordering(entry):
     high, low = _measure(entry["higher"], entry), _measure(entry["lower"], entry)
+    if high is None or low is None:
+        pytest.xfail(f"this scoring does not report {entry.get('field')} yet ({AWAITS})")
     what = entry.get("score") or entry.get("criterion")
     assert high > low, f"{what}: {entry['higher']} {high} should exceed {entry['lower']} {low} ({entry['why']})"
