@@ -146,6 +146,7 @@ def test_expectation_file_is_well_formed(name):
     assert set(expect) <= EXPECT_KEYS, f"{name}: unknown sections {sorted(set(expect) - EXPECT_KEYS)}"
     ids = {a.id for a in config(name).actors} | {f.id for f in config(name).flows} | {n.id for n in config(name).needs}
     ids |= {m.id for m in config(name).modules}
+    assert expect.get("flags_present") and expect.get("flags_absent"), f"{name}: say what must and must not be flagged"
     for kind, entries in expect.items():
         for entry in entries:
             assert set(entry) <= ENTRY_KEYS[kind], f"{name} {kind}: unknown keys in {entry}"
@@ -211,3 +212,18 @@ def test_score_ordering(entry):
         pytest.xfail(f"this scoring does not report {entry.get('field')} yet ({AWAITS})")
     what = entry.get("score") or entry.get("criterion")
     assert high > low, f"{what}: {entry['higher']} {high} should exceed {entry['lower']} {low} ({entry['why']})"
+
+
+def test_the_checks_fail_on_a_wrong_expectation():
+    """The harness is not vacuous: reversing a known fact makes each kind of check fail."""
+    with pytest.raises(AssertionError):
+        test_expected_flag_is_raised("barcelona-sentilo", {"code": "vendor-lock-in", "why": "reversed"})
+    with pytest.raises(AssertionError):
+        test_unexpected_flag_is_not_raised("rio-operations-centre", {"code": "vendor-lock-in", "why": "reversed"})
+    with pytest.raises(AssertionError):
+        test_expected_flag_is_raised("rio-operations-centre", {"code": "vendor-lock-in", "elements": ["cor"], "why": "x"})
+    with pytest.raises(AssertionError):
+        test_score_check("paris-velib", {"criterion": "su_grant_independence", "op": "<", "value": 1, "why": "reversed"})
+    with pytest.raises(AssertionError):
+        test_score_ordering({"score": "replicability", "higher": "rio-operations-centre", "lower": "barcelona-sentilo",
+                             "why": "reversed"})
