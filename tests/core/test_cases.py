@@ -90,7 +90,8 @@ def _ordering_params() -> list[Any]:
     params = []
     for i, entry in enumerate(orderings()):
         what = entry.get("score") or entry.get("criterion")
-        marks = [pytest.mark.xfail(strict=False, reason=AWAITS)] if entry.get("xfail") else []
+        reason = entry.get("xfail")
+        marks = [pytest.mark.xfail(strict=False, reason=reason if isinstance(reason, str) else AWAITS)] if reason else []
         params.append(pytest.param(entry, id=f"{i}-{what}-{entry.get('higher')}>{entry.get('lower')}", marks=marks))
     return params
 
