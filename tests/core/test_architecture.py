@@ -9,7 +9,7 @@ from pathlib import Path
 
 CORE = ["model", "module_schema", "library", "ecosystem", "checks", "scoring", "evaluation", "analysis", "recommend",
         "compare", "diff", "exports", "ranking", "mechanisms", "report", "picture", "commands", "workspace_model",
-        "standards"]
+        "standards", "business_canvas"]
 FORBIDDEN = ("dash", "flask", "sqlalchemy", "alembic", "psycopg", "storage", "callbacks", "layouts")
 
 
