@@ -10,6 +10,7 @@ standard the registry lacks. So a name is looked up in a registry shipped with t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -114,3 +115,12 @@ def classify_standard(name: str) -> Status:
 def known_standards(status: Literal["open", "proprietary"] | None = None) -> list[Standard]:
     """The registry's entries (of one status if given), in file order."""
     return [s for s in registry().standards if status is None or s.status == status]
+
+
+def classify_all(names: Iterable[str]) -> list[tuple[str, Status]]:
+    """Each distinct name once, in order, with its classification (for a module's or a flow's list)."""
+    seen: dict[str, Status] = {}
+    for name in names:
+        if name not in seen:
+            seen[name] = classify_standard(name)
+    return list(seen.items())
