@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Literal
 
@@ -103,8 +103,9 @@ def registry() -> Registry:
     return parse_registry(files("canvas_app").joinpath("data", "standards.yaml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=4096)
 def classify_standard(name: str) -> Status:
-    """'open', 'proprietary' or 'unverified' for a declared interface name.
+    """'open', 'proprietary' or 'unverified' for a declared interface name (cached: scoring asks per flow).
 
     >>> classify_standard("ngsi ld"), classify_standard("Acme SDK"), classify_standard("Acme Link")
     ('open', 'proprietary', 'unverified')
