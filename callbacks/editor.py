@@ -677,6 +677,13 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        ClientsideFunction(ns, "suggestStandards"),
+        Output(ID.flow_standards_known, "children"),
+        Input(ID.flow_standards, "value"),
+        State(ID.standards_registry, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         ClientsideFunction(ns, "requestHistory"),
         Output(ID.history_request, "data"),
         Input(ID.undo, "n_clicks"),

@@ -18,6 +18,7 @@ import rustworkx as rx
 
 from canvas_app.model import FINANCIAL_KINDS, Actor, ActorType, Configuration, Flow, FlowKind, Need
 from canvas_app.module_schema import ModuleDefinition
+from canvas_app.standards import classify_standard
 
 BUSINESS_TYPES = frozenset(
     {ActorType.PLATFORM_OPERATOR, ActorType.SERVICE_PROVIDER, ActorType.TECHNOLOGY_VENDOR, ActorType.BUSINESS}
@@ -43,8 +44,8 @@ NEED_PATH_STEPS = 3
 
 
 def is_open_standard(name: str) -> bool:
-    """Any declared interface counts as open unless it is marked proprietary."""
-    return not name.strip().lower().startswith("proprietary")
+    """Open only when the standards registry knows it as open (unverified names are not)."""
+    return classify_standard(name) == "open"
 
 
 @dataclass(frozen=True)

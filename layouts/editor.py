@@ -9,6 +9,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from canvas_app.model import ActorType, FlowKind, Period
+from canvas_app.standards import known_standards
 from layouts import graph, history, members
 from layouts.ids import ID
 from layouts.needs import configuration_links
@@ -169,7 +170,7 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
                 className="g-1 mt-1",
             ),
             dbc.Label("Standards (comma-separated, e.g. NGSI-LD, MIM1)", html_for=ID.flow_standards, className="small mb-0 mt-1"),
-            dbc.Input(id=ID.flow_standards, size="sm", maxLength=800),
+            *standards_input(),
             html.Div(id=ID.flow_feedback, role="alert", **{"aria-live": "polite"}),
             html.Div(
                 [
@@ -425,3 +426,20 @@ def editor_layout(
         ],
         className="container-fluid editor",
     )
+
+
+def standards_input() -> list[Any]:
+    """The flow's standards field, offering the registry's open standards as the user types.
+
+    The datalist starts with every open standard; a clientside callback keeps what is already
+    typed before the last comma in front of each suggestion, so the browser's own filter
+    offers the next standard too.
+    """
+    offered = [[s.name, s.source] for s in known_standards("open")]
+    return [
+        dbc.Input(id=ID.flow_standards, size="sm", maxLength=800, list=ID.flow_standards_known, autoComplete="off"),
+        html.Datalist(id=ID.flow_standards_known, children=[html.Option(value=n, label=src) for n, src in offered]),
+        dcc.Store(id=ID.standards_registry, data=offered),
+        html.Small("Known open standards are offered as you type; a name the registry does not know "
+                   "counts as unverified.", className="text-muted d-block"),
+    ]

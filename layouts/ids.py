@@ -100,6 +100,8 @@ class Ids:
     flow_amount: str = "ed-flow-amount"
     flow_occurrences: str = "ed-flow-occurrences"
     flow_standards: str = "ed-flow-standards"
+    flow_standards_known: str = "ed-flow-standards-known"  # (JS) datalist: registry names after what is typed
+    standards_registry: str = "ed-standards-registry"  # open standards offered: [name, source] pairs
     flow_add: str = "ed-flow-add"
     flow_save: str = "ed-flow-save"
     flow_delete: str = "ed-flow-delete"

@@ -253,6 +253,20 @@
         }
         return [{done: done, undone: undone}, done.length === 0, undone.length === 0];
       },
+      // The flow's standards field holds a comma-separated list: each registry name is offered
+      // after what is typed before the last comma, so the datalist suggests the next standard.
+      suggestStandards: function (typed, known) {
+        var text = typed || "";
+        var cut = text.lastIndexOf(",");
+        var head = cut < 0 ? "" : text.slice(0, cut + 1) + " ";
+        var taken = head.split(",").map(function (s) { return s.trim().toLowerCase(); });
+        return (known || []).filter(function (pair) {
+          return taken.indexOf(pair[0].toLowerCase()) < 0;
+        }).map(function (pair) {
+          return {type: "Option", namespace: "dash_html_components",
+                  props: {value: head + pair[0], label: pair[1]}};
+        });
+      },
       requestHistory: function (undoClicks, redoClicks, history) {
         var ctx = window.dash_clientside.callback_context;
         var trig = ctx && ctx.triggered && ctx.triggered[0] ? ctx.triggered[0].prop_id : "";

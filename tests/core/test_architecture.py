@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 CORE = ["model", "module_schema", "library", "ecosystem", "checks", "scoring", "evaluation", "analysis", "recommend",
-        "compare", "diff", "exports", "ranking", "mechanisms", "report", "picture", "commands", "workspace_model"]
+        "compare", "diff", "exports", "ranking", "mechanisms", "report", "picture", "commands", "workspace_model",
+        "standards", "business_canvas"]
 FORBIDDEN = ("dash", "flask", "sqlalchemy", "alembic", "psycopg", "storage", "callbacks", "layouts")
 
 
