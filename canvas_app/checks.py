@@ -18,6 +18,7 @@ from canvas_app.ecosystem import (
 )
 from canvas_app.evaluation import Finding, Severity
 from canvas_app.messages import count_of, name_list, say
+from canvas_app.standards import classify_standard
 from canvas_app.model import ActorType, FlowKind
 
 HHI_THRESHOLD = 0.6
@@ -34,9 +35,12 @@ def _names(eco: Ecosystem, ids: Iterable[str], limit: int = 4) -> str:
     return name_list((eco.actors[i].name for i in ids), limit)
 
 
+STANDARD_CREDIT = {"open": 1.0, "unverified": 0.5, "proprietary": 0.0}
+
+
 def standard_credit(name: str) -> float:
-    """Credit of a declared interface: 1 open (in the registry), 0.5 unverified, 0 proprietary."""
-    return 1.0 if is_open_standard(name) else 0.0
+    """Credit of a declared interface: 1 open (in the registry), 0.5 unverified (to confirm), 0 proprietary."""
+    return STANDARD_CREDIT[classify_standard(name)]
 
 
 def _finding(code: str, severity: Severity, dimension: str, criterion: str, message: str, elements: Iterable[str]) -> Finding:

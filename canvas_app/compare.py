@@ -324,10 +324,16 @@ def score_sentences(score: str, standings: Sequence[Standing], flag_codes: Seque
             lines.append(f"{label} is about the same (within {tolerance}: {values}), but the flags differ ({flagged}).")
         return lines
     if len(order) >= 3:
-        middle = [standings[i] for i in order[1:-1]]
-        others = "; ".join(f"{s.name} {s.figure}, {_points(best.score - s.score)} below the best" for s in middle)
-        lines.append(f"{label}: best {best.name} ({best.figure}), worst {worst.name} ({worst.figure}), "
-                     f"{_points(spread)} lower; in between: {others}.")
+        # alternatives level with the best (or the worst) share that place rather than sit "in between"
+        tops = [standings[i] for i in order if standings[i].score == best.score]
+        bottoms = [standings[i] for i in order if standings[i].score == worst.score]
+        middle = [standings[i] for i in order if standings[i] not in tops and standings[i] not in bottoms]
+        text = (f"{label}: best {_join([t.name for t in tops])} ({best.figure}), "
+                f"worst {_join([b.name for b in bottoms])} ({worst.figure}), {_points(spread)} lower")
+        if middle:
+            text += "; in between: " + "; ".join(
+                f"{s.name} {s.figure}, {_points(best.score - s.score)} below the best" for s in middle)
+        lines.append(text + ".")
     return lines
 
 

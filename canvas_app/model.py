@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 FORMAT = "citycanvas/1"
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -133,6 +133,14 @@ class Configuration(_Strict):
     weights: dict[Identifier, NonNegative] = Field(default_factory=dict)
     parameters: dict[Identifier, NonNegative] = Field(default_factory=dict)
     """Thresholds the criteria judge against (take-rate band, healthy margin...), by parameter id."""
+
+    @model_serializer(mode="wrap")
+    def _omit_default_parameters(self, handler: Any) -> dict[str, Any]:
+        """Files without their own thresholds stay as they were written (no empty ``parameters``)."""
+        data = handler(self)
+        if not data.get("parameters"):
+            data.pop("parameters", None)
+        return data
 
     @model_validator(mode="after")
     def _check_references(self) -> Configuration:

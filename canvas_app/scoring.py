@@ -59,7 +59,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("take_rate_high", "Take rate band: highest share an intermediary can keep without driving sides away",
               0.30, 1.0),
     Parameter("healthy_margin", "Operating margin that earns full marks", 0.10, 1.0),
-    Parameter("operator_share", "Operator's share of the money moved that earns full marks", 0.10, 1.0),
+    Parameter("operator_share", "Share of the money moved that the operator keeps for full marks", 0.10, 1.0),
 )
 PARAMETERS_BY_ID = {p.id: p for p in PARAMETERS}
 
@@ -391,10 +391,10 @@ def operator_margin(eco: Ecosystem) -> Measured:
 
 
 def operator_share(eco: Ecosystem) -> Measured:
-    """The operator's money income as a share of all money moved in the ecosystem: its scale.
+    """What the operator keeps (its net) as a share of all money moved in the ecosystem: its scale.
 
     A margin alone cannot tell an operator that nets 3 a year from one that nets 60,000: this
-    criterion reads how much of the money the service moves ends with the party that runs it.
+    criterion reads how much of the money the service moves stays with the party that runs it.
     """
     operator, why_not = _operator_money(eco)
     if operator is None:
@@ -404,10 +404,11 @@ def operator_share(eco: Ecosystem) -> Measured:
         return None, (f"{count_of(incomplete, 'money flow has', 'money flows have')} no amount: "
                       "the money moved in the ecosystem is unknown.")
     moved = eco.money_moved
-    share = eco.net_values[operator.id].money_in / moved
+    kept = max(0.0, eco.net_values[operator.id].net)
+    share = kept / moved
     full = parameter(eco, "operator_share")
     return _clamp(share / full) if full > 0 else 1.0, (
-        f"{operator.name} receives {_percent(share)} of the {moved:,.0f} moved per {eco.config.period} "
+        f"{operator.name} keeps {kept:,.0f} of the {moved:,.0f} moved per {eco.config.period}: {share:.1%} "
         f"(full marks from {_percent(full)}).")
 
 
@@ -500,7 +501,7 @@ CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec("vc_value_variety", "value_creation", "Variety of value objects", 1, value_variety),
     CriterionSpec("cap_revenue", "value_capture", "Operator earns from its users", 2, revenue),
     CriterionSpec("cap_operator_net", "value_capture", "Operator's operating margin", 2, operator_margin),
-    CriterionSpec("cap_operator_share", "value_capture", "Operator's share of the money moved", 1, operator_share),
+    CriterionSpec("cap_operator_share", "value_capture", "Operator keeps a share of the money moved", 1, operator_share),
     CriterionSpec("cap_take_rate", "value_capture", "Take rate within the band", 1, take_rate),
     CriterionSpec("sh_evenness", "value_sharing", "Net value evenly spread (1 − Gini)", 2, evenness),
     CriterionSpec("sh_positive_return", "value_sharing", "Actors with a positive return", 2, positive_return),
