@@ -664,6 +664,7 @@ def register(app: Any, services: Services) -> None:
         ClientsideFunction(ns, "showScores"),
         *[Output(ID.score_value(name), "children", allow_duplicate=True) for name in SCORE_NAMES],
         *[Output(ID.score_bar(name), "style", allow_duplicate=True) for name in SCORE_NAMES],
+        *[Output(ID.score_coverage(name), "children", allow_duplicate=True) for name in SCORE_NAMES],
         Input(ID.score_values, "data"),
         prevent_initial_call=True,
     )

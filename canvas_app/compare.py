@@ -42,9 +42,11 @@ class Comparison:
         return {
             "configurations": self.names,
             "scores": {n: [e.scores[n].score for e in self.evaluations] for n in SCORE_NAMES},
+            "coverage": {n: [e.scores[n].coverage for e in self.evaluations] for n in SCORE_NAMES},
             "criteria": [
                 {"id": c.id, "score": c.score, "label": c.label,
-                 "values": [round(_criterion(e, c.id).value, 3) for e in self.evaluations]}
+                 "values": [round(_criterion(e, c.id).value, 3) for e in self.evaluations],
+                 "assessable": [_criterion(e, c.id).assessable for e in self.evaluations]}
                 for c in (c for s in self.evaluations[0].scores.values() for c in s.criteria)
             ],
             "diffs": [d.to_dict() for d in self.diffs],
@@ -211,14 +213,13 @@ class Standing:
 
 
 def standing(name: str, score: Score) -> Standing:
-    """The verdict's view of an evaluation score; scores without a coverage figure count as fully judged."""
-    return Standing(name, score.score, getattr(score, "assessable", True), getattr(score, "provisional", False),
-                    getattr(score, "coverage", 1.0))
+    """The verdict's view of an evaluation score."""
+    return Standing(name, score.score, score.assessable, score.provisional, score.coverage)
 
 
 def _judged(criterion: Criterion) -> bool:
     """A criterion with nothing to judge cannot explain a lead (criteria without the flag were judged)."""
-    return getattr(criterion, "assessable", True)
+    return criterion.assessable
 
 
 def ranked(standings: Sequence[Standing]) -> list[int]:

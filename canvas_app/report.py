@@ -153,14 +153,16 @@ def scores_table(names: Sequence[str], evaluations: Sequence[Evaluation]) -> Tab
     headers = ("Score", *names, *(f"Δ {n}" for n in names[1:]))
     rows = []
     for score in SCORE_NAMES:
-        values = [e.scores[score].score for e in evaluations]
-        rows.append((SCORE_LABELS[score], *(f"{v:.0f}" for v in values), *(_signed(v - values[0]) for v in values[1:])))
+        shown = [e.scores[score] for e in evaluations]
+        deltas = (_signed(s.score - shown[0].score) if s.assessable and shown[0].assessable else "–" for s in shown[1:])
+        rows.append((SCORE_LABELS[score], *(s.display() for s in shown), *deltas))
     return Table(headers, tuple(rows))
 
 
 def criteria_table(evaluation: Evaluation) -> Table:
     rows = [
-        (SCORE_LABELS[s.name], c.label, percent(c.value), f"{c.weight:g}", c.explanation)
+        (SCORE_LABELS[s.name], c.label, percent(c.value) if c.assessable else "not assessable", f"{c.weight:g}",
+         c.explanation)
         for s in (evaluation.scores[n] for n in SCORE_NAMES)
         for c in s.criteria
     ]
@@ -519,7 +521,10 @@ def configuration_workbook(config: Configuration, evaluation: Evaluation, *, ver
     """Summary and scores, net value per actor (×1 and over growth ×1…×10), flows and flags, as XLSX."""
     workbook = _new_workbook()
     summary = [("Configuration", config.name), ("City", config.city), ("Version", version), ("Period", config.period)]
-    summary += [(SCORE_LABELS[n], round(evaluation.scores[n].score, 1)) for n in SCORE_NAMES]
+    summary += [(SCORE_LABELS[n], round(evaluation.scores[n].score, 1) if evaluation.scores[n].assessable
+                 else "not assessable") for n in SCORE_NAMES]
+    summary += [(f"{SCORE_LABELS[n]}: share of weight judged", round(evaluation.scores[n].coverage, 4))
+                for n in SCORE_NAMES]
     _sheet(workbook, "Summary", ("Item", "Value"), summary)
     names = _actor_names(config)
     types = {a.id: a.type.value for a in config.actors}
@@ -535,9 +540,11 @@ def configuration_workbook(config: Configuration, evaluation: Evaluation, *, ver
     _sheet(workbook, "Net value", ("Actor id", "Actor", "Type", "Money in", "Money out", "Net", "Financing in",
                                    *(f"Net ×{f}" for f in factors)), rows)
     _sheet(workbook, "Flows", FLOW_COLUMNS, _flow_rows(config))
-    criteria = [(SCORE_LABELS[c.score], c.id, c.label, round(c.value, 4), c.weight, c.explanation)
+    criteria = [(SCORE_LABELS[c.score], c.id, c.label, round(c.value, 4) if c.assessable else None,
+                 "yes" if c.assessable else "no", c.weight, c.explanation)
                 for n in SCORE_NAMES for c in evaluation.scores[n].criteria]
-    _sheet(workbook, "Criteria", ("Score", "Criterion id", "Criterion", "Value", "Weight", "Why"), criteria)
+    _sheet(workbook, "Criteria", ("Score", "Criterion id", "Criterion", "Value", "Assessable", "Weight", "Why"),
+           criteria)
     flags = [(f.code, f.severity, f.dimension, f.criterion, f.message, ", ".join(f.elements)) for f in evaluation.flags]
     _sheet(workbook, "Flags", ("Flag", "Severity", "Lowers", "Criterion", "Finding", "Elements"), flags)
     return _workbook_bytes(workbook)
@@ -549,7 +556,10 @@ def comparison_workbook(comparison: Comparison) -> bytes:
     letters = LETTERS[: len(comparison.configurations)]
     headers = [f"{k}: {c.name}" for k, c in zip(letters, comparison.configurations)]
     _sheet(workbook, "Scores", ("Score", *headers),
-           [(SCORE_LABELS[n], *(round(e.scores[n].score, 1) for e in comparison.evaluations)) for n in SCORE_NAMES])
+           [(SCORE_LABELS[n], *(round(e.scores[n].score, 1) if e.scores[n].assessable else "not assessable"
+                                for e in comparison.evaluations)) for n in SCORE_NAMES]
+           + [(f"{SCORE_LABELS[n]}: share of weight judged", *(round(e.scores[n].coverage, 4)
+                                                               for e in comparison.evaluations)) for n in SCORE_NAMES])
     rows = net_values(comparison)
     _sheet(workbook, "Net value", ("Actor id", "Actor", *headers), [(r.actor, r.name, *r.net) for r in rows])
     factors = GROWTH_FACTORS

@@ -117,7 +117,7 @@ class Ids:
 
     # score panel
     scores: str = "ed-scores"
-    score_values: str = "ed-score-values"  # {name: 0-100}: six numbers per edit, drawn by canvas.js
+    score_values: str = "ed-score-values"  # {name: {value, coverage}}: six scores per edit, drawn by canvas.js
     flags: str = "ed-flags"
     suggest: str = "ed-suggest"
     blocks: str = "ed-blocks"
@@ -229,6 +229,10 @@ class Ids:
     @staticmethod
     def score_bar(score: str) -> str:
         return f"score-bar-{score}"
+
+    @staticmethod
+    def score_coverage(score: str) -> str:
+        return f"score-coverage-{score}"
 
     @staticmethod
     def palette_summary(module: str) -> str:
