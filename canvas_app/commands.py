@@ -175,7 +175,7 @@ def changeset_between(before: Configuration, after: Configuration, label: str = 
             continue
         old_value, new_value = getattr(before, key), getattr(after, key)
         if old_value != new_value:
-            fields[key] = after.model_dump(mode="json", include={key})[key]
+            fields[key] = after.model_dump(mode="json", include={key}).get(key)  # an unset population is not dumped
     return ChangeSet(upsert=upsert, remove=remove, fields=fields, label=label)
 
 
@@ -324,12 +324,26 @@ class UpdateFlow(Command):
         data = config.model_dump(mode="json")
         for item in data["flows"]:
             if item["id"] == self.flow_id:
-                item.update({k: v for k, v in self.changes.items() if k != "id"})
+                changes = {k: v for k, v in self.changes.items() if k != "id"}
+                if "estimated" not in changes:
+                    changes["estimated"] = _still_estimated(item, changes)
+                item.update(changes)
                 return validate(data)
         raise ConfigurationError([f"flow '{self.flow_id}' no longer exists"])
 
     def describe(self) -> str:
         return f"edit flow {self.flow_id}"
+
+
+def _still_estimated(flow: dict[str, Any], changes: dict[str, Any]) -> list[str]:
+    """The flow's estimates an edit leaves alone: a quantity the user changed (or cleared) is now entered.
+
+    >>> _still_estimated({"amount": 0.25, "occurrences": 12.0, "estimated": ["amount", "occurrences"]},
+    ...                  {"amount": 0.25, "occurrences": 10})
+    ['amount']
+    """
+    return [q for q in flow.get("estimated") or []
+            if q not in changes or (changes[q] is not None and changes[q] == flow.get(q))]
 
 
 @dataclass(frozen=True)
