@@ -26,7 +26,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from canvas_app.estimates import FormulaError, Scale, estimate, scale_of
 from canvas_app.model import (
+    QUANTITIES,
     Actor,
     ActorType,
     Configuration,
@@ -35,7 +37,7 @@ from canvas_app.model import (
     ConfigurationError,
     describe_validation_error,
 )
-from canvas_app.module_schema import BUILTIN_ROLES, Category, ModuleDefinition
+from canvas_app.module_schema import BUILTIN_ROLES, Category, ModuleDefinition, flow_place
 
 BUILTIN_MODULE_DIR = Path(__file__).resolve().parent.parent / "modules"
 """The library shipped with CityCanvas (the repository's top-level ``modules/``)."""
@@ -464,6 +466,10 @@ def place_module(
     Other roles become new actors (readable ids, a ring around ``position``)
     tagged with the instance id, as are the new flows (``<instance>-fN``). A flow
     whose two roles merge into one actor is dropped (it would be a self-loop).
+    The module's default amounts and occurrences (numbers, or formulas of the
+    population, the two ends' counts and the period) are written as *estimates*
+    (listed in the flow's ``estimated``); a formula whose names have no value
+    here leaves the quantity empty.
     The definition is stored in the instance so the file is self-contained.
     """
     if instance_id is None:
@@ -509,13 +515,16 @@ def place_module(
             x, y = drop[0] + radius * math.cos(angle), drop[1] + radius * math.sin(angle)
         actor["position"] = {"x": round(x, 1), "y": round(y, 1)}
 
+    counts = {a.id: a.count for a in config.actors} | {a["id"]: a["count"] for a in new_actors}
     flow_ids = {f.id for f in config.flows}
     new_flows: list[dict[str, Any]] = []
     n = 0
-    for template in definition.flows:
+    for index, template in enumerate(definition.flows):
         source, target = role_to_actor[template.source], role_to_actor[template.target]
         if source == target:
             continue
+        scale = scale_of(config.period, config.population, counts.get(source), counts.get(target))
+        quantities = _estimates(definition, index, scale)
         n += 1
         flow_id = f"{instance_id}-f{n}"
         while flow_id in flow_ids:
@@ -524,7 +533,7 @@ def place_module(
         flow_ids.add(flow_id)
         new_flows.append({
             "id": flow_id, "source": source, "target": target, "kind": template.kind.value,
-            "label": template.label, "amount": template.amount, "occurrences": template.occurrences,
+            "label": template.label, **quantities, "estimated": [q for q in QUANTITIES if quantities[q] is not None],
             "standards": list(template.standards), "marginal_cost": template.marginal_cost, "module": instance_id,
         })
 
@@ -547,6 +556,21 @@ def place_module(
         "flows": [*config.flows, *flows],
         "modules": [*config.modules, module],
     })
+
+
+def _estimates(definition: ModuleDefinition, index: int, scale: Scale) -> dict[str, float | None]:
+    """A flow template's default quantities at this scale (None where it has none, or a name has no value)."""
+    template = definition.flows[index]
+    quantities: dict[str, float | None] = {}
+    for quantity in QUANTITIES:
+        default = getattr(template, quantity)
+        try:
+            quantities[quantity] = estimate(default, scale)
+        except FormulaError as exc:
+            raise ConfigurationError([
+                f"{flow_place(definition.id, index, template)}: {quantity}: formula '{default}': {exc}"
+            ]) from None
+    return quantities
 
 
 def remove_module(config: Configuration, instance_id: str) -> Configuration:
