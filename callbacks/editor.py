@@ -44,7 +44,7 @@ from canvas_app.commands import (
     perform,
     slug,
 )
-from canvas_app.model import Configuration, ConfigurationError
+from canvas_app.model import QUANTITIES, Configuration, ConfigurationError
 from layouts import editor as editor_layouts
 from layouts import graph, panels
 from layouts import members as members_layouts
@@ -562,6 +562,19 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
     return out
 
 
+def estimate_marks(config: Configuration | None, selection: dict | None) -> dict[str, Any]:
+    """For the selected flow, which quantities are a module's estimates: badge shown, input muted."""
+    flow = None
+    if config is not None and (selection or {}).get("kind") == "flow":
+        flow = next((f for f in config.flows if f.id == selection["id"]), None)  # type: ignore[index]
+    out: dict[str, Any] = {}
+    for quantity in QUANTITIES:
+        estimated = flow is not None and flow.is_estimated(quantity)
+        out[f"flow_{quantity}_estimate_hidden"] = not estimated
+        out[f"flow_{quantity}_class"] = editor_layouts.ESTIMATE_INPUT_CLASS if estimated else ""
+    return out
+
+
 def delete_question(config: Configuration | None, selection: dict | None) -> str | None:
     kind, element_id = (selection or {}).get("kind"), (selection or {}).get("id")
     if config is None or not kind:
@@ -838,6 +851,28 @@ def register(app: Any, services: Services) -> None:
                 config = None
         values = form_values(config, selection)
         return {name: values.get(name, no_update) for name in form_outputs}
+
+    @app.callback(
+        output={
+            "flow_amount_estimate_hidden": Output(ID.flow_amount_estimate, "hidden"),
+            "flow_amount_class": Output(ID.flow_amount, "className"),
+            "flow_occurrences_estimate_hidden": Output(ID.flow_occurrences_estimate, "hidden"),
+            "flow_occurrences_class": Output(ID.flow_occurrences, "className"),
+        },
+        inputs=dict(selection=Input(ID.selection, "data"), version=Input(ID.version, "data"),
+                    configuration_id=State(ID.config_id, "data")),
+        prevent_initial_call=True,
+    )
+    def mark_estimates(selection, version, configuration_id):
+        """Redrawn on selection and after every edit: a saved change makes an estimate entered."""
+        services.require("view", configuration_id=configuration_id)
+        config = None
+        if (selection or {}).get("kind") == "flow" and configuration_id is not None:
+            try:
+                config, _ = services.store.load(int(configuration_id))
+            except Exception:  # noqa: BLE001 - a vanished configuration just clears the marks
+                config = None
+        return estimate_marks(config, selection)
 
     @app.callback(
         Output(ID.delete_modal, "is_open"),

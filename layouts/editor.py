@@ -161,9 +161,11 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
             dbc.Input(id=ID.flow_label, size="sm", maxLength=300),
             dbc.Row(
                 [
-                    dbc.Col([dbc.Label("Amount (money per occurrence)", html_for=ID.flow_amount, className="small mb-0"),
+                    dbc.Col([dbc.Label(["Amount (money per occurrence)", estimate_badge(ID.flow_amount_estimate)],
+                                       html_for=ID.flow_amount, className="small mb-0"),
                              dbc.Input(id=ID.flow_amount, type="number", size="sm")]),
-                    dbc.Col([dbc.Label("Occurrences per period", html_for=ID.flow_occurrences, className="small mb-0"),
+                    dbc.Col([dbc.Label(["Occurrences per period", estimate_badge(ID.flow_occurrences_estimate)],
+                                       html_for=ID.flow_occurrences, className="small mb-0"),
                              dbc.Input(id=ID.flow_occurrences, type="number", size="sm")]),
                 ],
                 className="g-1 mt-1",
@@ -182,6 +184,17 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
         ],
         className="mb-3",
     )
+
+
+ESTIMATE_HINT = "A module's default, not a figure entered for this service: type your own to replace it."
+ESTIMATE_INPUT_CLASS = "text-muted fst-italic"
+"""How an estimated quantity's input looks (muted), beside its "estimate" badge."""
+
+
+def estimate_badge(component_id: str) -> html.Span:
+    """The "estimate" badge beside a quantity's label; hidden while the quantity is entered (or empty)."""
+    return html.Span("estimate", id=component_id, className="badge text-bg-warning ms-1", title=ESTIMATE_HINT,
+                     hidden=True)
 
 
 def toolbar(status: str = "") -> html.Div:

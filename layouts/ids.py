@@ -99,6 +99,8 @@ class Ids:
     flow_label: str = "ed-flow-label"
     flow_amount: str = "ed-flow-amount"
     flow_occurrences: str = "ed-flow-occurrences"
+    flow_amount_estimate: str = "ed-flow-amount-estimate"  # badge: the amount is a module's estimate
+    flow_occurrences_estimate: str = "ed-flow-occurrences-estimate"
     flow_standards: str = "ed-flow-standards"
     flow_add: str = "ed-flow-add"
     flow_save: str = "ed-flow-save"

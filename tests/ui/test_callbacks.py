@@ -285,3 +285,27 @@ def test_cb022_move_buttons_are_the_keyboard_path_to_drag_an_actor(services, sto
         {"x": moved.x, "y": moved.y}]  # the canvas is told where it went
     out = editor.handle_edit(services, ID.nudge("up"), 1, values(stored, version=out["version"]))
     assert "select an actor on the canvas first" in text_of(out["actor_feedback"]) and out["version"] is no_update
+
+
+def test_cb030_editing_an_estimated_amount_in_the_side_panel_makes_it_entered(services, stored):
+    """A placed module's default is marked as an estimate; saving the form with a new amount makes it entered."""
+    out = editor.handle_edit(services, ID.drop, {"module": "subscription", "x": 0, "y": 0}, values(stored))
+    config, head = services.store.load(stored.id)
+    fee = next(f for f in config.flows if f.module == "m1" and f.kind.value == "money")
+    assert fee.estimated == ["amount", "occurrences"] and fee.occurrences == 1000  # the drivers' count
+    selection = {"kind": "flow", "id": fee.id}
+    assert editor.estimate_marks(config, selection) == {
+        "flow_amount_estimate_hidden": False, "flow_amount_class": "text-muted fst-italic",
+        "flow_occurrences_estimate_hidden": False, "flow_occurrences_class": "text-muted fst-italic"}
+    form = editor.form_values(config, selection)
+    fields = {k: form[k] for k in ("flow_source", "flow_target", "flow_kind", "flow_label", "flow_amount",
+                                   "flow_occurrences", "flow_standards")}
+    out = editor.handle_edit(services, ID.flow_save, 1, values(
+        stored, version=out["version"], selection=selection, **{**fields, "flow_amount": "25"}))
+    assert out["version"] == head.version + 1
+    config, _ = services.store.load(stored.id)
+    assert (config.flow(fee.id).amount, config.flow(fee.id).estimated) == (25.0, ["occurrences"])
+    marks = editor.estimate_marks(config, selection)
+    assert marks["flow_amount_estimate_hidden"] and marks["flow_amount_class"] == ""
+    assert not marks["flow_occurrences_estimate_hidden"]
+    assert editor.estimate_marks(config, {"kind": "actor", "id": "drivers"})["flow_amount_estimate_hidden"]
