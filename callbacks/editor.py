@@ -14,6 +14,7 @@ come from :func:`canvas_app.analysis.evaluate`; nothing here computes one.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -108,7 +109,7 @@ def own_module_ids(library: Any) -> frozenset[str]:
     return frozenset(m.id for m in library if library.origin(m.id) == "workspace")
 
 
-def details_of(config: Configuration) -> dict[str, str]:
+def details_of(config: Configuration) -> dict[str, Any]:
     """What the details form shows: the configuration's own fields."""
     return {key: getattr(config, key) for key in DETAIL_FIELDS}
 
@@ -196,12 +197,12 @@ def _number(value: Any) -> float | None:
         raise ConfigurationError([f"'{value}' is not a number"]) from None
 
 
-def _count(value: Any) -> int | None:
+def _count(value: Any, field: str = "Segment size") -> int | None:
     number = _number(value)
     if number is None:
         return None
-    if number != int(number):
-        raise ConfigurationError(["Segment size: a count must be a whole number"])
+    if not math.isfinite(number) or number != int(number):
+        raise ConfigurationError([f"{field}: a count must be a whole number"])
     return int(number)
 
 
@@ -331,7 +332,9 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         fields = flow_fields(values)
         return (lambda c: UpdateFlow(selection["id"], fields)), {}
     if trigger == ID.details_save:
-        changes = {key: (values.get(f"details_{key}") or "").strip() for key in DETAIL_FIELDS}
+        changes: dict[str, Any] = {key: (values.get(f"details_{key}") or "").strip()
+                                   for key in DETAIL_FIELDS if key != "population"}
+        changes["population"] = _count(values.get("details_population"), "Population")
         return (lambda c: UpdateDetails(changes)), {}
     if trigger == ID.module_remove:
         if selection.get("kind") != "actor":

@@ -228,13 +228,13 @@ class AddActor(Command):
         return f"add actor {self.actor.get('name', '')}"
 
 
-DETAIL_FIELDS = ("name", "city", "description", "period")
+DETAIL_FIELDS = ("name", "city", "description", "period", "population")
 """The configuration's own fields the editor's details form changes."""
 
 
 @dataclass(frozen=True)
 class UpdateDetails(Command):
-    """Change the configuration's name, city, description or period (other keys are refused).
+    """Change the configuration's name, city, description, period or population (other keys are refused).
 
     >>> from canvas_app.model import Configuration
     >>> UpdateDetails({"name": "Parking, concession", "period": "month"}).apply(Configuration(name="x")).name

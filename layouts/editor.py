@@ -60,8 +60,8 @@ def palette_items(modules: list[Any], own: frozenset[str] = frozenset()) -> list
     return items
 
 
-def details_form(details: dict[str, str]) -> html.Details:
-    """The configuration's own name, city, description and period; saved like any edit (undoable)."""
+def details_form(details: dict[str, Any]) -> html.Details:
+    """The configuration's own name, city, description, period and population; saved like any edit (undoable)."""
     return html.Details(
         [
             html.Summary("Configuration details", className="h6 mb-1"),
@@ -72,6 +72,10 @@ def details_form(details: dict[str, str]) -> html.Details:
             dbc.Label("Amounts and occurrences are per", html_for=ID.details_period, className="small mb-0 mt-1"),
             dbc.Select(id=ID.details_period, size="sm", value=details.get("period", "year"),
                        options=[{"label": p, "value": p} for p in get_args(Period)]),
+            dbc.Label("Population of the city (scales modules' estimates)", html_for=ID.details_population,
+                      className="small mb-0 mt-1"),
+            dbc.Input(id=ID.details_population, type="number", min=0, step=1, size="sm",
+                      value=details.get("population")),
             dbc.Label("Description (where this structure comes from)", html_for=ID.details_description,
                       className="small mb-0 mt-1"),
             dbc.Textarea(id=ID.details_description, size="sm", maxLength=20000, rows=3,

@@ -74,6 +74,7 @@ class Ids:
     details_city: str = "ed-details-city"
     details_description: str = "ed-details-description"
     details_period: str = "ed-details-period"
+    details_population: str = "ed-details-population"
     details_save: str = "ed-details-save"
     details_feedback: str = "ed-details-feedback"
 

@@ -309,3 +309,18 @@ def test_cb030_editing_an_estimated_amount_in_the_side_panel_makes_it_entered(se
     assert marks["flow_amount_estimate_hidden"] and marks["flow_amount_class"] == ""
     assert not marks["flow_occurrences_estimate_hidden"]
     assert editor.estimate_marks(config, {"kind": "actor", "id": "drivers"})["flow_amount_estimate_hidden"]
+
+
+def test_cb031_population_is_a_configuration_detail_that_scales_estimates(services, stored):
+    details = {"details_name": "Test parking", "details_period": "year", "details_population": "210000"}
+    out = editor.handle_edit(services, ID.details_save, 1, values(stored, **details))
+    assert out["version"] == stored.version + 1 and out["details_population"] == 210000
+    assert services.store.load(stored.id)[0].population == 210000
+    for bad, problem in (("2.5", "Population: a count must be a whole number"), ("-4", "population: input should be greater"),
+                         ("inf", "Population: a count must be a whole number")):
+        out = editor.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
+                                                                       **{**details, "details_population": bad}))
+        assert problem in text_of(out["details_feedback"]) and out["version"] is no_update
+    cleared = editor.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
+                                                                       **{**details, "details_population": ""}))
+    assert cleared["version"] == stored.version + 2 and services.store.load(stored.id)[0].population is None
