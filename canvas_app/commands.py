@@ -228,6 +228,13 @@ class AddActor(Command):
         return f"add actor {self.actor.get('name', '')}"
 
 
+def _rescaled(config: Configuration) -> Configuration:
+    """Module estimates follow a change of scale (a count, the population, the period); entered figures do not."""
+    from canvas_app.library import refresh_estimates  # imported when needed, as PlaceModule does
+
+    return refresh_estimates(config)
+
+
 DETAIL_FIELDS = ("name", "city", "description", "period", "population")
 """The configuration's own fields the editor's details form changes."""
 
@@ -248,7 +255,9 @@ class UpdateDetails(Command):
         unknown = sorted(set(self.changes) - set(DETAIL_FIELDS))
         if unknown:
             raise ConfigurationError([f"{key}: not a detail of the configuration" for key in unknown])
-        return validate({**config.model_dump(mode="json"), **self.changes})
+        updated = validate({**config.model_dump(mode="json"), **self.changes})
+        scale_changed = (updated.period, updated.population) != (config.period, config.population)
+        return _rescaled(updated) if scale_changed else updated
 
     def describe(self) -> str:
         return "edit the configuration's details"
@@ -267,7 +276,8 @@ class UpdateActor(Command):
         for item in data["actors"]:
             if item["id"] == self.actor_id:
                 item.update({k: v for k, v in self.changes.items() if k != "id"})
-                return validate(data)
+                updated = validate(data)
+                return _rescaled(updated) if updated.actor(self.actor_id).count != config.actor(self.actor_id).count else updated
         raise ConfigurationError([f"actor '{self.actor_id}' no longer exists"])
 
     def describe(self) -> str:

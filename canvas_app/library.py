@@ -573,6 +573,69 @@ def _estimates(definition: ModuleDefinition, index: int, scale: Scale) -> dict[s
     return quantities
 
 
+def refresh_estimates(config: Configuration) -> Configuration:
+    """Recompute module estimates at the configuration's current scale (population, counts, period).
+
+    Called after an edit of a count, the population or the period: an estimate of
+    ``30 * months`` placed for a year must not stay 360 once the period is a month.
+    Entered quantities are never touched. An estimated quantity whose formula now
+    lacks a value is emptied; an empty quantity whose formula now has one is filled
+    in as an estimate. A flow is matched to its module's flow template by kind and
+    label (the n-th flow of that kind and label to the n-th such template); a flow
+    whose label the user changed, or whose module carries no definition, is left alone.
+    """
+    counts = {a.id: a.count for a in config.actors}
+    templates: dict[str, dict[tuple[str, str], list[int]]] = {}
+    definitions: dict[str, ModuleDefinition] = {}
+    for instance in config.modules:
+        if not instance.definition:
+            continue
+        try:
+            definition = _definition_from_json(json.dumps(instance.definition, sort_keys=True))
+        except ValidationError:
+            continue
+        if not any(isinstance(getattr(t, q), str) for t in definition.flows for q in QUANTITIES):
+            continue  # numbers only: nothing depends on the scale
+        definitions[instance.id] = definition
+        by_key: dict[tuple[str, str], list[int]] = {}
+        for index, template in enumerate(definition.flows):
+            by_key.setdefault((template.kind.value, template.label), []).append(index)
+        templates[instance.id] = by_key
+    if not definitions:
+        return config
+    flows = list(config.flows)
+    changed = False
+    for position, flow in enumerate(flows):
+        if flow.module not in definitions:
+            continue
+        candidates = templates[flow.module].get((flow.kind.value, flow.label))
+        if not candidates:
+            continue
+        index = candidates.pop(0)
+        definition = definitions[flow.module]
+        scale = scale_of(config.period, config.population, counts.get(flow.source), counts.get(flow.target))
+        quantities = _estimates(definition, index, scale)
+        update: dict[str, Any] = {}
+        estimated = list(flow.estimated)
+        for quantity in QUANTITIES:
+            if not isinstance(getattr(definition.flows[index], quantity), str):
+                continue  # a number does not depend on the scale
+            value = quantities[quantity]
+            if flow.is_estimated(quantity):
+                update[quantity] = value
+                if value is None:
+                    estimated.remove(quantity)
+            elif getattr(flow, quantity) is None and value is not None:
+                update[quantity] = value
+                estimated.append(quantity)
+        update["estimated"] = [q for q in QUANTITIES if q in estimated]
+        new_flow = Flow.model_validate({**flow.model_dump(), **update})
+        if new_flow != flow:
+            flows[position] = new_flow
+            changed = True
+    return config.model_copy(update={"flows": flows}) if changed else config
+
+
 def remove_module(config: Configuration, instance_id: str) -> Configuration:
     """Undo :func:`place_module`: drop the instance, its flows, and the actors it created that no other flow uses.
 

@@ -525,3 +525,24 @@ def test_a_formula_absurd_at_this_scale_refuses_the_placement_naming_module_flow
         "module 'scaled', flows[1] (platform_operator → vendor, 'licence'): amount: formula 'population * population':"
         " gives 2.5e+13, more than the largest quantity accepted (1e+12)"
     ]
+
+
+def test_estimates_follow_a_change_of_scale_and_entered_figures_do_not(library):
+    from canvas_app.commands import UpdateActor, UpdateDetails, UpdateFlow
+
+    placed = place_module(Configuration(name="Empty"), library["subscription"])
+    citizens = next(a for a in placed.actors if a.type is ActorType.CITIZEN)
+    fee = "m1-f1"
+    assert (placed.flow(fee).amount, placed.flow(fee).occurrences, placed.flow(fee).estimated) == (360.0, None, ["amount"])
+    counted = UpdateActor(citizens.id, {"count": 5_000}).apply(placed)
+    assert (counted.flow(fee).occurrences, counted.flow(fee).estimated) == (5_000.0, ["amount", "occurrences"])
+    monthly = UpdateDetails({"period": "month"}).apply(counted)
+    assert monthly.flow(fee).amount == pytest.approx(30.0)  # 30 * months, now one month
+    uncounted = UpdateActor(citizens.id, {"count": None}).apply(monthly)
+    assert (uncounted.flow(fee).occurrences, uncounted.flow(fee).estimated) == (None, ["amount"])
+    entered = UpdateFlow(fee, {"amount": 25.0}).apply(counted)
+    assert entered.flow(fee).estimated == ["occurrences"]
+    rescaled = UpdateDetails({"period": "quarter"}).apply(UpdateActor(citizens.id, {"count": 800}).apply(entered))
+    assert (rescaled.flow(fee).amount, rescaled.flow(fee).occurrences) == (25.0, 800.0)  # the entered 25 stays
+    relabelled = UpdateFlow(fee, {"label": "our plan"}).apply(placed)
+    assert UpdateDetails({"period": "month"}).apply(relabelled).flow(fee).amount == 360.0  # no longer its template's flow
