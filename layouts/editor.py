@@ -165,10 +165,10 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
             dbc.Input(id=ID.flow_label, size="sm", maxLength=300),
             dbc.Row(
                 [
-                    dbc.Col([dbc.Label(["Amount (money per occurrence)", estimate_badge(ID.flow_amount_estimate)],
+                    dbc.Col([dbc.Label(["Amount (money per occurrence) ", estimate_badge(ID.flow_amount_estimate)],
                                        html_for=ID.flow_amount, className="small mb-0"),
                              dbc.Input(id=ID.flow_amount, type="number", size="sm")]),
-                    dbc.Col([dbc.Label(["Occurrences per period", estimate_badge(ID.flow_occurrences_estimate)],
+                    dbc.Col([dbc.Label(["Occurrences per period ", estimate_badge(ID.flow_occurrences_estimate)],
                                        html_for=ID.flow_occurrences, className="small mb-0"),
                              dbc.Input(id=ID.flow_occurrences, type="number", size="sm")]),
                 ],
@@ -197,7 +197,7 @@ ESTIMATE_INPUT_CLASS = "text-muted fst-italic"
 
 def estimate_badge(component_id: str) -> html.Span:
     """The "estimate" badge beside a quantity's label; hidden while the quantity is entered (or empty)."""
-    return html.Span("estimate", id=component_id, className="badge text-bg-warning ms-1", title=ESTIMATE_HINT,
+    return html.Span("estimate", id=component_id, className="badge text-bg-warning", title=ESTIMATE_HINT,
                      hidden=True)
 
 
