@@ -153,3 +153,16 @@ def test_editing_an_estimated_quantity_makes_it_entered(config):
     assert edited.flow("f1").estimated == ["occurrences"] and edited.flow("f1").amount == 0.4
     cleared = UpdateFlow("f1", {"occurrences": None}).apply(estimated)
     assert cleared.flow("f1").estimated == ["amount"] and cleared.flow("f1").occurrences is None
+
+
+def test_change_sets_carry_estimates_and_population_both_ways(config):
+    """Undo and redo are change sets between revisions: an estimate made entered, or a population cleared, comes back."""
+    from canvas_app.commands import changeset_between
+
+    data = config.model_dump(mode="json") | {"population": 5000}
+    data["flows"][0].update(amount=0.25, estimated=["amount"])
+    before = Configuration.model_validate(data)
+    after = UpdateFlow("f1", {"amount": 3.0}).apply(UpdateDetails({"population": None}).apply(before))
+    assert (after.population, after.flow("f1").estimated) == (None, [])
+    assert changeset_between(after, before).apply(after) == before
+    assert changeset_between(before, after).apply(before) == after
