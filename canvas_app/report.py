@@ -218,6 +218,13 @@ def _marked(flow: Flow, name: Quantity) -> str:
     return f"{value} (estimate)" if flow.is_estimated(name) else value
 
 
+ESTIMATES_FACT = {
+    "one": "{n} figure is a module's estimate, not entered for this service: it is marked in Money flows.",
+    "other": "{n} figures are modules' estimates, not entered for this service: they are marked in Money flows.",
+}
+"""The summary's line on estimates, by plural category (CLDR names, ready for translation)."""
+
+
 def money_flows_table(config: Configuration) -> Table:
     """Every money, grant and investment flow with its quantities, each marked entered or estimate."""
     names = _actor_names(config)
@@ -253,6 +260,9 @@ def configuration_report(
     """
     generated = generated or datetime.now(timezone.utc)
     facts = [f"{len(config.actors)} actors, {len(config.flows)} value flows, {len(config.modules)} modules."]
+    estimates = sum(len(f.estimated) for f in config.flows)
+    if estimates:
+        facts.append(ESTIMATES_FACT["one" if estimates == 1 else "other"].format(n=estimates))
     if config.description:
         facts.insert(0, config.description)
     where = " · ".join(p for p in (config.city, workspace and f"workspace {workspace}",

@@ -54,3 +54,8 @@ def test_html_report_lists_money_flows_with_estimates_marked():
     assert by_label["share"][4:] == ("1.50", "1,000 (estimate)", "1,500")
     assert "parking" not in by_label  # a service moves no money
     assert "1,000 (estimate)" in report_html(report)
+    summary = next(s for s in report.sections if s.title == "Summary").paragraphs
+    assert "3 figures are modules' estimates, not entered for this service: they are marked in Money flows." in summary
+    one = config(PLATFORM, [("drivers", "op", "money", 2.0, None, {"estimated": ["amount"]})])
+    assert "1 figure is a module's estimate, not entered for this service: it is marked in Money flows." in (
+        configuration_report(one, evaluate(one)).sections[0].paragraphs)
