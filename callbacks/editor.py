@@ -568,8 +568,8 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
 def estimate_marks(config: Configuration | None, selection: dict | None) -> dict[str, Any]:
     """For the selected flow, which quantities are a module's estimates: badge shown, input muted."""
     flow = None
-    if config is not None and (selection or {}).get("kind") == "flow":
-        flow = next((f for f in config.flows if f.id == selection["id"]), None)  # type: ignore[index]
+    if config is not None and isinstance(selection, dict) and selection.get("kind") == "flow":
+        flow = next((f for f in config.flows if f.id == selection.get("id")), None)
     out: dict[str, Any] = {}
     for quantity in QUANTITIES:
         estimated = flow is not None and flow.is_estimated(quantity)
@@ -870,7 +870,7 @@ def register(app: Any, services: Services) -> None:
         """Redrawn on selection and after every edit: a saved change makes an estimate entered."""
         services.require("view", configuration_id=configuration_id)
         config = None
-        if (selection or {}).get("kind") == "flow" and configuration_id is not None:
+        if isinstance(selection, dict) and selection.get("kind") == "flow" and configuration_id is not None:
             try:
                 config, _ = services.store.load(int(configuration_id))
             except Exception:  # noqa: BLE001 - a vanished configuration just clears the marks

@@ -324,3 +324,11 @@ def test_cb031_population_is_a_configuration_detail_that_scales_estimates(servic
     cleared = editor.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
                                                                        **{**details, "details_population": ""}))
     assert cleared["version"] == stored.version + 2 and services.store.load(stored.id)[0].population is None
+
+
+@pytest.mark.parametrize("selection", [None, [], "f1", {"kind": "flow"}, {"kind": "flow", "id": ["f1"]}, {"kind": "actor", "id": "f1"}])
+def test_cb032_estimate_marks_of_anything_but_a_selected_flow_are_hidden(services, stored, selection):
+    config, _ = services.store.load(stored.id)
+    assert editor.estimate_marks(config, selection) == {
+        "flow_amount_estimate_hidden": True, "flow_amount_class": "",
+        "flow_occurrences_estimate_hidden": True, "flow_occurrences_class": ""}
