@@ -41,7 +41,9 @@ summary: What the module adds to a service, in one or two sentences.
 actors:
   - {role: provider, type: service_provider, name: Service provider}
 flows:
-  - {source: citizen, target: platform_operator, kind: money, label: service fee, amount: 1.0, occurrences: 1000}
+  # amount and occurrences are defaults placed as estimates: a number, or a formula of population,
+  # source.count, target.count, days, weeks, months, years (+ - * /, min, max, round)
+  - {source: citizen, target: platform_operator, kind: money, label: service fee, amount: 1.0, occurrences: source.count * months}
   - {source: platform_operator, target: citizen, kind: service, label: the service, marginal_cost: low}
   - {source: platform_operator, target: provider, kind: money, label: provider's share, amount: 0.3, occurrences: 1000}
   - {source: provider, target: platform_operator, kind: service, label: delivery}

@@ -23,8 +23,8 @@ from typing import Any
 from canvas_app.compare import Comparison, net_values
 from canvas_app.ecosystem import GROWTH_FACTORS
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
-from canvas_app.exports import FLOW_COLUMNS, safe_cell
-from canvas_app.model import Configuration
+from canvas_app.exports import FLOW_COLUMNS, flow_row, safe_cell
+from canvas_app.model import FINANCIAL_KINDS, Configuration, Flow, Quantity
 from canvas_app.picture import to_svg
 from canvas_app.ranking import RankedAdvantage, RankedNeed
 
@@ -204,6 +204,41 @@ def net_value_tables(config: Configuration, evaluation: Evaluation) -> tuple[Tab
     )
 
 
+def quantity(value: float | None) -> str:
+    """An amount or a count as text: whole numbers with separators, others to two decimals.
+
+    >>> quantity(720000.0), quantity(0.25), quantity(None)
+    ('720,000', '0.25', '–')
+    """
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _marked(flow: Flow, name: Quantity) -> str:
+    value = quantity(getattr(flow, name))
+    return f"{value} (estimate)" if flow.is_estimated(name) else value
+
+
+ESTIMATES_FACT = {
+    "one": "{n} figure is a module's estimate, not entered for this service: it is marked in Money flows.",
+    "other": "{n} figures are modules' estimates, not entered for this service: they are marked in Money flows.",
+}
+"""The summary's line on estimates, by plural category (CLDR names, ready for translation)."""
+
+
+def money_flows_table(config: Configuration) -> Table:
+    """Every money, grant and investment flow with its quantities, each marked entered or estimate."""
+    names = _actor_names(config)
+    rows = tuple(
+        (names[f.source], names[f.target], f.kind.value, f.label, _marked(f, "amount"), _marked(f, "occurrences"),
+         money(f.value_per_period))
+        for f in config.flows if f.kind in FINANCIAL_KINDS
+    )
+    return Table(("From", "To", "Kind", "Label", "Amount", "Occurrences", f"Per {config.period}"), rows,
+                 "Figures marked (estimate) are a module's defaults, not entered for this service: check them.")
+
+
 # -- one configuration ------------------------------------------------------------------------------
 
 
@@ -227,6 +262,9 @@ def configuration_report(
     """
     generated = generated or datetime.now(timezone.utc)
     facts = [f"{len(config.actors)} actors, {len(config.flows)} value flows, {len(config.modules)} modules."]
+    estimates = sum(len(f.estimated) for f in config.flows)
+    if estimates:
+        facts.append(ESTIMATES_FACT["one" if estimates == 1 else "other"].format(n=estimates))
     if config.description:
         facts.insert(0, config.description)
     where = " · ".join(p for p in (config.city, workspace and f"workspace {workspace}",
@@ -250,6 +288,8 @@ def configuration_report(
         _needs_section(config, needs),
         _advantages_section(config, advantages),
         Section("Net value per actor", tables=net_value_tables(config, evaluation)),
+        Section("Money flows", tables=(money_flows_table(config),)) if any(f.kind in FINANCIAL_KINDS for f in config.flows)
+        else Section("Money flows", ("No flow moves money.",)),
     ]
     if blocks is not None:
         from canvas_app.analysis import BLOCK_LABELS
@@ -510,11 +550,7 @@ def _new_workbook() -> Any:
 def _flow_rows(config: Configuration) -> list[tuple[Any, ...]]:
     """One row per flow in the order of ``FLOW_COLUMNS`` (the CSV export's columns)."""
     names = _actor_names(config)
-    return [
-        (f.id, f.source, names[f.source], f.target, names[f.target], f.kind.value, f.label, f.amount, f.occurrences,
-         f.value_per_period, ";".join(f.standards), f.marginal_cost, f.module)
-        for f in config.flows
-    ]
+    return [flow_row(f, names) for f in config.flows]
 
 
 def configuration_workbook(config: Configuration, evaluation: Evaluation, *, version: int | None = None) -> bytes:

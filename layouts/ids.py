@@ -74,6 +74,7 @@ class Ids:
     details_city: str = "ed-details-city"
     details_description: str = "ed-details-description"
     details_period: str = "ed-details-period"
+    details_population: str = "ed-details-population"
     details_save: str = "ed-details-save"
     details_feedback: str = "ed-details-feedback"
 
@@ -99,6 +100,8 @@ class Ids:
     flow_label: str = "ed-flow-label"
     flow_amount: str = "ed-flow-amount"
     flow_occurrences: str = "ed-flow-occurrences"
+    flow_amount_estimate: str = "ed-flow-amount-estimate"  # badge: the amount is a module's estimate
+    flow_occurrences_estimate: str = "ed-flow-occurrences-estimate"
     flow_standards: str = "ed-flow-standards"
     flow_standards_known: str = "ed-flow-standards-known"  # (JS) datalist: registry names after what is typed
     standards_registry: str = "ed-standards-registry"  # open standards offered: [name, source] pairs
