@@ -396,3 +396,27 @@ def test_ui030_an_estimate_is_marked_in_the_side_panel_until_the_user_enters_a_f
     wait_for(lambda: not dash_duo.find_element(badge).is_displayed())
     assert "text-muted" not in dash_duo.find_element(f"#{ID.flow_amount}").get_attribute("class")
     assert dash_duo.get_logs() == []
+
+
+def test_ui031_scores_say_what_could_be_judged_and_follow_an_edit(dash_duo, app, store, tmp_path):
+    data = json.loads((DATA / "small-parking.json").read_text(encoding="utf-8"))
+    data["flows"], data["needs"], data["modules"] = [], [], []
+    for actor in data["actors"]:
+        actor["module"] = None
+    path = tmp_path / "no-flows.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    head = open_editor(dash_duo, app, store, path)
+    def text(element_id):  # read in one script: the panel may be redrawn between a find and a read
+        return dash_duo.driver.execute_script("var e=document.getElementById(arguments[0]); return e && e.textContent;",
+                                              element_id)
+
+    # no flows: nothing to judge for value capture, so no number, and the line says why
+    assert text(ID.score_value("value_capture")) == "n/a"
+    assert text(ID.score_coverage("value_capture")) == "not assessable: nothing to judge yet"
+    drag_module(dash_duo, "test-pay", 0.3, 0.7)
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
+    # the module brings flows: value capture becomes a number, with the share of its weight judged
+    wait_for(lambda: text(ID.score_value("value_capture")) not in ("n/a", None))
+    coverage = text(ID.score_coverage("value_capture"))
+    assert coverage == "all criteria judged" or "of its weight judged" in coverage
+    assert dash_duo.get_logs() == []
