@@ -121,7 +121,8 @@ def module_detail(services: Services, workspace_id: int, module_id: Any) -> modu
     row = modules_layouts.ModuleRow(definition.id, definition.name, str(definition.category.value),
                                     definition.summary, origin_of(library, definition.id))
     sources = [s.title + (f" ({s.note})" if s.note else "") + (f" — {s.url}" if s.url else "") for s in definition.sources]
-    return modules_layouts.ModuleDetail(row, record.text if record else module_text(definition), sources)
+    remedies = [(r.flag, r.role.value) for r in definition.attributes.remedies]
+    return modules_layouts.ModuleDetail(row, record.text if record else module_text(definition), sources, remedies)
 
 
 def modules_page(services: Services, workspace_id: int) -> Any:

@@ -39,6 +39,7 @@ class ModuleDetail:
     row: ModuleRow
     text: str
     sources: Sequence[str]
+    remedies: Sequence[tuple[str, str]] = ()  # (flag code, actor type) the module declares it can close
 
 
 def _category_label(category: str) -> str:
@@ -83,6 +84,12 @@ def module_detail(detail: ModuleDetail | None) -> Any:
             html.P([html.Code(row.id), f" · {_category_label(row.category)} · {ORIGIN_LABELS[row.origin]}"],
                    className="small mb-2"),
             html.P(row.summary, className="small"),
+            html.Div([html.Span("Remedies: ", className="small fw-semibold"),
+                      html.Ul([html.Li([html.Code(flag), f" for the {role.replace('_', ' ')}"], className="small")
+                               for flag, role in detail.remedies], className="mb-2 module-remedies")
+                      if detail.remedies else
+                      html.Span("none declared: recommendations never propose this module.", className="small")],
+                     className="mb-2"),
             html.Div([html.Span("Sources: ", className="small fw-semibold"),
                       html.Ul([html.Li(s, className="small") for s in detail.sources], className="mb-2")]),
             html.Pre(detail.text, className="module-text small border rounded p-2", tabIndex=0,
