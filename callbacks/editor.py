@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, dcc, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.services import Services
@@ -800,18 +800,23 @@ def register(app: Any, services: Services) -> None:
             return panels.flags_panel(evaluate(services, configuration_id, config, recommend=True))
 
     @app.callback(
-        Output(ID.preview_body(MATCH, MATCH, MATCH), "children"),
-        Input(ID.preview(MATCH, MATCH, MATCH), "n_clicks"),
+        Output(ID.preview_body(ALL, ALL, ALL), "children"),
+        Input(ID.preview(ALL, ALL, ALL), "n_clicks"),
         State(ID.version, "data"),
         State(ID.config_id, "data"),
         prevent_initial_call=True,
     )
     def show_preview(clicks, version, configuration_id):
-        """What Apply would do, computed when the user opens the preview (one re-score)."""
+        """What Apply would do, computed when the user opens one preview (one re-score); the others stay."""
         services.require("view", configuration_id=configuration_id)
-        if not clicks or configuration_id is None:
+        which = ctx.triggered_id
+        if configuration_id is None or not isinstance(which, dict) or not any(clicks or ()):
             raise PreventUpdate
-        return apply_preview(services, int(configuration_id), version, ctx.triggered_id)
+        bodies = [no_update] * len(ctx.outputs_list)
+        for i, output in enumerate(ctx.outputs_list):
+            if {k: v for k, v in output["id"].items() if k != "type"} == {k: v for k, v in which.items() if k != "type"}:
+                bodies[i] = apply_preview(services, int(configuration_id), version, which)
+        return bodies
 
     @app.callback(
         Output(ID.palette_list, "children"),
