@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+import networkx as nx
+
 from canvas_app import checks
 from canvas_app.commands import COLLECTIONS, ChangeSet
 from canvas_app.ecosystem import NOT_A_SIDE, OFFERING_KINDS, Ecosystem, is_open_standard
@@ -419,7 +421,7 @@ def add_recommendations(
 class Preview:
     """What an Apply adds and what it changes, shown before the click."""
 
-    actors_new: tuple[tuple[str, str, float, float], ...]  # id, name, x, y
+    actors_new: tuple[tuple[str, str, float, float, str], ...]  # id, name, x, y, name of the nearest actor there
     actors_merged: tuple[str, ...]  # names of existing actors the change uses
     flows_new: tuple[str, ...]  # "A → B: label (kind)"
     flows_changed: tuple[str, ...]
@@ -448,8 +450,13 @@ def preview(before: Configuration, after: Configuration, library: ModuleLibrary 
         return {f"{f.code}: {actors[e].name if e in actors else e}" for f in ev.flags for e in f.elements} | {
             f.code for f in ev.flags if not f.elements}
 
-    new_actors = tuple((a.id, a.name, a.position.x if a.position else 0.0, a.position.y if a.position else 0.0)
-                       for a in after.actors if a.id not in old_actor_ids)
+    drawn = [a for a in before.actors if a.position is not None]
+
+    def nearest(x: float, y: float) -> str:
+        return min(drawn, key=lambda a: math.dist((x, y), (a.position.x, a.position.y))).name if drawn else ""  # type: ignore[union-attr]
+
+    new_actors = tuple((a.id, a.name, a.position.x, a.position.y, nearest(a.position.x, a.position.y))
+                       for a in after.actors if a.id not in old_actor_ids and a.position is not None)
     used = {e for f in [*added, *changed] for e in (f.source, f.target) if e in old_actor_ids}
     return Preview(
         actors_new=new_actors,
@@ -726,8 +733,6 @@ def _funding(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
 
 def _second_of(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
     """Single points of failure (and central vendors): a second actor in the same exchanges."""
-    import networkx as nx
-
     for actor_id in finding.elements[:MAX_SUGGESTIONS]:
         actor = eco.actors[actor_id]
         rest = eco.undirected.subgraph(a for a in eco.actors if a != actor_id)

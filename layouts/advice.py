@@ -68,7 +68,8 @@ def preview_body(shown: Preview) -> list[Any]:
             parts.append(html.Div(title, className="fw-semibold mt-1"))
             parts.append(html.Ul([html.Li(line) for line in lines], className="ps-3 mb-0"))
 
-    block("New actors", [f"{name} (placed at {x:.0f}, {y:.0f})" for _, name, x, y in shown.actors_new])
+    block("New actors", [f"{name}, placed beside {near} ({x:.0f}, {y:.0f})" if near else f"{name} ({x:.0f}, {y:.0f})"
+                         for _, name, x, y, near in shown.actors_new])
     block("Existing actors it uses", list(shown.actors_merged))
     block("New flows", list(shown.flows_new))
     block("Changed flows", list(shown.flows_changed))

@@ -9,8 +9,8 @@ same and undoes exactly. An unrelated self-contained module is never offered, ho
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,12 +20,14 @@ from canvas_app.analysis import build_ecosystem, evaluate
 from canvas_app.commands import ChangeSet, CommandLog
 from canvas_app.library import LibraryError, load_library, parse_module, place_module
 from canvas_app.model import Configuration, ConfigurationError, load_configuration, parse_configuration
-from canvas_app.recommend import PER_ELEMENT, candidates, structural_suggestions, suggestion_change, preview
+from canvas_app.recommend import PER_ELEMENT, candidates, preview, suggestion_change
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = load_library(include_env=False)
-sys.path.insert(0, str(ROOT / "bench"))
-from synthetic import random_configuration  # noqa: E402
+_spec = importlib.util.spec_from_file_location("bench_synthetic", ROOT / "bench" / "synthetic.py")
+_synthetic = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_synthetic)  # not via sys.path: bench/ has modules named like the app's packages
+random_configuration = _synthetic.random_configuration
 
 
 def _case_files() -> list[Path]:
@@ -256,7 +258,7 @@ def test_preview_names_what_apply_adds_and_what_it_changes():
     assert "no-return: City-centre merchants" in shown.flags_cleared
     assert shown.score_changes.get("sustainability", 0) > 0
     module = preview(config, place_module(config, LIBRARY["advertising"]), LIBRARY)
-    assert any(name == "Advertisers" for _, name, _, _ in module.actors_new)
+    assert any(name == "Advertisers" and near for _, name, _, _, near in module.actors_new)
     assert "Parking app operator" in module.actors_merged
 
 
