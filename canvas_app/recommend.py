@@ -446,8 +446,12 @@ def preview(before: Configuration, after: Configuration, library: ModuleLibrary 
     def line(f: Flow) -> str:
         return f"{actors[f.source].name} → {actors[f.target].name}: {f.label or f.kind.value} ({f.kind.value})"
 
+    label = {m.id: str(m.definition.get("name") or m.module) for m in after.modules}
+    label |= {n.id: n.name for n in after.needs} | {f.id: f.label or f.id for f in after.flows}
+    label |= {a.id: a.name for a in after.actors}
+
     def flag_lines(ev: Evaluation) -> set[str]:
-        return {f"{f.code}: {actors[e].name if e in actors else e}" for f in ev.flags for e in f.elements} | {
+        return {f"{f.code}: {label.get(e, e)}" for f in ev.flags for e in f.elements} | {
             f.code for f in ev.flags if not f.elements}
 
     drawn = [a for a in before.actors if a.position is not None]
