@@ -52,6 +52,9 @@ attributes:
   open_source: false
   locality: generic
   impacts: {economic: 1, social: 1, environmental: 0}
+  # flags this module can close, for the flagged actor's type (recommendations try it only for these)
+  remedies:
+    - {flag: no-revenue, role: platform_operator}
 sources:
   - {title: Where this structure comes from, note: "a contract, a report or an interview"}
 """

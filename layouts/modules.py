@@ -111,7 +111,8 @@ def module_form(editable: bool) -> dbc.Card:
                 html.P(
                     "A module is a fragment of the value network: the roles it brings (actors), the value flows "
                     "between them and the built-in roles city, citizen and platform_operator, and the attributes "
-                    "the scores read. Press New module for a template, or choose a module and press Edit a copy.",
+                    "the scores read, including the flags it remedies (recommendations offer a module only for "
+                    "those). Press New module for a template, or choose a module and press Edit a copy.",
                     className="small text-body-secondary",
                 ),
                 dbc.Button("New module", id=ID.mod_new, color="secondary", outline=True, size="sm", className="mb-2"),
