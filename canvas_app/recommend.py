@@ -125,10 +125,6 @@ class Trial:
         old = {f.id for f in self.before.flows}
         return [f for f in self.config.flows if f.id not in old]
 
-    @cached_property
-    def new_actor_ids(self) -> set[str]:
-        return {a.id for a in self.config.actors} - set(self.before.actors)
-
     def findings(self, finding: Finding) -> list[Finding]:
         check = CHECK_OF.get(finding.code)
         found = check(self.eco) if check is not None else checks.run_checks(self.eco)
@@ -539,7 +535,11 @@ class _Edit:
         return actor_id
 
     def flow(self, source: str, target: str, kind: FlowKind, label: str, **extra: Any) -> None:
-        flow_id = self._fresh("f", self.flow_ids)
+        n = len(self.flow_ids) + 1
+        while f"f{n}" in self.flow_ids:
+            n += 1
+        flow_id = f"f{n}"  # as the editor numbers drawn flows
+        self.flow_ids.add(flow_id)
         element = {"id": flow_id, "source": source, "target": target, "kind": kind.value, "label": label[:300], **extra}
         self.upsert.setdefault("flows", []).append([len(self.config.flows) + len(self.upsert.get("flows", ())), element])
 
