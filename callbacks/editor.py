@@ -14,6 +14,7 @@ come from :func:`canvas_app.analysis.evaluate`; nothing here computes one.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -44,7 +45,7 @@ from canvas_app.commands import (
     perform,
     slug,
 )
-from canvas_app.model import Configuration, ConfigurationError
+from canvas_app.model import QUANTITIES, Configuration, ConfigurationError
 from canvas_app.recommend import preview, suggestion_change
 from layouts import advice
 from layouts import editor as editor_layouts
@@ -110,7 +111,7 @@ def own_module_ids(library: Any) -> frozenset[str]:
     return frozenset(m.id for m in library if library.origin(m.id) == "workspace")
 
 
-def details_of(config: Configuration) -> dict[str, str]:
+def details_of(config: Configuration) -> dict[str, Any]:
     """What the details form shows: the configuration's own fields."""
     return {key: getattr(config, key) for key in DETAIL_FIELDS}
 
@@ -198,12 +199,12 @@ def _number(value: Any) -> float | None:
         raise ConfigurationError([f"'{value}' is not a number"]) from None
 
 
-def _count(value: Any) -> int | None:
+def _count(value: Any, field: str = "Segment size") -> int | None:
     number = _number(value)
     if number is None:
         return None
-    if number != int(number):
-        raise ConfigurationError(["Segment size: a count must be a whole number"])
+    if not math.isfinite(number) or number != int(number):
+        raise ConfigurationError([f"{field}: a count must be a whole number"])
     return int(number)
 
 
@@ -340,7 +341,9 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         fields = flow_fields(values)
         return (lambda c: UpdateFlow(selection["id"], fields)), {}
     if trigger == ID.details_save:
-        changes = {key: (values.get(f"details_{key}") or "").strip() for key in DETAIL_FIELDS}
+        changes: dict[str, Any] = {key: (values.get(f"details_{key}") or "").strip()
+                                   for key in DETAIL_FIELDS if key != "population"}
+        changes["population"] = _count(values.get("details_population"), "Population")
         return (lambda c: UpdateDetails(changes)), {}
     if trigger == ID.module_remove:
         if selection.get("kind") != "actor":
@@ -598,6 +601,19 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
     return out
 
 
+def estimate_marks(config: Configuration | None, selection: dict | None) -> dict[str, Any]:
+    """For the selected flow, which quantities are a module's estimates: badge shown, input muted."""
+    flow = None
+    if config is not None and isinstance(selection, dict) and selection.get("kind") == "flow":
+        flow = next((f for f in config.flows if f.id == selection.get("id")), None)
+    out: dict[str, Any] = {}
+    for quantity in QUANTITIES:
+        estimated = flow is not None and flow.is_estimated(quantity)
+        out[f"flow_{quantity}_estimate_hidden"] = not estimated
+        out[f"flow_{quantity}_class"] = editor_layouts.ESTIMATE_INPUT_CLASS if estimated else ""
+    return out
+
+
 def delete_question(config: Configuration | None, selection: dict | None) -> str | None:
     kind, element_id = (selection or {}).get("kind"), (selection or {}).get("id")
     if config is None or not kind:
@@ -700,6 +716,7 @@ def register(app: Any, services: Services) -> None:
         ClientsideFunction(ns, "showScores"),
         *[Output(ID.score_value(name), "children", allow_duplicate=True) for name in SCORE_NAMES],
         *[Output(ID.score_bar(name), "style", allow_duplicate=True) for name in SCORE_NAMES],
+        *[Output(ID.score_coverage(name), "children", allow_duplicate=True) for name in SCORE_NAMES],
         Input(ID.score_values, "data"),
         prevent_initial_call=True,
     )
@@ -710,6 +727,13 @@ def register(app: Any, services: Services) -> None:
         Output(ID.redo, "disabled"),
         Input(ID.step_out, "data"),
         State(ID.history, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(ns, "suggestStandards"),
+        Output(ID.flow_standards_known, "children"),
+        Input(ID.flow_standards, "value"),
+        State(ID.standards_registry, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
@@ -893,6 +917,28 @@ def register(app: Any, services: Services) -> None:
                 config = None
         values = form_values(config, selection)
         return {name: values.get(name, no_update) for name in form_outputs}
+
+    @app.callback(
+        output={
+            "flow_amount_estimate_hidden": Output(ID.flow_amount_estimate, "hidden"),
+            "flow_amount_class": Output(ID.flow_amount, "className"),
+            "flow_occurrences_estimate_hidden": Output(ID.flow_occurrences_estimate, "hidden"),
+            "flow_occurrences_class": Output(ID.flow_occurrences, "className"),
+        },
+        inputs=dict(selection=Input(ID.selection, "data"), version=Input(ID.version, "data"),
+                    configuration_id=State(ID.config_id, "data")),
+        prevent_initial_call=True,
+    )
+    def mark_estimates(selection, version, configuration_id):
+        """Redrawn on selection and after every edit: a saved change makes an estimate entered."""
+        services.require("view", configuration_id=configuration_id)
+        config = None
+        if isinstance(selection, dict) and selection.get("kind") == "flow" and configuration_id is not None:
+            try:
+                config, _ = services.store.load(int(configuration_id))
+            except Exception:  # noqa: BLE001 - a vanished configuration just clears the marks
+                config = None
+        return estimate_marks(config, selection)
 
     @app.callback(
         Output(ID.delete_modal, "is_open"),

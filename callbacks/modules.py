@@ -41,7 +41,9 @@ summary: What the module adds to a service, in one or two sentences.
 actors:
   - {role: provider, type: service_provider, name: Service provider}
 flows:
-  - {source: citizen, target: platform_operator, kind: money, label: service fee, amount: 1.0, occurrences: 1000}
+  # amount and occurrences are defaults placed as estimates: a number, or a formula of population,
+  # source.count, target.count, days, weeks, months, years (+ - * /, min, max, round)
+  - {source: citizen, target: platform_operator, kind: money, label: service fee, amount: 1.0, occurrences: source.count * months}
   - {source: platform_operator, target: citizen, kind: service, label: the service, marginal_cost: low}
   - {source: platform_operator, target: provider, kind: money, label: provider's share, amount: 0.3, occurrences: 1000}
   - {source: provider, target: platform_operator, kind: service, label: delivery}
@@ -124,8 +126,12 @@ def module_detail(services: Services, workspace_id: int, module_id: Any) -> modu
     row = modules_layouts.ModuleRow(definition.id, definition.name, str(definition.category.value),
                                     definition.summary, origin_of(library, definition.id))
     sources = [s.title + (f" ({s.note})" if s.note else "") + (f" — {s.url}" if s.url else "") for s in definition.sources]
+    from canvas_app.standards import classify_all
+
+    standards = classify_all([*definition.attributes.standards, *(s for f in definition.flows for s in f.standards)])
     remedies = [(r.flag, r.role.value) for r in definition.attributes.remedies]
-    return modules_layouts.ModuleDetail(row, record.text if record else module_text(definition), sources, remedies)
+    return modules_layouts.ModuleDetail(row, record.text if record else module_text(definition), sources, standards,
+                                        remedies)
 
 
 def modules_page(services: Services, workspace_id: int) -> Any:

@@ -11,12 +11,12 @@ from typing import Any
 
 import networkx as nx
 
+from canvas_app.business_canvas import BLOCK_LABELS, nine_blocks  # re-exported: callers import them from here
 from canvas_app.checks import run_checks
 from canvas_app.ecosystem import GROWTH_FACTORS, Ecosystem
 from canvas_app.evaluation import Evaluation
 from canvas_app.library import ModuleLibrary, resolve_definitions
-from canvas_app.model import ActorType, Configuration, FlowKind
-from canvas_app.module_schema import BMC_BLOCKS
+from canvas_app.model import Configuration
 from canvas_app.scoring import score_ecosystem
 
 MAX_CYCLE_EXAMPLES = 5
@@ -141,62 +141,3 @@ def shortest_loop_through(graph: nx.DiGraph, start: str, max_length: int) -> lis
                     next_frontier.append(successor)
         frontier = next_frontier
     return None
-
-
-BLOCK_LABELS = {
-    "customer_segments": "Customer segments",
-    "value_propositions": "Value propositions",
-    "channels": "Channels",
-    "customer_relationships": "Customer relationships",
-    "revenue_streams": "Revenue streams",
-    "key_resources": "Key resources",
-    "key_activities": "Key activities",
-    "key_partnerships": "Key partners",
-    "cost_structure": "Cost structure",
-}
-
-
-def nine_blocks(config: Configuration, library: ModuleLibrary | None = None) -> dict[str, list[str]]:
-    """Derive the Business Model Canvas from the graph, seen from the operator (read-only view).
-
-    Customer segments are those the operator serves; value propositions what it gives them;
-    revenue streams and costs its money in and out; partners those who supply it; channels,
-    activities and resources come from the placed modules' declared blocks.
-    """
-    eco = build_ecosystem(config, library)
-    blocks: dict[str, list[str]] = {b: [] for b in BMC_BLOCKS}
-    hub = eco.operator or next(iter(eco.of_type(ActorType.CITY)), None)
-    if hub is None:
-        return blocks
-
-    def add(block: str, text: str) -> None:
-        if text and text not in blocks[block]:
-            blocks[block].append(text)
-
-    for flow in eco.out_flows.get(hub.id, ()):
-        target = eco.actors[flow.target]
-        what = flow.label or flow.kind.value
-        if flow.kind is FlowKind.MONEY:
-            add("cost_structure", f"{what} → {target.name}")
-        elif flow.kind in (FlowKind.SERVICE, FlowKind.GOODS, FlowKind.DATA, FlowKind.KNOWLEDGE):
-            add("customer_segments", target.name)
-            add("value_propositions", f"{what} ({target.name})")
-        elif flow.kind is FlowKind.REPUTATION:
-            add("customer_relationships", f"{what} ({target.name})")
-    for flow in eco.in_flows.get(hub.id, ()):
-        source = eco.actors[flow.source]
-        what = flow.label or flow.kind.value
-        if flow.kind in (FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT):
-            add("revenue_streams", f"{what} from {source.name}")
-        elif flow.kind is FlowKind.PERMISSION:
-            add("key_resources", f"{what} ({source.name})")
-        else:
-            add("key_partnerships", f"{source.name}: {what}")
-    for instance in config.modules:
-        definition = eco.definitions.get(instance.id)
-        if definition is None:
-            continue
-        for block in definition.attributes.bmc_blocks:
-            if block in ("channels", "key_activities", "key_resources"):
-                add(block, definition.name)
-    return blocks

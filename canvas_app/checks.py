@@ -17,21 +17,30 @@ from canvas_app.ecosystem import (
     is_open_standard,
 )
 from canvas_app.evaluation import Finding, Severity
+from canvas_app.messages import count_of, name_list, say
+from canvas_app.standards import classify_standard
 from canvas_app.model import ActorType, FlowKind
 
 HHI_THRESHOLD = 0.6
 """Herfindahl index of the operator's inflow above which one payer dominates (a 75/25 split is 0.625)."""
 GRANT_SHARE_THRESHOLD = 0.5
 CORE_ROLE_TYPES = frozenset({ActorType.PLATFORM_OPERATOR, ActorType.SERVICE_PROVIDER, ActorType.TECHNOLOGY_VENDOR})
+BUSINESS_ROLE_TYPES = (ActorType.PLATFORM_OPERATOR, ActorType.SERVICE_PROVIDER, ActorType.TECHNOLOGY_VENDOR,
+                       ActorType.BUSINESS)
 
 Check = Callable[[Ecosystem], list[Finding]]
 
 
 def _names(eco: Ecosystem, ids: Iterable[str], limit: int = 4) -> str:
-    ids = list(ids)
-    names = [eco.actors[i].name for i in ids[:limit]]
-    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
-    return ", ".join(names) + more
+    return name_list((eco.actors[i].name for i in ids), limit)
+
+
+STANDARD_CREDIT = {"open": 1.0, "unverified": 0.5, "proprietary": 0.0}
+
+
+def standard_credit(name: str) -> float:
+    """Credit of a declared interface: 1 open (in the registry), 0.5 unverified (to confirm), 0 proprietary."""
+    return STANDARD_CREDIT[classify_standard(name)]
 
 
 def _finding(code: str, severity: Severity, dimension: str, criterion: str, message: str, elements: Iterable[str]) -> Finding:
@@ -39,12 +48,14 @@ def _finding(code: str, severity: Severity, dimension: str, criterion: str, mess
 
 
 def check_isolated_actors(eco: Ecosystem) -> list[Finding]:
-    """Actors with no flow at all take no part in the ecosystem."""
+    """Actors with no flow at all take no part in the ecosystem (a lone actor has no one to exchange with)."""
+    if len(eco.actors) < 2:
+        return []
     isolated = [a for a in eco.actors if eco.degree(a) == 0]
     if not isolated:
         return []
     return [_finding("isolated-actor", "medium", "sustainability", "su_reciprocity",
-                     f"{_names(eco, isolated)} neither give nor get any value.", isolated)]
+                     say("isolated-actor", len(isolated), names=_names(eco, isolated)), isolated)]
 
 
 def check_disconnected(eco: Ecosystem) -> list[Finding]:
@@ -54,36 +65,49 @@ def check_disconnected(eco: Ecosystem) -> list[Finding]:
         return []
     minor = [actor for comp in comps[1:] for actor in comp]
     return [_finding("disconnected-ecosystem", "high", "scalability", "s_connected",
-                     f"The ecosystem falls into {len(comps)} separate parts; {_names(eco, minor)} "
-                     "exchange nothing with the main part.", minor)]
+                     say("disconnected-ecosystem", len(minor), parts=len(comps), names=_names(eco, minor)), minor)]
+
+
+def givers_without_return(eco: Ecosystem) -> list[str]:
+    return [a for a in eco.actors if eco.out_flows.get(a) and not eco.in_flows.get(a)]
+
+
+def free_riders(eco: Ecosystem) -> list[str]:
+    return [a for a, actor in eco.actors.items()
+            if eco.in_flows.get(a) and not eco.out_flows.get(a) and actor.type not in CUSTOMER_TYPES]
+
+
+def non_reciprocal_actors(eco: Ecosystem) -> list[str]:
+    """Actors named by the isolated-actor, no-return and free-rider flags: the reciprocity criterion counts them."""
+    isolated = [a for a in eco.actors if eco.degree(a) == 0] if len(eco.actors) > 1 else []
+    return isolated + givers_without_return(eco) + free_riders(eco)
 
 
 def check_no_return(eco: Ecosystem) -> list[Finding]:
     """e3value's economic reciprocity: whoever gives must get something back."""
-    ids = [a for a in eco.actors if eco.out_flows.get(a) and not eco.in_flows.get(a)]
+    ids = givers_without_return(eco)
     if not ids:
         return []
     return [_finding("no-return", "high", "sustainability", "su_reciprocity",
-                     f"{_names(eco, ids)} give value but receive none: they have no reason to stay.", ids)]
+                     say("no-return", len(ids), names=_names(eco, ids)), ids)]
 
 
 def check_free_riders(eco: Ecosystem) -> list[Finding]:
     """Non-customers that take value and give nothing back."""
-    ids = [a for a, actor in eco.actors.items()
-           if eco.in_flows.get(a) and not eco.out_flows.get(a) and actor.type not in CUSTOMER_TYPES]
+    ids = free_riders(eco)
     if not ids:
         return []
     return [_finding("free-rider", "medium", "sustainability", "su_reciprocity",
-                     f"{_names(eco, ids)} receive value but give nothing back.", ids)]
+                     say("free-rider", len(ids), names=_names(eco, ids)), ids)]
 
 
 def check_no_revenue(eco: Ecosystem) -> list[Finding]:
     """The operator needs some money, grant or investment to keep running the service."""
     operator = eco.operator
-    if operator is None or eco.financial_inflow_by_payer(operator.id):
+    if operator is None or not eco.flows or eco.financial_inflow_by_payer(operator.id):
         return []
     return [_finding("no-revenue", "high", "value_capture", "cap_revenue",
-                     f"{operator.name} receives no money, grant or investment.", [operator.id])]
+                     say("no-revenue", 1, operator=operator.name), [operator.id])]
 
 
 def check_negative_net_value(eco: Ecosystem) -> list[Finding]:
@@ -93,8 +117,7 @@ def check_negative_net_value(eco: Ecosystem) -> list[Finding]:
         return []
     detail = "; ".join(f"{eco.actors[a].name} {eco.net_values[a].net:,.0f}" for a in losing[:4])
     return [_finding("negative-net-value", "high", "sustainability", "su_viability",
-                     f"Business actors lose money each {eco.config.period} on their operating flows ({detail}).",
-                     losing)]
+                     say("negative-net-value", len(losing), period=eco.config.period, detail=detail), losing)]
 
 
 def grant_share(eco: Ecosystem) -> float | None:
@@ -116,8 +139,7 @@ def check_grant_dependent(eco: Ecosystem) -> list[Finding]:
     assert operator is not None
     payers = [p for p, kinds in eco.financial_inflow_by_payer(operator.id).items() if kinds.get(FlowKind.GRANT)]
     return [_finding("grant-dependent", "medium", "sustainability", "su_grant_independence",
-                     f"{share:.0%} of {operator.name}'s income is grants: the service stops when they end.",
-                     [operator.id, *payers])]
+                     say("grant-dependent", 1, share=f"{share:.0%}", operator=operator.name), [operator.id, *payers])]
 
 
 def funding_hhi(eco: Ecosystem) -> float | None:
@@ -141,8 +163,8 @@ def check_funding_concentration(eco: Ecosystem) -> list[Finding]:
     by_payer = eco.financial_inflow_by_payer(operator.id)
     top = max(by_payer, key=lambda p: sum(by_payer[p].values()))
     return [_finding("funding-concentration", "medium", "sustainability", "su_diversified_funding",
-                     f"{eco.actors[top].name} brings most of {operator.name}'s income "
-                     f"(Herfindahl index {hhi:.2f}); losing that payer ends the service.", [operator.id, top])]
+                     say("funding-concentration", 1, operator=operator.name, payer=eco.actors[top].name,
+                         hhi=f"{hhi:.2f}"), [operator.id, top])]
 
 
 def single_points_of_failure(eco: Ecosystem) -> list[str]:
@@ -157,8 +179,7 @@ def check_single_point_of_failure(eco: Ecosystem) -> list[Finding]:
     if not ids:
         return []
     return [_finding("single-point-of-failure", "medium", "scalability", "s_no_bottleneck",
-                     f"Without {_names(eco, ids)} the ecosystem falls apart: each is the only link "
-                     "between some actors and the rest.", ids)]
+                     say("single-point-of-failure", len(ids), names=_names(eco, ids)), ids)]
 
 
 def lock_in_vendors(eco: Ecosystem) -> list[str]:
@@ -183,29 +204,26 @@ def check_vendor_lock_in(eco: Ecosystem) -> list[Finding]:
     ids = lock_in_vendors(eco)
     if not ids:
         return []
-    return [_finding("vendor-lock-in", "high", "replicability", "r_open_components",
-                     f"{_names(eco, ids)} sit at the centre of the ecosystem or carry its data on closed "
-                     "interfaces: the city cannot change vendor or copy the service elsewhere.", ids)]
+    return [_finding("vendor-lock-in", "high", "replicability", "r_no_lock_in",
+                     say("vendor-lock-in", len(ids), names=_names(eco, ids)), ids)]
 
 
 def check_not_multi_sided(eco: Ecosystem) -> list[Finding]:
     """A platform is only a platform if it connects at least two sides."""
-    if eco.platform is None or eco.is_multi_sided:
+    if eco.platform is None or not eco.flows or eco.is_multi_sided:
         return []
     return [_finding("not-multi-sided", "medium", "scalability", "s_network_effects",
-                     f"{eco.platform.name} does not connect two distinct sides (someone who supplies "
-                     "service or data through it, and someone else who uses it).", [eco.platform.id])]
+                     say("not-multi-sided", 1, platform=eco.platform.name), [eco.platform.id])]
 
 
 def check_no_network_effects(eco: Ecosystem) -> list[Finding]:
     """Scale comes from each side attracting the other through the platform."""
-    if eco.cross_side_loop is not None:
+    if not eco.flows or eco.cross_side_loop is not None:
         return []
     elements = [eco.platform.id] if eco.platform else []
     where = f"through {eco.platform.name}" if eco.platform else "(there is no platform operator)"
     return [_finding("no-network-effects", "medium", "scalability", "s_network_effects",
-                     f"No cross-side value loop runs {where}: more users do not attract more providers.",
-                     elements)]
+                     say("no-network-effects", 1, where=where), elements)]
 
 
 def check_high_marginal_cost(eco: Ecosystem) -> list[Finding]:
@@ -216,7 +234,7 @@ def check_high_marginal_cost(eco: Ecosystem) -> list[Finding]:
         return []
     labels = ", ".join(f"'{f.label or f.id}'" for f in flows[:4])
     return [_finding("high-marginal-cost", "medium", "scalability", "s_marginal_cost",
-                     f"Serving one more user is expensive ({labels}).", [f.id for f in flows])]
+                     say("high-marginal-cost", len(flows), labels=labels), [f.id for f in flows])]
 
 
 def check_no_open_standards(eco: Ecosystem) -> list[Finding]:
@@ -225,8 +243,7 @@ def check_no_open_standards(eco: Ecosystem) -> list[Finding]:
     if not data or any(is_open_standard(s) for f in data for s in f.standards):
         return []
     return [_finding("no-open-standards", "high", "replicability", "r_open_standards",
-                     f"None of the {len(data)} data flows uses an open interoperability standard "
-                     "(such as NGSI-LD or the OASC MIMs).", [f.id for f in data])]
+                     say("no-open-standards", len(data)), [f.id for f in data])]
 
 
 def check_local_dependency(eco: Ecosystem) -> list[Finding]:
@@ -235,36 +252,64 @@ def check_local_dependency(eco: Ecosystem) -> list[Finding]:
     local = [a for a, actor in eco.actors.items() if actor.local and actor.type in CORE_ROLE_TYPES]
     if local:
         findings.append(_finding("local-dependency", "medium", "replicability", "r_generic_roles",
-                                 f"Core roles are named local organisations ({_names(eco, local)}); "
-                                 "another city has no such partner.", local))
+                                 say("local-dependency-roles", len(local), names=_names(eco, local)), local))
     needing = [m.id for m in eco.config.modules
                if m.id in eco.definitions and (eco.definitions[m.id].attributes.preconditions
                                                or eco.definitions[m.id].attributes.locality == "local")]
     if needing:
         what = sorted({p for m in needing for p in eco.definitions[m].attributes.preconditions})
         findings.append(_finding("local-dependency", "low", "replicability", "r_preconditions",
-                                 "Modules need local preconditions" + (f": {'; '.join(what[:4])}" if what else "")
-                                 + ".", needing))
+                                 say("local-dependency-preconditions", len(needing),
+                                     what=f": {'; '.join(what[:4])}" if what else ""), needing))
     return findings
 
 
 def check_no_citizen_value(eco: Ecosystem) -> list[Finding]:
     """A city service that gives residents nothing has no public purpose."""
     citizens = eco.of_type(ActorType.CITIZEN)
-    if any(eco.in_flows.get(c.id) for c in citizens):
+    if not eco.flows or any(eco.in_flows.get(c.id) for c in citizens):
         return []
     return [_finding("no-citizen-value", "high", "value_creation", "vc_citizen_value",
-                     "No citizen segment receives a service or any other value.", [c.id for c in citizens])]
+                     say("no-citizen-value", len(citizens)), [c.id for c in citizens])]
 
 
 def check_unmet_needs(eco: Ecosystem) -> list[Finding]:
-    """Recorded needs that no flow answers."""
-    unmet = [n for n in eco.config.needs if not n.served_by]
+    """Recorded needs that no flow answers: listed flows count only if they reach the actor who has the need."""
+    unmet = [n for n in eco.config.needs if not eco.served_needs[n.id]]
     if not unmet:
         return []
-    names = ", ".join(f"'{n.name}'" for n in unmet[:4])
+    names = name_list((f"'{n.name}'" for n in unmet), 4)
     return [_finding("unmet-need", "medium", "value_creation", "vc_needs_served",
-                     f"No flow serves {names}.", [n.id for n in unmet])]
+                     say("unmet-need", len(unmet), names=names), [n.id for n in unmet])]
+
+
+def unjudged_by_missing_amounts(eco: Ecosystem) -> list[str]:
+    """Labels of the money criteria that a missing amount leaves unjudged in this configuration."""
+    touched = {a for f in eco.missing_quantities if f.amount is None for a in (f.source, f.target)}
+    labels = []
+    if touched & set(a.id for a in eco.of_type(*BUSINESS_ROLE_TYPES)):
+        labels.append("business actors' margins and growth")
+    if eco.operator is not None and eco.operator.id in touched:
+        labels += ["the operator's margin, share and take rate"]
+    if touched:
+        labels.append("the spread of net value")
+    return labels
+
+
+def check_missing_quantities(eco: Ecosystem) -> list[Finding]:
+    """Money flows without figures are never judged silently: say which and what they leave unjudged."""
+    flows = eco.missing_quantities
+    if not flows:
+        return []
+    labels = name_list((f"'{f.label or f.kind.value}'" for f in flows), 4)
+    unjudged = unjudged_by_missing_amounts(eco)
+    if unjudged:
+        consequence = "these criteria cannot be judged: " + "; ".join(unjudged)
+    else:
+        consequence = f"a flow without occurrences counts once per {eco.config.period}"
+    return [_finding("missing-quantities", "low", "sustainability", "",
+                     say("missing-quantities", len(flows), labels=labels, unjudged=consequence),
+                     [f.id for f in flows])]
 
 
 CHECKS: tuple[Check, ...] = (
@@ -285,6 +330,7 @@ CHECKS: tuple[Check, ...] = (
     check_local_dependency,
     check_no_citizen_value,
     check_unmet_needs,
+    check_missing_quantities,
 )
 
 

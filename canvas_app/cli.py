@@ -28,14 +28,20 @@ def format_evaluation(evaluation: Evaluation, title: str, *, recommended: bool =
     lines = [title, "=" * len(title), ""]
     for name in SCORE_NAMES:
         score = evaluation.scores[name]
-        lines.append(f"{SCORE_LABELS[name]:<16} {score.score:5.1f} / 100")
+        if score.assessable:
+            judged = " — provisional" if score.provisional else ""
+            lines.append(f"{SCORE_LABELS[name]:<16} {score.score:5.1f} / 100  ({score.coverage:.0%} of its weight judged{judged})")
+        else:
+            lines.append(f"{SCORE_LABELS[name]:<16}   not assessable (nothing to judge yet)")
         for c in score.criteria:
-            lines.append(f"    {c.value:4.2f} ×{c.weight:g}  {c.label}: {c.explanation}")
+            shown = f"{c.value:4.2f}" if c.assessable else " n/a"
+            lines.append(f"    {shown} ×{c.weight:g}  {c.label}: {c.explanation}")
     lines.append("")
     if not evaluation.flags:
         lines.append("No flags.")
     for flag in evaluation.flags:
-        lines.append(f"[{flag.severity}] {flag.code} ({SCORE_LABELS[flag.dimension]}, lowers {flag.criterion})")
+        lowers = f", lowers {flag.criterion}" if flag.criterion else ""
+        lines.append(f"[{flag.severity}] {flag.code} ({SCORE_LABELS[flag.dimension]}{lowers})")
         lines.append(f"    {flag.message}")
         lines.append(f"    elements: {', '.join(flag.elements) or '-'}")
         for rec in flag.recommendations:

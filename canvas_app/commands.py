@@ -175,7 +175,7 @@ def changeset_between(before: Configuration, after: Configuration, label: str = 
             continue
         old_value, new_value = getattr(before, key), getattr(after, key)
         if old_value != new_value:
-            fields[key] = after.model_dump(mode="json", include={key})[key]
+            fields[key] = after.model_dump(mode="json", include={key}).get(key)  # an unset population is not dumped
     return ChangeSet(upsert=upsert, remove=remove, fields=fields, label=label)
 
 
@@ -228,13 +228,20 @@ class AddActor(Command):
         return f"add actor {self.actor.get('name', '')}"
 
 
-DETAIL_FIELDS = ("name", "city", "description", "period")
+def _rescaled(config: Configuration) -> Configuration:
+    """Module estimates follow a change of scale (a count, the population, the period); entered figures do not."""
+    from canvas_app.library import refresh_estimates  # imported when needed, as PlaceModule does
+
+    return refresh_estimates(config)
+
+
+DETAIL_FIELDS = ("name", "city", "description", "period", "population")
 """The configuration's own fields the editor's details form changes."""
 
 
 @dataclass(frozen=True)
 class UpdateDetails(Command):
-    """Change the configuration's name, city, description or period (other keys are refused).
+    """Change the configuration's name, city, description, period or population (other keys are refused).
 
     >>> from canvas_app.model import Configuration
     >>> UpdateDetails({"name": "Parking, concession", "period": "month"}).apply(Configuration(name="x")).name
@@ -248,7 +255,9 @@ class UpdateDetails(Command):
         unknown = sorted(set(self.changes) - set(DETAIL_FIELDS))
         if unknown:
             raise ConfigurationError([f"{key}: not a detail of the configuration" for key in unknown])
-        return validate({**config.model_dump(mode="json"), **self.changes})
+        updated = validate({**config.model_dump(mode="json"), **self.changes})
+        scale_changed = (updated.period, updated.population) != (config.period, config.population)
+        return _rescaled(updated) if scale_changed else updated
 
     def describe(self) -> str:
         return "edit the configuration's details"
@@ -267,7 +276,8 @@ class UpdateActor(Command):
         for item in data["actors"]:
             if item["id"] == self.actor_id:
                 item.update({k: v for k, v in self.changes.items() if k != "id"})
-                return validate(data)
+                updated = validate(data)
+                return _rescaled(updated) if updated.actor(self.actor_id).count != config.actor(self.actor_id).count else updated
         raise ConfigurationError([f"actor '{self.actor_id}' no longer exists"])
 
     def describe(self) -> str:
@@ -324,12 +334,26 @@ class UpdateFlow(Command):
         data = config.model_dump(mode="json")
         for item in data["flows"]:
             if item["id"] == self.flow_id:
-                item.update({k: v for k, v in self.changes.items() if k != "id"})
+                changes = {k: v for k, v in self.changes.items() if k != "id"}
+                if "estimated" not in changes:
+                    changes["estimated"] = _still_estimated(item, changes)
+                item.update(changes)
                 return validate(data)
         raise ConfigurationError([f"flow '{self.flow_id}' no longer exists"])
 
     def describe(self) -> str:
         return f"edit flow {self.flow_id}"
+
+
+def _still_estimated(flow: dict[str, Any], changes: dict[str, Any]) -> list[str]:
+    """The flow's estimates an edit leaves alone: a quantity the user changed (or cleared) is now entered.
+
+    >>> _still_estimated({"amount": 0.25, "occurrences": 12.0, "estimated": ["amount", "occurrences"]},
+    ...                  {"amount": 0.25, "occurrences": 10})
+    ['amount']
+    """
+    return [q for q in flow.get("estimated") or []
+            if q not in changes or (changes[q] is not None and changes[q] == flow.get(q))]
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from typing import Any
 
 from canvas_app.analysis import evaluate
 from canvas_app.diff import Changes, StructuralDiff, diff_by_library_module, diff_configurations
-from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Criterion, Evaluation
+from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Criterion, Evaluation, Score
 from canvas_app.library import ModuleLibrary
 from canvas_app.model import Configuration
 
-MEANINGFUL_POINTS = 5.0
-"""Score differences smaller than this are called a tie in the verdict."""
+TOLERANCE_POINTS = 5.0
+"""Scores whose spread is below this are "about the same"; the verdict states it."""
 
 ADJECTIVES = {
     "scalability": "is more scalable",
@@ -42,9 +42,11 @@ class Comparison:
         return {
             "configurations": self.names,
             "scores": {n: [e.scores[n].score for e in self.evaluations] for n in SCORE_NAMES},
+            "coverage": {n: [e.scores[n].coverage for e in self.evaluations] for n in SCORE_NAMES},
             "criteria": [
                 {"id": c.id, "score": c.score, "label": c.label,
-                 "values": [round(_criterion(e, c.id).value, 3) for e in self.evaluations]}
+                 "values": [round(_criterion(e, c.id).value, 3) for e in self.evaluations],
+                 "assessable": [_criterion(e, c.id).assessable for e in self.evaluations]}
                 for c in (c for s in self.evaluations[0].scores.values() for c in s.criteria)
             ],
             "diffs": [d.to_dict() for d in self.diffs],
@@ -192,27 +194,62 @@ def responsible_modules(
     return tuple(names), jointly
 
 
+@dataclass(frozen=True)
+class Standing:
+    """One alternative's figure on one score, with how much of the score could be judged."""
+
+    name: str
+    score: float
+    assessable: bool = True
+    provisional: bool = False
+    coverage: float = 1.0
+
+    @property
+    def figure(self) -> str:
+        """'67', or '67 (provisional: 40% of its weight judged)'."""
+        if not self.provisional:
+            return f"{self.score:.0f}"
+        return f"{self.score:.0f} (provisional: {self.coverage:.0%} of its weight judged)"
+
+
+def standing(name: str, score: Score) -> Standing:
+    """The verdict's view of an evaluation score."""
+    return Standing(name, score.score, score.assessable, score.provisional, score.coverage)
+
+
+def _judged(criterion: Criterion) -> bool:
+    """A criterion with nothing to judge cannot explain a lead (criteria without the flag were judged)."""
+    return criterion.assessable
+
+
+def ranked(standings: Sequence[Standing]) -> list[int]:
+    """Indices of the assessable alternatives, best first (earlier alternative first on equal scores)."""
+    judged = [i for i, s in enumerate(standings) if s.assessable]
+    return sorted(judged, key=lambda i: (-standings[i].score, i))
+
+
 def find_leads(
     configs: Sequence[Configuration],
     evaluations: Sequence[Evaluation],
     library: ModuleLibrary | None = None,
     weights: Mapping[str, float] | None = None,
 ) -> list[Lead]:
-    """For each score where one alternative leads the next best by a meaningful margin, why."""
+    """For each score where the best assessable alternative leads the next by at least the tolerance, why."""
     leads = []
     used = [{m.module for m in c.modules} for c in configs]
     rescored: dict[int, dict[tuple[str, ...], Evaluation | None]] = {}
     for score in SCORE_NAMES:
+        order = ranked([standing("", e.scores[score]) for e in evaluations])
+        if len(order) < 2:
+            continue
+        best, runner = order[0], order[1]
         values = [e.scores[score].score for e in evaluations]
-        best = max(range(len(values)), key=lambda i: (values[i], -i))
-        runner = max((i for i in range(len(values)) if i != best), key=lambda i: (values[i], -i))
-        if values[best] - values[runner] < MEANINGFUL_POINTS:
+        if values[best] - values[runner] < TOLERANCE_POINTS:
             continue
         criteria_runner = {c.id: c for c in evaluations[runner].scores[score].criteria}
-        reason = max(
-            evaluations[best].scores[score].criteria,
-            key=lambda c: c.weight * (c.value - criteria_runner[c.id].value),
-        )
+        candidates = [c for c in evaluations[best].scores[score].criteria
+                      if _judged(c) and _judged(criteria_runner[c.id])] or list(evaluations[best].scores[score].criteria)
+        reason = max(candidates, key=lambda c: c.weight * (c.value - criteria_runner[c.id].value))
         modules, jointly = responsible_modules(configs[best], reason.id, reason.value, used[runner], library, weights,
                                       rescored.setdefault(best, {}))
         flagged = tuple(
@@ -231,12 +268,16 @@ def find_leads(
     return leads
 
 
-def lead_sentence(lead: Lead, names: Sequence[str]) -> str:
+def lead_sentence(lead: Lead, names: Sequence[str], standings: Sequence[Standing] | None = None) -> str:
     """The verdict line for one lead, naming the criterion, both explanations and the causes."""
     best, runner = names[lead.leader], names[lead.runner]
+    if standings is None:
+        figures = (f"{lead.values[0]:.0f}", f"{lead.values[1]:.0f}")
+    else:
+        figures = (standings[lead.leader].figure, standings[lead.runner].figure)
     text = (
         f"{best} {ADJECTIVES[lead.score]} than {runner} "
-        f"({SCORE_LABELS[lead.score]} {lead.values[0]:.0f} vs {lead.values[1]:.0f}) because of "
+        f"({SCORE_LABELS[lead.score]} {figures[0]} vs {figures[1]}) because of "
         f"{lead.criterion.label.lower()}: {lead.criterion.explanation.rstrip('.')} "
         f"(in {runner}: {lead.runner_criterion.explanation.rstrip('.')})."
     )
@@ -250,19 +291,50 @@ def lead_sentence(lead: Lead, names: Sequence[str]) -> str:
     return text
 
 
-def tie_sentences(names: Sequence[str], evaluations: Sequence[Evaluation], leads: Sequence[Lead]) -> list[str]:
-    """Scores within a few points where only some alternatives carry a flag on that dimension."""
-    led = {lead.score for lead in leads}
+def _points(difference: float) -> str:
+    rounded = round(difference)
+    return f"{rounded} point" if rounded == 1 else f"{rounded} points"
+
+
+def score_sentences(score: str, standings: Sequence[Standing], flag_codes: Sequence[Sequence[str]] = ()) -> list[str]:
+    """What the numbers of one score say, before any explanation of a lead.
+
+    Alternatives whose score is not assessable are left out, and the line says so. The
+    others are "about the same" only when best and worst are less than
+    :data:`TOLERANCE_POINTS` apart (said only when their flags on this dimension differ);
+    otherwise, with three or more alternatives, the best and the worst are named with the gap.
+    """
+    label = SCORE_LABELS[score]
     lines = []
-    for score in SCORE_NAMES:
-        if score in led:
-            continue
-        codes = [sorted({f.code for f in e.flags if f.dimension == score}) for e in evaluations]
-        if all(c == codes[0] for c in codes):
-            continue
-        values = ", ".join(f"{n} {e.scores[score].score:.0f}" for n, e in zip(names, evaluations))
-        flagged = "; ".join(f"{n}: {', '.join(c)}" for n, c in zip(names, codes) if c)
-        lines.append(f"{SCORE_LABELS[score]} is about the same ({values}), but the flags differ ({flagged}).")
+    left_out = [s.name for s in standings if not s.assessable]
+    order = ranked(standings)
+    if left_out:
+        verb = "is" if len(left_out) == 1 else "are"
+        lines.append(f"{label} is not assessable in {_join(left_out)} (nothing to judge yet), "
+                     f"so {'it' if len(left_out) == 1 else 'they'} {verb} left out of this comparison.")
+    if len(order) < 2:
+        return lines
+    best, worst = standings[order[0]], standings[order[-1]]
+    spread = best.score - worst.score
+    tolerance = f"{TOLERANCE_POINTS:.0f} points"
+    if spread < TOLERANCE_POINTS:
+        codes = [sorted(flag_codes[i]) for i in order] if flag_codes else []
+        if codes and any(c != codes[0] for c in codes):
+            values = ", ".join(f"{standings[i].name} {standings[i].figure}" for i in order)
+            flagged = "; ".join(f"{standings[i].name}: {', '.join(c)}" for i, c in zip(order, codes) if c)
+            lines.append(f"{label} is about the same (within {tolerance}: {values}), but the flags differ ({flagged}).")
+        return lines
+    if len(order) >= 3:
+        # alternatives level with the best (or the worst) share that place rather than sit "in between"
+        tops = [standings[i] for i in order if standings[i].score == best.score]
+        bottoms = [standings[i] for i in order if standings[i].score == worst.score]
+        middle = [standings[i] for i in order if standings[i] not in tops and standings[i] not in bottoms]
+        text = (f"{label}: best {_join([t.name for t in tops])} ({best.figure}), "
+                f"worst {_join([b.name for b in bottoms])} ({worst.figure}), {_points(spread)} lower")
+        if middle:
+            text += "; in between: " + "; ".join(
+                f"{s.name} {s.figure}, {_points(best.score - s.score)} below the best" for s in middle)
+        lines.append(text + ".")
     return lines
 
 
@@ -273,16 +345,23 @@ def verdict_for(
     library: ModuleLibrary | None = None,
     weights: Mapping[str, float] | None = None,
 ) -> list[str]:
-    """Plain sentences: one per score where an alternative leads by a meaningful margin, saying
-    which criterion makes the difference and which modules and flagged elements cause it, then
-    the near-ties that still differ in their flags.
+    """Plain sentences, score by score: what the numbers say (alternatives left out, near-ties
+    with different flags, best and worst among three or four), then, where the best leads the
+    next by at least the tolerance, which criterion makes the difference and which modules and
+    flagged elements cause it.
     """
     if configs is None:
         configs = [Configuration(name=n) for n in names]
-    leads = find_leads(configs, evaluations, library, weights)
-    lines = [lead_sentence(lead, names) for lead in leads] + tie_sentences(names, evaluations, leads)
+    leads = {lead.score: lead for lead in find_leads(configs, evaluations, library, weights)}
+    lines = []
+    for score in SCORE_NAMES:
+        standings = [standing(n, e.scores[score]) for n, e in zip(names, evaluations)]
+        codes = [[f.code for f in e.flags if f.dimension == score] for e in evaluations]
+        lines += score_sentences(score, standings, codes)
+        if score in leads:
+            lines.append(lead_sentence(leads[score], names, standings))
     if not lines:
-        lines.append("The alternatives score within a few points of each other on every dimension.")
+        lines.append(f"The alternatives score within {TOLERANCE_POINTS:.0f} points of each other on every dimension.")
     return lines
 
 

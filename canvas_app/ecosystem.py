@@ -16,8 +16,9 @@ from functools import cached_property
 import networkx as nx
 import rustworkx as rx
 
-from canvas_app.model import FINANCIAL_KINDS, Actor, ActorType, Configuration, Flow, FlowKind
+from canvas_app.model import FINANCIAL_KINDS, Actor, ActorType, Configuration, Flow, FlowKind, Need
 from canvas_app.module_schema import ModuleDefinition
+from canvas_app.standards import classify_standard
 
 BUSINESS_TYPES = frozenset(
     {ActorType.PLATFORM_OPERATOR, ActorType.SERVICE_PROVIDER, ActorType.TECHNOLOGY_VENDOR, ActorType.BUSINESS}
@@ -38,10 +39,13 @@ NOT_A_SIDE = frozenset({ActorType.TECHNOLOGY_VENDOR, ActorType.FUNDER})
 
 GROWTH_FACTORS = tuple(range(1, 11))
 
+NEED_PATH_STEPS = 3
+"""Longest chain of value flows (after the serving flow) along which a need counts as served."""
+
 
 def is_open_standard(name: str) -> bool:
-    """Any declared interface counts as open unless it is marked proprietary."""
-    return not name.strip().lower().startswith("proprietary")
+    """Open only when the standards registry knows it as open (unverified names are not)."""
+    return classify_standard(name) == "open"
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,33 @@ class NetValue:
     money_out: float = 0.0
     financing_in: float = 0.0
     variable_net: float = 0.0  # part of the net that scales with occurrences
-    has_amounts: bool = False
+    variable_in: float = 0.0  # money in from per-use flows (occurrences > 1)
+    variable_out: float = 0.0  # money out on per-use flows
+    has_amounts: bool = False  # every money flow of the actor has an amount (and it has at least one figure)
+    missing_amounts: int = 0  # money, grant or investment flows of the actor without an amount
     intangible_in: int = 0
     intangible_out: int = 0
 
     @property
     def net(self) -> float:
         return self.money_in - self.money_out
+
+    @property
+    def turnover(self) -> float:
+        """The larger of money in and money out: what a margin is measured against."""
+        return max(self.money_in, self.money_out)
+
+    @property
+    def margin(self) -> float | None:
+        """Net as a share of turnover (-1..1); None when no money moves."""
+        return self.net / self.turnover if self.turnover > 0 else None
+
+    def margin_at(self, growth: float) -> float | None:
+        """The margin if every per-use flow happened ``growth`` times as often."""
+        money_in = self.money_in + (growth - 1.0) * self.variable_in
+        money_out = self.money_out + (growth - 1.0) * self.variable_out
+        turnover = max(money_in, money_out)
+        return (money_in - money_out) / turnover if turnover > 0 else None
 
     def net_at(self, growth: float) -> float:
         """Net money if every per-use flow (occurrences > 1) happened ``growth`` times as often."""
@@ -195,10 +219,8 @@ class Ecosystem:
     @cached_property
     def net_values(self) -> dict[str, NetValue]:
         """Per actor: money in and out per period (money only; grants and investment apart)."""
-        acc: dict[str, dict[str, float]] = {
-            a: {"in": 0.0, "out": 0.0, "fin": 0.0, "var": 0.0, "amounts": 0.0, "ii": 0.0, "io": 0.0}
-            for a in self.actors
-        }
+        keys = ("in", "out", "fin", "var_in", "var_out", "amounts", "missing", "money_missing", "ii", "io")
+        acc: dict[str, dict[str, float]] = {a: dict.fromkeys(keys, 0.0) for a in self.actors}
         for flow in self.flows:
             src, dst = acc[flow.source], acc[flow.target]
             if flow.kind not in FINANCIAL_KINDS:
@@ -207,6 +229,11 @@ class Ecosystem:
                 continue
             value = flow.value_per_period
             if value is None:
+                src["missing"] += 1
+                dst["missing"] += 1
+                if flow.kind is FlowKind.MONEY:
+                    src["money_missing"] += 1
+                    dst["money_missing"] += 1
                 continue
             src["amounts"] = dst["amounts"] = 1.0
             if flow.kind is not FlowKind.MONEY:
@@ -215,20 +242,34 @@ class Ecosystem:
             src["out"] += value
             dst["in"] += value
             if flow.occurrences is not None and flow.occurrences > 1:
-                src["var"] -= value
-                dst["var"] += value
+                src["var_out"] += value
+                dst["var_in"] += value
         return {
             actor_id: NetValue(
                 money_in=v["in"],
                 money_out=v["out"],
                 financing_in=v["fin"],
-                variable_net=v["var"],
-                has_amounts=bool(v["amounts"]),
+                variable_net=v["var_in"] - v["var_out"],
+                variable_in=v["var_in"],
+                variable_out=v["var_out"],
+                # a partial sum is no evidence: an actor's balance counts only when all its money flows have figures
+                has_amounts=bool(v["amounts"]) and not v["money_missing"],
+                missing_amounts=int(v["missing"]),
                 intangible_in=int(v["ii"]),
                 intangible_out=int(v["io"]),
             )
             for actor_id, v in acc.items()
         }
+
+    @cached_property
+    def missing_quantities(self) -> list[Flow]:
+        """Money, grant and investment flows without an amount or without occurrences per period."""
+        return [f for f in self.flows if f.kind in FINANCIAL_KINDS and (f.amount is None or f.occurrences is None)]
+
+    @cached_property
+    def money_moved(self) -> float:
+        """All money (not grants or investment) that changes hands per period, where amounts are given."""
+        return sum(f.value_per_period or 0.0 for f in self.flows if f.kind is FlowKind.MONEY)
 
     @cached_property
     def must_break_even(self) -> list[str]:
@@ -257,6 +298,49 @@ class Ecosystem:
         for flow in inflows:
             result[flow.source][flow.kind] += (flow.value_per_period or 0.0) if by_amount else 1.0
         return result
+
+    # -- needs -----------------------------------------------------------------
+    @cached_property
+    def _value_successors(self) -> dict[str, set[str]]:
+        """Who passes value objects (not payments) on to whom: the paths a need can be served along."""
+        successors: dict[str, set[str]] = defaultdict(set)
+        for flow in self.flows:
+            if flow.kind not in FINANCIAL_KINDS:
+                successors[flow.source].add(flow.target)
+        return successors
+
+    def reaches(self, start: str, goal: str, max_steps: int = NEED_PATH_STEPS) -> bool:
+        """Whether value received by ``start`` can reach ``goal`` along value flows in ``max_steps`` or fewer."""
+        if start == goal:
+            return True
+        frontier, seen = {start}, {start}
+        for _ in range(max_steps):
+            frontier = {n for a in frontier for n in self._value_successors.get(a, ())} - seen
+            if goal in frontier:
+                return True
+            if not frontier:
+                return False
+            seen |= frontier
+        return False
+
+    def serving_flows(self, need: Need) -> list[Flow]:
+        """The flows listed for ``need`` that really deliver value to the actor who has it.
+
+        A flow serves a need when its target is the need's actor, or when value that reaches
+        its target is passed on, along value flows, to that actor (the operator receives parking
+        data and serves drivers with it). A need that names no actor cannot be checked: its listed
+        flows are taken as declared.
+        """
+        by_id = {f.id: f for f in self.flows}
+        listed = [by_id[f] for f in need.served_by if f in by_id]
+        if need.actor is None:
+            return listed
+        return [f for f in listed if self.reaches(f.target, need.actor)]
+
+    @cached_property
+    def served_needs(self) -> dict[str, list[Flow]]:
+        """Need id → the flows that serve it (empty: unmet)."""
+        return {need.id: self.serving_flows(need) for need in self.config.needs}
 
     # -- modules ---------------------------------------------------------------
     @property

@@ -35,16 +35,49 @@ class Criterion:
     id: str
     score: str
     label: str
-    value: float  # 0..1
+    value: float  # 0..1 (0 when not assessable)
     weight: float
     explanation: str
+    assessable: bool = True  # False: nothing to judge; left out of the score, which loses coverage
+
+
+PROVISIONAL_BELOW = 0.6
+"""A score judged on less than this share of its weight is shown as provisional."""
 
 
 @dataclass(frozen=True)
 class Score:
+    """A weighted mean of the assessable criteria, with the share of weight they carry (coverage)."""
+
     name: str
-    score: float  # 0..100
+    score: float  # 0..100 (0 when not assessable)
     criteria: tuple[Criterion, ...]
+    coverage: float = 1.0  # 0..1: share of the score's weight that could be judged
+
+    @property
+    def assessable(self) -> bool:
+        return self.coverage > 0
+
+    @property
+    def provisional(self) -> bool:
+        """Judged on too little evidence to be defended as it stands."""
+        return self.coverage < PROVISIONAL_BELOW
+
+    @property
+    def not_assessed(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if not c.assessable)
+
+    def display(self) -> str:
+        """'72', '72 (provisional, 40 % judged)' or 'not assessable': how every page prints a score.
+
+        >>> Score("x", 71.6, (), 1.0).display(), Score("x", 50, (), 0.4).display(), Score("x", 0, (), 0).display()
+        ('72', '50 (provisional: 40% judged)', 'not assessable')
+        """
+        if not self.assessable:
+            return "not assessable"
+        if self.provisional:
+            return f"{round(self.score)} (provisional: {self.coverage:.0%} judged)"
+        return str(round(self.score))
 
 
 @dataclass(frozen=True)
@@ -98,6 +131,9 @@ class Evaluation:
             "scores": {
                 name: {
                     "score": round(s.score, 1),
+                    "coverage": round(s.coverage, 4),
+                    "assessable": s.assessable,
+                    "provisional": s.provisional,
                     "criteria": [
                         {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(c).items()}
                         for c in s.criteria

@@ -8,13 +8,28 @@ from typing import Literal
 
 import networkx as nx
 
-from canvas_app.model import Configuration, dump_configuration
+from canvas_app.model import Configuration, Flow, Quantity, dump_configuration
 
 ExportFormat = Literal["json", "graphml", "csv"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "graphml", "csv")
 MEDIA_TYPES = {"json": "application/json", "graphml": "application/graphml+xml", "csv": "text/csv"}
-FLOW_COLUMNS = ("id", "source", "source_name", "target", "target_name", "kind", "label", "amount",
-                "occurrences", "value_per_period", "standards", "marginal_cost", "module")
+FLOW_COLUMNS = ("id", "source", "source_name", "target", "target_name", "kind", "label", "amount", "amount_is",
+                "occurrences", "occurrences_is", "value_per_period", "standards", "marginal_cost", "module")
+"""``amount_is`` and ``occurrences_is`` say whether the quantity beside them is entered or a module's estimate."""
+
+
+def quantity_status(flow: Flow, quantity: Quantity) -> str:
+    """``"estimate"`` for a module's default, ``"entered"`` for the user's figure, ``""`` when there is none."""
+    if getattr(flow, quantity) is None:
+        return ""
+    return "estimate" if flow.is_estimated(quantity) else "entered"
+
+
+def flow_row(flow: Flow, names: dict[str, str]) -> tuple[object, ...]:
+    """One flow in the order of ``FLOW_COLUMNS`` (the CSV and the XLSX Flows sheets)."""
+    return (flow.id, flow.source, names[flow.source], flow.target, names[flow.target], flow.kind.value, flow.label,
+            flow.amount, quantity_status(flow, "amount"), flow.occurrences, quantity_status(flow, "occurrences"),
+            flow.value_per_period, ";".join(flow.standards), flow.marginal_cost, flow.module)
 
 
 def to_graphml(config: Configuration) -> bytes:
@@ -35,6 +50,8 @@ def to_graphml(config: Configuration) -> bytes:
             value = getattr(flow, name)
             if value is not None:
                 attrs[name] = value
+        if flow.estimated:
+            attrs["estimated"] = ";".join(flow.estimated)
         graph.add_edge(flow.source, flow.target, key=flow.id, **attrs)
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8")
@@ -48,9 +65,7 @@ def to_flows_csv(config: Configuration) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(FLOW_COLUMNS)
     for f in config.flows:
-        row = [f.id, f.source, names[f.source], f.target, names[f.target], f.kind.value, f.label,
-               f.amount, f.occurrences, f.value_per_period, ";".join(f.standards), f.marginal_cost, f.module]
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in flow_row(f, names)])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -26,7 +26,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from canvas_app.estimates import FormulaError, Scale, estimate, scale_of
 from canvas_app.model import (
+    QUANTITIES,
     Actor,
     ActorType,
     Configuration,
@@ -35,7 +37,7 @@ from canvas_app.model import (
     ConfigurationError,
     describe_validation_error,
 )
-from canvas_app.module_schema import BUILTIN_ROLES, Category, ModuleDefinition
+from canvas_app.module_schema import BUILTIN_ROLES, Category, ModuleDefinition, flow_place
 
 BUILTIN_MODULE_DIR = Path(__file__).resolve().parent.parent / "modules"
 """The library shipped with CityCanvas (the repository's top-level ``modules/``)."""
@@ -509,6 +511,10 @@ def place_module(
     Other roles become new actors (readable ids, a ring around ``position``)
     tagged with the instance id, as are the new flows (``<instance>-fN``). A flow
     whose two roles merge into one actor is dropped (it would be a self-loop).
+    The module's default amounts and occurrences (numbers, or formulas of the
+    population, the two ends' counts and the period) are written as *estimates*
+    (listed in the flow's ``estimated``); a formula whose names have no value
+    here leaves the quantity empty.
     The definition is stored in the instance so the file is self-contained.
     """
     if instance_id is None:
@@ -555,13 +561,16 @@ def place_module(
         x, y = spots.near((x, y))  # never on top of an actor already drawn
         actor["position"] = {"x": x, "y": y}
 
+    counts = {a.id: a.count for a in config.actors} | {a["id"]: a["count"] for a in new_actors}
     flow_ids = {f.id for f in config.flows}
     new_flows: list[dict[str, Any]] = []
     n = 0
-    for template in definition.flows:
+    for index, template in enumerate(definition.flows):
         source, target = role_to_actor[template.source], role_to_actor[template.target]
         if source == target:
             continue
+        scale = scale_of(config.period, config.population, counts.get(source), counts.get(target))
+        quantities = _estimates(definition, index, scale)
         n += 1
         flow_id = f"{instance_id}-f{n}"
         while flow_id in flow_ids:
@@ -570,7 +579,7 @@ def place_module(
         flow_ids.add(flow_id)
         new_flows.append({
             "id": flow_id, "source": source, "target": target, "kind": template.kind.value,
-            "label": template.label, "amount": template.amount, "occurrences": template.occurrences,
+            "label": template.label, **quantities, "estimated": [q for q in QUANTITIES if quantities[q] is not None],
             "standards": list(template.standards), "marginal_cost": template.marginal_cost, "module": instance_id,
         })
 
@@ -606,6 +615,84 @@ def _anchor(
     if not points:
         return _default_position(config)
     return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+def _estimates(definition: ModuleDefinition, index: int, scale: Scale) -> dict[str, float | None]:
+    """A flow template's default quantities at this scale (None where it has none, or a name has no value)."""
+    template = definition.flows[index]
+    quantities: dict[str, float | None] = {}
+    for quantity in QUANTITIES:
+        default = getattr(template, quantity)
+        try:
+            quantities[quantity] = estimate(default, scale)
+        except FormulaError as exc:
+            raise ConfigurationError([
+                f"{flow_place(definition.id, index, template)}: {quantity}: formula '{default}': {exc}"
+            ]) from None
+    return quantities
+
+
+def refresh_estimates(config: Configuration) -> Configuration:
+    """Recompute module estimates at the configuration's current scale (population, counts, period).
+
+    Called after an edit of a count, the population or the period: an estimate of
+    ``30 * months`` placed for a year must not stay 360 once the period is a month.
+    Entered quantities are never touched. An estimated quantity whose formula now
+    lacks a value is emptied; an empty quantity whose formula now has one is filled
+    in as an estimate. A flow is matched to its module's flow template by kind and
+    label (the n-th flow of that kind and label to the n-th such template); a flow
+    whose label the user changed, or whose module carries no definition, is left alone.
+    """
+    counts = {a.id: a.count for a in config.actors}
+    templates: dict[str, dict[tuple[str, str], list[int]]] = {}
+    definitions: dict[str, ModuleDefinition] = {}
+    for instance in config.modules:
+        if not instance.definition:
+            continue
+        try:
+            definition = _definition_from_json(json.dumps(instance.definition, sort_keys=True))
+        except ValidationError:
+            continue
+        if not any(isinstance(getattr(t, q), str) for t in definition.flows for q in QUANTITIES):
+            continue  # numbers only: nothing depends on the scale
+        definitions[instance.id] = definition
+        by_key: dict[tuple[str, str], list[int]] = {}
+        for index, template in enumerate(definition.flows):
+            by_key.setdefault((template.kind.value, template.label), []).append(index)
+        templates[instance.id] = by_key
+    if not definitions:
+        return config
+    flows = list(config.flows)
+    changed = False
+    for position, flow in enumerate(flows):
+        if flow.module not in definitions:
+            continue
+        candidates = templates[flow.module].get((flow.kind.value, flow.label))
+        if not candidates:
+            continue
+        index = candidates.pop(0)
+        definition = definitions[flow.module]
+        scale = scale_of(config.period, config.population, counts.get(flow.source), counts.get(flow.target))
+        quantities = _estimates(definition, index, scale)
+        update: dict[str, Any] = {}
+        estimated = list(flow.estimated)
+        for quantity in QUANTITIES:
+            if not isinstance(getattr(definition.flows[index], quantity), str):
+                continue  # a number does not depend on the scale
+            value = quantities[quantity]
+            if flow.is_estimated(quantity):
+                update[quantity] = value
+                if value is None:
+                    estimated.remove(quantity)
+            elif getattr(flow, quantity) is None and value is not None:
+                update[quantity] = value
+                estimated.append(quantity)
+        update["estimated"] = [q for q in QUANTITIES if q in estimated]
+        new_flow = Flow.model_validate({**flow.model_dump(), **update})
+        if new_flow != flow:
+            flows[position] = new_flow
+            changed = True
+    return config.model_copy(update={"flows": flows}) if changed else config
 
 
 def remove_module(config: Configuration, instance_id: str) -> Configuration:

@@ -13,7 +13,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 FORMAT = "citycanvas/1"
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -56,6 +64,11 @@ FINANCIAL_KINDS = frozenset({FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT
 """Kinds that move money; the rest are tangible or intangible value objects."""
 
 MarginalCost = Literal["low", "medium", "high"]
+Quantity = Literal["amount", "occurrences"]
+QUANTITIES: tuple[Quantity, ...] = ("amount", "occurrences")
+"""A flow's quantities: each is either entered by the user or an estimate placed by a module."""
+MAX_POPULATION = 100_000_000
+"""Largest city population accepted (the largest metropolitan areas hold about 40 million)."""
 Period = Literal["day", "week", "month", "quarter", "year"]
 
 
@@ -92,6 +105,33 @@ class Flow(_Strict):
     standards: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(default_factory=list)
     marginal_cost: MarginalCost | None = None
     module: Identifier | None = None
+    estimated: list[Quantity] = Field(
+        default_factory=list,
+        description="Quantities that are a module's estimate, not entered by the user (omitted: all entered).",
+    )
+
+    @model_validator(mode="after")
+    def _check_estimated(self) -> Flow:
+        problems = []
+        for name in sorted(set(self.estimated)):
+            if self.estimated.count(name) > 1:
+                problems.append(f"estimated: '{name}' is listed twice")
+            if getattr(self, name) is None:
+                problems.append(f"estimated: '{name}' is marked as an estimate but the flow has no {name}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _omit_no_estimates(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave ``estimated`` out when empty, so files without estimates stay as they were."""
+        data = handler(self)
+        if not self.estimated:
+            data.pop("estimated", None)
+        return data
+
+    def is_estimated(self, quantity: Quantity) -> bool:
+        return quantity in self.estimated
 
     @property
     def value_per_period(self) -> float | None:
@@ -126,11 +166,16 @@ class Configuration(_Strict):
     city: Annotated[str, Field(max_length=200)] = ""
     description: Annotated[str, Field(max_length=20000)] = ""
     period: Period = "year"
+    population: Annotated[int, Field(ge=0, le=MAX_POPULATION)] | None = Field(
+        default=None, description="Inhabitants of the city; modules' estimates may scale with it."
+    )
     actors: list[Actor] = Field(default_factory=list)
     flows: list[Flow] = Field(default_factory=list)
     modules: list[ModuleInstance] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
     weights: dict[Identifier, NonNegative] = Field(default_factory=dict)
+    parameters: dict[Identifier, NonNegative] = Field(default_factory=dict)
+    """Thresholds the criteria judge against (take-rate band, healthy margin...), by parameter id."""
 
     @model_validator(mode="after")
     def _check_references(self) -> Configuration:
@@ -166,9 +211,27 @@ class Configuration(_Strict):
                 check_weights(self.weights)
             except ValueError as exc:
                 problems.append(f"weights: {exc}")
+        if self.parameters:
+            from canvas_app.scoring import check_parameters
+
+            try:
+                check_parameters(self.parameters)
+            except ValueError as exc:
+                problems.append(f"parameters: {exc}")
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave out an unknown ``population`` and empty ``parameters``, so files written before they
+        existed stay as they were."""
+        data = handler(self)
+        if self.population is None:
+            data.pop("population", None)
+        if not self.parameters:
+            data.pop("parameters", None)
+        return data
 
     # -- convenient lookups (not serialised) ---------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -210,8 +273,9 @@ def describe_validation_error(error: ValidationError, data: Any = None) -> list[
         loc = list(err.get("loc", ()))
         message = str(err.get("msg", "invalid"))
         if err.get("type") == "value_error":
-            # our own cross-reference check: already phrased per element
-            lines.extend(part.strip() for part in message.removeprefix("Value error, ").splitlines())
+            # our own checks: already phrased per element (a field-level one gets its element's place)
+            where = _locate(loc, data if data is not None else err.get("input")) if loc else ""
+            lines.extend(where + part.strip() for part in message.removeprefix("Value error, ").splitlines())
             continue
         lines.append(_locate(loc, data if data is not None else err.get("input")) + _phrase(err))
     return lines or [str(error)]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from canvas_app.model import ActorType, FlowKind, Identifier, MarginalCost, Name, NonNegative
+from canvas_app.estimates import MAX_FORMULA_LENGTH, NAMES, SAMPLE_SCALE, FormulaError, evaluate
+from canvas_app.model import QUANTITIES, ActorType, FlowKind, Identifier, MarginalCost, Name, NonNegative
 
 
 class Category(StrEnum):
@@ -58,13 +59,25 @@ class RoleTemplate(_Strict):
     count: Annotated[int, Field(ge=0)] | None = None
 
 
+FormulaText = Annotated[str, Field(min_length=1, max_length=MAX_FORMULA_LENGTH)]
+DefaultQuantity = Annotated[
+    Annotated[NonNegative, Tag("number")] | Annotated[FormulaText, Tag("formula")],
+    Discriminator(lambda v: "formula" if isinstance(v, str) else "number"),
+]
+"""A number or a formula; the discriminator reports only the matching kind's problem (not both)."""
+DEFAULT_HELP = (
+    "A default the placement writes as an estimate: a number, or a formula of "
+    + ", ".join(NAMES) + " with numbers, + - * /, min, max and round. Left empty when a name has no value."
+)
+
+
 class FlowTemplate(_Strict):
     source: Identifier
     target: Identifier
     kind: FlowKind
     label: Annotated[str, Field(max_length=300)] = ""
-    amount: NonNegative | None = None
-    occurrences: NonNegative | None = None
+    amount: DefaultQuantity | None = Field(default=None, description=DEFAULT_HELP)
+    occurrences: DefaultQuantity | None = Field(default=None, description=DEFAULT_HELP)
     standards: list[str] = Field(default_factory=list)
     marginal_cost: MarginalCost | None = None
 
@@ -167,8 +180,31 @@ class ModuleDefinition(_Strict):
             raise ValueError("\n".join(problems))
         return self
 
+    @model_validator(mode="after")
+    def _check_formulas(self) -> ModuleDefinition:
+        """Each default formula must read and give a quantity at a typical scale (SAMPLE_SCALE)."""
+        problems: list[str] = []
+        for i, flow in enumerate(self.flows):
+            for quantity in QUANTITIES:
+                text = getattr(flow, quantity)
+                if not isinstance(text, str):
+                    continue
+                try:
+                    evaluate(text, SAMPLE_SCALE)
+                except FormulaError as exc:
+                    problems.append(f"{flow_place(self.id, i, flow)}: {quantity}: formula '{text}': {exc}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
     def role_type(self, role: str) -> ActorType:
         for template in self.actors:
             if template.role == role:
                 return template.type
         return BUILTIN_ROLES[role]
+
+
+def flow_place(module_id: str, index: int, flow: FlowTemplate) -> str:
+    """Where a flow template is, for messages: ``module 'x', flows[0] (citizen → platform_operator, 'fee')``."""
+    label = f", '{flow.label}'" if flow.label else ""
+    return f"module '{module_id}', flows[{index}] ({flow.source} → {flow.target}{label})"

@@ -37,15 +37,17 @@ KIND_STYLE = {
 }
 
 def flow_label(flow: Flow) -> str:
-    """The edge caption: the flow's label (or its kind) and its amount when given.
+    """The edge caption: the flow's label (or its kind) and its amount when given (≈ when a module's estimate).
 
     >>> from canvas_app.model import Flow
     >>> flow_label(Flow(id="f", source="a", target="b", kind="money", label="fee", amount=1.8))
     'fee (1.8)'
+    >>> flow_label(Flow(id="f", source="a", target="b", kind="money", label="fee", amount=0.25, estimated=["amount"]))
+    'fee (≈0.25)'
     """
     text = flow.label or flow.kind.value
     if flow.amount is not None:
-        text += f" ({flow.amount:g})"
+        text += f" ({'≈' if flow.is_estimated('amount') else ''}{flow.amount:g})"
     return text
 
 

@@ -76,6 +76,7 @@ CHECK_OF: dict[str, Callable[[Ecosystem], list[Finding]]] = {
     "local-dependency": checks.check_local_dependency,
     "no-citizen-value": checks.check_no_citizen_value,
     "unmet-need": checks.check_unmet_needs,
+    "missing-quantities": checks.check_missing_quantities,
 }
 """The check behind each flag code: a trial re-runs only the check of the flag it is tried for."""
 

@@ -23,8 +23,8 @@ from typing import Any
 from canvas_app.compare import Comparison, net_values
 from canvas_app.ecosystem import GROWTH_FACTORS
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
-from canvas_app.exports import FLOW_COLUMNS, safe_cell
-from canvas_app.model import Configuration
+from canvas_app.exports import FLOW_COLUMNS, flow_row, safe_cell
+from canvas_app.model import FINANCIAL_KINDS, Configuration, Flow, Quantity
 from canvas_app.picture import to_svg
 from canvas_app.ranking import RankedAdvantage, RankedNeed
 
@@ -153,14 +153,16 @@ def scores_table(names: Sequence[str], evaluations: Sequence[Evaluation]) -> Tab
     headers = ("Score", *names, *(f"Δ {n}" for n in names[1:]))
     rows = []
     for score in SCORE_NAMES:
-        values = [e.scores[score].score for e in evaluations]
-        rows.append((SCORE_LABELS[score], *(f"{v:.0f}" for v in values), *(_signed(v - values[0]) for v in values[1:])))
+        shown = [e.scores[score] for e in evaluations]
+        deltas = (_signed(s.score - shown[0].score) if s.assessable and shown[0].assessable else "–" for s in shown[1:])
+        rows.append((SCORE_LABELS[score], *(s.display() for s in shown), *deltas))
     return Table(headers, tuple(rows))
 
 
 def criteria_table(evaluation: Evaluation) -> Table:
     rows = [
-        (SCORE_LABELS[s.name], c.label, percent(c.value), f"{c.weight:g}", c.explanation)
+        (SCORE_LABELS[s.name], c.label, percent(c.value) if c.assessable else "not assessable", f"{c.weight:g}",
+         c.explanation)
         for s in (evaluation.scores[n] for n in SCORE_NAMES)
         for c in s.criteria
     ]
@@ -203,6 +205,41 @@ def net_value_tables(config: Configuration, evaluation: Evaluation) -> tuple[Tab
     )
 
 
+def quantity(value: float | None) -> str:
+    """An amount or a count as text: whole numbers with separators, others to two decimals.
+
+    >>> quantity(720000.0), quantity(0.25), quantity(None)
+    ('720,000', '0.25', '–')
+    """
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _marked(flow: Flow, name: Quantity) -> str:
+    value = quantity(getattr(flow, name))
+    return f"{value} (estimate)" if flow.is_estimated(name) else value
+
+
+ESTIMATES_FACT = {
+    "one": "{n} figure is a module's estimate, not entered for this service: it is marked in Money flows.",
+    "other": "{n} figures are modules' estimates, not entered for this service: they are marked in Money flows.",
+}
+"""The summary's line on estimates, by plural category (CLDR names, ready for translation)."""
+
+
+def money_flows_table(config: Configuration) -> Table:
+    """Every money, grant and investment flow with its quantities, each marked entered or estimate."""
+    names = _actor_names(config)
+    rows = tuple(
+        (names[f.source], names[f.target], f.kind.value, f.label, _marked(f, "amount"), _marked(f, "occurrences"),
+         money(f.value_per_period))
+        for f in config.flows if f.kind in FINANCIAL_KINDS
+    )
+    return Table(("From", "To", "Kind", "Label", "Amount", "Occurrences", f"Per {config.period}"), rows,
+                 "Figures marked (estimate) are a module's defaults, not entered for this service: check them.")
+
+
 # -- one configuration ------------------------------------------------------------------------------
 
 
@@ -226,6 +263,9 @@ def configuration_report(
     """
     generated = generated or datetime.now(timezone.utc)
     facts = [f"{len(config.actors)} actors, {len(config.flows)} value flows, {len(config.modules)} modules."]
+    estimates = sum(len(f.estimated) for f in config.flows)
+    if estimates:
+        facts.append(ESTIMATES_FACT["one" if estimates == 1 else "other"].format(n=estimates))
     if config.description:
         facts.insert(0, config.description)
     where = " · ".join(p for p in (config.city, workspace and f"workspace {workspace}",
@@ -249,6 +289,8 @@ def configuration_report(
         _needs_section(config, needs),
         _advantages_section(config, advantages),
         Section("Net value per actor", tables=net_value_tables(config, evaluation)),
+        Section("Money flows", tables=(money_flows_table(config),)) if any(f.kind in FINANCIAL_KINDS for f in config.flows)
+        else Section("Money flows", ("No flow moves money.",)),
     ]
     if blocks is not None:
         from canvas_app.analysis import BLOCK_LABELS
@@ -509,18 +551,17 @@ def _new_workbook() -> Any:
 def _flow_rows(config: Configuration) -> list[tuple[Any, ...]]:
     """One row per flow in the order of ``FLOW_COLUMNS`` (the CSV export's columns)."""
     names = _actor_names(config)
-    return [
-        (f.id, f.source, names[f.source], f.target, names[f.target], f.kind.value, f.label, f.amount, f.occurrences,
-         f.value_per_period, ";".join(f.standards), f.marginal_cost, f.module)
-        for f in config.flows
-    ]
+    return [flow_row(f, names) for f in config.flows]
 
 
 def configuration_workbook(config: Configuration, evaluation: Evaluation, *, version: int | None = None) -> bytes:
     """Summary and scores, net value per actor (×1 and over growth ×1…×10), flows and flags, as XLSX."""
     workbook = _new_workbook()
     summary = [("Configuration", config.name), ("City", config.city), ("Version", version), ("Period", config.period)]
-    summary += [(SCORE_LABELS[n], round(evaluation.scores[n].score, 1)) for n in SCORE_NAMES]
+    summary += [(SCORE_LABELS[n], round(evaluation.scores[n].score, 1) if evaluation.scores[n].assessable
+                 else "not assessable") for n in SCORE_NAMES]
+    summary += [(f"{SCORE_LABELS[n]}: share of weight judged", round(evaluation.scores[n].coverage, 4))
+                for n in SCORE_NAMES]
     _sheet(workbook, "Summary", ("Item", "Value"), summary)
     names = _actor_names(config)
     types = {a.id: a.type.value for a in config.actors}
@@ -536,9 +577,11 @@ def configuration_workbook(config: Configuration, evaluation: Evaluation, *, ver
     _sheet(workbook, "Net value", ("Actor id", "Actor", "Type", "Money in", "Money out", "Net", "Financing in",
                                    *(f"Net ×{f}" for f in factors)), rows)
     _sheet(workbook, "Flows", FLOW_COLUMNS, _flow_rows(config))
-    criteria = [(SCORE_LABELS[c.score], c.id, c.label, round(c.value, 4), c.weight, c.explanation)
+    criteria = [(SCORE_LABELS[c.score], c.id, c.label, round(c.value, 4) if c.assessable else None,
+                 "yes" if c.assessable else "no", c.weight, c.explanation)
                 for n in SCORE_NAMES for c in evaluation.scores[n].criteria]
-    _sheet(workbook, "Criteria", ("Score", "Criterion id", "Criterion", "Value", "Weight", "Why"), criteria)
+    _sheet(workbook, "Criteria", ("Score", "Criterion id", "Criterion", "Value", "Assessable", "Weight", "Why"),
+           criteria)
     flags = [(f.code, f.severity, f.dimension, f.criterion, f.message, ", ".join(f.elements)) for f in evaluation.flags]
     _sheet(workbook, "Flags", ("Flag", "Severity", "Lowers", "Criterion", "Finding", "Elements"), flags)
     return _workbook_bytes(workbook)
@@ -550,7 +593,10 @@ def comparison_workbook(comparison: Comparison) -> bytes:
     letters = LETTERS[: len(comparison.configurations)]
     headers = [f"{k}: {c.name}" for k, c in zip(letters, comparison.configurations)]
     _sheet(workbook, "Scores", ("Score", *headers),
-           [(SCORE_LABELS[n], *(round(e.scores[n].score, 1) for e in comparison.evaluations)) for n in SCORE_NAMES])
+           [(SCORE_LABELS[n], *(round(e.scores[n].score, 1) if e.scores[n].assessable else "not assessable"
+                                for e in comparison.evaluations)) for n in SCORE_NAMES]
+           + [(f"{SCORE_LABELS[n]}: share of weight judged", *(round(e.scores[n].coverage, 4)
+                                                               for e in comparison.evaluations)) for n in SCORE_NAMES])
     rows = net_values(comparison)
     _sheet(workbook, "Net value", ("Actor id", "Actor", *headers), [(r.actor, r.name, *r.net) for r in rows])
     factors = GROWTH_FACTORS

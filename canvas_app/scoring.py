@@ -1,9 +1,22 @@
-"""Transparent scoring (DESIGN.md §6): six scores, each a weighted mean of named criteria.
+"""Transparent scoring: six scores, each a weighted mean of named criteria (docs/scoring.md).
 
-Every criterion is a number in [0, 1] with a one-line explanation computed
-from the graph and the placed modules' attributes. Weights default to the
-values below and can be overridden per configuration (``weights`` in the file,
-keyed by criterion id) or per workspace.
+Every criterion measures the graph and the placed modules' attributes and returns a number
+in [0, 1] with a one-line explanation, or ``None`` when there is nothing to judge ("not
+assessable": no data flows, no amounts, no operator...). A score is the weighted mean of its
+assessable criteria only, and carries its *coverage*, the share of its weight that could be
+judged: absence of evidence never counts as full marks.
+
+Two rules keep the numbers defensible:
+
+- **Magnitude, not sign**: money criteria read margins and shares (net over turnover, a payer's
+  share of income), so multiplying every amount by a constant changes no score.
+- **No dilution**: a criterion whose flag names particular actors or flows is computed from
+  those elements (a count, or the worst case), never as a share of all actors, so adding an
+  unrelated, healthy group of actors cannot raise it while the flagged problem stays.
+
+Weights default to the values below and can be overridden per workspace or per configuration
+(``weights`` in the file, keyed by criterion id); the thresholds in :data:`PARAMETERS` can be
+changed per configuration (``parameters`` in the file).
 """
 
 from __future__ import annotations
@@ -11,15 +24,76 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from canvas_app.checks import funding_hhi, grant_share, lock_in_vendors, single_points_of_failure
-from canvas_app.ecosystem import BUSINESS_TYPES, USER_SEGMENT_TYPES, Ecosystem, GROWTH_FACTORS, is_open_standard
+from canvas_app.checks import (
+    CORE_ROLE_TYPES,
+    funding_hhi,
+    grant_share,
+    lock_in_vendors,
+    non_reciprocal_actors,
+    single_points_of_failure,
+    standard_credit,
+)
+from canvas_app.ecosystem import BUSINESS_TYPES, GROWTH_FACTORS, USER_SEGMENT_TYPES, Ecosystem
 from canvas_app.evaluation import SCORE_NAMES, Criterion, Score
-from canvas_app.model import FINANCIAL_KINDS, ActorType, FlowKind
+from canvas_app.messages import count_of
+from canvas_app.model import FINANCIAL_KINDS, Actor, ActorType, FlowKind
 
-Measure = Callable[[Ecosystem], tuple[float, str]]
+Measured = tuple[float | None, str]
+"""A criterion's value in [0, 1] (None: not assessable) and its one-line explanation."""
+Measure = Callable[[Ecosystem], Measured]
 COST_VALUE = {"low": 1.0, "medium": 0.5, "high": 0.0}
-TARGET_TAKE_RATE = 0.2
-"""A platform keeping 20 % of the money passing through it captures its value fully."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A threshold a criterion judges against, shown in its explanation and changeable per configuration."""
+
+    id: str
+    label: str
+    default: float
+    maximum: float
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("take_rate_low", "Take rate band: lowest healthy share kept by an intermediary", 0.05, 1.0),
+    Parameter("take_rate_high", "Take rate band: highest share an intermediary can keep without driving sides away",
+              0.30, 1.0),
+    Parameter("healthy_margin", "Operating margin that earns full marks", 0.10, 1.0),
+    Parameter("operator_share", "Share of the money moved that the operator keeps for full marks", 0.10, 1.0),
+)
+PARAMETERS_BY_ID = {p.id: p for p in PARAMETERS}
+
+
+def check_parameters(values: Mapping[str, object]) -> dict[str, float]:
+    """Validate parameter overrides; raises ValueError naming every problem (unknown id, out of range, band upside down)."""
+    problems: list[str] = []
+    clean: dict[str, float] = {}
+    for key, raw in values.items():
+        spec = PARAMETERS_BY_ID.get(str(key))
+        if spec is None:
+            problems.append(f"'{key}' is not a parameter (known: {', '.join(PARAMETERS_BY_ID)})")
+            continue
+        try:
+            number = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            problems.append(f"{key}: must be a number (got {raw!r})")
+            continue
+        if not 0 <= number <= spec.maximum:
+            problems.append(f"{key}: must be between 0 and {spec.maximum:g} (got {raw!r})")
+            continue
+        clean[spec.id] = number
+    low = clean.get("take_rate_low", PARAMETERS_BY_ID["take_rate_low"].default)
+    high = clean.get("take_rate_high", PARAMETERS_BY_ID["take_rate_high"].default)
+    if not problems and low >= high:
+        problems.append(f"take_rate_low ({low:g}) must be below take_rate_high ({high:g})")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return clean
+
+
+def parameter(eco: Ecosystem, parameter_id: str) -> float:
+    """The value of a threshold for this configuration: its own setting, else the default."""
+    return float(eco.config.parameters.get(parameter_id, PARAMETERS_BY_ID[parameter_id].default))
 
 
 @dataclass(frozen=True)
@@ -35,10 +109,32 @@ def _clamp(value: float) -> float:
     return max(0.0, min(1.0, value))
 
 
+def _percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def margin_value(margin: float, healthy: float) -> float:
+    """0 at a loss of the whole turnover, 0.5 at break-even, 1 from a ``healthy`` margin up (linear between).
+
+    >>> margin_value(0.0, 0.1), margin_value(0.1, 0.1), margin_value(-1.0, 0.1), margin_value(0.05, 0.1)
+    (0.5, 1.0, 0.0, 0.75)
+    """
+    if margin >= 0:
+        return _clamp(0.5 + 0.5 * margin / healthy) if healthy > 0 else 1.0
+    return _clamp(0.5 * (1 + margin))
+
+
+def _has_flows(eco: Ecosystem) -> bool:
+    return bool(eco.flows)
+
+
 # -- scalability -----------------------------------------------------------------
-def network_effects(eco: Ecosystem) -> tuple[float, str]:
+def network_effects(eco: Ecosystem) -> Measured:
+    """0.4 for two distinct sides, 0.6 more for a cross-side loop through the platform."""
+    if not _has_flows(eco):
+        return None, "No value flows yet: nothing to judge."
     if eco.platform is None:
-        return 0.0, "No platform operator: nothing can bring sides together."
+        return 0.0, "No platform operator: nothing brings sides together."
     loop = eco.cross_side_loop
     value = 0.4 * eco.is_multi_sided + 0.6 * (loop is not None)
     if loop:
@@ -49,145 +145,218 @@ def network_effects(eco: Ecosystem) -> tuple[float, str]:
     return value, f"{eco.platform.name} serves one side only."
 
 
-def marginal_cost(eco: Ecosystem) -> tuple[float, str]:
+def marginal_cost(eco: Ecosystem) -> Measured:
+    """The dearest known service to a user segment limits growth (worst case, not the mean)."""
     module_cost = {m_id: d.attributes.marginal_cost for m_id, d in eco.definitions.items()}
-    costs = []
+    known: list[float] = []
+    unknown = 0
     for flow in eco.flows:
         if flow.kind is FlowKind.SERVICE and eco.actors[flow.target].type in USER_SEGMENT_TYPES:
             cost = flow.marginal_cost or (module_cost.get(flow.module) if flow.module else None)
-            costs.append(COST_VALUE.get(cost or "", 0.5))
-    if not costs:
-        return 0.5, "No service reaches a user segment yet; marginal cost unknown."
-    value = sum(costs) / len(costs)
-    return value, f"Mean cost of serving one more user over {len(costs)} service flows (low = 1, high = 0)."
+            if cost in COST_VALUE:
+                known.append(COST_VALUE[cost])
+            else:
+                unknown += 1
+    if not known:
+        if unknown:
+            return None, f"No marginal cost is stated for the {count_of(unknown, 'service flow', 'service flows')} to users."
+        return None, "No service reaches a user segment yet: nothing to judge."
+    worst = min(known)
+    label = {1.0: "low", 0.5: "medium", 0.0: "high"}[worst]
+    text = f"The dearest of {count_of(len(known), 'service flow', 'service flows')} to users has {label} marginal cost"
+    return worst, text + (f"; {unknown} more state none." if unknown else ".")
 
 
-def revenue_growth(eco: Ecosystem) -> tuple[float, str]:
+def revenue_growth(eco: Ecosystem) -> Measured:
+    """The weakest business actor's margin when use grows ×10 (fixed flows stay, per-use flows grow)."""
     business = eco.must_break_even
     if not business:
-        return 0.5, "No money amounts on business actors' flows: growth cannot be judged."
+        return None, "No business actor has amounts on all its money flows: growth cannot be judged."
     top = GROWTH_FACTORS[-1]
-    ok = [a for a in business if eco.net_values[a].net_at(top) >= 0]
-    return len(ok) / len(business), f"{len(ok)} of {len(business)} business actors stay at or above zero when use grows ×{top}."
+    margins = {a: eco.net_values[a].margin_at(top) for a in business}
+    judged = {a: m for a, m in margins.items() if m is not None}
+    if not judged:
+        return None, "No money moves through the business actors: growth cannot be judged."
+    worst = min(judged, key=lambda a: judged[a])
+    margin = judged[worst]
+    if margin >= 0:
+        return 1.0, f"Every business actor ({len(judged)}) stays at or above zero when use grows ×{top}."
+    return _clamp(1 + margin), (f"When use grows ×{top}, {eco.actors[worst].name} loses {_percent(-margin)} "
+                                f"of its turnover (the weakest of {len(judged)} business actors).")
 
 
-def no_bottleneck(eco: Ecosystem) -> tuple[float, str]:
+def no_bottleneck(eco: Ecosystem) -> Measured:
+    """Each single point of failure costs a third."""
+    if sum(1 for a in eco.actors if eco.degree(a)) < 3:
+        return None, "Fewer than three actors exchange value: no bottleneck can be judged."
     spofs = single_points_of_failure(eco)
     if not spofs:
         return 1.0, "No actor other than the city or the platform is the only link between others."
-    return _clamp(1 - len(spofs) / 3), f"{len(spofs)} actor(s) are single points of failure."
+    return _clamp(1 - len(spofs) / 3), f"{count_of(len(spofs), 'actor is', 'actors are')} the only link between some actors and the rest."
 
 
-def connected(eco: Ecosystem) -> tuple[float, str]:
+def connected(eco: Ecosystem) -> Measured:
     parts = [c for c in eco.components if len(c) > 1 or eco.degree(c[0]) > 0]
+    if sum(len(p) for p in parts) < 2:
+        return None, "Fewer than two actors exchange value: nothing to connect."
     if len(parts) <= 1:
         return 1.0, "All actors that exchange value form one ecosystem."
     return 1 / len(parts), f"The ecosystem falls into {len(parts)} separate parts."
 
 
 # -- replicability ------------------------------------------------------------------
-def open_standards(eco: Ecosystem) -> tuple[float, str]:
+def open_standards(eco: Ecosystem) -> Measured:
+    """Mean credit of data flows: 1 for a registry-listed open standard, 0.5 unverified, 0 none or proprietary."""
     data = [f for f in eco.flows if f.kind is FlowKind.DATA]
     if not data:
-        return 1.0, "No data flows to standardise."
-    open_ = [f for f in data if any(is_open_standard(s) for s in f.standards)]
-    return len(open_) / len(data), f"{len(open_)} of {len(data)} data flows use an open standard."
+        return None, "No data flows: nothing to standardise."
+    credits = [max((standard_credit(s) for s in f.standards), default=0.0) for f in data]
+    open_ = sum(1 for c in credits if c == 1.0)
+    unverified = sum(1 for c in credits if c == 0.5)
+    text = f"{open_} of {count_of(len(data), 'data flow uses', 'data flows use')} an open standard from the registry"
+    if unverified:
+        text += f"; {unverified} declare a standard the registry does not list (half credit until confirmed)"
+    return sum(credits) / len(data), text + "."
 
 
-def generic_roles(eco: Ecosystem) -> tuple[float, str]:
+LOCAL_CORE_PENALTY, LOCAL_OTHER_PENALTY = 1 / 3, 1 / 6
+
+
+def generic_roles(eco: Ecosystem) -> Measured:
+    """Each named local organisation costs: a third for a core role, a sixth for another role."""
     actors = [a for a in eco.config.actors if a.type is not ActorType.CITY]
     if not actors:
-        return 1.0, "No roles besides the city."
-    generic = [a for a in actors if not a.local]
-    return len(generic) / len(actors), f"{len(generic)} of {len(actors)} roles are generic, not named local organisations."
+        return None, "No roles besides the city: nothing to judge."
+    core = [a for a in actors if a.local and a.type in CORE_ROLE_TYPES]
+    other = [a for a in actors if a.local and a.type not in CORE_ROLE_TYPES]
+    if not core and not other:
+        return 1.0, f"All {count_of(len(actors), 'role', 'roles')} besides the city are generic, not named local organisations."
+    value = _clamp(1 - LOCAL_CORE_PENALTY * len(core) - LOCAL_OTHER_PENALTY * len(other))
+    local = ", ".join(a.name for a in core + other)
+    return value, (f"{len(core) + len(other)} of {count_of(len(actors), 'role is a', 'roles are')} named local "
+                   f"organisation{'s' if len(core) + len(other) != 1 else ''} ({local}): a third off for each core "
+                   "role, a sixth for any other.")
 
 
-def open_components(eco: Ecosystem) -> tuple[float, str]:
+def open_components(eco: Ecosystem) -> Measured:
+    """Share of placed modules that are open source or expose an open standard (unverified: half)."""
     modules = eco.placed_definitions
+    if not modules:
+        return None, "No library modules placed: the openness of components is unknown."
+    credits = [1.0 if d.attributes.open_source else max((standard_credit(s) for s in d.attributes.standards), default=0.0)
+               for d in modules]
+    open_ = sum(1 for c in credits if c == 1.0)
+    return sum(credits) / len(modules), f"{open_} of {count_of(len(modules), 'module is', 'modules are')} open source or open standard."
+
+
+def no_lock_in(eco: Ecosystem) -> Measured:
+    """Each technology vendor the city cannot replace costs a half."""
+    vendors = [v for v in eco.of_type(ActorType.TECHNOLOGY_VENDOR) if eco.degree(v.id)]
+    if not vendors:
+        return None, "No technology vendor exchanges value here: no lock-in to judge."
     locked = lock_in_vendors(eco)
-    if modules:
-        open_ = [d for d in modules
-                 if d.attributes.open_source or any(is_open_standard(s) for s in d.attributes.standards)]
-        base, text = len(open_) / len(modules), f"{len(open_)} of {len(modules)} modules are open source or open API"
-    else:
-        base, text = 0.5, "No library modules placed: openness of components unknown"
-    if locked:
-        return base * 0.5, text + f"; {len(locked)} vendor(s) lock the city in (halved)."
-    return base, text + "."
+    if not locked:
+        return 1.0, f"No vendor of {len(vendors)} is more central than the platform or carries data on closed interfaces."
+    return _clamp(1 - len(locked) / 2), f"{count_of(len(locked), 'vendor locks', 'vendors lock')} the city in."
 
 
-def preconditions(eco: Ecosystem) -> tuple[float, str]:
-    count = sum(len(d.attributes.preconditions) + (d.attributes.locality == "local") for d in eco.placed_definitions)
+def preconditions(eco: Ecosystem) -> Measured:
+    modules = eco.placed_definitions
+    if not modules:
+        return None, "No library modules placed: their preconditions are unknown."
+    count = sum(len(d.attributes.preconditions) + (d.attributes.locality == "local") for d in modules)
     if count == 0:
-        return 1.0, "No module needs a local precondition."
-    return 1 / (1 + count), f"{count} local precondition(s) to meet before another city can copy this."
+        return 1.0, f"None of the {count_of(len(modules), 'module', 'modules')} needs a local precondition."
+    return 1 / (1 + count), f"{count_of(count, 'local precondition', 'local preconditions')} to meet before another city can copy this."
 
 
 # -- sustainability -----------------------------------------------------------------
-def reciprocity(eco: Ecosystem) -> tuple[float, str]:
-    if not eco.actors:
-        return 0.0, "No actors."
-    both = [a for a in eco.actors if eco.in_flows.get(a) and eco.out_flows.get(a)]
-    return len(both) / len(eco.actors), f"{len(both)} of {len(eco.actors)} actors both give and get value."
+def reciprocity(eco: Ecosystem) -> Measured:
+    """Each actor that gives without getting, takes without giving (non-customers) or is isolated costs a quarter."""
+    if not _has_flows(eco) and len(eco.actors) < 2:
+        return None, "A single actor and no value flows: nothing to judge."
+    broken = non_reciprocal_actors(eco)
+    if not broken:
+        return 1.0, f"All {count_of(len(eco.actors), 'actor', 'actors')} that should both give and get do."
+    return _clamp(1 - len(broken) / 4), f"{count_of(len(broken), 'actor does', 'actors do')} not both give and get value."
 
 
-def viability(eco: Ecosystem) -> tuple[float, str]:
-    business = eco.must_break_even
+def viability(eco: Ecosystem) -> Measured:
+    """The weakest business actor's operating margin: 0.5 at break-even, 1 from the healthy margin up."""
+    business = [a for a in eco.must_break_even if eco.net_values[a].margin is not None]
     if not business:
-        return 1.0, "No money amounts on business actors' flows: no loss to report."
-    ok = [a for a in business if eco.net_values[a].net >= 0]
-    return len(ok) / len(business), f"{len(ok)} of {len(business)} business actors break even on their operating money flows."
+        return None, "No business actor has amounts on all its money flows: viability cannot be judged."
+    healthy = parameter(eco, "healthy_margin")
+    worst = min(business, key=lambda a: eco.net_values[a].margin or 0.0)
+    margin = eco.net_values[worst].margin or 0.0
+    if margin >= healthy:
+        return 1.0, f"Every business actor ({len(business)}) keeps a margin of {_percent(healthy)} or more."
+    return margin_value(margin, healthy), (
+        f"{eco.actors[worst].name} has the weakest margin: {margin:+.0%} of its turnover per {eco.config.period} "
+        f"(full marks from {_percent(healthy)}).")
 
 
-def grant_independence(eco: Ecosystem) -> tuple[float, str]:
+def grant_independence(eco: Ecosystem) -> Measured:
     share = grant_share(eco)
     if share is None:
-        return (0.0, "The operator has no income.") if eco.operator else (0.0, "No operator to fund.")
-    return 1 - share, f"{share:.0%} of the operator's income is grants."
+        return None, ("The operator has no money or grant income to judge." if eco.operator
+                      else "No operator to fund.")
+    return 1 - share, f"{_percent(share)} of the operator's income is grants."
 
 
-def diversified_funding(eco: Ecosystem) -> tuple[float, str]:
+def diversified_funding(eco: Ecosystem) -> Measured:
     hhi = funding_hhi(eco)
     if hhi is None:
-        return 0.0, "The operator has no income to diversify."
+        return None, ("The operator has no income to diversify." if eco.operator else "No operator to fund.")
     return 1 - hhi, f"Herfindahl index of the operator's income by payer is {hhi:.2f} (lower is more diverse)."
 
 
-def impacts(eco: Ecosystem) -> tuple[float, str]:
-    declared = {dim for d in eco.placed_definitions
+def impacts(eco: Ecosystem) -> Measured:
+    modules = eco.placed_definitions
+    if not modules:
+        return None, "No library modules placed: no impacts declared to judge."
+    declared = {dim for d in modules
                 for dim in ("economic", "social", "environmental") if getattr(d.attributes.impacts, dim) > 0}
     names = ", ".join(sorted(declared)) or "none"
     return len(declared) / 3, f"Impacts declared by the modules: {names}."
 
 
 # -- value creation, capture, sharing ----------------------------------------------------
-def needs_served(eco: Ecosystem) -> tuple[float, str]:
+def needs_served(eco: Ecosystem) -> Measured:
+    """Importance-weighted share of needs whose serving flows reach the actor who has the need."""
     needs = eco.config.needs
     if not needs:
-        return 0.5, "No needs recorded: add the needs this service answers."
-    served = sum(n.importance for n in needs if n.served_by)
-    total = sum(n.importance for n in needs)
-    return served / total, f"{sum(1 for n in needs if n.served_by)} of {len(needs)} needs are served (weighted by importance)."
+        return None, "No needs recorded: add the needs this service answers."
+    served = [n for n in needs if eco.served_needs[n.id]]
+    value = sum(n.importance for n in served) / sum(n.importance for n in needs)
+    return value, (f"{len(served)} of {count_of(len(needs), 'need is', 'needs are')} served by a flow that reaches "
+                   "the actor who has it (weighted by importance).")
 
 
-def citizen_value(eco: Ecosystem) -> tuple[float, str]:
+def citizen_value(eco: Ecosystem) -> Measured:
+    if not _has_flows(eco):
+        return None, "No value flows yet: nothing to judge."
     objects = {(f.kind.value, f.label.lower()) for c in eco.of_type(ActorType.CITIZEN) for f in eco.in_flows.get(c.id, ())}
-    return _clamp(len(objects) / 3), f"{len(objects)} distinct value object(s) reach citizens (3 or more is full marks)."
+    return _clamp(len(objects) / 3), f"{count_of(len(objects), 'distinct value object reaches', 'distinct value objects reach')} citizens (3 or more is full marks)."
 
 
-def value_variety(eco: Ecosystem) -> tuple[float, str]:
+def value_variety(eco: Ecosystem) -> Measured:
+    if not _has_flows(eco):
+        return None, "No value flows yet: nothing to judge."
     kinds = {f.kind for f in eco.flows}
-    return _clamp(len(kinds) / 5), f"{len(kinds)} kinds of value flow in the ecosystem (5 or more is full marks)."
+    return _clamp(len(kinds) / 5), f"{count_of(len(kinds), 'kind', 'kinds')} of value flow in the ecosystem (5 or more is full marks)."
 
 
-def revenue(eco: Ecosystem) -> tuple[float, str]:
+def revenue(eco: Ecosystem) -> Measured:
     operator = eco.operator
     if operator is None:
-        return 0.0, "No operator to capture value."
+        return None, "No platform operator or sole service provider: no one to capture value."
+    if not _has_flows(eco):
+        return None, "No value flows yet: nothing to judge."
     by_payer = eco.financial_inflow_by_payer(operator.id)
     users = [p for p, k in by_payer.items() if k.get(FlowKind.MONEY) and eco.actors[p].type in USER_SEGMENT_TYPES | BUSINESS_TYPES]
     if users:
-        return 1.0, f"{operator.name} earns money from its users ({len(users)} paying actor(s))."
+        return 1.0, f"{operator.name} earns money from its users ({count_of(len(users), 'paying actor', 'paying actors')})."
     if any(k.get(FlowKind.MONEY) for k in by_payer.values()):
         return 0.6, f"{operator.name} is paid, but not by its users (by the city or a funder)."
     if by_payer:
@@ -195,28 +364,78 @@ def revenue(eco: Ecosystem) -> tuple[float, str]:
     return 0.0, f"{operator.name} receives no money, grant or investment."
 
 
-def operator_net(eco: Ecosystem) -> tuple[float, str]:
+def _operator_money(eco: Ecosystem) -> tuple[Actor | None, str]:
+    """The operator when its money figures are complete and some money moves; else None and why not."""
     operator = eco.operator
     if operator is None:
-        return 0.0, "No operator."
+        return None, "No platform operator or sole service provider."
     nv = eco.net_values[operator.id]
     if not nv.has_amounts:
-        return 0.5, "No amounts on the operator's money flows."
-    scale = max(nv.money_in, nv.money_out)
-    if scale == 0:
-        return 0.5, f"{operator.name} moves no money per {eco.config.period}."
-    return _clamp(0.5 + 0.5 * nv.net / scale), f"{operator.name} nets {nv.net:,.0f} per {eco.config.period}."
+        return None, f"Not every money flow of {operator.name} has an amount."
+    if nv.turnover == 0:
+        return None, f"{operator.name} moves no money per {eco.config.period}."
+    return operator, ""
 
 
-def take_rate(eco: Ecosystem) -> tuple[float, str]:
-    operator = eco.operator
+def operator_margin(eco: Ecosystem) -> Measured:
+    """The operator's net over its turnover: 0.5 at break-even, 1 from the healthy margin up."""
+    operator, why_not = _operator_money(eco)
     if operator is None:
-        return 0.0, "No operator."
+        return None, why_not
     nv = eco.net_values[operator.id]
-    if not nv.has_amounts or nv.money_in == 0:
-        return 0.5, "No money amounts passing through the operator."
-    rate = max(0.0, nv.net) / nv.money_in
-    return _clamp(rate / TARGET_TAKE_RATE), f"{operator.name} keeps {rate:.0%} of the money it receives (target {TARGET_TAKE_RATE:.0%})."
+    healthy = parameter(eco, "healthy_margin")
+    margin = nv.margin or 0.0
+    return margin_value(margin, healthy), (
+        f"{operator.name} nets {nv.net:,.0f} per {eco.config.period} on a turnover of {nv.turnover:,.0f}: "
+        f"a margin of {margin:+.0%} (full marks from {_percent(healthy)}).")
+
+
+def operator_share(eco: Ecosystem) -> Measured:
+    """What the operator keeps (its net) as a share of all money moved in the ecosystem: its scale.
+
+    A margin alone cannot tell an operator that nets 3 a year from one that nets 60,000: this
+    criterion reads how much of the money the service moves stays with the party that runs it.
+    """
+    operator, why_not = _operator_money(eco)
+    if operator is None:
+        return None, why_not
+    incomplete = sum(1 for f in eco.flows if f.kind is FlowKind.MONEY and f.amount is None)
+    if incomplete:
+        return None, (f"{count_of(incomplete, 'money flow has', 'money flows have')} no amount: "
+                      "the money moved in the ecosystem is unknown.")
+    moved = eco.money_moved
+    kept = max(0.0, eco.net_values[operator.id].net)
+    share = kept / moved
+    full = parameter(eco, "operator_share")
+    return _clamp(share / full) if full > 0 else 1.0, (
+        f"{operator.name} keeps {kept:,.0f} of the {moved:,.0f} moved per {eco.config.period}: {share:.1%} "
+        f"(full marks from {_percent(full)}).")
+
+
+def take_rate(eco: Ecosystem) -> Measured:
+    """What an intermediary keeps of the money passing through it, judged against a visible band.
+
+    Only an operator that passes money on (to providers, the city...) is an intermediary; one
+    that sells its own service keeps everything by nature, and its take rate is not assessable.
+    """
+    operator, why_not = _operator_money(eco)
+    if operator is None:
+        return None, why_not
+    nv = eco.net_values[operator.id]
+    if nv.money_out == 0 or nv.money_in == 0:
+        return None, f"{operator.name} does not pass money on: it is no intermediary, so no take rate applies."
+    low, high = parameter(eco, "take_rate_low"), parameter(eco, "take_rate_high")
+    rate = nv.net / nv.money_in
+    band = f"band {_percent(low)}–{_percent(high)}"
+    name = operator.name
+    if rate <= 0:
+        return 0.0, f"{name} keeps nothing of the money it receives ({band})."
+    if rate < low:
+        return rate / low, f"{name} keeps {_percent(rate)} of the money it receives, below the {band}."
+    if rate <= high:
+        return 1.0, f"{name} keeps {_percent(rate)} of the money it receives, within the {band}."
+    return _clamp(1 - (rate - high) / (1 - high)) if high < 1 else 1.0, (
+        f"{name} keeps {_percent(rate)} of the money it receives, above the {band}: the other sides may leave.")
 
 
 def gini(values: list[float]) -> float:
@@ -235,35 +454,45 @@ def gini(values: list[float]) -> float:
     return (2 * cumulative) / (n * total) - (n + 1) / n
 
 
-def evenness(eco: Ecosystem) -> tuple[float, str]:
+def evenness(eco: Ecosystem) -> Measured:
     nets = [nv.net for nv in eco.net_values.values() if nv.has_amounts]
     if len(nets) < 2:
-        return 0.5, "Fewer than two actors with money amounts: spread cannot be judged."
+        return None, "Fewer than two actors with amounts on all their money flows: spread cannot be judged."
     low = min(nets)
     g = gini([n - low for n in nets])
     return 1 - g, f"Net value spread over {len(nets)} actors: Gini {g:.2f} (0 is even)."
 
 
-def positive_return(eco: Ecosystem) -> tuple[float, str]:
-    if not eco.actors:
-        return 0.0, "No actors."
-    ok = [a for a, nv in eco.net_values.items()
-          if nv.net > 0 or nv.financing_in > 0 or any(f.kind not in FINANCIAL_KINDS for f in eco.in_flows.get(a, ()))]
-    return len(ok) / len(eco.actors), f"{len(ok)} of {len(eco.actors)} actors get a positive money or intangible return."
+def without_return(eco: Ecosystem) -> list[str]:
+    """Actors that get neither money (net > 0), financing nor any value object back."""
+    return [a for a, nv in eco.net_values.items()
+            if not (nv.net > 0 or nv.financing_in > 0
+                    or any(f.kind not in FINANCIAL_KINDS for f in eco.in_flows.get(a, ())))]
+
+
+def positive_return(eco: Ecosystem) -> Measured:
+    """Each actor with no return of any kind costs a quarter."""
+    if not _has_flows(eco):
+        return None, "No value flows yet: nothing to judge."
+    missing = without_return(eco)
+    if not missing:
+        return 1.0, f"All {count_of(len(eco.actors), 'actor gets', 'actors get')} a positive money or intangible return."
+    return _clamp(1 - len(missing) / 4), f"{count_of(len(missing), 'actor gets', 'actors get')} no money or intangible return."
 
 
 CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec("s_network_effects", "scalability", "Cross-side network effects", 3, network_effects),
     CriterionSpec("s_marginal_cost", "scalability", "Low marginal cost per user", 2, marginal_cost),
-    CriterionSpec("s_revenue_growth", "scalability", "Net value holds as use grows ×10", 2, revenue_growth),
+    CriterionSpec("s_revenue_growth", "scalability", "Margins hold as use grows ×10", 2, revenue_growth),
     CriterionSpec("s_no_bottleneck", "scalability", "No bottleneck actor", 1, no_bottleneck),
     CriterionSpec("s_connected", "scalability", "One connected ecosystem", 1, connected),
     CriterionSpec("r_open_standards", "replicability", "Data flows on open standards", 3, open_standards),
     CriterionSpec("r_generic_roles", "replicability", "Generic roles, not local organisations", 2, generic_roles),
-    CriterionSpec("r_open_components", "replicability", "Open-source and open-API components", 2, open_components),
+    CriterionSpec("r_open_components", "replicability", "Open-source and open-standard components", 2, open_components),
+    CriterionSpec("r_no_lock_in", "replicability", "No vendor lock-in", 2, no_lock_in),
     CriterionSpec("r_preconditions", "replicability", "Few local preconditions", 1, preconditions),
     CriterionSpec("su_reciprocity", "sustainability", "Every actor gives and gets", 3, reciprocity),
-    CriterionSpec("su_viability", "sustainability", "No business actor at a loss", 3, viability),
+    CriterionSpec("su_viability", "sustainability", "Business actors' margins", 3, viability),
     CriterionSpec("su_grant_independence", "sustainability", "Independent of grants", 2, grant_independence),
     CriterionSpec("su_diversified_funding", "sustainability", "Diversified funding", 1, diversified_funding),
     CriterionSpec("su_impacts", "sustainability", "Economic, social and environmental impacts", 1, impacts),
@@ -271,8 +500,9 @@ CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec("vc_citizen_value", "value_creation", "Value reaching citizens", 2, citizen_value),
     CriterionSpec("vc_value_variety", "value_creation", "Variety of value objects", 1, value_variety),
     CriterionSpec("cap_revenue", "value_capture", "Operator earns from its users", 2, revenue),
-    CriterionSpec("cap_operator_net", "value_capture", "Operator's net value", 2, operator_net),
-    CriterionSpec("cap_take_rate", "value_capture", "Take rate", 1, take_rate),
+    CriterionSpec("cap_operator_net", "value_capture", "Operator's operating margin", 2, operator_margin),
+    CriterionSpec("cap_operator_share", "value_capture", "Operator keeps a share of the money moved", 1, operator_share),
+    CriterionSpec("cap_take_rate", "value_capture", "Take rate within the band", 1, take_rate),
     CriterionSpec("sh_evenness", "value_sharing", "Net value evenly spread (1 − Gini)", 2, evenness),
     CriterionSpec("sh_positive_return", "value_sharing", "Actors with a positive return", 2, positive_return),
 )
@@ -280,18 +510,25 @@ CRITERIA_BY_ID = {c.id: c for c in CRITERIA}
 
 
 def score_ecosystem(eco: Ecosystem, weights: Mapping[str, float] | None = None) -> dict[str, Score]:
-    """Compute the six scores; ``weights`` (by criterion id) override the defaults, file weights win last."""
+    """Compute the six scores; ``weights`` (by criterion id) override the defaults, file weights win last.
+
+    A score is the weighted mean of its assessable criteria; its coverage is their share of the
+    score's total weight (0 when nothing could be judged: the score is then 0 and not assessable).
+    """
     merged = {**(weights or {}), **eco.config.weights}
     by_score: dict[str, list[Criterion]] = {name: [] for name in SCORE_NAMES}
     for spec in CRITERIA:
         value, explanation = spec.measure(eco)
         weight = float(merged.get(spec.id, spec.weight))
-        by_score[spec.score].append(Criterion(spec.id, spec.score, spec.label, _clamp(value), weight, explanation))
+        assessable = value is not None
+        by_score[spec.score].append(Criterion(spec.id, spec.score, spec.label, _clamp(value) if assessable else 0.0,
+                                              weight, explanation, assessable))
     scores = {}
     for name, criteria in by_score.items():
         total = sum(c.weight for c in criteria)
-        value = sum(c.value * c.weight for c in criteria) / total if total > 0 else 0.0
-        scores[name] = Score(name, round(100 * value, 1), tuple(criteria))
+        judged = sum(c.weight for c in criteria if c.assessable)
+        value = sum(c.value * c.weight for c in criteria if c.assessable) / judged if judged > 0 else 0.0
+        scores[name] = Score(name, round(100 * value, 1), tuple(criteria), round(judged / total, 4) if total > 0 else 0.0)
     return scores
 
 

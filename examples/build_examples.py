@@ -51,6 +51,7 @@ class Draft:
             if len(matches) != 1:
                 raise KeyError(f"{instance}: {len(matches)} flows labelled {starts!r}")
             matches[0].update(fields)
+            matches[0]["estimated"] = [q for q in matches[0].get("estimated", []) if q not in fields]  # set here: entered
             found.append(matches[0]["id"])
 
         self._edit(change)

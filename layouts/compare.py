@@ -39,7 +39,8 @@ def radar_figure(names: Sequence[str], comparison: Comparison) -> go.Figure:
     labels = [SCORE_LABELS[n] for n in SCORE_NAMES]
     figure = go.Figure()
     for k, (name, evaluation) in enumerate(zip(names, comparison.evaluations)):
-        values = [round(evaluation.scores[n].score, 1) for n in SCORE_NAMES]
+        # a score that could not be judged is a gap in the outline, not a zero
+        values = [round(s.score, 1) if (s := evaluation.scores[n]).assessable else None for n in SCORE_NAMES]
         figure.add_trace(go.Scatterpolar(
             r=values + values[:1], theta=labels + labels[:1], name=chart_text(name), fill="toself", opacity=0.75,
             line={"color": RADAR_COLOURS[k % len(RADAR_COLOURS)]},

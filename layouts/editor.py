@@ -9,6 +9,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from canvas_app.model import ActorType, FlowKind, Period
+from canvas_app.standards import known_standards
 from layouts import graph, history, members
 from layouts.ids import ID
 from layouts.needs import configuration_links
@@ -60,8 +61,8 @@ def palette_items(modules: list[Any], own: frozenset[str] = frozenset()) -> list
     return items
 
 
-def details_form(details: dict[str, str]) -> html.Details:
-    """The configuration's own name, city, description and period; saved like any edit (undoable)."""
+def details_form(details: dict[str, Any]) -> html.Details:
+    """The configuration's own name, city, description, period and population; saved like any edit (undoable)."""
     return html.Details(
         [
             html.Summary("Configuration details", className="h6 mb-1"),
@@ -72,6 +73,10 @@ def details_form(details: dict[str, str]) -> html.Details:
             dbc.Label("Amounts and occurrences are per", html_for=ID.details_period, className="small mb-0 mt-1"),
             dbc.Select(id=ID.details_period, size="sm", value=details.get("period", "year"),
                        options=[{"label": p, "value": p} for p in get_args(Period)]),
+            dbc.Label("Population of the city (scales modules' estimates)", html_for=ID.details_population,
+                      className="small mb-0 mt-1"),
+            dbc.Input(id=ID.details_population, type="number", min=0, step=1, size="sm",
+                      value=details.get("population")),
             dbc.Label("Description (where this structure comes from)", html_for=ID.details_description,
                       className="small mb-0 mt-1"),
             dbc.Textarea(id=ID.details_description, size="sm", maxLength=20000, rows=3,
@@ -161,15 +166,17 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
             dbc.Input(id=ID.flow_label, size="sm", maxLength=300),
             dbc.Row(
                 [
-                    dbc.Col([dbc.Label("Amount (money per occurrence)", html_for=ID.flow_amount, className="small mb-0"),
+                    dbc.Col([dbc.Label(["Amount (money per occurrence) ", estimate_badge(ID.flow_amount_estimate)],
+                                       html_for=ID.flow_amount, className="small mb-0"),
                              dbc.Input(id=ID.flow_amount, type="number", size="sm")]),
-                    dbc.Col([dbc.Label("Occurrences per period", html_for=ID.flow_occurrences, className="small mb-0"),
+                    dbc.Col([dbc.Label(["Occurrences per period ", estimate_badge(ID.flow_occurrences_estimate)],
+                                       html_for=ID.flow_occurrences, className="small mb-0"),
                              dbc.Input(id=ID.flow_occurrences, type="number", size="sm")]),
                 ],
                 className="g-1 mt-1",
             ),
             dbc.Label("Standards (comma-separated, e.g. NGSI-LD, MIM1)", html_for=ID.flow_standards, className="small mb-0 mt-1"),
-            dbc.Input(id=ID.flow_standards, size="sm", maxLength=800),
+            *standards_input(),
             html.Div(id=ID.flow_feedback, role="alert", **{"aria-live": "polite"}),
             html.Div(
                 [
@@ -182,6 +189,17 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
         ],
         className="mb-3",
     )
+
+
+ESTIMATE_HINT = "A module's default, not a figure entered for this service: type your own to replace it."
+ESTIMATE_INPUT_CLASS = "text-muted fst-italic"
+"""How an estimated quantity's input looks (muted), beside its "estimate" badge."""
+
+
+def estimate_badge(component_id: str) -> html.Span:
+    """The "estimate" badge beside a quantity's label; hidden while the quantity is entered (or empty)."""
+    return html.Span("estimate", id=component_id, className="badge text-bg-warning", title=ESTIMATE_HINT,
+                     hidden=True)
 
 
 def toolbar(status: str = "") -> html.Div:
@@ -425,3 +443,20 @@ def editor_layout(
         ],
         className="container-fluid editor",
     )
+
+
+def standards_input() -> list[Any]:
+    """The flow's standards field, offering the registry's open standards as the user types.
+
+    The datalist starts with every open standard; a clientside callback keeps what is already
+    typed before the last comma in front of each suggestion, so the browser's own filter
+    offers the next standard too.
+    """
+    offered = [[s.name, s.source] for s in known_standards("open")]
+    return [
+        dbc.Input(id=ID.flow_standards, size="sm", maxLength=800, list=ID.flow_standards_known, autoComplete="off"),
+        html.Datalist(id=ID.flow_standards_known, children=[html.Option(value=n, label=src) for n, src in offered]),
+        dcc.Store(id=ID.standards_registry, data=offered),
+        html.Small("Known open standards are offered as you type; a name the registry does not know "
+                   "counts as unverified.", className="text-muted d-block"),
+    ]

@@ -75,6 +75,7 @@ class Ids:
     details_city: str = "ed-details-city"
     details_description: str = "ed-details-description"
     details_period: str = "ed-details-period"
+    details_population: str = "ed-details-population"
     details_save: str = "ed-details-save"
     details_feedback: str = "ed-details-feedback"
 
@@ -100,7 +101,11 @@ class Ids:
     flow_label: str = "ed-flow-label"
     flow_amount: str = "ed-flow-amount"
     flow_occurrences: str = "ed-flow-occurrences"
+    flow_amount_estimate: str = "ed-flow-amount-estimate"  # badge: the amount is a module's estimate
+    flow_occurrences_estimate: str = "ed-flow-occurrences-estimate"
     flow_standards: str = "ed-flow-standards"
+    flow_standards_known: str = "ed-flow-standards-known"  # (JS) datalist: registry names after what is typed
+    standards_registry: str = "ed-standards-registry"  # open standards offered: [name, source] pairs
     flow_add: str = "ed-flow-add"
     flow_save: str = "ed-flow-save"
     flow_delete: str = "ed-flow-delete"
@@ -116,7 +121,7 @@ class Ids:
 
     # score panel
     scores: str = "ed-scores"
-    score_values: str = "ed-score-values"  # {name: 0-100}: six numbers per edit, drawn by canvas.js
+    score_values: str = "ed-score-values"  # {name: {value, coverage}}: six scores per edit, drawn by canvas.js
     flags: str = "ed-flags"
     suggest: str = "ed-suggest"
     blocks: str = "ed-blocks"
@@ -244,6 +249,10 @@ class Ids:
     @staticmethod
     def score_bar(score: str) -> str:
         return f"score-bar-{score}"
+
+    @staticmethod
+    def score_coverage(score: str) -> str:
+        return f"score-coverage-{score}"
 
     @staticmethod
     def palette_summary(module: str) -> str:

@@ -39,7 +39,15 @@ class ModuleDetail:
     row: ModuleRow
     text: str
     sources: Sequence[str]
+    standards: Sequence[tuple[str, str]] = ()  # (name, "open" | "proprietary" | "unverified")
     remedies: Sequence[tuple[str, str]] = ()  # (flag code, actor type) the module declares it can close
+
+
+STANDARD_STATUS = {
+    "open": "open standard (in the registry)",
+    "proprietary": "proprietary",
+    "unverified": "unverified: not in the open-standards registry, check that it is open",
+}
 
 
 def _category_label(category: str) -> str:
@@ -92,6 +100,10 @@ def module_detail(detail: ModuleDetail | None) -> Any:
                      className="mb-2"),
             html.Div([html.Span("Sources: ", className="small fw-semibold"),
                       html.Ul([html.Li(s, className="small") for s in detail.sources], className="mb-2")]),
+            *([html.Div([html.Span("Standards: ", className="small fw-semibold"),
+                         html.Ul([html.Li(f"{name}: {STANDARD_STATUS[status]}", className="small")
+                                  for name, status in detail.standards], className="mb-2")])]
+              if detail.standards else []),
             html.Pre(detail.text, className="module-text small border rounded p-2", tabIndex=0,
                      **{"aria-label": f"Definition of {row.name}"}),
         ]

@@ -7,7 +7,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Patch, html
 
-from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
+from canvas_app.evaluation import PROVISIONAL_BELOW, SCORE_LABELS, SCORE_NAMES, Evaluation
 from layouts import advice
 from layouts.ids import ID
 
@@ -32,7 +32,7 @@ def score_panel(evaluation: Evaluation) -> list[Any]:
         score = evaluation.scores.get(name)
         if score is None:
             continue
-        value = round(score.score)
+        value = round(score.score) if score.assessable else 0
         criteria = _criteria_items(score)
         rows.append(
             html.Details(
@@ -45,7 +45,10 @@ def score_panel(evaluation: Evaluation) -> list[Any]:
                                 className="score-bar",
                                 **{"aria-hidden": "true"},
                             ),
-                            html.Span(str(value), className="score-value", id=ID.score_value(name)),
+                            html.Span(str(value) if score.assessable else "n/a", className="score-value",
+                                      id=ID.score_value(name)),
+                            html.Span(coverage_text(score.coverage), className="score-coverage",
+                                      id=ID.score_coverage(name)),
                         ],
                         className="score-row",
                     ),
@@ -58,11 +61,26 @@ def score_panel(evaluation: Evaluation) -> list[Any]:
     return rows
 
 
+def coverage_text(coverage: float) -> str:
+    """What the line under a score says of its evidence (canvas.js writes the same words after an edit).
+
+    >>> coverage_text(1.0), coverage_text(0.4), coverage_text(0.0)
+    ('all criteria judged', 'provisional: 40% of its weight judged', 'not assessable: nothing to judge yet')
+    """
+    if coverage <= 0:
+        return "not assessable: nothing to judge yet"
+    if coverage >= 1:
+        return "all criteria judged"
+    prefix = "provisional: " if coverage < PROVISIONAL_BELOW else ""
+    return f"{prefix}{coverage:.0%} of its weight judged"
+
+
 def _criteria_items(score: Any) -> list[Any]:
     return [
         html.Li(
             [
-                html.Span(f"{c.label}: {round(c.value * 100)}%", className="fw-semibold"),
+                html.Span(f"{c.label}: {round(c.value * 100)}%" if c.assessable else f"{c.label}: not assessable",
+                          className="fw-semibold" if c.assessable else "fw-semibold text-muted"),
                 html.Span(f" (weight {c.weight:g}) — {c.explanation}"),
             ],
             className="small",
@@ -71,14 +89,17 @@ def _criteria_items(score: Any) -> list[Any]:
     ]
 
 
-def score_values(evaluation: Evaluation) -> dict[str, int]:
-    """The six rounded scores: all an edit sends back for the panel (canvas.js draws them).
+def score_values(evaluation: Evaluation) -> dict[str, dict[str, float | None]]:
+    """The six scores with their coverage: all an edit sends back for the panel (canvas.js draws them).
 
     >>> from canvas_app.evaluation import Evaluation, Score
-    >>> score_values(Evaluation({"scalability": Score("scalability", 41.6, ())}, ()))
-    {'scalability': 42}
+    >>> score_values(Evaluation({"scalability": Score("scalability", 41.6, (), 0.5)}, ()))
+    {'scalability': {'value': 42, 'coverage': 0.5}}
     """
-    return {name: round(evaluation.scores[name].score) for name in SCORE_NAMES if name in evaluation.scores}
+    return {
+        name: {"value": round(score.score) if score.assessable else None, "coverage": score.coverage}
+        for name in SCORE_NAMES if (score := evaluation.scores.get(name)) is not None
+    }
 
 
 def criteria_patch(evaluation: Evaluation) -> Patch:

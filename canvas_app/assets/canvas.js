@@ -13,6 +13,7 @@
   var UPLOAD_LIMITS = {"home-upload": ["home-upload-rejected", MAX_UPLOAD],
                        "md-upload": ["md-upload-rejected", 1024 * 1024]};
   var HISTORY_LIMIT = 100;
+  var PROVISIONAL_BELOW = 0.6; // canvas_app/evaluation.py PROVISIONAL_BELOW
 
   function core() {
     var el = document.getElementById(IDS.cy);
@@ -221,19 +222,30 @@
         return nu;
       },
       showScores: function (values) {
-        // six numbers in (the score panel's live part); outputs: six texts, then six bar styles
+        // six scores in ({value, coverage}; value null: not assessable); outputs: six texts, six bar styles,
+        // six evidence lines (the words of layouts/panels.py coverage_text)
         var names = ["scalability", "replicability", "sustainability", "value_creation", "value_capture", "value_sharing"];
         var nu = window.dash_clientside.no_update;
-        if (!values) { return names.map(function () { return nu; }).concat(names.map(function () { return nu; })); }
-        var texts = [], bars = [];
+        var none = names.map(function () { return nu; });
+        if (!values) { return none.concat(none, none); }
+        var texts = [], bars = [], evidence = [];
         names.forEach(function (name) {
-          if (!(name in values)) { texts.push(nu); bars.push(nu); return; }
-          var v = Math.max(0, Math.min(100, Number(values[name]) || 0));
+          if (!(name in values)) { texts.push(nu); bars.push(nu); evidence.push(nu); return; }
+          var entry = values[name] || {};
+          var coverage = Number(entry.coverage) || 0;
+          if (entry.value === null || entry.value === undefined || coverage <= 0) {
+            texts.push("n/a"); bars.push({width: "0%"});
+            evidence.push("not assessable: nothing to judge yet");
+            return;
+          }
+          var v = Math.max(0, Math.min(100, Number(entry.value) || 0));
           texts.push(String(v));
           bars.push({width: v + "%"});
+          var pct = Math.round(coverage * 100) + "% of its weight judged";
+          evidence.push(coverage >= 1 ? "all criteria judged" : (coverage < PROVISIONAL_BELOW ? "provisional: " + pct : pct));
         });
         window.citycanvasScoresAt = performance.now();
-        return texts.concat(bars);
+        return texts.concat(bars, evidence);
       },
       updateHistory: function (stepOut, history) {
         var nu = window.dash_clientside.no_update;
@@ -252,6 +264,20 @@
           done = []; undone = [];
         }
         return [{done: done, undone: undone}, done.length === 0, undone.length === 0];
+      },
+      // The flow's standards field holds a comma-separated list: each registry name is offered
+      // after what is typed before the last comma, so the datalist suggests the next standard.
+      suggestStandards: function (typed, known) {
+        var text = typed || "";
+        var cut = text.lastIndexOf(",");
+        var head = cut < 0 ? "" : text.slice(0, cut + 1) + " ";
+        var taken = head.split(",").map(function (s) { return s.trim().toLowerCase(); });
+        return (known || []).filter(function (pair) {
+          return taken.indexOf(pair[0].toLowerCase()) < 0;
+        }).map(function (pair) {
+          return {type: "Option", namespace: "dash_html_components",
+                  props: {value: head + pair[0], label: pair[1]}};
+        });
       },
       requestHistory: function (undoClicks, redoClicks, history) {
         var ctx = window.dash_clientside.callback_context;

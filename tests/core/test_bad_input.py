@@ -62,7 +62,7 @@ CASES = [
     ("need importance too high", variant("needs.0.importance", 9), "needs[0] (id 'n1'): importance"),
     ("negative weight", variant("weights", {"r_open_standards": -1}), "weights"),
     ("unknown criterion weight", variant("weights", {"r_open_standrds": 2}), "weights: 'r_open_standrds' is not a criterion"),
-    ("a score weighed to nothing", variant("weights", {"cap_take_rate": 0, "cap_revenue": 0, "cap_operator_net": 0}),
+    ("a score weighed to nothing", variant("weights", {"cap_take_rate": 0, "cap_revenue": 0, "cap_operator_net": 0, "cap_operator_share": 0}),
      "weights: value capture: at least one criterion must weigh more than 0"),
     ("weight above the maximum", variant("weights", {"r_open_standards": 1000}), "weights: Data flows on open standards: the weight must be between 0 and 100"),
     ("actors not a list", variant("actors", {"city": {}}), "actors"),

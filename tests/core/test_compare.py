@@ -13,7 +13,10 @@ from canvas_app.compare import (
     data_standards,
     element_names,
     net_values,
+    Standing,
+    ranked,
     responsible_modules,
+    score_sentences,
     verdict_for,
 )
 from canvas_app.diff import diff_configurations
@@ -90,7 +93,7 @@ def test_parking_verdict_says_why_b_is_more_replicable(parking):
     capture = next(v for v in parking.verdict if "captures more value" in v)
     assert "Transaction fee" in capture  # the module without which the take rate drops
     sustainability = next(v for v in parking.verdict if "Sustainability" in v)
-    assert "funding-concentration" in sustainability
+    assert "business actors' margins" in sustainability and "+9%" in sustainability  # the largest weighted gap
     assert not any(v.startswith(a_name) for v in parking.verdict)
 
 
@@ -125,7 +128,7 @@ def test_compare_takes_two_to_four():
 def test_identical_alternatives_tie_and_same_names_get_letters():
     c = config(PLATFORM, healthy_platform_flows())
     comparison = compare_configurations([c, c])
-    assert comparison.verdict == ("The alternatives score within a few points of each other on every dimension.",)
+    assert comparison.verdict == ("The alternatives score within 5 points of each other on every dimension.",)
     assert comparison.unique_flags == ((), ())
 
 
@@ -144,7 +147,72 @@ def test_verdict_names_the_leader_the_criterion_and_the_flagged_elements():
 def test_near_tie_with_different_flags_is_reported():
     c = config(PLATFORM, healthy_platform_flows(), name="One")
     lines = verdict_for(["One", "Two"], [evaluate(c), evaluate(c)])
-    assert lines == ["The alternatives score within a few points of each other on every dimension."]
+    assert lines == ["The alternatives score within 5 points of each other on every dimension."]
+
+
+# -- verdicts that read the numbers (issue 9, item 6) ---------------------------------------
+
+
+def _standings(values, **marks):
+    return [Standing(name, value, **marks.get(name, {})) for name, value in zip("ABCD", values)]
+
+
+def test_a_33_or_63_point_spread_is_not_about_the_same():
+    """The figures of the issue: (98, 67, 100) and (85, 26, 89) were called 'about the same'."""
+    scalability = score_sentences("scalability", _standings((98, 67, 100)), [["x"], [], []])
+    assert scalability == ["Scalability: best C (100), worst B (67), 33 points lower; "
+                           "in between: A 98, 2 points below the best."]
+    replicability = score_sentences("replicability", _standings((85, 26, 89)), [[], ["y"], []])
+    assert replicability == ["Replicability: best C (89), worst B (26), 63 points lower; "
+                             "in between: A 85, 4 points below the best."]
+    assert not any("about the same" in line for line in scalability + replicability)
+
+
+def test_about_the_same_only_within_the_stated_tolerance():
+    near = score_sentences("sustainability", _standings((90, 94.9, 91)), [["funding-concentration"], [], []])
+    assert near == ["Sustainability is about the same (within 5 points: B 95, C 91, A 90), "
+                    "but the flags differ (A: funding-concentration)."]
+    # at exactly the tolerance it is a difference, named as best and worst
+    apart = score_sentences("sustainability", _standings((90, 95, 91)), [["funding-concentration"], [], []])
+    assert apart[0].startswith("Sustainability: best B (95), worst A (90), 5 points lower")
+    # same flags, close scores: nothing to say
+    assert score_sentences("sustainability", _standings((90, 92, 91)), [[], [], []]) == []
+
+
+def test_a_score_that_is_not_assessable_is_left_out_and_said_so():
+    standings = _standings((0.0, 67, 100), A={"assessable": False, "coverage": 0.0})
+    assert ranked(standings) == [2, 1]
+    lines = score_sentences("value_capture", standings)
+    assert lines[0] == ("Value capture is not assessable in A (nothing to judge yet), "
+                        "so it is left out of this comparison.")
+    assert len(lines) == 1  # two left: the lead sentence names them
+    alone = score_sentences("value_capture", _standings((0.0, 0.0, 80), A={"assessable": False},
+                                                        B={"assessable": False}))
+    assert alone == ["Value capture is not assessable in A and B (nothing to judge yet), "
+                     "so they are left out of this comparison."]
+    # a not-assessable 0 never counts as the worst
+    four = score_sentences("value_capture", _standings((60, 70, 90, 0.0), D={"assessable": False}))
+    assert "worst A (60), 30 points lower" in four[1] and "D (0)" not in four[1]
+
+
+def test_a_provisional_score_is_marked_where_it_is_quoted():
+    standings = _standings((98, 67, 100), B={"provisional": True, "coverage": 0.4})
+    line = score_sentences("scalability", standings)[0]
+    assert "worst B (67 (provisional: 40% of its weight judged))" in line
+    assert "C (100)," in line
+
+
+def test_three_examples_name_best_and_worst_not_a_tie(library):
+    configs = [load_configuration(EXAMPLES / f"{n}.json")
+               for n in ("oulu-parking", "parking-city-run", "parking-open-platform")]
+    comparison = compare_configurations(configs, library)
+    oulu, city_run, open_platform = comparison.names
+    scalability = next(v for v in comparison.verdict if v.startswith("Scalability"))
+    # Oulu and the open platform both reach 100: they share the best place
+    assert scalability == f"Scalability: best {oulu} and {open_platform} (100), worst {city_run} (67), 33 points lower."
+    replicability = next(v for v in comparison.verdict if v.startswith("Replicability"))
+    assert f"worst {city_run} (32)" in replicability and "58 points lower" in replicability
+    assert not any("about the same" in v and ("Scalability" in v or "Replicability" in v) for v in comparison.verdict)
 
 
 def test_responsible_modules_are_those_whose_removal_lowers_the_criterion(library):

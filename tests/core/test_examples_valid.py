@@ -119,9 +119,9 @@ def _criterion(scored, name, criterion_id):
 
 def test_oulu_parking_scores_as_described(scored):
     assert _score(scored, "oulu-parking", "scalability") >= 85
-    assert _score(scored, "oulu-parking", "sustainability") >= 85
+    assert _score(scored, "oulu-parking", "sustainability") >= 75  # everyone reciprocates; the operator's margin is a thin 4 %
     assert 50 <= _score(scored, "oulu-parking", "replicability") < 80
-    assert _score(scored, "oulu-parking", "value_capture") < 70
+    assert _score(scored, "oulu-parking", "value_capture") < 75  # keeps 28,000 of the 1.5 M moved, below the take-rate band
     flags = _flags(scored, "oulu-parking")
     assert {"funding-concentration", "local-dependency", "unmet-need"} <= flags
     assert not flags & {"grant-dependent", "negative-net-value"}
@@ -133,7 +133,7 @@ def test_maas_bundle_scores_as_described(scored):
     assert _score(scored, "maas-bundle", "replicability") >= 80
     assert _score(scored, "maas-bundle", "value_creation") >= 85
     assert _score(scored, "maas-bundle", "value_capture") < 70
-    assert _criterion(scored, "maas-bundle", "cap_take_rate") < 0.2  # keeps about 2 % of a 20 % target
+    assert _criterion(scored, "maas-bundle", "cap_take_rate") == pytest.approx(0.0198 / 0.05, abs=0.01)  # keeps 2 % against a 5-30 % band
     flags = _flags(scored, "maas-bundle")
     assert {"funding-concentration", "local-dependency"} <= flags
     assert "grant-dependent" not in flags
@@ -178,7 +178,7 @@ def test_city_run_parking_is_the_least_replicable_and_still_sustainable(scored):
     assert lowest == "parking-city-run"
     assert {"no-open-standards", "local-dependency", "vendor-lock-in", "not-multi-sided", "no-network-effects",
             "unmet-need"} <= _flags(scored, "parking-city-run")
-    assert _score(scored, "parking-city-run", "sustainability") >= 85
+    assert _score(scored, "parking-city-run", "sustainability") >= 75  # reciprocal and solvent; a city unit at cost (0 % margin)
     assert _criterion(scored, "parking-city-run", "cap_take_rate") == 0.0
 
 

@@ -452,3 +452,97 @@ def test_every_module_places_into_a_valid_configuration_with_all_its_flows(base,
         assert Configuration.model_validate(placed.model_dump()) == placed, definition.id
         assert len(placed.flows) - len(config.flows) == len(definition.flows), definition.id
         assert remove_module(placed, "m1") == config, definition.id
+
+
+# -- estimates ------------------------------------------------------------------------------
+
+SCALED = """\
+id: scaled
+name: Scaled
+category: revenue
+summary: A module whose defaults scale with the configuration.
+actors:
+  - {role: riders, type: citizen, name: Riders}
+  - {role: vendor, type: technology_vendor, name: Vendor, count: 3}
+flows:
+  - {source: riders, target: platform_operator, kind: money, label: fare, amount: 2, occurrences: source.count * months}
+  - {source: platform_operator, target: vendor, kind: money, label: licence, amount: population / 100, occurrences: target.count}
+  - {source: platform_operator, target: riders, kind: service, label: rides}
+sources: [{title: t}]
+"""
+
+
+def _quantities(config: Configuration, module_instance: str = "m1") -> dict[str, tuple]:
+    return {f.label: (f.amount, f.occurrences, f.estimated) for f in config.flows if f.module == module_instance}
+
+
+def test_placing_writes_module_defaults_as_estimates_scaled_to_the_configuration(base):
+    definition = parse_module(SCALED, "scaled.yaml")
+    monthly = base.model_copy(update={"period": "month", "population": 200_000})
+    assert _quantities(place_module(monthly, definition)) == {
+        "fare": (2.0, 60_000.0, ["amount", "occurrences"]),  # 60,000 drivers (the merged segment) × 1 month
+        "licence": (2_000.0, 3.0, ["amount", "occurrences"]),  # the new vendor's own count
+        "rides": (None, None, []),
+    }
+    assert place_module(base, definition).flow("m1-f1").occurrences == 720_000.0  # a year: 12 months
+
+
+def test_a_formula_whose_names_have_no_value_leaves_the_quantity_empty(library):
+    definition = parse_module(SCALED, "scaled.yaml")
+    assert _quantities(place_module(Configuration(name="Empty"), definition)) == {
+        "fare": (2.0, None, ["amount"]),  # the riders have no count
+        "licence": (None, 3.0, ["occurrences"]),  # the configuration has no population
+        "rides": (None, None, []),
+    }
+    subscription = place_module(Configuration(name="Empty"), library["subscription"]).flow("m1-f1")
+    assert (subscription.amount, subscription.occurrences, subscription.estimated) == (360.0, None, ["amount"])
+
+
+def test_builtin_defaults_are_estimates_and_entered_values_stay_entered(base, library):
+    placed = place_module(base, library["subscription"])
+    fee = placed.flow("m1-f1")
+    assert (fee.amount, fee.occurrences, fee.estimated) == (360.0, 60_000.0, ["amount", "occurrences"])
+    assert placed.flow("f1").estimated == []  # the user's own flow is untouched
+    assert place_module(base, library["transaction-fee"]).flow("m1-f1").estimated == ["amount"]
+
+
+def test_every_builtin_default_has_a_source_and_a_reason(library):
+    """A module that gives a money flow a default says where the figure comes from (a comment and a source)."""
+    for definition in library:
+        defaults = [f for f in definition.flows if f.amount is not None or f.occurrences is not None]
+        if not defaults:
+            continue
+        text = (BUILTIN_MODULE_DIR / f"{definition.id}.yaml").read_text(encoding="utf-8")
+        assert "# Estimate" in text, definition.id
+        assert any(s.note for s in definition.sources), definition.id
+
+
+def test_a_formula_absurd_at_this_scale_refuses_the_placement_naming_module_flow_and_formula(base):
+    definition = parse_module(SCALED.replace("population / 100", "population * population"), "scaled.yaml")
+    with pytest.raises(ConfigurationError) as exc:
+        place_module(base.model_copy(update={"population": 5_000_000}), definition)
+    assert exc.value.problems == [
+        "module 'scaled', flows[1] (platform_operator → vendor, 'licence'): amount: formula 'population * population':"
+        " gives 2.5e+13, more than the largest quantity accepted (1e+12)"
+    ]
+
+
+def test_estimates_follow_a_change_of_scale_and_entered_figures_do_not(library):
+    from canvas_app.commands import UpdateActor, UpdateDetails, UpdateFlow
+
+    placed = place_module(Configuration(name="Empty"), library["subscription"])
+    citizens = next(a for a in placed.actors if a.type is ActorType.CITIZEN)
+    fee = "m1-f1"
+    assert (placed.flow(fee).amount, placed.flow(fee).occurrences, placed.flow(fee).estimated) == (360.0, None, ["amount"])
+    counted = UpdateActor(citizens.id, {"count": 5_000}).apply(placed)
+    assert (counted.flow(fee).occurrences, counted.flow(fee).estimated) == (5_000.0, ["amount", "occurrences"])
+    monthly = UpdateDetails({"period": "month"}).apply(counted)
+    assert monthly.flow(fee).amount == pytest.approx(30.0)  # 30 * months, now one month
+    uncounted = UpdateActor(citizens.id, {"count": None}).apply(monthly)
+    assert (uncounted.flow(fee).occurrences, uncounted.flow(fee).estimated) == (None, ["amount"])
+    entered = UpdateFlow(fee, {"amount": 25.0}).apply(counted)
+    assert entered.flow(fee).estimated == ["occurrences"]
+    rescaled = UpdateDetails({"period": "quarter"}).apply(UpdateActor(citizens.id, {"count": 800}).apply(entered))
+    assert (rescaled.flow(fee).amount, rescaled.flow(fee).occurrences) == (25.0, 800.0)  # the entered 25 stays
+    relabelled = UpdateFlow(fee, {"label": "our plan"}).apply(placed)
+    assert UpdateDetails({"period": "month"}).apply(relabelled).flow(fee).amount == 360.0  # no longer its template's flow

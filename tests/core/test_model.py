@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from canvas_app.model import Configuration, dump_configuration, json_schema, parse_configuration
+import pytest
+
+from canvas_app.model import Configuration, ConfigurationError, dump_configuration, json_schema, parse_configuration
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,3 +56,48 @@ def test_models_are_immutable_so_edits_go_through_validation():
         assert "frozen" in str(exc)
     else:
         raise AssertionError("configuration should be frozen")
+
+
+# -- estimates and population ------------------------------------------------------------
+
+def _with_flow(**flow: object) -> dict:
+    base = {"id": "f1", "source": "drivers", "target": "operator", "kind": "money"}
+    return {**DESIGN_EXAMPLE, "flows": [{**base, **flow}], "needs": []}
+
+
+def test_a_flow_records_which_quantities_are_estimates_and_round_trips():
+    config = parse_configuration({**_with_flow(amount=0.25, occurrences=1200, estimated=["amount"]), "population": 210000})
+    flow = config.flows[0]
+    assert flow.is_estimated("amount") and not flow.is_estimated("occurrences")
+    text = dump_configuration(config)
+    assert json.loads(text)["flows"][0]["estimated"] == ["amount"] and json.loads(text)["population"] == 210000
+    assert parse_configuration(text) == config
+
+
+def test_files_without_estimates_or_population_are_read_and_written_unchanged():
+    """Old citycanvas/1 files (no ``estimated``, no ``population``) load, and dump without the new keys."""
+    config = parse_configuration(DESIGN_EXAMPLE)
+    assert all(f.estimated == [] for f in config.flows) and config.population is None
+    dumped = json.loads(dump_configuration(config))
+    assert "population" not in dumped and all("estimated" not in f for f in dumped["flows"])
+    for path in sorted((ROOT / "examples").glob("*.json")):
+        assert json.loads(dump_configuration(parse_configuration(path.read_text()))) == json.loads(path.read_text()), path
+
+
+@pytest.mark.parametrize(("flow", "message"), [
+    ({"amount": 2, "estimated": ["label"]}, "flows[0] (id 'f1'): estimated[0]: input should be 'amount' or 'occurrences' (got 'label')"),
+    ({"amount": 2, "estimated": ["occurrences"]},
+     "flows[0] (id 'f1'): estimated: 'occurrences' is marked as an estimate but the flow has no occurrences"),
+    ({"amount": 2, "estimated": ["amount", "amount"]}, "flows[0] (id 'f1'): estimated: 'amount' is listed twice"),
+])
+def test_estimated_names_only_quantities_that_have_a_value(flow, message):
+    with pytest.raises(ConfigurationError) as exc:
+        parse_configuration(_with_flow(**flow))
+    assert exc.value.problems == [message]
+
+
+@pytest.mark.parametrize("population", [-1, 10**9, 2.5, "many"])
+def test_population_is_a_plausible_whole_number(population):
+    with pytest.raises(ConfigurationError) as exc:
+        parse_configuration({**DESIGN_EXAMPLE, "population": population})
+    assert exc.value.problems[0].startswith("population: ")

@@ -65,6 +65,9 @@ def test_scores_stay_in_range_and_flags_agree_with_criteria(config):
         assert 0.0 <= score.score <= 100.0
         assert all(0.0 <= c.value <= 1.0 for c in score.criteria)
     for flag in evaluation.flags:
+        if not flag.criterion:  # missing-quantities says what cannot be judged; it lowers no criterion
+            continue
+        assert criteria[flag.criterion].assessable, flag  # a flag is evidence: its criterion is judged
         assert criteria[flag.criterion].value < 1.0, flag  # a flag always costs points on its criterion
         assert criteria[flag.criterion].score == flag.dimension
 
@@ -118,15 +121,19 @@ def test_placed_modules_feed_criteria_and_recommendations_agree_with_flags(confi
 
     evaluation = evaluate(config, LIBRARY, recommend=True)
     criteria = {c.id: c for s in evaluation.scores.values() for c in s.criteria}
-    assert criteria["r_preconditions"].value == pytest.approx(1 / (1 + count))
-    assert criteria["su_impacts"].value == pytest.approx(len(dims) / 3)
+    if placed:
+        assert criteria["r_preconditions"].value == pytest.approx(1 / (1 + count))
+        assert criteria["su_impacts"].value == pytest.approx(len(dims) / 3)
+    else:  # nothing placed, nothing declared: not assessable rather than full marks
+        assert not criteria["r_preconditions"].assessable and not criteria["su_impacts"].assessable
     for score in evaluation.scores.values():
         assert 0.0 <= score.score <= 100.0
         assert all(0.0 <= c.value <= 1.0 for c in score.criteria)
     placed_ids = {m.module for m in config.modules}
     for flag in evaluation.flags:
-        assert criteria[flag.criterion].value < 1.0, flag
-        assert criteria[flag.criterion].score == flag.dimension
+        if flag.criterion:
+            assert criteria[flag.criterion].value < 1.0, flag
+            assert criteria[flag.criterion].score == flag.dimension
         assert len(flag.recommendations) <= 3
         for rec in flag.recommendations:
             assert rec.module in LIBRARY, rec
@@ -141,3 +148,72 @@ def test_placed_modules_feed_criteria_and_recommendations_agree_with_flags(confi
         assert round(gain, 1) == pytest.approx(rec.gain)
         still = any(f.code == flag.code and f.criterion == flag.criterion for f in after.flags)
         assert still is not rec.clears_flag
+
+
+# -- evidence, dilution and scale (numbers a city can defend) ---------------------------------
+MONEY_CRITERIA = ("s_revenue_growth", "su_viability", "cap_operator_net", "cap_operator_share", "cap_take_rate",
+                  "sh_evenness")
+
+
+def _without_amounts(config: Configuration) -> Configuration:
+    dumped = config.model_dump()
+    for flow in dumped["flows"]:
+        flow["amount"] = None
+        flow["occurrences"] = None
+    return Configuration.model_validate(dumped)
+
+
+@PROFILE
+@given(configurations())
+def test_no_evidence_is_never_full_marks(config):
+    """Without a single amount, no money criterion is judged; without data flows, no standard is."""
+    criteria = {c.id: c for s in evaluate(_without_amounts(config), recommend=False, structure=False).scores.values()
+                for c in s.criteria}
+    for criterion_id in MONEY_CRITERIA:
+        assert not criteria[criterion_id].assessable, criteria[criterion_id]
+    if not any(f.kind is FlowKind.DATA for f in config.flows):
+        assert not criteria["r_open_standards"].assessable
+    if not config.flows and len(config.actors) == 1:
+        judged = {c.id for c in criteria.values() if c.assessable}
+        assert judged <= {"vc_needs_served", "r_generic_roles"}, judged  # needs and roles placed are evidence
+
+
+def _with_healthy_group(config: Configuration) -> Configuration:
+    """``config`` plus a self-contained pair of generic companies trading fairly (nothing to flag among them)."""
+    dumped = config.model_dump()
+    dumped["actors"] += [{"id": "g-buyer", "name": "Group buyer", "type": "business"},
+                         {"id": "g-seller", "name": "Group seller", "type": "business"}]
+    dumped["flows"] += [
+        {"id": "g-f1", "source": "g-buyer", "target": "g-seller", "kind": "money", "amount": 10.0, "occurrences": 100.0},
+        {"id": "g-f2", "source": "g-seller", "target": "g-buyer", "kind": "service", "marginal_cost": "low"},
+        {"id": "g-f3", "source": "g-buyer", "target": "g-seller", "kind": "reputation"},
+    ]
+    return Configuration.model_validate(dumped)
+
+
+@PROFILE
+@given(configurations())
+def test_an_unrelated_healthy_group_never_raises_a_criterion_whose_flag_remains(config):
+    before = evaluate(config, recommend=False, structure=False)
+    after = evaluate(_with_healthy_group(config), recommend=False, structure=False)
+    value_before = {c.id: c for s in before.scores.values() for c in s.criteria}
+    value_after = {c.id: c for s in after.scores.values() for c in s.criteria}
+    remaining = {(f.code, f.criterion) for f in after.flags} & {(f.code, f.criterion) for f in before.flags}
+    for _code, criterion in remaining:
+        if criterion and value_before[criterion].assessable:
+            assert value_after[criterion].value <= value_before[criterion].value + 1e-9, (criterion, _code)
+
+
+@PROFILE
+@given(configurations(), st.sampled_from([3.0, 1000.0]))
+def test_multiplying_every_amount_by_a_constant_changes_no_score(config, factor):
+    dumped = config.model_dump()
+    for flow in dumped["flows"]:
+        if flow["amount"] is not None:
+            flow["amount"] *= factor
+    scaled = Configuration.model_validate(dumped)
+    before = evaluate(config, recommend=False, structure=False).scores
+    after = evaluate(scaled, recommend=False, structure=False).scores
+    for name, score in before.items():
+        assert after[name].score == pytest.approx(score.score, abs=0.11), name
+        assert after[name].coverage == score.coverage

@@ -171,7 +171,8 @@ def test_comparison_workbook_side_by_side():
     book = load_workbook(io.BytesIO(comparison_workbook(comparison)))
     scores = _rows(book["Scores"])
     assert scores[0] == ["Score", f"A: {a.name}", f"B: {b.name}"]
-    assert len(scores) == 1 + len(SCORE_NAMES)
+    assert len(scores) == 1 + 2 * len(SCORE_NAMES)  # each score, then the share of its weight judged
+    assert scores[1 + len(SCORE_NAMES)][0] == "Scalability: share of weight judged"
     net = {r[0]: r for r in _rows(book["Net value"])[1:]}
     assert net["platform"][2] is None and net["platform"][3] > 0
     assert [r[0] for r in _rows(book["Verdict"])[1:]] == list(comparison.verdict)

@@ -53,26 +53,28 @@ def test_network_effects_partial_without_loop():
     assert value(eco({"a": "city", "b": "citizen"}, [("a", "b", "service")]), "s_network_effects") == 0.0
 
 
-def test_marginal_cost_is_mean_over_service_flows_to_users():
+def test_marginal_cost_is_the_dearest_known_service_to_users():
     e = eco({"op": "platform_operator", "a": "citizen", "b": "business"},
             [("op", "a", "service", None, None, {"marginal_cost": "low"}),
-             ("op", "b", "service", None, None, {"marginal_cost": "high"}),
-             ("op", "a", "service")])  # unknown counts as medium
-    assert value(e, "s_marginal_cost") == pytest.approx((1 + 0 + 0.5) / 3)
+             ("op", "b", "service", None, None, {"marginal_cost": "medium"}),
+             ("op", "a", "service")])  # unknown: left out, not guessed
+    assert value(e, "s_marginal_cost") == 0.5
+    unknown = eco({"op": "platform_operator", "a": "citizen"}, [("op", "a", "service")])
+    assert value(unknown, "s_marginal_cost") is None
 
 
-def test_revenue_growth_counts_business_actors_solvent_at_ten_times_use():
+def test_revenue_growth_reads_the_weakest_margin_at_ten_times_use():
     # op earns 1 per use (×100 uses) and pays a fixed 150: net -50 now, +850 at ×10
     e = eco({"op": "platform_operator", "people": "citizen", "vendor": "technology_vendor"},
             [("people", "op", "money", 1.0, 100), ("op", "vendor", "money", 150.0, 1)])
     assert e.net_values["op"].net_at(10) == pytest.approx(850.0)
     assert e.net_values["vendor"].net_at(10) == pytest.approx(150.0)
     assert value(e, "s_revenue_growth") == 1.0
-    # the reverse: per-use costs, fixed income → worse as use grows
+    # the reverse: per-use costs, fixed income → at ×10 op pays 1,000 on an income of 200: margin -80 %
     e = eco({"op": "platform_operator", "vendor": "technology_vendor", "city": "city"},
             [("city", "op", "money", 200.0, 1), ("op", "vendor", "money", 1.0, 100)])
     assert e.net_values["op"].net_at(10) == pytest.approx(-800.0)
-    assert value(e, "s_revenue_growth") == pytest.approx(0.5)
+    assert value(e, "s_revenue_growth") == pytest.approx(1 - 0.8)
 
 
 def test_bottleneck_and_connected(platform):
@@ -90,16 +92,22 @@ def test_open_standards_share_of_data_flows():
     assert value(e, "r_open_standards") == pytest.approx(0.25)
 
 
-def test_generic_roles_ignore_the_city():
+def test_generic_roles_ignore_the_city_and_count_local_organisations():
     e = eco({"city": "city", "op": "platform_operator", "p": "citizen"}, [],
             actor_city={"local": True}, actor_op={"local": True})
-    assert value(e, "r_generic_roles") == pytest.approx(0.5)
+    assert value(e, "r_generic_roles") == pytest.approx(1 - 1 / 3)  # one local core role
+    e = eco({"city": "city", "op": "platform_operator", "p": "citizen", "shop": "business"}, [],
+            actor_op={"local": True}, actor_shop={"local": True})
+    assert value(e, "r_generic_roles") == pytest.approx(1 - 1 / 3 - 1 / 6)
+    assert value(eco({"city": "city"}), "r_generic_roles") is None
 
 
-def test_reciprocity_share(platform):
+def test_reciprocity_counts_the_actors_the_flags_name(platform):
     assert value(platform, "su_reciprocity") == 1.0
+    # c takes part in nothing: one isolated actor → 1 - 1/4
     e = eco({"a": "city", "b": "citizen", "c": "business"}, [("a", "b", "service"), ("b", "a", "money")])
-    assert value(e, "su_reciprocity") == pytest.approx(2 / 3)
+    assert value(e, "su_reciprocity") == pytest.approx(0.75)
+    assert value(eco({"a": "city"}), "su_reciprocity") is None
 
 
 def test_grant_independence_and_diversified_funding():
@@ -131,12 +139,16 @@ def test_capture_revenue_levels():
     assert [value(e, "cap_revenue") for e in (users, city, grant, none)] == [1.0, 0.6, 0.3, 0.0]
 
 
-def test_take_rate_and_operator_net(platform):
+def test_take_rate_operator_margin_and_share(platform):
     # op: in 2000 (drivers) + 1000 (listing) = 3000; out 1500 + 100 = 1600; keeps 1400/3000 = 47 %
     nv = platform.net_values["op"]
     assert (nv.money_in, nv.money_out) == (3000.0, 1600.0)
-    assert value(platform, "cap_take_rate") == 1.0
-    assert value(platform, "cap_operator_net") == pytest.approx(0.5 + 0.5 * 1400 / 3000)
+    # above the 5-30 % band: 1 - (0.467 - 0.3) / 0.7
+    assert value(platform, "cap_take_rate") == pytest.approx(1 - (1400 / 3000 - 0.3) / 0.7)
+    # margin 47 % ≥ the healthy 10 %: full marks
+    assert value(platform, "cap_operator_net") == 1.0
+    # money moved: 2000 + 1500 + 100 + 50 + 1000 = 4650; op receives 3000 → 65 % ≥ 10 %
+    assert value(platform, "cap_operator_share") == 1.0
 
 
 def test_gini_and_evenness():
@@ -146,11 +158,13 @@ def test_gini_and_evenness():
     assert value(e, "sh_evenness") == pytest.approx(0.5)
 
 
-def test_scores_are_weighted_means_and_weights_can_be_overridden(platform):
+def test_scores_are_weighted_means_of_assessable_criteria_and_weights_can_be_overridden(platform):
     scores = score_ecosystem(platform)
     for score in scores.values():
-        total = sum(c.weight for c in score.criteria)
-        assert score.score == pytest.approx(round(100 * sum(c.value * c.weight for c in score.criteria) / total, 1))
+        judged = [c for c in score.criteria if c.assessable]
+        total = sum(c.weight for c in judged)
+        assert score.score == pytest.approx(round(100 * sum(c.value * c.weight for c in judged) / total, 1))
+        assert score.coverage == pytest.approx(total / sum(c.weight for c in score.criteria), abs=1e-4)
     only_standards = {c.id: 0.0 for c in CRITERIA if c.score == "replicability" and c.id != "r_open_standards"}
     reweighted = score_ecosystem(platform, only_standards)
     assert reweighted["replicability"].score == 100.0  # its only data flow uses NGSI-LD
@@ -229,23 +243,22 @@ def test_open_components_a_proprietary_api_is_not_open():
     assert value(e, "r_open_components") == pytest.approx(0.5)
 
 
-def test_open_components_unknown_without_modules():
-    assert value(eco(LONE_CITY, LONE_FLOWS), "r_open_components") == 0.5
+def test_open_components_not_assessable_without_modules():
+    assert value(eco(LONE_CITY, LONE_FLOWS), "r_open_components") is None
 
 
-def test_open_components_halved_by_a_lock_in_vendor():
+def test_lock_in_is_its_own_criterion_counting_locked_vendors():
     # the vendor carries data on no declared standard → closed interface → lock-in
     actors = {"city": "city", "op": "platform_operator", "vendor": "technology_vendor"}
     flows = [("vendor", "op", "data"), ("op", "vendor", "money"), ("city", "op", "permission")]
     locked = with_modules(config(actors, flows), module("oss", open_source=True), module("closed"))
-    # 1 of 2 modules open → 0.5, halved → 0.25
-    assert value(locked, "r_open_components") == pytest.approx(0.25)
-    # no modules: unknown 0.5, halved → 0.25 as well
-    assert value(eco(actors, flows), "r_open_components") == pytest.approx(0.25)
-    # the same data on an open standard: no lock-in, the share stands
+    assert value(locked, "r_open_components") == pytest.approx(0.5)
+    assert value(locked, "r_no_lock_in") == pytest.approx(0.5)
+    # the same data on an open standard: no lock-in
     open_flows = [("vendor", "op", "data", None, None, {"standards": ["NGSI-LD"]}), *flows[1:]]
     unlocked = with_modules(config(actors, open_flows), module("oss", open_source=True), module("closed"))
-    assert value(unlocked, "r_open_components") == pytest.approx(0.5)
+    assert value(unlocked, "r_no_lock_in") == 1.0
+    assert value(eco(LONE_CITY, LONE_FLOWS), "r_no_lock_in") is None  # no vendor: nothing to judge
 
 
 def test_preconditions_one_over_one_plus_count():
@@ -259,13 +272,13 @@ def test_preconditions_one_over_one_plus_count():
     assert value(e, "r_preconditions") == pytest.approx(1 / 6)
 
 
-def test_preconditions_full_without_any():
-    assert value(eco(LONE_CITY, LONE_FLOWS), "r_preconditions") == 1.0
+def test_preconditions_full_without_any_and_unknown_without_modules():
+    assert value(eco(LONE_CITY, LONE_FLOWS), "r_preconditions") is None
     e = with_modules(config(LONE_CITY, LONE_FLOWS), module("plain"), module("adaptable", locality="adaptable"))
     assert value(e, "r_preconditions") == 1.0
 
 
-def test_viability_share_of_business_actors_breaking_even():
+def test_viability_reads_the_weakest_business_margin():
     flows = [
         ("people", "op", "money", 1.0, 100),      # op +100
         ("op", "vendor", "money", 150.0, 1),      # op -150, vendor +150
@@ -278,24 +291,28 @@ def test_viability_share_of_business_actors_breaking_even():
              "advertiser": "business"}, flows)
     assert e.net_values["op"].net == pytest.approx(-10.0)
     assert e.must_break_even == ["op", "vendor"]
-    # vendor breaks even, op does not → 1 / 2 (1 / 3 if the paying advertiser were counted)
-    assert value(e, "su_viability") == pytest.approx(0.5)
-    # one more 20 for op: net +10 → 2 / 2
+    # op loses 10 on a turnover of 150: margin -1/15 → 0.5 × (1 - 1/15)
+    assert value(e, "su_viability") == pytest.approx(0.5 * (1 - 10 / 150))
+    # 20 more for op: net +10 on 160 → 6.25 %, below the healthy 10 % → 0.5 + 0.5 × 0.625
     richer = eco({"op": "platform_operator", "people": "citizen", "vendor": "technology_vendor",
                   "advertiser": "business"}, [*flows, ("people", "op", "money", 20.0, 1)])
-    assert value(richer, "su_viability") == 1.0
+    assert value(richer, "su_viability") == pytest.approx(0.5 + 0.5 * (10 / 160) / 0.1)
 
 
-def test_viability_full_without_amounts():
+def test_viability_not_assessable_without_amounts():
     e = eco({"op": "platform_operator", "vendor": "technology_vendor", "people": "citizen"},
             [("op", "vendor", "money"), ("people", "op", "money"), ("op", "people", "service")])
     assert e.must_break_even == []
-    assert value(e, "su_viability") == 1.0
+    assert value(e, "su_viability") is None
+    # one amount of two is a partial sum, not evidence: still not assessable
+    partial = eco({"op": "platform_operator", "vendor": "technology_vendor", "people": "citizen"},
+                  [("op", "vendor", "money"), ("people", "op", "money", 5.0, 10), ("op", "people", "service")])
+    assert value(partial, "su_viability") is None
 
 
 def test_impacts_count_declared_dimensions():
     base = config(LONE_CITY, LONE_FLOWS)
-    assert value(eco(LONE_CITY, LONE_FLOWS), "su_impacts") == 0.0
+    assert value(eco(LONE_CITY, LONE_FLOWS), "su_impacts") is None  # no module: nothing declared to judge
     # economic (twice) and social declared; environmental only at 0 → 2 / 3
     e = with_modules(base, module("a", impacts={"economic": 2}),
                      module("b", impacts={"economic": 3, "social": 1, "environmental": 0}))
@@ -313,10 +330,10 @@ def test_value_variety_counts_flow_kinds_up_to_five():
     six = eco({"a": "city", "b": "business"},
               [("a", "b", k) for k in ("money", "grant", "data", "service", "goods", "knowledge")])
     assert value(six, "vc_value_variety") == 1.0
-    assert value(eco({"a": "city"}), "vc_value_variety") == 0.0
+    assert value(eco({"a": "city"}), "vc_value_variety") is None
 
 
-def test_positive_return_by_net_financing_or_intangible_inflow():
+def test_positive_return_counts_actors_without_any_return():
     flows = [
         ("people", "op", "money", 1.0, 100),   # people -100, op +100
         ("op", "vendor", "money", 150.0, 1),   # op -150 → net -50; vendor +150 (positive net)
@@ -326,12 +343,12 @@ def test_positive_return_by_net_financing_or_intangible_inflow():
     e = eco({"op": "platform_operator", "people": "citizen", "vendor": "technology_vendor", "funder": "funder",
              "city": "city"}, flows)
     assert e.net_values["op"].net == pytest.approx(-50.0)
-    # op (financing), vendor (net), people (service); funder only gives, the city takes no part → 3 / 5
-    assert value(e, "sh_positive_return") == pytest.approx(0.6)
+    # op (financing), vendor (net), people (service) get a return; the funder and the city do not → 1 - 2/4
+    assert value(e, "sh_positive_return") == pytest.approx(0.5)
 
 
 def test_positive_return_zero_net_is_not_a_return():
-    # a pays b 10 and b pays a 10: both nets are 0, nothing else flows
+    # a pays b 10 and b pays a 10: both nets are 0, nothing else flows → two actors without return
     e = eco({"a": "business", "b": "business"}, [("a", "b", "money", 10.0, 1), ("b", "a", "money", 10.0, 1)])
-    assert value(e, "sh_positive_return") == 0.0
-    assert value(eco({}), "sh_positive_return") == 0.0
+    assert value(e, "sh_positive_return") == pytest.approx(0.5)
+    assert value(eco({}), "sh_positive_return") is None

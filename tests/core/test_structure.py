@@ -81,9 +81,12 @@ def test_evaluate_carries_the_report_unless_asked_not_to():
 
 def test_nine_blocks_seen_from_the_operator():
     blocks = nine_blocks(config(PLATFORM, healthy_platform_flows()))
-    assert blocks["customer_segments"] == ["Drivers", "City"]
-    assert blocks["value_propositions"] == ["parking (Drivers)", "occupancy (City)"]
+    # providers pay a listing fee and buy an operating permit: a second segment, not only a supplier
+    assert blocks["customer_segments"] == ["Drivers", "Provider"]
+    assert blocks["value_propositions"] == ["parking (Drivers)", "street space (Drivers)", "operating permit (Provider)"]
     assert blocks["revenue_streams"] == ["money from Drivers", "listing fee from Provider"]
     assert blocks["cost_structure"] == ["money → Provider", "money → City"]
     assert blocks["key_partnerships"] == ["Provider: parking spaces"]
     assert blocks["key_resources"] == ["licence (City)"]
+    assert blocks["key_activities"] == ["parking → Drivers", "occupancy → City"]
+    assert blocks["customer_relationships"] == ["satisfaction from Drivers"]

@@ -285,3 +285,50 @@ def test_cb022_move_buttons_are_the_keyboard_path_to_drag_an_actor(services, sto
         {"x": moved.x, "y": moved.y}]  # the canvas is told where it went
     out = editor.handle_edit(services, ID.nudge("up"), 1, values(stored, version=out["version"]))
     assert "select an actor on the canvas first" in text_of(out["actor_feedback"]) and out["version"] is no_update
+
+
+def test_cb030_editing_an_estimated_amount_in_the_side_panel_makes_it_entered(services, stored):
+    """A placed module's default is marked as an estimate; saving the form with a new amount makes it entered."""
+    out = editor.handle_edit(services, ID.drop, {"module": "subscription", "x": 0, "y": 0}, values(stored))
+    config, head = services.store.load(stored.id)
+    fee = next(f for f in config.flows if f.module == "m1" and f.kind.value == "money")
+    assert fee.estimated == ["amount", "occurrences"] and fee.occurrences == 1000  # the drivers' count
+    selection = {"kind": "flow", "id": fee.id}
+    assert editor.estimate_marks(config, selection) == {
+        "flow_amount_estimate_hidden": False, "flow_amount_class": "text-muted fst-italic",
+        "flow_occurrences_estimate_hidden": False, "flow_occurrences_class": "text-muted fst-italic"}
+    form = editor.form_values(config, selection)
+    fields = {k: form[k] for k in ("flow_source", "flow_target", "flow_kind", "flow_label", "flow_amount",
+                                   "flow_occurrences", "flow_standards")}
+    out = editor.handle_edit(services, ID.flow_save, 1, values(
+        stored, version=out["version"], selection=selection, **{**fields, "flow_amount": "25"}))
+    assert out["version"] == head.version + 1
+    config, _ = services.store.load(stored.id)
+    assert (config.flow(fee.id).amount, config.flow(fee.id).estimated) == (25.0, ["occurrences"])
+    marks = editor.estimate_marks(config, selection)
+    assert marks["flow_amount_estimate_hidden"] and marks["flow_amount_class"] == ""
+    assert not marks["flow_occurrences_estimate_hidden"]
+    assert editor.estimate_marks(config, {"kind": "actor", "id": "drivers"})["flow_amount_estimate_hidden"]
+
+
+def test_cb031_population_is_a_configuration_detail_that_scales_estimates(services, stored):
+    details = {"details_name": "Test parking", "details_period": "year", "details_population": "210000"}
+    out = editor.handle_edit(services, ID.details_save, 1, values(stored, **details))
+    assert out["version"] == stored.version + 1 and out["details_population"] == 210000
+    assert services.store.load(stored.id)[0].population == 210000
+    for bad, problem in (("2.5", "Population: a count must be a whole number"), ("-4", "population: input should be greater"),
+                         ("inf", "Population: a count must be a whole number")):
+        out = editor.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
+                                                                       **{**details, "details_population": bad}))
+        assert problem in text_of(out["details_feedback"]) and out["version"] is no_update
+    cleared = editor.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
+                                                                       **{**details, "details_population": ""}))
+    assert cleared["version"] == stored.version + 2 and services.store.load(stored.id)[0].population is None
+
+
+@pytest.mark.parametrize("selection", [None, [], "f1", {"kind": "flow"}, {"kind": "flow", "id": ["f1"]}, {"kind": "actor", "id": "f1"}])
+def test_cb032_estimate_marks_of_anything_but_a_selected_flow_are_hidden(services, stored, selection):
+    config, _ = services.store.load(stored.id)
+    assert editor.estimate_marks(config, selection) == {
+        "flow_amount_estimate_hidden": True, "flow_amount_class": "",
+        "flow_occurrences_estimate_hidden": True, "flow_occurrences_class": ""}

@@ -140,3 +140,29 @@ def test_update_details_changes_only_the_configurations_own_fields(config):
         UpdateDetails({"actors": []}).apply(config)
     with pytest.raises(ConfigurationError, match="name: string should have at least 1 character"):
         UpdateDetails({"name": ""}).apply(config)
+
+
+def test_editing_an_estimated_quantity_makes_it_entered(config):
+    """Saving the side panel with the estimate unchanged keeps it an estimate; a changed or cleared one is entered."""
+    data = config.model_dump(mode="json")
+    data["flows"][0].update(amount=0.25, occurrences=1200, estimated=["amount", "occurrences"])
+    estimated = Configuration.model_validate(data)
+    same = UpdateFlow("f1", {"label": "fee", "amount": 0.25, "occurrences": 1200}).apply(estimated)
+    assert same.flow("f1").estimated == ["amount", "occurrences"]
+    edited = UpdateFlow("f1", {"label": "fee", "amount": 0.4, "occurrences": 1200}).apply(estimated)
+    assert edited.flow("f1").estimated == ["occurrences"] and edited.flow("f1").amount == 0.4
+    cleared = UpdateFlow("f1", {"occurrences": None}).apply(estimated)
+    assert cleared.flow("f1").estimated == ["amount"] and cleared.flow("f1").occurrences is None
+
+
+def test_change_sets_carry_estimates_and_population_both_ways(config):
+    """Undo and redo are change sets between revisions: an estimate made entered, or a population cleared, comes back."""
+    from canvas_app.commands import changeset_between
+
+    data = config.model_dump(mode="json") | {"population": 5000}
+    data["flows"][0].update(amount=0.25, estimated=["amount"])
+    before = Configuration.model_validate(data)
+    after = UpdateFlow("f1", {"amount": 3.0}).apply(UpdateDetails({"population": None}).apply(before))
+    assert (after.population, after.flow("f1").estimated) == (None, [])
+    assert changeset_between(after, before).apply(after) == before
+    assert changeset_between(before, after).apply(before) == after

@@ -371,3 +371,28 @@ def test_ui017_move_an_actor_with_the_keyboard(dash_duo, app, store):
     saved = next(a for a in store.load(head.id)[0].actors if a.id == "drivers").position
     assert (saved.x, saved.y) == (x + 40, y)
     assert dash_duo.get_logs() == []
+
+
+def test_ui030_an_estimate_is_marked_in_the_side_panel_until_the_user_enters_a_figure(dash_duo, app, store, tmp_path):
+    data = json.loads((DATA / "small-parking.json").read_text(encoding="utf-8"))
+    data["flows"][0]["estimated"] = ["amount"]  # parking fee 1.5: a module's default
+    path = tmp_path / "estimated.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    head = open_editor(dash_duo, app, store, path)
+    badge = f"#{ID.flow_amount_estimate}"
+    assert not dash_duo.find_element(badge).is_displayed()
+    dash_duo.find_element(f"#{ID.element_pick}").send_keys("Flow: parking fee")
+    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "f1")
+    wait_for(lambda: dash_duo.find_element(badge).is_displayed())
+    assert dash_duo.find_element(badge).text == "estimate"
+    assert not dash_duo.find_element(f"#{ID.flow_occurrences_estimate}").is_displayed()
+    amount = dash_duo.find_element(f"#{ID.flow_amount}")
+    assert "text-muted" in amount.get_attribute("class") and amount.get_attribute("value") == "1.5"
+    amount.clear()
+    amount.send_keys("2")
+    dash_duo.find_element(f"#{ID.flow_save}").click()
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
+    assert store.load(head.id)[0].flow("f1").estimated == []
+    wait_for(lambda: not dash_duo.find_element(badge).is_displayed())
+    assert "text-muted" not in dash_duo.find_element(f"#{ID.flow_amount}").get_attribute("class")
+    assert dash_duo.get_logs() == []

@@ -57,9 +57,9 @@ def test_invalid_weights_are_named_and_nothing_is_saved(services, stored):
     workspace, _ = stored
     weights.save_weights(services, workspace.id, {**defaults(), "r_open_standards": 5}, reset=False)
     for typed, message in (
-        ({**defaults(), "cap_take_rate": -1}, "Take rate: the weight must be between 0 and 100"),
-        ({**defaults(), "cap_take_rate": None}, "Give every criterion a weight (empty: Take rate)"),
-        ({**defaults(), "cap_take_rate": 0, "cap_revenue": 0, "cap_operator_net": 0},
+        ({**defaults(), "cap_take_rate": -1}, "Take rate within the band: the weight must be between 0 and 100"),
+        ({**defaults(), "cap_take_rate": None}, "Give every criterion a weight (empty: Take rate within the band)"),
+        ({**defaults(), "cap_take_rate": 0, "cap_revenue": 0, "cap_operator_net": 0, "cap_operator_share": 0},
          "value capture: at least one criterion must weigh more than 0"),
     ):
         values, feedback, effect = weights.save_weights(services, workspace.id, typed, reset=False)
