@@ -46,6 +46,8 @@ from canvas_app.commands import (
     slug,
 )
 from canvas_app.model import QUANTITIES, Configuration, ConfigurationError
+from canvas_app.recommend import preview, suggestion_change
+from layouts import advice
 from layouts import editor as editor_layouts
 from layouts import graph, panels
 from layouts import members as members_layouts
@@ -288,7 +290,14 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         if not value:
             return None, {}
         module = str(trigger["module"])
-        return (lambda c: PlaceModule(module, _centre(extent, 20 * (len(c.modules) % 5)))), {}
+        return (lambda c: PlaceModule(module, None)), {}  # beside the actors it exchanges with, as previewed
+    if isinstance(trigger, dict) and trigger.get("type") == ID.APPLY_FIX:
+        if not value:
+            return None, {}
+        code, key = str(trigger["code"]), str(trigger["key"])
+        services, config_id = values["services"], values["config_id"]
+        # recomputed on the stored revision: the browser only names the suggestion
+        return (lambda c: suggestion_change(c, services.library_of_configuration(config_id), code, key)), {}
     if isinstance(trigger, dict) and trigger.get("type") == ID.NUDGE:
         step = NUDGE_STEPS.get(str(trigger.get("dir")))
         if not value or step is None:
@@ -358,6 +367,32 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         change = history_change(values["services"], values["config_id"], request["step"], request.get("op") == "undo")
         return (lambda c: change), {}
     return None, {}
+
+
+def apply_preview(services: Services, configuration_id: int, version: Any, which: dict[str, Any]) -> Any:
+    """The preview of one recommendation (``kind`` module) or suggestion (``kind`` its flag code): the same
+    command Apply runs, applied to the shown revision and compared with it, nothing saved."""
+    from callbacks.weights import workspace_score_weights
+    from canvas_app.library import place_module
+    from storage import StorageError
+
+    try:
+        config, _ = services.load(configuration_id, int(version) if version else None)
+        library = services.library_of_configuration(configuration_id)
+        if which.get("kind") == advice.MODULE:
+            definition = library.get(str(which.get("key")))
+            if definition is None:
+                raise ConfigurationError([f"no module '{which.get('key')}' in the library"])
+            after = place_module(config, definition)
+        else:
+            after = suggestion_change(config, library, str(which.get("kind")), str(which.get("key"))).apply(config)
+        head = services.store.get_configuration(configuration_id)
+        weights = workspace_score_weights(services, head.workspace_id)
+        return advice.preview_body(preview(config, after, library, weights))
+    except ConfigurationError as exc:
+        return advice.preview_problem(exc.problems)
+    except StorageError as exc:
+        return advice.preview_problem([str(exc)])
 
 
 def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -469,7 +504,8 @@ EDIT_CALLBACKS = [
     ({ID.drop: Input(ID.drop, "data")}, {}, ()),
     ({ID.moved: Input(ID.moved, "data")}, {}, ()),
     ({ID.history_request: Input(ID.history_request, "data")}, {}, ()),
-    ({"apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks")}, {"extent": State(ID.cy, "extent")}, ()),  # type: ignore[arg-type]
+    ({"apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks")}, {}, ()),  # type: ignore[arg-type]
+    ({"apply_fix": Input(ID.apply_fix(ALL, ALL, ALL), "n_clicks")}, {}, ()),  # type: ignore[arg-type]
     ({"nudge": Input(ID.nudge(ALL), "n_clicks")}, {"selection": State(ID.selection, "data")}, ("actor_feedback",)),  # type: ignore[arg-type]
     ({ID.actor_add: Input(ID.actor_add, "n_clicks"), ID.actor_save: Input(ID.actor_save, "n_clicks")},
      FORM_STATES["actor"], ("actor_feedback",)),
@@ -786,6 +822,25 @@ def register(app: Any, services: Services) -> None:
                 return no_update
             config, _ = services.load(int(configuration_id), int(version))
             return panels.flags_panel(evaluate(services, configuration_id, config, recommend=True))
+
+    @app.callback(
+        Output(ID.preview_body(ALL, ALL, ALL), "children"),
+        Input(ID.preview(ALL, ALL, ALL), "n_clicks"),
+        State(ID.version, "data"),
+        State(ID.config_id, "data"),
+        prevent_initial_call=True,
+    )
+    def show_preview(clicks, version, configuration_id):
+        """What Apply would do, computed when the user opens one preview (one re-score); the others stay."""
+        services.require("view", configuration_id=configuration_id)
+        which = ctx.triggered_id
+        if configuration_id is None or not isinstance(which, dict) or not any(clicks or ()):
+            raise PreventUpdate
+        bodies = [no_update] * len(ctx.outputs_list)
+        for i, output in enumerate(ctx.outputs_list):
+            if {k: v for k, v in output["id"].items() if k != "type"} == {k: v for k, v in which.items() if k != "type"}:
+                bodies[i] = apply_preview(services, int(configuration_id), version, which)
+        return bodies
 
     @app.callback(
         Output(ID.palette_list, "children"),

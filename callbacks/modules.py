@@ -54,6 +54,9 @@ attributes:
   open_source: false
   locality: generic
   impacts: {economic: 1, social: 1, environmental: 0}
+  # flags this module can close, for the flagged actor's type (recommendations try it only for these)
+  remedies:
+    - {flag: no-revenue, role: platform_operator}
 sources:
   - {title: Where this structure comes from, note: "a contract, a report or an interview"}
 """
@@ -126,7 +129,9 @@ def module_detail(services: Services, workspace_id: int, module_id: Any) -> modu
     from canvas_app.standards import classify_all
 
     standards = classify_all([*definition.attributes.standards, *(s for f in definition.flows for s in f.standards)])
-    return modules_layouts.ModuleDetail(row, record.text if record else module_text(definition), sources, standards)
+    remedies = [(r.flag, r.role.value) for r in definition.attributes.remedies]
+    return modules_layouts.ModuleDetail(row, record.text if record else module_text(definition), sources, standards,
+                                        remedies)
 
 
 def modules_page(services: Services, workspace_id: int) -> Any:

@@ -55,7 +55,7 @@ def evaluate(
     if recommend and library is not None and flags:
         from canvas_app.recommend import add_recommendations
 
-        evaluation = add_recommendations(evaluation, config, library, weights)
+        evaluation = add_recommendations(evaluation, config, library, weights, eco=eco)
     return evaluation
 
 

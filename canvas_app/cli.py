@@ -47,8 +47,13 @@ def format_evaluation(evaluation: Evaluation, title: str, *, recommended: bool =
         for rec in flag.recommendations:
             clears = ", clears the flag" if rec.clears_flag else ""
             lines.append(f"    → add '{rec.name}' ({rec.module}): {rec.gain:+.1f} {SCORE_LABELS[rec.dimension].lower()}{clears}")
+            if rec.reason:
+                lines.append(f"      {rec.reason}")
+        for suggestion in flag.suggestions:
+            lines.append(f"    → change: {suggestion.text}")
         if recommended and not flag.recommendations:
-            lines.append("    (no library module closes this gap: it needs a change to the actors or flows)")
+            lines.append("    (no library module closes this gap: it needs a change to the actors or flows"
+                         + (", as proposed above)" if flag.suggestions else ")"))
     return "\n".join(lines)
 
 

@@ -395,7 +395,8 @@ class MoveNodes(Command):
 
 @dataclass(frozen=True)
 class PlaceModule(Command):
-    """Place a library module at ``position`` (its actors merge with those already there).
+    """Place a library module at ``position`` (its actors merge with those already there); with no position,
+    beside the existing actors it exchanges with (how a recommendation is applied).
 
     Needs the module library (``canvas_app.library``) to apply; its inverse and
     the redo entry recorded by :class:`CommandLog` are plain change sets.
@@ -403,7 +404,7 @@ class PlaceModule(Command):
 
     kind: ClassVar[str] = "place_module"
     module: str
-    position: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    position: list[float] | None = field(default_factory=lambda: [0.0, 0.0])
     instance_id: str | None = None
 
     def apply(self, config: Configuration, library: Any = None) -> Configuration:
@@ -414,9 +415,8 @@ class PlaceModule(Command):
         if definition is None:
             raise ConfigurationError([f"no module '{self.module}' in the library"])
         # place_module returns a validated configuration (it raises ConfigurationError otherwise)
-        return library_module.place_module(
-            config, definition, position=(float(self.position[0]), float(self.position[1])), instance_id=self.instance_id
-        )
+        position = None if self.position is None else (float(self.position[0]), float(self.position[1]))
+        return library_module.place_module(config, definition, position=position, instance_id=self.instance_id)
 
     def describe(self) -> str:
         return f"place module {self.module}"

@@ -82,13 +82,29 @@ class Score:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """A library module that, added to the configuration, raises ``dimension`` by ``gain`` points."""
+    """A library module that, added to the configuration, removes the flagged problem for ``elements_cleared``
+    (or changes the flagged quantity through the flagged actor) and moves ``dimension`` by ``gain`` points."""
 
     module: str
     name: str
     dimension: str
     gain: float
     clears_flag: bool
+    elements_cleared: tuple[str, ...] = ()
+    reason: str = ""
+    fit: float = 0.0
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A concrete edit (a change set of the command log, as a dict) that closes a gap no module has to."""
+
+    id: str
+    text: str
+    reason: str
+    change: dict[str, Any]
+    clears_flag: bool = False
+    elements_cleared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,7 @@ class Finding:
     message: str
     elements: tuple[str, ...]
     recommendations: tuple[Recommendation, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,7 @@ class Evaluation:
                     "message": f.message,
                     "elements": list(f.elements),
                     "recommendations": [asdict(r) for r in f.recommendations],
+                    "suggestions": [asdict(s) for s in f.suggestions],
                 }
                 for f in self.flags
             ],

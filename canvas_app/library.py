@@ -441,6 +441,51 @@ def _default_position(config: Configuration) -> tuple[float, float]:
     return (max(p.x for p in placed) + 2 * RING_RADIUS + 60.0, sum(p.y for p in placed) / len(placed))
 
 
+MIN_GAP = 90.0
+"""Nearest two actors a placement puts side by side (a drawn actor with its label is about 60 wide)."""
+
+
+class FreeSpots:
+    """Finds free canvas points near a wish, at least ``gap`` from every occupied one (a grid hash: O(1) per probe)."""
+
+    def __init__(self, occupied: Iterable[tuple[float, float]], gap: float = MIN_GAP):
+        self.gap = gap
+        self._cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        for point in occupied:
+            self.take(point)
+
+    def _cell(self, point: tuple[float, float]) -> tuple[int, int]:
+        return (math.floor(point[0] / self.gap), math.floor(point[1] / self.gap))
+
+    def take(self, point: tuple[float, float]) -> None:
+        self._cells.setdefault(self._cell(point), []).append(point)
+
+    def is_free(self, point: tuple[float, float]) -> bool:
+        cx, cy = self._cell(point)
+        return all(math.dist(point, other) >= self.gap
+                   for dx in (-1, 0, 1) for dy in (-1, 0, 1) for other in self._cells.get((cx + dx, cy + dy), ()))
+
+    def near(self, wish: tuple[float, float]) -> tuple[float, float]:
+        """The free point nearest ``wish`` on growing rings around it; it is then taken."""
+        spot = wish
+        ring = 0
+        while not self.is_free(spot) and ring < 200:
+            ring += 1
+            steps = 6 * ring
+            for k in range(steps):
+                angle = 2 * math.pi * k / steps
+                spot = (wish[0] + ring * self.gap * math.cos(angle), wish[1] + ring * self.gap * math.sin(angle))
+                if self.is_free(spot):
+                    break
+        spot = (round(spot[0], 1), round(spot[1], 1))
+        self.take(spot)
+        return spot
+
+
+def occupied_positions(config: Configuration) -> list[tuple[float, float]]:
+    return [(a.position.x, a.position.y) for a in config.actors if a.position is not None]
+
+
 def _match_existing(config: Configuration, kind: ActorType, name: str) -> str | None:
     """The id of the existing actor a role template merges with, if any."""
     same_type = [a for a in config.actors if a.type == kind]
@@ -476,8 +521,6 @@ def place_module(
         instance_id = _first_free_instance_id(config)
     elif any(m.id == instance_id for m in config.modules):
         raise ConfigurationError([f"modules: id '{instance_id}' is already used by a placed module"])
-    drop = position if position is not None else _default_position(config)
-
     roles: dict[str, tuple[ActorType, str, bool, int | None]] = {
         t.role: (t.type, t.name, t.local, t.count) for t in definition.actors
     }
@@ -506,6 +549,8 @@ def place_module(
         new_actors.append(actor)
         role_to_actor[role] = actor["id"]
 
+    drop = position if position is not None else _anchor(config, definition, role_to_actor, new_actors)
+    spots = FreeSpots(occupied_positions(config))
     for k, actor in enumerate(new_actors):
         if len(new_actors) == 1:
             x, y = drop
@@ -513,7 +558,8 @@ def place_module(
             angle = -math.pi / 2 + 2 * math.pi * k / len(new_actors)
             radius = RING_RADIUS + 12.0 * max(0, len(new_actors) - 4)
             x, y = drop[0] + radius * math.cos(angle), drop[1] + radius * math.sin(angle)
-        actor["position"] = {"x": round(x, 1), "y": round(y, 1)}
+        x, y = spots.near((x, y))  # never on top of an actor already drawn
+        actor["position"] = {"x": x, "y": y}
 
     counts = {a.id: a.count for a in config.actors} | {a["id"]: a["count"] for a in new_actors}
     flow_ids = {f.id for f in config.flows}
@@ -556,6 +602,19 @@ def place_module(
         "flows": [*config.flows, *flows],
         "modules": [*config.modules, module],
     })
+
+
+def _anchor(
+    config: Configuration, definition: ModuleDefinition, role_to_actor: Mapping[str, str], new_actors: list[dict[str, Any]]
+) -> tuple[float, float]:
+    """Where a module placed without a drop point goes: amid the existing actors its new actors exchange with."""
+    new_ids = {a["id"] for a in new_actors}
+    linked = {role_to_actor[end] for t in definition.flows for end in (t.source, t.target)
+              if {role_to_actor[t.source], role_to_actor[t.target]} & new_ids and role_to_actor[end] not in new_ids}
+    points = [(a.position.x, a.position.y) for a in config.actors if a.id in linked and a.position is not None]
+    if not points:
+        return _default_position(config)
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
 def _estimates(definition: ModuleDefinition, index: int, scale: Scale) -> dict[str, float | None]:

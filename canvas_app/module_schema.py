@@ -98,6 +98,26 @@ class Ova(_Strict):
     advantage: str = ""
 
 
+FLAG_CODES = (
+    "isolated-actor", "disconnected-ecosystem", "no-return", "free-rider", "no-revenue", "negative-net-value",
+    "grant-dependent", "funding-concentration", "single-point-of-failure", "vendor-lock-in", "not-multi-sided",
+    "no-network-effects", "high-marginal-cost", "no-open-standards", "local-dependency", "no-citizen-value",
+    "unmet-need", "missing-quantities",
+)
+"""Flag codes of the checks (DESIGN.md §5): what a module may declare it remedies."""
+
+
+class Remedy(_Strict):
+    """A flag the module can close, and the type of the flagged actor it acts on (its own role of that type).
+
+    The recommender only tries a module for a flag it declares, and still checks by re-scoring that
+    placing it removes the problem for an element the flag names.
+    """
+
+    flag: Literal[FLAG_CODES]  # type: ignore[valid-type]
+    role: ActorType
+
+
 class Attributes(_Strict):
     marginal_cost: MarginalCost | None = None
     network_effects: Literal["none", "same_side", "cross_side"] = "none"
@@ -109,6 +129,7 @@ class Attributes(_Strict):
     impacts: Impacts = Field(default_factory=Impacts)
     bmc_blocks: list[Literal[BMC_BLOCKS]] = Field(default_factory=list)  # type: ignore[valid-type]
     ova: Ova = Field(default_factory=Ova)
+    remedies: list[Remedy] = Field(default_factory=list)
 
 
 class Source(_Strict):
@@ -144,6 +165,17 @@ class ModuleDefinition(_Strict):
                     )
             if flow.source == flow.target:
                 problems.append(f"flows[{i}]: source and target are both '{flow.source}'")
+        types = {t.type for t in self.actors} | {
+            BUILTIN_ROLES[r] for f in self.flows for r in (f.source, f.target) if r in BUILTIN_ROLES
+        }
+        seen: set[tuple[str, str]] = set()
+        for i, remedy in enumerate(self.attributes.remedies):
+            where = f"attributes: remedies[{i}]"
+            if remedy.role not in types:
+                problems.append(f"{where}: role: the module has no actor of type '{remedy.role.value}' to act on")
+            if (remedy.flag, remedy.role) in seen:
+                problems.append(f"{where}: '{remedy.flag}' for '{remedy.role.value}' is declared twice")
+            seen.add((remedy.flag, remedy.role))
         if problems:
             raise ValueError("\n".join(problems))
         return self

@@ -174,9 +174,10 @@ def flags_table(config: Configuration, evaluation: Evaluation) -> Table:
     for flag in evaluation.flags:
         recommended = "; ".join(f"{r.name} (+{r.gain:.0f} {SCORE_LABELS.get(r.dimension, r.dimension).lower()})"
                                 for r in flag.recommendations)
+        changes = "; ".join(s.text for s in flag.suggestions)
         rows.append((flag.severity, flag.code, SCORE_LABELS.get(flag.dimension, flag.dimension), flag.message,
-                     _element_text(config, flag.elements), recommended or "–"))
-    return Table(("Severity", "Flag", "Lowers", "Finding", "Elements", "Recommended modules"), tuple(rows))
+                     _element_text(config, flag.elements), recommended or "–", changes or "–"))
+    return Table(("Severity", "Flag", "Lowers", "Finding", "Elements", "Recommended modules", "Or change"), tuple(rows))
 
 
 def net_value_tables(config: Configuration, evaluation: Evaluation) -> tuple[Table, ...]:

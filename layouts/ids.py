@@ -8,6 +8,7 @@ JavaScript in ``canvas_app/assets/canvas.js`` uses the ids marked *(JS)*.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,22 @@ class Ids:
     @staticmethod
     def apply_rec(index: int, module: str) -> dict:
         return {"type": Ids.APPLY_REC, "index": index, "module": module}
+
+    APPLY_FIX = "ed-apply-fix"
+
+    @staticmethod
+    def apply_fix(index: Any, code: Any, key: Any) -> dict:
+        """Apply structural suggestion ``key`` of flag ``code`` (recomputed on the server, never sent back)."""
+        return {"type": Ids.APPLY_FIX, "index": index, "code": code, "key": key}
+
+    @staticmethod
+    def preview(index: Any, kind: Any, key: Any) -> dict:
+        """The "What Apply does" disclosure of a recommendation (``kind`` module) or a suggestion (``kind`` flag code)."""
+        return {"type": "ed-preview", "index": index, "kind": kind, "key": key}
+
+    @staticmethod
+    def preview_body(index: Any, kind: Any, key: Any) -> dict:
+        return {"type": "ed-preview-body", "index": index, "kind": kind, "key": key}
 
     @staticmethod
     def score_value(score: str) -> str:

@@ -40,6 +40,7 @@ class ModuleDetail:
     text: str
     sources: Sequence[str]
     standards: Sequence[tuple[str, str]] = ()  # (name, "open" | "proprietary" | "unverified")
+    remedies: Sequence[tuple[str, str]] = ()  # (flag code, actor type) the module declares it can close
 
 
 STANDARD_STATUS = {
@@ -91,6 +92,12 @@ def module_detail(detail: ModuleDetail | None) -> Any:
             html.P([html.Code(row.id), f" · {_category_label(row.category)} · {ORIGIN_LABELS[row.origin]}"],
                    className="small mb-2"),
             html.P(row.summary, className="small"),
+            html.Div([html.Span("Remedies: ", className="small fw-semibold"),
+                      html.Ul([html.Li([html.Code(flag), f" for the {role.replace('_', ' ')}"], className="small")
+                               for flag, role in detail.remedies], className="mb-2 module-remedies")
+                      if detail.remedies else
+                      html.Span("none declared: recommendations never propose this module.", className="small")],
+                     className="mb-2"),
             html.Div([html.Span("Sources: ", className="small fw-semibold"),
                       html.Ul([html.Li(s, className="small") for s in detail.sources], className="mb-2")]),
             *([html.Div([html.Span("Standards: ", className="small fw-semibold"),
@@ -116,7 +123,8 @@ def module_form(editable: bool) -> dbc.Card:
                 html.P(
                     "A module is a fragment of the value network: the roles it brings (actors), the value flows "
                     "between them and the built-in roles city, citizen and platform_operator, and the attributes "
-                    "the scores read. Press New module for a template, or choose a module and press Edit a copy.",
+                    "the scores read, including the flags it remedies (recommendations offer a module only for "
+                    "those). Press New module for a template, or choose a module and press Edit a copy.",
                     className="small text-body-secondary",
                 ),
                 dbc.Button("New module", id=ID.mod_new, color="secondary", outline=True, size="sm", className="mb-2"),

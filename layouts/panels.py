@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Patch, html
 
 from canvas_app.evaluation import PROVISIONAL_BELOW, SCORE_LABELS, SCORE_NAMES, Evaluation
+from layouts import advice
 from layouts.ids import ID
 
 SEVERITY_COLOR = {"high": "danger", "medium": "warning", "low": "secondary"}
@@ -110,7 +111,7 @@ def criteria_patch(evaluation: Evaluation) -> Patch:
 
 
 def flags_panel(evaluation: Evaluation, offer_suggest: bool = False) -> list[Any]:
-    """One entry per flag: click to highlight its elements; each gap lists recommended modules.
+    """One entry per flag: click to highlight its elements; each gap lists modules and concrete edits.
 
     ``offer_suggest``: recommendations were not computed (large configuration); offer a button.
     """
@@ -118,21 +119,7 @@ def flags_panel(evaluation: Evaluation, offer_suggest: bool = False) -> list[Any
         return [html.P("No flags: nothing obvious to fix.", className="small text-success")]
     items = []
     for index, finding in enumerate(evaluation.flags):
-        recs = [
-            html.Li(
-                [
-                    html.Span(f"{rec.name} (+{rec.gain:.0f} {SCORE_LABELS.get(rec.dimension, rec.dimension).lower()}) "),
-                    html.Button(
-                        "Apply",
-                        id=ID.apply_rec(index, rec.module),
-                        className="btn btn-sm btn-outline-success py-0 px-1",
-                        **{"aria-label": f"Apply module {rec.name}"},
-                    ),
-                ],
-                className="small",
-            )
-            for rec in finding.recommendations
-        ]
+        recs = advice.advice_list(index, finding)
         items.append(
             html.Li(
                 [
@@ -157,7 +144,7 @@ def flags_panel(evaluation: Evaluation, offer_suggest: bool = False) -> list[Any
                         + (f" ({finding.criterion})" if finding.criterion else ""),
                         className="small text-body-secondary",
                     ),
-                    html.Ul(recs, className="recs ps-3 mb-0") if recs else None,
+                    recs,
                 ],
                 className="list-group-item px-2 py-1",
             )

@@ -275,3 +275,13 @@ def test_a_deleted_workspace_s_modules_do_not_change(services, workspace):
     deleted, feedback = modules.delete_module(services, workspace.id, "curb-api")
     assert not deleted and "This workspace is deleted" in text_of(feedback)
     assert [m.id for m in services.store.list_modules(workspace.id)] == ["curb-api"]
+
+
+def test_the_detail_shows_what_a_module_remedies(services, workspace):
+    """The remedies the recommender relies on are visible, so a reviewer can check them."""
+    from layouts.modules import module_detail as render
+
+    advertising = text_of(render(modules.module_detail(services, workspace.id, "advertising")))
+    assert "Remedies:" in advertising and "funding-concentration" in advertising and "for the platform operator" in advertising
+    micro = text_of(render(modules.module_detail(services, workspace.id, "5g-micro-operator")))
+    assert "none declared: recommendations never propose this module" in micro
