@@ -4,7 +4,11 @@ With accounts off nothing here is installed: the local user owns everything.
 With accounts on:
 
 * ``/login`` (GET form, POST check) and ``/logout`` (GET page, POST sign-out) are plain
-  Flask routes; forms carry a per-session CSRF token;
+  Flask routes; forms carry a per-session CSRF token; a throttled sign-in gets 429 with
+  ``Retry-After`` (the limits: canvas_app.auth); ``next`` may only name a path on this site;
+* a successful sign-in leaves a signed "known browser" cookie (path ``/login``, 180 days,
+  the account name only): it lets that browser past the per-account limit that guesses
+  from many addresses can reach, never past its own address's limits;
 * the session is Flask's signed cookie: HTTP-only, SameSite=Lax, Secure when the request
   came over HTTPS, 12 hours; it holds the user id and the user's session epoch, so
   signing out ends every session of that user on every worker;
@@ -16,16 +20,19 @@ With accounts on:
 from __future__ import annotations
 
 import logging
+import math
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, g, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from callbacks.services import Services
-from canvas_app.auth import check_secret_key, sign_in
+from canvas_app.auth import KNOWN_BROWSER_DAYS, account_key, check_secret_key, sign_in
 from layouts import auth as auth_layouts
 from layouts.accessibility import STATEMENT_PATH
 
@@ -37,6 +44,7 @@ PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/_dash-", "/_favicon.ico", 
 """Paths that load without a signed-in user: the sign-in pages, public pages and Dash's own scripts
 and endpoints (``/_dash-update-component`` checks access in every callback instead)."""
 CALLBACK_PATH = "/_dash-update-component"
+KNOWN_BROWSER_COOKIE = "citycanvas_known_browser"
 
 
 class _SecureWhenHttps(SecureCookieSessionInterface):
@@ -61,12 +69,32 @@ def _csrf_ok() -> bool:
     return isinstance(expected, str) and secrets.compare_digest(sent.encode(), expected.encode())
 
 
+NOT_A_DESTINATION = re.compile(r"[\\\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u2060\u3000\ufeff]")
+"""Backslashes (browsers read them as ``/``), controls and every kind of space: none belongs in
+a path this app links to, and each has turned a path into another site in some browser."""
+
+
 def safe_next(path: str | None) -> str:
-    """Only a path on this site (``/edit/3``), never ``//evil.example`` or a full URL."""
-    path = path or "/"
-    if not path.startswith("/") or path.startswith("//") or "\\" in path or path.startswith("/login"):
+    """Where to go after signing in: only a path on this site (``/edit/3?x=1``), else ``/``.
+
+    Normalised first, the way a browser reads a ``Location``: tabs and newlines removed,
+    surrounding spaces and controls stripped. What is left must start with a single ``/``,
+    have no scheme or host, no backslash, control or space, and not lead back to sign-in.
+    """
+    if not isinstance(path, str):
         return "/"
-    return path
+    cleaned = re.sub(r"[\t\n\r]", "", path).strip("".join(map(chr, range(0x21))))
+    if not cleaned.startswith("/") or cleaned.startswith("//") or NOT_A_DESTINATION.search(cleaned):
+        return "/"
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or parts.path.startswith(("/login", "/logout")):
+        return "/"
+    return cleaned
+
+
+def _known_browsers(server: Flask) -> URLSafeTimedSerializer:
+    """Signs the cookie that marks a browser as one that signed in to an account before."""
+    return URLSafeTimedSerializer(server.secret_key, salt="citycanvas-known-browser")
 
 
 def register(app: Any, services: Services) -> None:
@@ -104,14 +132,29 @@ def register(app: Any, services: Services) -> None:
         if not _csrf_ok():
             return login_form(400, next_path=next_path, user_name=name,
                               error="The form expired. Please sign in again.")
-        outcome = sign_in(services.store, name, request.form.get("password", ""), request.remote_addr)
+        known = _known_browsers(server)
+        try:
+            known_name = known.loads(request.cookies.get(KNOWN_BROWSER_COOKIE, ""), max_age=KNOWN_BROWSER_DAYS * 86400)
+        except BadData:
+            known_name = None
+        outcome = sign_in(services.store, name, request.form.get("password", ""), request.remote_addr,
+                          known_browser=known_name == account_key(name))
+        if outcome.retry_after is not None:
+            refused = login_form(429, next_path=next_path, user_name=name, error=outcome.message)
+            refused.headers["Retry-After"] = str(math.ceil(outcome.retry_after.total_seconds()))
+            return refused
         if outcome.user is None:
             return login_form(401, next_path=next_path, user_name=name, error=outcome.message)
         session.clear()
         session.permanent = True
         session["uid"], session["epoch"] = outcome.user.id, outcome.user.session_epoch
         session["csrf"] = secrets.token_urlsafe(32)
-        return redirect(next_path)
+        signed_in = redirect(next_path)
+        signed_in.set_cookie(
+            KNOWN_BROWSER_COOKIE, known.dumps(account_key(outcome.user.name)), max_age=KNOWN_BROWSER_DAYS * 86400,
+            path="/login", secure=bool(request.is_secure), httponly=True, samesite="Strict",
+        )
+        return signed_in
 
     @server.route("/logout", methods=["GET", "POST"])
     def logout() -> Any:

@@ -5,15 +5,28 @@ everything). ``CITYCANVAS_AUTH=on`` switches them on; then the app needs
 ``CITYCANVAS_SECRET_KEY`` to sign session cookies and refuses to start without it.
 
 Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory
-profile). Failed sign-ins are counted in the database per account and per IP
-address, so every worker sees the same count; past the limit, sign-in is refused
-for the rest of the window without even checking the password.
+profile). Every sign-in attempt is counted in the database *before* its password is
+checked, in one atomic step per attempt (see ``Store.reserve_sign_in``), so parallel
+requests on any number of workers cannot get more guesses than the limits:
+
+* per account from one address: MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS in THROTTLE_WINDOW;
+* per address, whatever the accounts: MAX_FAILURES_PER_ADDRESS in THROTTLE_WINDOW;
+* per account from everywhere: MAX_FAILURES_PER_ACCOUNT in ACCOUNT_WINDOW, except from a
+  browser that has signed in to that account before (it shows a signed "known browser"
+  cookie), so guesses from many addresses cannot lock the real user out either.
+
+One address that passes its limits is refused for itself only: its refused attempts are
+not counted anywhere, so it can never push an account or another address over a limit.
+A right password clears that account's counter for that address and gives back the
+attempt on the others. IPv6 addresses count per /64 network (one host's usual share).
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
+import math
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,10 +40,16 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 """Longer input is refused before hashing (argon2 would hash it, slowly, for nothing)."""
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
 MAX_FAILURES_PER_ADDRESS = 30
 """Per IP address: higher than per account, since an office may share one address."""
+ACCOUNT_WINDOW = timedelta(hours=1)
+MAX_FAILURES_PER_ACCOUNT = 100
+"""From all addresses together (NIST SP 800-63B's ceiling): stops a guessing spread over many
+addresses; browsers that signed in to the account before are not held back by it."""
+KNOWN_BROWSER_DAYS = 180
 REFUSED = "Wrong user name or password."
+THROTTLED = "Too many failed sign-ins"
 
 _hasher = PasswordHasher()
 
@@ -78,42 +97,75 @@ def verify_password(stored_hash: str, password: str) -> bool:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt: ``user`` (a storage.UserInfo) or a ``message`` to show."""
+    """The outcome of a sign-in attempt: ``user`` (a storage.UserInfo) or a ``message`` to show;
+    ``retry_after`` is set when the attempt was throttled (its password was not checked)."""
 
     user: Any = None
     message: str = ""
+    retry_after: timedelta | None = None
 
 
-def throttle_keys(name: str, address: str | None) -> list[str]:
-    keys = [f"user:{' '.join(name.split()).lower()}"]
-    if address:
-        keys.append(f"ip:{address}")
-    return keys
+def account_key(name: str) -> str:
+    """The account part of throttle keys: one counter for ``Ann`` and ``ann``."""
+    return " ".join(str(name or "").split()).lower()[:200]
 
 
-def sign_in(store: Any, name: str, password: str, address: str | None) -> SignIn:
-    """Check a user name and password against the store, counting failures.
+def address_key(address: str | None) -> str:
+    """An IPv4 address as is, an IPv6 address as its /64 network (IPv4-mapped ones as IPv4)."""
+    try:
+        parsed = ipaddress.ip_address((address or "").split("%")[0])
+    except ValueError:
+        return "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
-    The same message for an unknown name and a wrong password (no account discovery).
+
+def throttle_rules(name: str, address: str | None, *, known_browser: bool) -> dict[str, tuple[int, timedelta]]:
+    """The counters an attempt on ``name`` from ``address`` is counted against, with their limits."""
+    account, where = account_key(name), address_key(address)
+    rules = {
+        f"account+address:{account}|{where}": (MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, THROTTLE_WINDOW),
+        f"address:{where}": (MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW),
+    }
+    if not known_browser:
+        rules[f"account:{account}"] = (MAX_FAILURES_PER_ACCOUNT, ACCOUNT_WINDOW)
+    return rules
+
+
+def throttled_message(key: str, retry_after: timedelta) -> str:
+    minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
+    wait = f"Try again in {minutes} minute{'s' if minutes != 1 else ''}"
+    if key.startswith("account:"):
+        return (f"{THROTTLED} on this account from many places. {wait}, sign in from a browser you have "
+                "signed in with before, or ask an administrator to unlock it.")
+    return f"{THROTTLED} from your network address. {wait}."
+
+
+def sign_in(store: Any, name: str, password: str, address: str | None, *, known_browser: bool = False) -> SignIn:
+    """Check a user name and password against the store, within the throttle's limits.
+
+    The same message for an unknown name and a wrong password (no account discovery);
+    a throttled attempt is refused before its password is looked at.
     """
     name = " ".join(str(name or "").split())
     password = str(password or "")
-    account_key, *address_key = throttle_keys(name, address)
-    if store.login_failures([account_key], window=THROTTLE_WINDOW) >= MAX_FAILURES_PER_ACCOUNT or (
-        address_key and store.login_failures(address_key, window=THROTTLE_WINDOW) >= MAX_FAILURES_PER_ADDRESS
-    ):
-        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
-        return SignIn(message=f"Too many failed sign-ins. Try again in {minutes} minutes.")
+    rules = throttle_rules(name, address, known_browser=known_browser)
+    refused = store.reserve_sign_in(rules)
+    if refused is not None:
+        return SignIn(message=throttled_message(refused.key, refused.retry_after), retry_after=refused.retry_after)
+    # from here on the attempt is already counted as a failure; only a right password gives it back
     if not name or not password or len(password) > MAX_PASSWORD_LENGTH:
-        store.record_login_failure([account_key, *address_key], window=THROTTLE_WINDOW)
         return SignIn(message=REFUSED)
     found = store.password_hash(name)
     stored = found[1] if found else _dummy_hash()
     if found is None or not verify_password(stored, password):
-        store.record_login_failure([account_key, *address_key], window=THROTTLE_WINDOW)
         return SignIn(message=REFUSED)
     user = found[0]
-    store.clear_login_failures([account_key])
+    this_address, *shared = rules  # throttle_rules puts the account+address key first
+    store.sign_in_succeeded(clear=[this_address], refund=shared, purge_before=ACCOUNT_WINDOW)
     if _hasher.check_needs_rehash(stored):
         store.set_password_hash(user.id, _hasher.hash(password))
     return SignIn(user=user)
@@ -166,6 +218,21 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_unlock(args: argparse.Namespace) -> int:
+    """Lift the sign-in throttle on an account (every address), e.g. after a guessing attack."""
+    from storage import Store, StorageError
+
+    account = account_key(args.name)
+    try:
+        with Store.open(args.database_url) as store:
+            cleared = store.clear_sign_in_throttle(keys=[f"account:{account}"], prefixes=[f"account+address:{account}|"])
+    except StorageError as exc:
+        print(f"canvas-app users unlock: {exc}", file=sys.stderr)
+        return 2
+    print(f"sign-in of '{args.name}' unlocked ({cleared} counter{'s' if cleared != 1 else ''} cleared)")
+    return 0
+
+
 def cmd_users_list(args: argparse.Namespace) -> int:
     from storage import Store, StorageError
 
@@ -181,7 +248,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 
 def register_cli(sub: Any) -> None:
-    """Add ``canvas-app users add NAME``, ``users passwd NAME`` and ``users list``."""
+    """Add ``canvas-app users add NAME``, ``users passwd NAME``, ``users unlock NAME`` and ``users list``."""
     users = sub.add_parser("users", help="accounts for CITYCANVAS_AUTH=on")
     commands = users.add_subparsers(dest="users_command", required=True)
     add = commands.add_parser("add", help="create an account (password prompted, or the first line of stdin)")
@@ -192,6 +259,10 @@ def register_cli(sub: Any) -> None:
     passwd.add_argument("name")
     passwd.add_argument("--database-url", default=None)
     passwd.set_defaults(func=cmd_users_passwd)
+    unlock = commands.add_parser("unlock", help="lift the sign-in throttle on an account, from every address")
+    unlock.add_argument("name")
+    unlock.add_argument("--database-url", default=None)
+    unlock.set_defaults(func=cmd_users_unlock)
     listing = commands.add_parser("list", help="accounts and their workspaces")
     listing.add_argument("--database-url", default=None)
     listing.set_defaults(func=cmd_users_list)

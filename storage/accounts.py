@@ -7,11 +7,12 @@ revision code stays readable). Passwords arrive already hashed: hashing is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, delete, func, select
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +45,23 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_USER_NAME = 200
 PRESENCE_KEEP = timedelta(hours=1)
 """Presence rows older than this are deleted by the next heartbeat of the configuration."""
+
+
+@dataclass(frozen=True)
+class SignInRefused:
+    """A sign-in attempt refused before its password was checked: ``key`` reached its limit,
+    which lifts after ``retry_after``."""
+
+    key: str
+    retry_after: timedelta
+
+
+class _OverLimit(Exception):
+    """Internal: rolls back a reservation that would pass a limit."""
+
+    def __init__(self, refusal: SignInRefused):
+        super().__init__(refusal.key)
+        self.refusal = refusal
 
 
 class AccountsMixin:
@@ -229,39 +247,71 @@ class AccountsMixin:
             return [(_workspace(row), role) for row, role in rows]
 
     # -- login throttling ------------------------------------------------------------------
-    def login_failures(self, keys: Iterable[str], *, window: timedelta) -> int:
-        """The most failed sign-ins recorded for any of ``keys`` in the current window."""
-        since = utcnow() - window
-        with self._tx(write=False) as s:
-            count = s.scalar(
-                select(func.max(LoginThrottleRow.failures)).where(
-                    LoginThrottleRow.key.in_([k[:300] for k in keys]), LoginThrottleRow.window_start >= since
-                )
-            )
-        return int(count or 0)
+    def reserve_sign_in(self, rules: Mapping[str, tuple[int, timedelta]]) -> SignInRefused | None:
+        """Count one sign-in attempt against every key of ``rules`` (key: (limit, window)),
+        before its password is checked; None when admitted.
 
-    def record_login_failure(self, keys: Iterable[str], *, window: timedelta) -> None:
-        """Count one failed sign-in against each key, atomically (INSERT ... ON CONFLICT),
-        starting a new window where the old one has expired."""
+        One transaction: each key's counter is raised by an upsert that returns the new count
+        (its row stays locked until commit), so N parallel attempts admit at most ``limit``,
+        on every worker. When a key would pass its limit, the whole transaction is rolled
+        back: a refused attempt counts against no key (an address that is refused cannot
+        push an account's own counter up). Keys are taken in sorted order, so two attempts
+        sharing keys never deadlock. A window starts at its first counted attempt.
+        """
         now = utcnow()
         table = LoginThrottleRow.__table__
         insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert  # type: ignore[attr-defined]
-        expired = table.c.window_start < now - window
-        with self._tx(write=True) as s:
-            for key in keys:
-                statement = insert(table).values(key=key[:300], failures=1, window_start=now)
-                statement = statement.on_conflict_do_update(
-                    index_elements=["key"],
-                    set_={
-                        "failures": case((expired, 1), else_=table.c.failures + 1),
-                        "window_start": case((expired, now), else_=table.c.window_start),
-                    },
-                )
-                s.execute(statement)
+        try:
+            with self._tx(write=True) as s:
+                for key in sorted(rules):
+                    limit, window = rules[key]
+                    expired = table.c.window_start < now - window
+                    statement = (
+                        insert(table)
+                        .values(key=key[:300], failures=1, window_start=now)
+                        .on_conflict_do_update(
+                            index_elements=["key"],
+                            set_={
+                                "failures": case((expired, 1), else_=table.c.failures + 1),
+                                "window_start": case((expired, now), else_=table.c.window_start),
+                            },
+                        )
+                        .returning(table.c.failures, table.c.window_start)
+                    )
+                    count, started = s.execute(statement).one()
+                    if count > limit:
+                        raise _OverLimit(SignInRefused(key, max(started + window - now, timedelta(seconds=1))))
+        except _OverLimit as over:
+            return over.refusal
+        return None
 
-    def clear_login_failures(self, keys: Iterable[str]) -> None:
+    def sign_in_succeeded(self, *, clear: Iterable[str], refund: Iterable[str], purge_before: timedelta) -> None:
+        """After a right password: delete the ``clear`` counters, give back the attempt
+        reserved on the ``refund`` ones (their other failures still count), and delete
+        counters whose window ended more than ``purge_before`` ago (skipping rows another
+        attempt holds, so the purge never waits on or deadlocks with a sign-in)."""
+        table = LoginThrottleRow.__table__
+        cleared = {k[:300] for k in clear}
         with self._tx(write=True) as s:
-            s.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key.in_([k[:300] for k in keys])))
+            for key in sorted(cleared | {k[:300] for k in refund}):
+                if key in cleared:
+                    s.execute(delete(table).where(table.c.key == key))
+                else:
+                    s.execute(
+                        update(table).where(table.c.key == key, table.c.failures > 0).values(failures=table.c.failures - 1)
+                    )
+        old = select(table.c.key).where(table.c.window_start < utcnow() - purge_before).limit(1000)
+        with self._tx(write=True) as s:
+            s.execute(delete(table).where(table.c.key.in_(old.with_for_update(skip_locked=True).scalar_subquery())))
+
+    def clear_sign_in_throttle(self, *, keys: Iterable[str], prefixes: Iterable[str]) -> int:
+        """Delete the counters named in ``keys`` and those whose key starts with one of
+        ``prefixes`` (an administrator unlocking an account); returns how many."""
+        table = LoginThrottleRow.__table__
+        wanted = [table.c.key.in_([k[:300] for k in keys])]
+        wanted += [table.c.key.startswith(p[:300], autoescape=True) for p in prefixes]
+        with self._tx(write=True) as s:
+            return int(s.execute(delete(table).where(or_(*wanted))).rowcount or 0)
 
     # -- presence -----------------------------------------------------------------------
     def touch_presence(self, configuration_id: int, client_id: str, user_name: str) -> None:
@@ -375,4 +425,4 @@ def _workspace(row: WorkspaceRow) -> WorkspaceInfo:
     )
 
 
-__all__ = ["AccountsMixin", "clean_user_name"]
+__all__ = ["AccountsMixin", "SignInRefused", "clean_user_name"]

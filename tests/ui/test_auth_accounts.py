@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from callbacks.services import NO_ACCESS, SIGNED_OUT, VIEW_ONLY
-from canvas_app.auth import MAX_FAILURES_PER_ACCOUNT, AuthConfigError, hash_password
+from canvas_app.auth import MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, AuthConfigError, hash_password
 from canvas_app.model import parse_configuration
 from canvas_app.settings import Settings
 from layouts.ids import ID
@@ -89,11 +89,11 @@ def test_sign_in_wrong_then_right(app) -> None:
 def test_throttle_is_shared_by_workers(store, db_url) -> None:
     """Two apps on one database stand for two gunicorn workers: guesses on one count on the other."""
     first, second = make_app(store, db_url), make_app(store, db_url)
-    for attempt in range(MAX_FAILURES_PER_ACCOUNT):
+    for attempt in range(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS):
         app = first if attempt % 2 else second
         assert sign_in(app.server.test_client(), "ann", f"guess {attempt}").status_code == 401
     blocked = sign_in(first.server.test_client(), "ann")  # even the right password, for now
-    assert blocked.status_code == 401 and "Too many failed sign-ins" in blocked.get_data(as_text=True)
+    assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.get_data(as_text=True)
     assert sign_in(second.server.test_client(), "val").status_code == 302  # other accounts are not blocked
 
 
@@ -335,9 +335,12 @@ def test_session_cookie_is_secure_over_https(app) -> None:
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
     signed = client.post("/login", base_url="https://citycanvas.example",
                          data={"name": "ann", "password": PASSWORD, "csrf": csrf})
-    cookie = signed.headers["Set-Cookie"]
+    cookies = {c.split("=", 1)[0]: c for c in signed.headers.getlist("Set-Cookie")}
     assert signed.status_code == 302
-    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    session_cookie = cookies["citycanvas_session"]
+    assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    known = cookies["citycanvas_known_browser"]  # holds no session: only the name, signed, for /login
+    assert "Secure" in known and "HttpOnly" in known and "SameSite=Strict" in known and "Path=/login" in known
 
 
 def test_malformed_or_unknown_ids_are_refused_like_forbidden_ones(app, store) -> None:
