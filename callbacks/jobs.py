@@ -8,6 +8,9 @@ sees it — on the start and on every poll (both are POSTs of the same callback;
 * the configuration the job reads (the State named in :data:`JOB_SUBJECTS`) must be viewable
   by the user, or the request is refused (401/403) before any work; a background callback
   naming no configuration is refused too (fail closed);
+* a poll carries no values (the renderer sends nulls), only the job's signed handle: the poll is
+  answered only for the user who started that job, and only while they may still view the
+  configuration the job was started for (kept with the job's slot);
 * a start takes one of the user's job slots and one of everyone's (:class:`JobSlots`); when
   either is full no job starts and the page shows why where the result would have gone;
   fetching the result gives the slot back.
@@ -63,15 +66,22 @@ def install_job_guard(app: Any, services: Services, slots: JobSlots) -> None:
         body = request.get_json(silent=True)
         if not is_background_request(app, body):
             return None
+        handle = request.args.get("cacheKey")
+        if handle:  # a poll: the renderer sends no values, so the job's lease says what it reads
+            held = slots.holder(handle)
+            if held is None:
+                return Response("This computation is unknown or has ended.", status=403, mimetype="text/plain")
+            access = services.require("view", configuration_id=held["subject"])  # access may have been revoked since
+            if _user_key(access) != held["user"]:
+                return Response("This computation was started by someone else.", status=403, mimetype="text/plain")
+            return None
         found, configuration_id = job_subject(body)
         if not found or configuration_id in (None, ""):
             return Response("This computation names no configuration.", status=403, mimetype="text/plain")
         access = services.require("view", configuration_id=configuration_id)  # 401/403 before any work
-        if request.args.get("cacheKey"):
-            return None  # a poll: checked again above, nothing to start
         user = _user_key(access)
         lease = "start-" + secrets.token_hex(16)
-        full = slots.take(user, lease)
+        full = slots.take(user, lease, subject=configuration_id)
         if full is not None:
             return _busy_answer(body, BUSY_USER.format(n=slots.per_user) if full == "user" else BUSY_ALL)
         g.citycanvas_job_lease = lease
@@ -90,7 +100,7 @@ def install_job_guard(app: Any, services: Services, slots: JobSlots) -> None:
                 slots.give_back(lease)
             return response
         handle = request.args.get("cacheKey")
-        if handle and is_background_request(app, request.get_json(silent=True)) and _finished(response):
+        if handle and response.status_code != 403 and is_background_request(app, request.get_json(silent=True)) and _finished(response):
             slots.give_back(handle)
         return response
 

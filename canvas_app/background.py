@@ -164,11 +164,12 @@ class JobSlots:
             self._redis = None
             self._cache = diskcache.Cache(str(cache_folder().parent / "job-slots"))
 
-    def take(self, user: str, lease: str) -> str | None:
-        """Take a slot for ``user`` under the name ``lease``; None if taken, else what is full
-        (``"user"``: this user's jobs, ``"total"``: everyone's)."""
+    def take(self, user: str, lease: str, subject: Any = None) -> str | None:
+        """Take a slot for ``user`` under the name ``lease`` (``subject``: what the job reads, kept
+        with the lease); None if taken, else what is full (``"user"``: this user's jobs,
+        ``"total"``: everyone's)."""
         now = time.time()
-        record = {"user": user, "expires": now + self.lease_seconds}
+        record = {"user": user, "subject": subject, "expires": now + self.lease_seconds}
         if self._redis is not None:
             answer = self._take_script(keys=[self._key], args=[now, lease, user, json.dumps(record),
                                                                 self.per_user, self.total])
@@ -197,6 +198,15 @@ class JobSlots:
             if lease in leases:
                 leases[new_name] = leases.pop(lease)
                 self._cache.set("leases", leases)
+
+    def holder(self, lease: str) -> dict[str, Any] | None:
+        """The live lease named ``lease`` (``user``, ``subject``, ``expires``), or None."""
+        if self._redis is not None:
+            raw = self._redis.hget(self._key, lease)
+            record = json.loads(raw) if raw is not None else None
+        else:
+            record = self._cache.get("leases", {}).get(lease)
+        return record if record is not None and record["expires"] > time.time() else None
 
     def give_back(self, lease: str) -> None:
         """Return a slot (its job finished, was fetched, or never started)."""

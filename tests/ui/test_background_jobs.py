@@ -111,20 +111,24 @@ def test_job001_a_non_member_cannot_start_a_job_on_another_workspace(jobs_world)
     assert JobSlots(1, 2).held() == 0  # nothing was reserved, nothing forked
 
 
-def test_job002_every_poll_checks_access_again(jobs_world):
-    app, head, nora_head = jobs_world["app"], jobs_world["head"], jobs_world["nora_head"]
-    ann, nora = signed_in(app, "ann"), signed_in(app, "nora")
+def test_job002_a_poll_is_answered_only_to_its_starter_while_they_may_view(jobs_world):
+    app, head, store = jobs_world["app"], jobs_world["head"], jobs_world["store"]
+    ann, val, nora, ed = (signed_in(app, name) for name in ("ann", "val", "nora", "ed"))
     body = suggest_body(app, head.id, head.version)
     handles = start(ann, body).get_json()
     assert {"cacheKey", "job"} <= set(handles)
-    # Nora polls with Ann's handles, naming Ann's configuration: refused before Dash reads anything
-    answer = nora.post("/_dash-update-component", json=body, query_string=handles)
-    assert answer.status_code == 403
-    # nor may a poll name a configuration its sender cannot see (here: Ann naming Nora's)
-    forged = suggest_body(app, nora_head.id, nora_head.version)
-    assert ann.post("/_dash-update-component", json=forged, query_string=handles).status_code == 403
-    done = poll_until_done(ann, body, handles)
+    # the renderer polls with null values: the job's own record says what it reads
+    blank = {**body, "state": [{**item, "value": None} for item in body["state"]]}
+    assert nora.post("/_dash-update-component", json=blank, query_string=handles).status_code == 403
+    # Val may view the configuration, but did not start this job
+    answer = val.post("/_dash-update-component", json=blank, query_string=handles)
+    assert answer.status_code == 403 and "someone else" in answer.get_data(as_text=True)
+    done = poll_until_done(ann, blank, handles)
     assert done.status_code == 200 and "recs" in json.dumps(done.get_json())
+    # Ed starts a job, then loses access before polling: the poll is refused
+    ed_handles = start(ed, body).get_json()
+    store.remove_member(head.workspace_id, next(u.id for u in store.list_users() if u.name == "ed"))
+    assert ed.post("/_dash-update-component", json=blank, query_string=ed_handles).status_code == 403
 
 
 def test_job003_two_users_starting_the_same_job_each_get_their_own_result(jobs_world):
