@@ -35,7 +35,7 @@ from layouts.ids import ID
 
 CALLBACK_PATH = "/_dash-update-component"
 
-JOB_SUBJECTS = (ID.config_id, ID.mech_config)
+JOB_SUBJECTS = (ID.config_id, ID.mech_config, ID.report_config)
 """Component ids whose value names the configuration a background job reads."""
 
 BUSY_USER = "You already have {n} computations running. Wait for one to finish, then try again."

@@ -94,14 +94,17 @@ def poll_until_done(client: Any, body: dict[str, Any], handles: dict[str, str], 
 def test_job001_a_non_member_cannot_start_a_job_on_another_workspace(jobs_world):
     app, head = jobs_world["app"], jobs_world["head"]
     nora = signed_in(app, "nora")
+    from callbacks.jobs import JOB_SUBJECTS
+
     for key, callback in app.callback_map.items():
         if not callback.get("background"):
             continue
-        body = suggest_body(app, head.id, head.version) if key.startswith(SUGGEST) else {
-            "output": key, "outputs": {"id": ID.mech_could_add, "property": "children"},
-            "inputs": [{"id": ID.mech_compute, "property": "n_clicks", "value": 1}],
-            "state": [{"id": ID.mech_config, "property": "data", "value": head.id}],
-            "changedPropIds": [f"{ID.mech_compute}.n_clicks"]}
+        component, _, prop = key.rpartition(".")
+        body = {"output": key, "outputs": {"id": component, "property": prop},
+                "inputs": [{**spec, "value": 1} for spec in callback["inputs"]],
+                "state": [{**spec, "value": head.id if spec["id"] in JOB_SUBJECTS else head.version}
+                          for spec in callback["state"]],
+                "changedPropIds": [f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"]}
         answer = start(nora, body)
         assert answer.status_code == 403, (key, answer.status_code, answer.get_data(as_text=True)[:200])
         assert "cacheKey" not in answer.get_data(as_text=True)
@@ -212,3 +215,36 @@ def test_job006_taking_a_slot_is_atomic_under_a_race(backend, tmp_path, monkeypa
     for lease in taken:
         slots.give_back(lease)
     assert slots.held() == 0
+
+
+def test_job007_a_large_configuration_s_report_leaves_recommendations_to_a_background_job(jobs_world):
+    """The red team made /report/<id> compute recommendations for 5,000 actors inside the request
+    (gunicorn WORKER TIMEOUT, a 500). Above the live limit the page and its downloads leave them
+    out and say so; the page's "Compute recommendations" runs them as a guarded background job."""
+    from callbacks.report import build_configuration_report, report_page
+
+    app, head = jobs_world["app"], jobs_world["head"]
+    services = app.canvas_services
+    ann = signed_in(app, "ann")
+    as_ann = {"headers": {"Cookie": f"citycanvas_session={ann.get_cookie('citycanvas_session').value}"}}
+    with app.server.test_request_context("/", **as_ann):
+        built = build_configuration_report(services, head.id)
+        assert built.recommendations_deferred and built.evaluation.flags
+        assert all(not flag.recommendations for flag in built.evaluation.flags)  # none computed in the request
+        flags = next(s for s in built.report.sections if s.title == "Flags and recommendations")
+        assert any("computed on request" in p for p in flags.paragraphs)
+        page = json.dumps(report_page(services, head.id).to_plotly_json(), default=lambda o: o.to_plotly_json())
+        assert ID.report_recs_compute in page
+    key = next(k for k, cb in app.callback_map.items() if cb.get("background") and k.startswith(ID.report_recs))
+    body = {"output": key, "outputs": {"id": ID.report_recs, "property": "children"},
+            "inputs": [{"id": ID.report_recs_compute, "property": "n_clicks", "value": 1}],
+            "state": [{"id": ID.report_config, "property": "data", "value": head.id}],
+            "changedPropIds": [f"{ID.report_recs_compute}.n_clicks"]}
+    assert start(signed_in(app, "nora"), body).status_code == 403  # a non-member starts nothing
+    handles = start(ann, body).get_json()
+    done = poll_until_done(ann, body, handles)
+    text = json.dumps(done.get_json())
+    with app.server.test_request_context("/", **as_ann):
+        full = build_configuration_report(services, head.id, recommend=True)
+    names = {r.name for flag in full.evaluation.flags for r in flag.recommendations}
+    assert names and all(name in text for name in names)
