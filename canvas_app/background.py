@@ -111,7 +111,15 @@ def background_manager(store: Any = None, key_owner: Callable[[], str] | None = 
         from dash import DiskcacheManager
 
         class OwnDiskcacheManager(_OwnResultPerStart, DiskcacheManager):  # type: ignore[misc]
-            pass
+            def terminate_job(self, job: Any) -> None:
+                """Dash's, except that a job which ended on its own while being stopped is no error
+                (psutil raised NoSuchProcess: a 500 on the poll that fetched its result)."""
+                import psutil
+
+                try:
+                    super().terminate_job(job)
+                except psutil.NoSuchProcess:
+                    pass
 
         manager = OwnDiskcacheManager(diskcache.Cache(str(cache_folder())), expire=JOB_EXPIRE_SECONDS)
     if key_owner is not None:
