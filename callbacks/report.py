@@ -29,11 +29,20 @@ class ConfigurationReport:
     evaluation: Evaluation | None = None
     version: int | None = None
     problem: str | None = None
+    recommendations_deferred: bool = False
+    """True when the configuration is too large for recommendations inside the request."""
 
 
-def build_configuration_report(services: Services, configuration_id: int) -> ConfigurationReport:
+def build_configuration_report(
+    services: Services, configuration_id: int, *, recommend: bool | None = None
+) -> ConfigurationReport:
     """Load the configuration, evaluate it with its workspace's weights and recommendations, and
-    rank the workspace's needs and this service's advantages against it."""
+    rank the workspace's needs and this service's advantages against it.
+
+    Recommendations re-score the configuration once per library module: by default they are
+    computed here only up to the editor's live limit (``live_recommend_max_actors``), so a
+    request never runs for minutes; above it the report page offers them as a background job.
+    """
     from canvas_app.analysis import evaluate, nine_blocks
     from canvas_app.ranking import need_weights, rank_advantages, rank_needs
     from canvas_app.report import configuration_report
@@ -52,7 +61,10 @@ def build_configuration_report(services: Services, configuration_id: int) -> Con
     workspace = services.store.get_workspace(head.workspace_id)
     weights = services.store.get_weights(head.workspace_id)
     library = services.library_for(head.workspace_id)
-    evaluation = evaluate(config, library, recommend=services.settings.recommend, weights=weights)
+    small = len(config.actors) <= services.settings.live_recommend_max_actors
+    if recommend is None:
+        recommend = services.settings.recommend and small
+    evaluation = evaluate(config, library, recommend=recommend, weights=weights)
     others = [
         services.store.load(h.id)[0] for h in services.store.list_configurations(head.workspace_id) if h.id != head.id
     ]
@@ -61,11 +73,15 @@ def build_configuration_report(services: Services, configuration_id: int) -> Con
         r for r in rank_advantages(services.store.list_advantages(head.workspace_id), {config.name: (config, evaluation)})
         if r.advantage.service == config.name
     ]
+    deferred = services.settings.recommend and not recommend
+    note = (f"Recommendations are not listed: this configuration has more than "
+            f"{services.settings.live_recommend_max_actors} actors, so they are computed on request "
+            "(Compute recommendations on the report page, or Suggest modules in the editor).") if deferred else ""
     report = configuration_report(
         config, evaluation, version=head.version, workspace=workspace.name, needs=needs, advantages=advantages,
-        blocks=nine_blocks(config, library),
+        blocks=nine_blocks(config, library), recommendations_note=note,
     )
-    return ConfigurationReport(report, config, evaluation, head.version)
+    return ConfigurationReport(report, config, evaluation, head.version, recommendations_deferred=deferred)
 
 
 def report_page(services: Services, configuration_id: int) -> Any:
@@ -74,10 +90,21 @@ def report_page(services: Services, configuration_id: int) -> Any:
     built = build_configuration_report(services, configuration_id)
     if built.report is None:
         return not_found(built.problem or "")
+    extra = report_layouts.deferred_recommendations(int(configuration_id), services.settings.live_recommend_max_actors) \
+        if built.recommendations_deferred else None
     return report_layouts.report_layout(
         built.report, {"kind": "configuration", "id": int(configuration_id)},
-        (f"/edit/{configuration_id}", "← Back to the editor"),
+        (f"/edit/{configuration_id}", "← Back to the editor"), extra,
     )
+
+
+def recommendations_section(services: Services, configuration_id: Any) -> Any:
+    """The report's flags with their recommendations, computed in full (the background job)."""
+    built = build_configuration_report(services, int(configuration_id), recommend=services.settings.recommend)
+    if built.report is None:
+        return message(built.problem or "")
+    wanted = [s for s in built.report.sections if s.title.startswith("Flags and recommendations")]
+    return [report_layouts.section(s) for s in wanted]
 
 
 def build_comparison_report(services: Services, loaded: Any) -> Report:
@@ -146,6 +173,27 @@ def report_file(services: Services, target: dict[str, Any] | None, fmt: str) -> 
 
 
 def register(app: Any, services: Services) -> None:
+    @app.callback(
+        Output(ID.report_recs, "children"),
+        Input(ID.report_recs_compute, "n_clicks"),
+        State(ID.report_config, "data"),
+        prevent_initial_call=True,
+        background=True,  # one re-score per library module: seconds to minutes on a large configuration
+        running=[
+            (Output(ID.report_recs_compute, "disabled"), True, False),
+            (Output(ID.report_recs_status, "children"), "Computing recommendations… re-scoring with each library module.", ""),
+        ],
+    )
+    def compute_report_recommendations(clicks, configuration_id):
+        """The report's recommendations on request, as a background job (Celery, else a subprocess)."""
+        from canvas_app.background import job_request_context
+
+        with job_request_context(app.server):  # a Celery job has no request: rebuild it from the cookies
+            services.require("view", configuration_id=configuration_id)
+            if not clicks:
+                return no_update
+            return recommendations_section(services, configuration_id)
+
     @app.callback(
         Output(ID.report_download, "data"),
         Output(ID.report_message, "children"),

@@ -43,7 +43,9 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     from callbacks import auth, compare, editor, history, home, members, presence, report, router
     from callbacks import advantages, mechanisms, needs
     from callbacks import modules, weights
+    from callbacks.jobs import install_job_guard
     from callbacks.services import Services
+    from canvas_app.background import JobSlots
 
     settings = settings or Settings.from_env()
     if store is None:
@@ -62,7 +64,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
         title="CityCanvas",
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
-        background_callback_manager=background_manager(store),
+        background_callback_manager=background_manager(store, key_owner=lambda: job_owner(services)),
     )
     app.index_string = INDEX_STRING
     # Uploads arrive base64-encoded (4/3 of the file) inside a JSON callback body.
@@ -84,8 +86,15 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     advantages.register(app, services)
     weights.register(app, services)
     modules.register(app, services)
-    install_security(app)
+    install_security(app)  # first among the request checks: malformed bodies never reach the others
+    install_job_guard(app, services, JobSlots(settings.jobs_per_user, settings.jobs_total))
     return app
+
+
+def job_owner(services: object) -> str:
+    """Who starts a background job, for its result key (see ``canvas_app.background``)."""
+    user = services.current_user()  # type: ignore[attr-defined]
+    return "" if user is None else f"{user.id}:{user.name}"
 
 
 def is_loopback(host: str) -> bool:

@@ -15,10 +15,15 @@ child, so :func:`background_manager` drops them in every forked child.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from contextlib import nullcontext
+import secrets
 import threading
+import time
 import weakref
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,10 @@ import platformdirs
 
 JOB_EXPIRE_SECONDS = 3600
 """Results nobody fetched are dropped after an hour."""
+
+JOB_LEASE_SECONDS = 900
+"""A started job holds one of its user's (and the host's) job slots until its result is fetched,
+or at most this long: a tab closed mid-job frees its slot after 15 minutes."""
 
 _celery: Any = None
 _celery_lock = threading.Lock()
@@ -65,19 +74,166 @@ def cache_folder() -> Path:
     return path
 
 
-def background_manager(store: Any = None) -> Any:
-    """A Dash background callback manager: Celery when ``REDIS_URL`` is set, else diskcache."""
+class _OwnResultPerStart:
+    """Mixed into Dash's managers: every start of a job gets a result key of its own.
+
+    Dash keys a result by a hash of the callback and its arguments, the same for every user:
+    two people starting the same job with the same ids would share one result, and whoever
+    polled first would take it (another workspace's flags, or 204 forever for the owner).
+    Salting the key with the starting user and a random nonce gives each start its own slot.
+    """
+
+    key_owner: Callable[[], str] = staticmethod(lambda: "")
+
+    def build_cache_key(self, fn: Any, args: Any, cache_args_to_ignore: Any, triggered: Any) -> str:
+        shared = super().build_cache_key(fn, args, cache_args_to_ignore, triggered)  # type: ignore[misc]
+        return hashlib.sha256(f"{shared}|{self.key_owner()}|{secrets.token_hex(16)}".encode()).hexdigest()
+
+
+def background_manager(store: Any = None, key_owner: Callable[[], str] | None = None) -> Any:
+    """A Dash background callback manager: Celery when ``REDIS_URL`` is set, else diskcache.
+
+    ``key_owner`` names the user starting a job (it salts the job's result key, see
+    :class:`_OwnResultPerStart`).
+    """
     if store is not None and getattr(store, "engine", None) is not None:
         _forget_connections_in_children(store.engine)
     url = redis_url()
     if url:
         from dash import CeleryManager
 
-        return CeleryManager(celery_app(url), expire=JOB_EXPIRE_SECONDS)
-    import diskcache
-    from dash import DiskcacheManager
+        class OwnCeleryManager(_OwnResultPerStart, CeleryManager):  # type: ignore[misc]
+            pass
 
-    return DiskcacheManager(diskcache.Cache(str(cache_folder())), expire=JOB_EXPIRE_SECONDS)
+        manager: Any = OwnCeleryManager(celery_app(url), expire=JOB_EXPIRE_SECONDS)
+    else:
+        import diskcache
+        from dash import DiskcacheManager
+
+        class OwnDiskcacheManager(_OwnResultPerStart, DiskcacheManager):  # type: ignore[misc]
+            def terminate_job(self, job: Any) -> None:
+                """Dash's, except that a job which ended on its own while being stopped is no error
+                (psutil raised NoSuchProcess: a 500 on the poll that fetched its result)."""
+                import psutil
+
+                try:
+                    super().terminate_job(job)
+                except psutil.NoSuchProcess:
+                    pass
+
+        manager = OwnDiskcacheManager(diskcache.Cache(str(cache_folder())), expire=JOB_EXPIRE_SECONDS)
+    if key_owner is not None:
+        manager.key_owner = key_owner
+    return manager
+
+
+class JobSlots:
+    """Leases on background-job slots, shared by every worker that shares the job backend.
+
+    A start takes a lease if its user holds fewer than ``per_user`` and everyone fewer than
+    ``total``; fetching the result (or :data:`JOB_LEASE_SECONDS`) returns it. The check and the
+    take are one atomic step: a Lua script on Redis (several hosts), a diskcache transaction
+    (an SQLite write lock shared by the workers of one host) otherwise.
+    """
+
+    _LUA = """
+    local now = tonumber(ARGV[1])
+    local leases = redis.call('HGETALL', KEYS[1])
+    local total, mine = 0, 0
+    for i = 1, #leases, 2 do
+        local lease = cjson.decode(leases[i + 1])
+        if lease.expires <= now then
+            redis.call('HDEL', KEYS[1], leases[i])
+        else
+            total = total + 1
+            if lease.user == ARGV[3] then mine = mine + 1 end
+        end
+    end
+    if mine >= tonumber(ARGV[5]) then return 'user' end
+    if total >= tonumber(ARGV[6]) then return 'total' end
+    redis.call('HSET', KEYS[1], ARGV[2], ARGV[4])
+    return 'ok'
+    """
+
+    def __init__(self, per_user: int, total: int, *, lease_seconds: float = JOB_LEASE_SECONDS) -> None:
+        self.per_user, self.total, self.lease_seconds = per_user, total, lease_seconds
+        url = redis_url()
+        if url:
+            import redis
+
+            self._redis: Any = redis.Redis.from_url(url)
+            queue = os.environ.get("CITYCANVAS_JOB_QUEUE") or "citycanvas"
+            self._key = f"{queue}:job-slots"
+            self._take_script = self._redis.register_script(self._LUA)
+            self._cache: Any = None
+        else:
+            import diskcache
+
+            self._redis = None
+            self._cache = diskcache.Cache(str(cache_folder().parent / "job-slots"))
+
+    def take(self, user: str, lease: str, subject: Any = None) -> str | None:
+        """Take a slot for ``user`` under the name ``lease`` (``subject``: what the job reads, kept
+        with the lease); None if taken, else what is full (``"user"``: this user's jobs,
+        ``"total"``: everyone's)."""
+        now = time.time()
+        record = {"user": user, "subject": subject, "expires": now + self.lease_seconds}
+        if self._redis is not None:
+            answer = self._take_script(keys=[self._key], args=[now, lease, user, json.dumps(record),
+                                                                self.per_user, self.total])
+            answer = answer.decode() if isinstance(answer, bytes) else answer
+            return None if answer == "ok" else answer
+        with self._cache.transact():
+            leases = {k: v for k, v in self._cache.get("leases", {}).items() if v["expires"] > now}
+            if sum(1 for v in leases.values() if v["user"] == user) >= self.per_user:
+                return "user"
+            if len(leases) >= self.total:
+                return "total"
+            leases[lease] = record
+            self._cache.set("leases", leases)
+        return None
+
+    def rename(self, lease: str, new_name: str) -> None:
+        """Keep a lease under another name (the job's handle, known once the job started)."""
+        if self._redis is not None:
+            record = self._redis.hget(self._key, lease)
+            if record is not None:
+                self._redis.hset(self._key, new_name, record)
+                self._redis.hdel(self._key, lease)
+            return
+        with self._cache.transact():
+            leases = self._cache.get("leases", {})
+            if lease in leases:
+                leases[new_name] = leases.pop(lease)
+                self._cache.set("leases", leases)
+
+    def holder(self, lease: str) -> dict[str, Any] | None:
+        """The live lease named ``lease`` (``user``, ``subject``, ``expires``), or None."""
+        if self._redis is not None:
+            raw = self._redis.hget(self._key, lease)
+            record = json.loads(raw) if raw is not None else None
+        else:
+            record = self._cache.get("leases", {}).get(lease)
+        return record if record is not None and record["expires"] > time.time() else None
+
+    def give_back(self, lease: str) -> None:
+        """Return a slot (its job finished, was fetched, or never started)."""
+        if self._redis is not None:
+            self._redis.hdel(self._key, lease)
+            return
+        with self._cache.transact():
+            leases = self._cache.get("leases", {})
+            if leases.pop(lease, None) is not None:
+                self._cache.set("leases", leases)
+
+    def held(self, user: str | None = None) -> int:
+        """How many slots are held (by ``user``, or by everyone)."""
+        now = time.time()
+        if self._redis is not None:
+            records = [json.loads(v) for v in self._redis.hgetall(self._key).values()]
+        else:
+            records = list(self._cache.get("leases", {}).values())
+        return sum(1 for r in records if r["expires"] > now and (user is None or r["user"] == user))
 
 
 def job_request_context(server: Any) -> Any:
@@ -109,4 +265,5 @@ def _forget_connections_in_children(engine: Any) -> None:
     _forked_engines.add(engine)
 
 
-__all__ = ["background_manager", "celery_app", "cache_folder", "redis_url", "job_request_context"]
+__all__ = ["background_manager", "celery_app", "cache_folder", "redis_url", "job_request_context", "JobSlots",
+           "JOB_LEASE_SECONDS"]

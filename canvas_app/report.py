@@ -253,8 +253,12 @@ def configuration_report(
     advantages: Sequence[RankedAdvantage] = (),
     blocks: Mapping[str, Sequence[str]] | None = None,
     generated: datetime | None = None,
+    recommendations_note: str = "",
 ) -> Report:
     """Everything a steering group reads about one configuration.
+
+    ``recommendations_note`` is printed under the flags when their recommendations were left
+    out (a large configuration: they are computed on request, not with the report).
 
     ``needs`` are the workspace's needs ranked against this configuration
     (:func:`canvas_app.ranking.rank_needs`), ``advantages`` the workspace's advantages
@@ -283,7 +287,8 @@ def configuration_report(
         Section("Criteria", tables=(criteria_table(evaluation),)),
         Section(
             "Flags and recommendations",
-            () if evaluation.flags else ("No flags: every check passed.",),
+            (() if evaluation.flags else ("No flags: every check passed.",))
+            + ((recommendations_note,) if recommendations_note and evaluation.flags else ()),
             tables=(flags_table(config, evaluation),) if evaluation.flags else (),
         ),
         _needs_section(config, needs),

@@ -43,6 +43,11 @@ class Settings:
     live_recommend_max_actors: int = 120
     """Above this many actors, recommendations are computed on request, not after every edit
     (they re-score the configuration once per library module: ~1 s at 300 actors)."""
+    jobs_per_user: int = 2
+    """Background jobs (recommendations, value mechanisms) one user may have running at once."""
+    jobs_total: int = 4
+    """Background jobs running at once for everyone sharing the job backend (each may take a core
+    and a few hundred MB while it re-scores the configuration once per library module)."""
     auth: bool = False
     """Accounts and workspace roles (``CITYCANVAS_AUTH=on``); off: one local user owns everything."""
     secret_key: str | None = field(default=None, repr=False)
@@ -50,7 +55,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``DATABASE_URL``, ``CITYCANVAS_AUTHOR``, ``CITYCANVAS_AUTH`` and ``CITYCANVAS_SECRET_KEY``.
+        """Settings from ``DATABASE_URL``, ``CITYCANVAS_AUTHOR``, ``CITYCANVAS_AUTH``, ``CITYCANVAS_SECRET_KEY``,
+        ``CITYCANVAS_JOBS_PER_USER`` and ``CITYCANVAS_JOBS_TOTAL``.
 
         Custom module folders come from ``CITYCANVAS_MODULE_PATH``, which the library reads itself.
         """
@@ -61,5 +67,8 @@ class Settings:
             values["author"] = os.environ["CITYCANVAS_AUTHOR"]
         values["auth"] = os.environ.get("CITYCANVAS_AUTH", "").strip().lower() in ("1", "on", "true", "yes")
         values["secret_key"] = os.environ.get("CITYCANVAS_SECRET_KEY") or None
+        for name, variable in (("jobs_per_user", "CITYCANVAS_JOBS_PER_USER"), ("jobs_total", "CITYCANVAS_JOBS_TOTAL")):
+            if os.environ.get(variable, "").strip():
+                values[name] = max(1, int(os.environ[variable]))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

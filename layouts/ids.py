@@ -135,6 +135,10 @@ class Ids:
     report_xlsx: str = "rep-xlsx"
     report_download: str = "rep-download"
     report_message: str = "rep-message"
+    report_config: str = "rep-config"  # store: the configuration id, for the recommendations job
+    report_recs_compute: str = "rep-recs-compute"
+    report_recs_status: str = "rep-recs-status"
+    report_recs: str = "rep-recs"  # the flags with their recommendations, once computed
 
     # home: pick configurations to compare
     home_compare: str = "home-compare"

@@ -61,8 +61,26 @@ def download_buttons(target: dict[str, Any], printable_href: str | None = None) 
     )
 
 
-def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str]) -> html.Main:
-    """The whole report page; ``back`` is ``(href, text)`` of the page it came from."""
+def deferred_recommendations(configuration_id: int, max_actors: int) -> html.Section:
+    """For a large configuration: its recommendations are a background job started here."""
+    return html.Section(
+        [
+            html.H2("Recommendations", className="h5"),
+            html.P(f"This configuration has more than {max_actors} actors, so the recommendations for its flags "
+                   "(one re-score per library module) are computed on request rather than with the page."),
+            dcc.Store(id=ID.report_config, data=configuration_id),
+            html.Div([dbc.Button("Compute recommendations", id=ID.report_recs_compute, color="primary", size="sm"),
+                      html.Span(id=ID.report_recs_status, role="status", className="ms-2 small")],
+                     className="no-print"),
+            html.Div(id=ID.report_recs, className="mt-2"),
+        ],
+        className="mb-3",
+    )
+
+
+def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str], extra: Any = None) -> html.Main:
+    """The whole report page; ``back`` is ``(href, text)`` of the page it came from; ``extra``
+    goes before the sections (e.g. :func:`deferred_recommendations`)."""
     return html.Main(
         dbc.Container(
             [
@@ -72,6 +90,7 @@ def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str])
                 html.P(report.subtitle, className="text-body-secondary"),
                 download_buttons(target),
                 html.P("Print this page (Ctrl+P) for a paper copy.", className="small text-body-secondary mt-1 no-print"),
+                *([extra] if extra is not None else []),
                 *[section(s) for s in report.sections],
             ],
             fluid="lg",

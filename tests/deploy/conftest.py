@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+DEPLOY_SECRET = uuid.uuid4().hex  # made per run: signs the test servers' session cookies
 PG_ADMIN_URL = os.environ.get("CITYCANVAS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -65,16 +66,22 @@ def pg_url() -> Iterator[str]:
 class Gunicorn:
     """``gunicorn -w N canvas_app.wsgi:server`` in its own process group (so kill -9 reaches every worker)."""
 
-    def __init__(self, database_url: str, workers: int = 2, tmp: Path | None = None):
+    def __init__(self, database_url: str, workers: int = 2, tmp: Path | None = None, accounts: bool = False):
         self.database_url = database_url
         self.workers = workers
+        self.accounts = accounts
+        self.cache_dir = (tmp or Path("/tmp")) / f"jobs-{uuid.uuid4().hex[:8]}"
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = (tmp or Path("/tmp")) / f"gunicorn-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60.0) -> Gunicorn:
-        env = {**os.environ, "DATABASE_URL": self.database_url, "CITYCANVAS_AUTHOR": "deploy-test"}
+        env = {**os.environ, "DATABASE_URL": self.database_url, "CITYCANVAS_AUTHOR": "deploy-test",
+               "CITYCANVAS_CACHE_DIR": str(self.cache_dir)}
+        env.pop("REDIS_URL", None)  # background jobs in subprocesses, results in this server's own folder
+        if self.accounts:
+            env.update(CITYCANVAS_AUTH="on", CITYCANVAS_SECRET_KEY=DEPLOY_SECRET)
         command = [
             sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
             "--no-control-socket", "--timeout", "60", "canvas_app.wsgi:server",
@@ -115,8 +122,8 @@ def gunicorn(tmp_path) -> Iterator:
     """A factory of gunicorn servers, all stopped after the test."""
     started: list[Gunicorn] = []
 
-    def start(database_url: str, workers: int = 2) -> Gunicorn:
-        server = Gunicorn(database_url, workers, tmp_path).start()
+    def start(database_url: str, workers: int = 2, accounts: bool = False) -> Gunicorn:
+        server = Gunicorn(database_url, workers, tmp_path, accounts).start()
         started.append(server)
         return server
 

@@ -5,10 +5,16 @@ Used by the deployment tests, the fuzz tests and ``bench/load.py``.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
+import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
+
+DEPLOY_PASSWORD = "deploy test password"
+"""The password of the accounts the deployment tests create."""
 
 
 class CallbackBodies:
@@ -45,23 +51,36 @@ class CallbackBodies:
 class DashClient(CallbackBodies):
     """A minimal Dash front end over HTTP: knows the server's callbacks and posts callback requests."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0):
+    def __init__(self, base_url: str, timeout: float = 30.0, *, user: str | None = None, password: str = ""):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        if user is not None:
+            self.sign_in(user, password)
         super().__init__(self.get_json("/_dash-dependencies"))
 
+    def sign_in(self, user: str, password: str) -> None:
+        """Sign in through the real form (CSRF token and all); the session cookie is kept."""
+        with self.opener.open(self.base_url + "/login", timeout=self.timeout) as page:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page.read().decode()).group(1)  # type: ignore[union-attr]
+        form = urllib.parse.urlencode({"name": user, "password": password, "csrf": csrf}).encode()
+        with self.opener.open(self.base_url + "/login", data=form, timeout=self.timeout) as answer:
+            if "/login" in answer.geturl():
+                raise RuntimeError(f"sign-in as {user} refused")
+
     def get_json(self, path: str) -> Any:
-        with urllib.request.urlopen(self.base_url + path, timeout=self.timeout) as response:
+        with self.opener.open(self.base_url + path, timeout=self.timeout) as response:
             return json.loads(response.read())
 
-    def post(self, body: dict[str, Any] | bytes, content_type: str = "application/json") -> tuple[int, bytes]:
-        """``(status, raw body)``; HTTP errors are returned, not raised."""
+    def post(self, body: dict[str, Any] | bytes, content_type: str = "application/json",
+             query: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """``(status, raw body)``; HTTP errors are returned, not raised. ``query``: a background
+        job's poll handles (``cacheKey``, ``job``)."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        request = urllib.request.Request(
-            self.base_url + "/_dash-update-component", data=data, headers={"Content-Type": content_type}
-        )
+        url = self.base_url + "/_dash-update-component" + ("?" + urllib.parse.urlencode(query) if query else "")
+        request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self.opener.open(request, timeout=self.timeout) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()

@@ -8,12 +8,16 @@ last-writer-wins save and shows the checker fails it.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
+from dataclasses import dataclass, field
 
 import pytest
 
 from canvas_app.model import parse_configuration
-from dash_client import DashClient
+
+from dash_client import DEPLOY_PASSWORD, DashClient
 from editors import PostEdit, Run, check_history, configuration_for, run_editors
 from layouts.ids import ID
 
@@ -21,12 +25,20 @@ EDITORS = 8
 SECONDS = 20.0
 
 
-def http_edits(base_url: str, configuration_id: int) -> PostEdit:
-    """Each editor posts the move callback over HTTP with its last-known version."""
+def http_edits(base_url: str, configuration_id: int, user: str | None = None) -> PostEdit:
+    """Each editor posts the move callback over HTTP with its last-known version (signed in as
+    ``user`` when accounts are on)."""
     clients: dict[int, DashClient] = {}
+    lock = threading.Lock()
+
+    def client_of(editor: int) -> DashClient:
+        with lock:
+            if editor not in clients:
+                clients[editor] = DashClient(base_url, user=user, password=DEPLOY_PASSWORD)
+            return clients[editor]
 
     def post(editor: int, base: int, position: list[float]):
-        client = clients.get(editor) or clients.setdefault(editor, DashClient(base_url))
+        client = client_of(editor)
         value = {"positions": {f"e{editor}": position}, "nonce": time.time()}
         status, answer = client.call(ID.moved, "data", value,
                                      {f"{ID.config_id}.data": configuration_id, f"{ID.version}.data": base})
@@ -61,27 +73,93 @@ def verify(store, configuration_id: int, run: Run, editors: int = EDITORS, *, st
     return check_history(run, versions, stored_positions(store, configuration_id), editors, strict=strict)
 
 
-def new_configuration(store, editors: int = EDITORS) -> int:
-    workspace = store.create_workspace(f"Deploy {time.time_ns()}", author="deploy-test")
+def new_configuration(store, editors: int = EDITORS, owner_id: int | None = None) -> int:
+    workspace = store.create_workspace(f"Deploy {time.time_ns()}", author="deploy-test", owner_id=owner_id)
     return store.create_configuration(workspace.id, parse_configuration(configuration_for(editors)),
                                       author="deploy-test").id
 
 
+@dataclass
+class JobRun:
+    """What signed-in users polling background jobs saw."""
+
+    results: int = 0
+    busy: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def poll_jobs(base_url: str, configuration_id: int, version: int, user: str, stop: threading.Event, run: JobRun) -> None:
+    """Press "Suggest modules" and poll the job to its end, as the browser does (nulls in the poll), until
+    ``stop``; every answer must be this configuration's flags, a busy refusal, never an error."""
+    client = DashClient(base_url, user=user, password=DEPLOY_PASSWORD, timeout=60)
+    values = {f"{ID.config_id}.data": configuration_id, f"{ID.version}.data": version}
+    body = client.body(ID.suggest, "n_clicks", 1, values)
+    blank = client.body(ID.suggest, "n_clicks", None)
+    while not stop.is_set():
+        status, raw = client.post(body)
+        answer = json.loads(raw) if status == 200 and raw else {}
+        if status != 200 or not isinstance(answer, dict):
+            run.problems.append(f"{user}: start answered {status}: {raw[:200]!r}")
+            return
+        if "cacheKey" not in answer:
+            run.busy += 1  # refused: the slots were full; the page says so
+            time.sleep(0.5)
+            continue
+        handles = {"cacheKey": answer["cacheKey"], "job": answer["job"]}
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            status, raw = client.post(blank, query=handles)
+            polled = json.loads(raw) if status == 200 and raw else None
+            if status != 200 or polled is None:
+                run.problems.append(f"{user}: poll answered {status}: {raw[:200]!r}")
+                return
+            if "response" in polled:
+                if "recs" not in raw.decode():
+                    run.problems.append(f"{user}: a result without recommendations: {raw[:200]!r}")
+                run.results += 1
+                break
+            time.sleep(0.3)
+        else:
+            run.problems.append(f"{user}: a job never finished")
+            return
+
+
 @pytest.mark.postgres
-def test_dep001_eight_editors_through_gunicorn_lose_nothing(pg_url, gunicorn):
+@pytest.mark.parametrize("accounts", [False, True], ids=["accounts-off", "accounts-on"])
+def test_dep001_eight_editors_through_gunicorn_lose_nothing(pg_url, gunicorn, accounts):
+    """With accounts on, the editors sign in, and two more signed-in users press "Suggest modules"
+    and poll their jobs all along: each gets its own results or a busy refusal, never an error."""
+    from canvas_app.auth import hash_password
     from storage import Store
 
-    server = gunicorn(pg_url, workers=2)
+    server = gunicorn(pg_url, workers=2, accounts=accounts)
     with Store.open(pg_url) as store:
-        configuration_id = new_configuration(store)
-        run = run_editors(http_edits(server.base_url, configuration_id), EDITORS, SECONDS)
+        owner = store.create_user("editor", hash_password(DEPLOY_PASSWORD)) if accounts else None
+        configuration_id = new_configuration(store, owner_id=owner.id if owner else None)
+        jobs, stop, pollers = JobRun(), threading.Event(), []
+        if accounts:
+            workspace_id = store.get_configuration(configuration_id).workspace_id
+            for name in ("planner", "reviewer"):
+                store.create_user(name, hash_password(DEPLOY_PASSWORD))
+                store.add_member(workspace_id, name, "viewer", added_by="editor")
+                pollers.append(threading.Thread(target=poll_jobs, daemon=True, args=(
+                    server.base_url, configuration_id, 1, name, stop, jobs)))
+            for poller in pollers:
+                poller.start()
+        run = run_editors(http_edits(server.base_url, configuration_id, "editor" if accounts else None), EDITORS, SECONDS)
+        stop.set()
+        for poller in pollers:
+            poller.join(timeout=150)
         problems = verify(store, configuration_id, run)
     print(f"{run.requests} edits: {run.acknowledged} saved, {len(run.conflicts)} refused as stale, "
-          f"{len(run.errors)} failed")
+          f"{len(run.errors)} failed; background jobs: {jobs.results} results, {jobs.busy} busy refusals")
     assert problems == []
     assert run.errors == []
     assert run.acknowledged > 50 and run.conflicts, "the run must really race"
     assert run.acknowledged + len(run.conflicts) == run.requests
+    assert jobs.problems == []
+    if accounts:
+        assert jobs.results >= 2, "the signed-in users got their jobs' results"
 
 
 def test_dep002_the_checker_catches_last_writer_wins(tmp_path):

@@ -7,20 +7,26 @@ import time
 
 import pytest
 
+
+from dash_client import DEPLOY_PASSWORD
 from editors import Run, run_editors
 from test_concurrency_gunicorn import EDITORS, http_edits, new_configuration, verify
 
 
 @pytest.mark.postgres
-def test_dep003_kill9_mid_run_then_restart_loses_no_acknowledged_save(pg_url, gunicorn):
+@pytest.mark.parametrize("accounts", [False, True], ids=["accounts-off", "accounts-on"])
+def test_dep003_kill9_mid_run_then_restart_loses_no_acknowledged_save(pg_url, gunicorn, accounts):
+    from canvas_app.auth import hash_password
     from storage import Store
 
-    server = gunicorn(pg_url, workers=2)
+    server = gunicorn(pg_url, workers=2, accounts=accounts)
     with Store.open(pg_url) as store:
-        configuration_id = new_configuration(store)
+        owner = store.create_user("editor", hash_password(DEPLOY_PASSWORD)) if accounts else None
+        configuration_id = new_configuration(store, owner_id=owner.id if owner else None)
         run, stop = Run(), threading.Event()
+        edits = http_edits(server.base_url, configuration_id, "editor" if accounts else None)
         editing = threading.Thread(
-            target=run_editors, args=(http_edits(server.base_url, configuration_id), EDITORS, 120.0),
+            target=run_editors, args=(edits, EDITORS, 120.0),
             kwargs={"stop": stop, "run": run}, daemon=True,
         )
         editing.start()

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from dash import CeleryManager, DiskcacheManager
 
 from layouts.ids import ID
 from ui_helpers import wait_for
@@ -57,7 +58,7 @@ def test_bg001_suggest_runs_in_a_subprocess_without_redis(dash_duo, tmp_path, mo
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.setenv("CITYCANVAS_CACHE_DIR", str(tmp_path / "cache"))
     app, store = make_app(tmp_path)
-    assert type(app._background_manager).__name__ == "DiskcacheManager"
+    assert isinstance(app._background_manager, DiskcacheManager)
     suggest_in_browser(dash_duo, app, store)
     assert any((tmp_path / "cache" / "background-jobs").iterdir()), "the result went through the cache folder"
     store.close()
@@ -80,7 +81,7 @@ def test_bg002_suggest_runs_on_a_celery_worker_with_redis(dash_duo, tmp_path, mo
     monkeypatch.setenv("REDIS_URL", redis)
     monkeypatch.setenv("CITYCANVAS_JOB_QUEUE", queue)
     app, store = make_app(tmp_path)
-    assert type(app._background_manager).__name__ == "CeleryManager"
+    assert isinstance(app._background_manager, CeleryManager)
     env = {**os.environ, "DATABASE_URL": store.url, "CITYCANVAS_MODULE_PATH": str(TEST_MODULES),
            "REDIS_URL": redis, "CITYCANVAS_JOB_QUEUE": queue}
     log = tmp_path / "celery.log"
