@@ -181,22 +181,13 @@ def register(app: Any, services: Services) -> None:
             return redirect(f"/login?next={quote(safe_next(request.full_path.rstrip('?')), safe='/?=&')}")
         return None
 
-    @server.before_request
-    def background_jobs_need_a_user() -> None:
-        """Nobody starts (or polls) a background job without signing in: its function checks the
-        workspace itself, but only later, in the job."""
-        if request.method == "POST" and request.path.endswith(CALLBACK_PATH):
-            body = request.get_json(silent=True) or {}
-            if app.callback_map.get(body.get("output"), {}).get("background"):
-                services.require("use")
-
     @server.after_request
     def callbacks_must_check(response: Response) -> Response:
         """Fail closed: a callback that answered without asking ``require`` is refused.
 
-        Background callbacks are the exception: their function runs in a job after this request
-        ended, inside ``canvas_app.background.job_request_context`` (the browser's cookies), and
-        checks there."""
+        Background callbacks are checked before Dash sees them, on the start and every poll
+        (``callbacks.jobs``); their function checks again in the job, inside
+        ``canvas_app.background.job_request_context`` (the browser's cookies)."""
         if request.path.endswith(CALLBACK_PATH) and response.status_code in (200, 204):
             body = request.get_json(silent=True) or {}
             background = bool(app.callback_map.get(body.get("output"), {}).get("background"))
