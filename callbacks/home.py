@@ -163,7 +163,7 @@ def restore_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]
     Restoring one that is not deleted changes nothing and says so."""
     from storage import StorageError
 
-    refusal = services.refusal("manage", workspace_id=workspace_id)
+    refusal = services.refusal("restore", workspace_id=workspace_id)
     if refusal:
         return False, refusal
     workspace, problem = _workspace_of(services, workspace_id, "nothing was restored")
@@ -488,7 +488,7 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def restore_a_workspace(_clicks, current):
-        services.require("use")  # the workspace itself is checked ("manage") by restore_workspace
+        services.require("use")  # the workspace itself is checked ("restore") by restore_workspace
         workspace_id = clicked("workspace")
         if workspace_id is None:
             return no_update, no_update, no_update, no_update, no_update

@@ -18,16 +18,19 @@ DEFAULT_WORKSPACE = "My workspace"
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view"}),
     "editor": frozenset({"view", "edit"}),
-    "owner": frozenset({"view", "edit", "manage"}),
+    "owner": frozenset({"view", "edit", "manage", "restore"}),
 }
 """What each workspace role may do: ``view`` (look, export), ``edit`` (change configurations,
-needs, advantages, weights, modules), ``manage`` (members and roles)."""
-ACTIONS = frozenset({"use", "view", "edit", "manage"})
+needs, advantages, weights, modules), ``manage`` (members and roles), ``restore`` (bring a deleted
+workspace back: the only action a deleted workspace allows)."""
+ACTIONS = frozenset({"use", "view", "edit", "manage", "restore"})
 """``use``: needs a signed-in user but no workspace (e.g. searching the module library)."""
 NO_ACCESS = "You do not have access to this workspace or configuration."
 VIEW_ONLY = "Your role in this workspace lets you look and export, not change anything."
 SIGNED_OUT = "You are not signed in: sign in to continue."
-REFUSALS = (NO_ACCESS, VIEW_ONLY, SIGNED_OUT)
+WORKSPACE_DELETED = ("This workspace is deleted: everything in it waits until an owner restores it "
+                     "under Recently deleted on Home.")
+REFUSALS = (NO_ACCESS, VIEW_ONLY, SIGNED_OUT, WORKSPACE_DELETED)
 """Every refusal message of :meth:`Services.require` (a callback may show one instead of a 401/403)."""
 
 
@@ -233,18 +236,21 @@ class Services:
         if user is None:
             raise SignInRequired()
         if user.local:
-            return Access(user=user, workspace_id=_as_id(workspace_id), role="owner")
+            return self._decide_local(user, action, workspace_id, configuration_id)
         if configuration_id is not None:
-            found = self.store.role_for_configuration(user.id, _id_or_deny(configuration_id))
+            found = self.store.access_to_configuration(user.id, _id_or_deny(configuration_id))
             if found is None:
                 raise AccessDenied()
-            real_workspace, role = found
+            real_workspace, role, deleted = found
             if workspace_id is not None and _id_or_deny(workspace_id) != real_workspace:
                 raise AccessDenied()  # a configuration paired with another workspace's id
             workspace_id = real_workspace
         elif workspace_id is not None:
             workspace_id = _id_or_deny(workspace_id)
-            role = self.store.role_in_workspace(user.id, workspace_id)
+            found_workspace = self.store.access_to_workspace(user.id, workspace_id)
+            if found_workspace is None:
+                raise AccessDenied()
+            role, deleted = found_workspace
         elif action == "use":
             return Access(user=user, workspace_id=None, role=None)
         else:  # a workspace action without a workspace (e.g. the page's store was emptied): refused
@@ -252,6 +258,25 @@ class Services:
         access = Access(user=user, workspace_id=workspace_id, role=role)
         if not access.can(action):
             raise AccessDenied(description=VIEW_ONLY if role == "viewer" else NO_ACCESS)
+        if deleted and action != "restore":  # checked after membership: a non-member learns nothing
+            raise AccessDenied(description=WORKSPACE_DELETED)
+        return access
+
+    def _decide_local(self, user: Account, action: str, workspace_id: Any, configuration_id: Any) -> Access:
+        """Accounts off: the local user owns everything, but a deleted workspace stays closed to
+        everything except its restore (an unknown id is left to the caller, which says so)."""
+        access = Access(user=user, workspace_id=_as_id(workspace_id), role="owner")
+        if action in ("use", "restore"):
+            return access
+        deleted = False
+        if configuration_id is not None and parse_id(configuration_id) is not None:
+            found = self.store.access_to_configuration(None, parse_id(configuration_id))
+            deleted = found is not None and found[2]
+        elif workspace_id is not None and parse_id(workspace_id) is not None:
+            found_workspace = self.store.access_to_workspace(None, parse_id(workspace_id))
+            deleted = found_workspace is not None and found_workspace[1]
+        if deleted:
+            raise AccessDenied(description=WORKSPACE_DELETED)
         return access
 
     def public_route(self) -> None:

@@ -223,6 +223,37 @@ class AccountsMixin:
             ).first()
         return None if row is None else (int(row[0]), row[1])
 
+    def access_to_workspace(self, user_id: int | None, workspace_id: int) -> tuple[str | None, bool] | None:
+        """``(the user's role or None, whether the workspace is deleted)``; None when there is no
+        such workspace. ``user_id`` None (accounts off) only asks whether it is deleted. One query:
+        it runs on every callback."""
+        member = and_(MembershipRow.workspace_id == WorkspaceRow.id, MembershipRow.user_id == _user_key(user_id))
+        with self._tx(write=False) as s:
+            row = s.execute(
+                select(MembershipRow.role, WorkspaceRow.deleted_at)
+                .select_from(WorkspaceRow)
+                .outerjoin(MembershipRow, member)
+                .where(WorkspaceRow.id == int(workspace_id))
+            ).first()
+        return None if row is None else (row[0], row[1] is not None)
+
+    def access_to_configuration(
+        self, user_id: int | None, configuration_id: int
+    ) -> tuple[int, str | None, bool] | None:
+        """``(the configuration's real workspace id, the user's role there or None, whether that
+        workspace is deleted)``; None when there is no such configuration. One query."""
+        member = and_(
+            MembershipRow.workspace_id == ConfigurationRow.workspace_id, MembershipRow.user_id == _user_key(user_id)
+        )
+        with self._tx(write=False) as s:
+            row = s.execute(
+                select(ConfigurationRow.workspace_id, MembershipRow.role, WorkspaceRow.deleted_at)
+                .join(WorkspaceRow, WorkspaceRow.id == ConfigurationRow.workspace_id)
+                .outerjoin(MembershipRow, member)
+                .where(ConfigurationRow.id == int(configuration_id))
+            ).first()
+        return None if row is None else (int(row[0]), row[1], row[2] is not None)
+
     def workspaces_of(self, user_id: int) -> list[tuple[WorkspaceInfo, str]]:
         """Live workspaces the user is a member of, with their role, by name."""
         with self._tx(write=False) as s:
@@ -352,6 +383,11 @@ def clean_user_name(name: str) -> str:
     if len(name) > MAX_USER_NAME:
         raise ValueError(f"user name is longer than {MAX_USER_NAME} characters")
     return name
+
+
+def _user_key(user_id: int | None) -> int:
+    """The user id to join memberships on; accounts off (None) matches no membership (ids start at 1)."""
+    return 0 if user_id is None else int(user_id)
 
 
 def _check_role(role: str) -> str:

@@ -393,6 +393,7 @@ class Store(AccountsMixin):
         author = _clean_author(author)
         with self._tx(write=True) as s:
             row = _configuration_row(s, configuration_id)
+            _live_workspace_row(s, row.workspace_id)  # a deleted workspace's content waits for its restore
             if row.deleted_at is None:
                 row.deleted_at, row.deleted_by = utcnow(), author
             return _head(row)
@@ -401,6 +402,7 @@ class Store(AccountsMixin):
         _clean_author(author)
         with self._tx(write=True) as s:
             row = _configuration_row(s, configuration_id)
+            _live_workspace_row(s, row.workspace_id)
             row.deleted_at, row.deleted_by = None, None
             return _head(row)
 

@@ -273,8 +273,8 @@ def test_members_panel_invite_change_remove(app, store) -> None:
     assert NO_ACCESS in page(nora, f"/edit/{configuration}")
     # a deleted workspace: its members page and member changes wait until an owner restores it
     store.delete_workspace(workspace, author="ann")
-    assert "it is deleted: an owner can restore it on Home" in page(ann, f"/members/{workspace}")
-    assert "This workspace is deleted: nothing was changed" in invite(ann, "nora", "editor")
+    assert "This workspace is deleted: everything in it waits" in page(ann, f"/members/{workspace}")
+    assert "This workspace is deleted: everything in it waits" in invite(ann, "nora", "editor")
     assert store.role_in_workspace(nora_id, workspace) is None
 
 

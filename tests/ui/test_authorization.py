@@ -245,11 +245,18 @@ def fingerprint(store: Any, workspace_id: int) -> tuple:
     )
 
 
-def run_all(world: World, who: str | None, target: Target) -> list[tuple[str, Answer]]:
-    """Every server callback, once per input (each input in turn is the trigger), plus every page."""
+def restores_a_workspace(callback: dict[str, Any]) -> bool:
+    return any("home-restore-ws" in spec["id"] for spec in callback["inputs"])
+
+
+def run_all(world: World, who: str | None, target: Target, *, skip: Any = None) -> list[tuple[str, Answer]]:
+    """Every server callback (but those ``skip(callback)`` leaves out), once per input (each input
+    in turn is the trigger), plus every page."""
     client = client_for(world, who)
     answers = []
     for key, callback in server_callbacks(world.app):
+        if skip is not None and skip(callback):
+            continue
         for trigger in range(len(callback["inputs"])):
             answers.append((key, post(client, payload(key, callback, target, trigger))))
     for path, search in PAGE_PATHS:
@@ -291,7 +298,7 @@ def uses_workspace(answer: Answer) -> bool:
 
 
 def writes(answer: Answer) -> bool:
-    return any(action in ("edit", "manage") for action, _ in answer.checks)
+    return any(action in ("edit", "manage", "restore") for action, _ in answer.checks)
 
 
 # -- the matrix ---------------------------------------------------------------------------
@@ -348,7 +355,7 @@ def test_owner_is_allowed_everything_in_their_workspace(world: World) -> None:
 
 
 def manages(answer: Answer) -> bool:
-    return any(action == "manage" for action, _ in answer.checks)
+    return any(action in ("manage", "restore") for action, _ in answer.checks)
 
 
 def test_editor_changes_the_workspace_but_not_its_members(world: World) -> None:
@@ -450,3 +457,37 @@ def test_pages_redirect_to_sign_in_and_back(world: World) -> None:
     cookie = next(c for c in signed.headers.getlist("Set-Cookie") if c.startswith("citycanvas_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie  # plain HTTP here
     assert client.get(f"/edit/{world.ours.cid}").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["val", "ed", "ann"])
+def test_a_deleted_workspace_is_closed_to_its_members(world: World, who: str) -> None:
+    """Once the owner deletes a workspace, its viewer, its editor and the owner too get nothing from
+    it -- no export of any format, no history, no delete, no save, no page -- until it is restored;
+    only the owner's restore goes through (posted separately below)."""
+    from callbacks.services import WORKSPACE_DELETED
+
+    world.store.delete_workspace(world.ours.wid, author="ann")
+    before = fingerprint(world.store, world.ours.wid)
+    answers = run_all(world, who, world.ours, skip=restores_a_workspace)
+    problems = invariant_problems(answers)
+    problems += [f"{key}: answered {a.status} from a deleted workspace: {a.text[:160]}"
+                 for key, a in answers if uses_workspace(a) and not a.refused]
+    report(problems)
+    exports = [a for key, a in answers if key.startswith(f"{ID.download}.data")]
+    assert exports and all('"content"' not in a.text for a in exports), "no export from a deleted workspace"
+    history = [a for key, a in answers if key.startswith(f"{ID.history_list}.")]
+    assert history and all(a.refused for a in history)
+    assert any(WORKSPACE_DELETED in a.text for _key, a in answers), "the refusal says why"
+    assert fingerprint(world.store, world.ours.wid) == before
+
+
+def test_only_the_owner_restores_a_deleted_workspace_over_http(world: World) -> None:
+    world.store.delete_workspace(world.ours.wid, author="ann")
+    restore = [(key, cb) for key, cb in server_callbacks(world.app) if restores_a_workspace(cb)]
+    assert len(restore) == 1
+    key, callback = restore[0]
+    for who in ("val", "ed"):
+        answer = post(client_for(world, who), payload(key, callback, world.ours))
+        assert answer.refused and world.store.get_workspace(world.ours.wid).deleted_at is not None, who
+    answer = post(client_for(world, "ann"), payload(key, callback, world.ours))
+    assert answer.status == 200 and world.store.get_workspace(world.ours.wid).deleted_at is None, answer.text[:300]

@@ -11,7 +11,7 @@ import flask
 import pytest
 
 from callbacks import home
-from callbacks.services import NO_ACCESS, VIEW_ONLY, Account, Services
+from callbacks.services import NO_ACCESS, VIEW_ONLY, WORKSPACE_DELETED, Account, Services
 from canvas_app.model import load_configuration, parse_configuration
 from layouts import home as home_layouts
 from layouts.ids import ID
@@ -127,8 +127,7 @@ def test_a_configuration_of_a_deleted_workspace_stays_until_the_workspace_is_bac
     home.delete_configuration(services, head.id)
     services.store.delete_workspace(other.id, author="tester")
     assert home.deleted_configurations(services) == []  # only the workspaces one can see are listed
-    assert home.restore_configuration(services, head.id) == (
-        False, "“Wi-Fi” is in a deleted workspace: restore the workspace first.")
+    assert home.restore_configuration(services, head.id) == (False, WORKSPACE_DELETED)  # the workspace first
     assert services.store.get_configuration(head.id).deleted_at is not None
 
 
@@ -294,7 +293,7 @@ def test_deleting_a_workspace_hides_it_and_its_configurations_from_home_and_the_
     assert everything_in(services.store, other.id) == before  # nothing thrown away
     # nothing in it can be created or restored meanwhile
     assert home.create_configuration(services, ID.home_blank, other.id, blank_name="New")[0] is None
-    assert home.restore_configuration(services, parking.id) == (False, "“Mobile parking” is not deleted: nothing to restore.")
+    assert home.restore_configuration(services, parking.id) == (False, WORKSPACE_DELETED)
 
 
 def test_restoring_a_workspace_brings_back_everything(services, workspace):
@@ -336,10 +335,8 @@ def test_a_second_workspace_delete_or_restore_is_harmless_and_says_so(services, 
     assert home.restore_workspace(services, other.id) == (False, "The workspace “Tampere” is not deleted: nothing to restore.")
     assert home.delete_workspace(services, other.id)[0]
     first = services.store.get_workspace(other.id)
-    assert home.delete_workspace(services, other.id) == (
-        False, "The workspace “Tampere” was already deleted: restore it under Recently deleted.")
-    assert home.ask_delete_workspace(services, other.id) == (
-        None, "The workspace “Tampere” is already deleted: restore it under Recently deleted.")
+    assert home.delete_workspace(services, other.id) == (False, WORKSPACE_DELETED)
+    assert home.ask_delete_workspace(services, other.id) == (None, WORKSPACE_DELETED)
     assert services.store.get_workspace(other.id) == first  # the first deletion stands: same time, same author
     assert home.restore_workspace(services, other.id)[0]
     assert not home.restore_workspace(services, other.id)[0]
@@ -594,16 +591,18 @@ def test_browser_delete_a_workspace_through_the_dialog_then_restore(dash_duo, ap
 
 def test_a_deleted_workspace_opens_nowhere_until_it_is_restored(services, workspace):
     """Its configurations keep every revision, but the editor, value mechanisms, report and compare
-    say where it went, and an edit sent anyway is refused by the store."""
+    say it is deleted, and an edit sent anyway is refused by the store."""
     from callbacks import editor, router
+    from callbacks.auth import page_or_refusal
 
     head = new(services, workspace, "Mobile parking")
     other = new(services, workspace, "Smart lighting")
     assert home.delete_workspace(services, workspace.id)[0]
-    for path, search in ((f"/edit/{head.id}", None), (f"/mechanisms/{head.id}", None), (f"/report/{head.id}", None),
-                         ("/compare", f"?ids={head.id},{other.id}")):
-        shown = text_of(router.route(services, path, search))
-        assert "is in the deleted workspace “My workspace”" in shown, path
+    with flask.Flask(__name__).test_request_context("/"):
+        for path, search in ((f"/edit/{head.id}", None), (f"/mechanisms/{head.id}", None), (f"/report/{head.id}", None),
+                             ("/compare", f"?ids={head.id},{other.id}")):
+            shown = text_of(page_or_refusal(services, lambda: router.route(services, path, search), path))
+            assert ("is in the deleted workspace “My workspace”" in shown or WORKSPACE_DELETED in shown), path
     out = editor.handle_edit(services, ID.actor_add, 1, {"config_id": head.id, "version": head.version,
                                                          "actor_name": "Late", "actor_type": "citizen"})
     assert "deleted workspace" in text_of(out["actor_feedback"]) and services.store.get_configuration(head.id).version == 1

@@ -117,7 +117,10 @@ def test_pages_route_by_path_and_unknown_ids_are_not_found(services, workspace, 
     assert "There is no workspace 999" in text_of(route(services, "/workspace/999/needs"))
     assert "There is no configuration 999" in text_of(route(services, "/mechanisms/999"))
     services.store.delete_workspace(workspace.id, author="tester")
-    assert "There is no workspace" in text_of(route(services, f"/workspace/{workspace.id}/advantages"))
+    from callbacks.services import WORKSPACE_DELETED, AccessDenied
+
+    with pytest.raises(AccessDenied, match=WORKSPACE_DELETED):  # the page shows the refusal
+        route(services, f"/workspace/{workspace.id}/advantages")
 
 
 def test_mechanisms_page_computes_the_library_ranking_on_load_only_up_to_100_actors(services, workspace, parking):
