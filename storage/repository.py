@@ -344,9 +344,14 @@ class Store(AccountsMixin):
         )
 
     def branch(
-        self, configuration_id: int, *, version: int | None = None, name: str, author: str
+        self, configuration_id: int, *, version: int | None = None, name: str, author: str,
+        change: Callable[[Configuration], Configuration] | None = None, change_summary: str = "",
     ) -> ConfigurationHead:
-        """A new configuration in the same workspace, starting from ``version`` (None: head)."""
+        """A new configuration in the same workspace, starting from ``version`` (None: head).
+
+        ``change`` (e.g. the user's edit kept on a conflict) is applied to that revision first, so the
+        branch is created with it in one step, or not at all when the change fails.
+        """
         author = _clean_author(author)
         name = _clean_name(name, "configuration name", 300)
         with self._tx(write=False) as s:
@@ -354,11 +359,14 @@ class Store(AccountsMixin):
             source = _revision_row(s, configuration_id, row.version if version is None else version)
             content, source_version, source_name = source.content, source.version, row.name
         config = _parse_stored(content, configuration_id, source_version)
+        if change is not None:
+            config = change(config)  # raises before anything is written
         try:
             config = parse_configuration({**config.model_dump(mode="json"), "name": name})
         except ConfigurationError as exc:
             raise StorageError(f"cannot branch: {exc}") from exc
-        summary = _clip(f"branched from '{source_name}' version {source_version}")
+        summary = _clip(f"branched from '{source_name}' version {source_version}"
+                        + (f"; {change_summary}" if change_summary else ""))
         content = dump_configuration(config)
         with self._tx(write=True) as s:
             parent = _configuration_row(s, configuration_id)
