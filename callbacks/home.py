@@ -227,7 +227,8 @@ def decode_upload(contents: str | None, max_bytes: int) -> bytes:
         raise ConfigurationError(["the file is empty or could not be read"])
     payload = contents.split(",", 1)[1]
     if len(payload) * 3 // 4 > max_bytes:
-        raise ConfigurationError([f"the file is larger than {max_bytes / 1e6:.0f} MB"])
+        limit = f"{max_bytes / 1e6:.0f} MB" if max_bytes >= 1_000_000 else f"{max_bytes // 1000} KB"
+        raise ConfigurationError([f"the file is larger than {limit}"])
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
