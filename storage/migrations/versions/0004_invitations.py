@@ -10,7 +10,7 @@ SQLite cannot drop a constraint in place: the table is rebuilt (``batch_alter_ta
 foreign keys switched off around the upgrade by ``migrations/env.py`` and checked before commit.
 The lead may re-chain ``down_revision`` if another revision lands before this one.
 
-Revision ID: 0005_invitations
+Revision ID: 0004_invitations
 Revises: 0003_accounts
 Create Date: 2026-12-03
 """
@@ -22,7 +22,7 @@ from alembic import op
 
 from storage.models import UTCDateTime
 
-revision = "0005_invitations"
+revision = "0004_invitations"
 down_revision = "0003_accounts"
 branch_labels = None
 depends_on = None
