@@ -69,7 +69,7 @@ class WorkspaceRow(Base):
     __tablename__ = "workspaces"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # since 0005 not unique database-wide: the store refuses a name only among the workspaces the
+    # since 0004 not unique database-wide: the store refuses a name only among the workspaces the
     # creating user can see (another tenant may use the same name)
     name: Mapped[str] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime]
@@ -215,7 +215,7 @@ class MembershipRow(Base):
 
 
 class InvitationRow(Base):
-    """An owner's invitation of a user to a workspace (since 0005): the user becomes a member
+    """An owner's invitation of a user to a workspace (since 0004): the user becomes a member
     only by accepting it, so nobody is added to a workspace without their consent."""
 
     __tablename__ = "invitations"
