@@ -654,21 +654,16 @@ def save_mine(services: Services, configuration_id: int, conflict: dict[str, Any
     from storage import StorageError
 
     try:
-        base, head = services.store.load(int(configuration_id), int(conflict["base_version"]))
+        head = services.store.get_configuration(int(configuration_id))
         change = command_from_dict(conflict["change"])
         name = f"{head.name} (alternative by {services.author})"[:300]
-        branch = services.store.branch(
-            int(configuration_id), version=int(conflict["base_version"]), name=name, author=services.author
-        )
-        branched, branch_head = services.store.load(branch.id)
-        services.store.save(
-            branch.id, change.apply(branched), base_version=branch_head.version, author=services.author,
-            summary=f"my change kept on conflict: {change.describe()}",
+        branch = services.store.branch(  # one step: no empty alternative is left when the change fails
+            int(configuration_id), version=int(conflict["base_version"]), name=name, author=services.author,
+            change=change.apply, change_summary=f"my change kept on conflict: {change.describe()}",
         )
     except (StorageError, ConfigurationError, KeyError, TypeError, ValueError) as exc:
         problems = exc.problems if isinstance(exc, ConfigurationError) else [str(exc)]
         return None, problems
-    _ = base
     return f"/edit/{branch.id}", None
 
 

@@ -24,8 +24,33 @@ def home_page(services: Services, selected_workspace: int | None = None) -> Any:
     return home_layouts.home_layout(
         workspaces, services.examples(), selected_workspace or (default.id if default else None),
         services.max_upload_bytes(), roles=services.roles(), deleted=deleted_configurations(services),
-        deleted_workspaces=deleted_workspaces(services),
+        deleted_workspaces=deleted_workspaces(services), invitations=pending_invitations(services),
     )
+
+
+def pending_invitations(services: Services) -> list[Any]:
+    """The signed-in user's invitations to live workspaces (none with accounts off)."""
+    user = services.current_user()
+    if user is None or user.local or user.id is None:
+        return []
+    return services.store.invitations_for(user.id)
+
+
+def answer_invitation(services: Services, invitation_id: int, accept: bool) -> tuple[bool, str]:
+    """Accept (join as the invited role) or decline one of the user's own invitations."""
+    from storage import StorageError
+
+    user = services.require("use").user
+    if user is None or user.id is None:
+        return False, "Invitations are for signed-in accounts."
+    try:
+        if accept:
+            member = services.store.accept_invitation(invitation_id, user.id)
+            return True, f"You joined the workspace as {member.role}."
+        services.store.decline_invitation(invitation_id, user.id)
+    except StorageError as exc:
+        return False, f"That invitation cannot be used: {exc}"
+    return True, "Invitation declined."
 
 
 def visible_workspaces(services: Services) -> list[tuple[Any, list[Any]]]:
@@ -227,7 +252,8 @@ def decode_upload(contents: str | None, max_bytes: int) -> bytes:
         raise ConfigurationError(["the file is empty or could not be read"])
     payload = contents.split(",", 1)[1]
     if len(payload) * 3 // 4 > max_bytes:
-        raise ConfigurationError([f"the file is larger than {max_bytes / 1e6:.0f} MB"])
+        limit = f"{max_bytes / 1e6:.0f} MB" if max_bytes >= 1_000_000 else f"{max_bytes // 1000} KB"
+        raise ConfigurationError([f"the file is larger than {limit}"])
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
@@ -496,6 +522,26 @@ def register(app: Any, services: Services) -> None:
         listed, deleted = home_lists(services)
         options, value = workspace_choice(services, current if current not in (None, "") else workspace_id)
         return listed, deleted, options, value, outcome_message(ok, text)
+
+    @app.callback(
+        *workspace_outputs,
+        Output(ID.home_invitations, "children"),
+        Input(ID.invitation_accept(ALL), "n_clicks"),
+        Input(ID.invitation_decline(ALL), "n_clicks"),
+        State(ID.home_workspace, "value"),
+        prevent_initial_call=True,
+    )
+    def answer_an_invitation(_accepts, _declines, current):
+        services.require("use")  # the invitation itself must be the user's own (checked by the store)
+        invitation_id = clicked("invitation")
+        if invitation_id is None:
+            return (no_update,) * 6
+        accept = isinstance(ctx.triggered_id, dict) and ctx.triggered_id.get("type") == "home-invitation-accept"
+        ok, text = answer_invitation(services, invitation_id, accept)
+        listed, deleted = home_lists(services)
+        options, value = workspace_choice(services, current)
+        return listed, deleted, options, value, outcome_message(ok, text), home_layouts.invitation_list(
+            pending_invitations(services))
 
 
 __all__ = [

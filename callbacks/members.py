@@ -1,4 +1,4 @@
-"""The members panel: owners invite existing users, change roles and remove members."""
+"""The members panel: owners invite users (who join when they accept on Home), change roles and remove members."""
 
 from __future__ import annotations
 
@@ -63,8 +63,11 @@ def register(app: Any, services: Services) -> None:
         def invite(store: Any) -> str | None:
             if not clicks:
                 return None
-            member = store.add_member(int(workspace_id), name or "", role or "", added_by=services.author)
-            return f"{member.name} added as {member.role}."
+            invited = " ".join(str(name or "").split())
+            store.invite(int(workspace_id), invited, role or "", invited_by=services.author)
+            # the same words whether or not the account exists or is already a member (no name oracle)
+            return (f"If an account named '{invited}' exists and is not yet a member, it is invited as {role}. "
+                    "They join when they accept the invitation on their Home page.")
 
         rows, note = change_members(services, workspace_id, invite)
         return rows, note, "" if rows is not no_update else no_update

@@ -16,11 +16,13 @@ from dash import ALL, Input, Output, State, ctx, no_update
 from callbacks.services import Services
 from canvas_app.library import (
     BUILTIN_MODULE_DIR,
+    MAX_MODULE_BYTES,
     LibraryError,
     ModuleLibrary,
     module_text,
     parse_module,
     parse_workspace_module,
+    too_large,
 )
 from canvas_app.model import ConfigurationError
 from canvas_app.workspace_model import ModuleRecord, text_digest
@@ -31,7 +33,7 @@ from layouts.ids import ID
 LEFT_OUT = "left-out:"
 """Prefix of a left-out module's list entry: its id may also be a shared module's, listed beside it."""
 
-MAX_MODULE_UPLOAD = 1024 * 1024
+
 """The largest module file the page takes (the library's own limit)."""
 
 TEMPLATE = """id: my-module
@@ -248,7 +250,7 @@ def import_module(services: Services, workspace_id: Any, contents: str | None, f
     services.require("edit", workspace_id=workspace_id)
     name = Path(str(filename or "module.yaml")).name[:200]
     try:
-        raw = decode_upload(contents, MAX_MODULE_UPLOAD)
+        raw = decode_upload(contents, MAX_MODULE_BYTES)
     except ConfigurationError as exc:
         return {"feedback": message([f"{name}: {p}" for p in exc.problems] + ["Nothing was imported."])}
     try:
@@ -409,8 +411,7 @@ def register(app: Any, services: Services) -> None:
         except (TypeError, ValueError):
             size = 0.0
         name = str(data.get("name") or "file")[:200]
-        return message(f"{name}: file is {size / 1e6:.1f} MB; the limit for a module is "
-                       f"{MAX_MODULE_UPLOAD / 1e6:.0f} MB. Nothing was imported.")
+        return message(f"{name}: {too_large(int(size))}. Nothing was imported.")
 
     @app.callback(
         Output(ID.mod_delete_modal, "is_open"),

@@ -45,8 +45,9 @@ BUILTIN_MODULE_DIR = Path(__file__).resolve().parent.parent / "modules"
 ENV_VAR = "CITYCANVAS_MODULE_PATH"
 """Extra module folders, separated by ``os.pathsep``."""
 
-MAX_MODULE_BYTES = 1024 * 1024
-"""Largest module file accepted (1 MB; a real module is 2-6 KB)."""
+MAX_MODULE_BYTES = 200_000
+"""Largest module accepted, as a file, an upload or a workspace module's text (200 KB; a real
+module is 2-6 KB). Checked before any parsing, so an oversized module costs no CPU."""
 
 MODULE_SUFFIXES = (".yaml", ".yml", ".toml")
 
@@ -194,6 +195,15 @@ class _StrictYamlLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def too_large(size: int) -> str:
+    """The refusal of a module of ``size`` bytes.
+
+    >>> too_large(1_000_000)
+    'the module is 1,000 KB; the limit for a module is 200 KB'
+    """
+    return f"the module is {math.ceil(size / 1000):,} KB; the limit for a module is {MAX_MODULE_BYTES // 1000:,} KB"
+
+
 def _read_text(text: str, source_name: str) -> Any:
     """Parse YAML (a superset of JSON) or, for ``*.toml`` names, TOML."""
     if source_name.lower().endswith(".toml"):
@@ -201,6 +211,8 @@ def _read_text(text: str, source_name: str) -> Any:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise LibraryError(f"{source_name}: not valid TOML: {exc}") from None
+        except RecursionError:  # tomllib recurses once per nested array or table
+            raise LibraryError(f"{source_name}: not valid TOML: nested too deeply") from None
     try:
         return yaml.load(text, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -227,7 +239,7 @@ def parse_module(source: str | bytes | Mapping[str, Any], source_name: str = "mo
         raw = source.encode() if isinstance(source, str) else source
         if len(raw) > MAX_MODULE_BYTES:
             raise LibraryError(
-                f"{source_name}: file is {len(raw) / 1e6:.1f} MB; the limit for a module is {MAX_MODULE_BYTES / 1e6:.0f} MB"
+                f"{source_name}: {too_large(len(raw))}"
             )
         try:
             text = raw.decode("utf-8-sig")
@@ -280,6 +292,9 @@ def parse_workspace_module(
     """
     if format not in ("yaml", "json"):
         raise LibraryError(f"{source_name}: format must be yaml or json, not {format!r}")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_MODULE_BYTES:  # before any parsing
+        raise LibraryError(f"{source_name}: {too_large(size)}")
     if format == "json":
         try:
             data = json.loads(text)
@@ -308,7 +323,7 @@ def load_module_file(path: str | Path) -> ModuleDefinition:
         size = path.stat().st_size
         if size > MAX_MODULE_BYTES:
             raise LibraryError(
-                f"{path}: file is {size / 1e6:.1f} MB; the limit for a module is {MAX_MODULE_BYTES / 1e6:.0f} MB"
+                f"{path}: {too_large(size)}"
             )
         raw = path.read_bytes()
     except OSError as exc:

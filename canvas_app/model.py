@@ -32,7 +32,12 @@ Identifier = Annotated[
     Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.:\-]*$"),
 ]
 Name = Annotated[str, Field(min_length=1, max_length=300)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+MAX_QUANTITY = 1e12
+"""Largest amount or number of occurrences accepted: far above any city's budget or traffic, and
+small enough that money sums over thousands of flows stay exact floats (no overflow, no inf)."""
+MAX_COUNT = 10_000_000_000
+"""Largest segment size accepted: more people than live on Earth."""
+NonNegative = Annotated[float, Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False)]
 
 
 class ActorType(StrEnum):
@@ -88,7 +93,7 @@ class Actor(_Strict):
     name: Name
     type: ActorType
     local: bool = False
-    count: Annotated[int, Field(ge=0)] | None = None
+    count: Annotated[int, Field(ge=0, le=MAX_COUNT)] | None = None
     position: Position | None = None
     module: Identifier | None = None
     notes: Annotated[str, Field(max_length=5000)] = ""

@@ -27,6 +27,7 @@ import os
 import threading
 from typing import Any
 
+from dash.exceptions import InvalidCallbackReturnValue
 from flask import Flask, Response, abort, request
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -37,9 +38,13 @@ under 10 levels; a component tree sent as State stays far below 64."""
 
 HSTS_SECONDS = 365 * 24 * 3600
 
-UNUSABLE_VALUE_ERRORS = (TypeError, ValueError, LookupError, AttributeError)
+UNUSABLE_VALUE_ERRORS = (TypeError, ValueError, LookupError, AttributeError, ArithmeticError,
+                         InvalidCallbackReturnValue)
 """What a callback raises when handed a value of the wrong type or shape, or an id that names nothing
-(``LookupError`` covers ``KeyError``, ``IndexError`` and the store's ``NotFoundError``)."""
+(``LookupError`` covers ``KeyError``, ``IndexError`` and the store's ``NotFoundError``;
+``ArithmeticError`` an absurd number such as 10**400), and what Dash raises when the request
+names fewer pattern-matching outputs than the page has (a forged ``outputs`` with zero matches:
+the callback's answer no longer fits it)."""
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,11 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from canvas_app.library import MAX_MODULE_BYTES
 from canvas_app.model import Identifier, Name
 
 Score = Annotated[int, Field(ge=1, le=5)]
-MAX_MODULE_TEXT = 200_000
+MAX_MODULE_TEXT = MAX_MODULE_BYTES
 """A custom module file is small (a few KB); refuse anything absurd before it reaches the database."""
 
 

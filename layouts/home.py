@@ -234,8 +234,9 @@ def home_layout(
     roles: dict[int, str] | None = None,
     deleted: list[tuple[Any, Any]] | None = None,
     deleted_workspaces: list[tuple[Any, int]] | None = None,
+    invitations: list[Any] | None = None,
 ) -> html.Div:
-    """The whole Home page. ``examples`` is ``[(file name, display name)]``; ``deleted`` and
+    """The whole Home page (``invitations``: the user's pending ones, see :func:`invitation_list`). ``examples`` is ``[(file name, display name)]``; ``deleted`` and
     ``deleted_workspaces`` are what :func:`deleted_list` shows."""
     options = workspace_options(workspaces)
     create = dbc.Card(
@@ -297,6 +298,7 @@ def home_layout(
                     [
                         dbc.Col(
                             [
+                                html.Div(invitation_list(invitations or []), id=ID.home_invitations),
                                 compare_bar(),
                                 html.Div(configuration_list(workspaces, roles), id=ID.home_list),
                                 html.Div(deleted_list(deleted or [], roles, deleted_workspaces), id=ID.home_deleted),
@@ -311,6 +313,34 @@ def home_layout(
             fluid="lg",
         )
     )
+
+
+def invitation_list(invitations: list[Any]) -> list[Any]:
+    """The user's pending invitations, each with Accept and Decline (nothing when there are none)."""
+    if not invitations:
+        return []
+    rows = [
+        html.Li(
+            [
+                html.Span([html.Strong(inv.workspace_name), f" as {inv.role}, from {inv.invited_by}"]),
+                html.Span(
+                    [
+                        html.Button(["Accept", html.Span(f" the invitation to {inv.workspace_name}",
+                                                         className="visually-hidden")],
+                                    id=ID.invitation_accept(inv.id), className="btn btn-primary btn-sm ms-2"),
+                        html.Button(["Decline", html.Span(f" the invitation to {inv.workspace_name}",
+                                                          className="visually-hidden")],
+                                    id=ID.invitation_decline(inv.id), className="btn btn-outline-secondary btn-sm ms-2"),
+                    ]
+                ),
+            ],
+            className="list-group-item d-flex justify-content-between align-items-center flex-wrap",
+        )
+        for inv in invitations
+    ]
+    return [dbc.Card(dbc.CardBody([html.H2("Invitations", className="h5"),
+                                   html.P("You join a workspace only when you accept.", className="small"),
+                                   html.Ul(rows, className="list-group")]), className="mb-3")]
 
 
 def compare_bar() -> html.Div:

@@ -184,6 +184,7 @@ class Ids:
     presence_tick: str = "ed-presence-tick"
     presence_line: str = "ed-presence-line"
     read_only: str = "ed-read-only"  # banner shown to viewers
+    home_invitations: str = "home-invitations"  # the signed-in user's pending invitations
 
     # id factories (pattern-matching callbacks)
     @staticmethod
@@ -201,6 +202,14 @@ class Ids:
     @staticmethod
     def home_restore_workspace(workspace_id: int) -> dict:
         return {"type": "home-restore-ws", "workspace": workspace_id}
+
+    @staticmethod
+    def invitation_accept(invitation_id: int) -> dict:
+        return {"type": "home-invitation-accept", "invitation": invitation_id}
+
+    @staticmethod
+    def invitation_decline(invitation_id: int) -> dict:
+        return {"type": "home-invitation-decline", "invitation": invitation_id}
 
     @staticmethod
     def home_compare_pick(configuration_id: int) -> dict:

@@ -63,8 +63,9 @@ def members_layout(workspace: Any, members: list[Any], *, can_manage: bool) -> h
                         value="editor",
                         size="sm",
                     ),
-                    dbc.Button("Add member", id=ID.members_invite, color="primary", size="sm", className="mt-2"),
-                    html.P("They need an account already (canvas-app users add NAME).", className="form-text mb-0"),
+                    dbc.Button("Invite", id=ID.members_invite, color="primary", size="sm", className="mt-2"),
+                    html.P("They need an account (canvas-app users add NAME) and join when they accept the invitation on "
+                           "their Home page.", className="form-text mb-0"),
                 ]
             ),
             className="mb-3",

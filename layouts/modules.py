@@ -13,6 +13,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from canvas_app.library import MAX_MODULE_BYTES
 from layouts.home import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import page_header
@@ -147,10 +148,10 @@ def module_form(editable: bool) -> dbc.Card:
                     children=html.Div(["Drop a module file (YAML, JSON or TOML) here, or ",
                                        html.Span("choose a file", className="link-primary")]),
                     className="upload-zone",
-                    max_size=1024 * 1024,
+                    max_size=MAX_MODULE_BYTES,
                     multiple=False,
                 ),
-                html.P("Module files up to 1 MB. A valid file is saved at once; an invalid one is shown above "
+                html.P(f"Module files up to {MAX_MODULE_BYTES // 1000} KB. A valid file is saved at once; an invalid one is shown above "
                        "with its problems, and nothing is saved.", className="form-text"),
                 dcc.Store(id=ID.mod_upload_rejected),
             ]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from storage.api import (
     DuplicateNameError,
+    InvitationInfo,
     LastOwnerError,
     MemberInfo,
     NotFoundError,
@@ -30,6 +31,7 @@ from storage.api import (
 from storage.models import (
     ROLES,
     ConfigurationRow,
+    InvitationRow,
     LoginThrottleRow,
     MembershipRow,
     PresenceRow,
@@ -143,7 +145,8 @@ class AccountsMixin:
 
     # -- memberships -------------------------------------------------------------------
     def add_member(self, workspace_id: int, user_name: str, role: str, *, added_by: str) -> MemberInfo:
-        """Add an existing user to a workspace (an owner's invitation)."""
+        """Add an existing user to a workspace at once (an operator's step and test set-up; the
+        app's owners :meth:`invite` instead, and the user accepts)."""
         role = _check_role(role)
         name = " ".join(str(user_name or "").split())
         if not name:
@@ -165,6 +168,82 @@ class AccountsMixin:
             s.add(row)
             s.flush()
             return MemberInfo(user.id, user.name, role, row.added_at, row.added_by)
+
+    # -- invitations ----------------------------------------------------------------------
+    def invite(self, workspace_id: int, user_name: str, role: str, *, invited_by: str) -> None:
+        """Invite the user named ``user_name`` to a live workspace as ``role`` (an owner's request).
+
+        Returns nothing on purpose: an unknown name, an existing member and a second invitation
+        (which only updates the role) all look the same to the owner, so the form tells nobody
+        which accounts exist. The user becomes a member only by :meth:`accept_invitation`."""
+        role = _check_role(role)
+        name = " ".join(str(user_name or "").split())
+        if not name:
+            raise ValueError("user name: give the name of the person to invite")
+        if len(name) > MAX_USER_NAME:
+            raise ValueError(f"user name is longer than {MAX_USER_NAME} characters")
+        with self._tx(write=True, integrity=lambda _exc: StorageError("invited at the same moment elsewhere: try again")) as s:
+            _live_workspace(s, workspace_id)
+            user = s.scalar(select(UserRow).where(UserRow.name == name))
+            if user is None or s.get(MembershipRow, (int(workspace_id), user.id)) is not None:
+                return
+            row = s.scalar(
+                select(InvitationRow).where(InvitationRow.workspace_id == int(workspace_id), InvitationRow.user_id == user.id)
+            )
+            if row is None:
+                s.add(InvitationRow(workspace_id=int(workspace_id), user_id=user.id, role=role,
+                                    invited_at=utcnow(), invited_by=invited_by[:200]))
+            else:
+                row.role, row.invited_at, row.invited_by = role, utcnow(), invited_by[:200]
+
+    def invitations_for(self, user_id: int) -> list[InvitationInfo]:
+        """The user's pending invitations to live workspaces, newest first (what Home offers)."""
+        return self._invitations(InvitationRow.user_id == int(user_id), WorkspaceRow.deleted_at.is_(None))
+
+    def invitations_to(self, workspace_id: int) -> list[InvitationInfo]:
+        """A workspace's pending invitations, newest first (what its owners see on Members)."""
+        return self._invitations(InvitationRow.workspace_id == int(workspace_id))
+
+    def accept_invitation(self, invitation_id: int, user_id: int) -> MemberInfo:
+        """The invited user joins the workspace with the invited role; the invitation is used up.
+        Only the invited user may accept, and only while the workspace is live."""
+        with self._tx(write=True, integrity=lambda _exc: DuplicateNameError("you are already a member")) as s:
+            row = _own_invitation(s, invitation_id, user_id)
+            _live_workspace(s, row.workspace_id)
+            member = MembershipRow(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role,
+                                   added_at=utcnow(), added_by=row.invited_by)
+            s.delete(row)
+            s.add(member)
+            s.flush()
+            name = s.scalar(select(UserRow.name).where(UserRow.id == row.user_id)) or ""
+            return MemberInfo(row.user_id, name, member.role, member.added_at, member.added_by)
+
+    def decline_invitation(self, invitation_id: int, user_id: int) -> None:
+        """The invited user says no: the invitation goes, nothing else changes."""
+        with self._tx(write=True) as s:
+            s.delete(_own_invitation(s, invitation_id, user_id))
+
+    def withdraw_invitation(self, workspace_id: int, invitation_id: int) -> None:
+        """An owner takes back an invitation of their workspace (not one of another workspace)."""
+        with self._tx(write=True) as s:
+            row = s.get(InvitationRow, int(invitation_id))
+            if row is None or row.workspace_id != int(workspace_id):
+                raise NotFoundError("there is no such invitation in this workspace")
+            s.delete(row)
+
+    def _invitations(self, *where: object) -> list[InvitationInfo]:
+        with self._tx(write=False) as s:
+            rows = s.execute(
+                select(InvitationRow, WorkspaceRow.name, UserRow.name)
+                .join(WorkspaceRow, WorkspaceRow.id == InvitationRow.workspace_id)
+                .join(UserRow, UserRow.id == InvitationRow.user_id)
+                .where(*where)  # type: ignore[arg-type]
+                .order_by(InvitationRow.invited_at.desc(), InvitationRow.id.desc())
+            ).all()
+        return [
+            InvitationInfo(row.id, row.workspace_id, workspace, row.user_id, user, row.role, row.invited_at, row.invited_by)
+            for row, workspace, user in rows
+        ]
 
     def set_role(self, workspace_id: int, user_id: int, role: str) -> MemberInfo:
         """Change a member's role; the last owner cannot step down."""
@@ -438,6 +517,14 @@ def _membership_row(s: Session, workspace_id: int, user_id: int) -> MembershipRo
     row = s.get(MembershipRow, (int(workspace_id), int(user_id)))
     if row is None:
         raise NotFoundError(f"user {user_id} is not a member of workspace {workspace_id}")
+    return row
+
+
+def _own_invitation(s: Session, invitation_id: int, user_id: int) -> InvitationRow:
+    """The invitation, if it is addressed to ``user_id`` (anyone else's is "not found", like none)."""
+    row = s.get(InvitationRow, int(invitation_id))
+    if row is None or row.user_id != int(user_id):
+        raise NotFoundError("there is no such invitation for you (it may have been withdrawn)")
     return row
 
 

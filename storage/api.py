@@ -113,6 +113,20 @@ class MemberInfo:
     added_by: str = ""
 
 
+@dataclass(frozen=True)
+class InvitationInfo:
+    """A pending invitation: who is invited to which workspace, as what, by whom."""
+
+    id: int
+    workspace_id: int
+    workspace_name: str
+    user_id: int
+    user_name: str
+    role: str
+    invited_at: datetime
+    invited_by: str
+
+
 class StaleItemError(StorageError):
     """A workspace item changed (or appeared) since the editor read it; nothing was written."""
 

@@ -69,7 +69,9 @@ class WorkspaceRow(Base):
     __tablename__ = "workspaces"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # since 0004 not unique database-wide: the store refuses a name only among the workspaces the
+    # creating user can see (another tenant may use the same name)
+    name: Mapped[str] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(200))
     deleted_at: Mapped[datetime | None]
@@ -210,6 +212,25 @@ class MembershipRow(Base):
     role: Mapped[str] = mapped_column(String(10))
     added_at: Mapped[datetime]
     added_by: Mapped[str] = mapped_column(String(200))
+
+
+class InvitationRow(Base):
+    """An owner's invitation of a user to a workspace (since 0004): the user becomes a member
+    only by accepting it, so nobody is added to a workspace without their consent."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "user_id", name="uq_invitations_workspace_id_user_id"),
+        CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="role_known"),
+        Index("ix_invitations_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="RESTRICT"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    role: Mapped[str] = mapped_column(String(10))
+    invited_at: Mapped[datetime]
+    invited_by: Mapped[str] = mapped_column(String(200))
 
 
 class LoginThrottleRow(Base):

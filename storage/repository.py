@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
@@ -144,18 +144,20 @@ class Store(AccountsMixin):
 
     # -- workspaces ------------------------------------------------------------
     def create_workspace(self, name: str, *, author: str, owner_id: int | None = None) -> WorkspaceInfo:
-        """A new workspace; ``owner_id`` (accounts on) becomes its owner in the same transaction."""
+        """A new workspace; ``owner_id`` (accounts on) becomes its owner in the same transaction.
+
+        Names are unique only among the workspaces the creator can see: with ``owner_id``, those
+        they are a member of (and the deleted ones they own, which they may restore); without
+        (accounts off, the command line), every workspace. Another tenant's workspace of the same
+        name is neither refused nor mentioned, so the answer tells nobody what others have."""
         name = _clean_name(name, "workspace name", 200)
         author = _clean_author(author)
-
-        def duplicate(_exc: IntegrityError) -> StorageError:
-            return DuplicateNameError(f"a workspace named '{name}' already exists")
-
-        with self._tx(write=True, integrity=duplicate) as s:
-            existing = s.scalar(select(WorkspaceRow).where(WorkspaceRow.name == name))
+        with self._tx(write=True) as s:
+            _lock_names(s, owner_id)
+            existing = _same_name(s, name, owner_id)
             if existing is not None:
-                hint = " (it is deleted: restore it)" if existing.deleted_at else ""
-                raise DuplicateNameError(f"a workspace named '{name}' already exists{hint}")
+                hint = " (it is deleted: restore it under Recently deleted)" if existing.deleted_at else ""
+                raise DuplicateNameError(f"you already have a workspace named '{name}'{hint}")
             row = WorkspaceRow(name=name, created_at=utcnow(), created_by=author)
             s.add(row)
             s.flush()
@@ -176,20 +178,23 @@ class Store(AccountsMixin):
             return _workspace_info(_workspace_row(s, workspace_id))
 
     def find_workspace(self, name: str) -> WorkspaceInfo | None:
-        """The workspace with this exact name (deleted ones included: check ``deleted_at``)."""
+        """The workspace with this exact name (deleted ones included: check ``deleted_at``).
+
+        Raises DuplicateNameError when several teams' workspaces share the name (the command
+        line then asks for a unique one)."""
         with self._tx(write=False) as s:
-            row = s.scalar(select(WorkspaceRow).where(WorkspaceRow.name == name.strip()))
-            return None if row is None else _workspace_info(row)
+            return _workspace_info(row) if (row := _only_workspace_named(s, name)) is not None else None
 
     def rename_workspace(self, workspace_id: int, name: str, *, author: str) -> WorkspaceInfo:
         name = _clean_name(name, "workspace name", 200)
         _clean_author(author)
-
-        def duplicate(_exc: IntegrityError) -> StorageError:
-            return DuplicateNameError(f"a workspace named '{name}' already exists")
-
-        with self._tx(write=True, integrity=duplicate) as s:
+        with self._tx(write=True) as s:
             row = _workspace_row(s, workspace_id)
+            others = s.scalar(
+                select(WorkspaceRow.id).where(WorkspaceRow.name == name, WorkspaceRow.id != row.id).limit(1)
+            )
+            if others is not None:  # an operator's tool (accounts off): every workspace is visible
+                raise DuplicateNameError(f"a workspace named '{name}' already exists")
             row.name = name
             s.flush()
             return _workspace_info(row)
@@ -234,7 +239,8 @@ class Store(AccountsMixin):
             return StorageError(f"workspace '{name}' was created at the same moment elsewhere: try again")
 
         with self._tx(write=True, integrity=raced) as s:
-            workspace = s.scalar(select(WorkspaceRow).where(WorkspaceRow.name == name))
+            _lock_names(s, None)
+            workspace = _only_workspace_named(s, name)
             if workspace is None:
                 workspace = WorkspaceRow(name=name, created_at=utcnow(), created_by=author)
                 s.add(workspace)
@@ -344,9 +350,14 @@ class Store(AccountsMixin):
         )
 
     def branch(
-        self, configuration_id: int, *, version: int | None = None, name: str, author: str
+        self, configuration_id: int, *, version: int | None = None, name: str, author: str,
+        change: Callable[[Configuration], Configuration] | None = None, change_summary: str = "",
     ) -> ConfigurationHead:
-        """A new configuration in the same workspace, starting from ``version`` (None: head)."""
+        """A new configuration in the same workspace, starting from ``version`` (None: head).
+
+        ``change`` (e.g. the user's edit kept on a conflict) is applied to that revision first, so the
+        branch is created with it in one step, or not at all when the change fails.
+        """
         author = _clean_author(author)
         name = _clean_name(name, "configuration name", 300)
         with self._tx(write=False) as s:
@@ -354,11 +365,14 @@ class Store(AccountsMixin):
             source = _revision_row(s, configuration_id, row.version if version is None else version)
             content, source_version, source_name = source.content, source.version, row.name
         config = _parse_stored(content, configuration_id, source_version)
+        if change is not None:
+            config = change(config)  # raises before anything is written
         try:
             config = parse_configuration({**config.model_dump(mode="json"), "name": name})
         except ConfigurationError as exc:
             raise StorageError(f"cannot branch: {exc}") from exc
-        summary = _clip(f"branched from '{source_name}' version {source_version}")
+        summary = _clip(f"branched from '{source_name}' version {source_version}"
+                        + (f"; {change_summary}" if change_summary else ""))
         content = dump_configuration(config)
         with self._tx(write=True) as s:
             parent = _configuration_row(s, configuration_id)
@@ -749,6 +763,35 @@ def _live_workspace_row(s: Session, workspace_id: int) -> WorkspaceRow:
     if row.deleted_at is not None:
         raise NotFoundError(f"workspace '{row.name}' is deleted: restore it first")
     return row
+
+
+NAMES_LOCK = 4_242_002
+"""PostgreSQL advisory lock key (with the user id) that serialises one user's workspace creations,
+so a double click cannot make two workspaces of one name; SQLite writers are serial already."""
+
+
+def _lock_names(s: Session, owner_id: int | None) -> None:
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:key, :user)"), {"key": NAMES_LOCK, "user": int(owner_id or 0)})
+
+
+def _same_name(s: Session, name: str, owner_id: int | None) -> WorkspaceRow | None:
+    """A workspace named ``name`` that the creator can see: live ones they are a member of, and
+    deleted ones they own (offered to them for restore); with no owner, any workspace."""
+    query = select(WorkspaceRow).where(WorkspaceRow.name == name)
+    if owner_id is not None:
+        query = query.join(MembershipRow, MembershipRow.workspace_id == WorkspaceRow.id).where(
+            MembershipRow.user_id == int(owner_id),
+            or_(WorkspaceRow.deleted_at.is_(None), MembershipRow.role == "owner"),
+        )
+    return s.scalars(query.order_by(WorkspaceRow.id).limit(1)).first()
+
+
+def _only_workspace_named(s: Session, name: str) -> WorkspaceRow | None:
+    rows = s.scalars(select(WorkspaceRow).where(WorkspaceRow.name == name.strip()).limit(2)).all()
+    if len(rows) > 1:
+        raise DuplicateNameError(f"several teams have a workspace named '{name.strip()}': rename one first")
+    return rows[0] if rows else None
 
 
 def _item_author(author: str | None) -> str:

@@ -11,7 +11,7 @@
   // Upload zones whose oversize files are refused here, before the browser reads them:
   // zone id -> [the store told about a refusal, the limit in bytes].
   var UPLOAD_LIMITS = {"home-upload": ["home-upload-rejected", MAX_UPLOAD],
-                       "md-upload": ["md-upload-rejected", 1024 * 1024]};
+                       "md-upload": ["md-upload-rejected", 200 * 1000]};
   var HISTORY_LIMIT = 100;
   var PROVISIONAL_BELOW = 0.6; // canvas_app/evaluation.py PROVISIONAL_BELOW
 

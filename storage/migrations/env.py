@@ -47,8 +47,17 @@ def run_migrations_online() -> None:
         # BEGIN IMMEDIATE on SQLite: a second app starting on the same fresh file
         # waits, then finds the schema current and does nothing.
         with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
-            _run(conn)
-            conn.commit()
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # a table rebuild (batch_alter_table) must not trip the references to it;
+                # outside any transaction, or SQLite ignores it. Revisions check foreign_key_check.
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            try:
+                _run(conn)
+                conn.commit()
+            finally:
+                if sqlite:
+                    conn.rollback()
+                    conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
     finally:
         engine.dispose()
 

@@ -194,7 +194,7 @@ def test_empty_sources_is_refused(tmp_path):
 def test_file_over_one_megabyte_is_refused_unread(tmp_path):
     text = GOOD.format(id="big") + "# " + "x" * (1024 * 1024) + "\n"
     message = refused(tmp_path, "big.yaml", text)
-    assert "MB" in message and "limit" in message
+    assert "KB" in message and "limit" in message
 
 
 def test_id_must_match_file_name(tmp_path):

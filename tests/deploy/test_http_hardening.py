@@ -123,6 +123,18 @@ def test_sec009_a_pattern_output_sent_as_a_plain_id_is_400_not_500(client, app):
     assert response.status_code == 400 and "not a call of one of this app" in response.get_data(as_text=True)
 
 
+def test_sec010_a_pattern_output_with_zero_matches_is_400_not_500(client, app):
+    """The same callback with the move buttons' ALL output sent as an empty list of matches: Dash
+    raised InvalidCallbackReturnValue (a 500) on the callback's four answers for it."""
+    from dash_client import CallbackBodies
+
+    bodies = CallbackBodies(client.get("/_dash-dependencies").get_json())
+    body = bodies.body(ID.selection, "data", None)
+    body["outputs"] = [[] if o["id"].startswith('{"dir"') else o for o in body["outputs"]]
+    response = client.post(CALLBACK, json=body)
+    assert response.status_code == 400 and "values the callback cannot use" in response.get_data(as_text=True)
+
+
 def test_sec007_sixty_megabyte_body_is_413(client, app):
     limit = app.server.config["MAX_CONTENT_LENGTH"]
     assert limit < 60_000_000

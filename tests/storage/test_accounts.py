@@ -353,3 +353,40 @@ def test_upgrade_from_0002_with_data(empty_db_url: str, make_config) -> None:
     command.upgrade(migrate.alembic_config(empty_db_url), "head")
     with Store.open(empty_db_url, upgrade=False) as store:
         assert store.list_users() == [] and store.load(1)[0] == make_config()
+
+
+def test_workspace_names_are_unique_only_among_what_the_user_can_see(store: Store) -> None:
+    """Another tenant may use the same name; the refusal names only one's own workspaces."""
+    ann, bob = store.create_user("ann", "h"), store.create_user("bob", "h")
+    store.create_workspace("Oulu", author="ann", owner_id=ann.id)
+    theirs = store.create_workspace("Oulu", author="bob", owner_id=bob.id)  # refused before 0005
+    assert theirs.name == "Oulu"
+    with pytest.raises(DuplicateNameError, match="you already have a workspace named 'Oulu'"):
+        store.create_workspace("Oulu", author="bob", owner_id=bob.id)
+    store.delete_workspace(theirs.id, author="bob")
+    with pytest.raises(DuplicateNameError, match="it is deleted: restore it"):
+        store.create_workspace("Oulu", author="bob", owner_id=bob.id)
+
+
+def test_an_invitation_is_neutral_and_makes_a_member_only_on_accept(store: Store) -> None:
+    ann, bob, cem = (store.create_user(n, "h") for n in ("ann", "bob", "cem"))
+    ws = store.create_workspace("Oulu", author="ann", owner_id=ann.id)
+    assert store.invite(ws.id, "nobody-such", "editor", invited_by="ann") is None  # same answer as below
+    assert store.invite(ws.id, "ann", "editor", invited_by="ann") is None  # already a member: nothing
+    assert store.invite(ws.id, "bob", "viewer", invited_by="ann") is None
+    store.invite(ws.id, "bob", "editor", invited_by="ann")  # a second one only changes the role
+    assert store.role_in_workspace(bob.id, ws.id) is None  # no member without consent
+    [pending] = store.invitations_for(bob.id)
+    assert (pending.workspace_name, pending.role) == ("Oulu", "editor") and store.invitations_to(ws.id) == [pending]
+    with pytest.raises(NotFoundError):
+        store.accept_invitation(pending.id, cem.id)  # only the invitee accepts
+    assert store.accept_invitation(pending.id, bob.id).role == "editor"
+    assert store.role_in_workspace(bob.id, ws.id) == "editor" and store.invitations_for(bob.id) == []
+    store.invite(ws.id, "cem", "viewer", invited_by="ann")
+    [cems] = store.invitations_to(ws.id)
+    with pytest.raises(NotFoundError):
+        store.withdraw_invitation(ws.id + 1, cems.id)  # not another workspace's
+    store.withdraw_invitation(ws.id, cems.id)
+    store.invite(ws.id, "cem", "viewer", invited_by="ann")
+    store.decline_invitation(store.invitations_for(cem.id)[0].id, cem.id)
+    assert store.invitations_to(ws.id) == [] and store.role_in_workspace(cem.id, ws.id) is None

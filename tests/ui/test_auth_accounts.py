@@ -5,6 +5,8 @@ panel and presence. Accounts off (the default) is what every other UI test runs.
 
 from __future__ import annotations
 
+import json
+
 import io
 import re
 from typing import Any
@@ -248,10 +250,21 @@ def test_members_panel_invite_change_remove(app, store) -> None:
         answer = call(client, invite_key, outputs, [{"id": ID.members_invite, "property": "n_clicks", "value": 1}], state)
         return answer.get_data(as_text=True)
 
-    assert "nora added as editor" in invite(ann, "nora", "editor")
-    assert "no user named" in invite(ann, "zed", "editor")
+    # the same answer for an account, for no account and for a member: no name oracle, and no one
+    # joins without consenting (the red team's finding)
+    answers = {name: invite(ann, name, "editor") for name in ("nora", "zed", "val")}
+    assert all("If an account named" in text and "accept the invitation" in text for text in answers.values())
+    assert len({text.replace(f"'{name}'", "NAME") for name, text in answers.items()}) == 1
+    assert store.role_in_workspace(store.find_user("nora").id, workspace) is None
+    assert NO_ACCESS in page(nora, f"/edit/{configuration}")
     assert NO_ACCESS in invite(nora, "val", "owner") or VIEW_ONLY in invite(nora, "val", "owner")
     assert store.role_in_workspace(store.find_user("val").id, workspace) == "viewer"
+    # Nora sees the invitation on Home, and accepts it
+    assert "Invitations" in page(nora, "/") and "Oulu" in page(nora, "/")
+    (invitation,) = store.invitations_for(store.find_user("nora").id)
+    assert not answer_invitation(ann, app, invitation.id, accept=True)  # only Nora may accept hers
+    assert "You joined the workspace as editor" in answer_invitation(nora, app, invitation.id, accept=True)
+    assert store.invitations_for(store.find_user("nora").id) == []
     assert "Parking" in page(nora, "/") and NO_ACCESS not in page(nora, f"/edit/{configuration}")
 
     role_key = next(k for k, cb in app.callback_map.items() if any("mem-role" in i["id"] for i in cb["inputs"]))
@@ -276,6 +289,24 @@ def test_members_panel_invite_change_remove(app, store) -> None:
     assert "This workspace is deleted: everything in it waits" in page(ann, f"/members/{workspace}")
     assert "This workspace is deleted: everything in it waits" in invite(ann, "nora", "editor")
     assert store.role_in_workspace(nora_id, workspace) is None
+
+
+def answer_invitation(client: Any, app: Any, invitation_id: int, *, accept: bool) -> str:
+    """Press Accept (or Decline) on Home for ``invitation_id``; the message shown, or "" when refused."""
+    key = next(k for k, cb in app.callback_map.items()
+               if any("home-invitation-accept" in str(i["id"]) for i in cb["inputs"]))
+    button = ID.invitation_accept(invitation_id) if accept else ID.invitation_decline(invitation_id)
+    other = ID.invitation_decline(invitation_id) if accept else ID.invitation_accept(invitation_id)
+    inputs = [[{"id": button if accept else other, "property": "n_clicks", "value": 1 if accept else None}],
+              [{"id": other if accept else button, "property": "n_clicks", "value": None if accept else 1}]]
+    parts = key[2:-2].split("...")
+    outputs = [{"id": part.rpartition(".")[0], "property": part.rpartition(".")[2].split("@")[0]} for part in parts]
+    changed = json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+    body = {"output": key, "outputs": outputs, "inputs": inputs, "changedPropIds": [changed],
+            "state": [{"id": ID.home_workspace, "property": "value", "value": None}]}
+    answer = client.post("/_dash-update-component", json=body)
+    text = answer.get_data(as_text=True)
+    return text if answer.status_code == 200 and "cannot be used" not in text else ""
 
 
 def test_presence_names_the_others(app, store) -> None:

@@ -134,6 +134,18 @@ def test_cb006_conflict_keeps_both_and_save_mine_branches(services, stored):
     assert len(reload["graph_diff"]["reset"]) == len(theirs.actors) + len(theirs.flows)
 
 
+def test_cb006b_a_failing_save_mine_leaves_no_empty_alternative(services, stored):
+    """Red team: each failing "save mine" left an empty "(alternative by ...)" branch behind."""
+    workspace_id = services.store.get_configuration(stored.id).workspace_id
+    before = [h.id for h in services.store.list_configurations(workspace_id)]
+    forged = {"base_version": stored.version, "change": {"kind": "delete_actor", "actor_id": "nobody-here"}}
+    path, problems = editor.save_mine(services, stored.id, forged)
+    assert path is None and problems
+    unknown = {"base_version": stored.version, "change": {"kind": "no-such-command"}}
+    assert editor.save_mine(services, stored.id, unknown)[0] is None
+    assert [h.id for h in services.store.list_configurations(workspace_id)] == before
+
+
 def test_cb007_tap_selection_and_flow_picking():
     assert editor.tap("node", {"id": "a"}, None, False, None, None) == ({"kind": "actor", "id": "a"}, no_update, no_update)
     assert editor.tap("edge", None, {"id": "f1"}, False, None, None)[0] == {"kind": "flow", "id": "f1"}

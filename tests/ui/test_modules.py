@@ -148,7 +148,7 @@ def test_import_saves_a_valid_file_and_keeps_an_invalid_one_in_the_form(services
     out = modules.import_module(services, workspace.id, upload(toml), "toml-one.toml")
     assert out["selected"] == "toml-one"
     assert "Nothing was imported" in text_of(modules.import_module(services, workspace.id, upload("x"), "a.exe")["feedback"])
-    assert "larger than 1 MB" in text_of(
+    assert "larger than 200 KB" in text_of(
         modules.import_module(services, workspace.id, upload("#" * (2 * 1024 * 1024)), "big.yaml")["feedback"])
     assert sorted(m.id for m in services.store.list_modules(workspace.id)) == ["curb-api", "toml-one"]
 
@@ -233,7 +233,7 @@ def test_md001_write_a_module_then_place_it_from_the_palette(dash_duo, app, serv
     with big.open("wb") as fh:
         fh.truncate(50 * 1024 * 1024)
     dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.mod_upload} input[type=file]").send_keys(str(big))
-    dash_duo.wait_for_contains_text(f"#{ID.mod_feedback}", "the limit for a module is 1 MB")
+    dash_duo.wait_for_contains_text(f"#{ID.mod_feedback}", "the limit for a module is 200 KB")
     # the editor's palette offers it; Enter places it and the scores change
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/edit/{head.id}")
     item = dash_duo.wait_for_element('[data-module="curb-api"]')
