@@ -4,7 +4,7 @@ For canvases of 30, 100 and 300 actors it measures, in the browser, the time fro
 a module drop (synthetic HTML5 drag events on the cytoscape canvas) to the frame
 where the canvas shows the new elements and the score panel shows new scores,
 and the bytes each edit moves over the wire compared with the whole elements
-list. Prints one line per size and the targets of DESIGN.md §10.
+list. Prints one line per size and the target (150 ms median at 300 actors).
 
     python bench/ui.py [--sizes 30,100,300] [--drops 15]
 """

@@ -60,7 +60,8 @@ def evaluate(
 
 
 def structure_report(eco: Ecosystem) -> dict[str, Any]:
-    """The structure facts of DESIGN.md §5, as JSON-ready data."""
+    """The structure facts (components, articulation points, betweenness, platform and sides, value
+    cycles, net value per actor), as JSON-ready data."""
     platform = eco.platform
     return {
         "actors": len(eco.actors),

@@ -23,7 +23,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +103,7 @@ def background_manager(store: Any = None, key_owner: Callable[[], str] | None = 
         from dash import CeleryManager
 
         class OwnCeleryManager(_OwnResultPerStart, CeleryManager):  # type: ignore[misc]
-            pass
+            """Celery jobs, each start with its own result key."""
 
         manager: Any = OwnCeleryManager(celery_app(url), expire=JOB_EXPIRE_SECONDS)
     else:
@@ -116,10 +116,8 @@ def background_manager(store: Any = None, key_owner: Callable[[], str] | None = 
                 (psutil raised NoSuchProcess: a 500 on the poll that fetched its result)."""
                 import psutil
 
-                try:
+                with suppress(psutil.NoSuchProcess):
                     super().terminate_job(job)
-                except psutil.NoSuchProcess:
-                    pass
 
         manager = OwnDiskcacheManager(diskcache.Cache(str(cache_folder())), expire=JOB_EXPIRE_SECONDS)
     if key_owner is not None:

@@ -1,4 +1,4 @@
-"""Structural checks of a value network: one small function per flag code (DESIGN.md §5).
+"""Structural checks of a value network: one small function per flag code (listed in docs/scoring.md).
 
 Each check returns findings without recommendations (those are added by
 :mod:`canvas_app.recommend`). Every finding names the score criterion it

@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="validate a configuration file and print scores, flags, recommendations")
     score.add_argument("file", type=Path)
-    score.add_argument("--json", action="store_true", help="print JSON (DESIGN.md §8 shape)")
+    score.add_argument("--json", action="store_true", help="print JSON")
     score.add_argument("--no-recommendations", action="store_true", help="skip the (slower) recommendations")
     score.set_defaults(func=cmd_score)
 

@@ -108,7 +108,7 @@ class Ecosystem:
     # -- graph views -----------------------------------------------------------
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
-        """The value network as DESIGN.md §5 defines it: actors as nodes, flows as keyed edges."""
+        """The value network: actors as nodes, flows as keyed edges."""
         graph = nx.MultiDiGraph()
         graph.add_nodes_from((a.id, {"type": a.type.value, "name": a.name}) for a in self.config.actors)
         graph.add_edges_from(

@@ -1,7 +1,7 @@
 """Result types of analysis and scoring: what the CLI prints and the score panel shows.
 
 Plain frozen dataclasses so the result is cheap to build on every edit and
-serialises to the JSON shape of DESIGN.md §8 with :meth:`Evaluation.to_dict`.
+serialises to the JSON shape `canvas-app score --json` prints with :meth:`Evaluation.to_dict`.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ class Evaluation:
     structure: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The DESIGN.md §8 JSON shape."""
+        """The JSON shape `canvas-app score --json` prints."""
         return {
             "scores": {
                 name: {

@@ -1,4 +1,4 @@
-"""The module library (DESIGN.md §4): load, search and place business-model modules.
+"""The module library: load, search and place business-model modules.
 
 Modules are data files (YAML, or TOML) in the repository's ``modules/`` folder
 and in a city's own folders. Loading is strict: a malformed file stops the load

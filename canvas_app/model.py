@@ -1,7 +1,7 @@
 """The ``citycanvas/1`` domain model: one configuration of one city service.
 
 A configuration is a directed multigraph: actors are nodes, value flows are
-edges. Every rule of DESIGN.md §3 is enforced here, in one pydantic model, so
+edges. Every rule of the `citycanvas/1` file format is enforced here, in one pydantic model, so
 the CLI, the storage layer and the editor all reject the same bad input with
 the same message.
 """
@@ -164,7 +164,7 @@ class Need(_Strict):
 
 
 class Configuration(_Strict):
-    """One variant of one city service (DESIGN.md §3)."""
+    """One variant of one city service."""
 
     format: Literal["citycanvas/1"] = FORMAT
     name: Name

@@ -1,4 +1,4 @@
-"""Schema of a library module (DESIGN.md §4): a typed fragment of the value graph.
+"""Schema of a library module: a typed fragment of the value graph.
 
 A module is data, not code: one YAML file per module in ``modules/`` (or in a
 city's own folder), validated against :class:`ModuleDefinition` on load.
@@ -104,7 +104,7 @@ FLAG_CODES = (
     "no-network-effects", "high-marginal-cost", "no-open-standards", "local-dependency", "no-citizen-value",
     "unmet-need", "missing-quantities",
 )
-"""Flag codes of the checks (DESIGN.md §5): what a module may declare it remedies."""
+"""Flag codes of the checks (docs/scoring.md): what a module may declare it remedies."""
 
 
 class Remedy(_Strict):

@@ -1,4 +1,4 @@
-"""The citycanvas/1 model: the committed schema, round trips, the DESIGN example."""
+"""The citycanvas/1 model: the committed schema, round trips, the format's reference example."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from canvas_app.model import Configuration, ConfigurationError, dump_configurati
 
 ROOT = Path(__file__).resolve().parents[2]
 
-DESIGN_EXAMPLE = {
+REFERENCE_EXAMPLE = {
     "format": "citycanvas/1", "name": "Mobile parking, concession model", "city": "Oulu",
     "description": "free text", "period": "year",
     "actors": [
@@ -34,12 +34,12 @@ DESIGN_EXAMPLE = {
 
 
 def test_the_design_example_is_valid():
-    config = parse_configuration(DESIGN_EXAMPLE)
+    config = parse_configuration(REFERENCE_EXAMPLE)
     assert config.flows[0].value_per_period == 1.8 * 400000
 
 
 def test_dump_then_parse_is_identity():
-    config = parse_configuration(DESIGN_EXAMPLE)
+    config = parse_configuration(REFERENCE_EXAMPLE)
     assert parse_configuration(dump_configuration(config)) == config
 
 
@@ -49,7 +49,7 @@ def test_committed_json_schema_is_current():
 
 
 def test_models_are_immutable_so_edits_go_through_validation():
-    config = Configuration.model_validate(DESIGN_EXAMPLE)
+    config = Configuration.model_validate(REFERENCE_EXAMPLE)
     try:
         config.name = "changed"  # type: ignore[misc]
     except Exception as exc:  # pydantic raises ValidationError for frozen instances
@@ -62,7 +62,7 @@ def test_models_are_immutable_so_edits_go_through_validation():
 
 def _with_flow(**flow: object) -> dict:
     base = {"id": "f1", "source": "drivers", "target": "operator", "kind": "money"}
-    return {**DESIGN_EXAMPLE, "flows": [{**base, **flow}], "needs": []}
+    return {**REFERENCE_EXAMPLE, "flows": [{**base, **flow}], "needs": []}
 
 
 def test_a_flow_records_which_quantities_are_estimates_and_round_trips():
@@ -76,7 +76,7 @@ def test_a_flow_records_which_quantities_are_estimates_and_round_trips():
 
 def test_files_without_estimates_or_population_are_read_and_written_unchanged():
     """Old citycanvas/1 files (no ``estimated``, no ``population``) load, and dump without the new keys."""
-    config = parse_configuration(DESIGN_EXAMPLE)
+    config = parse_configuration(REFERENCE_EXAMPLE)
     assert all(f.estimated == [] for f in config.flows) and config.population is None
     dumped = json.loads(dump_configuration(config))
     assert "population" not in dumped and all("estimated" not in f for f in dumped["flows"])
@@ -99,5 +99,5 @@ def test_estimated_names_only_quantities_that_have_a_value(flow, message):
 @pytest.mark.parametrize("population", [-1, 10**9, 2.5, "many"])
 def test_population_is_a_plausible_whole_number(population):
     with pytest.raises(ConfigurationError) as exc:
-        parse_configuration({**DESIGN_EXAMPLE, "population": population})
+        parse_configuration({**REFERENCE_EXAMPLE, "population": population})
     assert exc.value.problems[0].startswith("population: ")

@@ -1,4 +1,4 @@
-"""The structure report (DESIGN.md §5) and the nine-block view on a graph small enough to check by hand.
+"""The structure report and the nine-block view on a graph small enough to check by hand.
 
 The healthy platform of builders.py: the operator ``op`` sits between drivers and a provider, the city
 talks to all three; drivers and the provider are not linked directly.
