@@ -81,6 +81,7 @@ def structure_report(eco: Ecosystem) -> dict[str, Any]:
             a: {
                 "money_in": round(nv.money_in, 2),
                 "money_out": round(nv.money_out, 2),
+                "costs": round(nv.costs, 2),
                 "net": round(nv.net, 2),
                 "financing_in": round(nv.financing_in, 2),
                 "intangible_in": nv.intangible_in,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from canvas_app.economics import economics_of
 from canvas_app.ecosystem import (
     CUSTOMER_TYPES,
     USER_SEGMENT_TYPES,
@@ -165,6 +166,35 @@ def check_funding_concentration(eco: Ecosystem) -> list[Finding]:
     return [_finding("funding-concentration", "medium", "sustainability", "su_diversified_funding",
                      say("funding-concentration", 1, operator=operator.name, payer=eco.actors[top].name,
                          hhi=f"{hhi:.2f}"), [operator.id, top])]
+
+
+def check_no_payback(eco: Ecosystem) -> list[Finding]:
+    """e3value's time-series view: an investor whose outlay is not back, in present value, within its horizon."""
+    econ = economics_of(eco)
+    failing = [econ.positions[a] for a in econ.investors if not econ.positions[a].pays_back]
+    if not failing:
+        return []
+    detail = "; ".join(f"{eco.actors[p.actor].name} {p.recovered:.0%} of {p.outlay:,.0f} back in {p.payback_limit} "
+                       f"years at {econ.discount_rate:.0%}" for p in failing[:3])
+    investments = [f.id for p in failing for f in eco.out_flows.get(p.actor, ()) if f.kind is FlowKind.INVESTMENT]
+    return [_finding("no-payback", "high", "sustainability", "su_payback",
+                     say("no-payback", len(failing), names=_names(eco, [p.actor for p in failing]), detail=detail),
+                     [*(p.actor for p in failing), *investments])]
+
+
+def check_per_use_subsidy(eco: Ecosystem) -> list[Finding]:
+    """The city's cost grows with use faster than its per-use income and declared benefits (a per-use subsidy)."""
+    city = economics_of(eco).city
+    if city is None or city.per_use_cover is None or city.per_use_cover >= 1:
+        return []
+    flows = [eco.flow_by_id[f] for f in city.subsidised_flows]
+    labels = name_list((f"'{f.label or f.kind.value}'" for f in flows), 3)
+    back = city.per_use_income + city.per_use_benefit
+    detail = f"{city.per_use_cost:,.0f} out, {back:,.0f} back per {eco.config.period}"
+    payers = [a for a in city.actors if any(f.source == a or f.id in eco.actors[a].unit_costs for f in flows)]
+    return [_finding("per-use-subsidy", "medium", "scalability", "s_city_cost",
+                     say("per-use-subsidy", len(flows), labels=labels, detail=detail),
+                     [*(payers or city.actors), *city.subsidised_flows])]
 
 
 def single_points_of_failure(eco: Ecosystem) -> list[str]:
@@ -326,6 +356,8 @@ CHECKS: tuple[Check, ...] = (
     check_not_multi_sided,
     check_no_network_effects,
     check_high_marginal_cost,
+    check_per_use_subsidy,
+    check_no_payback,
     check_no_open_standards,
     check_local_dependency,
     check_no_citizen_value,

@@ -50,27 +50,38 @@ def is_open_standard(name: str) -> bool:
 
 @dataclass(frozen=True)
 class NetValue:
-    """Money balance of one actor per period; fixed and per-use parts kept apart for growth."""
+    """Money balance of one actor per period; fixed and per-use parts kept apart for growth.
+
+    ``money_in`` and ``money_out`` are money exchanged with other actors; ``costs`` are the actor's
+    own running costs (fixed, plus a cost per occurrence of a flow), so the net is revenue minus
+    everything the actor spends, not only what it pays to others.
+    """
 
     money_in: float = 0.0
     money_out: float = 0.0
     financing_in: float = 0.0
     variable_net: float = 0.0  # part of the net that scales with occurrences
     variable_in: float = 0.0  # money in from per-use flows (occurrences > 1)
-    variable_out: float = 0.0  # money out on per-use flows
+    variable_out: float = 0.0  # money out on per-use flows, and own costs per occurrence of those flows
     has_amounts: bool = False  # every money flow of the actor has an amount (and it has at least one figure)
     missing_amounts: int = 0  # money, grant or investment flows of the actor without an amount
     intangible_in: int = 0
     intangible_out: int = 0
+    costs: float = 0.0  # own running costs per period (fixed and per occurrence), not paid to an actor
 
     @property
     def net(self) -> float:
-        return self.money_in - self.money_out
+        return self.money_in - self.money_out - self.costs
+
+    @property
+    def spending(self) -> float:
+        """Everything the actor pays per period: to others and its own costs."""
+        return self.money_out + self.costs
 
     @property
     def turnover(self) -> float:
-        """The larger of money in and money out: what a margin is measured against."""
-        return max(self.money_in, self.money_out)
+        """The larger of money in and money spent: what a margin is measured against."""
+        return max(self.money_in, self.spending)
 
     @property
     def margin(self) -> float | None:
@@ -78,11 +89,11 @@ class NetValue:
         return self.net / self.turnover if self.turnover > 0 else None
 
     def margin_at(self, growth: float) -> float | None:
-        """The margin if every per-use flow happened ``growth`` times as often."""
+        """The margin if every per-use flow (and its per-use cost) happened ``growth`` times as often."""
         money_in = self.money_in + (growth - 1.0) * self.variable_in
-        money_out = self.money_out + (growth - 1.0) * self.variable_out
-        turnover = max(money_in, money_out)
-        return (money_in - money_out) / turnover if turnover > 0 else None
+        spending = self.spending + (growth - 1.0) * self.variable_out
+        turnover = max(money_in, spending)
+        return (money_in - spending) / turnover if turnover > 0 else None
 
     def net_at(self, growth: float) -> float:
         """Net money if every per-use flow (occurrences > 1) happened ``growth`` times as often."""
@@ -104,6 +115,10 @@ class Ecosystem:
         for flow in self.flows:
             self.out_flows[flow.source].append(flow)
             self.in_flows[flow.target].append(flow)
+
+    @cached_property
+    def flow_by_id(self) -> dict[str, Flow]:
+        return {f.id: f for f in self.flows}
 
     # -- graph views -----------------------------------------------------------
     @cached_property
@@ -219,7 +234,7 @@ class Ecosystem:
     @cached_property
     def net_values(self) -> dict[str, NetValue]:
         """Per actor: money in and out per period (money only; grants and investment apart)."""
-        keys = ("in", "out", "fin", "var_in", "var_out", "amounts", "missing", "money_missing", "ii", "io")
+        keys = ("in", "out", "fin", "var_in", "var_out", "amounts", "missing", "money_missing", "ii", "io", "costs")
         acc: dict[str, dict[str, float]] = {a: dict.fromkeys(keys, 0.0) for a in self.actors}
         for flow in self.flows:
             src, dst = acc[flow.source], acc[flow.target]
@@ -241,9 +256,22 @@ class Ecosystem:
                 continue
             src["out"] += value
             dst["in"] += value
-            if flow.occurrences is not None and flow.occurrences > 1:
+            if flow.per_use:
                 src["var_out"] += value
                 dst["var_in"] += value
+        flows_by_id = {f.id: f for f in self.flows}
+        for actor_id, actor in self.actors.items():
+            v = acc[actor_id]
+            if actor.fixed_cost:
+                v["costs"] += actor.fixed_cost
+                v["amounts"] = 1.0
+            for flow_id, unit_cost in actor.unit_costs.items():
+                flow = flows_by_id[flow_id]
+                occurrences = flow.occurrences if flow.occurrences is not None else 1.0
+                v["costs"] += unit_cost * occurrences
+                v["amounts"] = 1.0
+                if flow.per_use:
+                    v["var_out"] += unit_cost * occurrences
         return {
             actor_id: NetValue(
                 money_in=v["in"],
@@ -257,6 +285,7 @@ class Ecosystem:
                 missing_amounts=int(v["missing"]),
                 intangible_in=int(v["ii"]),
                 intangible_out=int(v["io"]),
+                costs=v["costs"],
             )
             for actor_id, v in acc.items()
         }

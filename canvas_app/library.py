@@ -596,6 +596,8 @@ def place_module(
             "id": flow_id, "source": source, "target": target, "kind": template.kind.value,
             "label": template.label, **quantities, "estimated": [q for q in QUANTITIES if quantities[q] is not None],
             "standards": list(template.standards), "marginal_cost": template.marginal_cost, "module": instance_id,
+            **{name: getattr(template, name) for name in ("term_years", "payback_years")
+               if getattr(template, name) is not None},
         })
 
     instance = {

@@ -73,6 +73,14 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "A module needs local preconditions{what}.",
         "Modules need local preconditions{what}.",
     ),
+    "no-payback": (
+        "{names} does not get its outlay back within its horizon ({detail}).",
+        "{names} do not get their outlay back within their horizon ({detail}).",
+    ),
+    "per-use-subsidy": (
+        "The city pays per use ({labels}) and gets back less per use than it pays ({detail}): its cost grows with "
+        "every ride, visit or transaction.",
+    ) * 2,
     "no-citizen-value": ("No citizen segment receives a service or any other value.",) * 2,
     "unmet-need": (
         "No flow delivers value to the actor that has the need {names}.",

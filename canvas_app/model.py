@@ -75,6 +75,11 @@ QUANTITIES: tuple[Quantity, ...] = ("amount", "occurrences")
 MAX_POPULATION = 100_000_000
 """Largest city population accepted (the largest metropolitan areas hold about 40 million)."""
 Period = Literal["day", "week", "month", "quarter", "year"]
+PERIODS_PER_YEAR: dict[str, int] = {"day": 365, "week": 52, "month": 12, "quarter": 4, "year": 1}
+"""How many of a configuration's periods make a year: money over time is counted in years."""
+MAX_YEARS = 100
+"""Longest horizon, contract term or payback period accepted (a century covers any infrastructure)."""
+Years = Annotated[int, Field(ge=1, le=MAX_YEARS)]
 
 
 class _Strict(BaseModel):
@@ -97,6 +102,32 @@ class Actor(_Strict):
     position: Position | None = None
     module: Identifier | None = None
     notes: Annotated[str, Field(max_length=5000)] = ""
+    fixed_cost: NonNegative | None = Field(
+        default=None, description="Own running costs per period not paid to an actor on the canvas (staff, energy, "
+                                  "maintenance).")
+    capital_cost: NonNegative | None = Field(
+        default=None, description="One-off outlay at the start (hardware, installation), paid in year 0.")
+    unit_costs: dict[Identifier, NonNegative] = Field(
+        default_factory=dict, description="Own cost per occurrence of a flow this actor takes part in, by flow id.")
+    unit_benefits: dict[Identifier, NonNegative] = Field(
+        default_factory=dict, description="Declared public benefit per occurrence of a flow (time saved, emissions "
+                                          "avoided, in money), by flow id: shown beside the cash, never added to it.")
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_economics(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave out costs and benefits nobody entered, so files written before they existed stay as they were."""
+        data = handler(self)
+        for name in ("fixed_cost", "capital_cost"):
+            if getattr(self, name) is None:
+                data.pop(name, None)
+        for name in ("unit_costs", "unit_benefits"):
+            if not getattr(self, name):
+                data.pop(name, None)
+        return data
+
+    @property
+    def has_costs(self) -> bool:
+        return bool(self.fixed_cost or self.capital_cost or self.unit_costs)
 
 
 class Flow(_Strict):
@@ -114,10 +145,20 @@ class Flow(_Strict):
         default_factory=list,
         description="Quantities that are a module's estimate, not entered by the user (omitted: all entered).",
     )
+    term_years: Years | None = Field(
+        default=None, description="Years the flow runs from year 1 (a contract term); omitted: the whole horizon. "
+                                  "Not for investments, which are paid once in year 0.")
+    payback_years: Years | None = Field(
+        default=None, description="Investments only: years within which the investor expects its money back; "
+                                  "omitted: the configuration's horizon.")
 
     @model_validator(mode="after")
     def _check_estimated(self) -> Flow:
         problems = []
+        if self.payback_years is not None and self.kind is not FlowKind.INVESTMENT:
+            problems.append(f"payback_years: only an investment has a payback period (this flow is {self.kind.value})")
+        if self.term_years is not None and self.kind is FlowKind.INVESTMENT:
+            problems.append("term_years: an investment is paid once, in year 0; give its payback_years instead")
         for name in sorted(set(self.estimated)):
             if self.estimated.count(name) > 1:
                 problems.append(f"estimated: '{name}' is listed twice")
@@ -131,8 +172,9 @@ class Flow(_Strict):
     def _omit_no_estimates(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave ``estimated`` out when empty, so files without estimates stay as they were."""
         data = handler(self)
-        if not self.estimated:
-            data.pop("estimated", None)
+        for name in ("estimated", "term_years", "payback_years"):
+            if not getattr(self, name):
+                data.pop(name, None)
         return data
 
     def is_estimated(self, quantity: Quantity) -> bool:
@@ -144,6 +186,17 @@ class Flow(_Strict):
         if self.amount is None:
             return None
         return self.amount * (self.occurrences if self.occurrences is not None else 1.0)
+
+    @property
+    def per_use(self) -> bool:
+        """Happens more than once per period: grows with use (a fee per ride), unlike a fixed yearly payment."""
+        return self.occurrences is not None and self.occurrences > 1
+
+    def runs_in(self, year: int) -> bool:
+        """Whether the flow happens in ``year`` (investments in year 0 only; others from year 1 to their term)."""
+        if self.kind is FlowKind.INVESTMENT:
+            return year == 0
+        return year >= 1 and (self.term_years is None or year <= self.term_years)
 
 
 class ModuleInstance(_Strict):
@@ -202,6 +255,15 @@ class Configuration(_Strict):
                 problems.append(f"{where}: source and target are both '{flow.source}'; a flow must go from one actor to another")
             if flow.module is not None and flow.module not in module_ids:
                 problems.append(f"{where}: module: no placed module has id '{flow.module}'")
+        ends = {f.id: (f.source, f.target) for f in self.flows}
+        for i, actor in enumerate(self.actors):
+            for field_name in ("unit_costs", "unit_benefits"):
+                for ref in getattr(actor, field_name):
+                    if ref not in ends:
+                        problems.append(f"actors[{i}] (id '{actor.id}'): {field_name}: no flow has id '{ref}'")
+                    elif actor.id not in ends[ref]:
+                        problems.append(f"actors[{i}] (id '{actor.id}'): {field_name}: flow '{ref}' does not start "
+                                        f"or end at this actor")
         for i, need in enumerate(self.needs):
             where = f"needs[{i}] (id '{need.id}')"
             if need.actor is not None and need.actor not in actor_ids:

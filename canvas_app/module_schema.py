@@ -7,12 +7,21 @@ city's own folder), validated against :class:`ModuleDefinition` on load.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    model_serializer,
+    model_validator,
+)
 
 from canvas_app.estimates import MAX_FORMULA_LENGTH, NAMES, SAMPLE_SCALE, FormulaError, evaluate
-from canvas_app.model import QUANTITIES, ActorType, FlowKind, Identifier, MarginalCost, Name, NonNegative
+from canvas_app.model import QUANTITIES, ActorType, FlowKind, Identifier, MarginalCost, Name, NonNegative, Years
 
 
 class Category(StrEnum):
@@ -80,6 +89,26 @@ class FlowTemplate(_Strict):
     occurrences: DefaultQuantity | None = Field(default=None, description=DEFAULT_HELP)
     standards: list[str] = Field(default_factory=list)
     marginal_cost: MarginalCost | None = None
+    term_years: Years | None = Field(default=None, description="Contract term the flow runs for (years from year 1).")
+    payback_years: Years | None = Field(default=None, description="Investments: years within which the investor "
+                                                                  "expects its money back.")
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_years(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave out years a module does not set, so definitions stored in files before them stay as they were."""
+        data = handler(self)
+        for name in ("term_years", "payback_years"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
+
+    @model_validator(mode="after")
+    def _years_fit_kind(self) -> FlowTemplate:
+        if self.payback_years is not None and self.kind is not FlowKind.INVESTMENT:
+            raise ValueError(f"payback_years: only an investment has a payback period (this flow is {self.kind.value})")
+        if self.term_years is not None and self.kind is FlowKind.INVESTMENT:
+            raise ValueError("term_years: an investment is paid once, in year 0; give its payback_years instead")
+        return self
 
 
 class Impacts(_Strict):
@@ -102,7 +131,7 @@ FLAG_CODES = (
     "isolated-actor", "disconnected-ecosystem", "no-return", "free-rider", "no-revenue", "negative-net-value",
     "grant-dependent", "funding-concentration", "single-point-of-failure", "vendor-lock-in", "not-multi-sided",
     "no-network-effects", "high-marginal-cost", "no-open-standards", "local-dependency", "no-citizen-value",
-    "unmet-need", "missing-quantities",
+    "unmet-need", "missing-quantities", "no-payback", "per-use-subsidy",
 )
 """Flag codes of the checks (docs/scoring.md): what a module may declare it remedies."""
 

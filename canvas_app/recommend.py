@@ -32,6 +32,7 @@ import networkx as nx
 
 from canvas_app import checks
 from canvas_app.commands import COLLECTIONS, ChangeSet
+from canvas_app.economics import PUBLIC_TYPES, economics_of
 from canvas_app.ecosystem import NOT_A_SIDE, OFFERING_KINDS, Ecosystem, is_open_standard
 from canvas_app.evaluation import Evaluation, Finding, Recommendation, Suggestion
 from canvas_app.library import FreeSpots, ModuleLibrary, occupied_positions, place_module, resolve_definitions
@@ -43,6 +44,7 @@ from canvas_app.model import (
     ConfigurationError,
     Flow,
     FlowKind,
+    PERIODS_PER_YEAR,
     ModuleInstance,
     Need,
 )
@@ -77,6 +79,8 @@ CHECK_OF: dict[str, Callable[[Ecosystem], list[Finding]]] = {
     "no-citizen-value": checks.check_no_citizen_value,
     "unmet-need": checks.check_unmet_needs,
     "missing-quantities": checks.check_missing_quantities,
+    "no-payback": checks.check_no_payback,
+    "per-use-subsidy": checks.check_per_use_subsidy,
 }
 """The check behind each flag code: a trial re-runs only the check of the flag it is tried for."""
 
@@ -253,6 +257,20 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
             return no
         return Verdict(True, clears, cleared, f"{_names(after, served or [c.id for c in after.of_type(ActorType.CITIZEN)])}"
                                               " now receive value")
+    if code == "no-payback":
+        econ = economics_of(after)
+        back = [a for a in cleared if a in econ.positions and econ.positions[a].pays_back]
+        if not back:
+            return no
+        p = econ.positions[back[0]]
+        return Verdict(True, clears, cleared, f"{_names(after, back)} gets its {p.outlay:,.0f} back by year "
+                                              f"{p.discounted_payback_year} (net present value {p.npv:,.0f})")
+    if code == "per-use-subsidy":
+        city_before, city_after = economics_of(before).city, economics_of(after).city
+        if not cleared or city_before is None or city_after is None:
+            return no
+        return Verdict(True, clears, cleared, f"what the city pays per use falls from {city_before.per_use_cost:,.0f} "
+                                              f"to {city_after.per_use_cost:,.0f} a {after.config.period}")
     # a flag this module does not know (added later): only clearing an element it names counts
     if not cleared:
         return no
@@ -903,6 +921,54 @@ def _local(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
                edit.change(f"{actor.name} as a generic role"))
 
 
+def annuity(present_value: float, rate: float, years: int) -> float:
+    """The yearly payment that repays ``present_value`` over ``years`` at ``rate`` (the standard annuity formula).
+
+    >>> round(annuity(1000, 0.0, 4), 2), round(annuity(1000, 0.05, 10), 2)
+    (250.0, 129.5)
+    """
+    if rate == 0:
+        return present_value / years
+    return present_value * rate / (1 - (1 + rate) ** -years)
+
+
+def _repay(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
+    """An investor short of payback: a yearly repayment from whoever received its investment, sized as an annuity
+    on the present-value shortfall over the investor's own payback period."""
+    econ = economics_of(eco)
+    ppy = PERIODS_PER_YEAR[eco.config.period]
+    for actor_id in [e for e in finding.elements if e in econ.positions][:MAX_SUGGESTIONS]:
+        position = econ.positions[actor_id]
+        investment = next((f for f in eco.out_flows.get(actor_id, ()) if f.kind is FlowKind.INVESTMENT), None)
+        if investment is None:
+            continue  # an own capital cost: no one to repay it, a price change is the operator's call
+        limit = min(position.payback_limit, position.horizon)
+        shortfall = -position.discounted_cumulative[limit]
+        # 1 % above the exact annuity, so rounding never leaves the investor a few cents short
+        per_period = math.ceil(annuity(shortfall, econ.discount_rate, limit) * 1.01 / ppy * 100) / 100
+        investor, recipient = eco.actors[actor_id].name, eco.actors[investment.target].name
+        edit = _Edit(eco)
+        edit.flow(investment.target, actor_id, FlowKind.MONEY, "repayment of the investment", amount=per_period,
+                  occurrences=1, term_years=limit)
+        yield (f"repay:{actor_id}", f"Agree that {recipient} repays {investor} {per_period:,.2f} a {_per_period(eco)} "
+                                    f"for {limit} years (an annuity at {econ.discount_rate:.0%})",
+               edit.change(f"{recipient} repays {investor}"))
+
+
+def _availability_fee(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
+    """The city pays per use: pay the same total as a fixed availability fee, so its cost stops growing with use."""
+    flows = [eco.flow_by_id[e] for e in finding.elements if e in eco.flow_by_id]
+    for flow in [f for f in flows if f.amount is not None and f.source in eco.actors
+                 and eco.actors[f.source].type in PUBLIC_TYPES][:MAX_SUGGESTIONS]:
+        total = round(flow.value_per_period or 0.0, 2)
+        edit = _Edit(eco)
+        edit.update("flows", flow, amount=total, occurrences=1)
+        yield (f"availability:{flow.id}", f"Pay {eco.actors[flow.target].name} a fixed availability fee of "
+                                          f"{total:,.2f} a {_per_period(eco)} instead of {flow.amount:,.2f} per use "
+                                          f"('{flow.label or flow.kind.value}'); demand risk then sits with the "
+                                          "operator", edit.change(f"availability fee for {flow.label or flow.id}"))
+
+
 PROPOSERS: dict[str, Callable[[Finding, Ecosystem], Iterable[Proposal]]] = {
     "no-return": _no_return,
     "free-rider": _free_rider,
@@ -921,6 +987,8 @@ PROPOSERS: dict[str, Callable[[Finding, Ecosystem], Iterable[Proposal]]] = {
     "local-dependency": _local,
     "no-citizen-value": _citizen_value,
     "unmet-need": _unmet_need,
+    "no-payback": _repay,
+    "per-use-subsidy": _availability_fee,
 }
 """For each flag code, the concrete edits a consultant would propose (each is verified before it is shown)."""
 

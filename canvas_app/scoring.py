@@ -33,10 +33,11 @@ from canvas_app.checks import (
     single_points_of_failure,
     standard_credit,
 )
+from canvas_app.economics import DISCOUNT_RATE, HORIZON_YEARS, economics_of
 from canvas_app.ecosystem import BUSINESS_TYPES, GROWTH_FACTORS, USER_SEGMENT_TYPES, Ecosystem
 from canvas_app.evaluation import SCORE_NAMES, Criterion, Score
-from canvas_app.messages import count_of
-from canvas_app.model import FINANCIAL_KINDS, Actor, ActorType, FlowKind
+from canvas_app.messages import count_of, name_list
+from canvas_app.model import FINANCIAL_KINDS, MAX_YEARS, Actor, ActorType, FlowKind
 
 Measured = tuple[float | None, str]
 """A criterion's value in [0, 1] (None: not assessable) and its one-line explanation."""
@@ -60,6 +61,9 @@ PARAMETERS: tuple[Parameter, ...] = (
               0.30, 1.0),
     Parameter("healthy_margin", "Operating margin that earns full marks", 0.10, 1.0),
     Parameter("operator_share", "Share of the money moved that the operator keeps for full marks", 0.10, 1.0),
+    Parameter("horizon_years", "Time horizon in years over which investments must pay back", HORIZON_YEARS,
+              MAX_YEARS),
+    Parameter("discount_rate", "Yearly discount rate for present values", DISCOUNT_RATE, 1.0),
 )
 PARAMETERS_BY_ID = {p.id: p for p in PARAMETERS}
 
@@ -80,6 +84,9 @@ def check_parameters(values: Mapping[str, object]) -> dict[str, float]:
             continue
         if not 0 <= number <= spec.maximum:
             problems.append(f"{key}: must be between 0 and {spec.maximum:g} (got {raw!r})")
+            continue
+        if spec.id == "horizon_years" and (number < 1 or number != int(number)):
+            problems.append(f"{key}: must be a whole number of years, at least 1 (got {raw!r})")
             continue
         clean[spec.id] = number
     low = clean.get("take_rate_low", PARAMETERS_BY_ID["take_rate_low"].default)
@@ -204,6 +211,29 @@ def connected(eco: Ecosystem) -> Measured:
     return 1 / len(parts), f"The ecosystem falls into {len(parts)} separate parts."
 
 
+def city_cost_growth(eco: Ecosystem) -> Measured:
+    """Share of what the public budget pays per use that per-use income and declared per-use benefits cover."""
+    city = economics_of(eco).city
+    if city is None:
+        return None, "No city or public agency has amounts on all its money flows: the city's cost cannot be judged."
+    cover = city.per_use_cover
+    period = eco.config.period
+    if cover is None:
+        if not any(f.per_use for f in eco.flows if f.kind is FlowKind.MONEY):
+            return None, ("No money flow is counted per use (occurrences above 1): how the city's cost grows with "
+                          "use cannot be judged.")
+        return 1.0, "Money changes hands per use, but the city pays nothing per use: its cost does not grow with use."
+    back = city.per_use_income + city.per_use_benefit
+    if cover >= 1:
+        return 1.0, (f"Per-use income and declared benefits ({back:,.0f} per {period}) cover what the city pays per "
+                     f"use ({city.per_use_cost:,.0f}).")
+    growth = GROWTH_FACTORS[-1]
+    return _clamp(cover), (
+        f"The city pays {city.per_use_cost:,.0f} per {period} that grows with use and gets {back:,.0f} back per use "
+        f"(income or declared benefits): ×{growth} use costs it "
+        f"{(growth - 1) * (city.per_use_cost - city.per_use_income):,.0f} more per {period}.")
+
+
 # -- replicability ------------------------------------------------------------------
 def open_standards(eco: Ecosystem) -> Measured:
     """Mean credit of data flows: 1 for a registry-listed open standard, 0.5 unverified, 0 none or proprietary."""
@@ -294,6 +324,27 @@ def viability(eco: Ecosystem) -> Measured:
     return margin_value(margin, healthy), (
         f"{eco.actors[worst].name} has the weakest margin: {margin:+.0%} of its turnover per {eco.config.period} "
         f"(full marks from {_percent(healthy)}).")
+
+
+def payback(eco: Ecosystem) -> Measured:
+    """The worst investor's present-value recovery of its outlay within its payback limit (1: paid back)."""
+    econ = economics_of(eco)
+    if not econ.investors:
+        if econ.unjudged_investors:
+            return None, (f"{name_list(eco.actors[a].name for a in econ.unjudged_investors)} "
+                          f"{'invests' if len(econ.unjudged_investors) == 1 else 'invest'} up front, but not every "
+                          "money flow has an amount: payback cannot be judged.")
+        return None, "No investment or capital cost with amounts: no payback to judge."
+    positions = [econ.positions[a] for a in econ.investors]
+    worst = min(positions, key=lambda p: (p.pays_back, p.recovered))
+    name = eco.actors[worst.actor].name
+    rate = _percent(econ.discount_rate)
+    if worst.pays_back:
+        return 1.0, (f"Every investor ({len(positions)}) gets its outlay back within its horizon at {rate} discount "
+                     f"(latest: {name}, in year {max(p.discounted_payback_year or 0 for p in positions)}).")
+    return worst.recovered, (
+        f"{name} gets back {worst.recovered:.0%} of its {worst.outlay:,.0f} outlay within {worst.payback_limit} years "
+        f"(present value at {rate}; net present value {worst.npv:,.0f}).")
 
 
 def grant_independence(eco: Ecosystem) -> Measured:
@@ -425,7 +476,7 @@ def take_rate(eco: Ecosystem) -> Measured:
     if nv.money_out == 0 or nv.money_in == 0:
         return None, f"{operator.name} does not pass money on: it is no intermediary, so no take rate applies."
     low, high = parameter(eco, "take_rate_low"), parameter(eco, "take_rate_high")
-    rate = nv.net / nv.money_in
+    rate = (nv.money_in - nv.money_out) / nv.money_in  # what passes through, not the operator's own costs
     band = f"band {_percent(low)}–{_percent(high)}"
     name = operator.name
     if rate <= 0:
@@ -486,6 +537,7 @@ CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec("s_revenue_growth", "scalability", "Margins hold as use grows ×10", 2, revenue_growth),
     CriterionSpec("s_no_bottleneck", "scalability", "No bottleneck actor", 1, no_bottleneck),
     CriterionSpec("s_connected", "scalability", "One connected ecosystem", 1, connected),
+    CriterionSpec("s_city_cost", "scalability", "The city's cost does not outgrow use", 2, city_cost_growth),
     CriterionSpec("r_open_standards", "replicability", "Data flows on open standards", 3, open_standards),
     CriterionSpec("r_generic_roles", "replicability", "Generic roles, not local organisations", 2, generic_roles),
     CriterionSpec("r_open_components", "replicability", "Open-source and open-standard components", 2, open_components),
@@ -493,6 +545,7 @@ CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec("r_preconditions", "replicability", "Few local preconditions", 1, preconditions),
     CriterionSpec("su_reciprocity", "sustainability", "Every actor gives and gets", 3, reciprocity),
     CriterionSpec("su_viability", "sustainability", "Business actors' margins", 3, viability),
+    CriterionSpec("su_payback", "sustainability", "Investments pay back within their horizon", 2, payback),
     CriterionSpec("su_grant_independence", "sustainability", "Independent of grants", 2, grant_independence),
     CriterionSpec("su_diversified_funding", "sustainability", "Diversified funding", 1, diversified_funding),
     CriterionSpec("su_impacts", "sustainability", "Economic, social and environmental impacts", 1, impacts),
