@@ -13,6 +13,7 @@ import networkx as nx
 
 from canvas_app.business_canvas import BLOCK_LABELS, nine_blocks  # re-exported: callers import them from here
 from canvas_app.checks import run_checks
+from canvas_app.economics import economics_of
 from canvas_app.ecosystem import GROWTH_FACTORS, Ecosystem
 from canvas_app.evaluation import Evaluation
 from canvas_app.library import ModuleLibrary, resolve_definitions
@@ -89,12 +90,45 @@ def structure_report(eco: Ecosystem) -> dict[str, Any]:
             }
             for a, nv in eco.net_values.items()
         },
+        "money_over_time": money_over_time(eco),
         "growth": {
             "factors": list(GROWTH_FACTORS),
             "net_value": {
                 a: [round(nv.net_at(k), 2) for k in GROWTH_FACTORS]
                 for a, nv in eco.net_values.items() if nv.has_amounts
             },
+        },
+    }
+
+
+def money_over_time(eco: Ecosystem) -> dict[str, Any]:
+    """Each actor's cash year by year (year 0: one-off payments) with payback and NPV, and the city's position."""
+    econ = economics_of(eco)
+    city = econ.city
+    return {
+        "horizon_years": econ.horizon,
+        "discount_rate": econ.discount_rate,
+        "actors": {
+            a: {
+                "yearly": [round(v, 2) for v in p.yearly],
+                "cumulative": [round(v, 2) for v in p.cumulative],
+                "outlay": round(p.outlay, 2),
+                "npv": round(p.npv, 2),
+                "payback_year": p.payback_year,
+                "discounted_payback_year": p.discounted_payback_year,
+                "payback_limit": p.payback_limit,
+                "pays_back": p.pays_back,
+            }
+            for a, p in econ.positions.items()
+        },
+        "city": None if city is None else {
+            "actors": list(city.actors),
+            "net": round(city.net, 2),
+            "net_at_10": round(city.net_at(GROWTH_FACTORS[-1]), 2),
+            "per_use_cost": round(city.per_use_cost, 2),
+            "per_use_income": round(city.per_use_income, 2),
+            "per_use_benefit": round(city.per_use_benefit, 2),
+            "per_use_cover": None if city.per_use_cover is None else round(city.per_use_cover, 4),
         },
     }
 

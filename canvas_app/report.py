@@ -130,6 +130,51 @@ def radar_svg(names: Sequence[str], scores: Sequence[Mapping[str, float]], size:
     return "\n".join(out)
 
 
+def cash_svg(series: Mapping[str, Sequence[float]], width: int = 420, height: int = 220) -> str:
+    """Cumulative cash of a few actors, year 0 to the horizon, as a line chart (standalone SVG, no script).
+
+    >>> svg = cash_svg({"Bank <1>": [-1000, -700, -400, -100, 200]})
+    >>> svg.startswith("<svg") and "Bank &lt;1&gt;" in svg and svg.count("<polyline") == 1
+    True
+    """
+    left, right, top, legend = 62, 12, 12, 18 * len(series)
+    plot_h = height - top - 28
+    years = max((len(v) for v in series.values()), default=1) - 1
+    values = [x for v in series.values() for x in v] + [0.0]
+    low, high = min(values), max(values)
+    if high == low:
+        high = low + 1.0
+
+    def at(year: int, value: float) -> tuple[float, float]:
+        x = left + (width - left - right) * (year / years if years else 0)
+        return x, top + plot_h * (high - value) / (high - low)
+
+    names = ", ".join(series)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend}" width="{width}" '
+           f'height="{height + legend}" font-family="sans-serif" font-size="11" role="img">',
+           f"<title>Cumulative cash by year: {escape(names)}</title>"]
+    _, zero_y = at(0, 0.0)
+    out.append(f'<line x1="{left}" y1="{zero_y:.1f}" x2="{width - right}" y2="{zero_y:.1f}" stroke="#6c757d" '
+               'stroke-dasharray="4 3"/>')
+    for value in (low, high):
+        _, y = at(0, value)
+        out.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#1b1b1b">{money(value)}</text>')
+    out.append(f'<text x="{left - 4}" y="{zero_y + 4:.1f}" text-anchor="end" fill="#1b1b1b">0</text>')
+    for year in range(0, years + 1, max(1, years // 10 or 1)):
+        x, _ = at(year, low)
+        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#1b1b1b">{year}</text>')
+    for k, (name, cumulative) in enumerate(series.items()):
+        colour = RADAR_COLOURS[k % len(RADAR_COLOURS)]
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(i, v) for i, v in enumerate(cumulative)))
+        out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2">'
+                   f"<title>{escape(name)}</title></polyline>")
+        y = height + 10 + 18 * k
+        out.append(f'<rect x="10" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="28" y="{y}" fill="#1b1b1b">{escape(name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
 def canvas_svg(config: Configuration) -> str:
     """The canvas picture (the editor's SVG export) without its XML prolog, for inlining."""
     return to_svg(config).decode("utf-8")
@@ -186,8 +231,8 @@ def net_value_tables(config: Configuration, evaluation: Evaluation) -> tuple[Tab
     types = {a.id: a.type.value.replace("_", " ") for a in config.actors}
     net = evaluation.structure.get("net_value") or {}
     rows = tuple(
-        (names.get(a, a), types.get(a, ""), money(v["money_in"]), money(v["money_out"]), money(v["net"]),
-         money(v["financing_in"]))
+        (names.get(a, a), types.get(a, ""), money(v["money_in"]), money(v["money_out"]), money(v.get("costs", 0.0)),
+         money(v["net"]), money(v["financing_in"]))
         for a, v in net.items()
     )
     growth = (evaluation.structure.get("growth") or {})
@@ -198,11 +243,69 @@ def net_value_tables(config: Configuration, evaluation: Evaluation) -> tuple[Tab
         for a, series in (growth.get("net_value") or {}).items()
     )
     return (
-        Table(("Actor", "Type", "Money in", "Money out", "Net", "Grants and investment in"), rows,
+        Table(("Actor", "Type", "Money in", "Money out", "Own costs", "Net", "Grants and investment in"), rows,
               f"Per {config.period}; grants and investment are financing, reported apart."),
         Table(("Actor", *(f"×{f}" for f in shown)), growth_rows,
               "Net value when every flow's occurrences grow by the factor (actors whose flows carry amounts)."),
     )
+
+
+MAX_CHARTED = 4
+"""Actors drawn on one cash chart: the investors first, then the city, then the largest movers."""
+
+
+def money_over_time_section(config: Configuration, evaluation: Evaluation) -> Section:
+    """Outlay, payback and net present value per actor, with the cumulative cash of the main ones."""
+    data = evaluation.structure.get("money_over_time") or {}
+    positions: Mapping[str, Any] = data.get("actors") or {}
+    if not positions:
+        return Section("Money over time", ("No actor has amounts on all its money flows: nothing to count over time.",))
+    names = _actor_names(config)
+    horizon, rate = data.get("horizon_years"), data.get("discount_rate", 0.0)
+
+    def year(value: int | None) -> str:
+        return "not within the horizon" if value is None else ("no outlay" if value == 0 else str(value))
+
+    rows = tuple(
+        (names.get(a, a), money(p["outlay"]), money(p["yearly"][1] if len(p["yearly"]) > 1 else None),
+         year(p["payback_year"]), year(p["discounted_payback_year"]), money(p["npv"]),
+         ("yes" if p["pays_back"] else f"no (within {p['payback_limit']} years)") if p["outlay"] > 0 else "–")
+        for a, p in positions.items()
+    )
+    table = Table(("Actor", "Outlay in year 0", "Cash in year 1", "Payback year", "Discounted payback year",
+                   "Net present value", "Paid back in time"), rows,
+                  caption=f"Over {horizon} years at a {percent(rate)} discount rate; year 0 holds investments and "
+                          "capital costs, later years every recurring flow that runs that year and own costs.")
+    city = set((data.get("city") or {}).get("actors") or ())
+    order = sorted(positions, key=lambda a: (positions[a]["outlay"] <= 0, a not in city,
+                                             -max(abs(v) for v in positions[a]["cumulative"])))
+    charted = {names.get(a, a): positions[a]["cumulative"] for a in order[:MAX_CHARTED]}
+    return Section("Money over time", tables=(table,), svg=cash_svg(charted),
+                   svg_label="Cumulative cash by year of " + ", ".join(charted))
+
+
+def city_position_section(config: Configuration, evaluation: Evaluation) -> Section:
+    """The public budget's own position, apart from the business actors: what it pays as use grows."""
+    data = (evaluation.structure.get("money_over_time") or {}).get("city")
+    if not data:
+        return Section("The city's position", ("No city or public agency has amounts on all its money flows: the "
+                                               "city's own position cannot be shown.",))
+    names = _actor_names(config)
+    period = config.period
+    cover = data["per_use_cover"]
+    rows = (
+        ("Public actors (one budget)", ", ".join(names.get(a, a) for a in data["actors"])),
+        (f"Net cash per {period}", money(data["net"])),
+        (f"Net cash per {period} if use grows ×10", money(data["net_at_10"])),
+        (f"Paid per use, per {period}", money(data["per_use_cost"])),
+        (f"Received per use, per {period}", money(data["per_use_income"])),
+        (f"Declared benefits per use, per {period} (not cash)", money(data["per_use_benefit"])),
+        ("Share of the per-use cost covered", "nothing is paid per use" if cover is None else percent(cover)),
+    )
+    return Section("The city's position", ("The city's money is shown apart from the business actors: a service "
+                                           "can make money for everyone else while its cost to the city grows "
+                                           "with every use.",),
+                   tables=(Table(("", "Value"), rows),))
 
 
 def quantity(value: float | None) -> str:
@@ -294,6 +397,8 @@ def configuration_report(
         _needs_section(config, needs),
         _advantages_section(config, advantages),
         Section("Net value per actor", tables=net_value_tables(config, evaluation)),
+        city_position_section(config, evaluation),
+        money_over_time_section(config, evaluation),
         Section("Money flows", tables=(money_flows_table(config),)) if any(f.kind in FINANCIAL_KINDS for f in config.flows)
         else Section("Money flows", ("No flow moves money.",)),
     ]
@@ -575,12 +680,20 @@ def configuration_workbook(config: Configuration, evaluation: Evaluation, *, ver
     factors = list(growth.get("factors") or [])
     series = growth.get("net_value") or {}
     rows = [
-        (a, names.get(a, a), types.get(a, ""), v["money_in"], v["money_out"], v["net"], v["financing_in"],
-         *(series[a] if a in series else [None] * len(factors)))
+        (a, names.get(a, a), types.get(a, ""), v["money_in"], v["money_out"], v.get("costs", 0.0), v["net"],
+         v["financing_in"], *(series[a] if a in series else [None] * len(factors)))
         for a, v in net.items()
     ]
-    _sheet(workbook, "Net value", ("Actor id", "Actor", "Type", "Money in", "Money out", "Net", "Financing in",
-                                   *(f"Net ×{f}" for f in factors)), rows)
+    _sheet(workbook, "Net value", ("Actor id", "Actor", "Type", "Money in", "Money out", "Own costs", "Net",
+                                   "Financing in", *(f"Net ×{f}" for f in factors)), rows)
+    over_time = evaluation.structure.get("money_over_time") or {}
+    positions = over_time.get("actors") or {}
+    horizon = int(over_time.get("horizon_years") or 0)
+    _sheet(workbook, "Money over time",
+           ("Actor id", "Actor", "Outlay", "NPV", "Payback year", "Discounted payback year",
+            *(f"Cumulative year {y}" for y in range(horizon + 1))),
+           [(a, names.get(a, a), p["outlay"], p["npv"], p["payback_year"], p["discounted_payback_year"],
+             *p["cumulative"]) for a, p in positions.items()])
     _sheet(workbook, "Flows", FLOW_COLUMNS, _flow_rows(config))
     criteria = [(SCORE_LABELS[c.score], c.id, c.label, round(c.value, 4) if c.assessable else None,
                  "yes" if c.assessable else "no", c.weight, c.explanation)

@@ -174,3 +174,20 @@ def test_files_without_costs_keep_their_shape():
     plain = config(RIDES, [("city", "op", "money", 1.0, 1)])
     dumped = plain.model_dump(mode="json")
     assert "fixed_cost" not in dumped["actors"][0] and "term_years" not in dumped["flows"][0]
+
+
+def test_the_report_shows_money_over_time_and_the_citys_position_apart():
+    from canvas_app.report import configuration_report
+
+    e = _city_pays_per_ride()
+    report = configuration_report(e.config, evaluate(e.config, recommend=False))
+    sections = {s.title: s for s in report.sections}
+    city = dict(sections["The city's position"].tables[0].rows)
+    assert city["Net cash per year if use grows ×10"] == "-60,000,000"
+    assert city["Share of the per-use cost covered"] == "0%"
+    over_time = sections["Money over time"]
+    assert over_time.svg.count("<polyline") == 3 and "City" in over_time.svg_label
+    invested = _invested(payback=4)
+    rows = {r[0]: r for r in configuration_report(invested.config, evaluate(invested.config, recommend=False))
+            .sections[[s.title for s in report.sections].index("Money over time")].tables[0].rows}
+    assert rows["Bank"][1:] == ("1,000", "300", "4", "5", "137", "no (within 4 years)")

@@ -65,7 +65,7 @@ def test_html_report_is_self_contained_and_printable():
     assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
     assert "@media print" in html
     assert not re.search(r"<script|<link|src=\"http|href=\"http|@import", html)
-    assert html.count("<svg") == 2  # the canvas picture and the radar
+    assert html.count("<svg") == 3  # the canvas picture, the radar and the cumulative cash chart
     assert c.name in html or c.name.replace("&", "&amp;") in html
     for name in SCORE_NAMES:
         assert f"<td>{SCORE_LABELS[name]}</td><td>{evaluation.scores[name].score:.0f}</td>" in html
@@ -139,7 +139,7 @@ def _rows(sheet):
 def test_configuration_workbook_has_scores_one_row_per_actor_and_per_flow(hostile):
     evaluation = evaluate(hostile)
     book = load_workbook(io.BytesIO(configuration_workbook(hostile, evaluation, version=7)))
-    assert book.sheetnames == ["Summary", "Net value", "Flows", "Criteria", "Flags"]
+    assert book.sheetnames == ["Summary", "Net value", "Money over time", "Flows", "Criteria", "Flags"]
     summary = dict(_rows(book["Summary"])[1:])
     assert summary["Configuration"] == EVIL and summary["Version"] == 7
     for name in SCORE_NAMES:
