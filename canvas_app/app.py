@@ -123,6 +123,7 @@ def serve(
     refuses a network address unless told twice (``--open-without-accounts``).
     """
     from canvas_app.auth import AuthConfigError
+    from canvas_app.background import MissingExtra
 
     settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug)
     if not settings.auth and not is_loopback(host) and not open_network:
@@ -132,7 +133,7 @@ def serve(
         raise SystemExit(2)
     try:
         app = create_app(settings)
-    except AuthConfigError as exc:
+    except (AuthConfigError, MissingExtra) as exc:
         print(f"canvas-app: cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     print(f"CityCanvas on http://{host}:{port}  (database: {app.canvas_services.store.url})")  # type: ignore[attr-defined]
