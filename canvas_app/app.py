@@ -8,6 +8,7 @@ edits in ``canvas_app`` and persistence in ``storage``.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from dash import Dash, dcc, html
 
@@ -115,7 +116,7 @@ def is_loopback(host: str) -> bool:
 
 def serve(
     host: str = "127.0.0.1", port: int = 8050, database_url: str | None = None, debug: bool = False,
-    open_network: bool = False,
+    open_network: bool = False, module_dirs: tuple[Path, ...] = (),
 ) -> None:
     """Run the development server (``canvas-app serve``).
 
@@ -125,7 +126,7 @@ def serve(
     from canvas_app.auth import AuthConfigError
     from canvas_app.background import MissingExtra
 
-    settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug)
+    settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug, module_dirs=module_dirs)
     if not settings.auth and not is_loopback(host) and not open_network:
         print(f"canvas-app: cannot start: accounts are off, so anyone who reaches {host}:{port} could read and "
               "change every workspace. Turn accounts on (CITYCANVAS_AUTH=on and CITYCANVAS_SECRET_KEY), serve on "
