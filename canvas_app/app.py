@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     from callbacks.jobs import install_job_guard
     from callbacks.services import Services
     from canvas_app.background import JobSlots
+    from canvas_app.health import install_health
 
     settings = settings or Settings.from_env()
     if store is None:
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     app.canvas_services = services  # type: ignore[attr-defined]
 
     auth.register(app, services)  # first: sessions and sign-in before any page
+    install_health(app, services)
     router.register(app, services)
     home.register(app, services)
     editor.register(app, services)
