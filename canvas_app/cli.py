@@ -143,6 +143,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_examples(args: argparse.Namespace) -> int:
+    """Print where the shipped example configurations are (installed from a wheel, they are inside the package)."""
+    from canvas_app.shipped import shipped_dir
+
+    for path in sorted(shipped_dir("examples").glob("*.json")):
+        print(path)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from canvas_app.model import json_schema
 
@@ -185,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", type=Path, required=True, help="report.html or report.xlsx")
     report.add_argument("--force", action="store_true", help="replace the output file if it exists")
     report.set_defaults(func=cmd_report)
+
+    examples = sub.add_parser("examples", help="print the paths of the example configurations shipped with CityCanvas")
+    examples.set_defaults(func=cmd_examples)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of citycanvas/1")
     schema.set_defaults(func=cmd_schema)

@@ -169,3 +169,10 @@ def test_unknown_option_still_exits_2_with_usage(capsys):
         main(["--portt", "8061"])
     assert done.value.code == 2
     assert "unrecognized arguments: --portt 8061" in capsys.readouterr().err
+
+
+def test_examples_prints_the_shipped_example_files(capsys):
+    code, out, _ = run(capsys, "examples")
+    assert code == EXIT_OK
+    assert out.splitlines() == [str(p) for p in sorted(EXAMPLES.resolve().glob("*.json"))]
+    assert str(OULU.resolve()) in out.splitlines()
