@@ -33,6 +33,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from callbacks.services import Services
 from canvas_app.auth import KNOWN_BROWSER_DAYS, account_key, check_secret_key, sign_in
+from canvas_app.health import HEALTH_PATHS
 from layouts import auth as auth_layouts
 from layouts.accessibility import STATEMENT_PATH
 
@@ -175,7 +176,7 @@ def register(app: Any, services: Services) -> None:
     @server.before_request
     def sign_in_first() -> Any:
         """A page load by nobody goes to the sign-in form (and comes back after)."""
-        if request.method != "GET" or request.path.startswith(PUBLIC_PREFIXES):
+        if request.method != "GET" or request.path.startswith(PUBLIC_PREFIXES) or request.path in HEALTH_PATHS:
             return None
         if services.current_user() is None:
             return redirect(f"/login?next={quote(safe_next(request.full_path.rstrip('?')), safe='/?=&')}")

@@ -1,0 +1,3 @@
+"""CityCanvas: business models for city digital services."""
+
+__version__ = "0.1.0"

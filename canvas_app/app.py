@@ -8,6 +8,7 @@ edits in ``canvas_app`` and persistence in ``storage``.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from dash import Dash, dcc, html
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     from callbacks.jobs import install_job_guard
     from callbacks.services import Services
     from canvas_app.background import JobSlots
+    from canvas_app.health import install_health
 
     settings = settings or Settings.from_env()
     if store is None:
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     app.canvas_services = services  # type: ignore[attr-defined]
 
     auth.register(app, services)  # first: sessions and sign-in before any page
+    install_health(app, services)
     router.register(app, services)
     home.register(app, services)
     editor.register(app, services)
@@ -115,7 +118,7 @@ def is_loopback(host: str) -> bool:
 
 def serve(
     host: str = "127.0.0.1", port: int = 8050, database_url: str | None = None, debug: bool = False,
-    open_network: bool = False,
+    open_network: bool = False, module_dirs: tuple[Path, ...] = (),
 ) -> None:
     """Run the development server (``canvas-app serve``).
 
@@ -123,8 +126,9 @@ def serve(
     refuses a network address unless told twice (``--open-without-accounts``).
     """
     from canvas_app.auth import AuthConfigError
+    from canvas_app.background import MissingExtra
 
-    settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug)
+    settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug, module_dirs=module_dirs)
     if not settings.auth and not is_loopback(host) and not open_network:
         print(f"canvas-app: cannot start: accounts are off, so anyone who reaches {host}:{port} could read and "
               "change every workspace. Turn accounts on (CITYCANVAS_AUTH=on and CITYCANVAS_SECRET_KEY), serve on "
@@ -132,7 +136,7 @@ def serve(
         raise SystemExit(2)
     try:
         app = create_app(settings)
-    except AuthConfigError as exc:
+    except (AuthConfigError, MissingExtra) as exc:
         print(f"canvas-app: cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     print(f"CityCanvas on http://{host}:{port}  (database: {app.canvas_services.store.url})")  # type: ignore[attr-defined]

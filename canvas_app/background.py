@@ -16,6 +16,7 @@ child, so :func:`background_manager` drops them in every forked child.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import secrets
@@ -42,8 +43,24 @@ _forked_engines: weakref.WeakSet = weakref.WeakSet()
 _fork_hook_installed = False
 
 
+class MissingExtra(RuntimeError):
+    """``REDIS_URL`` asks for Redis and Celery, which come with the ``team`` extra, not installed here."""
+
+
 def redis_url() -> str | None:
     return os.environ.get("REDIS_URL") or None
+
+
+def team_import(module: str) -> Any:
+    """Import ``module`` of the ``team`` extra, or say plainly what to install (no bare ImportError)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(
+            f"REDIS_URL is set, so background jobs go through Redis and Celery, but the package {module!r} is "
+            "not installed: install the team extra (pip install 'citycanvas[team]'), or unset REDIS_URL to run "
+            "jobs in a subprocess of the web worker"
+        ) from None
 
 
 def celery_app(url: str | None = None) -> Any:
@@ -51,12 +68,11 @@ def celery_app(url: str | None = None) -> Any:
     global _celery
     with _celery_lock:
         if _celery is None:
-            from celery import Celery
-
             broker = url or redis_url()
             if broker is None:
                 raise RuntimeError("REDIS_URL is not set: Celery needs a Redis broker")
-            _celery = Celery("citycanvas", broker=broker, backend=broker)
+            team_import("redis")  # Celery's Redis transport, imported only when the first job is sent
+            _celery = team_import("celery").Celery("citycanvas", broker=broker, backend=broker)
             _celery.conf.update(
                 result_expires=JOB_EXPIRE_SECONDS,
                 broker_connection_retry_on_startup=True,
@@ -157,9 +173,7 @@ class JobSlots:
         self.per_user, self.total, self.lease_seconds = per_user, total, lease_seconds
         url = redis_url()
         if url:
-            import redis
-
-            self._redis: Any = redis.Redis.from_url(url)
+            self._redis: Any = team_import("redis").Redis.from_url(url)
             queue = os.environ.get("CITYCANVAS_JOB_QUEUE") or "citycanvas"
             self._key = f"{queue}:job-slots"
             self._take_script = self._redis.register_script(self._LUA)
@@ -255,13 +269,17 @@ def job_request_context(server: Any) -> Any:
 
 
 def _forget_connections_in_children(engine: Any) -> None:
-    """After a fork, the child opens its own connections (SQLAlchemy's advice for multiprocessing)."""
+    """After a fork, the child opens its own connections (SQLAlchemy's advice for multiprocessing).
+
+    Windows has no fork (jobs start in a fresh interpreter, which inherits no connection), so
+    there is nothing to drop there and no ``os.register_at_fork`` to call.
+    """
     global _fork_hook_installed
-    if not _fork_hook_installed:
+    if not _fork_hook_installed and hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in list(_forked_engines)])
         _fork_hook_installed = True
     _forked_engines.add(engine)
 
 
-__all__ = ["background_manager", "celery_app", "cache_folder", "redis_url", "job_request_context", "JobSlots",
-           "JOB_LEASE_SECONDS"]
+__all__ = ["MissingExtra", "team_import", "background_manager", "celery_app", "cache_folder", "redis_url",
+           "job_request_context", "JobSlots", "JOB_LEASE_SECONDS"]

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from canvas_app import auth, store_cli
+from canvas_app import __version__, auth, store_cli
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
 from canvas_app.library import LibraryError, ModuleLibrary, load_library
 from canvas_app.model import ConfigurationError, load_configuration
@@ -112,7 +112,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from canvas_app.app import serve
 
-    serve(args.host, args.port, args.database_url, debug=args.debug, open_network=args.open_without_accounts)
+    serve(args.host, args.port, args.database_url, debug=args.debug, open_network=args.open_without_accounts,
+          module_dirs=tuple(Path(p) for p in args.modules or ()))
     return EXIT_OK
 
 
@@ -142,6 +143,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_examples(args: argparse.Namespace) -> int:
+    """Print where the shipped example configurations are (installed from a wheel, they are inside the package)."""
+    from canvas_app.shipped import shipped_dir
+
+    for path in sorted(shipped_dir("examples").glob("*.json")):
+        print(path)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from canvas_app.model import json_schema
 
@@ -150,7 +160,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="canvas-app", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="canvas-app", description=__doc__.splitlines()[0],
+        epilog="With no command, canvas-app serves the web app: `canvas-app --port 8061` is `canvas-app serve --port 8061`.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--modules", action="append", metavar="DIR",
                         help="an extra folder of module files (repeatable; also CITYCANVAS_MODULE_PATH)")
     sub = parser.add_subparsers(dest="command")
@@ -181,6 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--force", action="store_true", help="replace the output file if it exists")
     report.set_defaults(func=cmd_report)
 
+    examples = sub.add_parser("examples", help="print the paths of the example configurations shipped with CityCanvas")
+    examples.set_defaults(func=cmd_examples)
+
     schema = sub.add_parser("schema", help="print the JSON Schema of citycanvas/1")
     schema.set_defaults(func=cmd_schema)
 
@@ -189,11 +206,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_default_command(argv: Sequence[str], commands: Sequence[str]) -> list[str]:
+    """``argv`` with ``serve`` put where the command stands when none is named (after the global options).
+
+    >>> with_default_command(["--modules", "x", "--port", "8061"], ["serve", "score"])
+    ['--modules', 'x', 'serve', '--port', '8061']
+    >>> with_default_command(["score", "a.json"], ["serve", "score"]), with_default_command(["--version"], ["serve"])
+    (['score', 'a.json'], ['--version'])
+    """
+    argv = list(argv)
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in commands or token in ("-h", "--help", "--version"):
+            return argv
+        if token == "--modules":
+            i += 2
+        elif token.startswith("--modules="):
+            i += 1
+        else:
+            break
+    return [*argv[:i], "serve", *argv[i:]]
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` parsed, ``serve`` being the command when none is named."""
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    return parser.parse_args(with_default_command(argv, list(commands)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
+    args = parse_arguments(parser, sys.argv[1:] if argv is None else argv)
     if args.command == "compare" and not 2 <= len(args.files) <= 4:
         parser.error("compare takes two to four files")
     if args.command == "report" and (len(args.files) > 4 or args.output.suffix.lower() not in (".html", ".xlsx")):

@@ -38,9 +38,10 @@ from canvas_app.model import (
     describe_validation_error,
 )
 from canvas_app.module_schema import BUILTIN_ROLES, Category, ModuleDefinition, flow_place
+from canvas_app.shipped import shipped_dir
 
-BUILTIN_MODULE_DIR = Path(__file__).resolve().parent.parent / "modules"
-"""The library shipped with CityCanvas (the repository's top-level ``modules/``)."""
+BUILTIN_MODULE_DIR = shipped_dir("modules")
+"""The library shipped with CityCanvas (the repository's top-level ``modules/``, inside the package once installed)."""
 
 ENV_VAR = "CITYCANVAS_MODULE_PATH"
 """Extra module folders, separated by ``os.pathsep``."""

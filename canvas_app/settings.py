@@ -7,8 +7,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from canvas_app.shipped import shipped_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
+"""The checkout's top folder (tests and benches read its files; the app itself uses :func:`shipped_dir`)."""
 
 
 def _default_author() -> str:
@@ -36,7 +39,7 @@ class Settings:
     port: int = 8050
     debug: bool = False
     module_dirs: tuple[Path, ...] = ()
-    examples_dir: Path = field(default_factory=lambda: REPO_DIR / "examples")
+    examples_dir: Path = field(default_factory=lambda: shipped_dir("examples"))
     author: str = field(default_factory=_default_author)
     max_upload_bytes: int | None = None
     recommend: bool = True

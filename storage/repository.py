@@ -120,6 +120,24 @@ class Store(AccountsMixin):
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
+    def readiness(self) -> str | None:
+        """None when the database answers at the schema this code needs, else what is wrong
+        (``"unreachable"``, ``"schema out of date"``: words for ``/readyz``, which name no host or
+        user; the cause goes to the log). A newer app on the same database must not be served by
+        workers whose code expects the old schema, so the revision is read on every call."""
+        from storage import migrate
+        from storage.api import SchemaOutOfDate
+
+        try:
+            migrate.check_schema(self.engine)
+        except SchemaOutOfDate as exc:
+            log.warning("not ready: %s", exc)
+            return "schema out of date"
+        except SQLAlchemyError as exc:
+            log.warning("not ready: the database %s does not answer: %s", self.url, exc)
+            return "unreachable"
+        return None
+
     @contextmanager
     def _tx(self, *, write: bool, integrity: Callable[[IntegrityError], StorageError] | None = None) -> Iterator[Session]:
         """One transaction; database errors become StorageError with a readable message."""

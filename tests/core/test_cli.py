@@ -133,3 +133,46 @@ def test_installed_entry_point_scores_an_example():
     bad = subprocess.run([sys.executable, "-m", "canvas_app.cli", "score", "/nonexistent.json"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_version_prints_the_release(capsys):
+    import re
+
+    import canvas_app
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"canvas-app {canvas_app.__version__}\n"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", canvas_app.__version__)  # the wheel's version (pyproject reads it here)
+
+
+@pytest.mark.parametrize("argv, command, port, modules", [
+    ([], "serve", 8050, None),
+    (["--port", "8061", "--host", "127.0.0.1"], "serve", 8061, None),
+    (["--modules", "extra", "--port", "8061"], "serve", 8061, ["extra"]),
+    (["--modules=extra", "--debug"], "serve", 8050, ["extra"]),
+    (["serve", "--port", "9000"], "serve", 9000, None),
+    (["--modules", "extra", "score", "a.json"], "score", None, ["extra"]),
+])
+def test_serve_is_the_command_when_none_is_named(argv, command, port, modules):
+    from canvas_app.cli import build_parser, parse_arguments
+
+    args = parse_arguments(build_parser(), argv)
+    assert (args.command, getattr(args, "port", None), args.modules) == (command, port, modules)
+    if command == "serve":
+        assert args.host == "127.0.0.1"
+
+
+def test_unknown_option_still_exits_2_with_usage(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--portt", "8061"])
+    assert done.value.code == 2
+    assert "unrecognized arguments: --portt 8061" in capsys.readouterr().err
+
+
+def test_examples_prints_the_shipped_example_files(capsys):
+    code, out, _ = run(capsys, "examples")
+    assert code == EXIT_OK
+    assert out.splitlines() == [str(p) for p in sorted(EXAMPLES.resolve().glob("*.json"))]
+    assert str(OULU.resolve()) in out.splitlines()

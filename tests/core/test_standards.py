@@ -70,8 +70,12 @@ def test_the_registry_covers_every_standard_the_built_in_library_and_examples_de
 
 
 def test_the_registry_ships_in_the_wheel():
-    """Package data is declared: without it an installed CityCanvas would find no registry."""
+    """The wheel takes canvas_app/ whole (hatchling, pyproject.toml): the registry is in it unless ignored.
+    tests/deploy/test_installed_wheel.py counts canvas_app/data/ in a built wheel."""
+    import subprocess
+
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["canvas_app"]
-    assert any((ROOT / "canvas_app").glob(p) for p in patterns)
+    assert "canvas_app" in pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["only-include"]
     assert list((ROOT / "canvas_app").glob("data/standards.yaml"))
+    ignored = subprocess.run(["git", "check-ignore", "-q", "canvas_app/data/standards.yaml"], cwd=ROOT)
+    assert ignored.returncode != 0  # not ignored (1; 128 outside a git checkout), so hatchling selects it
