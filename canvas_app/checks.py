@@ -171,7 +171,7 @@ def check_funding_concentration(eco: Ecosystem) -> list[Finding]:
 def check_no_payback(eco: Ecosystem) -> list[Finding]:
     """e3value's time-series view: an investor whose outlay is not back, in present value, within its horizon."""
     econ = economics_of(eco)
-    failing = [econ.positions[a] for a in econ.investors if not econ.positions[a].pays_back]
+    failing = [econ.investor_positions[a] for a in econ.investors if not econ.investor_positions[a].pays_back]
     if not failing:
         return []
     detail = "; ".join(f"{eco.actors[p.actor].name} {p.recovered:.0%} of {p.outlay:,.0f} back in {p.payback_limit} "

@@ -142,29 +142,38 @@ class Economics:
     def _one_off(self, flow: Flow) -> float:
         return flow.value_per_period or 0.0
 
+    def _last_year(self, flow: Flow) -> int:
+        """The last year a recurring flow runs within the horizon (investments run in year 0 only)."""
+        return self.horizon if flow.term_years is None else min(flow.term_years, self.horizon)
+
     def cash(self, actor_id: str) -> CashPosition:
         eco = self.eco
         actor = eco.actors[actor_id]
-        yearly = [0.0] * (self.horizon + 1)
         ppy = self.years_per_period
+        one_off = -(actor.capital_cost or 0.0)
+        per_year = [0.0] * (self.horizon + 1)  # recurring net by year (index 0 unused)
         for sign, flows in ((1.0, eco.in_flows.get(actor_id, ())), (-1.0, eco.out_flows.get(actor_id, ()))):
             for flow in flows:
                 if flow.kind not in FINANCIAL_KINDS or flow.amount is None:
                     continue
                 value = flow.value_per_period or 0.0
-                for year in range(self.horizon + 1):
-                    if flow.runs_in(year):
-                        yearly[year] += sign * (value if flow.kind is FlowKind.INVESTMENT else value * ppy)
-        yearly[0] -= actor.capital_cost or 0.0
+                if flow.kind is FlowKind.INVESTMENT:
+                    one_off += sign * value
+                    continue
+                for year in range(1, self._last_year(flow) + 1):
+                    per_year[year] += sign * value * ppy
+        fixed = (actor.fixed_cost or 0.0) * ppy
         for year in range(1, self.horizon + 1):
-            yearly[year] -= (actor.fixed_cost or 0.0) * ppy
-            for flow_id, unit_cost in actor.unit_costs.items():
-                flow = eco.flow_by_id[flow_id]
-                if flow.runs_in(year):
-                    yearly[year] -= unit_cost * (flow.occurrences if flow.occurrences is not None else 1.0) * ppy
+            per_year[year] -= fixed
+        for flow_id, unit_cost in actor.unit_costs.items():
+            flow = eco.flow_by_id[flow_id]
+            cost = unit_cost * (flow.occurrences if flow.occurrences is not None else 1.0) * ppy
+            for year in range(1, self._last_year(flow) + 1):
+                per_year[year] -= cost
+        per_year[0] = one_off
         limits = [f.payback_years for f in eco.out_flows.get(actor_id, ())
                   if f.kind is FlowKind.INVESTMENT and f.payback_years is not None]
-        return CashPosition(actor_id, tuple(yearly), self.discount_rate, min(limits) if limits else self.horizon)
+        return CashPosition(actor_id, tuple(per_year), self.discount_rate, min(limits) if limits else self.horizon)
 
     @cached_property
     def positions(self) -> dict[str, CashPosition]:
@@ -179,15 +188,26 @@ class Economics:
             for f in (*self.eco.in_flows.get(actor_id, ()), *self.eco.out_flows.get(actor_id, ())))
 
     @cached_property
+    def investor_positions(self) -> dict[str, CashPosition]:
+        """Cash of the actors that invest or carry a capital cost, with complete money figures.
+
+        Only they can have an outlay, so criteria and flags count only them year by year (the
+        positions of every actor are for the report)."""
+        eco = self.eco
+        return {a: self.cash(a) for a, actor in eco.actors.items()
+                if (actor.capital_cost or any(f.kind is FlowKind.INVESTMENT for f in eco.out_flows.get(a, ())))
+                and self.complete(a)}
+
+    @cached_property
     def investors(self) -> list[str]:
         """Actors who put cash in up front, in the order the configuration lists them."""
-        return [a for a, position in self.positions.items() if position.outlay > 0]
+        return [a for a, position in self.investor_positions.items() if position.outlay > 0]
 
     @cached_property
     def unjudged_investors(self) -> list[str]:
         """Actors who invest or carry a capital cost but whose money flows lack amounts."""
         eco = self.eco
-        return [a for a, actor in eco.actors.items() if a not in self.positions and (
+        return [a for a, actor in eco.actors.items() if a not in self.investor_positions and (
             actor.capital_cost or any(f.kind is FlowKind.INVESTMENT for f in eco.out_flows.get(a, ())))]
 
     @cached_property

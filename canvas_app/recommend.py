@@ -259,10 +259,10 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
                                               " now receive value")
     if code == "no-payback":
         econ = economics_of(after)
-        back = [a for a in cleared if a in econ.positions and econ.positions[a].pays_back]
+        back = [a for a in cleared if a in econ.investor_positions and econ.investor_positions[a].pays_back]
         if not back:
             return no
-        p = econ.positions[back[0]]
+        p = econ.investor_positions[back[0]]
         return Verdict(True, clears, cleared, f"{_names(after, back)} gets its {p.outlay:,.0f} back by year "
                                               f"{p.discounted_payback_year} (net present value {p.npv:,.0f})")
     if code == "per-use-subsidy":
@@ -937,8 +937,8 @@ def _repay(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
     on the present-value shortfall over the investor's own payback period."""
     econ = economics_of(eco)
     ppy = PERIODS_PER_YEAR[eco.config.period]
-    for actor_id in [e for e in finding.elements if e in econ.positions][:MAX_SUGGESTIONS]:
-        position = econ.positions[actor_id]
+    for actor_id in [e for e in finding.elements if e in econ.investor_positions][:MAX_SUGGESTIONS]:
+        position = econ.investor_positions[actor_id]
         investment = next((f for f in eco.out_flows.get(actor_id, ()) if f.kind is FlowKind.INVESTMENT), None)
         if investment is None:
             continue  # an own capital cost: no one to repay it, a price change is the operator's call

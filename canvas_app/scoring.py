@@ -335,7 +335,7 @@ def payback(eco: Ecosystem) -> Measured:
                           f"{'invests' if len(econ.unjudged_investors) == 1 else 'invest'} up front, but not every "
                           "money flow has an amount: payback cannot be judged.")
         return None, "No investment or capital cost with amounts: no payback to judge."
-    positions = [econ.positions[a] for a in econ.investors]
+    positions = [econ.investor_positions[a] for a in econ.investors]
     worst = min(positions, key=lambda p: (p.pays_back, p.recovered))
     name = eco.actors[worst.actor].name
     rate = _percent(econ.discount_rate)
