@@ -7,9 +7,18 @@ city's own folder), validated against :class:`ModuleDefinition` on load.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    model_serializer,
+    model_validator,
+)
 
 from canvas_app.estimates import MAX_FORMULA_LENGTH, NAMES, SAMPLE_SCALE, FormulaError, evaluate
 from canvas_app.model import QUANTITIES, ActorType, FlowKind, Identifier, MarginalCost, Name, NonNegative
@@ -102,7 +111,7 @@ FLAG_CODES = (
     "isolated-actor", "disconnected-ecosystem", "no-return", "free-rider", "no-revenue", "negative-net-value",
     "grant-dependent", "funding-concentration", "single-point-of-failure", "vendor-lock-in", "not-multi-sided",
     "no-network-effects", "high-marginal-cost", "no-open-standards", "local-dependency", "no-citizen-value",
-    "unmet-need", "missing-quantities",
+    "unmet-need", "missing-quantities", "personal-data-without-consent", "personal-data-sold",
 )
 """Flag codes of the checks (docs/scoring.md): what a module may declare it remedies."""
 
@@ -130,6 +139,19 @@ class Attributes(_Strict):
     bmc_blocks: list[Literal[BMC_BLOCKS]] = Field(default_factory=list)  # type: ignore[valid-type]
     ova: Ova = Field(default_factory=Ova)
     remedies: list[Remedy] = Field(default_factory=list)
+    consent: bool = Field(
+        default=False,
+        description="The module lets residents give and withdraw consent to uses of their personal data "
+                    "(GDPR Art. 7; OASC MIM4, MyData): placing it is the consent mechanism the personal-data check asks for.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_no_consent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave ``consent`` out when false, so definitions embedded in saved configurations stay as they were."""
+        data = handler(self)
+        if not self.consent:
+            data.pop("consent", None)
+        return data
 
 
 class Source(_Strict):
