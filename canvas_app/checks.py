@@ -20,7 +20,7 @@ from canvas_app.ecosystem import (
 from canvas_app.evaluation import Finding, Severity
 from canvas_app.messages import count_of, name_list, say
 from canvas_app.standards import classify_standard
-from canvas_app.model import ActorType, FlowKind
+from canvas_app.model import ActorType, Flow, FlowKind
 
 HHI_THRESHOLD = 0.6
 """Herfindahl index of the operator's inflow above which one payer dominates (a 75/25 split is 0.625)."""
@@ -342,6 +342,57 @@ def check_missing_quantities(eco: Ecosystem) -> list[Finding]:
                      [f.id for f in flows])]
 
 
+def consent_modules(eco: Ecosystem) -> list[str]:
+    """Placed modules that declare ``attributes.consent``: a service where residents give and withdraw consent."""
+    return [m.id for m in eco.config.modules if m.id in eco.definitions and eco.definitions[m.id].attributes.consent]
+
+
+def personal_data_leaving(eco: Ecosystem) -> list[Flow]:
+    """Personal-data flows to anyone but a citizen or community: the data leaves the people it describes."""
+    return [f for f in eco.all_flows if f.personal_data and eco.actors[f.target].type not in CUSTOMER_TYPES]
+
+
+def unconsented_personal_data(eco: Ecosystem) -> list[Flow]:
+    """Personal data leaving the citizens' side while no consent mechanism is placed (GDPR Art. 6–7, OASC MIM4)."""
+    return [] if consent_modules(eco) else personal_data_leaving(eco)
+
+
+def sold_personal_data(eco: Ecosystem) -> list[Flow]:
+    """Personal-data flows X → Y with a money flow Y → X (the data is sold), and those payments."""
+    paid = {(f.target, f.source) for f in eco.data_payments}
+    return [f for f in eco.all_flows if f.personal_data and (f.source, f.target) in paid] + eco.data_payments
+
+
+def _flows_and_ends(flows: list[Flow]) -> list[str]:
+    """Flow ids, then the actors at their ends, each once: what a personal-data finding names."""
+    ids = [f.id for f in flows]
+    return ids + list(dict.fromkeys(e for f in flows for e in (f.source, f.target)))
+
+
+def check_personal_data_without_consent(eco: Ecosystem) -> list[Finding]:
+    """Personal data leaves the citizens' side and nobody can give or withdraw consent for it."""
+    flows = unconsented_personal_data(eco)
+    if not flows:
+        return []
+    labels = name_list((f"'{f.label or f.id}' ({eco.actors[f.source].name} → {eco.actors[f.target].name})"
+                        for f in flows), 3)
+    return [_finding("personal-data-without-consent", "high", "sustainability", "su_personal_data",
+                     say("personal-data-without-consent", len(flows), labels=labels), _flows_and_ends(flows))]
+
+
+def check_personal_data_sold(eco: Ecosystem) -> list[Finding]:
+    """Personal data paid for by its receiver: always a finding, consent or not (MyData: people are not a product)."""
+    flows = sold_personal_data(eco)
+    if not flows:
+        return []
+    sold = [f for f in flows if f.personal_data]
+    labels = name_list((f"'{f.label or f.id}'" for f in sold), 3)
+    buyers = list(dict.fromkeys(f.target for f in sold))
+    return [_finding("personal-data-sold", "high", "sustainability", "su_personal_data",
+                     say("personal-data-sold", len(buyers), labels=labels, buyers=_names(eco, buyers)),
+                     _flows_and_ends(flows))]
+
+
 CHECKS: tuple[Check, ...] = (
     check_isolated_actors,
     check_disconnected,
@@ -363,6 +414,8 @@ CHECKS: tuple[Check, ...] = (
     check_no_citizen_value,
     check_unmet_needs,
     check_missing_quantities,
+    check_personal_data_without_consent,
+    check_personal_data_sold,
 )
 
 

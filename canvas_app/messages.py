@@ -90,6 +90,16 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "A money flow has no amount or no occurrences ({labels}); {unjudged}.",
         "{count} money flows have no amount or no occurrences ({labels}); {unjudged}.",
     ),
+    "personal-data-without-consent": (
+        "Personal data leaves the citizens it describes ({labels}) and no consent service is placed: "
+        "nobody can give or withdraw consent (GDPR Art. 6–7).",
+        "Personal data leaves the citizens it describes in {count} flows ({labels}) and no consent service is "
+        "placed: nobody can give or withdraw consent (GDPR Art. 6–7).",
+    ),
+    "personal-data-sold": (
+        "Personal data is sold: {buyers} pays for {labels}. The payment counts in no score.",
+        "Personal data is sold: {buyers} pay for {labels}. The payments count in no score.",
+    ),
 }
 
 

@@ -151,6 +151,11 @@ class Flow(_Strict):
     payback_years: Years | None = Field(
         default=None, description="Investments only: years within which the investor expects its money back; "
                                   "omitted: the configuration's horizon.")
+    personal_data: bool = Field(
+        default=False,
+        description="A data flow that carries personal data (GDPR Art. 4(1)); such flows never raise a score "
+                    "(omitted: not personal).",
+    )
 
     @model_validator(mode="after")
     def _check_estimated(self) -> Flow:
@@ -159,6 +164,9 @@ class Flow(_Strict):
             problems.append(f"payback_years: only an investment has a payback period (this flow is {self.kind.value})")
         if self.term_years is not None and self.kind is FlowKind.INVESTMENT:
             problems.append("term_years: an investment is paid once, in year 0; give its payback_years instead")
+        if self.personal_data and self.kind is not FlowKind.DATA:
+            problems.append(f"personal_data: only a data flow can carry personal data (this flow is '{self.kind.value}'); "
+                            "draw the data as a data flow and its payment as a separate money flow")
         for name in sorted(set(self.estimated)):
             if self.estimated.count(name) > 1:
                 problems.append(f"estimated: '{name}' is listed twice")
@@ -170,9 +178,9 @@ class Flow(_Strict):
 
     @model_serializer(mode="wrap")
     def _omit_no_estimates(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Leave ``estimated`` out when empty, so files without estimates stay as they were."""
+        """Leave out what is empty or unset (estimates, years, personal data), so older files stay as they were."""
         data = handler(self)
-        for name in ("estimated", "term_years", "payback_years"):
+        for name in ("estimated", "term_years", "payback_years", "personal_data"):
             if not getattr(self, name):
                 data.pop(name, None)
         return data
@@ -216,6 +224,30 @@ class Need(_Strict):
     served_by: list[Identifier] = Field(default_factory=list)
 
 
+GOAL_YEARS = (2000, 2100)
+"""Plausible target years of a public goal (city strategies set targets for 2025–2050)."""
+Measure = Annotated[float, Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY, allow_inf_nan=False)]
+
+
+class Goal(_Strict):
+    """A public goal the service is meant to reach, with how it is measured (the city evaluator's yardstick)."""
+
+    id: Identifier
+    name: Name
+    need: Identifier | None = Field(default=None, description="The need (id in needs) this goal answers.")
+    indicator: Annotated[str, Field(max_length=300)] = Field(default="", description="What is measured.")
+    baseline: Measure | None = None
+    target: Measure | None = None
+    unit: Annotated[str, Field(max_length=80)] = ""
+    year: Annotated[int, Field(ge=GOAL_YEARS[0], le=GOAL_YEARS[1])] | None = Field(
+        default=None, description="The year by which the target is to be reached.")
+
+    @property
+    def measurable(self) -> bool:
+        """An indicator, a target and a year: without all three nobody can tell whether the goal was met."""
+        return bool(self.indicator) and self.target is not None and self.year is not None
+
+
 class Configuration(_Strict):
     """One variant of one city service."""
 
@@ -231,6 +263,7 @@ class Configuration(_Strict):
     flows: list[Flow] = Field(default_factory=list)
     modules: list[ModuleInstance] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list, description="Public goals the service serves (omitted: none stated).")
     weights: dict[Identifier, NonNegative] = Field(default_factory=dict)
     parameters: dict[Identifier, NonNegative] = Field(default_factory=dict)
     """Thresholds the criteria judge against (take-rate band, healthy margin...), by parameter id."""
@@ -241,7 +274,8 @@ class Configuration(_Strict):
         actor_ids = _unique_ids("actors", self.actors, problems)
         flow_ids = _unique_ids("flows", self.flows, problems)
         module_ids = _unique_ids("modules", self.modules, problems)
-        _unique_ids("needs", self.needs, problems)
+        need_ids = _unique_ids("needs", self.needs, problems)
+        _unique_ids("goals", self.goals, problems)
         for i, actor in enumerate(self.actors):
             if actor.module is not None and actor.module not in module_ids:
                 problems.append(f"actors[{i}] (id '{actor.id}'): module: no placed module has id '{actor.module}'")
@@ -271,6 +305,9 @@ class Configuration(_Strict):
             for ref in need.served_by:
                 if ref not in flow_ids:
                     problems.append(f"{where}: served_by: no flow has id '{ref}'")
+        for i, goal in enumerate(self.goals):
+            if goal.need is not None and goal.need not in need_ids:
+                problems.append(f"goals[{i}] (id '{goal.id}'): need: no need has id '{goal.need}'")
         if self.weights:
             from canvas_app.scoring import check_weights  # the criteria are scoring's; it imports this module
 
@@ -291,9 +328,11 @@ class Configuration(_Strict):
 
     @model_serializer(mode="wrap")
     def _omit_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Leave out an unknown ``population`` and empty ``parameters``, so files written before they
-        existed stay as they were."""
+        """Leave out an unknown ``population``, empty ``parameters`` and no ``goals``, so files written
+        before they existed stay as they were."""
         data = handler(self)
+        if not self.goals:
+            data.pop("goals", None)
         if self.population is None:
             data.pop("population", None)
         if not self.parameters:

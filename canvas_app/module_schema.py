@@ -131,7 +131,8 @@ FLAG_CODES = (
     "isolated-actor", "disconnected-ecosystem", "no-return", "free-rider", "no-revenue", "negative-net-value",
     "grant-dependent", "funding-concentration", "single-point-of-failure", "vendor-lock-in", "not-multi-sided",
     "no-network-effects", "high-marginal-cost", "no-open-standards", "local-dependency", "no-citizen-value",
-    "unmet-need", "missing-quantities", "no-payback", "per-use-subsidy",
+    "unmet-need", "missing-quantities", "no-payback", "per-use-subsidy", "personal-data-without-consent",
+    "personal-data-sold",
 )
 """Flag codes of the checks (docs/scoring.md): what a module may declare it remedies."""
 
@@ -159,6 +160,19 @@ class Attributes(_Strict):
     bmc_blocks: list[Literal[BMC_BLOCKS]] = Field(default_factory=list)  # type: ignore[valid-type]
     ova: Ova = Field(default_factory=Ova)
     remedies: list[Remedy] = Field(default_factory=list)
+    consent: bool = Field(
+        default=False,
+        description="The module lets residents give and withdraw consent to uses of their personal data "
+                    "(GDPR Art. 7; OASC MIM4, MyData): placing it is the consent mechanism the personal-data check asks for.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_no_consent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave ``consent`` out when false, so definitions embedded in saved configurations stay as they were."""
+        data = handler(self)
+        if not self.consent:
+            data.pop("consent", None)
+        return data
 
 
 class Source(_Strict):

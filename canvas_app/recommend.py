@@ -56,9 +56,11 @@ MAX_SUGGESTIONS = 2
 PER_ELEMENT = frozenset({
     "no-return", "free-rider", "isolated-actor", "negative-net-value", "high-marginal-cost",
     "single-point-of-failure", "vendor-lock-in", "disconnected-ecosystem", "local-dependency", "unmet-need",
-    "missing-quantities",
+    "missing-quantities", "personal-data-without-consent", "personal-data-sold",
 })
 """Flags judged element by element: a remedy must clear at least one element the flag names."""
+CONFIGURATION_WIDE = frozenset({"personal-data-without-consent"})
+"""Per-element flags a change anywhere can clear: one consent service covers every flow of the configuration."""
 
 CHECK_OF: dict[str, Callable[[Ecosystem], list[Finding]]] = {
     "isolated-actor": checks.check_isolated_actors,
@@ -81,6 +83,8 @@ CHECK_OF: dict[str, Callable[[Ecosystem], list[Finding]]] = {
     "missing-quantities": checks.check_missing_quantities,
     "no-payback": checks.check_no_payback,
     "per-use-subsidy": checks.check_per_use_subsidy,
+    "personal-data-without-consent": checks.check_personal_data_without_consent,
+    "personal-data-sold": checks.check_personal_data_sold,
 }
 """The check behind each flag code: a trial re-runs only the check of the flag it is tried for."""
 
@@ -116,9 +120,9 @@ class Trial:
     def eco(self) -> Ecosystem:
         eco = Ecosystem(self.config, self.before.definitions | self.added)
         before = self.before
-        if (len(self.config.flows) == len(before.flows) and len(self.config.actors) == len(before.actors)
+        if (len(eco.flows) == len(before.flows) and len(self.config.actors) == len(before.actors)
                 and [a.id for a in self.config.actors] == list(before.actors)
-                and {(f.source, f.target) for f in self.config.flows} == _links(before)):
+                and {(f.source, f.target) for f in eco.flows} == _links(before)):
             # same actors, same links (an edit of standards, costs or needs): the graph facts carry over
             for name in TOPOLOGY:
                 if name in before.__dict__:
@@ -127,7 +131,7 @@ class Trial:
 
     @cached_property
     def new_flows(self) -> list[Flow]:
-        old = {f.id for f in self.before.flows}
+        old = {f.id for f in self.before.all_flows}
         return [f for f in self.config.flows if f.id not in old]
 
     def findings(self, finding: Finding) -> list[Finding]:
@@ -160,8 +164,10 @@ def _labels(flows: Iterable[Flow], limit: int = 2) -> str:
 def _reaches(finding: Finding, trial: Trial) -> bool:
     """Does the change touch a flagged element or an actor next to one (the only way to change its problem)?"""
     before = trial.before
-    old_flows = {f.id: f for f in before.flows}
+    old_flows = {f.id: f for f in before.all_flows}
     changed = [f for f in trial.config.flows if old_flows.get(f.id) is not f]
+    kept = {f.id for f in trial.config.flows}
+    changed += [f for f in before.all_flows if f.id not in kept]  # a removed flow touches its ends too
     touched = {e for f in changed for e in (f.source, f.target)} | {f.id for f in changed} | {
         a.id for a in trial.config.actors if before.actors.get(a.id) is not a} | {
         n.id for n in trial.config.needs if n not in before.config.needs}
@@ -188,7 +194,7 @@ def _payers(eco: Ecosystem, actor_id: str) -> set[str]:
 def verify(finding: Finding, trial: Trial) -> Verdict:
     """Does the change remove the problem for an element the flag names, or move the flagged quantity through it?"""
     before = trial.before
-    if finding.code in PER_ELEMENT and not _reaches(finding, trial):
+    if finding.code in PER_ELEMENT and finding.code not in CONFIGURATION_WIDE and not _reaches(finding, trial):
         return Verdict(False, False, (), "")  # it changes nothing at or next to a flagged element
     after = trial.eco
     if finding.code == "vendor-lock-in" and all(_closed_data(after, v) for v in finding.elements if v in after.actors):
@@ -200,6 +206,20 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
     new = trial.new_flows
     code = finding.code
     no = Verdict(False, clears, cleared, "")
+    if code in ("personal-data-without-consent", "personal-data-sold"):
+        flows = {f.id: f for f in before.all_flows}
+        freed = [flows[e] for e in cleared if e in flows and flows[e].personal_data]
+        if not freed:
+            return no
+        now = {f.id: f for f in after.all_flows}
+        still_personal = [f for f in freed if f.id in now and now[f.id].personal_data]
+        if not still_personal:
+            return Verdict(True, clears, cleared, f"{_labels(freed)} no longer carries personal data")
+        if code == "personal-data-sold":
+            return Verdict(True, clears, cleared, f"nobody pays for {_labels(still_personal)} any more")
+        consent = [after.definitions[m].name for m in checks.consent_modules(after)]
+        return Verdict(True, clears, cleared, f"residents can give and withdraw consent for {_labels(still_personal)}"
+                                              + (f" through {consent[0]}" if consent else ""))
     if code in PER_ELEMENT:
         if not cleared:
             return no
@@ -282,7 +302,7 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
 
 def flagged_types(finding: Finding, eco: Ecosystem) -> set[ActorType]:
     """Types of the actors a flag is about: its actors, the ends of its flows, the holders of its needs."""
-    flows = {f.id: f for f in eco.flows}
+    flows = {f.id: f for f in eco.all_flows}
     needs = {n.id: n for n in eco.config.needs}
     types: set[ActorType] = set()
     for element in finding.elements:
@@ -524,7 +544,7 @@ class _Edit:
         self.eco = eco
         self.config = eco.config
         self.actor_ids = set(eco.actors)
-        self.flow_ids = {f.id for f in eco.flows}
+        self.flow_ids = {f.id for f in eco.all_flows}
         self.upsert: dict[str, list[list[Any]]] = {}
         self.spots: FreeSpots | None = None
         self.added: dict[str, dict[str, Any]] = {}
@@ -969,6 +989,36 @@ def _availability_fee(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
                                           "operator", edit.change(f"availability fee for {flow.label or flow.id}"))
 
 
+def _anonymise(eco: Ecosystem, flow: Flow) -> Proposal:
+    edit = _Edit(eco)
+    edit.update("flows", flow, personal_data=False)
+    what = flow.label or flow.id
+    return (f"anonymise:{flow.id}", f"Share '{what}' ({eco.actors[flow.source].name} → {eco.actors[flow.target].name}) "
+                                    "only as aggregated, anonymised open data, which is not personal data (GDPR "
+                                    "Recital 26): clear 'personal data'", edit.change(f"anonymise {what}"))
+
+
+def _personal_consent(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
+    """Without consent: the consent module comes from the library (its remedies); the edit is to anonymise."""
+    flows = {f.id: f for f in eco.all_flows}
+    for flow_id in [e for e in finding.elements if e in flows][:MAX_SUGGESTIONS]:
+        yield _anonymise(eco, flows[flow_id])
+
+
+def _personal_sold(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
+    """Sold personal data: remove the payment, or make the data anonymised open data."""
+    flows = {f.id: f for f in eco.all_flows}
+    listed = {ref for n in eco.config.needs for ref in n.served_by}
+    for flow in [flows[e] for e in finding.elements if e in flows and flows[e].personal_data][:MAX_SUGGESTIONS]:
+        payments = [p for p in eco.data_payments if (p.source, p.target) == (flow.target, flow.source)]
+        if payments and not listed & {p.id for p in payments}:
+            buyer, seller = eco.actors[flow.target].name, eco.actors[flow.source].name
+            yield (f"unpaid:{flow.id}", f"Stop selling '{flow.label or flow.id}': remove the payment{'s' if len(payments) > 1 else ''} "
+                                        f"{buyer} → {seller} ({_labels(payments)})",
+                   ChangeSet(remove={"flows": [p.id for p in payments]}, label=f"stop selling {flow.label or flow.id}"))
+        yield _anonymise(eco, flow)
+
+
 PROPOSERS: dict[str, Callable[[Finding, Ecosystem], Iterable[Proposal]]] = {
     "no-return": _no_return,
     "free-rider": _free_rider,
@@ -989,6 +1039,8 @@ PROPOSERS: dict[str, Callable[[Finding, Ecosystem], Iterable[Proposal]]] = {
     "unmet-need": _unmet_need,
     "no-payback": _repay,
     "per-use-subsidy": _availability_fee,
+    "personal-data-without-consent": _personal_consent,
+    "personal-data-sold": _personal_sold,
 }
 """For each flag code, the concrete edits a consultant would propose (each is verified before it is shown)."""
 

@@ -31,7 +31,9 @@ from canvas_app.checks import (
     lock_in_vendors,
     non_reciprocal_actors,
     single_points_of_failure,
+    sold_personal_data,
     standard_credit,
+    unconsented_personal_data,
 )
 from canvas_app.economics import DISCOUNT_RATE, HORIZON_YEARS, economics_of
 from canvas_app.ecosystem import BUSINESS_TYPES, GROWTH_FACTORS, USER_SEGMENT_TYPES, Ecosystem
@@ -311,6 +313,24 @@ def reciprocity(eco: Ecosystem) -> Measured:
     return _clamp(1 - len(broken) / 4), f"{count_of(len(broken), 'actor does', 'actors do')} not both give and get value."
 
 
+def personal_data(eco: Ecosystem) -> Measured:
+    """0 when personal data leaves citizens without consent or is sold; otherwise not assessable.
+
+    Never a credit: handling personal data lawfully is a duty, not a merit, so such flows can lower
+    the score and never raise it (a single unlawful transfer can be ordered to stop, GDPR Art. 58(2)(f)).
+    """
+    unconsented, sold = unconsented_personal_data(eco), [f for f in sold_personal_data(eco) if f.personal_data]
+    if not unconsented and not sold:
+        return None, "No personal data leaves citizens without consent or is sold: nothing to judge (never a credit)."
+    parts = []
+    if unconsented:
+        parts.append(f"{count_of(len(unconsented), 'personal-data flow leaves', 'personal-data flows leave')} "
+                     "citizens with no consent service placed")
+    if sold:
+        parts.append(f"{count_of(len(sold), 'personal-data flow is', 'personal-data flows are')} paid for")
+    return 0.0, "; ".join(parts) + "."
+
+
 def viability(eco: Ecosystem) -> Measured:
     """The weakest business actor's operating margin: 0.5 at break-even, 1 from the healthy margin up."""
     business = [a for a in eco.must_break_even if eco.net_values[a].margin is not None]
@@ -382,6 +402,16 @@ def needs_served(eco: Ecosystem) -> Measured:
     value = sum(n.importance for n in served) / sum(n.importance for n in needs)
     return value, (f"{len(served)} of {count_of(len(needs), 'need is', 'needs are')} served by a flow that reaches "
                    "the actor who has it (weighted by importance).")
+
+
+def public_goals(eco: Ecosystem) -> Measured:
+    """Share of stated public goals that are measurable (indicator, target, year) and answer a served need."""
+    goals = eco.config.goals
+    if not goals:
+        return None, "No public goals stated: add what the service is meant to achieve and how it is measured."
+    good = [g for g in goals if g.measurable and g.need is not None and eco.served_needs.get(g.need)]
+    return len(good) / len(goals), (f"{len(good)} of {count_of(len(goals), 'public goal is', 'public goals are')} "
+                                    "measurable (indicator, target and year) and answer a need the service serves.")
 
 
 def citizen_value(eco: Ecosystem) -> Measured:
@@ -544,12 +574,14 @@ CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec("r_no_lock_in", "replicability", "No vendor lock-in", 2, no_lock_in),
     CriterionSpec("r_preconditions", "replicability", "Few local preconditions", 1, preconditions),
     CriterionSpec("su_reciprocity", "sustainability", "Every actor gives and gets", 3, reciprocity),
+    CriterionSpec("su_personal_data", "sustainability", "Personal data with consent, never sold", 3, personal_data),
     CriterionSpec("su_viability", "sustainability", "Business actors' margins", 3, viability),
     CriterionSpec("su_payback", "sustainability", "Investments pay back within their horizon", 2, payback),
     CriterionSpec("su_grant_independence", "sustainability", "Independent of grants", 2, grant_independence),
     CriterionSpec("su_diversified_funding", "sustainability", "Diversified funding", 1, diversified_funding),
     CriterionSpec("su_impacts", "sustainability", "Economic, social and environmental impacts", 1, impacts),
     CriterionSpec("vc_needs_served", "value_creation", "Needs served", 2, needs_served),
+    CriterionSpec("vc_public_goals", "value_creation", "Measurable public goals answering served needs", 1, public_goals),
     CriterionSpec("vc_citizen_value", "value_creation", "Value reaching citizens", 2, citizen_value),
     CriterionSpec("vc_value_variety", "value_creation", "Variety of value objects", 1, value_variety),
     CriterionSpec("cap_revenue", "value_capture", "Operator earns from its users", 2, revenue),

@@ -31,7 +31,8 @@ FLAG_CODES = frozenset({
     "isolated-actor", "disconnected-ecosystem", "no-return", "free-rider", "no-revenue", "negative-net-value",
     "grant-dependent", "funding-concentration", "single-point-of-failure", "vendor-lock-in", "not-multi-sided",
     "no-network-effects", "high-marginal-cost", "no-open-standards", "local-dependency", "no-citizen-value",
-    "unmet-need", "missing-quantities", "no-payback", "per-use-subsidy",
+    "unmet-need", "missing-quantities", "no-payback", "per-use-subsidy", "personal-data-without-consent",
+    "personal-data-sold",
 })
 """Every flag code an expectation may name: a misspelt code in ``flags_absent`` would pass vacuously."""
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}

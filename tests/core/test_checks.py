@@ -246,4 +246,4 @@ def test_unmet_need():
 
 def test_every_check_says_why_it_exists():
     assert all(check.__doc__ for check in CHECKS)
-    assert len(CHECKS) == 20
+    assert len(CHECKS) == 22

@@ -217,3 +217,33 @@ def test_multiplying_every_amount_by_a_constant_changes_no_score(config, factor)
     for name, score in before.items():
         assert after[name].score == pytest.approx(score.score, abs=0.11), name
         assert after[name].coverage == score.coverage
+
+
+@PROFILE
+@given(configurations(), st.data())
+def test_personal_data_with_or_without_a_payment_for_it_never_raises_a_score(config, data):
+    """Adding a personal-data flow X → Y, and maybe a new payment Y → X for it, lowers or keeps all six scores.
+
+    With or without a consent module placed first. A money flow Y → X already in the configuration is left
+    out: declaring X → Y personal turns it into the price of the data, and dropping a payer moves ratios
+    (a funding spread) either way; a new payment is what could have bought a better score.
+    """
+    if len(config.actors) < 2:
+        return
+    if data.draw(st.booleans(), label="consent module placed"):
+        config = place_module(config, LIBRARY["mydata-consent"])
+    source, target = data.draw(st.permutations([a.id for a in config.actors]))[:2]
+    if any(f.kind is FlowKind.MONEY and (f.source, f.target) == (target, source) for f in config.flows):
+        return
+    dumped = config.model_dump(mode="json")
+    dumped["flows"].append({"id": "personal", "source": source, "target": target, "kind": "data",
+                            "label": "personal data", "personal_data": True})
+    if data.draw(st.booleans(), label="paid for"):
+        dumped["flows"].append({"id": "price", "source": target, "target": source, "kind": "money",
+                                "amount": data.draw(st.floats(0, 1e6, allow_nan=False)),
+                                "occurrences": data.draw(st.floats(0, 1e5, allow_nan=False))})
+    bigger = Configuration.model_validate(dumped)
+    before = evaluate(config, LIBRARY, recommend=False, structure=False).scores
+    after = evaluate(bigger, LIBRARY, recommend=False, structure=False).scores
+    for name, score in before.items():
+        assert after[name].score <= score.score, name

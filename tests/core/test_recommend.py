@@ -69,9 +69,28 @@ GAPS = Configuration.model_validate({
 })
 """Isolated, free-riding, cut-off, costly to serve, unpaid, giving citizens nothing: the flags the examples lack."""
 
+PERSONAL = Configuration.model_validate({
+    "name": "parking app that sells drivers' data",
+    "actors": [
+        {"id": "city", "name": "City", "type": "city"},
+        {"id": "residents", "name": "Residents", "type": "citizen"},
+        {"id": "op", "name": "Operator", "type": "platform_operator"},
+        {"id": "ads", "name": "Advertiser", "type": "business"},
+    ],
+    "flows": [
+        {"id": "f1", "source": "op", "target": "residents", "kind": "service", "label": "parking app"},
+        {"id": "f2", "source": "residents", "target": "op", "kind": "money", "label": "fee", "amount": 1, "occurrences": 100},
+        {"id": "f3", "source": "residents", "target": "op", "kind": "data", "label": "location traces", "personal_data": True},
+        {"id": "f4", "source": "op", "target": "ads", "kind": "data", "label": "profiles", "personal_data": True},
+        {"id": "f5", "source": "ads", "target": "op", "kind": "money", "label": "data fee", "amount": 500, "occurrences": 1},
+        {"id": "f6", "source": "city", "target": "op", "kind": "permission", "label": "licence"},
+    ],
+})
+"""Personal data leaving residents without consent, and sold to an advertiser."""
+
 CONFIGS = [pytest.param(_load(p), id=p.stem) for p in _case_files()] + [
     pytest.param(random_configuration(40, seed=s), id=f"synthetic-{s}") for s in (1, 2)] + [
-    pytest.param(GAPS, id="gaps")]
+    pytest.param(GAPS, id="gaps"), pytest.param(PERSONAL, id="personal")]
 
 
 def _same(flag, finding) -> bool:
