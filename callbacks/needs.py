@@ -8,6 +8,7 @@ The bodies are plain functions (unit-tested directly); ranking and mapping come 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 
 from callbacks.services import Services
 from canvas_app.library import slugify
-from canvas_app.model import Configuration, describe_validation_error
+from canvas_app.model import Configuration, Goal, describe_validation_error
 from canvas_app.ranking import (
     DEFAULT_NEED_WEIGHTS,
     NEED_WEIGHT_PREFIX,
@@ -235,6 +236,108 @@ def serve_need(
     return True, message(f"{head.name}: “{need.name}” {verb}.", color="success")
 
 
+GOAL_FIELDS = ("name", "need", "indicator", "baseline", "target", "unit", "year")
+"""The goal form's fields, in the order the callbacks pass them."""
+EMPTY_GOAL = ("", "", "", None, None, "", None)
+NEW_GOAL = {"label": "New goal", "value": ""}
+
+
+def goal_choices(services: Services, configuration_id: str | None) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The configuration's goals (after "New goal") and its needs (after "none"), as select options."""
+    if not configuration_id:
+        return [NEW_GOAL], []
+    config = services.load(int(configuration_id))[0]
+    return ([NEW_GOAL, *({"label": g.name, "value": g.id} for g in config.goals)],
+            [{"label": "– none –", "value": ""}, *({"label": n.name, "value": n.id} for n in config.needs)])
+
+
+def goal_values(services: Services, configuration_id: str | None, goal_id: str | None) -> tuple[Any, ...]:
+    """The goal form's values for a stored goal (GOAL_FIELDS order); empty for a new one."""
+    if not configuration_id or not goal_id:
+        return EMPTY_GOAL
+    goal = next((g for g in services.load(int(configuration_id))[0].goals if g.id == goal_id), None)
+    if goal is None:
+        return EMPTY_GOAL
+    return (goal.name, goal.need or "", goal.indicator, goal.baseline, goal.target, goal.unit, goal.year)
+
+
+def goal_from_form(goal_id: str | None, taken: set[str], fields: dict[str, Any]) -> tuple[Goal | None, list[str]]:
+    """Validate the goal form: ``(goal, [])`` or ``(None, problems)``, each naming its field."""
+    name = (fields.get("name") or "").strip()
+    if not name:
+        return None, ["Public goal: name the goal, e.g. “Cut time spent searching for parking”."]
+    fresh, n = "goal-" + slugify(name), 2
+    while not goal_id and fresh in taken:
+        fresh, n = f"goal-{slugify(name)}-{n}", n + 1
+    data = {"id": goal_id or fresh, "name": name, "need": fields.get("need") or None,
+            "indicator": fields.get("indicator") or "", "unit": fields.get("unit") or "",
+            **{k: fields.get(k) for k in ("baseline", "target", "year") if fields.get(k) not in (None, "")}}
+    try:
+        return Goal.model_validate(data), []
+    except ValidationError as exc:
+        return None, [line[:1].upper() + line[1:] for line in describe_validation_error(exc, data)]
+
+
+def _save_goals(services: Services, workspace_id: int, configuration_id: str | None,
+                goals: Callable[[Configuration], list[Goal] | str], summary: str) -> tuple[bool, Any]:
+    """Save a new revision with ``goals(config)`` as its goals (never an overwrite); ``(saved, message)``."""
+    from storage import ConflictError, StorageError
+
+    if not configuration_id:
+        return False, message("Configuration: choose a configuration.")
+    try:
+        config, head = services.store.load(int(configuration_id))
+        if head.workspace_id != int(workspace_id) or head.deleted_at is not None:
+            return False, message("Configuration: choose one of this workspace's configurations.")
+        new_goals = goals(config)
+        if isinstance(new_goals, str):
+            return False, message(new_goals)
+        updated = Configuration.model_validate({**config.model_dump(), "goals": [g.model_dump() for g in new_goals]})
+        services.store.save(int(configuration_id), updated, base_version=head.version, author=services.author,
+                            summary=summary[:200])
+    except ValidationError as exc:
+        return False, message(describe_validation_error(exc))
+    except ConflictError:
+        return False, message(f"{head.name} was changed by someone else just now; nothing was saved. Save again.")
+    except StorageError as exc:
+        return False, message(str(exc))
+    return True, message(f"{head.name}: {summary}.", color="success")
+
+
+def save_goal(services: Services, workspace_id: int, configuration_id: str | None, goal_id: str | None,
+              fields: dict[str, Any]) -> tuple[bool, Any, str | None]:
+    """Add or replace one public goal of a configuration; ``(saved, inline message, goal id)``."""
+    chosen: list[Goal] = []
+
+    def change(config: Configuration) -> list[Goal] | str:
+        if goal_id and goal_id not in {g.id for g in config.goals}:
+            return "This goal was removed meanwhile; nothing was saved. Choose New goal to add it again."
+        goal, problems = goal_from_form(goal_id, {g.id for g in config.goals}, fields)
+        if goal is None:
+            return "; ".join(problems)
+        chosen.append(goal)
+        kept = [goal if g.id == goal.id else g for g in config.goals]
+        return kept if goal_id else [*kept, goal]
+
+    name = (fields.get("name") or "").strip()
+    saved, feedback = _save_goals(services, workspace_id, configuration_id, change, f"public goal “{name}” saved")
+    return saved, feedback, chosen[0].id if saved and chosen else None
+
+
+def remove_goal(services: Services, workspace_id: int, configuration_id: str | None,
+                goal_id: str | None) -> tuple[bool, Any]:
+    """Remove one public goal of a configuration (a new revision)."""
+    if not goal_id:
+        return False, message("Goal: choose the goal to remove.")
+
+    def change(config: Configuration) -> list[Goal] | str:
+        if goal_id not in {g.id for g in config.goals}:
+            return "This goal was removed meanwhile; nothing changed."
+        return [g for g in config.goals if g.id != goal_id]
+
+    return _save_goals(services, workspace_id, configuration_id, change, "public goal removed")
+
+
 def register(app: Any, services: Services) -> None:
     form_outputs = [
         Output(ID.needs_name, "value", allow_duplicate=True),
@@ -408,3 +511,55 @@ def register(app: Any, services: Services) -> None:
             return no_update, no_update
         saved, feedback = serve_need(services, workspace_id, need_id, configuration_id, flows or [])
         return feedback, ((changed or 0) + 1) if saved else no_update
+
+    @app.callback(
+        Output(ID.goals_goal, "options"),
+        Output(ID.goals_goal, "value"),
+        Output(ID.goals_need, "options"),
+        Input(ID.goals_config, "value"),
+        State(ID.needs_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def list_goals(configuration_id, workspace_id):
+        services.require("view", workspace_id=workspace_id, configuration_id=configuration_id or None)
+        goals, needs_options = goal_choices(services, configuration_id)
+        return goals, "", needs_options
+
+    @app.callback(
+        *[Output(getattr(ID, f"goals_{name}"), "value") for name in GOAL_FIELDS],
+        Input(ID.goals_goal, "value"),
+        State(ID.goals_config, "value"),
+        State(ID.needs_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def fill_goal_form(goal_id, configuration_id, workspace_id):
+        services.require("view", workspace_id=workspace_id, configuration_id=configuration_id or None)
+        return goal_values(services, configuration_id, goal_id)
+
+    @app.callback(
+        Output(ID.goals_feedback, "children"),
+        Output(ID.goals_goal, "options", allow_duplicate=True),
+        Output(ID.goals_goal, "value", allow_duplicate=True),
+        Input(ID.goals_save, "n_clicks"),
+        Input(ID.goals_remove, "n_clicks"),
+        State(ID.needs_workspace, "data"),
+        State(ID.goals_config, "value"),
+        State(ID.goals_goal, "value"),
+        *[State(getattr(ID, f"goals_{name}"), "value") for name in GOAL_FIELDS],
+        prevent_initial_call=True,
+    )
+    def save_or_remove_goal(save_clicks, remove_clicks, workspace_id, configuration_id, goal_id, *values):
+        refusal = services.refusal("edit", workspace_id=workspace_id, configuration_id=configuration_id or None)
+        if refusal:
+            return message(refusal), no_update, no_update
+        if ctx.triggered_id == ID.goals_remove and remove_clicks:
+            saved, feedback = remove_goal(services, workspace_id, configuration_id, goal_id)
+            chosen = ""
+        elif save_clicks:
+            saved, feedback, chosen = save_goal(services, workspace_id, configuration_id, goal_id,
+                                                dict(zip(GOAL_FIELDS, values)))
+        else:
+            return no_update, no_update, no_update
+        if not saved:
+            return feedback, no_update, no_update
+        return feedback, goal_choices(services, configuration_id)[0], chosen

@@ -109,15 +109,15 @@ class Ecosystem:
 
     def __post_init__(self) -> None:
         self.actors: dict[str, Actor] = {a.id: a for a in self.config.actors}
+        # every flow, personal data included: what the personal-data checks read
         self.all_flows: list[Flow] = list(self.config.flows)
-        """Every flow, personal data included: what the personal-data checks read."""
         personal = {(f.source, f.target) for f in self.all_flows if f.personal_data}
+        # money flows Y → X beside a personal-data flow X → Y: the price of the data
         self.data_payments: list[Flow] = [
             f for f in self.all_flows if f.kind is FlowKind.MONEY and (f.target, f.source) in personal]
-        """Money flows Y → X beside a personal-data flow X → Y: the price of the data."""
         paid = {f.id for f in self.data_payments}
+        # the flows every criterion reads: personal data and its payments never raise a score
         self.flows: list[Flow] = [f for f in self.all_flows if not f.personal_data and f.id not in paid]
-        """The flows every criterion reads: personal data and its payments never raise a score."""
         self.out_flows: dict[str, list[Flow]] = defaultdict(list)
         self.in_flows: dict[str, list[Flow]] = defaultdict(list)
         for flow in self.flows:

@@ -21,7 +21,7 @@ from html import escape
 from typing import Any
 
 from canvas_app.compare import Comparison, net_values
-from canvas_app.ecosystem import GROWTH_FACTORS
+from canvas_app.ecosystem import GROWTH_FACTORS, Ecosystem
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
 from canvas_app.exports import FLOW_COLUMNS, flow_row, safe_cell
 from canvas_app.model import FINANCIAL_KINDS, Configuration, Flow, Quantity
@@ -396,6 +396,7 @@ def configuration_report(
         ),
         _needs_section(config, needs),
         _advantages_section(config, advantages),
+        goals_section(config),
         Section("Net value per actor", tables=net_value_tables(config, evaluation)),
         city_position_section(config, evaluation),
         money_over_time_section(config, evaluation),
@@ -410,6 +411,35 @@ def configuration_report(
             tables=(Table(("Block", "Contents"), tuple((BLOCK_LABELS.get(b, b), "; ".join(v) or "–") for b, v in blocks.items())),),
         ))
     return Report(config.name, where, tuple(sections))
+
+
+def goal_target(baseline: float | None, target: float | None, unit: str, year: int | None) -> str:
+    """'10 → 5 minutes by 2030': what the goal moves from and to, and when.
+
+    >>> goal_target(10, 5, "minutes", 2030), goal_target(None, 80, "%", None), goal_target(None, None, "", 2030)
+    ('10 → 5 minutes by 2030', '80 %', 'by 2030')
+    """
+    figures = " → ".join(quantity(v) for v in (baseline, target) if v is not None)
+    text = " ".join(p for p in (figures, unit if figures else "") if p)
+    return " ".join(p for p in (text, f"by {year}" if year else "") if p) or "–"
+
+
+def goals_section(config: Configuration) -> Section:
+    """The public goals beside the financial view: what the service is for, measured, and whether its need is served."""
+    if not config.goals:
+        return Section("Public goals", ("No public goals stated for this configuration.",))
+    served = Ecosystem(config).served_needs
+    needs = {n.id: n.name for n in config.needs}
+
+    def status(need: str | None) -> str:
+        if need is None:
+            return "no need named"
+        return f"{needs[need]}: " + ("served" if served.get(need) else "not served")
+
+    rows = tuple((g.name, g.indicator or "–", goal_target(g.baseline, g.target, g.unit, g.year),
+                  "yes" if g.measurable else "no", status(g.need)) for g in config.goals)
+    return Section("Public goals", tables=(Table(("Goal", "Indicator", "Baseline → target", "Measurable", "Need"), rows,
+                                                 "Measurable: an indicator, a target and a target year."),))
 
 
 def _needs_section(config: Configuration, needs: Sequence[RankedNeed]) -> Section:

@@ -410,8 +410,8 @@ def public_goals(eco: Ecosystem) -> Measured:
     if not goals:
         return None, "No public goals stated: add what the service is meant to achieve and how it is measured."
     good = [g for g in goals if g.measurable and g.need is not None and eco.served_needs.get(g.need)]
-    return len(good) / len(goals), (f"{len(good)} of {count_of(len(goals), 'public goal is', 'public goals are')} "
-                                    "measurable (indicator, target and year) and answer a need the service serves.")
+    return len(good) / len(goals), (f"{count_of(len(goals), 'public goal', 'public goals')} stated: {len(good)} "
+                                    "measurable (indicator, target and year) and answering a need the service serves.")
 
 
 def citizen_value(eco: Ecosystem) -> Measured:

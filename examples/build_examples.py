@@ -90,6 +90,9 @@ class Draft:
     def actor_id(self, name: str) -> str:
         return next(a.id for a in self.config.actors if a.name == name)
 
+    def goal(self, goal: dict[str, Any]) -> None:
+        self._edit(lambda data: data.setdefault("goals", []).append(goal))
+
     def need(self, need_id: str, name: str, actor: str, importance: int, served_by: list[str], **extra: Any) -> None:
         self._edit(lambda data: data["needs"].append(
             {"id": need_id, "name": name, "actor": actor, "importance": importance, "served_by": served_by, **extra}
@@ -161,7 +164,15 @@ def maas(lib: ModuleLibrary) -> Configuration:
     trips = d.flow(m, "door-to-door trips")
     d.need("n1", "Travel door to door without owning a car", "residents", 5, [trips])
     d.need("n2", "Plan a journey across all modes", "residents", 4, [d.flow(g, "journey planning")])
-    d.need("n3", "Cut transport emissions", "city", 4, [trips, d.flow(b, "city bikes")])
+    d.need("n3", "Cut transport emissions", "city", 4, [trips, d.flow(b, "city bikes")],
+           evidence="Carbon-neutral Helsinki: transport emissions down 69 % from the 2005 level by 2030, to about "
+                    "220,000 tonnes of CO2 (City of Helsinki, 'Helsinki explores ways to accelerate reduction of "
+                    "transport emissions', https://www.hel.fi/uutiset/en/kaupunkiymparisto/"
+                    "helsinki-explores-ways-to-accelerate-reduction-of-transport-emissions)")
+    # the target as the city states it (the source is in the need's evidence)
+    d.goal({"id": "g1", "name": "Cut transport emissions by 69 % from the 2005 level", "need": "n3",
+            "indicator": "CO2 emissions from transport in Helsinki", "target": 220000, "unit": "tonnes CO2 a year",
+            "year": 2030})
     return d.config
 
 

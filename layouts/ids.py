@@ -313,6 +313,18 @@ class Ids:
     needs_serve_flows: str = "nd-serve-flows"
     needs_serve_save: str = "nd-serve-save"
     needs_serve_feedback: str = "nd-serve-feedback"
+    goals_config: str = "nd-goals-config"  # the configuration whose public goals the form edits
+    goals_goal: str = "nd-goals-goal"  # the goal in the form ("": a new one)
+    goals_name: str = "nd-goals-name"
+    goals_need: str = "nd-goals-need"
+    goals_indicator: str = "nd-goals-indicator"
+    goals_baseline: str = "nd-goals-baseline"
+    goals_target: str = "nd-goals-target"
+    goals_unit: str = "nd-goals-unit"
+    goals_year: str = "nd-goals-year"
+    goals_save: str = "nd-goals-save"
+    goals_remove: str = "nd-goals-remove"
+    goals_feedback: str = "nd-goals-feedback"
 
     # value mechanisms page (layouts/mechanisms.py)
     mech_config: str = "mc-config"  # store: the configuration id

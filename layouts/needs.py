@@ -265,6 +265,50 @@ def serve_form(needs: Sequence[tuple[str, str]], configurations: Sequence[tuple[
     )
 
 
+def goals_form(configurations: Sequence[tuple[int, str]]) -> dbc.Card:
+    """A configuration's public goals: what it is meant to achieve, measured (saved as a new revision)."""
+    def field(label: str, component_id: str, **props: Any) -> list[Any]:
+        return [dbc.Label(label, html_for=component_id, className="small mb-0 mt-2"),
+                dbc.Input(id=component_id, size="sm", **props)]
+
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Public goals of a configuration", className="h5"),
+                html.P("A goal is measurable with an indicator, a target and a year; it counts in value creation "
+                       "when it answers a need the configuration serves.", className="small text-body-secondary"),
+                dbc.Label("Configuration", html_for=ID.goals_config, className="small mb-0"),
+                dbc.Select(id=ID.goals_config, options=[{"label": n, "value": str(i)} for i, n in configurations]),
+                dbc.Label("Goal", html_for=ID.goals_goal, className="small mb-0 mt-2"),
+                dbc.Select(id=ID.goals_goal, options=[{"label": "New goal", "value": ""}], value=""),
+                *field("Public goal", ID.goals_name, maxLength=300,
+                       placeholder="e.g. Cut time spent searching for parking"),
+                dbc.Label("Need it answers", html_for=ID.goals_need, className="small mb-0 mt-2"),
+                dbc.Select(id=ID.goals_need, options=[], size="sm"),
+                *field("Indicator", ID.goals_indicator, maxLength=300, placeholder="e.g. minutes searching per trip"),
+                dbc.Row(
+                    [
+                        dbc.Col(field("Baseline", ID.goals_baseline, type="number")),
+                        dbc.Col(field("Target", ID.goals_target, type="number")),
+                        dbc.Col(field("Unit", ID.goals_unit, maxLength=80)),
+                        dbc.Col(field("By year", ID.goals_year, type="number", min=2000, max=2100, step=1)),
+                    ],
+                    className="g-2",
+                ),
+                html.Div(
+                    [
+                        dbc.Button("Save goal", id=ID.goals_save, color="primary", size="sm"),
+                        dbc.Button("Remove goal", id=ID.goals_remove, color="danger", outline=True, size="sm"),
+                    ],
+                    className="d-flex gap-2 mt-2",
+                ),
+                html.Div(id=ID.goals_feedback, role="alert", **{"aria-live": "polite"}),
+            ]
+        ),
+        className="mb-3",
+    )
+
+
 def delete_modal() -> dbc.Modal:
     return dbc.Modal(
         [
@@ -318,6 +362,7 @@ def needs_layout(
                                 need_form(),
                                 weights_form(weights),
                                 serve_form([(r.need.id, r.need.name) for r in ranked], configurations),
+                                goals_form(configurations),
                             ],
                             lg=4,
                         ),

@@ -238,3 +238,38 @@ def test_nd008_axe_wcag21aa_needs_mechanisms_and_advantages(dash_duo, app, store
             "v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))));"
         )
     assert results == {path: [] for path in results}
+
+
+def test_nd010_state_a_public_goal_of_a_configuration_edit_and_remove_it(dash_duo, app, store):
+    workspace, head = setup_workspace(store)
+    data = store.load(head.id)[0].model_dump(mode="json")
+    data["needs"] = [{"id": "search", "name": "Find a free space fast", "actor": "drivers", "served_by": ["f2"]}]
+    head = store.save(head.id, parse_configuration(data), base_version=head.version, author="tester")
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/workspace/{workspace.id}/needs")
+    click(dash_duo, f"{css(ID.goals_config)} option[value='{head.id}']")
+    dash_duo.wait_for_contains_text(css(ID.goals_need), "Find a free space fast")
+    name = "<b>Cut</b> time spent searching for parking"  # user text: shown as typed, never as markup
+    dash_duo.find_element(css(ID.goals_name)).send_keys(name)
+    click(dash_duo, f"{css(ID.goals_need)} option[value='search']")
+    dash_duo.find_element(css(ID.goals_indicator)).send_keys("minutes searching per trip")
+    dash_duo.find_element(css(ID.goals_baseline)).send_keys("10")
+    dash_duo.find_element(css(ID.goals_target)).send_keys("5")
+    dash_duo.find_element(css(ID.goals_unit)).send_keys("minutes")
+    dash_duo.find_element(css(ID.goals_year)).send_keys("2030")
+    click(dash_duo, css(ID.goals_save))
+    dash_duo.wait_for_contains_text(css(ID.goals_feedback), "saved")
+    dash_duo.wait_for_contains_text(css(ID.goals_goal), name)
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, f"{css(ID.goals_goal)} b")
+    [goal] = store.load(head.id)[0].goals
+    assert (goal.name, goal.need, goal.baseline, goal.target, goal.year) == (name, "search", 10.0, 5.0, 2030)
+
+    year = dash_duo.find_element(css(ID.goals_year))
+    year.clear()
+    year.send_keys("2035")
+    click(dash_duo, css(ID.goals_save))
+    wait_for(lambda: [g.year for g in store.load(head.id)[0].goals] == [2035])
+    click(dash_duo, css(ID.goals_remove))
+    dash_duo.wait_for_contains_text(css(ID.goals_feedback), "public goal removed")
+    assert store.load(head.id)[0].goals == []
+    assert dash_duo.find_element(css(ID.goals_name)).get_attribute("value") == ""

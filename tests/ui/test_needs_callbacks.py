@@ -215,3 +215,42 @@ def test_a_need_served_in_an_example_names_the_configuration_the_flow_and_the_mo
     assert "Every need is served" in text_of(unserved)
     links = [c.href for c in _walk(table) if getattr(c, "href", None)]
     assert links == [f"/edit/{oulu.id}"]
+
+
+GOAL = {"name": "Cut time spent searching for parking", "need": "need-pay-without-a-meter",
+        "indicator": "minutes searching per trip", "baseline": 10, "target": 5, "unit": "minutes", "year": 2030}
+
+
+def test_a_public_goal_is_added_edited_and_removed_as_revisions_and_counts_in_value_creation(services, workspace, parking):
+    from canvas_app.analysis import evaluate
+
+    needs.save_need(services, workspace.id, None, FORM)
+    needs.serve_need(services, workspace.id, "need-pay-without-a-meter", str(parking.id), ["f2"])
+    goals, need_options = needs.goal_choices(services, str(parking.id))
+    assert goals == [needs.NEW_GOAL] and need_options[1] == {"label": FORM["name"], "value": "need-pay-without-a-meter"}
+    saved, feedback, goal_id = needs.save_goal(services, workspace.id, str(parking.id), "", GOAL)
+    assert saved and goal_id == "goal-cut-time-spent-searching-for-parking", text_of(feedback)
+    config, head = services.store.load(parking.id)
+    assert head.version == parking.version + 2 and config.goals[0].target == 5.0 and config.goals[0].year == 2030
+    criterion = next(c for c in evaluate(config).scores["value_creation"].criteria if c.id == "vc_public_goals")
+    assert criterion.value == 1.0  # measurable and its need is served by f2
+    assert needs.goal_values(services, str(parking.id), goal_id) == (
+        GOAL["name"], GOAL["need"], GOAL["indicator"], 10.0, 5.0, "minutes", 2030)
+    saved, _, _ = needs.save_goal(services, workspace.id, str(parking.id), goal_id, {**GOAL, "year": None})
+    config = services.store.load(parking.id)[0]
+    assert saved and [g.year for g in config.goals] == [None]  # edited in place, no second goal
+    criterion = next(c for c in evaluate(config).scores["value_creation"].criteria if c.id == "vc_public_goals")
+    assert criterion.value == 0.0  # no target year: not measurable
+    assert needs.remove_goal(services, workspace.id, str(parking.id), goal_id)[0]
+    assert services.store.load(parking.id)[0].goals == []
+
+
+def test_a_goal_without_a_name_or_with_an_implausible_year_saves_nothing(services, workspace, parking):
+    saved, feedback, _ = needs.save_goal(services, workspace.id, str(parking.id), "", {**GOAL, "name": " "})
+    assert not saved and "Public goal: name the goal" in text_of(feedback)
+    saved, feedback, _ = needs.save_goal(services, workspace.id, str(parking.id), "", {**GOAL, "need": None, "year": 1850})
+    assert not saved and "Year: input should be greater than or equal to 2000 (got 1850)" in text_of(feedback)
+    saved, feedback, _ = needs.save_goal(services, workspace.id, str(parking.id), "", GOAL)  # the need is not in it
+    assert not saved and "need: no need has id 'need-pay-without-a-meter'" in text_of(feedback)
+    assert "Configuration: choose" in text_of(needs.save_goal(services, workspace.id, None, "", GOAL)[1])
+    assert services.store.load(parking.id)[1].version == parking.version  # nothing saved
