@@ -771,6 +771,7 @@ def register(app: Any, services: Services) -> None:
         Output(ID.flag_elements, "data"),
         Output(ID.blocks, "children"),
         Output(ID.scores, "children", allow_duplicate=True),
+        Output(ID.suggest, "style"),
         Input(ID.diff_applied, "data"),
         State(ID.version, "data"),
         State(ID.config_id, "data"),
@@ -783,18 +784,19 @@ def register(app: Any, services: Services) -> None:
 
         services.require("view", configuration_id=configuration_id)
         if configuration_id is None:
-            return no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update
         try:
             config, _ = services.load(int(configuration_id), int(version) if version else None)
         except StorageError:
-            return no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update
         live = services.settings.recommend and len(config.actors) <= services.settings.live_recommend_max_actors
         evaluation = evaluate(services, configuration_id, config, recommend=live)
         return (
-            panels.flags_panel(evaluation, offer_suggest=services.settings.recommend and not live),
+            panels.flags_panel(evaluation),
             panels.flag_elements(evaluation),
             panels.blocks_panel(nine_blocks(config, services.library_of_configuration(configuration_id))),
             panels.criteria_patch(evaluation),
+            {} if services.settings.recommend and not live and evaluation.flags else panels.HIDDEN,
         )
 
     @app.callback(

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from canvas_app.model import ActorType, FlowKind, Period
 from canvas_app.standards import known_standards
-from layouts import graph, history, members
+from layouts import graph, history, members, panels
 from layouts.ids import ID
 from layouts.needs import configuration_links
 
@@ -385,7 +385,7 @@ def editor_layout(
                 **{"aria-label": "Scores"},
             ),
             html.Section(
-                [html.H2("Flags", className="h6 mt-3"), html.Div(id=ID.flags)],
+                [html.H2("Flags", className="h6 mt-3"), panels.suggest_button(), html.Div(id=ID.flags)],
                 **{"aria-label": "Flags"},
             ),
             html.Hr(),

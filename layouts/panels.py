@@ -110,11 +110,8 @@ def criteria_patch(evaluation: Evaluation) -> Patch:
     return patch
 
 
-def flags_panel(evaluation: Evaluation, offer_suggest: bool = False) -> list[Any]:
-    """One entry per flag: click to highlight its elements; each gap lists modules and concrete edits.
-
-    ``offer_suggest``: recommendations were not computed (large configuration); offer a button.
-    """
+def flags_panel(evaluation: Evaluation) -> list[Any]:
+    """One entry per flag: click to highlight its elements; each gap lists modules and concrete edits."""
     if not evaluation.flags:
         return [html.P("No flags: nothing obvious to fix.", className="small text-success")]
     items = []
@@ -149,12 +146,17 @@ def flags_panel(evaluation: Evaluation, offer_suggest: bool = False) -> list[Any
                 className="list-group-item px-2 py-1",
             )
         )
-    head = []
-    if offer_suggest:
-        head.append(
-            dbc.Button("Suggest modules for these gaps", id=ID.suggest, size="sm", color="success", outline=True, className="mb-1")
-        )
-    return head + [html.Ul(items, className="list-group list-group-flush flags")]
+    return [html.Ul(items, className="list-group list-group-flush flags")]
+
+
+def suggest_button() -> dbc.Button:
+    """Recommendations on request for a large configuration. It stays in the layout (hidden until the flags
+    pass offers it): a button inserted by a callback would fire its background job on every redraw."""
+    return dbc.Button("Suggest modules for these gaps", id=ID.suggest, size="sm", color="success", outline=True,
+                      className="mb-1", style=HIDDEN)
+
+
+HIDDEN = {"display": "none"}
 
 
 def flag_elements(evaluation: Evaluation) -> list[list[str]]:

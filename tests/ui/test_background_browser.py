@@ -21,7 +21,7 @@ DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
 TEST_MODULES = DATA / "modules"  # the two test-* modules of the UI tests
 SETTLED = ("var b = document.getElementById(arguments[0]), f = document.getElementById(arguments[1]);"
-           "return !!b && !b.disabled && !f.getAttribute('data-dash-is-loading');")
+           "return !!b && b.offsetParent !== null && !b.disabled && !f.getAttribute('data-dash-is-loading');")
 APPLY_BUTTONS = "return document.querySelectorAll('.recs button').length;"
 
 
@@ -96,6 +96,7 @@ def test_bg002_suggest_runs_on_a_celery_worker_with_redis(dash_duo, tmp_path, mo
         assert worker.poll() is None, log.read_text()[-3000:]
         suggest_in_browser(dash_duo, app, store)
         wait_for(lambda: b"succeeded" in log.read_bytes(), timeout=10)  # the job really ran on the worker
+        assert log.read_text().count("] received") == 1, "only the click starts a job, not drawing the page"
     finally:
         worker.terminate()
         worker.wait(timeout=30)
