@@ -14,7 +14,6 @@ come from :func:`canvas_app.analysis.evaluate`; nothing here computes one.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -45,6 +44,7 @@ from canvas_app.commands import (
     perform,
     slug,
 )
+from canvas_app.forms import actor_fields, flow_costs, flow_fields, whole_number
 from canvas_app.model import QUANTITIES, Configuration, ConfigurationError
 from canvas_app.recommend import preview, suggestion_change
 from layouts import advice
@@ -190,24 +190,6 @@ def apply_edit(
     return Outcome(config=after, head=head, step=step, diff=graph.element_diff(base, after, echo_positions), base=base)
 
 
-def _number(value: Any) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ConfigurationError([f"'{value}' is not a number"]) from None
-
-
-def _count(value: Any, field: str = "Segment size") -> int | None:
-    number = _number(value)
-    if number is None:
-        return None
-    if not math.isfinite(number) or number != int(number):
-        raise ConfigurationError([f"{field}: a count must be a whole number"])
-    return int(number)
-
-
 def _centre(extent: dict[str, Any] | None, jitter: int = 0) -> list[float]:
     if not extent:
         return [0.0 + jitter, 0.0 + jitter]
@@ -217,53 +199,6 @@ def _centre(extent: dict[str, Any] | None, jitter: int = 0) -> list[float]:
     except (KeyError, TypeError, ValueError):
         return [0.0, 0.0]
     return [round(x + jitter, 1), round(y + jitter, 1)]
-
-
-def actor_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """Actor fields from the side-panel form (raises ConfigurationError on bad input)."""
-    name = (values.get("actor_name") or "").strip()
-    if not name:
-        raise ConfigurationError(["Name: an actor needs a name"])
-    count = _count(values.get("actor_count"))
-    if count is not None and count < 0:
-        raise ConfigurationError(["Segment size: a count cannot be negative"])
-    return {
-        "name": name,
-        "type": values.get("actor_type") or "citizen",
-        "count": count,
-        "local": bool(values.get("actor_local")),
-        "notes": values.get("actor_notes") or "",
-    }
-
-
-def flow_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """Flow fields from the side-panel form (raises ConfigurationError on bad input)."""
-    problems = []
-    source, target = values.get("flow_source"), values.get("flow_target")
-    if not source:
-        problems.append("From: choose the actor that gives the value")
-    if not target:
-        problems.append("To: choose the actor that receives the value")
-    if source and target and source == target:
-        problems.append("From and To are the same actor; a flow must go from one actor to another")
-    amount = _number(values.get("flow_amount"))
-    occurrences = _number(values.get("flow_occurrences"))
-    if amount is not None and amount < 0:
-        problems.append("Amount: cannot be negative")
-    if occurrences is not None and occurrences < 0:
-        problems.append("Occurrences: cannot be negative")
-    if problems:
-        raise ConfigurationError(problems)
-    standards = [s.strip() for s in (values.get("flow_standards") or "").split(",") if s.strip()]
-    return {
-        "source": source,
-        "target": target,
-        "kind": values.get("flow_kind") or "service",
-        "label": (values.get("flow_label") or "").strip(),
-        "amount": amount,
-        "occurrences": occurrences,
-        "standards": standards,
-    }
 
 
 FEEDBACK_OF = {ID.actor_add: "actor_feedback", ID.actor_save: "actor_feedback", ID.flow_add: "flow_feedback",
@@ -333,17 +268,21 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         fields = actor_fields(values)
         return (lambda c: UpdateActor(selection["id"], fields)), {}
     if trigger == ID.flow_add:
-        fields = flow_fields(values)
-        return (lambda c: AddFlow({"id": new_flow_id(c), **fields})), {}
+        fields, costs = flow_fields(values), flow_costs(values)
+
+        def make_flow(c: Configuration) -> Command:
+            return AddFlow({"id": new_flow_id(c), **fields}, costs)
+
+        return make_flow, {}
     if trigger == ID.flow_save:
         if selection.get("kind") != "flow":
             raise ConfigurationError(["select a flow on the canvas first"])
-        fields = flow_fields(values)
-        return (lambda c: UpdateFlow(selection["id"], fields)), {}
+        fields, costs = flow_fields(values), flow_costs(values)
+        return (lambda c: UpdateFlow(selection["id"], fields, costs)), {}
     if trigger == ID.details_save:
         changes: dict[str, Any] = {key: (values.get(f"details_{key}") or "").strip()
                                    for key in DETAIL_FIELDS if key != "population"}
-        changes["population"] = _count(values.get("details_population"), "Population")
+        changes["population"] = whole_number(values.get("details_population"), "Population")
         return (lambda c: UpdateDetails(changes)), {}
     if trigger == ID.module_remove:
         if selection.get("kind") != "actor":
@@ -478,6 +417,9 @@ EDIT_OUTPUTS = {
 CORE_OUTPUTS = ("graph_diff", "version", "step_out", "status", "message", "scores", "conflict", "title",
                 *(f"details_{key}" for key in DETAIL_FIELDS))
 """Every edit callback has these: an undo or redo may change the configuration's details too."""
+FLOW_ECONOMICS_FIELDS = ("flow_term_years", "flow_payback_years", "flow_source_cost", "flow_target_cost",
+                         "flow_benefit", "flow_personal_data")
+"""The flow form's folded section (time, costs, personal data): read on save, filled on selection."""
 FORM_STATES = {
     "actor": {
         "selection": State(ID.selection, "data"),
@@ -487,6 +429,8 @@ FORM_STATES = {
         "actor_count": State(ID.actor_count, "value"),
         "actor_local": State(ID.actor_local, "value"),
         "actor_notes": State(ID.actor_notes, "value"),
+        "actor_fixed_cost": State(ID.actor_fixed_cost, "value"),
+        "actor_capital_cost": State(ID.actor_capital_cost, "value"),
     },
     "flow": {
         "selection": State(ID.selection, "data"),
@@ -497,6 +441,7 @@ FORM_STATES = {
         "flow_amount": State(ID.flow_amount, "value"),
         "flow_occurrences": State(ID.flow_occurrences, "value"),
         "flow_standards": State(ID.flow_standards, "value"),
+        **{name: State(getattr(ID, name), "value") for name in FLOW_ECONOMICS_FIELDS},
     },
 }
 EDIT_CALLBACKS = [
@@ -577,6 +522,8 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
             actor_count=actor.count,
             actor_local=actor.local,
             actor_notes=actor.notes,
+            actor_fixed_cost=actor.fixed_cost,
+            actor_capital_cost=actor.capital_cost,
             actor_save_disabled=False,
             actor_delete_disabled=False,
             module_remove_disabled=actor.module is None,
@@ -595,6 +542,13 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
             flow_amount=flow.amount,
             flow_occurrences=flow.occurrences,
             flow_standards=", ".join(flow.standards),
+            flow_term_years=flow.term_years,
+            flow_payback_years=flow.payback_years,
+            flow_source_cost=config.actor(flow.source).unit_costs.get(flow.id),
+            flow_target_cost=config.actor(flow.target).unit_costs.get(flow.id),
+            flow_benefit=next((config.actor(end).unit_benefits[flow.id] for end in (flow.source, flow.target)
+                               if flow.id in config.actor(end).unit_benefits), None),
+            flow_personal_data=flow.personal_data,
             flow_save_disabled=False,
             flow_delete_disabled=False,
         )
@@ -723,6 +677,13 @@ def register(app: Any, services: Services) -> None:
         Input(ID.step_out, "data"),
         State(ID.history, "data"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(ns, "kindFields"),
+        Output(ID.flow_term_box, "style"),
+        Output(ID.flow_payback_box, "style"),
+        Output(ID.flow_personal_box, "style"),
+        Input(ID.flow_kind, "value"),
     )
     app.clientside_callback(
         ClientsideFunction(ns, "suggestStandards"),
@@ -883,6 +844,8 @@ def register(app: Any, services: Services) -> None:
         "actor_count": Output(ID.actor_count, "value"),
         "actor_local": Output(ID.actor_local, "value"),
         "actor_notes": Output(ID.actor_notes, "value"),
+        "actor_fixed_cost": Output(ID.actor_fixed_cost, "value"),
+        "actor_capital_cost": Output(ID.actor_capital_cost, "value"),
         "actor_save_disabled": Output(ID.actor_save, "disabled"),
         "actor_delete_disabled": Output(ID.actor_delete, "disabled"),
         "module_remove_disabled": Output(ID.module_remove, "disabled"),
@@ -895,6 +858,7 @@ def register(app: Any, services: Services) -> None:
         "flow_amount": Output(ID.flow_amount, "value"),
         "flow_occurrences": Output(ID.flow_occurrences, "value"),
         "flow_standards": Output(ID.flow_standards, "value"),
+        **{name: Output(getattr(ID, name), "value") for name in FLOW_ECONOMICS_FIELDS},
         "flow_save_disabled": Output(ID.flow_save, "disabled"),
         "flow_delete_disabled": Output(ID.flow_delete, "disabled"),
     }

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
-from canvas_app.model import Configuration, ConfigurationError, describe_validation_error
+from canvas_app.model import Configuration, ConfigurationError, describe_validation_error, detach_flow_ends, forget_flows
 
 COLLECTIONS = ("actors", "flows", "modules", "needs")
 """The id-keyed lists of a configuration that commands edit."""
@@ -297,27 +297,63 @@ class DeleteActor(Command):
             raise ConfigurationError([f"actor '{self.actor_id}' no longer exists"])
         gone_flows = {f["id"] for f in data["flows"] if self.actor_id in (f["source"], f["target"])}
         data["actors"] = [a for a in data["actors"] if a["id"] != self.actor_id]
-        data["flows"] = [f for f in data["flows"] if f["id"] not in gone_flows]
+        forget_flows(data, gone_flows)
         for need in data["needs"]:
             if need.get("actor") == self.actor_id:
                 need["actor"] = None
-            need["served_by"] = [f for f in need.get("served_by", []) if f not in gone_flows]
         return validate(data)
 
     def describe(self) -> str:
         return f"delete actor {self.actor_id}"
 
 
+PUBLIC_ACTOR_TYPES = ("city", "public_agency")
+"""The ends that can declare a public benefit per occurrence (the city's position reads only theirs)."""
+
+
+def set_flow_costs(data: dict[str, Any], flow_id: str, costs: dict[str, float | None]) -> None:
+    """Write a flow's per-occurrence economics into its ends (they live on the actors, keyed by flow id).
+
+    ``costs`` may hold ``source`` and ``target`` (each end's own cost per occurrence) and ``benefit`` (the public
+    benefit per occurrence, declared by the end that is the city or a public agency). ``None`` or 0 clears one.
+    """
+    flow = next(f for f in data["flows"] if f["id"] == flow_id)
+    actors = {a["id"]: a for a in data["actors"]}
+
+    def put(actor: dict[str, Any], name: str, value: float | None) -> None:
+        values = dict(actor.get(name) or {})
+        values.pop(flow_id, None)
+        if value:
+            values[flow_id] = value
+        actor[name] = values
+
+    for end in ("source", "target"):
+        if end in costs and flow[end] in actors:
+            put(actors[flow[end]], "unit_costs", costs[end])
+    if "benefit" in costs:
+        ends = [actors[flow[end]] for end in ("source", "target") if flow[end] in actors]
+        public = [a for a in ends if a["type"] in PUBLIC_ACTOR_TYPES]
+        if costs["benefit"] and not public:
+            raise ConfigurationError(["Public benefit: only a flow to or from the city or a public agency carries "
+                                      "a declared public benefit"])
+        for actor in ends:
+            put(actor, "unit_benefits", costs["benefit"] if public and actor is public[0] else None)
+
+
 @dataclass(frozen=True)
 class AddFlow(Command):
-    """Add one value flow (a dict of :class:`~canvas_app.model.Flow` fields)."""
+    """Add one value flow (a dict of :class:`~canvas_app.model.Flow` fields) and its ends' costs (see
+    :func:`set_flow_costs`)."""
 
     kind: ClassVar[str] = "add_flow"
     flow: dict[str, Any]
+    costs: dict[str, float | None] = field(default_factory=dict)
 
     def apply(self, config: Configuration) -> Configuration:
         data = config.model_dump(mode="json")
         data["flows"].append(dict(self.flow))
+        if self.costs:
+            set_flow_costs(data, self.flow["id"], self.costs)
         return validate(data)
 
     def describe(self) -> str:
@@ -326,9 +362,13 @@ class AddFlow(Command):
 
 @dataclass(frozen=True)
 class UpdateFlow(Command):
+    """Change fields of one flow and, when ``costs`` names them, its ends' costs (see :func:`set_flow_costs`).
+    Redrawn between other actors, the flow leaves the old ends' costs on it behind."""
+
     kind: ClassVar[str] = "update_flow"
     flow_id: str
     changes: dict[str, Any]
+    costs: dict[str, float | None] = field(default_factory=dict)
 
     def apply(self, config: Configuration) -> Configuration:
         data = config.model_dump(mode="json")
@@ -338,6 +378,9 @@ class UpdateFlow(Command):
                 if "estimated" not in changes:
                     changes["estimated"] = _still_estimated(item, changes)
                 item.update(changes)
+                detach_flow_ends(data, self.flow_id)
+                if self.costs:
+                    set_flow_costs(data, self.flow_id, self.costs)
                 return validate(data)
         raise ConfigurationError([f"flow '{self.flow_id}' no longer exists"])
 
@@ -365,9 +408,7 @@ class DeleteFlow(Command):
         data = config.model_dump(mode="json")
         if not any(f["id"] == self.flow_id for f in data["flows"]):
             raise ConfigurationError([f"flow '{self.flow_id}' no longer exists"])
-        data["flows"] = [f for f in data["flows"] if f["id"] != self.flow_id]
-        for need in data["needs"]:
-            need["served_by"] = [f for f in need.get("served_by", []) if f != self.flow_id]
+        forget_flows(data, {self.flow_id})
         return validate(data)
 
     def describe(self) -> str:

@@ -36,6 +36,7 @@ from canvas_app.model import (
     ModuleInstance,
     ConfigurationError,
     describe_validation_error,
+    forget_flows,
 )
 from canvas_app.module_schema import BUILTIN_ROLES, Category, ModuleDefinition, flow_place
 from canvas_app.shipped import shipped_dir
@@ -735,10 +736,9 @@ def remove_module(config: Configuration, instance_id: str) -> Configuration:
             actor["module"] = None
         actors.append(actor)
     data["actors"] = actors
-    data["flows"] = [f for f in data["flows"] if f["id"] not in removed_flows]
+    forget_flows(data, removed_flows)
     data["modules"] = [m for m in data["modules"] if m["id"] != instance_id]
     for need in data["needs"]:
-        need["served_by"] = [ref for ref in need["served_by"] if ref not in removed_flows]
         if need.get("actor") in removed_actors:
             need["actor"] = None
     return _validated(data)

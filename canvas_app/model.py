@@ -488,3 +488,28 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "citycanvas/1"
     return schema
+
+
+def forget_flows(data: dict[str, Any], gone: set[str]) -> None:
+    """Remove the flows ``gone`` from a configuration's ``data`` (as dumped) with every reference to them: the
+    needs they serve and the actors' own costs and benefits per occurrence. Edits that delete flows call it, so a
+    cost entered on a flow never blocks deleting that flow or its actor."""
+    data["flows"] = [f for f in data["flows"] if f["id"] not in gone]
+    for need in data.get("needs", []):
+        need["served_by"] = [ref for ref in need.get("served_by", []) if ref not in gone]
+    for actor in data["actors"]:
+        for name in ("unit_costs", "unit_benefits"):
+            if actor.get(name):
+                actor[name] = {ref: value for ref, value in actor[name].items() if ref not in gone}
+
+
+def detach_flow_ends(data: dict[str, Any], flow_id: str) -> None:
+    """Drop the per-occurrence costs and benefits on ``flow_id`` held by actors that are no longer one of its ends
+    (after the flow was redrawn between other actors): they described the old end's part in it."""
+    flow = next(f for f in data["flows"] if f["id"] == flow_id)
+    for actor in data["actors"]:
+        if actor["id"] in (flow["source"], flow["target"]):
+            continue
+        for name in ("unit_costs", "unit_benefits"):
+            if flow_id in (actor.get(name) or {}):
+                actor[name] = {ref: value for ref, value in actor[name].items() if ref != flow_id}

@@ -110,6 +110,20 @@ def actor_form() -> html.Div:
             dbc.Checkbox(id=ID.actor_local, label="Named local organisation", value=False, className="small mt-1"),
             dbc.Label("Notes", html_for=ID.actor_notes, className="small mb-0 mt-1"),
             dbc.Textarea(id=ID.actor_notes, size="sm", maxLength=5000, rows=2),
+            html.Details(
+                [
+                    html.Summary("Own costs", className="small"),
+                    html.Small("Money this actor spends that is not paid to another actor on the map. "
+                               "Empty: not entered.", className="text-muted d-block"),
+                    dbc.Label("Running cost per period (staff, energy, maintenance)", html_for=ID.actor_fixed_cost,
+                              className="small mb-0 mt-1"),
+                    dbc.Input(id=ID.actor_fixed_cost, type="number", min=0, size="sm"),
+                    dbc.Label("Up-front cost, paid once in year 0 (hardware, installation)",
+                              html_for=ID.actor_capital_cost, className="small mb-0 mt-1"),
+                    dbc.Input(id=ID.actor_capital_cost, type="number", min=0, size="sm"),
+                ],
+                className="mt-1",
+            ),
             html.Div(
                 [html.Span("Move it", className="small me-1", **{"aria-hidden": "true"})]
                 + [dbc.Button([html.Span(arrow, **{"aria-hidden": "true"}),
@@ -177,6 +191,7 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
             ),
             dbc.Label("Standards (comma-separated, e.g. NGSI-LD, MIM1)", html_for=ID.flow_standards, className="small mb-0 mt-1"),
             *standards_input(),
+            flow_economics(),
             html.Div(id=ID.flow_feedback, role="alert", **{"aria-live": "polite"}),
             html.Div(
                 [
@@ -188,6 +203,50 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
             ),
         ],
         className="mb-3",
+    )
+
+
+def flow_economics() -> html.Details:
+    """The flow's time, per-occurrence costs and personal data, folded away: most flows need none of them.
+    Which fields show follows the flow's kind (canvas.js ``kindFields``)."""
+    return html.Details(
+        [
+            html.Summary("Time, costs and personal data", className="small"),
+            html.Div(
+                [dbc.Label("Runs for (years from year 1; empty: the whole horizon)", html_for=ID.flow_term_years,
+                           className="small mb-0 mt-1"),
+                 dbc.Input(id=ID.flow_term_years, type="number", min=1, step=1, size="sm")],
+                id=ID.flow_term_box,
+            ),
+            html.Div(
+                [dbc.Label("Paid back within (years; empty: the horizon)", html_for=ID.flow_payback_years,
+                           className="small mb-0 mt-1"),
+                 dbc.Input(id=ID.flow_payback_years, type="number", min=1, step=1, size="sm")],
+                id=ID.flow_payback_box, style={"display": "none"},
+            ),
+            dbc.Row(
+                [
+                    dbc.Col([dbc.Label("Giver's own cost per occurrence", html_for=ID.flow_source_cost,
+                                       className="small mb-0"),
+                             dbc.Input(id=ID.flow_source_cost, type="number", min=0, size="sm")]),
+                    dbc.Col([dbc.Label("Receiver's own cost per occurrence", html_for=ID.flow_target_cost,
+                                       className="small mb-0"),
+                             dbc.Input(id=ID.flow_target_cost, type="number", min=0, size="sm")]),
+                ],
+                className="g-1 mt-1",
+            ),
+            dbc.Label("Public benefit per occurrence, in money (declared by its city or agency end)",
+                      html_for=ID.flow_benefit, className="small mb-0 mt-1"),
+            dbc.Input(id=ID.flow_benefit, type="number", min=0, size="sm"),
+            html.Small("Time saved, emissions avoided: shown beside the city's cash, never added to it.",
+                       className="text-muted d-block"),
+            html.Div(
+                dbc.Switch(id=ID.flow_personal_data, label="Carries personal data (identifies a person)", value=False,
+                           className="small mt-1"),
+                id=ID.flow_personal_box, style={"display": "none"},
+            ),
+        ],
+        className="mt-1",
     )
 
 

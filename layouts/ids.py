@@ -86,6 +86,8 @@ class Ids:
     actor_count: str = "ed-actor-count"
     actor_local: str = "ed-actor-local"
     actor_notes: str = "ed-actor-notes"
+    actor_fixed_cost: str = "ed-actor-fixed-cost"  # own running cost per period
+    actor_capital_cost: str = "ed-actor-capital-cost"  # one-off, year 0
     actor_add: str = "ed-actor-add"
     actor_save: str = "ed-actor-save"
     actor_delete: str = "ed-actor-delete"
@@ -104,6 +106,15 @@ class Ids:
     flow_amount_estimate: str = "ed-flow-amount-estimate"  # badge: the amount is a module's estimate
     flow_occurrences_estimate: str = "ed-flow-occurrences-estimate"
     flow_standards: str = "ed-flow-standards"
+    flow_term_years: str = "ed-flow-term-years"
+    flow_term_box: str = "ed-flow-term-box"  # (JS) hidden for an investment
+    flow_payback_years: str = "ed-flow-payback-years"
+    flow_payback_box: str = "ed-flow-payback-box"  # (JS) shown for an investment only
+    flow_source_cost: str = "ed-flow-source-cost"  # the giver's own cost per occurrence
+    flow_target_cost: str = "ed-flow-target-cost"  # the receiver's own cost per occurrence
+    flow_benefit: str = "ed-flow-benefit"  # declared public benefit per occurrence
+    flow_personal_data: str = "ed-flow-personal-data"
+    flow_personal_box: str = "ed-flow-personal-box"  # (JS) shown for a data flow only
     flow_standards_known: str = "ed-flow-standards-known"  # (JS) datalist: registry names after what is typed
     standards_registry: str = "ed-standards-registry"  # open standards offered: [name, source] pairs
     flow_add: str = "ed-flow-add"

@@ -265,6 +265,13 @@
         }
         return [{done: done, undone: undone}, done.length === 0, undone.length === 0];
       },
+      // The flow form shows the fields its kind can carry: a term for a recurring flow, a payback
+      // period for an investment, the personal-data switch for a data flow (forms.flow_fields agrees).
+      kindFields: function (kind) {
+        var shown = {}, hidden = {display: "none"};
+        return [kind === "investment" ? hidden : shown, kind === "investment" ? shown : hidden,
+                kind === "data" ? shown : hidden];
+      },
       // The flow's standards field holds a comma-separated list: each registry name is offered
       // after what is typed before the last comma, so the datalist suggests the next standard.
       suggestStandards: function (typed, known) {
