@@ -60,11 +60,12 @@ EMPTY_DIFF: dict[str, Any] = {"add": [], "update": [], "remove": []}
 # -- page ----------------------------------------------------------------------------
 
 
-def evaluate(services: Services, configuration_id: int, config: Configuration, recommend: bool = False) -> Any:
+def evaluate(services: Services, configuration_id: int, config: Configuration, recommend: bool = False,
+             money: bool = False) -> Any:
     """Score a stored configuration (one of its revisions) with its workspace's score weights."""
     from callbacks.weights import evaluate_stored
 
-    return evaluate_stored(services, configuration_id, config, recommend=recommend, structure=False)
+    return evaluate_stored(services, configuration_id, config, recommend=recommend, structure=False, money=money)
 
 
 def status_text(head: Any) -> str:
@@ -733,6 +734,7 @@ def register(app: Any, services: Services) -> None:
         Output(ID.blocks, "children"),
         Output(ID.scores, "children", allow_duplicate=True),
         Output(ID.suggest, "style"),
+        Output(ID.cash_data, "data"),
         Input(ID.diff_applied, "data"),
         State(ID.version, "data"),
         State(ID.config_id, "data"),
@@ -745,20 +747,34 @@ def register(app: Any, services: Services) -> None:
 
         services.require("view", configuration_id=configuration_id)
         if configuration_id is None:
-            return no_update, no_update, no_update, no_update, no_update
+            return (no_update,) * 6
         try:
             config, _ = services.load(int(configuration_id), int(version) if version else None)
         except StorageError:
-            return no_update, no_update, no_update, no_update, no_update
+            return (no_update,) * 6
         live = services.settings.recommend and len(config.actors) <= services.settings.live_recommend_max_actors
-        evaluation = evaluate(services, configuration_id, config, recommend=live)
+        evaluation = evaluate(services, configuration_id, config, recommend=live, money=True)
         return (
             panels.flags_panel(evaluation),
             panels.flag_elements(evaluation),
             panels.blocks_panel(nine_blocks(config, services.library_of_configuration(configuration_id))),
             panels.criteria_patch(evaluation),
             {} if services.settings.recommend and not live and evaluation.flags else panels.HIDDEN,
+            panels.cash_data(evaluation, {a.id: a.name for a in config.actors}),
         )
+
+    @app.callback(
+        Output(ID.cash_chart, "children"),
+        Input(ID.cash_data, "data"),
+        Input(ID.selection, "data"),
+        State(ID.config_id, "data"),
+        prevent_initial_call=True,
+    )
+    def draw_cash(data, selection, configuration_id):
+        """The selected actor's cash over time (or the investors' and the city's), from the second pass's data."""
+        services.require("view", configuration_id=configuration_id)
+        actor = selection.get("id") if isinstance(selection, dict) and selection.get("kind") == "actor" else None
+        return panels.cash_panel(data, actor)
 
     @app.callback(
         Output(ID.flags, "children", allow_duplicate=True),

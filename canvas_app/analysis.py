@@ -36,6 +36,7 @@ def evaluate(
     recommend: bool = True,
     weights: Mapping[str, float] | None = None,
     structure: bool = True,
+    money: bool = False,
 ) -> Evaluation:
     """Score a configuration and list its flags.
 
@@ -48,11 +49,14 @@ def evaluate(
         per candidate module, so the editor asks for it only when the panel shows it).
     weights : workspace weights by criterion id (the file's own ``weights`` win over them).
     structure : include the structure report (components, betweenness, cycles, net value...).
+    money : without the structure report, include its money-over-time part alone (the editor's cash chart;
+        the criteria have computed it already, so it costs nothing more).
     """
     eco = build_ecosystem(config, library)
     scores = score_ecosystem(eco, weights)
     flags = tuple(run_checks(eco))
-    evaluation = Evaluation(scores, flags, structure_report(eco) if structure else {})
+    report = structure_report(eco) if structure else {"money_over_time": money_over_time(eco)} if money else {}
+    evaluation = Evaluation(scores, flags, report)
     if recommend and library is not None and flags:
         from canvas_app.recommend import add_recommendations
 

@@ -254,6 +254,16 @@ MAX_CHARTED = 4
 """Actors drawn on one cash chart: the investors first, then the city, then the largest movers."""
 
 
+def charted_cash(data: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Sequence[float]]:
+    """The cumulative cash worth charting from a structure report's ``money_over_time``: investors first, then
+    the public budget, then the largest swings; at most MAX_CHARTED lines, by actor name."""
+    positions: Mapping[str, Any] = data.get("actors") or {}
+    city = set((data.get("city") or {}).get("actors") or ())
+    order = sorted(positions, key=lambda a: (positions[a]["outlay"] <= 0, a not in city,
+                                             -max(abs(v) for v in positions[a]["cumulative"])))
+    return {names.get(a, a): positions[a]["cumulative"] for a in order[:MAX_CHARTED]}
+
+
 def money_over_time_section(config: Configuration, evaluation: Evaluation) -> Section:
     """Outlay, payback and net present value per actor, with the cumulative cash of the main ones."""
     data = evaluation.structure.get("money_over_time") or {}
@@ -276,10 +286,7 @@ def money_over_time_section(config: Configuration, evaluation: Evaluation) -> Se
                    "Net present value", "Paid back in time"), rows,
                   caption=f"Over {horizon} years at a {percent(rate)} discount rate; year 0 holds investments and "
                           "capital costs, later years every recurring flow that runs that year and own costs.")
-    city = set((data.get("city") or {}).get("actors") or ())
-    order = sorted(positions, key=lambda a: (positions[a]["outlay"] <= 0, a not in city,
-                                             -max(abs(v) for v in positions[a]["cumulative"])))
-    charted = {names.get(a, a): positions[a]["cumulative"] for a in order[:MAX_CHARTED]}
+    charted = charted_cash(data, names)
     return Section("Money over time", tables=(table,), svg=cash_svg(charted),
                    svg_label="Cumulative cash by year of " + ", ".join(charted))
 

@@ -122,7 +122,7 @@ def actor_form() -> html.Div:
                               html_for=ID.actor_capital_cost, className="small mb-0 mt-1"),
                     dbc.Input(id=ID.actor_capital_cost, type="number", min=0, size="sm"),
                 ],
-                className="mt-1",
+                id=ID.actor_costs, className="mt-1",
             ),
             html.Div(
                 [html.Span("Move it", className="small me-1", **{"aria-hidden": "true"})]
@@ -246,7 +246,7 @@ def flow_economics() -> html.Details:
                 id=ID.flow_personal_box, style={"display": "none"},
             ),
         ],
-        className="mt-1",
+        id=ID.flow_economics, className="mt-1",
     )
 
 
@@ -446,6 +446,11 @@ def editor_layout(
             html.Section(
                 [html.H2("Flags", className="h6 mt-3"), panels.suggest_button(), html.Div(id=ID.flags)],
                 **{"aria-label": "Flags"},
+            ),
+            html.Section(
+                [html.H2("Money over time", className="h6 mt-3"), html.Div(id=ID.cash_chart),
+                 dcc.Store(id=ID.cash_data)],
+                **{"aria-label": "Money over time"},
             ),
             html.Hr(),
             details_form(details or {"name": name}),

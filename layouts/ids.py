@@ -86,6 +86,7 @@ class Ids:
     actor_count: str = "ed-actor-count"
     actor_local: str = "ed-actor-local"
     actor_notes: str = "ed-actor-notes"
+    actor_costs: str = "ed-actor-costs"  # the folded "Own costs" section
     actor_fixed_cost: str = "ed-actor-fixed-cost"  # own running cost per period
     actor_capital_cost: str = "ed-actor-capital-cost"  # one-off, year 0
     actor_add: str = "ed-actor-add"
@@ -106,6 +107,7 @@ class Ids:
     flow_amount_estimate: str = "ed-flow-amount-estimate"  # badge: the amount is a module's estimate
     flow_occurrences_estimate: str = "ed-flow-occurrences-estimate"
     flow_standards: str = "ed-flow-standards"
+    flow_economics: str = "ed-flow-economics"  # the folded "Time, costs and personal data" section
     flow_term_years: str = "ed-flow-term-years"
     flow_term_box: str = "ed-flow-term-box"  # (JS) hidden for an investment
     flow_payback_years: str = "ed-flow-payback-years"
@@ -134,6 +136,8 @@ class Ids:
     scores: str = "ed-scores"
     score_values: str = "ed-score-values"  # {name: {value, coverage}}: six scores per edit, drawn by canvas.js
     flags: str = "ed-flags"
+    cash_data: str = "ed-cash-data"  # the second pass's money over time: positions by actor, names, horizon
+    cash_chart: str = "ed-cash-chart"
     suggest: str = "ed-suggest"
     blocks: str = "ed-blocks"
 

@@ -8,7 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import Patch, html
 
 from canvas_app.evaluation import PROVISIONAL_BELOW, SCORE_LABELS, SCORE_NAMES, Evaluation
+from canvas_app.report import cash_svg, charted_cash, money
 from layouts import advice
+from layouts.report import svg_image
 from layouts.ids import ID
 
 SEVERITY_COLOR = {"high": "danger", "medium": "warning", "low": "secondary"}
@@ -181,3 +183,37 @@ def blocks_panel(blocks: dict[str, list[str]]) -> html.Div:
             )
         )
     return html.Div(cells, className="nine-blocks")
+
+
+def cash_data(evaluation: Evaluation, names: dict[str, str]) -> dict[str, Any]:
+    """What the money-over-time panel draws, kept in the browser so a new selection redraws it without a
+    re-score: the second pass's money over time and the actors' names."""
+    return {**(evaluation.structure.get("money_over_time") or {}), "names": names}
+
+
+def cash_panel(data: dict[str, Any] | None, selected_actor: str | None) -> list[Any]:
+    """The cumulative cash of the selected actor (its outlay, payback and NPV in words), or, with no actor
+    selected, of the investors and the city: the report's chart, beside the canvas."""
+    data = data or {}
+    positions = data.get("actors") or {}
+    if not positions:
+        return [html.P("Enter the amounts of an actor's money flows to see its cash year by year.",
+                       className="small text-body-secondary")]
+    names, horizon = data.get("names") or {}, data.get("horizon_years")
+    if selected_actor in positions:
+        position = positions[selected_actor]
+        name = names.get(selected_actor, selected_actor)
+        charted = {name: position["cumulative"]}
+        payback = position["payback_year"]
+        words = [f"Outlay in year 0: {money(position['outlay'])}." if position["outlay"] > 0 else "No outlay.",
+                 f"Net present value over {horizon} years: {money(position['npv'])}."]
+        if position["outlay"] > 0:
+            words.append(f"Paid back in year {payback}." if payback is not None else
+                         "Not paid back within the horizon.")
+        summary = " ".join(words)
+    else:
+        charted = charted_cash(data, names)
+        summary = ("Select an actor to see its own cash. Shown: "
+                   + ", ".join(charted) + f", over {horizon} years." if charted else "")
+    label = "Cumulative cash by year of " + ", ".join(charted) + ". " + summary
+    return [svg_image(cash_svg(charted, width=300, height=160), label), html.P(summary, className="small mb-0")]

@@ -420,3 +420,47 @@ def test_ui031_scores_say_what_could_be_judged_and_follow_an_edit(dash_duo, app,
     coverage = text(ID.score_coverage("value_capture"))
     assert coverage == "all criteria judged" or "of its weight judged" in coverage
     assert dash_duo.get_logs() == []
+
+
+def test_ui032_an_up_front_cost_shows_in_the_cash_chart_and_lowers_sustainability(dash_duo, app, store):
+    """The operator takes 1,500 a year in parking fees: 20,000 up front is not back within the 10-year horizon
+    (15,000), so the side panel's chart says so, the no-payback flag appears and sustainability drops."""
+    head = open_editor(dash_duo, app, store)
+    chart = f"#{ID.cash_chart}"
+    dash_duo.wait_for_contains_text(chart, "Select an actor to see its own cash", timeout=20)
+    before = score(dash_duo, "sustainability")
+    dash_duo.find_element(f"#{ID.element_pick}").send_keys("Actor: Parking operator")
+    dash_duo.wait_for_contains_text(f"#{ID.actor_heading}", "Parking operator")
+    dash_duo.wait_for_contains_text(chart, "No outlay.")
+    click(dash_duo, f"#{ID.actor_costs} summary")
+    cost = dash_duo.find_element(f"#{ID.actor_capital_cost}")
+    cost.send_keys("20000")
+    dash_duo.find_element(f"#{ID.actor_save}").click()
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
+    assert store.load(head.id)[0].actor("operator").capital_cost == 20000
+    dash_duo.wait_for_contains_text(chart, "Outlay in year 0: 20,000.", timeout=20)
+    assert "Not paid back within the horizon." in dash_duo.find_element(chart).text
+    dash_duo.wait_for_contains_text(f"#{ID.flags}", "no-payback", timeout=20)
+    wait_for(lambda: score(dash_duo, "sustainability") < before)
+    assert dash_duo.find_element(f"{chart} img").get_attribute("alt").startswith("Cumulative cash by year of Parking operator")
+    assert dash_duo.get_logs() == []
+
+
+def test_ui033_a_flow_form_shows_the_fields_of_its_kind_and_saves_a_term(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    dash_duo.find_element(f"#{ID.element_pick}").send_keys("Flow: parking fee")
+    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "f1")
+    click(dash_duo, f"#{ID.flow_economics} summary")
+    term, payback = dash_duo.find_element(f"#{ID.flow_term_box}"), dash_duo.find_element(f"#{ID.flow_payback_box}")
+    wait_for(lambda: term.is_displayed() and not payback.is_displayed())  # a money flow runs for a term
+    assert not dash_duo.find_element(f"#{ID.flow_personal_box}").is_displayed()
+    dash_duo.find_element(f"#{ID.flow_term_years}").send_keys("3")
+    dash_duo.find_element(f"#{ID.flow_target_cost}").send_keys("0.5")
+    dash_duo.find_element(f"#{ID.flow_save}").click()
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
+    saved = store.load(head.id)[0]
+    assert saved.flow("f1").term_years == 3 and saved.actor("operator").unit_costs == {"f1": 0.5}
+    kind = dash_duo.find_element(f"#{ID.flow_kind}")
+    kind.send_keys("Investment")
+    wait_for(lambda: payback.is_displayed() and not term.is_displayed())
+    assert dash_duo.get_logs() == []
