@@ -114,3 +114,24 @@ def test_the_public_budget_earns_per_use_and_pays_nothing_per_use():
     bicing = _economics(CASES / "barcelona-bicing.json").city
     assert bicing is not None and bicing.per_use_cost == 0
     assert bicing.per_use_income == pytest.approx(47.16 * 90000)  # EUR 4,244,400
+
+
+def test_whim_investors_get_nothing_back():
+    """The Whim case's EUR 10 M of venture funding (an assumption) earns its investors no cash flow at all;
+    MaaS Global went bankrupt in 2024 (LIGARE 2024)."""
+    econ = _economics(CASES / "helsinki-whim-maas.json")
+    investors = econ.positions["investors"]
+    assert investors.yearly == (-10.0 * M, *[0.0] * 10)
+    assert investors.npv == -10.0 * M and investors.payback_year is None and investors.recovered == 0.0
+    # the operator: +10 in year 0, then 14.4 in - (8.64 + 4.32 + 1.44) to providers - 8 running costs = -8 a year
+    assert econ.positions["maas-global"].yearly == (10.0 * M, *[-8.0 * M] * 10)
+    payback = _criterion(CASES / "helsinki-whim-maas.json", "su_payback")
+    assert payback.assessable and payback.value == 0.0
+
+
+def test_tfl_running_cost_waits_for_its_budget():
+    """Deloitte 2017: publishing the data costs TfL about GBP 1 M a year; the budget it is paid from is not
+    published, so TfL's money cannot be judged and it gets no cash position."""
+    econ = _economics(CASES / "tfl-open-data.json")
+    assert load_configuration(CASES / "tfl-open-data.json").actor("tfl").fixed_cost == 1_000_000
+    assert not econ.complete("tfl") and "tfl" not in econ.positions
