@@ -390,6 +390,46 @@ def parking_open_platform(lib: ModuleLibrary) -> Configuration:
     return d.config
 
 
+# -- economics from public sources (issue 17) ------------------------------------------------
+# Investments, capital and running costs, contract terms and horizons enter an example only where a public
+# source gives the figure, cited in the notes of the actor it concerns. Kept apart from the builders above so
+# their figures and explanations can change without touching these.
+
+
+def with_economics(config: Configuration, flows: dict[str, dict[str, Any]],
+                   actors: dict[str, dict[str, Any]]) -> Configuration:
+    """Set economic fields on the flows named by exact label and on the actors named by id."""
+    data = config.model_dump(mode="json")
+    for label, fields in flows.items():
+        matches = [f for f in data["flows"] if f["label"] == label]
+        if len(matches) != 1:
+            raise KeyError(f"{config.name}: {len(matches)} flows labelled {label!r}")
+        matches[0].update(fields)
+    for actor_id, fields in actors.items():
+        next(a for a in data["actors"] if a["id"] == actor_id).update(fields)
+    return parse_configuration(data)
+
+
+def public_wifi_economics(config: Configuration) -> Configuration:
+    """The WiFi4EU voucher is paid once, not every year."""
+    return with_economics(
+        config,
+        flows={"WiFi4EU voucher": {"term_years": 1}},
+        actors={"it-unit": {"notes": (
+            "WiFi4EU: a voucher worth EUR 15,000, paid once, funds the equipment and its installation; the "
+            "municipality pays the connectivity and maintenance for 3 years (European Commission, 'WiFi4EU for "
+            "municipalities', Shaping Europe's digital future, "
+            "https://digital-strategy.ec.europa.eu/en/activities/wifi4eu-municipalities). The voucher is entered "
+            "for year 1 only.")}},
+    )
+
+
+ECONOMICS: dict[str, Callable[[Configuration], Configuration]] = {
+    "public-wifi.json": public_wifi_economics,
+}
+"""Per example file, the economic figures its public sources give (examples without any are left out)."""
+
+
 EXAMPLES: dict[str, Callable[[ModuleLibrary], Configuration]] = {
     "oulu-parking.json": oulu_parking,
     "maas-bundle.json": maas,
@@ -404,7 +444,9 @@ EXAMPLES: dict[str, Callable[[ModuleLibrary], Configuration]] = {
 
 def build_all() -> dict[str, str]:
     library = load_library(include_env=False)
-    return {name: dump_configuration(build(library)) + "\n" for name, build in EXAMPLES.items()}
+    built = {name: build(library) for name, build in EXAMPLES.items()}
+    built = {name: ECONOMICS[name](config) if name in ECONOMICS else config for name, config in built.items()}
+    return {name: dump_configuration(config) + "\n" for name, config in built.items()}
 
 
 def main(argv: list[str]) -> int:
