@@ -363,7 +363,7 @@ def payback(eco: Ecosystem) -> Measured:
         return 1.0, (f"Every investor ({len(positions)}) gets its outlay back within its horizon at {rate} discount "
                      f"(latest: {name}, in year {max(p.discounted_payback_year or 0 for p in positions)}).")
     return worst.recovered, (
-        f"{name} gets back {worst.recovered:.0%} of its {worst.outlay:,.0f} outlay within {worst.payback_limit} years "
+        f"{name}: {worst.recovered:.0%} of the {worst.outlay:,.0f} outlay back within {worst.payback_limit} years "
         f"(present value at {rate}; net present value {worst.npv:,.0f}).")
 
 
