@@ -41,7 +41,7 @@ INDEX_STRING = """<!DOCTYPE html>
 
 def create_app(settings: Settings | None = None, store: object | None = None) -> Dash:
     """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
-    from callbacks import auth, compare, editor, history, home, members, presence, report, router
+    from callbacks import auth, compare, editor, editor_edits, editor_panel, history, home, members, presence, report, router
     from callbacks import advantages, mechanisms, needs
     from callbacks import modules, weights
     from callbacks.jobs import install_job_guard
@@ -79,6 +79,8 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     router.register(app, services)
     home.register(app, services)
     editor.register(app, services)
+    editor_edits.register(app, services)
+    editor_panel.register(app, services)
     compare.register(app, services)
     report.register(app, services)
     history.register(app, services)

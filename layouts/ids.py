@@ -230,9 +230,12 @@ class Ids:
     def home_compare_pick(configuration_id: int) -> dict:
         return {"type": "home-compare-pick", "index": configuration_id}
 
+    RESTORE = "ed-restore-revision"
+
     @staticmethod
-    def restore_revision(version: int) -> dict:
-        return {"type": "ed-restore-revision", "index": version}
+    def restore_revision(version: Any) -> dict:
+        """Restore an earlier revision: an ordinary edit from the shown revision to that one (undoable)."""
+        return {"type": Ids.RESTORE, "index": version}
 
     @staticmethod
     def branch_revision(version: int) -> dict:

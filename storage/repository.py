@@ -353,20 +353,6 @@ class Store(AccountsMixin):
         self._recent.put(sha, config)
         return saved
 
-    def restore(self, configuration_id: int, version: int, *, base_version: int, author: str) -> ConfigurationHead:
-        """Append a new revision equal to ``version`` (history is never rewritten)."""
-        author = _clean_author(author)
-        with self._tx(write=False) as s:
-            row = _live_configuration_row(s, configuration_id)
-            old = _revision_row(s, configuration_id, version)
-            content, head_version = old.content, row.version
-        if head_version != base_version:
-            raise self._conflict(configuration_id, base_version)
-        config = _parse_stored(content, configuration_id, version)
-        return self._append(
-            configuration_id, base_version, config, content, _sha(content), author, f"restored version {version}"
-        )
-
     def branch(
         self, configuration_id: int, *, version: int | None = None, name: str, author: str,
         change: Callable[[Configuration], Configuration] | None = None, change_summary: str = "",

@@ -165,7 +165,7 @@ def test_dep001_eight_editors_through_gunicorn_lose_nothing(pg_url, gunicorn, ac
 def test_dep002_the_checker_catches_last_writer_wins(tmp_path):
     """Negative control: the same editors and checker, in-process on SQLite, with a save that ignores
     the base version (last writer wins) are caught; with the real save, the same run is clean."""
-    from callbacks.editor import handle_edit
+    from callbacks.editor_edits import handle_edit
     from callbacks.services import Services
     from canvas_app.settings import Settings
     from storage import Store

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from canvas_app.model import dump_configuration
 from storage import ConflictError, DuplicateNameError, ModuleRecord, NotFoundError, Store
 
 
@@ -73,16 +72,10 @@ def test_unchanged_save_writes_nothing(store: Store, make_config) -> None:
     assert len(store.revisions(head.id)) == 1
 
 
-def test_restore_appends_and_branch_links_parent(store: Store, make_config) -> None:
+def test_branch_links_parent(store: Store, make_config) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     head = store.create_configuration(ws.id, make_config(actors=2), author="ann")
     store.save(head.id, make_config(actors=4), base_version=1, author="bob")
-    with pytest.raises(ConflictError):
-        store.restore(head.id, 1, base_version=1, author="ann")
-    restored = store.restore(head.id, 1, base_version=2, author="ann")
-    assert restored.version == 3
-    assert dump_configuration(store.load(head.id)[0]) == dump_configuration(make_config(actors=2))
-    assert store.revisions(head.id)[-1].summary == "restored version 1"
 
     alt = store.branch(head.id, version=2, name="Concession model", author="cem")
     assert (alt.parent_id, alt.parent_version, alt.version, alt.name) == (head.id, 2, 1, "Concession model")
@@ -116,10 +109,8 @@ def test_a_deleted_workspace_keeps_its_configurations_but_refuses_changes(store:
     ws = store.create_workspace("Oulu", author="ann")
     head = store.create_configuration(ws.id, make_config(), author="ann")
     store.delete_workspace(ws.id, author="ann")
-    for change in (lambda: store.save(head.id, make_config(actors=3), base_version=1, author="ann"),
-                   lambda: store.restore(head.id, 1, base_version=1, author="ann")):
-        with pytest.raises(NotFoundError, match="deleted workspace 'Oulu'"):
-            change()
+    with pytest.raises(NotFoundError, match="deleted workspace 'Oulu'"):
+        store.save(head.id, make_config(actors=3), base_version=1, author="ann")
     assert store.load(head.id)[0] == make_config() and store.get_configuration(head.id).version == 1
     store.restore_workspace(ws.id, author="ann")
     assert store.save(head.id, make_config(actors=3), base_version=1, author="ann").version == 2

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from callbacks import editor
+from callbacks import editor_edits, editor_panel
 from canvas_app.analysis import evaluate
 from canvas_app.model import load_configuration
 from layouts import advice, panels
@@ -37,32 +37,32 @@ def test_flag_panel_shows_modules_and_changes_each_with_preview_and_apply(servic
 
 def test_preview_of_a_suggestion_then_apply_clears_the_flag_and_undo_restores(services, stored):
     which = {"type": "ed-preview", "index": 0, "kind": "isolated-actor", "key": "connect:lonely"}
-    body = text_of(editor.apply_preview(services, stored.id, stored.version, which))
+    body = text_of(editor_panel.apply_preview(services, stored.id, stored.version, which))
     assert "New flows" in body and "Lonely" in body and "Flags cleared" in body and "isolated-actor: Lonely" in body
     trigger = ID.apply_fix(0, "isolated-actor", "connect:lonely")
-    out = editor.handle_edit(services, trigger, 1, _values(stored))
+    out = editor_edits.handle_edit(services, trigger, 1, _values(stored))
     assert out["version"] == stored.version + 1
     after, _ = services.load(stored.id, stored.version + 1)
     assert not any(f.code == "isolated-actor" for f in evaluate(after, services.library_of_configuration(stored.id)).flags)
-    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": out["step_out"]["step"]},
+    undo = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": out["step_out"]["step"]},
                               _values(stored, version=stored.version + 1))
     assert undo["version"] == stored.version + 2
     assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
 
 
 def test_a_forged_or_stale_suggestion_is_refused_with_a_message(services, stored):
-    out = editor.handle_edit(services, ID.apply_fix(0, "isolated-actor", "connect:city"), 1, _values(stored))
+    out = editor_edits.handle_edit(services, ID.apply_fix(0, "isolated-actor", "connect:city"), 1, _values(stored))
     assert "no longer applies" in text_of(out["message"])
     assert services.store.get_configuration(stored.id).version == stored.version
     which = {"type": "ed-preview", "index": 0, "kind": advice.MODULE, "key": "no-such-module"}
-    assert "no module 'no-such-module'" in text_of(editor.apply_preview(services, stored.id, stored.version, which))
+    assert "no module 'no-such-module'" in text_of(editor_panel.apply_preview(services, stored.id, stored.version, which))
 
 
 def test_applying_a_recommendation_places_its_new_actors_beside_what_it_connects_to(services, stored):
     config, _ = services.load(stored.id, stored.version)
     finding = next(f for f in evaluate(config, services.library_of_configuration(stored.id)).flags if f.recommendations)
     module = finding.recommendations[0].module
-    out = editor.handle_edit(services, ID.apply_rec(0, module), 1, _values(stored))
+    out = editor_edits.handle_edit(services, ID.apply_rec(0, module), 1, _values(stored))
     after, _ = services.load(stored.id, out["version"])
     points = [(a.position.x, a.position.y) for a in after.actors if a.position]
     assert len(set(points)) == len(points)

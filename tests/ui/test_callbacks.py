@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dash import no_update
 
-from callbacks import editor, home, router
+from callbacks import editor, editor_edits, editor_panel, home, router
 from canvas_app.model import load_configuration
 from layouts import graph
 from layouts.ids import ID
@@ -35,7 +35,7 @@ def values(stored, **extra):
 
 
 def test_cb001_drop_places_module_saves_and_returns_small_diff(services, stored):
-    out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": 120.5, "y": -40}, values(stored))
+    out = editor_edits.handle_edit(services, ID.drop, {"module": "test-pay", "x": 120.5, "y": -40}, values(stored))
     assert out["version"] == stored.version + 1
     added = {e["data"]["id"] for e in out["graph_diff"]["add"]}
     assert any(i.startswith("m1-f") for i in added) and "test-payment-provider" in added
@@ -51,13 +51,13 @@ def test_cb001_drop_places_module_saves_and_returns_small_diff(services, stored)
 
 
 def test_cb002_undo_then_redo_through_history_request(services, stored):
-    out = editor.handle_edit(services, ID.drop, {"module": "test-open-data", "x": 0, "y": 0}, values(stored))
+    out = editor_edits.handle_edit(services, ID.drop, {"module": "test-open-data", "x": 0, "y": 0}, values(stored))
     step = out["step_out"]["step"]
     v1 = out["version"]
-    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": step}, values(stored, version=v1))
+    undo = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": step}, values(stored, version=v1))
     assert undo["step_out"]["op"] == "undo" and undo["version"] == v1 + 1
     assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
-    redo = editor.handle_edit(services, ID.history_request, {"op": "redo", "step": step}, values(stored, version=v1 + 1))
+    redo = editor_edits.handle_edit(services, ID.history_request, {"op": "redo", "step": step}, values(stored, version=v1 + 1))
     assert redo["version"] == v1 + 2 and len(services.store.load(stored.id)[0].modules) == 1
 
 
@@ -76,7 +76,7 @@ def test_cb002_undo_then_redo_through_history_request(services, stored):
 def test_cb003_bad_input_gets_message_and_nothing_saved(services, stored, trigger, form, feedback, words):
     value = form.pop("module", None)
     payload = {"module": "no-such-module", "x": 0, "y": 0} if trigger == ID.drop else 1
-    out = editor.handle_edit(services, trigger, payload if value is None else payload, values(stored, **form))
+    out = editor_edits.handle_edit(services, trigger, payload if value is None else payload, values(stored, **form))
     assert words in text_of(out[feedback])
     assert out["version"] is no_update
     assert services.store.get_configuration(stored.id).version == stored.version
@@ -84,34 +84,34 @@ def test_cb003_bad_input_gets_message_and_nothing_saved(services, stored, trigge
 
 def test_cb004_add_update_delete_actor_and_flow(services, stored):
     v = stored.version
-    out = editor.handle_edit(services, ID.actor_add, 1, values(stored, actor_name="Bike operator", actor_type="business"))
+    out = editor_edits.handle_edit(services, ID.actor_add, 1, values(stored, actor_name="Bike operator", actor_type="business"))
     assert out["graph_diff"]["add"][0]["data"] == {"id": "bike-operator", "label": "Bike operator", "type": "business"}
     assert out["graph_diff"]["add"][0]["position"] == {"x": 200.0 + 15 * 4, "y": 100.0 + 15 * 4}
     v += 1
-    out = editor.handle_edit(services, ID.flow_add, 1, values(
+    out = editor_edits.handle_edit(services, ID.flow_add, 1, values(
         stored, version=v, flow_source="bike-operator", flow_target="drivers", flow_kind="service",
         flow_label="bikes", flow_amount=2, flow_occurrences=10, flow_standards="GBFS, MIM1"))
     edge = out["graph_diff"]["add"][0]["data"]
     assert edge["kind"] == "service" and edge["label"] == "bikes (2)"
     v += 1
     flow_id = edge["id"]
-    out = editor.handle_edit(services, ID.flow_save, 1, values(
+    out = editor_edits.handle_edit(services, ID.flow_save, 1, values(
         stored, version=v, selection={"kind": "flow", "id": flow_id}, flow_source="bike-operator",
         flow_target="city", flow_kind="data", flow_label="trips"))
     # a re-attached edge is removed and added again
     assert flow_id in out["graph_diff"]["remove"] and out["graph_diff"]["add"][0]["data"]["target"] == "city"
     v += 1
-    out = editor.handle_edit(services, ID.delete_confirm, 1, values(stored, version=v, selection={"kind": "actor", "id": "bike-operator"}))
+    out = editor_edits.handle_edit(services, ID.delete_confirm, 1, values(stored, version=v, selection={"kind": "actor", "id": "bike-operator"}))
     assert set(out["graph_diff"]["remove"]) == {"bike-operator", flow_id} and out["selection"] is None
     assert "bike-operator" not in {a.id for a in services.store.load(stored.id)[0].actors}
 
 
 def test_cb005_moves_are_saved_but_not_echoed(services, stored):
-    out = editor.handle_edit(services, ID.moved, {"positions": {"city": [5, 6]}}, values(stored))
+    out = editor_edits.handle_edit(services, ID.moved, {"positions": {"city": [5, 6]}}, values(stored))
     assert out["graph_diff"] == {"add": [], "update": [], "remove": []}
     assert services.store.load(stored.id)[0].actor("city").position.x == 5
     step = out["step_out"]["step"]
-    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": step},
+    undo = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": step},
                               values(stored, version=out["version"]))
     assert undo["graph_diff"]["update"][0]["position"] == {"x": 0.0, "y": 0.0}
 
@@ -119,17 +119,17 @@ def test_cb005_moves_are_saved_but_not_echoed(services, stored):
 def test_cb006_conflict_keeps_both_and_save_mine_branches(services, stored):
     config, _ = services.store.load(stored.id)
     services.store.save(stored.id, config.model_copy(update={"city": "Other"}), base_version=stored.version, author="alice")
-    out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": 0, "y": 0}, values(stored))
+    out = editor_edits.handle_edit(services, ID.drop, {"module": "test-pay", "x": 0, "y": 0}, values(stored))
     assert out["conflict"]["theirs"] == stored.version + 1 and out["conflict"]["author"] == "alice"
     assert out["version"] is no_update and out["status"].startswith("Conflict")
-    path, problems = editor.save_mine(services, stored.id, out["conflict"])
+    path, problems = editor_edits.save_mine(services, stored.id, out["conflict"])
     assert problems is None
     new_id = int(path.rsplit("/", 1)[1])
     mine, head = services.store.load(new_id)
     assert mine.modules[0].module == "test-pay" and head.parent_id == stored.id
     theirs = services.store.load(stored.id)[0]
     assert theirs.city == "Other" and not theirs.modules
-    reload = editor.reload_theirs(services, stored.id)
+    reload = editor_edits.reload_theirs(services, stored.id)
     assert reload["version"] == stored.version + 1 and reload["step_out"]["op"] == "reset"
     assert len(reload["graph_diff"]["reset"]) == len(theirs.actors) + len(theirs.flows)
 
@@ -139,34 +139,34 @@ def test_cb006b_a_failing_save_mine_leaves_no_empty_alternative(services, stored
     workspace_id = services.store.get_configuration(stored.id).workspace_id
     before = [h.id for h in services.store.list_configurations(workspace_id)]
     forged = {"base_version": stored.version, "change": {"kind": "delete_actor", "actor_id": "nobody-here"}}
-    path, problems = editor.save_mine(services, stored.id, forged)
+    path, problems = editor_edits.save_mine(services, stored.id, forged)
     assert path is None and problems
     unknown = {"base_version": stored.version, "change": {"kind": "no-such-command"}}
-    assert editor.save_mine(services, stored.id, unknown)[0] is None
+    assert editor_edits.save_mine(services, stored.id, unknown)[0] is None
     assert [h.id for h in services.store.list_configurations(workspace_id)] == before
 
 
 def test_cb007_tap_selection_and_flow_picking():
-    assert editor.tap("node", {"id": "a"}, None, False, None, None) == ({"kind": "actor", "id": "a"}, no_update, no_update)
-    assert editor.tap("edge", None, {"id": "f1"}, False, None, None)[0] == {"kind": "flow", "id": "f1"}
-    assert editor.tap("node", {"id": "a"}, None, True, None, None) == (no_update, "a", None)
-    assert editor.tap("node", {"id": "b"}, None, True, "a", None) == (no_update, "a", "b")
-    assert editor.tap("node", {"id": "c"}, None, True, "a", "b") == (no_update, "c", None)
-    assert editor.tap(ID.deselect, None, None, False, None, None)[0] is None
+    assert editor_panel.tap("node", {"id": "a"}, None, False, None, None) == ({"kind": "actor", "id": "a"}, no_update, no_update)
+    assert editor_panel.tap("edge", None, {"id": "f1"}, False, None, None)[0] == {"kind": "flow", "id": "f1"}
+    assert editor_panel.tap("node", {"id": "a"}, None, True, None, None) == (no_update, "a", None)
+    assert editor_panel.tap("node", {"id": "b"}, None, True, "a", None) == (no_update, "a", "b")
+    assert editor_panel.tap("node", {"id": "c"}, None, True, "a", "b") == (no_update, "c", None)
+    assert editor_panel.tap(ID.deselect, None, None, False, None, None)[0] is None
 
 
 def test_cb008_forms_delete_question_highlight_layout(services, stored):
     config, _ = services.store.load(stored.id)
-    form = editor.form_values(config, {"kind": "actor", "id": "drivers"})
+    form = editor_panel.form_values(config, {"kind": "actor", "id": "drivers"})
     assert form["actor_name"] == "Drivers" and form["actor_count"] == 1000 and not form["actor_delete_disabled"]
-    form = editor.form_values(config, {"kind": "flow", "id": "f1"})
+    form = editor_panel.form_values(config, {"kind": "flow", "id": "f1"})
     assert form["flow_amount"] == 1.5 and form["flow_source"] == "drivers"
-    assert editor.form_values(config, None)["actor_save_disabled"]
-    assert "its 2 flows" in editor.delete_question(config, {"kind": "actor", "id": "drivers"})
-    sheet = editor.highlight({"type": "ed-flag", "index": 0}, 1, [["lonely", "f1"]])
+    assert editor_panel.form_values(config, None)["actor_save_disabled"]
+    assert "its 2 flows" in editor_panel.delete_question(config, {"kind": "actor", "id": "drivers"})
+    sheet = editor_panel.highlight({"type": "ed-flag", "index": 0}, 1, [["lonely", "f1"]])
     selectors = [rule["selector"] for rule in sheet]
     assert 'node[id = "lonely"]' in selectors and 'edge[id = "f1"]' in selectors
-    assert editor.highlight({"type": "ed-flag", "index": 0}, None, [["x"]]) is no_update
+    assert editor_panel.highlight({"type": "ed-flag", "index": 0}, None, [["x"]]) is no_update
     assert editor.layout_for("cose")["name"] == "cose" and editor.layout_for("evil")["name"] == "preset"
 
 
@@ -209,7 +209,7 @@ def test_cb010_home_create_from_example_blank_and_file(services):
 
 
 def test_cb011_user_text_is_never_html(services, stored):
-    out = editor.handle_edit(services, ID.actor_add, 1, values(stored, actor_name="<img src=x onerror=alert(1)>"))
+    out = editor_edits.handle_edit(services, ID.actor_add, 1, values(stored, actor_name="<img src=x onerror=alert(1)>"))
     assert out["graph_diff"]["add"][0]["data"]["label"] == "<img src=x onerror=alert(1)>"
     import inspect
 
@@ -231,25 +231,25 @@ def test_cb012_export_file(services, stored, fmt, start):
 
 
 def test_cb013_malformed_history_request_is_a_message(services, stored):
-    out = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": {"before": 99, "after": 100}}, values(stored))
+    out = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": {"before": 99, "after": 100}}, values(stored))
     assert text_of(out["message"]) and out["version"] is no_update
-    out = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": "junk"}, values(stored))
+    out = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": "junk"}, values(stored))
     assert "malformed" in text_of(out["message"])
-    out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": "abc"}, values(stored))
+    out = editor_edits.handle_edit(services, ID.drop, {"module": "test-pay", "x": "abc"}, values(stored))
     assert "malformed" in text_of(out["message"])
     assert services.store.get_configuration(stored.id).version == stored.version
 
 
 def test_cb014_remove_module_from_a_selected_actor(services, stored):
-    out = editor.handle_edit(services, ID.drop, {"module": "test-pay", "x": 0, "y": 0}, values(stored))
+    out = editor_edits.handle_edit(services, ID.drop, {"module": "test-pay", "x": 0, "y": 0}, values(stored))
     v = out["version"]
     config = services.store.load(stored.id)[0]
     created = next(a for a in config.actors if a.module)
-    assert not editor.form_values(config, {"kind": "actor", "id": created.id})["module_remove_disabled"]
-    out = editor.handle_edit(services, ID.module_remove, 1, values(stored, version=v, selection={"kind": "actor", "id": created.id}))
+    assert not editor_panel.form_values(config, {"kind": "actor", "id": created.id})["module_remove_disabled"]
+    out = editor_edits.handle_edit(services, ID.module_remove, 1, values(stored, version=v, selection={"kind": "actor", "id": created.id}))
     assert created.id in out["graph_diff"]["remove"] and out["selection"] is None
     assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
-    out = editor.handle_edit(services, ID.module_remove, 1, values(stored, version=v + 1, selection={"kind": "actor", "id": "city"}))
+    out = editor_edits.handle_edit(services, ID.module_remove, 1, values(stored, version=v + 1, selection={"kind": "actor", "id": "city"}))
     assert "did not come with a module" in text_of(out["message"])
 
 
@@ -264,14 +264,14 @@ def test_cb015_default_workspace_created_once_and_never_brought_back(services):
 def test_cb020_configuration_details_are_an_undoable_edit(services, stored):
     details = {"details_name": "Parking, concession model", "details_city": "Oulu",
                "details_description": "From the 2024 tender", "details_period": "month"}
-    out = editor.handle_edit(services, ID.details_save, 1, values(stored, **details))
+    out = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, **details))
     assert out["version"] == stored.version + 1 and out["details_feedback"] is None
     assert out["title"] == "Parking, concession model" and out["details_period"] == "month"
     config, head = services.store.load(stored.id)
     assert (config.name, config.city, config.description, config.period) == (
         "Parking, concession model", "Oulu", "From the 2024 tender", "month")
     assert head.name == "Parking, concession model"  # Home lists it under its new name
-    undo = editor.handle_edit(services, ID.history_request, {"op": "undo", "step": out["step_out"]["step"]},
+    undo = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": out["step_out"]["step"]},
                               values(stored, version=out["version"]))
     assert undo["title"] == "Test parking" and undo["details_name"] == "Test parking"
     assert services.store.load(stored.id)[0].name == "Test parking"
@@ -280,7 +280,7 @@ def test_cb020_configuration_details_are_an_undoable_edit(services, stored):
 def test_cb021_invalid_details_are_named_beside_the_form_and_nothing_is_saved(services, stored):
     for details, problem in (({"details_name": "  ", "details_period": "year"}, "name: string should have at least 1 character"),
                              ({"details_name": "X", "details_period": "fortnight"}, "period: input should be")):
-        out = editor.handle_edit(services, ID.details_save, 1, values(stored, **details))
+        out = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, **details))
         assert problem in text_of(out["details_feedback"]) and out["version"] is no_update
     assert services.store.get_configuration(stored.id).version == stored.version
 
@@ -288,52 +288,52 @@ def test_cb021_invalid_details_are_named_beside_the_form_and_nothing_is_saved(se
 def test_cb022_move_buttons_are_the_keyboard_path_to_drag_an_actor(services, stored):
     config, _ = services.store.load(stored.id)
     before = next(a for a in config.actors if a.id == "drivers").position
-    assert editor.form_values(config, {"kind": "actor", "id": "drivers"})["nudge_disabled"] == [False] * 4
-    assert editor.form_values(config, None)["nudge_disabled"] == [True] * 4
-    out = editor.handle_edit(services, ID.nudge("right"), 1, values(stored, selection={"kind": "actor", "id": "drivers"}))
+    assert editor_panel.form_values(config, {"kind": "actor", "id": "drivers"})["nudge_disabled"] == [False] * 4
+    assert editor_panel.form_values(config, None)["nudge_disabled"] == [True] * 4
+    out = editor_edits.handle_edit(services, ID.nudge("right"), 1, values(stored, selection={"kind": "actor", "id": "drivers"}))
     moved = next(a for a in services.store.load(stored.id)[0].actors if a.id == "drivers").position
     assert (moved.x, moved.y) == (before.x + 40, before.y) and out["version"] == stored.version + 1
     assert [e["position"] for e in out["graph_diff"]["update"] if e["data"]["id"] == "drivers"] == [
         {"x": moved.x, "y": moved.y}]  # the canvas is told where it went
-    out = editor.handle_edit(services, ID.nudge("up"), 1, values(stored, version=out["version"]))
+    out = editor_edits.handle_edit(services, ID.nudge("up"), 1, values(stored, version=out["version"]))
     assert "select an actor on the canvas first" in text_of(out["actor_feedback"]) and out["version"] is no_update
 
 
 def test_cb030_editing_an_estimated_amount_in_the_side_panel_makes_it_entered(services, stored):
     """A placed module's default is marked as an estimate; saving the form with a new amount makes it entered."""
-    out = editor.handle_edit(services, ID.drop, {"module": "subscription", "x": 0, "y": 0}, values(stored))
+    out = editor_edits.handle_edit(services, ID.drop, {"module": "subscription", "x": 0, "y": 0}, values(stored))
     config, head = services.store.load(stored.id)
     fee = next(f for f in config.flows if f.module == "m1" and f.kind.value == "money")
     assert fee.estimated == ["amount", "occurrences"] and fee.occurrences == 1000  # the drivers' count
     selection = {"kind": "flow", "id": fee.id}
-    assert editor.estimate_marks(config, selection) == {
+    assert editor_panel.estimate_marks(config, selection) == {
         "flow_amount_estimate_hidden": False, "flow_amount_class": "text-muted fst-italic",
         "flow_occurrences_estimate_hidden": False, "flow_occurrences_class": "text-muted fst-italic"}
-    form = editor.form_values(config, selection)
+    form = editor_panel.form_values(config, selection)
     fields = {k: form[k] for k in ("flow_source", "flow_target", "flow_kind", "flow_label", "flow_amount",
                                    "flow_occurrences", "flow_standards")}
-    out = editor.handle_edit(services, ID.flow_save, 1, values(
+    out = editor_edits.handle_edit(services, ID.flow_save, 1, values(
         stored, version=out["version"], selection=selection, **{**fields, "flow_amount": "25"}))
     assert out["version"] == head.version + 1
     config, _ = services.store.load(stored.id)
     assert (config.flow(fee.id).amount, config.flow(fee.id).estimated) == (25.0, ["occurrences"])
-    marks = editor.estimate_marks(config, selection)
+    marks = editor_panel.estimate_marks(config, selection)
     assert marks["flow_amount_estimate_hidden"] and marks["flow_amount_class"] == ""
     assert not marks["flow_occurrences_estimate_hidden"]
-    assert editor.estimate_marks(config, {"kind": "actor", "id": "drivers"})["flow_amount_estimate_hidden"]
+    assert editor_panel.estimate_marks(config, {"kind": "actor", "id": "drivers"})["flow_amount_estimate_hidden"]
 
 
 def test_cb031_population_is_a_configuration_detail_that_scales_estimates(services, stored):
     details = {"details_name": "Test parking", "details_period": "year", "details_population": "210000"}
-    out = editor.handle_edit(services, ID.details_save, 1, values(stored, **details))
+    out = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, **details))
     assert out["version"] == stored.version + 1 and out["details_population"] == 210000
     assert services.store.load(stored.id)[0].population == 210000
     for bad, problem in (("2.5", "Population: a count must be a whole number"), ("-4", "population: input should be greater"),
                          ("inf", "Population: a count must be a whole number")):
-        out = editor.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
+        out = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
                                                                        **{**details, "details_population": bad}))
         assert problem in text_of(out["details_feedback"]) and out["version"] is no_update
-    cleared = editor.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
+    cleared = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
                                                                        **{**details, "details_population": ""}))
     assert cleared["version"] == stored.version + 2 and services.store.load(stored.id)[0].population is None
 
@@ -341,6 +341,6 @@ def test_cb031_population_is_a_configuration_detail_that_scales_estimates(servic
 @pytest.mark.parametrize("selection", [None, [], "f1", {"kind": "flow"}, {"kind": "flow", "id": ["f1"]}, {"kind": "actor", "id": "f1"}])
 def test_cb032_estimate_marks_of_anything_but_a_selected_flow_are_hidden(services, stored, selection):
     config, _ = services.store.load(stored.id)
-    assert editor.estimate_marks(config, selection) == {
+    assert editor_panel.estimate_marks(config, selection) == {
         "flow_amount_estimate_hidden": True, "flow_amount_class": "",
         "flow_occurrences_estimate_hidden": True, "flow_occurrences_class": ""}

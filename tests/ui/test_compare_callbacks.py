@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from dash import no_update
+
 from callbacks import compare, history, report, router
-from callbacks.editor import history_change, save_mine
+from callbacks.editor_edits import handle_edit, history_change, save_mine
 from canvas_app.commands import AddActor
 from canvas_app.model import load_configuration
 from layouts.ids import ID
@@ -179,11 +181,17 @@ def test_his001_history_lists_every_revision_newest_first(services, edited):
     assert str(ID.branch_revision(3)) in found
 
 
+def restore(services, configuration_id, version, shown):
+    """Press "Restore" on ``version`` while the editor shows ``shown``: an ordinary edit."""
+    return handle_edit(services, ID.restore_revision(version), 1, {"config_id": configuration_id, "version": shown})
+
+
 def test_his002_restore_is_a_new_revision_that_undo_takes_back(services, edited):
-    out = history.restore_version(services, edited, 1, 3)
+    out = restore(services, edited, 1, 3)
     assert out["version"] == 4
     assert set(out["graph_diff"]["remove"]) == {"x", "y"}
-    assert out["step_out"]["op"] == "do" and out["step_out"]["step"] == {"before": 3, "after": 4, "label": "restore version 1"}
+    assert out["step_out"]["op"] == "do" and out["step_out"]["step"] == {"before": 3, "after": 4, "label": "restored version 1"}
+    assert services.store.revisions(edited)[-1].summary == "restored version 1"
     restored, head = services.store.load(edited)
     assert head.version == 4 and restored == services.store.load(edited, 1)[0]
     assert [r.version for r in services.store.revisions(edited)] == [1, 2, 3, 4]  # history is never rewritten
@@ -192,9 +200,9 @@ def test_his002_restore_is_a_new_revision_that_undo_takes_back(services, edited)
 
 
 def test_his003_restore_from_a_stale_version_is_a_conflict_that_loses_nothing(services, edited):
-    out = history.restore_version(services, edited, 1, 2)  # the screen shows v2, the head is v3
+    out = restore(services, edited, 1, 2)  # the screen shows v2, the head is v3
     conflict = out["conflict"]
-    assert conflict["base_version"] == 2 and conflict["theirs"] == 3 and "version" not in out
+    assert conflict["base_version"] == 2 and conflict["theirs"] == 3 and out["version"] is no_update
     assert services.store.get_configuration(edited).version == 3
     path, problems = save_mine(services, edited, conflict)  # the editor's "save mine as a new alternative"
     assert problems is None

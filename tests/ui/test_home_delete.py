@@ -592,7 +592,7 @@ def test_browser_delete_a_workspace_through_the_dialog_then_restore(dash_duo, ap
 def test_a_deleted_workspace_opens_nowhere_until_it_is_restored(services, workspace):
     """Its configurations keep every revision, but the editor, value mechanisms, report and compare
     say it is deleted, and an edit sent anyway is refused by the store."""
-    from callbacks import editor, router
+    from callbacks import editor_edits, router
     from callbacks.auth import page_or_refusal
 
     head = new(services, workspace, "Mobile parking")
@@ -603,7 +603,7 @@ def test_a_deleted_workspace_opens_nowhere_until_it_is_restored(services, worksp
                              ("/compare", f"?ids={head.id},{other.id}")):
             shown = text_of(page_or_refusal(services, lambda: router.route(services, path, search), path))
             assert ("is in the deleted workspace “My workspace”" in shown or WORKSPACE_DELETED in shown), path
-    out = editor.handle_edit(services, ID.actor_add, 1, {"config_id": head.id, "version": head.version,
+    out = editor_edits.handle_edit(services, ID.actor_add, 1, {"config_id": head.id, "version": head.version,
                                                          "actor_name": "Late", "actor_type": "citizen"})
     assert "deleted workspace" in text_of(out["actor_feedback"]) and services.store.get_configuration(head.id).version == 1
     assert home.restore_workspace(services, workspace.id)[0]
