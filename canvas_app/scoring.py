@@ -28,6 +28,7 @@ from canvas_app.checks import (
     CORE_ROLE_TYPES,
     funding_hhi,
     funding_sources,
+    source_name,
     grant_share,
     lock_in_vendors,
     non_reciprocal_actors,
@@ -389,10 +390,12 @@ def diversified_funding(eco: Ecosystem) -> Measured:
     hhi = funding_hhi(eco)
     if hhi is None:
         return None, ("The operator has no income to diversify." if eco.operator else "No operator to fund.")
-    sources = funding_sources(eco)
+    sources = funding_sources(eco).values()
+    how = [count_of(len(sources), "source", "sources")]
+    # name the sources that group several boxes or stand for many payers: what the index did not count per box
+    how += [source_name(eco, s) for s in sources if len(s.actors) > 1 or s.payers > 1]
     return 1 - hhi, (f"Herfindahl index of the operator's income by source is {hhi:.2f} (lower is more diverse; "
-                     f"{count_of(len(sources), 'source', 'sources')}, the city and public agencies counted as one "
-                     "public budget).")
+                     f"{'; '.join(how)}).")
 
 
 def impacts(eco: Ecosystem) -> Measured:
