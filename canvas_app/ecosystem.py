@@ -89,7 +89,8 @@ def _side_role(actor: Actor, platform: str, gives: list[Flow], gets: list[Flow])
     pays = [f for f in gives if f.kind is FlowKind.MONEY]
     finances = [f for f in gives if f.kind in FINANCING_KINDS]
     affiliation = pays + [f for f in gets if f.kind not in FINANCIAL_KINDS]
-    if actor.type is ActorType.FUNDER or (finances and not uses):
+    # reports (knowledge), a dividend or visibility are a funder's return, not something it buys
+    if actor.type is ActorType.FUNDER or (finances and not any(f.kind is not FlowKind.KNOWLEDGE for f in uses)):
         return SideRole(False, "funder", f"finances {platform} ({_what(finances or gives or gets)}) and uses "
                                          "nothing it offers: a funder, not a side")
     if actor.type is ActorType.TECHNOLOGY_VENDOR:

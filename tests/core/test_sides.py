@@ -77,11 +77,12 @@ def test_technology_vendors_and_funders_are_never_sides():
     flows = wifi_flows(("op", "host", "data", None, None, {"label": "data to host"}),  # data it stores, not uses
                        ("host", "op", "service", None, None, {"label": "hosting"}),
                        ("eu", "op", "grant", 100.0, 1), ("op", "eu", "knowledge", None, None, {"label": "reports"}),
-                       ("backer", "op", "investment", 1000.0, 1), ("op", "backer", "money", 50.0, 1))
+                       ("backer", "op", "investment", 1000.0, 1), ("op", "backer", "money", 50.0, 1),
+                       ("op", "backer", "knowledge", None, None, {"label": "investor reports"}))
     e = eco(actors, flows)
     assert [(a, e.side_roles[a].role) for a in ("host", "eu", "backer")] == [
         ("host", "input supplier"), ("eu", "funder"), ("backer", "funder")]
-    # it gets money back (a dividend) and uses nothing the platform offers
+    # it gets a dividend and reports back, and uses nothing the platform offers
     assert e.side_roles["backer"].reason == "finances Op ('investment') and uses nothing it offers: a funder, not a side"
     assert e.side_roles["host"].reason == ("a technology vendor: it supplies Op's technology (an input supplier, "
                                            "not a side)")
