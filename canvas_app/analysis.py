@@ -75,7 +75,7 @@ def structure_report(eco: Ecosystem) -> dict[str, Any]:
             "sides": eco.sides,
             "side_reasons": {a: r.reason for a, r in eco.side_roles.items() if r.side},
             "input_suppliers": eco.input_suppliers,
-            "not_sides": {a: r.reason for a, r in eco.side_roles.items() if not r.side},
+            "not_sides": {a: eco.side_roles[a].reason for a in eco.non_sides},
             "multi_sided": eco.is_multi_sided,
             "cross_side_loop": list(eco.cross_side_loop) if eco.cross_side_loop else None,
         },

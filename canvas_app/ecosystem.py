@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 import networkx as nx
 import rustworkx as rx
@@ -53,6 +54,10 @@ def source_key(actor: Actor) -> str:
     return PUBLIC_BUDGET if actor.type in PUBLIC_BUDGET_TYPES else actor.id
 
 
+SideKind = Literal["demand", "supply", "demand and supply", "input supplier", "funder", "no exchange"]
+DEMAND_ROLES, SUPPLY_ROLES = ("demand", "demand and supply"), ("supply", "demand and supply")
+
+
 @dataclass(frozen=True)
 class SideRole:
     """What an actor trading with the platform is to it: a side (and which), or why it is not one.
@@ -62,7 +67,7 @@ class SideRole:
     """
 
     side: bool
-    role: str
+    role: SideKind
     reason: str
 
 GROWTH_FACTORS = tuple(range(1, 11))
@@ -104,7 +109,8 @@ def _side_role(actor: Actor, platform: str, gives: list[Flow], gets: list[Flow])
     if offers and affiliation:
         how = f"pays it {_what(pays)}" if pays else f"gets {_what(affiliation)} from it"
         return SideRole(True, "supply", f"supplies {_what(offers)} through {platform} and {how}: an affiliated side")
-    if not affiliation:  # it gives the platform no money and gets nothing but money from it
+    paid = [f for f in gets if f.kind is FlowKind.MONEY]
+    if not affiliation and (offers or paid):  # it gives the platform no money and gets nothing but money from it
         if not gives:
             what = f"is only paid by {platform} ({_what(gets)})"
         elif gets:
@@ -293,8 +299,8 @@ class Ecosystem:
     def sides(self) -> dict[str, list[str]]:
         """Demand and supply sides of the platform, in configuration order (see :attr:`side_roles`)."""
         roles = self.side_roles
-        return {"demand": [a for a, r in roles.items() if r.side and "demand" in r.role],
-                "supply": [a for a, r in roles.items() if r.side and "supply" in r.role]}
+        return {"demand": [a for a, r in roles.items() if r.role in DEMAND_ROLES],
+                "supply": [a for a, r in roles.items() if r.role in SUPPLY_ROLES]}
 
     @cached_property
     def non_sides(self) -> list[str]:

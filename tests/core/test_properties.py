@@ -267,7 +267,7 @@ def _split(config: Configuration, payer: str, boxes: int) -> Configuration:
     counts = ([actor["count"] // boxes + (i < actor["count"] % boxes) for i in range(boxes)]
               if actor.get("count") is not None else [None] * boxes)
     dumped["actors"] = [a for a in dumped["actors"] if a["id"] != payer] + [
-        {**actor, "id": box, "count": count} for box, count in zip(ids, counts)]
+        {**actor, "id": box, "count": count} for box, count in zip(ids, counts, strict=True)]
     flows = []
     for flow in dumped["flows"]:
         if payer not in (flow["source"], flow["target"]):
@@ -319,7 +319,8 @@ def test_adding_an_input_supplier_never_adds_a_platform_side(config, data):
         return
     kind = data.draw(st.sampled_from([t for t in ActorType if t not in (ActorType.PLATFORM_OPERATOR, ActorType.FUNDER)]))
     supplies = data.draw(st.lists(st.sampled_from(NON_FINANCIAL), max_size=2), label="supplies")
-    paid = data.draw(st.booleans(), label="paid") or not supplies
+    offering = {FlowKind.SERVICE, FlowKind.GOODS, FlowKind.DATA, FlowKind.KNOWLEDGE}
+    paid = data.draw(st.booleans(), label="paid") or not offering & set(supplies)  # it supplies or is paid
     dumped = config.model_dump(mode="json")
     dumped["actors"].append({"id": "supplier", "name": "Supplier", "type": kind.value,
                              "count": data.draw(st.none() | st.integers(0, 10**6))})

@@ -89,6 +89,15 @@ def test_technology_vendors_and_funders_are_never_sides():
     assert e.sides["supply"] == [] and not e.is_multi_sided
 
 
+def test_an_actor_that_neither_supplies_nor_is_paid_exchanges_nothing():
+    # a licence granted for nothing, or a fee paid for no offering: neither a side nor an input supplier
+    e = eco({**WIFI, "city": "city", "fan": "business"},
+            wifi_flows(("city", "op", "permission"), ("fan", "op", "money", 1.0, 1)))
+    assert [e.side_roles[a].role for a in ("city", "fan")] == ["no exchange", "no exchange"]
+    assert e.side_roles["city"].reason == "exchanges no service, goods, data or knowledge with Op"
+    assert e.input_suppliers == ["isp"] and e.non_sides == ["isp", "city", "fan"]
+
+
 def test_actors_without_a_flow_to_or_from_the_platform_have_no_side_role():
     e = eco({**WIFI, "shop": "business"}, wifi_flows(("shop", "residents", "goods")))
     assert set(e.side_roles) == {"residents", "isp"}
