@@ -65,8 +65,8 @@ def evaluate(
 
 
 def structure_report(eco: Ecosystem) -> dict[str, Any]:
-    """The structure facts (components, articulation points, betweenness, platform and sides, value
-    cycles, net value per actor), as JSON-ready data."""
+    """The structure facts (components, articulation points, betweenness, platform and its sides with why each
+    actor trading with it is a side or not, value cycles, net value per actor), as JSON-ready data."""
     platform = eco.platform
     return {
         "actors": len(eco.actors),
@@ -77,6 +77,9 @@ def structure_report(eco: Ecosystem) -> dict[str, Any]:
         "platform": None if platform is None else {
             "id": platform.id,
             "sides": eco.sides,
+            "side_reasons": {a: r.reason for a, r in eco.side_roles.items() if r.side},
+            "input_suppliers": eco.input_suppliers,
+            "not_sides": {a: eco.side_roles[a].reason for a in eco.non_sides},
             "multi_sided": eco.is_multi_sided,
             "cross_side_loop": list(eco.cross_side_loop) if eco.cross_side_loop else None,
         },

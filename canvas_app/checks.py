@@ -8,19 +8,24 @@ finding fires: score, flags and recommendations cannot disagree.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from canvas_app.economics import economics_of
 from canvas_app.ecosystem import (
     CUSTOMER_TYPES,
+    PUBLIC_BUDGET,
+    PUBLIC_BUDGET_TYPES,
     USER_SEGMENT_TYPES,
     Ecosystem,
     is_open_standard,
+    source_key,
 )
 from canvas_app.evaluation import Finding, Severity
 from canvas_app.messages import count_of, name_list, say
 from canvas_app.standards import classify_standard
-from canvas_app.model import ActorType, Flow, FlowKind
+from canvas_app.model import FINANCIAL_KINDS, ActorType, Flow, FlowKind
 
 HHI_THRESHOLD = 0.6
 """Herfindahl index of the operator's inflow above which one payer dominates (a 75/25 split is 0.625)."""
@@ -121,13 +126,62 @@ def check_negative_net_value(eco: Ecosystem) -> list[Finding]:
                      say("negative-net-value", len(losing), period=eco.config.period, detail=detail), losing)]
 
 
+@dataclass(frozen=True)
+class FundingSource:
+    """One source of the operator's income: every box that draws on the same money, and how many payers it is."""
+
+    key: str
+    actors: tuple[str, ...]
+    received: dict[FlowKind, float]  # money, grant and investment per period (or its weight, without amounts)
+    payers: int  # independent payers: a segment's count, 1 for a budget or a box without a count
+
+    @property
+    def total(self) -> float:
+        return sum(self.received.values())
+
+
+def funding_sources(eco: Ecosystem) -> dict[str, FundingSource]:
+    """The operator's financial income grouped by source (:func:`source_key`), in configuration order.
+
+    The city and public agencies are one public budget; boxes declaring the same ``funding_source``
+    are one source; a citizen or company segment counts its ``count`` members as payers (boxes of
+    one source add their counts; a source is at least one payer, a budget exactly one). Amounts are
+    used when every financial inflow of the operator has one; otherwise each source weighs 1,
+    shared among the kinds of its flows, so a sketch without figures is judged by its number of
+    sources and not by how many arrows or boxes were drawn.
+    """
+    if eco.operator is None:
+        return {}
+    inflows = [f for f in eco.in_flows.get(eco.operator.id, ()) if f.kind in FINANCIAL_KINDS]
+    by_amount = bool(inflows) and all(f.amount is not None for f in inflows)
+    flows: dict[str, list[Flow]] = defaultdict(list)
+    for flow in inflows:
+        flows[source_key(eco.actors[flow.source])].append(flow)
+    sources = {}
+    for key, group in flows.items():
+        received: dict[FlowKind, float] = defaultdict(float)
+        for flow in group:
+            received[flow.kind] += (flow.value_per_period or 0.0) if by_amount else 1.0 / len(group)
+        actors = tuple(dict.fromkeys(f.source for f in group))
+        counted = sum(eco.actors[a].count or 0 for a in actors if eco.actors[a].type not in PUBLIC_BUDGET_TYPES)
+        payers = 1 if key == PUBLIC_BUDGET else max(1, counted)
+        sources[key] = FundingSource(key, actors, dict(received), payers)
+    return sources
+
+
+def source_name(eco: Ecosystem, source: FundingSource) -> str:
+    """How a finding names a source: 'the public budget (City, Agency)', 'Drivers (60,000 payers)'."""
+    names = _names(eco, source.actors, 3)
+    if source.key == PUBLIC_BUDGET:
+        return f"the public budget ({names})"
+    return names + (f" ({source.payers:,} payers)" if source.payers > 1 else "")
+
+
 def grant_share(eco: Ecosystem) -> float | None:
     """Share of the operator's money and grant inflow that is grant (None: no inflow)."""
-    if eco.operator is None:
-        return None
-    by_payer = eco.financial_inflow_by_payer(eco.operator.id)
-    grant = sum(kinds.get(FlowKind.GRANT, 0.0) for kinds in by_payer.values())
-    total = sum(kinds.get(FlowKind.GRANT, 0.0) + kinds.get(FlowKind.MONEY, 0.0) for kinds in by_payer.values())
+    sources = funding_sources(eco).values()
+    grant = sum(s.received.get(FlowKind.GRANT, 0.0) for s in sources)
+    total = grant + sum(s.received.get(FlowKind.MONEY, 0.0) for s in sources)
     return grant / total if total > 0 else None
 
 
@@ -143,15 +197,23 @@ def check_grant_dependent(eco: Ecosystem) -> list[Finding]:
                      say("grant-dependent", 1, share=f"{share:.0%}", operator=operator.name), [operator.id, *payers])]
 
 
+def concentration(source: FundingSource, total: float) -> float:
+    """A source's term of the Herfindahl index: its share squared, spread over its payers (s² ÷ N).
+
+    N payers with equal parts of a share s add N·(s/N)² = s²/N: 60,000 drivers paying half of
+    the income add 0.25 ÷ 60,000, a single city paying it adds 0.25.
+    """
+    return (source.total / total) ** 2 / source.payers
+
+
 def funding_hhi(eco: Ecosystem) -> float | None:
-    """Herfindahl index of the operator's financial inflow by payer (None: no inflow)."""
-    if eco.operator is None:
-        return None
-    totals = [sum(kinds.values()) for kinds in eco.financial_inflow_by_payer(eco.operator.id).values()]
-    total = sum(totals)
+    """Herfindahl–Hirschman index of the operator's financial inflow by payer, payers grouped by source
+    (:func:`funding_sources`); None: no inflow."""
+    sources = funding_sources(eco).values()
+    total = sum(s.total for s in sources)
     if total <= 0:
         return None
-    return sum((t / total) ** 2 for t in totals)
+    return sum(concentration(s, total) for s in sources)
 
 
 def check_funding_concentration(eco: Ecosystem) -> list[Finding]:
@@ -161,11 +223,12 @@ def check_funding_concentration(eco: Ecosystem) -> list[Finding]:
         return []
     operator = eco.operator
     assert operator is not None
-    by_payer = eco.financial_inflow_by_payer(operator.id)
-    top = max(by_payer, key=lambda p: sum(by_payer[p].values()))
+    sources = funding_sources(eco)
+    total = sum(s.total for s in sources.values())
+    top = max(sources.values(), key=lambda s: concentration(s, total))
     return [_finding("funding-concentration", "medium", "sustainability", "su_diversified_funding",
-                     say("funding-concentration", 1, operator=operator.name, payer=eco.actors[top].name,
-                         hhi=f"{hhi:.2f}"), [operator.id, top])]
+                     say("funding-concentration", 1, operator=operator.name, payer=source_name(eco, top),
+                         hhi=f"{hhi:.2f}"), [operator.id, *top.actors])]
 
 
 def check_no_payback(eco: Ecosystem) -> list[Finding]:
@@ -239,11 +302,18 @@ def check_vendor_lock_in(eco: Ecosystem) -> list[Finding]:
 
 
 def check_not_multi_sided(eco: Ecosystem) -> list[Finding]:
-    """A platform is only a platform if it connects at least two sides."""
+    """A platform is only a platform if it connects at least two sides (Hagiu & Wright 2015: input suppliers and
+    funders are none); names the input suppliers, which a flow through the platform could turn into a side."""
     if eco.platform is None or not eco.flows or eco.is_multi_sided:
         return []
-    return [_finding("not-multi-sided", "medium", "scalability", "s_network_effects",
-                     say("not-multi-sided", 1, platform=eco.platform.name), [eco.platform.id])]
+    suppliers = eco.input_suppliers
+    if suppliers:
+        message = say("not-multi-sided-suppliers", len(suppliers), platform=eco.platform.name,
+                      names=_names(eco, suppliers))
+    else:
+        message = say("not-multi-sided", 1, platform=eco.platform.name)
+    return [_finding("not-multi-sided", "medium", "scalability", "s_network_effects", message,
+                     [eco.platform.id, *suppliers])]
 
 
 def check_no_network_effects(eco: Ecosystem) -> list[Finding]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 import networkx as nx
 import rustworkx as rx
@@ -35,7 +36,39 @@ OFFERING_KINDS = frozenset({FlowKind.SERVICE, FlowKind.GOODS, FlowKind.DATA, Flo
 """What a platform side supplies or consumes (as opposed to payments and permissions)."""
 
 NOT_A_SIDE = frozenset({ActorType.TECHNOLOGY_VENDOR, ActorType.FUNDER})
-"""Suppliers of infrastructure or money, not market sides of a platform."""
+"""Suppliers of technology or money, never market sides of a platform, whatever they exchange with it."""
+
+FINANCING_KINDS = frozenset({FlowKind.GRANT, FlowKind.INVESTMENT})
+"""What a funder gives: money that finances the operator rather than buys from it."""
+
+PUBLIC_BUDGET = "public-budget"
+"""The funding source of the city and every public agency: one public budget, however many departments pay."""
+PUBLIC_BUDGET_TYPES = frozenset({ActorType.CITY, ActorType.PUBLIC_AGENCY})
+
+
+def source_key(actor: Actor) -> str:
+    """Who really pays when this box pays: its declared ``funding_source``, else the public budget for the city
+    and public agencies, else the box itself (its id)."""
+    if actor.funding_source is not None:
+        return actor.funding_source
+    return PUBLIC_BUDGET if actor.type in PUBLIC_BUDGET_TYPES else actor.id
+
+
+SideKind = Literal["demand", "supply", "demand and supply", "input supplier", "funder", "no exchange"]
+DEMAND_ROLES, SUPPLY_ROLES = ("demand", "demand and supply"), ("supply", "demand and supply")
+
+
+@dataclass(frozen=True)
+class SideRole:
+    """What an actor trading with the platform is to it: a side (and which), or why it is not one.
+
+    ``role`` is ``demand``, ``supply`` or ``demand and supply`` for a side; ``input supplier``,
+    ``funder`` or ``no exchange`` otherwise.
+    """
+
+    side: bool
+    role: SideKind
+    reason: str
 
 GROWTH_FACTORS = tuple(range(1, 11))
 
@@ -46,6 +79,46 @@ NEED_PATH_STEPS = 3
 def is_open_standard(name: str) -> bool:
     """Open only when the standards registry knows it as open (unverified names are not)."""
     return classify_standard(name) == "open"
+
+
+def _what(flows: list[Flow]) -> str:
+    """The labels of flows for a reason: 'parking', 'listing fee' (their kinds when unlabelled)."""
+    labels = list(dict.fromkeys(f"'{f.label or f.kind.value}'" for f in flows))
+    return ", ".join(labels[:2]) + (" …" if len(labels) > 2 else "")
+
+
+def _side_role(actor: Actor, platform: str, gives: list[Flow], gets: list[Flow]) -> SideRole:
+    """Classify one actor by what it exchanges with the platform (the rules of :attr:`Ecosystem.side_roles`)."""
+    uses = [f for f in gets if f.kind in OFFERING_KINDS]
+    offers = [f for f in gives if f.kind in OFFERING_KINDS]
+    pays = [f for f in gives if f.kind is FlowKind.MONEY]
+    finances = [f for f in gives if f.kind in FINANCING_KINDS]
+    affiliation = pays + [f for f in gets if f.kind not in FINANCIAL_KINDS]
+    # reports (knowledge), a dividend or visibility are a funder's return, not something it buys
+    if actor.type is ActorType.FUNDER or (finances and not any(f.kind is not FlowKind.KNOWLEDGE for f in uses)):
+        return SideRole(False, "funder", f"finances {platform} ({_what(finances or gives or gets)}) and uses "
+                                         "nothing it offers: a funder, not a side")
+    if actor.type is ActorType.TECHNOLOGY_VENDOR:
+        return SideRole(False, "input supplier", f"a technology vendor: it supplies {platform}'s technology "
+                                                 "(an input supplier, not a side)")
+    if uses and offers:
+        return SideRole(True, "demand and supply", f"uses {_what(uses)} from {platform} and supplies "
+                                                    f"{_what(offers)} through it")
+    if uses:
+        return SideRole(True, "demand", f"uses {_what(uses)} from {platform}")
+    if offers and affiliation:
+        how = f"pays it {_what(pays)}" if pays else f"gets {_what(affiliation)} from it"
+        return SideRole(True, "supply", f"supplies {_what(offers)} through {platform} and {how}: an affiliated side")
+    paid = [f for f in gets if f.kind is FlowKind.MONEY]
+    if not affiliation and (offers or paid):  # it gives the platform no money and gets nothing but money from it
+        if not gives:
+            what = f"is only paid by {platform} ({_what(gets)})"
+        elif gets:
+            what = f"supplies {_what(gives)} to {platform} and is only paid by it ({_what(gets)})"
+        else:
+            what = f"supplies {_what(gives)} to {platform} and gets nothing from it"
+        return SideRole(False, "input supplier", f"{what}: an input supplier, not a side")
+    return SideRole(False, "no exchange", f"exchanges no service, goods, data or knowledge with {platform}")
 
 
 @dataclass(frozen=True)
@@ -194,32 +267,63 @@ class Ecosystem:
         return providers[0] if len(providers) == 1 else None
 
     @cached_property
-    def sides(self) -> dict[str, list[str]]:
-        """Demand and supply actors around the platform (by what they exchange with it)."""
+    def side_roles(self) -> dict[str, SideRole]:
+        """Every actor with a flow to or from the platform, classified as Hagiu & Wright (2015) define sides.
+
+        A side is an affiliated customer group interacting through the platform: it uses what the
+        platform offers (demand), or supplies service, goods, data or knowledge through it while being
+        its customer (it pays the platform, or gets something other than money from it: supply). An
+        input supplier's only relation with the platform is supplying it or being paid by it (hosting,
+        an ISP, a payment processor, a contractor; a technology vendor always): the platform is its
+        customer, not the reverse. A funder finances the platform (grants, investment) and uses nothing
+        it offers. Neither is a side.
+        """
         platform = self.platform
-        demand: list[str] = []
-        supply: list[str] = []
         if platform is None:
-            return {"demand": demand, "supply": supply}
-        consumers = {f.target for f in self.out_flows.get(platform.id, ()) if f.kind in OFFERING_KINDS}
-        suppliers = {f.source for f in self.in_flows.get(platform.id, ()) if f.kind in OFFERING_KINDS}
+            return {}
+        gives: dict[str, list[Flow]] = defaultdict(list)  # actor → its flows to the platform
+        gets: dict[str, list[Flow]] = defaultdict(list)  # actor → the platform's flows to it
+        for flow in self.in_flows.get(platform.id, ()):
+            gives[flow.source].append(flow)
+        for flow in self.out_flows.get(platform.id, ()):
+            gets[flow.target].append(flow)
+        name = platform.name
+        roles: dict[str, SideRole] = {}
         for actor in self.config.actors:
-            if actor.id == platform.id or actor.type in NOT_A_SIDE:
+            if actor.id == platform.id or not (gives.get(actor.id) or gets.get(actor.id)):
                 continue
-            if actor.id in consumers:
-                demand.append(actor.id)
-            if actor.id in suppliers:
-                supply.append(actor.id)
-        return {"demand": demand, "supply": supply}
+            roles[actor.id] = _side_role(actor, name, gives.get(actor.id, []), gets.get(actor.id, []))
+        return roles
+
+    @cached_property
+    def sides(self) -> dict[str, list[str]]:
+        """Demand and supply sides of the platform, in configuration order (see :attr:`side_roles`)."""
+        roles = self.side_roles
+        return {"demand": [a for a, r in roles.items() if r.role in DEMAND_ROLES],
+                "supply": [a for a, r in roles.items() if r.role in SUPPLY_ROLES]}
+
+    @cached_property
+    def non_sides(self) -> list[str]:
+        """Actors trading with the platform that are not sides of it (input suppliers, funders, no exchange)."""
+        return [a for a, r in self.side_roles.items() if not r.side]
+
+    @cached_property
+    def input_suppliers(self) -> list[str]:
+        """Actors whose only relation with the platform is supplying it or being paid by it."""
+        return [a for a, r in self.side_roles.items() if r.role == "input supplier"]
+
+    def distinct_sides(self, a: str, b: str) -> bool:
+        """Two actors are distinct sides only if they are different groups: not one payer drawn as two boxes."""
+        return a != b and source_key(self.actors[a]) != source_key(self.actors[b])
 
     @cached_property
     def is_multi_sided(self) -> bool:
         demand, supply = self.sides["demand"], self.sides["supply"]
-        return any(d != s for d in demand for s in supply)
+        return any(self.distinct_sides(d, s) for d in demand for s in supply)
 
     @cached_property
     def cross_side_loop(self) -> tuple[str, str] | None:
-        """A pair (demand, supply) of distinct actors with value running both ways through the platform.
+        """A pair (demand, supply) of distinct sides with value running both ways through the platform.
 
         demand → platform → supply and supply → platform → demand: what each side
         brings makes the platform worth more to the other side.
@@ -233,7 +337,8 @@ class Ecosystem:
         for d in sorted(self.sides["demand"], key=lambda a: self.actors[a].type is ActorType.CITY):
             if d not in gives_to_platform:
                 continue
-            partner = next((s for s in self.sides["supply"] if s != d and s in gets_from_platform), None)
+            partner = next((s for s in self.sides["supply"] if self.distinct_sides(d, s) and s in gets_from_platform),
+                           None)
             if partner is not None:
                 return (d, partner)
         return None

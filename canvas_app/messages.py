@@ -53,9 +53,15 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "the city cannot change vendor or copy the service elsewhere.",
     ),
     "not-multi-sided": (
-        "{platform} does not connect two distinct sides (someone who supplies service or data through it, "
-        "and someone else who uses it).",
+        "{platform} does not connect two distinct sides (a group that supplies service or data through it as its "
+        "customer, and another group that uses it).",
     ) * 2,
+    "not-multi-sided-suppliers": (
+        "{platform} does not connect two distinct sides: {names} only supplies it or is paid by it, an input "
+        "supplier, not a side (a side uses the platform or supplies through it as its customer).",
+        "{platform} does not connect two distinct sides: {names} only supply it or are paid by it, input "
+        "suppliers, not sides (a side uses the platform or supplies through it as its customer).",
+    ),
     "no-network-effects": ("No cross-side value loop runs {where}: more users do not attract more providers.",) * 2,
     "high-marginal-cost": (
         "Serving one more user is expensive ({labels}).",

@@ -112,12 +112,17 @@ class Actor(_Strict):
     unit_benefits: dict[Identifier, NonNegative] = Field(
         default_factory=dict, description="Declared public benefit per occurrence of a flow (time saved, emissions "
                                           "avoided, in money), by flow id: shown beside the cash, never added to it.")
+    funding_source: Identifier | None = Field(
+        default=None, description="Who really pays when this box pays: boxes with the same funding source are one "
+                                  "source in funding concentration (omitted: the city and public agencies are the "
+                                  "public budget, any other box is its own source).")
 
     @model_serializer(mode="wrap")
     def _omit_unset_economics(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Leave out costs and benefits nobody entered, so files written before they existed stay as they were."""
+        """Leave out costs, benefits and a funding source nobody entered, so files written before they existed stay
+        as they were."""
         data = handler(self)
-        for name in ("fixed_cost", "capital_cost"):
+        for name in ("fixed_cost", "capital_cost", "funding_source"):
             if getattr(self, name) is None:
                 data.pop(name, None)
         for name in ("unit_costs", "unit_benefits"):

@@ -33,7 +33,7 @@ import networkx as nx
 from canvas_app import checks
 from canvas_app.commands import COLLECTIONS, ChangeSet
 from canvas_app.economics import PUBLIC_TYPES, economics_of
-from canvas_app.ecosystem import NOT_A_SIDE, OFFERING_KINDS, Ecosystem, is_open_standard
+from canvas_app.ecosystem import NOT_A_SIDE, OFFERING_KINDS, Ecosystem, is_open_standard, source_key
 from canvas_app.evaluation import Evaluation, Finding, Recommendation, Suggestion
 from canvas_app.library import FreeSpots, ModuleLibrary, occupied_positions, place_module, resolve_definitions
 from canvas_app.model import (
@@ -232,6 +232,9 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
             return no  # a module that brings its own operator judges another business, not this one
         added = _payers(after, operator.id) - _payers(before, operator.id)
         if code == "funding-concentration":
+            # a new source, not another box of one that already pays
+            old_sources = checks.funding_sources(before)
+            added = {a for a in added if source_key(after.actors[a]) not in old_sources}
             hhi_before, hhi_after = checks.funding_hhi(before), checks.funding_hhi(after)
             if not added or hhi_after is None or hhi_before is None or hhi_after > hhi_before - MIN_CHANGE:
                 return no
@@ -254,8 +257,10 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
             return no
         where = after.platform.name if after.platform else "the platform"
         if code == "not-multi-sided":
-            return Verdict(True, clears, cleared, f"{where} now connects {_names(after, after.sides['supply'])} "
-                                                  f"with {_names(after, after.sides['demand'])}")
+            supply = after.sides["supply"]
+            demand = [d for d in after.sides["demand"] if d not in supply] or after.sides["demand"]
+            return Verdict(True, clears, cleared, f"{where} now connects {_names(after, supply)} "
+                                                  f"with {_names(after, demand)}")
         loop = after.cross_side_loop
         assert loop is not None
         return Verdict(True, clears, cleared, f"{_names(after, [loop[0]])} and {_names(after, [loop[1]])} "
@@ -748,12 +753,16 @@ def _funding(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         if proposal:
             yield proposal
         return
-    totals = [sum(k.values()) for k in by_payer.values()]
-    total, squares = sum(totals), sum(t * t for t in totals)
+    sources = checks.funding_sources(eco)
+    total = sum(s.total for s in sources.values())
     amount: float | None = None
     if finding.code == "funding-concentration":
+        # a box of a source that already pays (another department of the same budget) diversifies nothing
+        payers |= {a for a, actor in eco.actors.items() if source_key(actor) in sources}
         if _amounts_known(eco, operator.id) and total > 0:
-            # smallest new payment x with (S2 + x²) / (T + x)² ≤ HHI threshold, plus a margin
+            # S2: the sum of each source's (amount² ÷ payers), so that S2 ÷ T² is the index
+            squares = sum(s.total ** 2 / s.payers for s in sources.values())
+            # smallest new payment x from one new payer with (S2 + x²) / (T + x)² ≤ HHI threshold, plus a margin
             h = checks.HHI_THRESHOLD
             disc = (2 * h * total) ** 2 - 4 * (1 - h) * (squares - h * total * total)
             x = (2 * h * total - math.sqrt(max(disc, 0.0))) / (2 * (1 - h))
@@ -853,40 +862,64 @@ def _marginal_cost(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
 
 
 def _sides(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
+    """A second side for a one-sided platform, or the loop between its sides.
+
+    An input supplier that trades on a market (a transport operator, a payment provider; not a
+    technology vendor or a public body) becomes a side when the platform passes it bookings and
+    demand data from its users: it then supplies through the platform as its customer (Hagiu &
+    Wright 2015). That edit, on the named supplier, comes first; otherwise an existing provider or
+    business, else a new group of service providers, supplies through the platform and gets those
+    bookings.
+    """
     platform = eco.platform
     if platform is None:
         return
     demand, supply = eco.sides["demand"], eco.sides["supply"]
-    edit = _Edit(eco)
     pays = {f.source for f in eco.in_flows.get(platform.id, ()) if f.kind is FlowKind.MONEY}
     paid = {f.target for f in eco.out_flows.get(platform.id, ()) if f.kind is FlowKind.MONEY}
-    consumer = next((d for d in demand if d not in supply), None)
-    if consumer is None:
-        citizens = [c.id for c in eco.of_type(ActorType.CITIZEN) if c.id not in supply]
-        consumer = citizens[0] if citizens else edit.actor("Residents", ActorType.CITIZEN, platform.id)
-        edit.flow(platform.id, consumer, FlowKind.SERVICE, "service through the platform")
-    provider = next((s for s in supply if s != consumer), None)
-    if provider is None:
-        taken = {consumer, platform.id}
-        existing = [a for a, actor in eco.actors.items() if a not in taken and actor.type not in NOT_A_SIDE
-                    and actor.type in (ActorType.SERVICE_PROVIDER, ActorType.BUSINESS)]
-        provider = existing[0] if existing else edit.actor("Service providers", ActorType.SERVICE_PROVIDER, platform.id)
-        edit.flow(provider, platform.id, FlowKind.SERVICE, "services offered through the platform")
-    if finding.code == "no-network-effects":
-        if consumer not in {f.source for f in eco.in_flows.get(platform.id, ())}:
-            edit.flow(consumer, platform.id, FlowKind.MONEY if consumer not in pays else FlowKind.DATA, "fees for the service"
-                      if consumer not in pays else "usage data")
-        if provider not in {f.target for f in eco.out_flows.get(platform.id, ())}:
-            if provider in paid or provider not in edit.added and eco.actors[provider].type not in _MONEY_TAKERS:
-                edit.flow(platform.id, provider, FlowKind.DATA, "demand data")
-            else:
-                edit.flow(platform.id, provider, FlowKind.MONEY, "share of sales")
-    if not edit.upsert:
-        return
-    added = "; ".join(f"{edit.name(f['source'])} → {edit.name(f['target'])}: {f['label']}" for _, f in edit.upsert["flows"])
-    text = (f"Join a second side to {platform.name} ({added})" if finding.code == "not-multi-sided" else
-            f"Close the loop through {platform.name}, so each side draws the other ({added})")
-    yield (f"{finding.code}:{provider}", text, edit.change(f"second side for {platform.name}"))
+    market = [a for a in eco.input_suppliers if eco.actors[a].type not in NOT_A_SIDE | PUBLIC_TYPES]
+    for supplier in [*market[:MAX_SUGGESTIONS], None]:
+        edit = _Edit(eco)
+        consumer = next((d for d in demand if d not in supply and d != supplier), None)
+        if consumer is None:
+            citizens = [c.id for c in eco.of_type(ActorType.CITIZEN) if c.id not in supply]
+            consumer = citizens[0] if citizens else edit.actor("Residents", ActorType.CITIZEN, platform.id)
+            edit.flow(platform.id, consumer, FlowKind.SERVICE, "service through the platform")
+        provider = supplier or next((s for s in supply if consumer not in eco.actors
+                                     or eco.distinct_sides(s, consumer)), None)
+        booked = provider is None or supplier is not None  # the provider gets bookings from the platform
+        if supplier is not None:
+            edit.flow(platform.id, supplier, FlowKind.DATA, "bookings and demand data from users")
+        elif provider is None:
+            taken = {consumer, platform.id, *eco.input_suppliers}
+            existing = [a for a, actor in eco.actors.items() if a not in taken and actor.type not in NOT_A_SIDE
+                        and actor.type in (ActorType.SERVICE_PROVIDER, ActorType.BUSINESS)]
+            provider = existing[0] if existing else edit.actor("Service providers", ActorType.SERVICE_PROVIDER,
+                                                                platform.id)
+            edit.flow(provider, platform.id, FlowKind.SERVICE, "services offered through the platform")
+            edit.flow(platform.id, provider, FlowKind.DATA, "bookings and demand data from users")
+        if finding.code == "no-network-effects":
+            if consumer not in {f.source for f in eco.in_flows.get(platform.id, ())}:
+                edit.flow(consumer, platform.id, FlowKind.MONEY if consumer not in pays else FlowKind.DATA,
+                          "fees for the service" if consumer not in pays else "usage data")
+            if provider not in {f.target for f in eco.out_flows.get(platform.id, ())} and not booked:
+                if provider in paid or eco.actors[provider].type not in _MONEY_TAKERS:
+                    edit.flow(platform.id, provider, FlowKind.DATA, "demand data")
+                else:
+                    edit.flow(platform.id, provider, FlowKind.MONEY, "share of sales")
+        if not edit.upsert:
+            continue
+        added = "; ".join(f"{edit.name(f['source'])} → {edit.name(f['target'])}: {f['label']}"
+                          for _, f in edit.upsert["flows"])
+        if supplier is not None:
+            text = (f"Make {eco.actors[supplier].name} a side of {platform.name}, not only its supplier: "
+                    f"{platform.name} passes it bookings and demand data from its users, so it serves them through "
+                    f"{platform.name} ({added})")
+        elif finding.code == "not-multi-sided":
+            text = f"Join a second side to {platform.name} ({added})"
+        else:
+            text = f"Close the loop through {platform.name}, so each side draws the other ({added})"
+        yield (f"{finding.code}:{provider}", text, edit.change(f"second side for {platform.name}"))
 
 
 def _citizen_value(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:

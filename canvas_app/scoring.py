@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from canvas_app.checks import (
     CORE_ROLE_TYPES,
     funding_hhi,
+    funding_sources,
+    source_name,
     grant_share,
     lock_in_vendors,
     non_reciprocal_actors,
@@ -139,7 +141,8 @@ def _has_flows(eco: Ecosystem) -> bool:
 
 # -- scalability -----------------------------------------------------------------
 def network_effects(eco: Ecosystem) -> Measured:
-    """0.4 for two distinct sides, 0.6 more for a cross-side loop through the platform."""
+    """0.4 for two distinct sides, 0.6 more for a cross-side loop through the platform (sides as Hagiu & Wright
+    define them: input suppliers and funders are none, see ``Ecosystem.side_roles``)."""
     if not _has_flows(eco):
         return None, "No value flows yet: nothing to judge."
     if eco.platform is None:
@@ -151,6 +154,12 @@ def network_effects(eco: Ecosystem) -> Measured:
         return value, f"{d} and {s} reach each other through {eco.platform.name}: a cross-side loop."
     if eco.is_multi_sided:
         return value, f"{eco.platform.name} has two sides but value does not loop between them."
+    suppliers = eco.input_suppliers
+    if suppliers:
+        one = len(suppliers) == 1
+        return value, (f"{eco.platform.name} serves one side only; {name_list(eco.actors[a].name for a in suppliers)} "
+                       f"{'is an input supplier' if one else 'are input suppliers'} (only supplying it or paid by "
+                       f"it), not {'a side' if one else 'sides'}.")
     return value, f"{eco.platform.name} serves one side only."
 
 
@@ -376,10 +385,17 @@ def grant_independence(eco: Ecosystem) -> Measured:
 
 
 def diversified_funding(eco: Ecosystem) -> Measured:
+    """1 − the Herfindahl–Hirschman index of the operator's income by source (one public budget; a segment of
+    N members is N payers)."""
     hhi = funding_hhi(eco)
     if hhi is None:
         return None, ("The operator has no income to diversify." if eco.operator else "No operator to fund.")
-    return 1 - hhi, f"Herfindahl index of the operator's income by payer is {hhi:.2f} (lower is more diverse)."
+    sources = funding_sources(eco).values()
+    how = [count_of(len(sources), "source", "sources")]
+    # name the sources that group several boxes or stand for many payers: what the index did not count per box
+    how += [source_name(eco, s) for s in sources if len(s.actors) > 1 or s.payers > 1]
+    return 1 - hhi, (f"Herfindahl index of the operator's income by source is {hhi:.2f} (lower is more diverse; "
+                     f"{'; '.join(how)}).")
 
 
 def impacts(eco: Ecosystem) -> Measured:

@@ -107,9 +107,10 @@ def oulu_parking(lib: ModuleLibrary) -> Configuration:
               "Inspired by street parking in Oulu (and most Finnish cities), where drivers pay by phone through "
               "private parking-app operators instead of meters. Here one operator holds a five-year concession: it "
               "collects parking fees for the city, keeps a service fee, pays a concession fee and sends live "
-              "parking sessions as NGSI-LD (Smart Data Models). Expect: high scalability (drivers and the payment "
-              "provider meet through the operator, low marginal cost, revenue that grows with use); high "
-              "sustainability with no grants, but funding-concentration (drivers are the operator's only payer); "
+              "parking sessions as NGSI-LD (Smart Data Models). Expect: medium scalability (low marginal cost and "
+              "revenue that grows with use, but not-multi-sided and no-network-effects: the payment provider is an "
+              "input supplier the operator pays, not a side); high sustainability with no grants and no "
+              "funding-concentration (its income comes from 60,000 drivers); "
               "medium replicability: the concession's operating-data flow has no open standard and local-dependency "
               "flags the local parking ordinance and the concession tender; modest value capture (the operator "
               "keeps only a few per cent of what it collects); unmet-need for free-space information.",
@@ -138,12 +139,13 @@ def maas(lib: ModuleLibrary) -> Configuration:
     d = Draft(lib, "Mobility as a Service bundle", "Helsinki",
               "Inspired by Whim (MaaS Global, Helsinki, 2016-2024): one app sells public transport, taxis, city "
               "bikes and car sharing as monthly bundles or pay-per-trip, on ticket interfaces opened by the Finnish "
-              "Act on Transport Services. Expect: high scalability (a multi-sided platform: riders and transport "
-              "providers reach each other through the MaaS operator in a cross-side loop), good replicability "
+              "Act on Transport Services. Expect: medium scalability (as drawn the operator resells trips: the "
+              "transport providers are only paid by it, input suppliers rather than sides, so not-multi-sided and "
+              "no-network-effects), good replicability "
               "(every data flow on GTFS, GBFS, TOMP-API or NGSI-LD) held back by local preconditions (the "
               "open-ticketing law), high value creation, no grants; but value capture is modest: the operator passes "
-              "almost all revenue to providers and keeps about 2 % (a thin positive margin, as MaaS operators found), "
-              "and riders are its only payer (funding-concentration).",
+              "almost all revenue to providers and keeps about 2 % (a thin positive margin, as MaaS operators found); "
+              "its 650,000 riders are many payers (no funding-concentration).",
               [{"id": "city", "name": "City of Helsinki", "type": "city", "position": {"x": 0, "y": 0}},
                {"id": "residents", "name": "Residents and visitors", "type": "citizen", "count": 650000,
                 "position": {"x": 450, "y": 0}}])
@@ -280,8 +282,9 @@ def smart_lighting(lib: ModuleLibrary) -> Configuration:
               "Marketplace 'Humble Lamppost' initiative: a private partner finances and operates TALQ-compliant "
               "lights; energy savings pay the availability fee; poles are rented to telecom and sensor operators. "
               "Expect: high replicability (TALQ, Smart Data Models, NGSI-LD on every data flow), no grants at all, "
-              "economic, social and environmental impacts declared; lower scalability: no-network-effects (two sides "
-              "but no value loop between them) and a single-point-of-failure (the private partner is the only link "
+              "economic, social and environmental impacts declared; lower scalability: not-multi-sided and "
+              "no-network-effects (the private partner and the sensor vendor are input suppliers, not sides) and a "
+              "single-point-of-failure (the private partner is the only link "
               "to the lenders); funding-concentration (the city is the only payer of the lighting unit).",
               [{"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
                {"id": "residents", "name": "Residents", "type": "citizen", "count": 150000,
@@ -355,7 +358,7 @@ def parking_open_platform(lib: ModuleLibrary) -> Configuration:
               "precondition, the parking ordinance), higher scalability (multi-sided, cross-side loop, revenue "
               "grows with use), higher value creation (all needs served, drivers choose their app) and value "
               "capture (the platform keeps about 9 %), no vendor-lock-in, no-open-standards or not-multi-sided flag; "
-              "sustainability about the same (drivers are the platform's main payer: funding-concentration).",
+              "higher sustainability (its 50,000 drivers are many payers: no funding-concentration).",
               [{"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
                {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 50000, "position": {"x": 450, "y": 0}},
                {"id": "platform", "name": "Open parking platform (city company)", "type": "platform_operator",

@@ -163,8 +163,10 @@ def test_one_sided_platform_is_flagged_not_multi_sided_and_without_network_effec
 
 
 def test_two_sides_without_a_loop_has_no_network_effects():
-    # providers supply the platform, but the platform gives them nothing back
-    flows = [("people", "op", "money", 1, 1), ("op", "people", "service"), ("provider", "op", "service")]
+    # providers supply through the platform and pay it a listing fee (affiliated: a side), but the platform gives
+    # them nothing back. Without the fee they would only supply it: an input supplier, not a side (Hagiu & Wright).
+    flows = [("people", "op", "money", 1, 1), ("op", "people", "service"), ("provider", "op", "service"),
+             ("provider", "op", "money", None, None, {"label": "listing fee"})]
     e = eco({"op": "platform_operator", "people": "citizen", "provider": "service_provider"}, flows)
     assert e.is_multi_sided
     assert "not-multi-sided" not in codes(e)

@@ -29,7 +29,7 @@ def test_score_prints_scores_criteria_flags_and_recommendations(capsys):
     for label in ("Scalability", "Replicability", "Sustainability", "Value creation", "Value capture", "Value sharing"):
         assert f"\n{label}" in out
     assert "Cross-side network effects" in out  # a criterion with its explanation
-    assert "[medium] funding-concentration" in out
+    assert "[medium] not-multi-sided" in out  # the payment provider is only a paid supplier, not a side
     assert "clears the flag" in out  # a recommended module with its gain
 
 
@@ -41,7 +41,7 @@ def test_score_json_has_the_design_shape_and_is_deterministic(capsys):
     for score in first["scores"].values():
         assert 0 <= score["score"] <= 100
         assert {"id", "label", "value", "weight", "explanation"} <= set(score["criteria"][0])
-    flag = next(f for f in first["flags"] if f["code"] == "funding-concentration")
+    flag = next(f for f in first["flags"] if f["code"] == "not-multi-sided")
     assert {"code", "severity", "dimension", "criterion", "message", "elements", "recommendations"} <= set(flag)
     assert flag["recommendations"] and {"module", "gain", "clears_flag"} <= set(flag["recommendations"][0])
     _, again, _ = run(capsys, "score", "--json", str(OULU))

@@ -247,3 +247,94 @@ def test_personal_data_with_or_without_a_payment_for_it_never_raises_a_score(con
     after = evaluate(bigger, LIBRARY, recommend=False, structure=False).scores
     for name, score in before.items():
         assert after[name].score <= score.score, name
+
+
+# -- sides and payers do not depend on how boxes are drawn (issue 17) ----------------------------
+FUNDING_AND_SIDES = ("su_diversified_funding", "su_grant_independence", "cap_revenue", "s_network_effects")
+"""Every criterion that reads who pays the operator or who is a side of the platform."""
+FUNDING_AND_SIDE_FLAGS = frozenset({"funding-concentration", "grant-dependent", "no-revenue", "not-multi-sided",
+                                    "no-network-effects"})
+
+
+def _split(config: Configuration, payer: str, boxes: int) -> Configuration:
+    """``payer`` drawn as ``boxes`` boxes of one funding source: its count and every amount shared equally among
+    them (``boxes`` is a power of two, so the parts add up exactly), every other flow of it drawn once per box."""
+    dumped = config.model_dump(mode="json")
+    actor = next(a for a in dumped["actors"] if a["id"] == payer)
+    if actor["type"] not in ("city", "public_agency"):  # the city and agencies are one public budget already
+        actor["funding_source"] = actor.get("funding_source") or "split-source"
+    ids = [payer] + [f"{payer}.{i}" for i in range(1, boxes)]
+    counts = ([actor["count"] // boxes + (i < actor["count"] % boxes) for i in range(boxes)]
+              if actor.get("count") is not None else [None] * boxes)
+    dumped["actors"] = [a for a in dumped["actors"] if a["id"] != payer] + [
+        {**actor, "id": box, "count": count} for box, count in zip(ids, counts, strict=True)]
+    flows = []
+    for flow in dumped["flows"]:
+        if payer not in (flow["source"], flow["target"]):
+            flows.append(flow)
+            continue
+        for i, box in enumerate(ids):
+            part = {**flow, "id": flow["id"] if i == 0 else f"{flow['id']}.{i}"}
+            part["source" if flow["source"] == payer else "target"] = box
+            if part.get("amount") is not None:
+                part["amount"] = flow["amount"] / boxes
+            flows.append(part)
+    dumped["flows"] = flows
+    return Configuration.model_validate(dumped)
+
+
+def _funding_and_sides(config: Configuration) -> tuple[dict[str, tuple[bool, float]], set[str]]:
+    evaluation = evaluate(config, recommend=False, structure=False)
+    criteria = {c.id: (c.assessable, c.value) for s in evaluation.scores.values() for c in s.criteria
+                if c.id in FUNDING_AND_SIDES}
+    return criteria, {f.code for f in evaluation.flags} & FUNDING_AND_SIDE_FLAGS
+
+
+@PROFILE
+@given(configurations(), st.data())
+def test_splitting_a_payer_into_boxes_of_one_source_changes_no_funding_or_side_score(config, data):
+    """One budget paid through several departments, or one segment drawn as several boxes, is one source."""
+    eco = build_ecosystem(config)
+    if eco.operator is None:
+        return
+    payers = sorted({f.source for f in eco.in_flows.get(eco.operator.id, ()) if f.kind in
+                     (FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT)})
+    if not payers:
+        return
+    payer = data.draw(st.sampled_from(payers), label="payer")
+    split = _split(config, payer, data.draw(st.sampled_from([2, 4]), label="boxes"))
+    (before, flags_before), (after, flags_after) = _funding_and_sides(config), _funding_and_sides(split)
+    assert flags_after == flags_before
+    for criterion, (assessable, value) in before.items():
+        assert after[criterion][0] == assessable, criterion
+        assert after[criterion][1] == pytest.approx(value, abs=1e-9), criterion
+
+
+@PROFILE
+@given(configurations(), st.data())
+def test_adding_an_input_supplier_never_adds_a_platform_side(config, data):
+    """A supplier that only supplies the platform, or is only paid by it, is no side, whatever its type."""
+    eco = build_ecosystem(config)
+    if eco.platform is None:
+        return
+    kind = data.draw(st.sampled_from([t for t in ActorType if t not in (ActorType.PLATFORM_OPERATOR, ActorType.FUNDER)]))
+    supplies = data.draw(st.lists(st.sampled_from(NON_FINANCIAL), max_size=2), label="supplies")
+    offering = {FlowKind.SERVICE, FlowKind.GOODS, FlowKind.DATA, FlowKind.KNOWLEDGE}
+    paid = data.draw(st.booleans(), label="paid") or not offering & set(supplies)  # it supplies or is paid
+    dumped = config.model_dump(mode="json")
+    dumped["actors"].append({"id": "supplier", "name": "Supplier", "type": kind.value,
+                             "count": data.draw(st.none() | st.integers(0, 10**6))})
+    dumped["flows"] += [{"id": f"supply{i}", "source": "supplier", "target": eco.platform.id, "kind": k.value}
+                        for i, k in enumerate(supplies)]
+    if paid:
+        dumped["flows"].append({"id": "payment", "source": eco.platform.id, "target": "supplier", "kind": "money",
+                                "amount": data.draw(st.none() | st.floats(0, 1e6, allow_nan=False)),
+                                "occurrences": 1})
+    after = build_ecosystem(Configuration.model_validate(dumped))
+    assert after.side_roles["supplier"].role == "input supplier" and "supplier" in after.input_suppliers
+    assert after.sides == eco.sides
+    assert (after.is_multi_sided, after.cross_side_loop) == (eco.is_multi_sided, eco.cross_side_loop)
+    network = [evaluate(c, recommend=False, structure=False).scores["scalability"].criteria
+               for c in (config, after.config)]
+    assert [c.value for c in network[0] if c.id == "s_network_effects"] == [
+        c.value for c in network[1] if c.id == "s_network_effects"]

@@ -48,7 +48,8 @@ def test_network_effects_full_for_a_two_sided_loop(platform):
 
 def test_network_effects_partial_without_loop():
     e = eco({"op": "platform_operator", "people": "citizen", "provider": "service_provider"},
-            [("people", "op", "money"), ("op", "people", "service"), ("provider", "op", "service")])
+            [("people", "op", "money"), ("op", "people", "service"), ("provider", "op", "service"),
+             ("provider", "op", "money")])  # the provider pays to list: a side (unpaid, it would only supply)
     assert value(e, "s_network_effects") == pytest.approx(0.4)
     assert value(eco({"a": "city", "b": "citizen"}, [("a", "b", "service")]), "s_network_effects") == 0.0
 
