@@ -16,7 +16,6 @@ from canvas_app.economics import economics_of
 from canvas_app.ecosystem import (
     CUSTOMER_TYPES,
     PUBLIC_BUDGET,
-    PUBLIC_BUDGET_TYPES,
     USER_SEGMENT_TYPES,
     Ecosystem,
     is_open_standard,
@@ -25,7 +24,7 @@ from canvas_app.ecosystem import (
 from canvas_app.evaluation import Finding, Severity
 from canvas_app.messages import count_of, name_list, say
 from canvas_app.standards import classify_standard
-from canvas_app.model import FINANCIAL_KINDS, ActorType, Flow, FlowKind
+from canvas_app.model import FINANCIAL_KINDS, PUBLIC_TYPES, ActorType, Flow, FlowKind
 
 HHI_THRESHOLD = 0.6
 """Herfindahl index of the operator's inflow above which one payer dominates (a 75/25 split is 0.625)."""
@@ -163,7 +162,7 @@ def funding_sources(eco: Ecosystem) -> dict[str, FundingSource]:
         for flow in group:
             received[flow.kind] += (flow.value_per_period or 0.0) if by_amount else 1.0 / len(group)
         actors = tuple(dict.fromkeys(f.source for f in group))
-        counted = sum(eco.actors[a].count or 0 for a in actors if eco.actors[a].type not in PUBLIC_BUDGET_TYPES)
+        counted = sum(eco.actors[a].count or 0 for a in actors if eco.actors[a].type not in PUBLIC_TYPES)
         payers = 1 if key == PUBLIC_BUDGET else max(1, counted)
         sources[key] = FundingSource(key, actors, dict(received), payers)
     return sources

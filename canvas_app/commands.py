@@ -36,7 +36,14 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
-from canvas_app.model import Configuration, ConfigurationError, describe_validation_error, detach_flow_ends, forget_flows
+from canvas_app.model import (
+    PUBLIC_TYPES,
+    Configuration,
+    ConfigurationError,
+    describe_validation_error,
+    detach_flow_ends,
+    forget_flows,
+)
 
 COLLECTIONS = ("actors", "flows", "modules", "needs")
 """The id-keyed lists of a configuration that commands edit."""
@@ -307,10 +314,6 @@ class DeleteActor(Command):
         return f"delete actor {self.actor_id}"
 
 
-PUBLIC_ACTOR_TYPES = ("city", "public_agency")
-"""The ends that can declare a public benefit per occurrence (the city's position reads only theirs)."""
-
-
 def set_flow_costs(data: dict[str, Any], flow_id: str, costs: dict[str, float | None]) -> None:
     """Write a flow's per-occurrence economics into its ends (they live on the actors, keyed by flow id).
 
@@ -332,7 +335,7 @@ def set_flow_costs(data: dict[str, Any], flow_id: str, costs: dict[str, float | 
             put(actors[flow[end]], "unit_costs", costs[end])
     if "benefit" in costs:
         ends = [actors[flow[end]] for end in ("source", "target") if flow[end] in actors]
-        public = [a for a in ends if a["type"] in PUBLIC_ACTOR_TYPES]
+        public = [a for a in ends if a["type"] in PUBLIC_TYPES]  # the city's position reads only theirs
         if costs["benefit"] and not public:
             raise ConfigurationError(["Public benefit: only a flow to or from the city or a public agency carries "
                                       "a declared public benefit"])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from canvas_app.ecosystem import Ecosystem
-from canvas_app.model import FINANCIAL_KINDS, PERIODS_PER_YEAR, ActorType, Flow, FlowKind
+from canvas_app.model import FINANCIAL_KINDS, PERIODS_PER_YEAR, PUBLIC_TYPES, Flow, FlowKind
 
 HORIZON_YEARS = 10
 """Default time horizon: long enough for street furniture and sensors to pay back, short of a full concession."""
@@ -26,8 +26,6 @@ DISCOUNT_RATE = 0.03
 """Default yearly discount rate: the European Commission's social discount rate for member states outside the
 Cohesion Fund (Guide to Cost-Benefit Analysis of Investment Projects, 2014, section 2.8.4)."""
 
-PUBLIC_TYPES = frozenset({ActorType.CITY, ActorType.PUBLIC_AGENCY})
-"""Actors that spend the public budget: the city's own position is reported apart, never hidden."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Literal
 import networkx as nx
 import rustworkx as rx
 
-from canvas_app.model import FINANCIAL_KINDS, Actor, ActorType, Configuration, Flow, FlowKind, Need
+from canvas_app.model import FINANCIAL_KINDS, PUBLIC_TYPES, Actor, ActorType, Configuration, Flow, FlowKind, Need
 from canvas_app.module_schema import ModuleDefinition
 from canvas_app.standards import classify_standard
 
@@ -43,7 +43,6 @@ FINANCING_KINDS = frozenset({FlowKind.GRANT, FlowKind.INVESTMENT})
 
 PUBLIC_BUDGET = "public-budget"
 """The funding source of the city and every public agency: one public budget, however many departments pay."""
-PUBLIC_BUDGET_TYPES = frozenset({ActorType.CITY, ActorType.PUBLIC_AGENCY})
 
 
 def source_key(actor: Actor) -> str:
@@ -51,7 +50,7 @@ def source_key(actor: Actor) -> str:
     and public agencies, else the box itself (its id)."""
     if actor.funding_source is not None:
         return actor.funding_source
-    return PUBLIC_BUDGET if actor.type in PUBLIC_BUDGET_TYPES else actor.id
+    return PUBLIC_BUDGET if actor.type in PUBLIC_TYPES else actor.id
 
 
 SideKind = Literal["demand", "supply", "demand and supply", "input supplier", "funder", "no exchange"]

@@ -68,6 +68,9 @@ class FlowKind(StrEnum):
 FINANCIAL_KINDS = frozenset({FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT})
 """Kinds that move money; the rest are tangible or intangible value objects."""
 
+PUBLIC_TYPES = frozenset({ActorType.CITY, ActorType.PUBLIC_AGENCY})
+"""Actors that spend the public budget: one funding source, and the city's own position, reported apart."""
+
 MarginalCost = Literal["low", "medium", "high"]
 Quantity = Literal["amount", "occurrences"]
 QUANTITIES: tuple[Quantity, ...] = ("amount", "occurrences")

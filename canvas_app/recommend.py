@@ -32,7 +32,7 @@ import networkx as nx
 
 from canvas_app import checks
 from canvas_app.commands import COLLECTIONS, ChangeSet
-from canvas_app.economics import PUBLIC_TYPES, economics_of
+from canvas_app.economics import economics_of
 from canvas_app.ecosystem import NOT_A_SIDE, OFFERING_KINDS, Ecosystem, is_open_standard, source_key
 from canvas_app.evaluation import Evaluation, Finding, Recommendation, Suggestion
 from canvas_app.library import FreeSpots, ModuleLibrary, occupied_positions, place_module, resolve_definitions
@@ -45,6 +45,7 @@ from canvas_app.model import (
     Flow,
     FlowKind,
     PERIODS_PER_YEAR,
+    PUBLIC_TYPES,
     ModuleInstance,
     Need,
 )
