@@ -348,6 +348,7 @@ FORM_STATES = {
         "actor_notes": State(ID.actor_notes, "value"),
         "actor_fixed_cost": State(ID.actor_fixed_cost, "value"),
         "actor_capital_cost": State(ID.actor_capital_cost, "value"),
+        "actor_funding_source": State(ID.actor_funding_source, "value"),
     },
     "flow": {
         "selection": State(ID.selection, "data"),

@@ -84,6 +84,7 @@ def actor_fields(values: dict[str, Any]) -> dict[str, Any]:
         "notes": values.get("actor_notes") or "",
         "fixed_cost": fixed_cost or None,  # 0 and empty both mean no running cost entered
         "capital_cost": capital_cost or None,
+        "funding_source": (values.get("actor_funding_source") or "").strip() or None,
     }
 
 

@@ -121,6 +121,11 @@ def actor_form() -> html.Div:
                     dbc.Label("Up-front cost, paid once in year 0 (hardware, installation)",
                               html_for=ID.actor_capital_cost, className="small mb-0 mt-1"),
                     dbc.Input(id=ID.actor_capital_cost, type="number", min=0, size="sm"),
+                    dbc.Label("Funding source (optional: boxes with the same source count as one payer)",
+                              html_for=ID.actor_funding_source, className="small mb-0 mt-1"),
+                    dbc.Input(id=ID.actor_funding_source, size="sm", maxLength=120, placeholder="e.g. state-budget"),
+                    html.Small("The city and its agencies are one public budget already; letters, digits and "
+                               "_ . : - only.", className="text-muted d-block"),
                 ],
                 id=ID.actor_costs, className="mt-1",
             ),

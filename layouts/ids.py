@@ -89,6 +89,7 @@ class Ids:
     actor_costs: str = "ed-actor-costs"  # the folded "Own costs" section
     actor_fixed_cost: str = "ed-actor-fixed-cost"  # own running cost per period
     actor_capital_cost: str = "ed-actor-capital-cost"  # one-off, year 0
+    actor_funding_source: str = "ed-actor-funding-source"  # boxes of one source are one payer
     actor_add: str = "ed-actor-add"
     actor_save: str = "ed-actor-save"
     actor_delete: str = "ed-actor-delete"

@@ -29,6 +29,15 @@ def test_actor_form_reads_own_costs_and_treats_empty_and_zero_as_not_entered():
     assert actor_fields({"actor_name": "Op", "actor_fixed_cost": 0})["fixed_cost"] is None
 
 
+def test_actor_form_reads_a_funding_source_that_groups_payers():
+    c = three_actors()
+    c = UpdateActor("op", actor_fields({"actor_name": "Op", "actor_type": "business",
+                                        "actor_funding_source": " regional-fund "})).apply(c)
+    assert c.actor("op").funding_source == "regional-fund"
+    with pytest.raises(ConfigurationError, match="funding_source"):
+        UpdateActor("op", actor_fields({"actor_name": "Op", "actor_funding_source": "state budget!"})).apply(c)
+
+
 def test_actor_form_lists_every_problem_at_once():
     with pytest.raises(ConfigurationError) as err:
         actor_fields({"actor_name": " ", "actor_fixed_cost": "-5", "actor_capital_cost": "lots"})
