@@ -291,6 +291,28 @@ def money_over_time_section(config: Configuration, evaluation: Evaluation) -> Se
                    svg_label="Cumulative cash by year of " + ", ".join(charted))
 
 
+def platform_section(config: Configuration, evaluation: Evaluation) -> Section:
+    """Who the platform's sides are and why each counts, and who exchanges with it without being a side
+    (input suppliers it pays, funders): the network-effect criteria read exactly this."""
+    platform = evaluation.structure.get("platform")
+    if not platform:
+        return Section("Platform and its sides", ("No actor is a platform operator: no platform sides to judge.",))
+    names = _actor_names(config)
+    role = {a: f"{side} side" for side, actors in (platform.get("sides") or {}).items() for a in actors}
+    rows = tuple((names.get(a, a), role.get(a, "side"), reason) for a, reason in platform.get("side_reasons", {}).items())
+    rows += tuple((names.get(a, a), "not a side", reason) for a, reason in platform.get("not_sides", {}).items())
+    verdict = ("It connects several sides that reach each other through it." if platform.get("cross_side_loop")
+               else "It connects several sides." if platform.get("multi_sided")
+               else "It does not connect a demand side with a supply side, so no side draws another through it.")
+    return Section(
+        "Platform and its sides",
+        (f"{names.get(platform['id'], platform['id'])} operates the platform. {verdict} A side is a customer group "
+         "that interacts with another through the platform; suppliers the operator only pays and its funders are "
+         "not sides (Hagiu & Wright, 'Multi-sided platforms', 2015).",),
+        tables=(Table(("Actor", "Counts as", "Why"), rows),) if rows else (),
+    )
+
+
 def city_position_section(config: Configuration, evaluation: Evaluation) -> Section:
     """The public budget's own position, apart from the business actors: what it pays as use grows."""
     data = (evaluation.structure.get("money_over_time") or {}).get("city")
@@ -404,6 +426,7 @@ def configuration_report(
         _needs_section(config, needs),
         _advantages_section(config, advantages),
         goals_section(config),
+        platform_section(config, evaluation),
         Section("Net value per actor", tables=net_value_tables(config, evaluation)),
         city_position_section(config, evaluation),
         money_over_time_section(config, evaluation),

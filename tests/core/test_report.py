@@ -198,3 +198,12 @@ def test_cli_writes_reports_and_never_overwrites(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["report", str(a), "-o", str(tmp_path / "x.pdf")])
     assert exc.value.code == 2
+
+
+def test_report_names_each_platform_side_and_why_and_the_suppliers_that_are_not():
+    c = load_configuration(EXAMPLES / "oulu-parking.json")
+    section = next(s for s in configuration_report(c, evaluate(c)).sections if s.title == "Platform and its sides")
+    rows = {row[0]: row[1:] for row in section.tables[0].rows}
+    assert rows["Drivers"][0] == "demand side" and "pay parking by phone" in rows["Drivers"][1]
+    assert rows["Payment service provider"][0] == "not a side" and "input supplier" in rows["Payment service provider"][1]
+    assert "does not connect a demand side with a supply side" in section.paragraphs[0]
