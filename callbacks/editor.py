@@ -63,7 +63,7 @@ def editor_page(services: Services, configuration_id: int) -> Any:
         modules=list(library),
         categories=[str(getattr(c, "value", c)) for c in library.categories()],
         actors=[(a.id, a.name) for a in config.actors],
-        flows=[(f.id, f"{graph.flow_label(f)} ({f.source} → {f.target})") for f in config.flows],
+        flows=[(f.id, config.flow_name(f, quoted=False)) for f in config.flows],
         scores=panels.score_panel(evaluation),
         blocks=panels.blocks_panel(nine_blocks(config, library)),
         status=status_text(head),

@@ -312,7 +312,9 @@ def history_change(services: Services, configuration_id: int, step: dict[str, An
     before, _ = services.load(int(configuration_id), int(step["before"]))
     after, _ = services.load(int(configuration_id), int(step["after"]))
     label = str(step.get("label", ""))[:200]
-    return changeset_between(after, before, label) if undo else changeset_between(before, after, label)
+    if undo:
+        return changeset_between(after, before, f"undo: {label}")
+    return changeset_between(before, after, f"redo: {label}")
 
 
 EDIT_OUTPUTS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.editor import evaluate
@@ -38,16 +38,15 @@ def tap(trigger: Any, node: dict | None, edge: dict | None, pick: bool, source: 
     return no_update, no_update, no_update
 
 
-def picked(value: str | None) -> dict[str, str] | None:
-    """The selection for the element picker's value (``actor:<id>`` / ``flow:<id>``; empty: none).
+def pick_value(selection: Any) -> Any:
+    """The element picker's value for a selection (what the canvas tap selected shows in the picker too).
 
-    >>> picked("flow:f1"), picked("")
-    ({'kind': 'flow', 'id': 'f1'}, None)
+    >>> pick_value({"kind": "flow", "id": "f1"}), pick_value(None)
+    ('flow:f1', '')
     """
-    if not value or ":" not in value:
-        return None
-    kind, _, element_id = value.partition(":")
-    return {"kind": kind, "id": element_id} if kind in ("actor", "flow") and element_id else None
+    if isinstance(selection, dict):
+        return f"{selection['kind']}:{selection['id']}"
+    return "" if selection is None else selection  # no_update passes through
 
 
 def form_values(config: Configuration | None, selection: dict | None) -> dict[str, Any]:
@@ -89,7 +88,7 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
         if flow is None:
             return out
         out.update(
-            flow_heading=f"Edit flow {flow.id}",
+            flow_heading=f"Edit flow {config.flow_name(flow)}",
             flow_source=flow.source,
             flow_target=flow.target,
             flow_kind=flow.kind.value,
@@ -268,17 +267,15 @@ def register(app: Any, services: Services) -> None:
                 bodies[i] = apply_preview(services, int(configuration_id), version, which)
         return bodies
 
-    @app.callback(
+    app.clientside_callback(  # the picker is the one way into the selection: canvas taps set the picker
+        ClientsideFunction("citycanvas", "pickElement"),
         Output(ID.selection, "data", allow_duplicate=True),
         Input(ID.element_pick, "value"),
         prevent_initial_call=True,
     )
-    def pick_element(value):
-        services.require("use")
-        return picked(value)
 
     @app.callback(
-        Output(ID.selection, "data", allow_duplicate=True),
+        Output(ID.element_pick, "value"),
         Output(ID.flow_source, "value", allow_duplicate=True),
         Output(ID.flow_target, "value", allow_duplicate=True),
         Input(ID.cy, "tapNodeData"),
@@ -293,7 +290,8 @@ def register(app: Any, services: Services) -> None:
         services.require("use")
         trigger = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
         kind = "node" if trigger.endswith("tapNodeData") else "edge" if trigger.endswith("tapEdgeData") else ctx.triggered_id
-        return tap(kind, node, edge, bool(pick), source, target)
+        selection, source, target = tap(kind, node, edge, bool(pick), source, target)
+        return pick_value(selection), source, target
 
     form_outputs = {
         "actor_heading": Output(ID.actor_heading, "children"),

@@ -71,7 +71,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from canvas_app.compare import compare_configurations
+    from canvas_app.compare import compare_configurations, element_names
 
     configs = [load_configuration(f) for f in args.files]
     comparison = compare_configurations(configs, _library(args))
@@ -89,16 +89,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
         deltas = "".join(f"{v - values[0]:>+8.1f}" for v in values[1:])
         print(f"{SCORE_LABELS[name]:<16}" + "".join(f"{v:>8.1f}" for v in values) + deltas)
     print()
-    for key, diff, modules, unique in zip(names, comparison.diffs, comparison.module_diffs, comparison.unique_flags):
+    library = _library(args)
+
+    def module_names(ids: Sequence[str]) -> str:
+        return ", ".join(library.get(i).name if library.get(i) is not None else i for i in ids) or "-"
+
+    for key, config, diff, modules in zip(names, configs, comparison.diffs, comparison.module_diffs):
         if key == "A":
             continue
         print(f"{key} against A: {diff.summary()}")
         if modules.added or modules.removed:
-            print(f"    modules added: {', '.join(modules.added) or '-'}; removed: {', '.join(modules.removed) or '-'}")
+            print(f"    modules added: {module_names(modules.added)}; removed: {module_names(modules.removed)}")
         for noun in ("actors", "flows"):
             changes = getattr(diff, noun)
-            if changes.added or changes.removed:
-                print(f"    {noun} added: {', '.join(changes.added) or '-'}; removed: {', '.join(changes.removed) or '-'}")
+            if changes.added or changes.removed:  # names, never ids: added ones are B's, removed ones A's
+                added = ", ".join(element_names(config, changes.added)) or "-"
+                removed = ", ".join(element_names(configs[0], changes.removed)) or "-"
+                print(f"    {noun} added: {added}; removed: {removed}")
     for key, unique in zip(names, comparison.unique_flags):
         if unique:
             print(f"Flags only {key} has: {', '.join(unique)}")

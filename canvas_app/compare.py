@@ -117,9 +117,8 @@ def element_names(config: Configuration, ids: Sequence[str]) -> list[str]:
     ['Drivers', 'zz']
     """
     names: dict[str, str] = {a.id: a.name for a in config.actors}
-    actor = {a.id: a.name for a in config.actors}
     for flow in config.flows:
-        names[flow.id] = f"{flow.label or flow.kind.value} ({actor.get(flow.source, flow.source)} → {actor.get(flow.target, flow.target)})"
+        names[flow.id] = config.flow_name(flow)
     for instance in config.modules:
         names.setdefault(instance.id, instance.module)
     for need in config.needs:

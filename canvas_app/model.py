@@ -354,6 +354,21 @@ class Configuration(_Strict):
     def flow(self, flow_id: str) -> Flow:
         return next(f for f in self.flows if f.id == flow_id)
 
+    def flow_name(self, flow: Flow, quoted: bool = True) -> str:
+        """How people name a flow: its label (else its kind) and the names of its ends; ids stay in files.
+        ``quoted=False`` for lists a user types into (a select's type-ahead starts at the label).
+
+        >>> c = Configuration.model_validate({"name": "x", "actors": [{"id": "a", "name": "Riders", "type": "citizen"},
+        ...     {"id": "b", "name": "Operator", "type": "business"}],
+        ...     "flows": [{"id": "f1", "source": "a", "target": "b", "kind": "money", "label": "subscription"}]})
+        >>> c.flow_name(c.flows[0])
+        '“subscription” (Riders → Operator)'
+        """
+        names = {a.id: a.name for a in self.actors}
+        label = flow.label or flow.kind.value
+        return (f"{f'“{label}”' if quoted else label} ({names.get(flow.source, flow.source)} → "
+                f"{names.get(flow.target, flow.target)})")
+
 
 def _unique_ids(collection: str, items: list[Any], problems: list[str]) -> set[str]:
     seen: set[str] = set()

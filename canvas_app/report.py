@@ -425,8 +425,8 @@ def configuration_report(
         ),
         _needs_section(config, needs),
         _advantages_section(config, advantages),
-        goals_section(config),
         platform_section(config, evaluation),
+        goals_section(config),  # beside the financial view that follows
         Section("Net value per actor", tables=net_value_tables(config, evaluation)),
         city_position_section(config, evaluation),
         money_over_time_section(config, evaluation),

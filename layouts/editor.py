@@ -379,7 +379,7 @@ def editor_layout(
         [
             html.H2("Modules", className="h6"),
             dbc.Label("Search modules", html_for=ID.palette_search, className="visually-hidden"),
-            dbc.Input(id=ID.palette_search, placeholder="Search modules", type="search", size="sm", debounce=True),
+            dbc.Input(id=ID.palette_search, placeholder="Search modules", type="search", size="sm", debounce=False),
             dbc.Label("Category", html_for=ID.palette_category, className="visually-hidden"),
             dbc.Select(
                 id=ID.palette_category,

@@ -156,11 +156,25 @@
     if (e.dataTransfer) { checkFiles(e.dataTransfer.files, uploadZone(e.target)); }
   }, true);
 
+  function nameOf(cy, id) {
+    var node = cy.getElementById(id);
+    return node.nonempty() && node.data("label") ? node.data("label") : id;
+  }
+  // Actors by name; an id only where two actors share a name (layouts/editor.py actor_choices agrees).
+  function actorOptions(cy) {
+    var seen = {};
+    cy.nodes().forEach(function (n) { var k = n.data("label"); seen[k] = (seen[k] || 0) + 1; });
+    return cy.nodes().map(function (n) {
+      var name = n.data("label");
+      return {label: seen[name] > 1 ? name + " (" + n.id() + ")" : name, value: n.id()};
+    });
+  }
   function elementOptions(cy) {
     var out = [{label: "(new element)", value: ""}];
-    cy.nodes().forEach(function (n) { out.push({label: "Actor: " + n.data("label"), value: "actor:" + n.id()}); });
+    actorOptions(cy).forEach(function (o) { out.push({label: "Actor: " + o.label, value: "actor:" + o.value}); });
     cy.edges().forEach(function (e) {
-      out.push({label: "Flow: " + e.data("label") + " (" + e.data("source") + " → " + e.data("target") + ")", value: "flow:" + e.id()});
+      out.push({label: "Flow: " + e.data("label") + " (" + nameOf(cy, e.data("source")) + " → " +
+                nameOf(cy, e.data("target")) + ")", value: "flow:" + e.id()});
     });
     return out;
   }
@@ -211,9 +225,7 @@
         // the side panel's actor and element lists follow the canvas, after this frame is drawn
         setTimeout(function () {
           if (nodesChanged) {
-            var options = cy.nodes().map(function (n) {
-              return {label: n.data("label") + " (" + n.id() + ")", value: n.id()};
-            });
+            var options = actorOptions(cy);
             setProps("ed-flow-source", {options: options});
             setProps("ed-flow-target", {options: options});
           }
@@ -267,6 +279,11 @@
       },
       // The flow form shows the fields its kind can carry: a term for a recurring flow, a payback
       // period for an investment, the personal-data switch for a data flow (forms.flow_fields agrees).
+      pickElement: function (value) {
+        if (!value || value.indexOf(":") < 0) { return null; }
+        var kind = value.slice(0, value.indexOf(":")), id = value.slice(value.indexOf(":") + 1);
+        return (kind === "actor" || kind === "flow") && id ? {kind: kind, id: id} : null;
+      },
       kindFields: function (kind) {
         var shown = {}, hidden = {display: "none"};
         return [kind === "investment" ? hidden : shown, kind === "investment" ? shown : hidden,

@@ -143,7 +143,7 @@ def test_verdict_names_the_leader_the_criterion_and_the_flagged_elements():
     line = next(v for v in lines if "replicable" in v)
     assert line.startswith("Open is more replicable than Closed")
     assert "Open's data flows use NGSI-LD" in line
-    assert "Closed is flagged no-open-standards on occupancy (Op → City)" in line
+    assert "Closed is flagged no-open-standards on “occupancy” (Op → City)" in line
 
 
 def test_near_tie_with_different_flags_is_reported():
@@ -235,7 +235,7 @@ def test_responsible_modules_are_those_whose_removal_lowers_the_criterion(librar
 
 def test_element_names_and_data_standards():
     c = config({"a": "city", "b": "citizen"}, [("a", "b", "data", None, None, {"label": "feed", "standards": ["GTFS"]})])
-    assert element_names(c, ["a", "f1", "nope"]) == ["A", "feed (A → B)", "nope"]
+    assert element_names(c, ["a", "f1", "nope"]) == ["A", "“feed” (A → B)", "nope"]
     assert data_standards(c) == ["GTFS"]
 
 

@@ -299,7 +299,7 @@ def test_ui014_keyboard_path_to_edit_a_flow(dash_duo, app, store):
     head = open_editor(dash_duo, app, store)
     pick = dash_duo.find_element(f"#{ID.element_pick}")
     pick.send_keys("Flow: parking fee")
-    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "f1")
+    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "Edit flow “parking fee” (Drivers → Parking operator)")
     assert dash_duo.find_element(f"#{ID.flow_amount}").get_attribute("value") == "1.5"
     amount = dash_duo.find_element(f"#{ID.flow_amount}")
     amount.clear()
@@ -382,7 +382,7 @@ def test_ui030_an_estimate_is_marked_in_the_side_panel_until_the_user_enters_a_f
     badge = f"#{ID.flow_amount_estimate}"
     assert not dash_duo.find_element(badge).is_displayed()
     dash_duo.find_element(f"#{ID.element_pick}").send_keys("Flow: parking fee")
-    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "f1")
+    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "Edit flow “parking fee” (Drivers → Parking operator)")
     wait_for(lambda: dash_duo.find_element(badge).is_displayed())
     assert dash_duo.find_element(badge).text == "estimate"
     assert not dash_duo.find_element(f"#{ID.flow_occurrences_estimate}").is_displayed()
@@ -449,7 +449,7 @@ def test_ui032_an_up_front_cost_shows_in_the_cash_chart_and_lowers_sustainabilit
 def test_ui033_a_flow_form_shows_the_fields_of_its_kind_and_saves_a_term(dash_duo, app, store):
     head = open_editor(dash_duo, app, store)
     dash_duo.find_element(f"#{ID.element_pick}").send_keys("Flow: parking fee")
-    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "f1")
+    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "Edit flow “parking fee” (Drivers → Parking operator)")
     click(dash_duo, f"#{ID.flow_economics} summary")
     term, payback = dash_duo.find_element(f"#{ID.flow_term_box}"), dash_duo.find_element(f"#{ID.flow_payback_box}")
     wait_for(lambda: term.is_displayed() and not payback.is_displayed())  # a money flow runs for a term
