@@ -1,4 +1,4 @@
-"""Undoable edits of a :class:`~canvas_app.model.Configuration` (the editor's command log).
+"""Undoable edits of a :class:`~canvas_app.model.Configuration` (the editor's commands).
 
 Every edit in the canvas editor is a small command. ``cmd.apply(config)``
 returns the new, re-validated configuration (a bad edit raises
@@ -6,8 +6,8 @@ returns the new, re-validated configuration (a bad edit raises
 the input untouched, configurations being immutable). ``cmd.invert(before)``
 returns the command that undoes ``cmd`` once it has been applied to
 ``before``. Commands round-trip through plain dicts (``to_dict`` /
-:func:`command_from_dict`) so the browser can hold the undo and redo stacks as
-small JSON payloads.
+:func:`command_from_dict`) so the browser can hold a pending edit (a conflict
+to resolve) as a small JSON payload.
 
 The concrete commands (add, update, delete an actor or a flow, move nodes,
 place or remove a module) all invert to a :class:`ChangeSet`: the exact
@@ -399,7 +399,7 @@ class PlaceModule(Command):
     beside the existing actors it exchanges with (how a recommendation is applied).
 
     Needs the module library (``canvas_app.library``) to apply; its inverse and
-    the redo entry recorded by :class:`CommandLog` are plain change sets.
+    the redo entry of the :class:`Step` :func:`perform` records are plain change sets.
     """
 
     kind: ClassVar[str] = "place_module"
@@ -436,7 +436,7 @@ class RemoveModule(Command):
         return f"remove module {self.instance_id}"
 
 
-# -- the log ------------------------------------------------------------------------
+# -- performing an edit ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -445,16 +445,6 @@ class Step:
 
     redo: ChangeSet
     undo: ChangeSet
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"redo": self.redo.to_dict(), "undo": self.undo.to_dict()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Step:
-        redo, undo = command_from_dict(data["redo"]), command_from_dict(data["undo"])
-        if not isinstance(redo, ChangeSet) or not isinstance(undo, ChangeSet):
-            raise ConfigurationError(["malformed undo history"])
-        return cls(redo=redo, undo=undo)
 
 
 def perform(config: Configuration, command: Command, **kwargs: Any) -> tuple[Configuration, Step]:
@@ -469,65 +459,3 @@ def perform(config: Configuration, command: Command, **kwargs: Any) -> tuple[Con
     after = command.apply(config, **kwargs) if kwargs else command.apply(config)
     label = command.describe()
     return after, Step(redo=changeset_between(config, after, label), undo=changeset_between(after, config, label))
-
-
-@dataclass
-class CommandLog:
-    """An undo/redo history of :class:`Step` objects, capped at ``limit`` entries.
-
-    >>> from canvas_app.model import Configuration
-    >>> log = CommandLog()
-    >>> c = log.do(Configuration(name="x"), AddActor({"id": "a", "name": "A", "type": "city"}))
-    >>> c = log.undo(c); len(c.actors), log.can_redo
-    (0, True)
-    >>> len(log.redo(c).actors)
-    1
-    """
-
-    done: list[Step] = field(default_factory=list)
-    undone: list[Step] = field(default_factory=list)
-    limit: int = 100
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self.done)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self.undone)
-
-    def do(self, config: Configuration, command: Command, **kwargs: Any) -> Configuration:
-        after, step = perform(config, command, **kwargs)
-        if not step.redo.is_empty():
-            self.done.append(step)
-            del self.done[: -self.limit]
-            self.undone.clear()
-        return after
-
-    def undo(self, config: Configuration) -> Configuration:
-        if not self.done:
-            return config
-        step = self.done[-1]
-        after = step.undo.apply(config)  # raises before the log changes
-        self.undone.append(self.done.pop())
-        return after
-
-    def redo(self, config: Configuration) -> Configuration:
-        if not self.undone:
-            return config
-        step = self.undone[-1]
-        after = step.redo.apply(config)
-        self.done.append(self.undone.pop())
-        return after
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"done": [s.to_dict() for s in self.done], "undone": [s.to_dict() for s in self.undone]}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None, limit: int = 100) -> CommandLog:
-        data = data or {}
-        return cls(
-            done=[Step.from_dict(s) for s in data.get("done", [])],
-            undone=[Step.from_dict(s) for s in data.get("undone", [])],
-            limit=limit,
-        )

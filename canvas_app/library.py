@@ -127,9 +127,6 @@ class ModuleLibrary:
         present = {d.category for d in self}
         return [c for c in Category if c in present]
 
-    def by_category(self, category: Category | str) -> list[ModuleDefinition]:
-        return [d for d in self if d.category == category]
-
     def search(self, text: str = "", category: Category | str | None = None) -> list[ModuleDefinition]:
         """Modules whose id, name, summary, category, standards or revenue model contain every word of ``text``.
 
@@ -410,12 +407,6 @@ def load_library(extra_dirs: Iterable[str | Path] = (), *, include_env: bool = T
     if problems:
         raise LibraryError(problems)
     return ModuleLibrary([*builtin, *definitions], {**builtin._origins, **origins})
-
-
-def clear_cache() -> None:
-    """Forget the cached built-in library (tests that edit ``modules/``)."""
-    _builtin_library.cache_clear()
-    _definition_from_json.cache_clear()
 
 
 # -- placing modules on a configuration ------------------------------------------------

@@ -240,12 +240,6 @@ class ModuleDefinition(_Strict):
             raise ValueError("\n".join(problems))
         return self
 
-    def role_type(self, role: str) -> ActorType:
-        for template in self.actors:
-            if template.role == role:
-                return template.type
-        return BUILTIN_ROLES[role]
-
 
 def flow_place(module_id: str, index: int, flow: FlowTemplate) -> str:
     """Where a flow template is, for messages: ``module 'x', flows[0] (citizen → platform_operator, 'fee')``."""

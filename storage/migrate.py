@@ -63,9 +63,3 @@ def check_schema(engine: Engine) -> None:
         f"the database {where} is at schema {sorted(current)}, this CityCanvas needs {sorted(heads)}: "
         "run `canvas-app db upgrade`"
     )
-
-
-def make_checked_engine(url: str | URL | None) -> Engine:  # pragma: no cover - convenience
-    engine = make_engine(url)
-    check_schema(engine)
-    return engine

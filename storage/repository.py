@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from canvas_app.diff import diff_configurations
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
 from storage.api import (
     ConfigurationHead,
@@ -202,20 +203,6 @@ class Store(AccountsMixin):
         line then asks for a unique one)."""
         with self._tx(write=False) as s:
             return _workspace_info(row) if (row := _only_workspace_named(s, name)) is not None else None
-
-    def rename_workspace(self, workspace_id: int, name: str, *, author: str) -> WorkspaceInfo:
-        name = _clean_name(name, "workspace name", 200)
-        _clean_author(author)
-        with self._tx(write=True) as s:
-            row = _workspace_row(s, workspace_id)
-            others = s.scalar(
-                select(WorkspaceRow.id).where(WorkspaceRow.name == name, WorkspaceRow.id != row.id).limit(1)
-            )
-            if others is not None:  # an operator's tool (accounts off): every workspace is visible
-                raise DuplicateNameError(f"a workspace named '{name}' already exists")
-            row.name = name
-            s.flush()
-            return _workspace_info(row)
 
     def delete_workspace(self, workspace_id: int, *, author: str) -> WorkspaceInfo:
         """Soft delete: hidden from lists, everything kept, :meth:`restore_workspace` undoes it."""
@@ -700,39 +687,12 @@ class _RecentConfigs:
 
 
 def summarize_change(old: Configuration, new: Configuration) -> str:
-    """'added 2 actors, 3 flows; removed module m1' — from canvas_app.diff when it is there."""
-    try:
-        from canvas_app.diff import diff_configurations
-    except ImportError:
-        return _fallback_summary(old, new)
+    """'added 2 actors, 3 flows; removed module m1', the history's line for a revision."""
     try:
         return _clip(diff_configurations(old, new).summary() or "edited")
     except Exception:  # a bug in the diff must never block saving a team's work
-        log.exception("diff_configurations failed; using the simple summary")
-        return _fallback_summary(old, new)
-
-
-def _fallback_summary(old: Configuration, new: Configuration) -> str:
-    added: list[str] = []
-    removed: list[str] = []
-    changed = 0
-    for label, attr in (("actor", "actors"), ("flow", "flows"), ("module", "modules"), ("need", "needs")):
-        before = {item.id: item for item in getattr(old, attr)}
-        after = {item.id: item for item in getattr(new, attr)}
-        plus, minus = len(after.keys() - before.keys()), len(before.keys() - after.keys())
-        if plus:
-            added.append(f"{plus} {label}{'s' if plus > 1 else ''}")
-        if minus:
-            removed.append(f"{minus} {label}{'s' if minus > 1 else ''}")
-        changed += sum(1 for key in after.keys() & before.keys() if after[key] != before[key])
-    parts = []
-    if added:
-        parts.append("added " + ", ".join(added))
-    if removed:
-        parts.append("removed " + ", ".join(removed))
-    if changed:
-        parts.append(f"edited {changed} element{'s' if changed > 1 else ''}")
-    return "; ".join(parts) or "edited details"
+        log.exception("diff_configurations failed; the revision is summarised as 'edited'")
+        return "edited"
 
 
 def _sha(content: str) -> str:
