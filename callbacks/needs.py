@@ -24,10 +24,11 @@ from canvas_app.ranking import (
     RankedNeed,
     need_weights,
     own_entry,
-    parse_need_weights,
+    check_need_weights,
     rank_needs,
     with_need_served,
 )
+from canvas_app.weights import WeightError
 from canvas_app.workspace_model import WorkspaceNeed
 from layouts import needs as needs_layouts
 from layouts.home import message
@@ -174,13 +175,13 @@ def delete_need(services: Services, workspace_id: int, need_id: str) -> Any:
 def save_weights(services: Services, workspace_id: int, raw: dict[str, Any]) -> tuple[bool, Any]:
     """Validate and save the need-ranking weights of the workspace (score weights stay as they are)."""
     from storage import StorageError
-    from storage.weight_groups import set_weight_group
 
-    weights, problems = parse_need_weights(raw)
-    if problems:
-        return False, message(problems)
     try:
-        set_weight_group(services.store, int(workspace_id), NEED_WEIGHT_PREFIX, weights, author=services.author)
+        weights = check_need_weights(raw)
+    except WeightError as exc:
+        return False, message(exc.problems)
+    try:
+        services.store.set_weight_group(int(workspace_id), NEED_WEIGHT_PREFIX, weights, author=services.author)
     except (StorageError, ValueError) as exc:
         return False, message(str(exc))
     return True, message("Weights saved; the ranking is updated.", color="success")

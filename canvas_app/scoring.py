@@ -40,6 +40,7 @@ from canvas_app.ecosystem import BUSINESS_TYPES, GROWTH_FACTORS, USER_SEGMENT_TY
 from canvas_app.evaluation import SCORE_NAMES, Criterion, Score
 from canvas_app.messages import count_of, name_list
 from canvas_app.model import FINANCIAL_KINDS, MAX_YEARS, Actor, ActorType, FlowKind
+from canvas_app.weights import WeightError, weight_number
 
 Measured = tuple[float | None, str]
 """A criterion's value in [0, 1] (None: not assessable) and its one-line explanation."""
@@ -648,7 +649,7 @@ def check_weights(values: Mapping[str, object]) -> dict[str, float]:
     """Validate weights typed by a user; return only those that differ from the defaults.
 
     Keeping only the differences lets a later change of a default reach every workspace
-    that did not choose its own. Raises ValueError listing every problem (unknown
+    that did not choose its own. Raises WeightError listing every problem (unknown
     criterion, not a number, negative, above ``MAX_WEIGHT``, a score whose criteria
     would all weigh 0 and so could not be computed).
     """
@@ -659,9 +660,8 @@ def check_weights(values: Mapping[str, object]) -> dict[str, float]:
         if spec is None:
             problems.append(f"'{key}' is not a criterion")
             continue
-        try:
-            number = float(raw)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        number = weight_number(raw)
+        if number is None:
             problems.append(f"{spec.label}: the weight must be a number (got {raw!r})")
             continue
         if not 0 <= number <= MAX_WEIGHT:  # also refuses NaN
@@ -673,5 +673,5 @@ def check_weights(values: Mapping[str, object]) -> dict[str, float]:
         if specs and all(clean.get(s.id, s.weight) == 0 for s in specs):
             problems.append(f"{name.replace('_', ' ')}: at least one criterion must weigh more than 0")
     if problems:
-        raise ValueError("; ".join(problems))
+        raise WeightError(problems)
     return {key: value for key, value in clean.items() if value != CRITERIA_BY_ID[key].weight}

@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 import logging
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from canvas_app.diff import diff_configurations
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
@@ -60,6 +61,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_SUMMARY = 1000
 MAX_AUTHOR = 200
+MAX_WEIGHT_KEY = 120  # the length of workspace_weights.criterion
 OUT_OF_RANGE = "no such id: it is larger than any id the database holds"
 """An id beyond the column (from a browser or a command line) names nothing: not found, not a crash."""
 
@@ -511,7 +513,8 @@ class Store(AccountsMixin):
         self._delete_item(CustomModuleRow, workspace_id, module_id, "custom module")
 
     def get_weights(self, workspace_id: int) -> dict[str, float]:
-        """Per-workspace score weights ({} = the scoring defaults)."""
+        """Every stored weight of the workspace ({} = the defaults): score weights by bare
+        criterion id, other rankings' under their prefix (see :meth:`get_weight_group`)."""
         with self._tx(write=False) as s:
             _workspace_row(s, workspace_id)
             rows = s.execute(
@@ -521,26 +524,74 @@ class Store(AccountsMixin):
             ).all()
         return {criterion: weight for criterion, weight in rows}
 
-    def set_weights(self, workspace_id: int, weights: dict[str, float], *, author: str | None = None) -> dict[str, float]:
+    def set_weights(self, workspace_id: int, weights: Mapping[str, float], *, author: str | None = None) -> dict[str, float]:
         """Replace all weights of the workspace at once (one transaction)."""
-        clean: dict[str, float] = {}
-        for key, value in weights.items():
-            key = str(key).strip()
-            if not key or len(key) > 120:
-                raise ValueError(f"weight name {key!r} must be 1-120 characters")
-            number = float(value)
-            if not math.isfinite(number) or number < 0:
-                raise ValueError(f"weight '{key}' must be a finite number >= 0 (got {value!r})")
-            clean[key] = number
+        clean = _clean_weights(weights)
+        self._replace_weights(workspace_id, None, clean, author)
+        return dict(sorted(clean.items()))
+
+    def get_weight_group(self, workspace_id: int, prefix: str) -> dict[str, float]:
+        """The workspace's weights whose key starts with ``prefix``, keyed without it.
+
+        A workspace keeps one table of weights; other rankings than the scores (the need
+        ranking's ``needs.importance``...) live in it under a key prefix."""
+        _check_prefix(prefix)
+        with self._tx(write=False) as s:
+            _workspace_row(s, workspace_id)
+            rows = s.execute(
+                select(WeightRow.criterion, WeightRow.weight)
+                .where(WeightRow.workspace_id == workspace_id, WeightRow.criterion.startswith(prefix, autoescape=True))
+                .order_by(WeightRow.criterion)
+            ).all()
+        return {key[len(prefix):]: weight for key, weight in rows}
+
+    def set_weight_group(
+        self, workspace_id: int, prefix: str, weights: Mapping[str, float], *, author: str | None = None
+    ) -> dict[str, float]:
+        """Replace the weights under ``prefix`` (one transaction); weights outside it stay as they are,
+        so saving the need-ranking weights never drops a score weight saved meanwhile (and the reverse).
+
+        Raises ValueError, writing nothing, for an empty or too long name or a weight that is
+        negative or not a finite number.
+        """
+        _check_prefix(prefix)
+        clean = _clean_weights(weights, prefix)
+        self._replace_weights(workspace_id, WeightRow.criterion.startswith(prefix, autoescape=True), clean, author)
+        return {k[len(prefix):]: v for k, v in sorted(clean.items())}
+
+    def set_named_weights(
+        self, workspace_id: int, names: Iterable[str], weights: Mapping[str, float], *, author: str | None = None
+    ) -> dict[str, float]:
+        """Replace the weights called ``names`` (one transaction): those in ``weights`` are set, the
+        other names go back to their defaults (no row); every other weight of the workspace stays.
+
+        The score weights use it with the criterion ids, which carry no group prefix.
+        """
+        names = {str(n) for n in names}
+        unknown = sorted(set(weights) - names)
+        if unknown:
+            raise ValueError(f"unknown weight name(s): {', '.join(unknown)}")
+        clean = _clean_weights(weights)
+        self._replace_weights(workspace_id, WeightRow.criterion.in_(sorted(names)), clean, author)
+        return dict(sorted(clean.items()))
+
+    def _replace_weights(
+        self, workspace_id: int, which: ColumnElement[bool] | None, clean: Mapping[str, float], author: str | None
+    ) -> None:
+        """Delete the workspace's weights matching ``which`` (all when None) and write ``clean``, in one transaction."""
         who, now = _item_author(author), utcnow()
         with self._tx(write=True) as s:
             _live_workspace_row(s, workspace_id)
-            s.execute(delete(WeightRow).where(WeightRow.workspace_id == workspace_id))
+            condition = WeightRow.workspace_id == workspace_id
+            s.execute(
+                delete(WeightRow)
+                .where(condition if which is None else condition & which)
+                .execution_options(synchronize_session=False)
+            )
             s.add_all(
                 WeightRow(workspace_id=workspace_id, criterion=k, weight=v, updated_at=now, updated_by=who)
                 for k, v in clean.items()
             )
-        return dict(sorted(clean.items()))
 
     def _list_items(self, model: type[NeedRow] | type[AdvantageRow], workspace_id: int) -> list[str]:
         with self._tx(write=False) as s:
@@ -684,6 +735,27 @@ class _RecentConfigs:
             self._items.move_to_end(sha)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+
+def _clean_weights(weights: Mapping[str, float], prefix: str = "") -> dict[str, float]:
+    """The storage guard of every weight written: ``prefix`` + a 1 to MAX_WEIGHT_KEY character name,
+    a finite number >= 0. Raises ValueError naming the first bad one (the core checks what
+    users type, with every problem named; this refuses what no caller should send)."""
+    clean: dict[str, float] = {}
+    for name, value in weights.items():
+        key = prefix + str(name).strip()
+        if len(key) == len(prefix) or len(key) > MAX_WEIGHT_KEY:
+            raise ValueError(f"weight name {name!r} must be 1-{MAX_WEIGHT_KEY - len(prefix)} characters")
+        number = float(value)
+        if not math.isfinite(number) or number < 0:
+            raise ValueError(f"weight '{name}' must be a finite number >= 0 (got {value!r})")
+        clean[key] = number
+    return clean
+
+
+def _check_prefix(prefix: str) -> None:
+    if not prefix or len(prefix) >= MAX_WEIGHT_KEY:
+        raise ValueError("a weight group needs a non-empty prefix")
 
 
 def summarize_change(old: Configuration, new: Configuration) -> str:
