@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from callbacks.needs import live_workspace, workspace_configurations
 from callbacks.services import Services
 from canvas_app.evaluation import Evaluation
-from canvas_app.library import slugify
+from canvas_app.ids import fresh_id, slug
 from canvas_app.model import Configuration, describe_validation_error
 from canvas_app.ranking import RankedAdvantage, criterion_choices, rank_advantages
 from canvas_app.workspace_model import Advantage, AdvantageState
@@ -82,11 +82,7 @@ def advantages_page(services: Services, workspace_id: int) -> Any:
 
 def fresh_advantage_id(text: str, taken: set[str]) -> str:
     """A readable id from the text, unique in the workspace (``adv-open-standards…``, ``…-2``)."""
-    base = "adv-" + slugify(text)[:40].rstrip("-")
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    return fresh_id("adv-" + slug(text)[:40].rstrip("-"), taken)
 
 
 def advantage_from_form(

@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, State, ctx, no_update
 from pydantic import ValidationError
 
 from callbacks.services import Services
-from canvas_app.library import slugify
+from canvas_app.ids import fresh_id, slug
 from canvas_app.model import Configuration, Goal, describe_validation_error
 from canvas_app.ranking import (
     DEFAULT_NEED_WEIGHTS,
@@ -108,11 +108,7 @@ def ranking_view(services: Services, workspace_id: int) -> tuple[Any, Any, list[
 
 def fresh_need_id(name: str, taken: set[str]) -> str:
     """A readable id from the name, unique in the workspace (``need-pay-for-parking``, ``…-2``)."""
-    base = "need-" + slugify(name)
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    return fresh_id("need-" + slug(name), taken)
 
 
 def need_from_form(
@@ -267,10 +263,7 @@ def goal_from_form(goal_id: str | None, taken: set[str], fields: dict[str, Any])
     name = (fields.get("name") or "").strip()
     if not name:
         return None, ["Public goal: name the goal, e.g. “Cut time spent searching for parking”."]
-    fresh, n = "goal-" + slugify(name), 2
-    while not goal_id and fresh in taken:
-        fresh, n = f"goal-{slugify(name)}-{n}", n + 1
-    data = {"id": goal_id or fresh, "name": name, "need": fields.get("need") or None,
+    data = {"id": goal_id or fresh_id("goal-" + slug(name), taken), "name": name, "need": fields.get("need") or None,
             "indicator": fields.get("indicator") or "", "unit": fields.get("unit") or "",
             **{k: fields.get(k) for k in ("baseline", "target", "year") if fields.get(k) not in (None, "")}}
     try:

@@ -11,7 +11,7 @@ from typing import Any
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from callbacks.services import Services
-from canvas_app.commands import slug
+from canvas_app.ids import slug
 from canvas_app.evaluation import Evaluation
 from canvas_app.model import Configuration
 from canvas_app.report import Report

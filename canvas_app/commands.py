@@ -30,12 +30,12 @@ No Dash imports here: the UI is a thin shell over this module.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from canvas_app.ids import fresh_id, numbered_id, slug
 from canvas_app.model import Configuration, ConfigurationError, describe_validation_error
 
 COLLECTIONS = ("actors", "flows", "modules", "needs")
@@ -182,34 +182,14 @@ def changeset_between(before: Configuration, after: Configuration, label: str = 
 # -- concrete commands ----------------------------------------------------------
 
 
-def _new_id(prefix: str, taken: set[str]) -> str:
-    n = len(taken) + 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
-
-
-def slug(text: str, fallback: str = "actor") -> str:
-    """An identifier derived from a display name.
-
-    >>> slug("City of Oulu!")
-    'city-of-oulu'
-    """
-    out = re.sub(r"[^A-Za-z0-9_]+", "-", text.strip().lower()).strip("-")[:60]
-    return out or fallback
-
-
 def new_actor_id(config: Configuration, name: str) -> str:
     """A fresh actor id based on ``name``, unique in ``config``."""
-    taken = {a.id for a in config.actors}
-    base = slug(name)
-    if base not in taken:
-        return base
-    return _new_id(base + "-", taken)
+    return fresh_id(slug(name), {a.id for a in config.actors})
 
 
 def new_flow_id(config: Configuration) -> str:
-    return _new_id("f", {f.id for f in config.flows})
+    """A fresh flow id (``f1``, ``f2``...), unique in ``config``."""
+    return numbered_id("f", {f.id for f in config.flows})
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ database itself fails.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
 
 from canvas_app.model import ConfigurationError, load_configuration
+from canvas_app.settings import default_author
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -275,12 +275,7 @@ def _resolve_config(store, ref: str, workspace: str | None) -> int:  # type: ign
 
 
 def _author(args: argparse.Namespace) -> str:
-    if args.author:
-        return args.author
-    try:
-        return os.environ.get("CITYCANVAS_AUTHOR") or getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "canvas-app"
+    return args.author or os.environ.get("CITYCANVAS_AUTHOR") or default_author()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
