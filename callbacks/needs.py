@@ -23,9 +23,9 @@ from canvas_app.ranking import (
     DEFAULT_NEED_WEIGHTS,
     NEED_WEIGHT_PREFIX,
     RankedNeed,
+    check_need_weights,
     need_weights,
     own_entry,
-    check_need_weights,
     rank_needs,
     with_need_served,
 )

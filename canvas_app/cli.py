@@ -89,7 +89,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         deltas = "".join(f"{v - values[0]:>+8.1f}" for v in values[1:])
         print(f"{SCORE_LABELS[name]:<16}" + "".join(f"{v:>8.1f}" for v in values) + deltas)
     print()
-    for key, diff, modules, unique in zip(names, comparison.diffs, comparison.module_diffs, comparison.unique_flags):
+    for key, diff, modules in zip(names, comparison.diffs, comparison.module_diffs):
         if key == "A":
             continue
         print(f"{key} against A: {diff.summary()}")

@@ -32,9 +32,9 @@ from canvas_app.model import (
     Actor,
     ActorType,
     Configuration,
+    ConfigurationError,
     Flow,
     ModuleInstance,
-    ConfigurationError,
     describe_validation_error,
 )
 from canvas_app.module_schema import BUILTIN_ROLES, Category, ModuleDefinition, flow_place
@@ -179,7 +179,7 @@ class _StrictYamlLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave peek_event unannotated
             raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in module files", event.start_mark)
         return super().compose_node(parent, index)
 

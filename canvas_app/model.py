@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-FORMAT = "citycanvas/1"
+FORMAT: Literal["citycanvas/1"] = "citycanvas/1"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest configuration file accepted (10 MB; a 5,000-actor configuration is ~3 MB)."""
 
@@ -116,7 +116,7 @@ class Actor(_Strict):
     @model_serializer(mode="wrap")
     def _omit_unset_economics(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave out costs and benefits nobody entered, so files written before they existed stay as they were."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         for name in ("fixed_cost", "capital_cost"):
             if getattr(self, name) is None:
                 data.pop(name, None)
@@ -179,7 +179,7 @@ class Flow(_Strict):
     @model_serializer(mode="wrap")
     def _omit_no_estimates(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave out what is empty or unset (estimates, years, personal data), so older files stay as they were."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         for name in ("estimated", "term_years", "payback_years", "personal_data"):
             if not getattr(self, name):
                 data.pop(name, None)
@@ -330,7 +330,7 @@ class Configuration(_Strict):
     def _omit_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave out an unknown ``population``, empty ``parameters`` and no ``goals``, so files written
         before they existed stay as they were."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         if not self.goals:
             data.pop("goals", None)
         if self.population is None:

@@ -105,7 +105,8 @@ def _links(eco: Ecosystem) -> set[tuple[str, str]]:
     """Who gives to whom, computed once per ecosystem (kept beside its other cached facts)."""
     if "_links" not in eco.__dict__:
         eco.__dict__["_links"] = {(f.source, f.target) for f in eco.flows}
-    return eco.__dict__["_links"]
+    links: set[tuple[str, str]] = eco.__dict__["_links"]
+    return links
 
 
 @dataclass
@@ -261,7 +262,7 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
         return Verdict(True, clears, cleared, f"{_names(after, [loop[0]])} and {_names(after, [loop[1]])} "
                                               f"now draw each other through {where}")
     if code == "no-open-standards":
-        flagged = {f.id for f in before.flows if f.id in finding.elements}
+        flagged: set[str] | list[str] = {f.id for f in before.flows if f.id in finding.elements}
         ends = {e for f in before.flows if f.id in flagged for e in (f.source, f.target)}
         changed = [f for f in after.flows if f.kind is FlowKind.DATA and any(is_open_standard(s) for s in f.standards)
                    and (f.id in flagged or ends & {f.source, f.target})]
@@ -492,7 +493,7 @@ def preview(before: Configuration, after: Configuration, library: ModuleLibrary 
     drawn = [a for a in before.actors if a.position is not None]
 
     def nearest(x: float, y: float) -> str:
-        return min(drawn, key=lambda a: math.dist((x, y), (a.position.x, a.position.y))).name if drawn else ""  # type: ignore[union-attr]
+        return min(drawn, key=lambda a: math.dist((x, y), (a.position.x, a.position.y))).name if drawn else ""  # type: ignore[union-attr]  # drawn holds only actors with a position
 
     new_actors = tuple((a.id, a.name, a.position.x, a.position.y, nearest(a.position.x, a.position.y))
                        for a in after.actors if a.id not in old_actor_ids and a.position is not None)
@@ -700,7 +701,7 @@ def _negative_net(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         fee = next((f for f in eco.in_flows.get(actor_id, ()) if f.kind is FlowKind.MONEY and f.amount is not None), None)
         if fee is not None:
             times = fee.occurrences if fee.occurrences else 1.0
-            amount = math.ceil((fee.amount + deficit / times) * 100) / 100  # type: ignore[operator]
+            amount = math.ceil((fee.amount + deficit / times) * 100) / 100  # type: ignore[operator]  # fee was chosen for its amount not being None
             edit.update("flows", fee, amount=amount)
             yield (f"price:{fee.id}", f"Let {actor.name} cover its costs: raise '{fee.label or 'money'}' from "
                                       f"{eco.actors[fee.source].name} from {fee.amount:,.2f} to {amount:,.2f}",

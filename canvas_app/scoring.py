@@ -81,7 +81,7 @@ def check_parameters(values: Mapping[str, object]) -> dict[str, float]:
             problems.append(f"'{key}' is not a parameter (known: {', '.join(PARAMETERS_BY_ID)})")
             continue
         try:
-            number = float(raw)  # type: ignore[arg-type]
+            number = float(raw)  # type: ignore[arg-type]  # float() takes any object; what it refuses is caught
         except (TypeError, ValueError):
             problems.append(f"{key}: must be a number (got {raw!r})")
             continue
@@ -607,7 +607,7 @@ def score_ecosystem(eco: Ecosystem, weights: Mapping[str, float] | None = None) 
         value, explanation = spec.measure(eco)
         weight = float(merged.get(spec.id, spec.weight))
         assessable = value is not None
-        by_score[spec.score].append(Criterion(spec.id, spec.score, spec.label, _clamp(value) if assessable else 0.0,
+        by_score[spec.score].append(Criterion(spec.id, spec.score, spec.label, _clamp(value) if value is not None else 0.0,
                                               weight, explanation, assessable))
     scores = {}
     for name, criteria in by_score.items():

@@ -75,4 +75,4 @@ class Settings:
             if os.environ.get(variable, "").strip():
                 values[name] = max(1, int(os.environ[variable]))
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]  # the values are read per field above; overrides are the caller's

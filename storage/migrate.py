@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from storage.api import SchemaOutOfDate
-from storage.engine import make_engine, resolve_url
+from storage.engine import resolve_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _UPGRADE_LOCK = threading.Lock()

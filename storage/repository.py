@@ -14,16 +14,16 @@ inserted under a unique (configuration_id, version). A stale base raises
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 import logging
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, delete, or_, select, text, update
+from sqlalchemy import CursorResult, Engine, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
@@ -32,6 +32,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from canvas_app.diff import diff_configurations
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
+from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed, text_digest
+from storage.accounts import AccountsMixin
 from storage.api import (
     ConfigurationHead,
     ConflictError,
@@ -42,9 +44,7 @@ from storage.api import (
     StorageError,
     WorkspaceInfo,
 )
-from storage.accounts import AccountsMixin
 from storage.engine import WRITE_OPTION, is_sqlite, make_engine, resolve_url
-from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed, text_digest
 from storage.models import (
     AdvantageRow,
     ConfigurationRow,
@@ -613,11 +613,11 @@ class Store(AccountsMixin):
     def _delete_item(self, model: Any, workspace_id: int, item_id: str, what: str) -> None:
         with self._tx(write=True) as s:
             _live_workspace_row(s, workspace_id)
-            result = s.execute(
+            result = cast(CursorResult[Any], s.execute(
                 delete(model)
                 .where(model.workspace_id == workspace_id, model.item_id == item_id)
                 .execution_options(synchronize_session=False)
-            )
+            ))  # a DELETE's result
             if result.rowcount == 0:
                 raise NotFoundError(f"workspace {workspace_id} has no {what} '{item_id}'")
 
@@ -681,7 +681,7 @@ class Store(AccountsMixin):
 
         try:
             with self._tx(write=True, integrity=stale) as s:
-                result = s.execute(
+                result = cast(CursorResult[Any], s.execute(
                     update(ConfigurationRow)
                     .where(
                         ConfigurationRow.id == configuration_id,
@@ -690,7 +690,7 @@ class Store(AccountsMixin):
                     )
                     .values(version=base_version + 1, name=config.name, updated_at=now, updated_by=author)
                     .execution_options(synchronize_session=False)
-                )
+                ))  # an UPDATE's result
                 if result.rowcount != 1:
                     raise _Stale
                 s.add(self._revision(configuration_id, base_version + 1, author, now, summary, content, sha, config))

@@ -6,11 +6,11 @@ import pytest
 
 from canvas_app.analysis import evaluate
 from canvas_app.checks import run_checks
+from canvas_app.commands import perform
 from canvas_app.economics import economics_of
 from canvas_app.library import load_library
 from canvas_app.model import ConfigurationError, parse_configuration
 from canvas_app.recommend import annuity, suggestion_change
-from canvas_app.commands import perform
 from tests.core.builders import config, eco
 
 LIBRARY = load_library(include_env=False)

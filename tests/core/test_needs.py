@@ -6,15 +6,15 @@ Every expected number here is worked out by hand in the comments.
 from __future__ import annotations
 
 import pytest
-from builders import config
 
+from builders import config
 from canvas_app.checks import check_unmet_needs
 from canvas_app.ecosystem import Ecosystem
 from canvas_app.ranking import (
     DEFAULT_NEED_WEIGHTS,
+    check_need_weights,
     map_need,
     need_weights,
-    check_need_weights,
     rank_needs,
     unserved_needs,
 )
