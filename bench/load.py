@@ -28,9 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "deploy"))
-from dash_client import DashClient  # noqa: E402
-
 from canvas_app.model import parse_configuration  # noqa: E402
+from dash_client import DashClient  # noqa: E402
 from layouts.ids import ID  # noqa: E402
 from storage import Store  # noqa: E402
 

@@ -77,7 +77,7 @@ def run(url: str, config: Configuration, saves: int, loads: int) -> dict[str, fl
     }
 
 
-def postgres_database(admin_url: str):  # type: ignore[no-untyped-def]
+def postgres_database(admin_url: str):  # type: ignore[no-untyped-def]  # a generator fixture of a bench script (not type-checked)
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 

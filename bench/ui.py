@@ -101,7 +101,7 @@ def synthetic(n: int, seed: int = 1) -> Configuration:
         actors.append({"id": f"a{i}", "name": f"Actor {i}", "type": rng.choice(TYPES),
                        "position": {"x": (i % cols) * 120, "y": (i // cols) * 90}})
     flows = []
-    for i, actor in enumerate(actors[1:], start=1):
+    for actor in actors[1:]:
         hub = "operator" if actor["id"] != "operator" else "city"
         flows.append({"id": f"f{len(flows)}", "source": actor["id"], "target": hub, "kind": rng.choice(KINDS),
                       "label": "value", "amount": round(rng.uniform(0, 5), 2), "occurrences": 100})
@@ -169,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     url_db = f"sqlite:///{tmp}/bench.sqlite3"
     store = Store.open(url_db)
     app = create_app(Settings(database_url=url_db, author="bench"), store=store)
-    library = app.canvas_services.library  # type: ignore[attr-defined]
+    library = app.canvas_services.library  # type: ignore[attr-defined]  # create_app hangs the services on the Dash app
     modules = [m.id for m in library if m.flows][:6]
     base_url, server = start_server(app)
-    workspace = app.canvas_services.default_workspace()  # type: ignore[attr-defined]
+    workspace = app.canvas_services.default_workspace()  # type: ignore[attr-defined]  # create_app hangs the services on the Dash app
     driver = browser()
     print(f"UI benchmark: module drop -> redrawn canvas with new scores (headless Chromium, {args.drops} drops per size)")
     print(f"modules dropped in turn: {', '.join(modules)}")

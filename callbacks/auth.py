@@ -201,9 +201,8 @@ def register(app: Any, services: Services) -> None:
 def page_or_refusal(services: Services, build: Any, pathname: str | None = None) -> Any:
     """Build a page after checking a user is signed in (public pages: anyone); a refused page
     becomes a "No access" page (its builder checks the workspace), with the account bar on top."""
-    from werkzeug.exceptions import HTTPException
-
     from dash import html
+    from werkzeug.exceptions import HTTPException
 
     try:
         if (pathname or "").rstrip("/") in PUBLIC_PAGES:

@@ -146,8 +146,8 @@ def register(app: Any, services: Services) -> None:
         Output(ID.url, "href", allow_duplicate=True),
         Output(ID.home_compare_message, "children"),
         Input(ID.home_compare, "n_clicks"),
-        State(ID.home_compare_pick(ALL), "value"),  # type: ignore[arg-type]
-        State(ID.home_compare_pick(ALL), "id"),  # type: ignore[arg-type]
+        State(ID.home_compare_pick(ALL), "value"),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
+        State(ID.home_compare_pick(ALL), "id"),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
         prevent_initial_call=True,
     )
     def compare_from_home(clicks, values, ids):

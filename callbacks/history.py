@@ -69,7 +69,7 @@ def register(app: Any, services: Services) -> None:
         Output(ID.url, "pathname", allow_duplicate=True),
         Output(ID.history_feedback, "children", allow_duplicate=True),
         Input(ID.branch_head, "n_clicks"),
-        Input(ID.branch_revision(ALL), "n_clicks"),  # type: ignore[arg-type]
+        Input(ID.branch_revision(ALL), "n_clicks"),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
         State(ID.branch_name, "value"),
         State(ID.config_id, "data"),
         State(ID.version, "data"),

@@ -29,9 +29,8 @@ def members_page(services: Services, workspace_id: int) -> Any:
 def change_members(services: Services, workspace_id: Any, change: Any) -> tuple[Any, Any]:
     """Check that the user owns the workspace, run ``change(store)`` and redraw the list:
     ``(rows, message)``; a refusal or a store error becomes the message and changes nothing."""
-    from storage import StorageError
-
     from callbacks.needs import live_workspace
+    from storage import StorageError
 
     refusal = services.refusal("manage", workspace_id=workspace_id)
     if refusal:
@@ -75,7 +74,7 @@ def register(app: Any, services: Services) -> None:
     @app.callback(
         Output(ID.members_list, "children", allow_duplicate=True),
         Output(ID.members_message, "children", allow_duplicate=True),
-        Input(ID.member_role(ALL), "value"),  # type: ignore[arg-type]
+        Input(ID.member_role(ALL), "value"),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
         State(ID.members_workspace, "data"),
         prevent_initial_call=True,
     )
@@ -95,7 +94,7 @@ def register(app: Any, services: Services) -> None:
     @app.callback(
         Output(ID.members_list, "children", allow_duplicate=True),
         Output(ID.members_message, "children", allow_duplicate=True),
-        Input(ID.member_remove(ALL), "n_clicks"),  # type: ignore[arg-type]
+        Input(ID.member_remove(ALL), "n_clicks"),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
         State(ID.members_workspace, "data"),
         prevent_initial_call=True,
     )

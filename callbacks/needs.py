@@ -12,22 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 from pydantic import ValidationError
 
+from callbacks import ranked_list
 from callbacks.services import Services
-from canvas_app.library import slugify
+from canvas_app.ids import fresh_id, slug
 from canvas_app.model import Configuration, Goal, describe_validation_error
 from canvas_app.ranking import (
     DEFAULT_NEED_WEIGHTS,
     NEED_WEIGHT_PREFIX,
     RankedNeed,
+    check_need_weights,
     need_weights,
     own_entry,
-    parse_need_weights,
     rank_needs,
     with_need_served,
 )
+from canvas_app.weights import WeightError
 from canvas_app.workspace_model import WorkspaceNeed
 from layouts import needs as needs_layouts
 from layouts.home import message
@@ -107,11 +109,7 @@ def ranking_view(services: Services, workspace_id: int) -> tuple[Any, Any, list[
 
 def fresh_need_id(name: str, taken: set[str]) -> str:
     """A readable id from the name, unique in the workspace (``need-pay-for-parking``, ``…-2``)."""
-    base = "need-" + slugify(name)
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    return fresh_id("need-" + slug(name), taken)
 
 
 def need_from_form(
@@ -139,19 +137,14 @@ def need_from_form(
 
 def save_need(services: Services, workspace_id: int, editing: str | None, fields: dict[str, Any]) -> tuple[bool, Any]:
     """Add or replace one need; ``(saved, inline message)``."""
-    from storage import StorageError
-
-    existing = {n.id: n for n in services.store.list_needs(int(workspace_id))}
-    if editing and editing not in existing:
-        return False, message("This need was deleted meanwhile; nothing was saved. Press New to add it again.")
-    need, problems = need_from_form(editing, set(existing), fields)
-    if need is None:
-        return False, message(problems)
-    try:
-        services.store.upsert_need(int(workspace_id), need, author=services.author)
-    except StorageError as exc:
-        return False, message(str(exc))
-    return True, message(f"Saved “{need.name}”.", color="success")
+    existing = {n.id for n in services.store.list_needs(int(workspace_id))}
+    return ranked_list.save_item(
+        services, existing=existing, editing=editing,
+        gone="This need was deleted meanwhile; nothing was saved. Press New to add it again.",
+        build=lambda: need_from_form(editing, existing, fields),
+        upsert=lambda need: services.store.upsert_need(int(workspace_id), need, author=services.author),
+        saved=lambda need: f"Saved “{need.name}”.",
+    )
 
 
 def form_values(need: WorkspaceNeed) -> tuple[str, ...]:
@@ -162,25 +155,21 @@ def form_values(need: WorkspaceNeed) -> tuple[str, ...]:
 
 def delete_need(services: Services, workspace_id: int, need_id: str) -> Any:
     """Delete one need; the inline message says what happened."""
-    from storage import StorageError
-
-    try:
-        services.store.delete_need(int(workspace_id), str(need_id), author=services.author)
-    except StorageError as exc:
-        return message(str(exc))
-    return message("Need deleted.", color="success")
+    return ranked_list.delete_item(
+        lambda: services.store.delete_need(int(workspace_id), str(need_id), author=services.author), "Need deleted."
+    )
 
 
 def save_weights(services: Services, workspace_id: int, raw: dict[str, Any]) -> tuple[bool, Any]:
     """Validate and save the need-ranking weights of the workspace (score weights stay as they are)."""
     from storage import StorageError
-    from storage.weight_groups import set_weight_group
 
-    weights, problems = parse_need_weights(raw)
-    if problems:
-        return False, message(problems)
     try:
-        set_weight_group(services.store, int(workspace_id), NEED_WEIGHT_PREFIX, weights, author=services.author)
+        weights = check_need_weights(raw)
+    except WeightError as exc:
+        return False, message(exc.problems)
+    try:
+        services.store.set_weight_group(int(workspace_id), NEED_WEIGHT_PREFIX, weights, author=services.author)
     except (StorageError, ValueError) as exc:
         return False, message(str(exc))
     return True, message("Weights saved; the ranking is updated.", color="success")
@@ -266,10 +255,7 @@ def goal_from_form(goal_id: str | None, taken: set[str], fields: dict[str, Any])
     name = (fields.get("name") or "").strip()
     if not name:
         return None, ["Public goal: name the goal, e.g. “Cut time spent searching for parking”."]
-    fresh, n = "goal-" + slugify(name), 2
-    while not goal_id and fresh in taken:
-        fresh, n = f"goal-{slugify(name)}-{n}", n + 1
-    data = {"id": goal_id or fresh, "name": name, "need": fields.get("need") or None,
+    data = {"id": goal_id or fresh_id("goal-" + slug(name), taken), "name": name, "need": fields.get("need") or None,
             "indicator": fields.get("indicator") or "", "unit": fields.get("unit") or "",
             **{k: fields.get(k) for k in ("baseline", "target", "year") if fields.get(k) not in (None, "")}}
     try:
@@ -338,118 +324,30 @@ def remove_goal(services: Services, workspace_id: int, configuration_id: str | N
     return _save_goals(services, workspace_id, configuration_id, change, "public goal removed")
 
 
+NEEDS_LIST = ranked_list.RankedList(
+    ids=needs_layouts.NEED_IDS,
+    fields=(ID.needs_name, ID.needs_who, ID.needs_kind, ID.needs_importance, ID.needs_urgency, ID.needs_evidence,
+            ID.needs_description),
+    field_names=FORM_FIELDS,
+    empty_form=EMPTY_FORM,
+    new_heading=NEW_HEADING,
+    edit_heading="Edit “{}”",
+    gone="This need was deleted meanwhile.",
+    delete_warning="“{}” will be removed from the workspace's needs. Configurations keep their own copy.",
+    items=lambda services, workspace_id: services.store.list_needs(int(workspace_id)),
+    label=lambda need: need.name,
+    form_values=form_values,
+    save=save_need,
+    delete=delete_need,
+    render_outputs=(Output(ID.needs_ranking, "children"), Output(ID.needs_unserved, "children"),
+                    Output(ID.needs_serve_need, "options")),
+    render=ranking_view,
+)
+"""The need list's part of the page: the shared ranked-list callbacks (callbacks.ranked_list)."""
+
+
 def register(app: Any, services: Services) -> None:
-    form_outputs = [
-        Output(ID.needs_name, "value", allow_duplicate=True),
-        Output(ID.needs_who, "value", allow_duplicate=True),
-        Output(ID.needs_kind, "value", allow_duplicate=True),
-        Output(ID.needs_importance, "value", allow_duplicate=True),
-        Output(ID.needs_urgency, "value", allow_duplicate=True),
-        Output(ID.needs_evidence, "value", allow_duplicate=True),
-        Output(ID.needs_description, "value", allow_duplicate=True),
-        Output(ID.needs_editing, "data", allow_duplicate=True),
-        Output(ID.needs_form_heading, "children", allow_duplicate=True),
-    ]
-    form_states = [
-        State(ID.needs_name, "value"),
-        State(ID.needs_who, "value"),
-        State(ID.needs_kind, "value"),
-        State(ID.needs_importance, "value"),
-        State(ID.needs_urgency, "value"),
-        State(ID.needs_evidence, "value"),
-        State(ID.needs_description, "value"),
-    ]
-
-    @app.callback(
-        Output(ID.needs_feedback, "children"),
-        Output(ID.needs_changed, "data"),
-        *form_outputs,
-        Input(ID.needs_save, "n_clicks"),
-        State(ID.needs_workspace, "data"),
-        State(ID.needs_editing, "data"),
-        State(ID.needs_changed, "data"),
-        *form_states,
-        prevent_initial_call=True,
-    )
-    def save_need_clicked(clicks, workspace_id, editing, changed, *values):
-        refusal = services.refusal("edit", workspace_id=workspace_id)
-        if refusal:
-            return (message(refusal),) + (no_update,) * 10
-        if not clicks:
-            return (no_update,) * 11
-        saved, feedback = save_need(services, workspace_id, editing, dict(zip(FORM_FIELDS, values)))
-        if not saved:
-            return (feedback, no_update) + (no_update,) * 9
-        return (feedback, (changed or 0) + 1, *EMPTY_FORM, None, NEW_HEADING)
-
-    @app.callback(
-        *form_outputs,
-        Output(ID.needs_feedback, "children", allow_duplicate=True),
-        Input(ID.needs_edit(ALL), "n_clicks"),
-        Input(ID.needs_clear, "n_clicks"),
-        State(ID.needs_workspace, "data"),
-        prevent_initial_call=True,
-    )
-    def fill_need_form(_edit_clicks, _clear_clicks, workspace_id):
-        services.require("view", workspace_id=workspace_id)
-        if not (ctx.triggered and ctx.triggered[0]["value"]):
-            return (no_update,) * 10  # the table was re-rendered: nothing was clicked
-        if ctx.triggered_id == ID.needs_clear:
-            return (*EMPTY_FORM, None, NEW_HEADING, None)
-        need_id = ctx.triggered_id["need"]
-        need = next((n for n in services.store.list_needs(int(workspace_id)) if n.id == need_id), None)
-        if need is None:
-            return (no_update,) * 9 + (message("This need was deleted meanwhile."),)
-        return (*form_values(need), need.id, f"Edit “{need.name}”", None)
-
-    @app.callback(
-        Output(ID.needs_ranking, "children"),
-        Output(ID.needs_unserved, "children"),
-        Output(ID.needs_serve_need, "options"),
-        Input(ID.needs_changed, "data"),
-        State(ID.needs_workspace, "data"),
-        prevent_initial_call=True,
-    )
-    def render_ranking(_changed, workspace_id):
-        services.require("view", workspace_id=workspace_id)
-        return ranking_view(services, workspace_id)
-
-    @app.callback(
-        Output(ID.needs_delete_modal, "is_open"),
-        Output(ID.needs_delete_text, "children"),
-        Output(ID.needs_delete_pending, "data"),
-        Input(ID.needs_delete(ALL), "n_clicks"),
-        State(ID.needs_workspace, "data"),
-        prevent_initial_call=True,
-    )
-    def ask_to_delete_need(_clicks, workspace_id):
-        services.require("view", workspace_id=workspace_id)
-        if not (ctx.triggered and ctx.triggered[0]["value"]):
-            return no_update, no_update, no_update
-        need_id = ctx.triggered_id["need"]
-        need = next((n for n in services.store.list_needs(int(workspace_id)) if n.id == need_id), None)
-        name = need.name if need is not None else need_id
-        return True, f"“{name}” will be removed from the workspace's needs. Configurations keep their own copy.", need_id
-
-    @app.callback(
-        Output(ID.needs_delete_modal, "is_open", allow_duplicate=True),
-        Output(ID.needs_feedback, "children", allow_duplicate=True),
-        Output(ID.needs_changed, "data", allow_duplicate=True),
-        Input(ID.needs_delete_confirm, "n_clicks"),
-        Input(ID.needs_delete_cancel, "n_clicks"),
-        State(ID.needs_delete_pending, "data"),
-        State(ID.needs_workspace, "data"),
-        State(ID.needs_changed, "data"),
-        prevent_initial_call=True,
-    )
-    def confirm_delete_need(_confirm, _cancel, need_id, workspace_id, changed):
-        confirmed = ctx.triggered_id == ID.needs_delete_confirm and bool(need_id)
-        refusal = services.refusal("edit" if confirmed else "view", workspace_id=workspace_id)
-        if refusal:
-            return False, message(refusal), no_update
-        if not confirmed:
-            return False, no_update, no_update
-        return False, delete_need(services, workspace_id, need_id), (changed or 0) + 1
+    ranked_list.register(app, services, NEEDS_LIST)
 
     @app.callback(
         Output(ID.needs_weights_feedback, "children"),

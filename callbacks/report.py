@@ -11,8 +11,8 @@ from typing import Any
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from callbacks.services import Services
-from canvas_app.commands import slug
 from canvas_app.evaluation import Evaluation
+from canvas_app.ids import slug
 from canvas_app.model import Configuration
 from canvas_app.report import Report
 from layouts import report as report_layouts
@@ -147,7 +147,7 @@ def report_file(services: Services, target: dict[str, Any] | None, fmt: str) -> 
     kind = (target or {}).get("kind") if isinstance(target, dict) else None
     if kind == "configuration":
         try:
-            configuration_id = int(target["id"])  # type: ignore[index]
+            configuration_id = int(target["id"])  # type: ignore[index]  # target may be anything the browser sent; a bad one is caught below
         except (KeyError, TypeError, ValueError):
             return None, "malformed report request"
         built = build_configuration_report(services, configuration_id)
@@ -160,7 +160,7 @@ def report_file(services: Services, target: dict[str, Any] | None, fmt: str) -> 
     if kind == "comparison":
         from callbacks.compare import load_comparison, validate_ids
 
-        ids, problems = validate_ids(target.get("ids"))  # type: ignore[union-attr]
+        ids, problems = validate_ids(target.get("ids"))  # type: ignore[union-attr]  # kind was read from it, so target is a dict
         loaded = load_comparison(services, ids, recommend=fmt == "html" and services.settings.recommend) \
             if not problems else None
         if loaded is None or loaded.problems:

@@ -265,15 +265,16 @@ class Services:
     def _decide_local(self, user: Account, action: str, workspace_id: Any, configuration_id: Any) -> Access:
         """Accounts off: the local user owns everything, but a deleted workspace stays closed to
         everything except its restore (an unknown id is left to the caller, which says so)."""
-        access = Access(user=user, workspace_id=_as_id(workspace_id), role="owner")
+        workspace, configuration = parse_id(workspace_id), parse_id(configuration_id)
+        access = Access(user=user, workspace_id=workspace, role="owner")
         if action in ("use", "restore"):
             return access
         deleted = False
-        if configuration_id is not None and parse_id(configuration_id) is not None:
-            found = self.store.access_to_configuration(None, parse_id(configuration_id))
+        if configuration is not None:
+            found = self.store.access_to_configuration(None, configuration)
             deleted = found is not None and found[2]
-        elif workspace_id is not None and parse_id(workspace_id) is not None:
-            found_workspace = self.store.access_to_workspace(None, parse_id(workspace_id))
+        elif workspace is not None:
+            found_workspace = self.store.access_to_workspace(None, workspace)
             deleted = found_workspace is not None and found_workspace[1]
         if deleted:
             raise AccessDenied(description=WORKSPACE_DELETED)
@@ -367,13 +368,6 @@ class Services:
         from canvas_app.model import MAX_FILE_BYTES
 
         return self.settings.max_upload_bytes or MAX_FILE_BYTES
-
-
-def _as_id(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def parse_id(value: Any) -> int | None:

@@ -21,7 +21,7 @@ def workspace_score_weights(services: Services, workspace_id: int) -> dict[str, 
     """The score weights a workspace chose (criterion id → weight; empty means the defaults).
 
     They sit in the workspace's weight table under the bare criterion ids; other rankings'
-    weights there carry a group prefix (``storage.weight_groups``) and are left out.
+    weights there carry a group prefix (``Store.get_weight_group``) and are left out.
     """
     return {k: v for k, v in services.store.get_weights(int(workspace_id)).items() if k in CRITERIA_BY_ID}
 
@@ -72,8 +72,6 @@ def save_weights(services: Services, workspace_id: int, typed: dict[str, Any], r
 
     Invalid input is answered with every problem named, and nothing is written.
     """
-    from storage.weight_groups import set_named_weights
-
     services.require("edit", workspace_id=workspace_id)
     if reset:
         chosen: dict[str, float] = {}
@@ -86,7 +84,7 @@ def save_weights(services: Services, workspace_id: int, typed: dict[str, Any], r
             chosen = check_weights(typed)
         except ValueError as exc:
             return no_update, dbc.Alert(f"{exc}. Nothing was saved.", color="danger", className="py-2"), no_update
-    saved = set_named_weights(services.store, int(workspace_id), CRITERIA_BY_ID, chosen, author=services.author)
+    saved = services.store.set_named_weights(int(workspace_id), CRITERIA_BY_ID, chosen, author=services.author)
     values = [setting.weight for setting in weight_settings(saved)]
     changed = len(saved)
     text = ("Back to the default weights." if not changed

@@ -177,7 +177,7 @@ def shortest_loop_through(graph: nx.DiGraph, start: str, max_length: int) -> lis
                 if successor == start:
                     path = [node]
                     while parent[path[-1]] is not None:
-                        path.append(parent[path[-1]])  # type: ignore[arg-type]
+                        path.append(parent[path[-1]])  # type: ignore[arg-type]  # the loop condition checked it is not None
                     return path[::-1]
                 if successor not in parent:
                     parent[successor] = node

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dash import Dash, dcc, html
 
@@ -18,6 +19,9 @@ from canvas_app.security import install_security
 from canvas_app.settings import PACKAGE_DIR, Settings
 from layouts.accessibility import site_footer
 from layouts.ids import ID
+
+if TYPE_CHECKING:  # the callbacks are imported when the app is built
+    from callbacks.services import Services
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
@@ -41,9 +45,24 @@ INDEX_STRING = """<!DOCTYPE html>
 
 def create_app(settings: Settings | None = None, store: object | None = None) -> Dash:
     """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
-    from callbacks import auth, compare, editor, editor_edits, editor_panel, history, home, members, presence, report, router
-    from callbacks import advantages, mechanisms, needs
-    from callbacks import modules, weights
+    from callbacks import (
+        advantages,
+        auth,
+        compare,
+        editor,
+        editor_edits,
+        editor_panel,
+        history,
+        home,
+        mechanisms,
+        members,
+        modules,
+        needs,
+        presence,
+        report,
+        router,
+        weights,
+    )
     from callbacks.jobs import install_job_guard
     from callbacks.services import Services
     from canvas_app.background import JobSlots
@@ -64,7 +83,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
         serve_locally=True,
         suppress_callback_exceptions=True,
         title="CityCanvas",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off; Dash's hint says str
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         background_callback_manager=background_manager(store, key_owner=lambda: job_owner(services)),
     )
@@ -72,7 +91,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     # Uploads arrive base64-encoded (4/3 of the file) inside a JSON callback body.
     app.server.config["MAX_CONTENT_LENGTH"] = int(services.max_upload_bytes() * 1.4) + 64_000
     app.layout = html.Div([dcc.Location(id=ID.url, refresh="callback-nav"), html.Div(id=ID.page), site_footer()])
-    app.canvas_services = services  # type: ignore[attr-defined]
+    app.canvas_services = services  # type: ignore[attr-defined]  # the services travel on the app (cli, benches)
 
     auth.register(app, services)  # first: sessions and sign-in before any page
     install_health(app, services)
@@ -96,9 +115,9 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     return app
 
 
-def job_owner(services: object) -> str:
+def job_owner(services: Services) -> str:
     """Who starts a background job, for its result key (see ``canvas_app.background``)."""
-    user = services.current_user()  # type: ignore[attr-defined]
+    user = services.current_user()
     return "" if user is None else f"{user.id}:{user.name}"
 
 
@@ -141,7 +160,7 @@ def serve(
     except (AuthConfigError, MissingExtra) as exc:
         print(f"canvas-app: cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    print(f"CityCanvas on http://{host}:{port}  (database: {app.canvas_services.store.url})")  # type: ignore[attr-defined]
+    print(f"CityCanvas on http://{host}:{port}  (database: {app.canvas_services.store.url})")
     app.run(host=host, port=port, debug=debug)
 
 

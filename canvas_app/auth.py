@@ -184,7 +184,7 @@ def read_new_password(stdin: Any = None) -> str:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    from storage import Store, StorageError
+    from storage import StorageError, Store
 
     try:
         password = read_new_password()
@@ -201,7 +201,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
     """Set a new password (e.g. a forgotten one) and end the user's open sessions."""
-    from storage import Store, StorageError
+    from storage import StorageError, Store
 
     try:
         password = read_new_password()
@@ -220,7 +220,7 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
 
 def cmd_users_unlock(args: argparse.Namespace) -> int:
     """Lift the sign-in throttle on an account (every address), e.g. after a guessing attack."""
-    from storage import Store, StorageError
+    from storage import StorageError, Store
 
     account = account_key(args.name)
     try:
@@ -234,7 +234,7 @@ def cmd_users_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    from storage import Store, StorageError
+    from storage import StorageError, Store
 
     try:
         with Store.open(args.database_url) as store:

@@ -39,7 +39,7 @@ or at most this long: a tab closed mid-job frees its slot after 15 minutes."""
 
 _celery: Any = None
 _celery_lock = threading.Lock()
-_forked_engines: weakref.WeakSet = weakref.WeakSet()
+_forked_engines: weakref.WeakSet[Any] = weakref.WeakSet()
 _fork_hook_installed = False
 
 
@@ -102,7 +102,7 @@ class _OwnResultPerStart:
     key_owner: Callable[[], str] = staticmethod(lambda: "")
 
     def build_cache_key(self, fn: Any, args: Any, cache_args_to_ignore: Any, triggered: Any) -> str:
-        shared = super().build_cache_key(fn, args, cache_args_to_ignore, triggered)  # type: ignore[misc]
+        shared = super().build_cache_key(fn, args, cache_args_to_ignore, triggered)  # type: ignore[misc]  # the mixin's super() is the Dash manager it is combined with
         return hashlib.sha256(f"{shared}|{self.key_owner()}|{secrets.token_hex(16)}".encode()).hexdigest()
 
 
@@ -118,24 +118,24 @@ def background_manager(store: Any = None, key_owner: Callable[[], str] | None = 
     if url:
         from dash import CeleryManager
 
-        class OwnCeleryManager(_OwnResultPerStart, CeleryManager):  # type: ignore[misc]
+        class OwnCeleryManager(_OwnResultPerStart, CeleryManager):
             """Celery jobs, each start with its own result key."""
 
-        manager: Any = OwnCeleryManager(celery_app(url), expire=JOB_EXPIRE_SECONDS)
+        manager: Any = OwnCeleryManager(celery_app(url), expire=JOB_EXPIRE_SECONDS)  # type: ignore[no-untyped-call]  # Dash leaves its managers' __init__ and terminate_job unannotated
     else:
         import diskcache
         from dash import DiskcacheManager
 
-        class OwnDiskcacheManager(_OwnResultPerStart, DiskcacheManager):  # type: ignore[misc]
+        class OwnDiskcacheManager(_OwnResultPerStart, DiskcacheManager):
             def terminate_job(self, job: Any) -> None:
                 """Dash's, except that a job which ended on its own while being stopped is no error
                 (psutil raised NoSuchProcess: a 500 on the poll that fetched its result)."""
                 import psutil
 
                 with suppress(psutil.NoSuchProcess):
-                    super().terminate_job(job)
+                    super().terminate_job(job)  # type: ignore[no-untyped-call]  # Dash leaves its managers' __init__ and terminate_job unannotated
 
-        manager = OwnDiskcacheManager(diskcache.Cache(str(cache_folder())), expire=JOB_EXPIRE_SECONDS)
+        manager = OwnDiskcacheManager(diskcache.Cache(str(cache_folder())), expire=JOB_EXPIRE_SECONDS)  # type: ignore[no-untyped-call]  # Dash leaves its managers' __init__ and terminate_job unannotated
     if key_owner is not None:
         manager.key_owner = key_owner
     return manager

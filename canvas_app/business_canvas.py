@@ -159,7 +159,7 @@ def _pass_through(eco: Ecosystem, operator: Actor, cities: set[str]) -> tuple[tu
         if (flow.kind is not FlowKind.MONEY or flow.target not in cities or flow.amount is None
                 or (flow.occurrences or 0) <= 1):
             continue
-        paid = next((f for f in incoming if f.occurrences == flow.occurrences and f.amount >= flow.amount), None)
+        paid = next((f for f in incoming if f.occurrences == flow.occurrences and (f.amount or 0) >= flow.amount), None)
         if paid is not None:
             pairs.append((flow, paid))
     return tuple(pairs)

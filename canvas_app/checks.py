@@ -22,9 +22,9 @@ from canvas_app.ecosystem import (
     source_key,
 )
 from canvas_app.evaluation import Finding, Severity
-from canvas_app.messages import count_of, name_list, say
-from canvas_app.standards import classify_standard
+from canvas_app.messages import name_list, say
 from canvas_app.model import FINANCIAL_KINDS, PUBLIC_TYPES, ActorType, Flow, FlowKind
+from canvas_app.standards import classify_standard
 
 HHI_THRESHOLD = 0.6
 """Herfindahl index of the operator's inflow above which one payer dominates (a 75/25 split is 0.625)."""

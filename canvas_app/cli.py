@@ -92,7 +92,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     library = _library(args)
 
     def module_names(ids: Sequence[str]) -> str:
-        return ", ".join(library.get(i).name if library.get(i) is not None else i for i in ids) or "-"
+        definitions = [library.get(i) for i in ids]
+        return ", ".join(d.name if d is not None else i for i, d in zip(ids, definitions)) or "-"
 
     for key, config, diff, modules in zip(names, configs, comparison.diffs, comparison.module_diffs):
         if key == "A":

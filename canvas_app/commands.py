@@ -1,4 +1,4 @@
-"""Undoable edits of a :class:`~canvas_app.model.Configuration` (the editor's command log).
+"""Undoable edits of a :class:`~canvas_app.model.Configuration` (the editor's commands).
 
 Every edit in the canvas editor is a small command. ``cmd.apply(config)``
 returns the new, re-validated configuration (a bad edit raises
@@ -6,8 +6,8 @@ returns the new, re-validated configuration (a bad edit raises
 the input untouched, configurations being immutable). ``cmd.invert(before)``
 returns the command that undoes ``cmd`` once it has been applied to
 ``before``. Commands round-trip through plain dicts (``to_dict`` /
-:func:`command_from_dict`) so the browser can hold the undo and redo stacks as
-small JSON payloads.
+:func:`command_from_dict`) so the browser can hold a pending edit (a conflict
+to resolve) as a small JSON payload.
 
 The concrete commands (add, update, delete an actor or a flow, move nodes,
 place or remove a module) all invert to a :class:`ChangeSet`: the exact
@@ -30,12 +30,12 @@ No Dash imports here: the UI is a thin shell over this module.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from canvas_app.ids import fresh_id, numbered_id, slug
 from canvas_app.model import (
     PUBLIC_TYPES,
     Configuration,
@@ -189,34 +189,14 @@ def changeset_between(before: Configuration, after: Configuration, label: str = 
 # -- concrete commands ----------------------------------------------------------
 
 
-def _new_id(prefix: str, taken: set[str]) -> str:
-    n = len(taken) + 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
-
-
-def slug(text: str, fallback: str = "actor") -> str:
-    """An identifier derived from a display name.
-
-    >>> slug("City of Oulu!")
-    'city-of-oulu'
-    """
-    out = re.sub(r"[^A-Za-z0-9_]+", "-", text.strip().lower()).strip("-")[:60]
-    return out or fallback
-
-
 def new_actor_id(config: Configuration, name: str) -> str:
     """A fresh actor id based on ``name``, unique in ``config``."""
-    taken = {a.id for a in config.actors}
-    base = slug(name)
-    if base not in taken:
-        return base
-    return _new_id(base + "-", taken)
+    return fresh_id(slug(name), {a.id for a in config.actors})
 
 
 def new_flow_id(config: Configuration) -> str:
-    return _new_id("f", {f.id for f in config.flows})
+    """A fresh flow id (``f1``, ``f2``...), unique in ``config``."""
+    return numbered_id("f", {f.id for f in config.flows})
 
 
 @dataclass(frozen=True)
@@ -443,7 +423,7 @@ class PlaceModule(Command):
     beside the existing actors it exchanges with (how a recommendation is applied).
 
     Needs the module library (``canvas_app.library``) to apply; its inverse and
-    the redo entry recorded by :class:`CommandLog` are plain change sets.
+    the redo entry of the :class:`Step` :func:`perform` records are plain change sets.
     """
 
     kind: ClassVar[str] = "place_module"
@@ -480,7 +460,7 @@ class RemoveModule(Command):
         return f"remove module {self.instance_id}"
 
 
-# -- the log ------------------------------------------------------------------------
+# -- performing an edit ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -489,16 +469,6 @@ class Step:
 
     redo: ChangeSet
     undo: ChangeSet
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"redo": self.redo.to_dict(), "undo": self.undo.to_dict()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Step:
-        redo, undo = command_from_dict(data["redo"]), command_from_dict(data["undo"])
-        if not isinstance(redo, ChangeSet) or not isinstance(undo, ChangeSet):
-            raise ConfigurationError(["malformed undo history"])
-        return cls(redo=redo, undo=undo)
 
 
 def perform(config: Configuration, command: Command, **kwargs: Any) -> tuple[Configuration, Step]:
@@ -513,65 +483,3 @@ def perform(config: Configuration, command: Command, **kwargs: Any) -> tuple[Con
     after = command.apply(config, **kwargs) if kwargs else command.apply(config)
     label = command.describe()
     return after, Step(redo=changeset_between(config, after, label), undo=changeset_between(after, config, label))
-
-
-@dataclass
-class CommandLog:
-    """An undo/redo history of :class:`Step` objects, capped at ``limit`` entries.
-
-    >>> from canvas_app.model import Configuration
-    >>> log = CommandLog()
-    >>> c = log.do(Configuration(name="x"), AddActor({"id": "a", "name": "A", "type": "city"}))
-    >>> c = log.undo(c); len(c.actors), log.can_redo
-    (0, True)
-    >>> len(log.redo(c).actors)
-    1
-    """
-
-    done: list[Step] = field(default_factory=list)
-    undone: list[Step] = field(default_factory=list)
-    limit: int = 100
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self.done)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self.undone)
-
-    def do(self, config: Configuration, command: Command, **kwargs: Any) -> Configuration:
-        after, step = perform(config, command, **kwargs)
-        if not step.redo.is_empty():
-            self.done.append(step)
-            del self.done[: -self.limit]
-            self.undone.clear()
-        return after
-
-    def undo(self, config: Configuration) -> Configuration:
-        if not self.done:
-            return config
-        step = self.done[-1]
-        after = step.undo.apply(config)  # raises before the log changes
-        self.undone.append(self.done.pop())
-        return after
-
-    def redo(self, config: Configuration) -> Configuration:
-        if not self.undone:
-            return config
-        step = self.undone[-1]
-        after = step.redo.apply(config)
-        self.done.append(self.undone.pop())
-        return after
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"done": [s.to_dict() for s in self.done], "undone": [s.to_dict() for s in self.undone]}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None, limit: int = 100) -> CommandLog:
-        data = data or {}
-        return cls(
-            done=[Step.from_dict(s) for s in data.get("done", [])],
-            undone=[Step.from_dict(s) for s in data.get("undone", [])],
-            limit=limit,
-        )

@@ -256,7 +256,7 @@ def find_leads(
             for f in evaluations[runner].flags
             if f.criterion == reason.id
         )
-        standards = ()
+        standards: tuple[str, ...] = ()
         if reason.id == "r_open_standards":
             theirs = data_standards(configs[runner])
             standards = tuple(s for s in data_standards(configs[best]) if s not in theirs)

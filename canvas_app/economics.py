@@ -251,7 +251,7 @@ def economics_of(eco: Ecosystem) -> Economics:
     The horizon stretches to the longest ``payback_years`` of an investment, so an investor that agreed to wait
     20 years is judged on 20, not cut off at 10.
     """
-    cached = eco.__dict__.get("_economics")
+    cached: Economics | None = eco.__dict__.get("_economics")
     if cached is not None:
         return cached
     parameters = eco.config.parameters

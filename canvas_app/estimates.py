@@ -170,7 +170,7 @@ def evaluate(formula: Formula | str, scale: Scale) -> float | None:
 
 
 def _value(node: ast.expr, scale: Scale) -> float:
-    if isinstance(node, ast.Constant):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):  # parse_formula allows numbers only
         return float(node.value)
     if isinstance(node, ast.BinOp):
         return _OPERATORS[type(node.op)](_value(node.left, scale), _value(node.right, scale))
@@ -178,13 +178,13 @@ def _value(node: ast.expr, scale: Scale) -> float:
         operand = _value(node.operand, scale)
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, (ast.Name, ast.Attribute)):
-        name = node.id if isinstance(node, ast.Name) else f"{node.value.id}.{node.attr}"  # type: ignore[attr-defined]
+        name = node.id if isinstance(node, ast.Name) else f"{node.value.id}.{node.attr}"  # type: ignore[attr-defined]  # parse_formula allows only name.attr
         value = scale.get(name)
         if value is None:
             raise _NoValue(name)
         return float(value)
     if isinstance(node, ast.Call):
-        function = FUNCTIONS[node.func.id][0]  # type: ignore[attr-defined]
+        function = FUNCTIONS[node.func.id][0]  # type: ignore[attr-defined]  # parse_formula allows only calls of a name
         args = [_value(a, scale) for a in node.args]
         if function is round and len(args) == 2:
             return float(round(args[0], int(args[1])))

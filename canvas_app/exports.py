@@ -36,7 +36,7 @@ def to_graphml(config: Configuration) -> bytes:
     """Actors as nodes and flows as keyed edges, with their attributes (None values left out)."""
     graph = nx.MultiDiGraph(name=config.name, city=config.city, period=config.period)
     for actor in config.actors:
-        attrs = {"name": actor.name, "type": actor.type.value, "local": actor.local}
+        attrs: dict[str, str | bool | int | float] = {"name": actor.name, "type": actor.type.value, "local": actor.local}
         if actor.count is not None:
             attrs["count"] = actor.count
         if actor.position is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Flask, Response, jsonify
 
 from canvas_app.background import redis_url, team_import
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def install_health(app: Any, services: Any) -> None:
     """Add ``/healthz`` and ``/readyz`` to the Flask server of ``app`` (a Dash app)."""
-    server = app.server
+    server: Flask = app.server
     url = redis_url()
     redis_client = None
     if url:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -27,14 +26,15 @@ import yaml
 from pydantic import ValidationError
 
 from canvas_app.estimates import FormulaError, Scale, estimate, scale_of
+from canvas_app.ids import fresh_id, numbered_id, slug
 from canvas_app.model import (
     QUANTITIES,
     Actor,
     ActorType,
     Configuration,
+    ConfigurationError,
     Flow,
     ModuleInstance,
-    ConfigurationError,
     describe_validation_error,
     forget_flows,
 )
@@ -128,9 +128,6 @@ class ModuleLibrary:
         present = {d.category for d in self}
         return [c for c in Category if c in present]
 
-    def by_category(self, category: Category | str) -> list[ModuleDefinition]:
-        return [d for d in self if d.category == category]
-
     def search(self, text: str = "", category: Category | str | None = None) -> list[ModuleDefinition]:
         """Modules whose id, name, summary, category, standards or revenue model contain every word of ``text``.
 
@@ -183,7 +180,7 @@ class _StrictYamlLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave peek_event unannotated
             raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in module files", event.start_mark)
         return super().compose_node(parent, index)
 
@@ -413,41 +410,7 @@ def load_library(extra_dirs: Iterable[str | Path] = (), *, include_env: bool = T
     return ModuleLibrary([*builtin, *definitions], {**builtin._origins, **origins})
 
 
-def clear_cache() -> None:
-    """Forget the cached built-in library (tests that edit ``modules/``)."""
-    _builtin_library.cache_clear()
-    _definition_from_json.cache_clear()
-
-
 # -- placing modules on a configuration ------------------------------------------------
-
-
-def slugify(text: str) -> str:
-    """A readable id from a name.
-
-    >>> slugify("Parking app operator (Oulu)")
-    'parking-app-operator-oulu'
-    """
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60].rstrip("-") or "actor"
-
-
-def _fresh_id(base: str, taken: set[str]) -> str:
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
-def _first_free_instance_id(config: Configuration) -> str:
-    taken = {m.id for m in config.modules} | {a.module for a in config.actors if a.module} | {
-        f.module for f in config.flows if f.module
-    }
-    n = 1
-    while f"m{n}" in taken:
-        n += 1
-    return f"m{n}"
 
 
 def _default_position(config: Configuration) -> tuple[float, float]:
@@ -535,7 +498,10 @@ def place_module(
     The definition is stored in the instance so the file is self-contained.
     """
     if instance_id is None:
-        instance_id = _first_free_instance_id(config)
+        taken = {m.id for m in config.modules} | {a.module for a in config.actors if a.module} | {
+            f.module for f in config.flows if f.module
+        }
+        instance_id = numbered_id("m", taken)
     elif any(m.id == instance_id for m in config.modules):
         raise ConfigurationError([f"modules: id '{instance_id}' is already used by a placed module"])
     roles: dict[str, tuple[ActorType, str, bool, int | None]] = {
@@ -561,7 +527,9 @@ def place_module(
         if existing is not None:
             role_to_actor[role] = existing
             continue
-        actor: dict[str, Any] = {"id": _fresh_id(slugify(name), actor_ids), "name": name, "type": kind.value,
+        actor_id = fresh_id(slug(name), actor_ids)
+        actor_ids.add(actor_id)
+        actor: dict[str, Any] = {"id": actor_id, "name": name, "type": kind.value,
                                  "local": local, "count": count, "module": instance_id}
         new_actors.append(actor)
         role_to_actor[role] = actor["id"]

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-FORMAT = "citycanvas/1"
+FORMAT: Literal["citycanvas/1"] = "citycanvas/1"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest configuration file accepted (10 MB; a 5,000-actor configuration is ~3 MB)."""
 
@@ -124,7 +124,7 @@ class Actor(_Strict):
     def _omit_unset_economics(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave out costs, benefits and a funding source nobody entered, so files written before they existed stay
         as they were."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         for name in ("fixed_cost", "capital_cost", "funding_source"):
             if getattr(self, name) is None:
                 data.pop(name, None)
@@ -187,7 +187,7 @@ class Flow(_Strict):
     @model_serializer(mode="wrap")
     def _omit_no_estimates(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave out what is empty or unset (estimates, years, personal data), so older files stay as they were."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         for name in ("estimated", "term_years", "payback_years", "personal_data"):
             if not getattr(self, name):
                 data.pop(name, None)
@@ -338,7 +338,7 @@ class Configuration(_Strict):
     def _omit_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave out an unknown ``population``, empty ``parameters`` and no ``goals``, so files written
         before they existed stay as they were."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         if not self.goals:
             data.pop("goals", None)
         if self.population is None:

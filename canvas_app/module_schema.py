@@ -96,7 +96,7 @@ class FlowTemplate(_Strict):
     @model_serializer(mode="wrap")
     def _omit_unset_years(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave out years a module does not set, so definitions stored in files before them stay as they were."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         for name in ("term_years", "payback_years"):
             if data.get(name) is None:
                 data.pop(name, None)
@@ -144,7 +144,7 @@ class Remedy(_Strict):
     placing it removes the problem for an element the flag names.
     """
 
-    flag: Literal[FLAG_CODES]  # type: ignore[valid-type]
+    flag: Literal[FLAG_CODES]  # type: ignore[valid-type]  # Literal of a tuple built at import: pydantic reads it, mypy cannot
     role: ActorType
 
 
@@ -157,7 +157,7 @@ class Attributes(_Strict):
     locality: Literal["generic", "adaptable", "local"] = "generic"
     preconditions: list[str] = Field(default_factory=list)
     impacts: Impacts = Field(default_factory=Impacts)
-    bmc_blocks: list[Literal[BMC_BLOCKS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    bmc_blocks: list[Literal[BMC_BLOCKS]] = Field(default_factory=list)  # type: ignore[valid-type]  # Literal of a tuple built at import: pydantic reads it, mypy cannot
     ova: Ova = Field(default_factory=Ova)
     remedies: list[Remedy] = Field(default_factory=list)
     consent: bool = Field(
@@ -169,7 +169,7 @@ class Attributes(_Strict):
     @model_serializer(mode="wrap")
     def _omit_no_consent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Leave ``consent`` out when false, so definitions embedded in saved configurations stay as they were."""
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         if not self.consent:
             data.pop("consent", None)
         return data
@@ -239,12 +239,6 @@ class ModuleDefinition(_Strict):
         if problems:
             raise ValueError("\n".join(problems))
         return self
-
-    def role_type(self, role: str) -> ActorType:
-        for template in self.actors:
-            if template.role == role:
-                return template.type
-        return BUILTIN_ROLES[role]
 
 
 def flow_place(module_id: str, index: int, flow: FlowTemplate) -> str:

@@ -6,13 +6,13 @@ can see why one need outranks another and change the weights.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from canvas_app.evaluation import Evaluation
 from canvas_app.model import Configuration, Need
 from canvas_app.scoring import CRITERIA
+from canvas_app.weights import WeightError, weight_number
 from canvas_app.workspace_model import Advantage, AdvantageState, WorkspaceNeed
 
 NEED_CRITERIA = {
@@ -172,29 +172,31 @@ def need_weights(stored: Mapping[str, float]) -> dict[str, float]:
     }
 
 
-def parse_need_weights(raw: Mapping[str, object]) -> tuple[dict[str, float], list[str]]:
-    """Check weights typed by a user: ``(weights, [])`` or ``({}, problems)``, one readable line each.
+def check_need_weights(raw: Mapping[str, object]) -> dict[str, float]:
+    """Check need-ranking weights typed by a user; raises WeightError with one readable line a problem.
 
-    >>> parse_need_weights({"importance": "2", "urgency": 1, "gap": 0, "evidence": None})
-    ({}, ['Evidence: enter a weight from 0 to 10.'])
-    >>> parse_need_weights({"importance": 0, "urgency": 0, "gap": 0, "evidence": 0})[1]
-    ['Give at least one criterion a weight above 0.']
+    >>> check_need_weights({"importance": "2", "urgency": 1, "gap": 0, "evidence": None})
+    Traceback (most recent call last):
+    ...
+    canvas_app.weights.WeightError: Evidence: enter a weight from 0 to 10.
+    >>> check_need_weights({"importance": 0, "urgency": 0, "gap": 0, "evidence": 0})
+    Traceback (most recent call last):
+    ...
+    canvas_app.weights.WeightError: Give at least one criterion a weight above 0.
     """
     weights: dict[str, float] = {}
     problems: list[str] = []
     for name in DEFAULT_NEED_WEIGHTS:
-        value = raw.get(name)
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            number = math.nan
-        if not (math.isfinite(number) and 0 <= number <= MAX_NEED_WEIGHT):
+        number = weight_number(raw.get(name))
+        if number is None or not 0 <= number <= MAX_NEED_WEIGHT:  # the range refuses NaN
             problems.append(f"{name.capitalize()}: enter a weight from 0 to {MAX_NEED_WEIGHT:g}.")
             continue
         weights[name] = number
     if not problems and not any(weights.values()):
         problems.append("Give at least one criterion a weight above 0.")
-    return ({}, problems) if problems else (weights, [])
+    if problems:
+        raise WeightError(problems)
+    return weights
 
 
 def rank_needs(

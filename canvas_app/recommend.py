@@ -38,14 +38,14 @@ from canvas_app.evaluation import Evaluation, Finding, Recommendation, Suggestio
 from canvas_app.library import FreeSpots, ModuleLibrary, occupied_positions, place_module, resolve_definitions
 from canvas_app.model import (
     FINANCIAL_KINDS,
+    PERIODS_PER_YEAR,
+    PUBLIC_TYPES,
     Actor,
     ActorType,
     Configuration,
     ConfigurationError,
     Flow,
     FlowKind,
-    PERIODS_PER_YEAR,
-    PUBLIC_TYPES,
     ModuleInstance,
     Need,
 )
@@ -106,7 +106,8 @@ def _links(eco: Ecosystem) -> set[tuple[str, str]]:
     """Who gives to whom, computed once per ecosystem (kept beside its other cached facts)."""
     if "_links" not in eco.__dict__:
         eco.__dict__["_links"] = {(f.source, f.target) for f in eco.flows}
-    return eco.__dict__["_links"]
+    links: set[tuple[str, str]] = eco.__dict__["_links"]
+    return links
 
 
 @dataclass
@@ -267,7 +268,7 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
         return Verdict(True, clears, cleared, f"{_names(after, [loop[0]])} and {_names(after, [loop[1]])} "
                                               f"now draw each other through {where}")
     if code == "no-open-standards":
-        flagged = {f.id for f in before.flows if f.id in finding.elements}
+        flagged: set[str] | list[str] = {f.id for f in before.flows if f.id in finding.elements}
         ends = {e for f in before.flows if f.id in flagged for e in (f.source, f.target)}
         changed = [f for f in after.flows if f.kind is FlowKind.DATA and any(is_open_standard(s) for s in f.standards)
                    and (f.id in flagged or ends & {f.source, f.target})]
@@ -498,7 +499,7 @@ def preview(before: Configuration, after: Configuration, library: ModuleLibrary 
     drawn = [a for a in before.actors if a.position is not None]
 
     def nearest(x: float, y: float) -> str:
-        return min(drawn, key=lambda a: math.dist((x, y), (a.position.x, a.position.y))).name if drawn else ""  # type: ignore[union-attr]
+        return min(drawn, key=lambda a: math.dist((x, y), (a.position.x, a.position.y))).name if drawn else ""  # type: ignore[union-attr]  # drawn holds only actors with a position
 
     new_actors = tuple((a.id, a.name, a.position.x, a.position.y, nearest(a.position.x, a.position.y))
                        for a in after.actors if a.id not in old_actor_ids and a.position is not None)
@@ -706,7 +707,7 @@ def _negative_net(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         fee = next((f for f in eco.in_flows.get(actor_id, ()) if f.kind is FlowKind.MONEY and f.amount is not None), None)
         if fee is not None:
             times = fee.occurrences if fee.occurrences else 1.0
-            amount = math.ceil((fee.amount + deficit / times) * 100) / 100  # type: ignore[operator]
+            amount = math.ceil((fee.amount + deficit / times) * 100) / 100  # type: ignore[operator]  # fee was chosen for its amount not being None
             edit.update("flows", fee, amount=amount)
             yield (f"price:{fee.id}", f"Let {actor.name} cover its costs: raise '{fee.label or 'money'}' from "
                                       f"{eco.actors[fee.source].name} from {fee.amount:,.2f} to {amount:,.2f}",
@@ -899,6 +900,7 @@ def _sides(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
                                                                 platform.id)
             edit.flow(provider, platform.id, FlowKind.SERVICE, "services offered through the platform")
             edit.flow(platform.id, provider, FlowKind.DATA, "bookings and demand data from users")
+        assert provider is not None  # the supplier, an existing side, an existing provider or a new group
         if finding.code == "no-network-effects":
             if consumer not in {f.source for f in eco.in_flows.get(platform.id, ())}:
                 edit.flow(consumer, platform.id, FlowKind.MONEY if consumer not in pays else FlowKind.DATA,

@@ -16,7 +16,7 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
@@ -397,7 +397,7 @@ def configuration_report(
     for this service (:func:`canvas_app.ranking.rank_advantages`). ``evaluation`` must
     carry the structure report (net value).
     """
-    generated = generated or datetime.now(timezone.utc)
+    generated = generated or datetime.now(UTC)
     facts = [f"{len(config.actors)} actors, {len(config.flows)} value flows, {len(config.modules)} modules."]
     estimates = sum(len(f.estimated) for f in config.flows)
     if estimates:
@@ -434,7 +434,7 @@ def configuration_report(
         else Section("Money flows", ("No flow moves money.",)),
     ]
     if blocks is not None:
-        from canvas_app.analysis import BLOCK_LABELS
+        from canvas_app.business_canvas import BLOCK_LABELS
 
         sections.append(Section(
             "Nine-block canvas (derived)",
@@ -522,7 +522,7 @@ def comparison_report(
     value, then each alternative's flags with their recommended modules, the workspace's needs each
     one serves and the advantages of each (``needs`` ranked against all the alternatives,
     ``advantages`` of their services), and each canvas."""
-    generated = generated or datetime.now(timezone.utc)
+    generated = generated or datetime.now(UTC)
     letters = LETTERS[: len(comparison.configurations)]
     versions = versions or [None] * len(letters)
     who = tuple(
@@ -727,7 +727,8 @@ def _flow_rows(config: Configuration) -> list[tuple[Any, ...]]:
 def configuration_workbook(config: Configuration, evaluation: Evaluation, *, version: int | None = None) -> bytes:
     """Summary and scores, net value per actor (×1 and over growth ×1…×10), flows and flags, as XLSX."""
     workbook = _new_workbook()
-    summary = [("Configuration", config.name), ("City", config.city), ("Version", version), ("Period", config.period)]
+    summary: list[tuple[str, str | int | float | None]] = [
+        ("Configuration", config.name), ("City", config.city), ("Version", version), ("Period", config.period)]
     summary += [(SCORE_LABELS[n], round(evaluation.scores[n].score, 1) if evaluation.scores[n].assessable
                  else "not assessable") for n in SCORE_NAMES]
     summary += [(f"{SCORE_LABELS[n]}: share of weight judged", round(evaluation.scores[n].coverage, 4))

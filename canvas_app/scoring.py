@@ -28,12 +28,12 @@ from canvas_app.checks import (
     CORE_ROLE_TYPES,
     funding_hhi,
     funding_sources,
-    source_name,
     grant_share,
     lock_in_vendors,
     non_reciprocal_actors,
     single_points_of_failure,
     sold_personal_data,
+    source_name,
     standard_credit,
     unconsented_personal_data,
 )
@@ -42,6 +42,7 @@ from canvas_app.ecosystem import BUSINESS_TYPES, GROWTH_FACTORS, USER_SEGMENT_TY
 from canvas_app.evaluation import SCORE_NAMES, Criterion, Score
 from canvas_app.messages import count_of, name_list
 from canvas_app.model import FINANCIAL_KINDS, MAX_YEARS, Actor, ActorType, FlowKind
+from canvas_app.weights import WeightError, weight_number
 
 Measured = tuple[float | None, str]
 """A criterion's value in [0, 1] (None: not assessable) and its one-line explanation."""
@@ -82,7 +83,7 @@ def check_parameters(values: Mapping[str, object]) -> dict[str, float]:
             problems.append(f"'{key}' is not a parameter (known: {', '.join(PARAMETERS_BY_ID)})")
             continue
         try:
-            number = float(raw)  # type: ignore[arg-type]
+            number = float(raw)  # type: ignore[arg-type]  # float() takes any object; what it refuses is caught
         except (TypeError, ValueError):
             problems.append(f"{key}: must be a number (got {raw!r})")
             continue
@@ -622,7 +623,7 @@ def score_ecosystem(eco: Ecosystem, weights: Mapping[str, float] | None = None) 
         value, explanation = spec.measure(eco)
         weight = float(merged.get(spec.id, spec.weight))
         assessable = value is not None
-        by_score[spec.score].append(Criterion(spec.id, spec.score, spec.label, _clamp(value) if assessable else 0.0,
+        by_score[spec.score].append(Criterion(spec.id, spec.score, spec.label, _clamp(value) if value is not None else 0.0,
                                               weight, explanation, assessable))
     scores = {}
     for name, criteria in by_score.items():
@@ -664,7 +665,7 @@ def check_weights(values: Mapping[str, object]) -> dict[str, float]:
     """Validate weights typed by a user; return only those that differ from the defaults.
 
     Keeping only the differences lets a later change of a default reach every workspace
-    that did not choose its own. Raises ValueError listing every problem (unknown
+    that did not choose its own. Raises WeightError listing every problem (unknown
     criterion, not a number, negative, above ``MAX_WEIGHT``, a score whose criteria
     would all weigh 0 and so could not be computed).
     """
@@ -675,9 +676,8 @@ def check_weights(values: Mapping[str, object]) -> dict[str, float]:
         if spec is None:
             problems.append(f"'{key}' is not a criterion")
             continue
-        try:
-            number = float(raw)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        number = weight_number(raw)
+        if number is None:
             problems.append(f"{spec.label}: the weight must be a number (got {raw!r})")
             continue
         if not 0 <= number <= MAX_WEIGHT:  # also refuses NaN
@@ -689,5 +689,5 @@ def check_weights(values: Mapping[str, object]) -> dict[str, float]:
         if specs and all(clean.get(s.id, s.weight) == 0 for s in specs):
             problems.append(f"{name.replace('_', ' ')}: at least one criterion must weigh more than 0")
     if problems:
-        raise ValueError("; ".join(problems))
+        raise WeightError(problems)
     return {key: value for key, value in clean.items() if value != CRITERIA_BY_ID[key].weight}

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any
+from typing import Any, TypeGuard
 
 from dash.exceptions import InvalidCallbackReturnValue
 from flask import Flask, Response, abort, request
@@ -144,7 +144,7 @@ def _is_prop(item: Any) -> bool:
     return isinstance(item, dict) and isinstance(item.get("property"), str) and isinstance(item.get("id"), (str, dict))
 
 
-def _are_props(items: Any) -> bool:
+def _are_props(items: Any) -> TypeGuard[list[Any]]:
     """A list of ``{id, property}`` items, or of lists of them (pattern-matching ALL/ALLSMALLER)."""
     return isinstance(items, list) and all(
         _is_prop(item) or (isinstance(item, list) and all(_is_prop(i) for i in item)) for item in items
@@ -166,7 +166,7 @@ def install_security(app: Any) -> None:
     """
     server: Flask = app.server
     if behind_proxy():
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]  # wrapping the WSGI app is how Werkzeug's ProxyFix is installed
     policy_lock = threading.Lock()
     policy: dict[str, str] = {}
 

@@ -14,7 +14,8 @@ REPO_DIR = PACKAGE_DIR.parent
 """The checkout's top folder (tests and benches read its files; the app itself uses :func:`shipped_dir`)."""
 
 
-def _default_author() -> str:
+def default_author() -> str:
+    """Who saves when nobody is named: the login name, else "designer" (the web app and the command line)."""
     try:
         return getpass.getuser() or "designer"
     except Exception:  # no login name (containers): still a readable author
@@ -40,7 +41,7 @@ class Settings:
     debug: bool = False
     module_dirs: tuple[Path, ...] = ()
     examples_dir: Path = field(default_factory=lambda: shipped_dir("examples"))
-    author: str = field(default_factory=_default_author)
+    author: str = field(default_factory=default_author)
     max_upload_bytes: int | None = None
     recommend: bool = True
     live_recommend_max_actors: int = 120
@@ -74,4 +75,4 @@ class Settings:
             if os.environ.get(variable, "").strip():
                 values[name] = max(1, int(os.environ[variable]))
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]  # the values are read per field above; overrides are the caller's

@@ -9,17 +9,22 @@ database itself fails.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from canvas_app.model import ConfigurationError, load_configuration
+from canvas_app.model import Configuration, ConfigurationError, load_configuration
+from canvas_app.settings import default_author
+
+if TYPE_CHECKING:  # the store is imported when a command runs: `canvas-app --help` needs no database driver
+    from storage import Store, WorkspaceInfo
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the store subcommands to the ``canvas-app`` parser."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -88,11 +93,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 # -- commands ---------------------------------------------------------------------------
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from storage import StorageError, migrate, resolve_url
+    from storage.engine import make_engine
 
     url = resolve_url(args.database_url)
     try:
         migrate.upgrade(url, args.revision)
-        engine = migrate.make_engine(url)
+        engine = make_engine(url)
         try:
             revs = sorted(migrate.current_revisions(engine))
         finally:
@@ -105,9 +111,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_db_current(args: argparse.Namespace) -> int:
     from storage import migrate, resolve_url
+    from storage.engine import make_engine
 
     url = resolve_url(args.database_url)
-    engine = migrate.make_engine(url)
+    engine = make_engine(url)
     try:
         current = sorted(migrate.current_revisions(engine))
     except Exception as exc:  # noqa: BLE001
@@ -133,7 +140,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return _with_store(args, lambda store: _import(store, args, config))
 
 
-def _import(store, args, config) -> int:  # type: ignore[no-untyped-def]
+def _import(store: Store, args: argparse.Namespace, config: Configuration) -> int:
     head = store.import_configuration(
         args.workspace, config, author=_author(args), summary=f"imported from {args.file.name}"
     )
@@ -142,7 +149,7 @@ def _import(store, args, config) -> int:  # type: ignore[no-untyped-def]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    def run(store) -> int:  # type: ignore[no-untyped-def]
+    def run(store: Store) -> int:
         from canvas_app.exports import export_configuration
 
         config_id = _resolve_config(store, args.config, args.workspace)
@@ -160,7 +167,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_workspaces(args: argparse.Namespace) -> int:
-    def run(store) -> int:  # type: ignore[no-untyped-def]
+    def run(store: Store) -> int:
         for ws in store.list_workspaces(include_deleted=args.all):
             count = len(store.list_configurations(ws.id))
             deleted = f"  (deleted {ws.deleted_at:%Y-%m-%d})" if ws.deleted_at else ""
@@ -171,7 +178,7 @@ def cmd_workspaces(args: argparse.Namespace) -> int:
 
 
 def cmd_configs(args: argparse.Namespace) -> int:
-    def run(store) -> int:  # type: ignore[no-untyped-def]
+    def run(store: Store) -> int:
         ws = _resolve_workspace(store, args.workspace)
         for head in store.list_configurations(ws.id, include_deleted=args.all):
             parent = f"  branched from {head.parent_id} v{head.parent_version}" if head.parent_id else ""
@@ -186,7 +193,7 @@ def cmd_configs(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    def run(store) -> int:  # type: ignore[no-untyped-def]
+    def run(store: Store) -> int:
         config_id = _resolve_config(store, args.config, args.workspace)
         for rev in store.revisions(config_id):
             size = f"  [{rev.actor_count} actors, {rev.flow_count} flows]" if rev.actor_count is not None else ""
@@ -199,7 +206,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     """Soft delete: nothing is erased, so a mistaken delete costs one ``restore``."""
 
-    def run(store) -> int:  # type: ignore[no-untyped-def]
+    def run(store: Store) -> int:
         if args.kind == "workspace":
             ws = _resolve_workspace(store, args.ref)
             store.delete_workspace(ws.id, author=_author(args))
@@ -214,7 +221,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    def run(store) -> int:  # type: ignore[no-untyped-def]
+    def run(store: Store) -> int:
         if args.kind == "workspace":
             ws = _resolve_workspace(store, args.ref)
             store.restore_workspace(ws.id, author=_author(args))
@@ -234,7 +241,7 @@ class _Invalid(Exception):
     """A reference the user typed matches nothing (or too much)."""
 
 
-def _with_store(args: argparse.Namespace, run) -> int:  # type: ignore[no-untyped-def]
+def _with_store(args: argparse.Namespace, run: Callable[[Store], int]) -> int:
     from storage import NotFoundError, StorageError, Store
 
     try:
@@ -252,14 +259,14 @@ def _with_store(args: argparse.Namespace, run) -> int:  # type: ignore[no-untype
         store.close()
 
 
-def _resolve_workspace(store, name: str):  # type: ignore[no-untyped-def]
+def _resolve_workspace(store: Store, name: str) -> WorkspaceInfo:
     ws = store.find_workspace(name)
     if ws is None:
         raise _Invalid(f"no workspace named '{name}'")
     return ws
 
 
-def _resolve_config(store, ref: str, workspace: str | None) -> int:  # type: ignore[no-untyped-def]
+def _resolve_config(store: Store, ref: str, workspace: str | None) -> int:
     workspace_id = _resolve_workspace(store, workspace).id if workspace else None
     if ref.isdigit():
         head = store.get_configuration(int(ref))
@@ -275,12 +282,7 @@ def _resolve_config(store, ref: str, workspace: str | None) -> int:  # type: ign
 
 
 def _author(args: argparse.Namespace) -> str:
-    if args.author:
-        return args.author
-    try:
-        return os.environ.get("CITYCANVAS_AUTHOR") or getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "canvas-app"
+    return args.author or os.environ.get("CITYCANVAS_AUTHOR") or default_author()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

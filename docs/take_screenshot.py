@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             print("no example configurations in", settings.examples_dir, file=sys.stderr)
             return 2
         path = examples[0]
-    workspace = app.canvas_services.default_workspace()  # type: ignore[attr-defined]
+    workspace = app.canvas_services.default_workspace()  # type: ignore[attr-defined]  # create_app hangs the services on the Dash app
     head = store.create_configuration(workspace.id, load_configuration(path), author="designer")
     base_url, server = start_server(app)
     driver = browser()

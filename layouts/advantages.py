@@ -10,12 +10,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from canvas_app.ranking import RankedAdvantage
 from canvas_app.workspace_model import AdvantageState
 from layouts.ids import ID
 from layouts.needs import page_header
+from layouts.ranked_list import ListIds, form_buttons, item_buttons, ranked_list_page
+
+ADVANTAGE_IDS = ListIds(
+    workspace=ID.adv_workspace, changed=ID.adv_changed, editing=ID.adv_editing,
+    delete_pending=ID.adv_delete_pending, form_heading=ID.adv_form_heading, save=ID.adv_save, clear=ID.adv_clear,
+    feedback=ID.adv_feedback, ranking=ID.adv_ranking, delete_modal=ID.adv_delete_modal,
+    delete_text=ID.adv_delete_text, delete_confirm=ID.adv_delete_confirm, delete_cancel=ID.adv_delete_cancel,
+    edit=ID.adv_edit, delete=ID.adv_delete, item_key="advantage",
+)
 
 PICK_LIST_STYLE = {"maxHeight": "11rem", "overflowY": "auto"}
 """Long checklists (22 criteria, the whole module library) scroll inside the form."""
@@ -68,15 +77,7 @@ def advantage_form(
                         ),
                     ]
                 ),
-                html.Div(
-                    [
-                        dbc.Button("Save advantage", id=ID.adv_save, color="primary"),
-                        dbc.Button("New", id=ID.adv_clear, color="secondary", outline=True,
-                                   title="Empty the form to add another advantage"),
-                    ],
-                    className="d-flex gap-2 mt-2",
-                ),
-                html.Div(id=ID.adv_feedback, role="alert", **{"aria-live": "polite"}),
+                *form_buttons(ADVANTAGE_IDS, "Save advantage", "Empty the form to add another advantage"),
             ]
         ),
         className="mb-3",
@@ -118,15 +119,8 @@ def _advantage_item(item: RankedAdvantage, rank: int, labels: Mapping[str, str],
                 ]
             ),
             html.Ul(_support_list(item, labels, module_names), className="small mb-1"),
-            html.Div(
-                [
-                    html.Button("Edit", id=ID.adv_edit(advantage.id), className="btn btn-link btn-sm",
-                                **{"aria-label": f"Edit advantage {advantage.text[:60]}"}),
-                    html.Button("Delete", id=ID.adv_delete(advantage.id), className="btn btn-link btn-sm text-danger",
-                                **{"aria-label": f"Delete advantage {advantage.text[:60]}"}),
-                ],
-                className="d-flex",
-            ),
+            item_buttons(ADVANTAGE_IDS, advantage.id, f"Edit advantage {advantage.text[:60]}",
+                         f"Delete advantage {advantage.text[:60]}"),
         ],
         className="list-group-item advantage",
         **{"data-advantage": advantage.id, "data-state": advantage.state.value},
@@ -162,23 +156,6 @@ def ranking_view(
     return cards
 
 
-def delete_modal() -> dbc.Modal:
-    return dbc.Modal(
-        [
-            dbc.ModalHeader(dbc.ModalTitle("Delete this advantage?")),
-            dbc.ModalBody(html.P(id=ID.adv_delete_text)),
-            dbc.ModalFooter(
-                [
-                    dbc.Button("Cancel", id=ID.adv_delete_cancel, color="secondary"),
-                    dbc.Button("Delete", id=ID.adv_delete_confirm, color="danger"),
-                ]
-            ),
-        ],
-        id=ID.adv_delete_modal,
-        is_open=False,
-    )
-
-
 def advantages_layout(
     *,
     workspace_id: int,
@@ -189,28 +166,14 @@ def advantages_layout(
     modules: Sequence[tuple[str, str]],
 ) -> html.Main:
     """The whole page; ``ranking`` comes from :func:`ranking_view`."""
-    return html.Main(
-        dbc.Container(
-            [
-                dcc.Store(id=ID.adv_workspace, data=workspace_id),
-                dcc.Store(id=ID.adv_changed, data=0),
-                dcc.Store(id=ID.adv_editing),
-                dcc.Store(id=ID.adv_delete_pending),
-                page_header(f"Competitive advantages · {workspace_name}", workspace_id, "advantages"),
-                html.P(
-                    "Current and to-be competitive advantages of each service, ranked by how strongly its "
-                    "configuration supports them: the mean of the linked criteria (0–1, from the scoring) and the "
-                    "share of linked modules in place. A to-be advantage shows the gap still to close.",
-                    className="text-body-secondary",
-                ),
-                dbc.Row(
-                    [
-                        dbc.Col(html.Div(ranking, id=ID.adv_ranking), lg=8),
-                        dbc.Col(advantage_form(services, criteria, modules), lg=4),
-                    ]
-                ),
-                delete_modal(),
-            ],
-            fluid="xl",
-        )
+    return ranked_list_page(
+        ADVANTAGE_IDS,
+        workspace_id=workspace_id,
+        header=page_header(f"Competitive advantages · {workspace_name}", workspace_id, "advantages"),
+        intro="Current and to-be competitive advantages of each service, ranked by how strongly its "
+              "configuration supports them: the mean of the linked criteria (0–1, from the scoring) and the "
+              "share of linked modules in place. A to-be advantage shows the gap still to close.",
+        ranking=html.Div(ranking, id=ID.adv_ranking),
+        side=advantage_form(services, criteria, modules),
+        delete_title="Delete this advantage?",
     )

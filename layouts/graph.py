@@ -96,10 +96,6 @@ def element_diff(before: Configuration, after: Configuration, echo_positions: bo
     return {"add": add + edge_add, "update": update, "remove": remove}
 
 
-def diff_is_empty(diff: dict[str, Any]) -> bool:
-    return not (diff.get("add") or diff.get("update") or diff.get("remove") or diff.get("reset") is not None)
-
-
 def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, Any]]:
     """The cytoscape stylesheet; ``highlight`` ids (a flag's elements) get a strong outline."""
     sheet: list[dict[str, Any]] = [

@@ -12,7 +12,6 @@ from dash import dcc, html
 from layouts.ids import ID
 from layouts.needs import workspace_links
 
-
 EDIT_ROLES = ("editor", "owner")
 
 

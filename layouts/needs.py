@@ -15,7 +15,15 @@ from dash import dcc, html
 
 from canvas_app.ranking import DEFAULT_NEED_WEIGHTS, MAX_NEED_WEIGHT, NEED_CRITERIA, RankedNeed, unserved_needs
 from layouts.ids import ID
+from layouts.ranked_list import ListIds, form_buttons, item_buttons, ranked_list_page
 
+NEED_IDS = ListIds(
+    workspace=ID.needs_workspace, changed=ID.needs_changed, editing=ID.needs_editing,
+    delete_pending=ID.needs_delete_pending, form_heading=ID.needs_form_heading, save=ID.needs_save,
+    clear=ID.needs_clear, feedback=ID.needs_feedback, ranking=ID.needs_ranking, delete_modal=ID.needs_delete_modal,
+    delete_text=ID.needs_delete_text, delete_confirm=ID.needs_delete_confirm, delete_cancel=ID.needs_delete_cancel,
+    edit=ID.needs_edit, delete=ID.needs_delete, item_key="need",
+)
 SCALE = [{"label": str(i), "value": str(i)} for i in range(1, 6)]
 
 
@@ -90,15 +98,7 @@ def need_form() -> dbc.Card:
                              placeholder="e.g. resident survey 2025, 1,200 answers"),
                 dbc.Label("Description (optional)", html_for=ID.needs_description, className="small mb-0 mt-2"),
                 dbc.Textarea(id=ID.needs_description, maxLength=5000, rows=2),
-                html.Div(
-                    [
-                        dbc.Button("Save need", id=ID.needs_save, color="primary"),
-                        dbc.Button("New", id=ID.needs_clear, color="secondary", outline=True,
-                                   title="Empty the form to add another need"),
-                    ],
-                    className="d-flex gap-2 mt-2",
-                ),
-                html.Div(id=ID.needs_feedback, role="alert", **{"aria-live": "polite"}),
+                *form_buttons(NEED_IDS, "Save need", "Empty the form to add another need"),
             ]
         ),
         className="mb-3",
@@ -199,18 +199,7 @@ def ranking_table(
                     html.Td([html.Span(f"{item.score:.1f}", className="need-score fw-semibold"),
                              html.Div(_parts_text(item), className="small text-body-secondary need-parts")]),
                     html.Td(_served_cell(item, configuration_ids, module_names)),
-                    html.Td(
-                        html.Div(
-                            [
-                                html.Button("Edit", id=ID.needs_edit(need.id), className="btn btn-link btn-sm",
-                                            **{"aria-label": f"Edit {need.name}"}),
-                                html.Button("Delete", id=ID.needs_delete(need.id),
-                                            className="btn btn-link btn-sm text-danger",
-                                            **{"aria-label": f"Delete {need.name}"}),
-                            ],
-                            className="d-flex",
-                        )
-                    ),
+                    html.Td(item_buttons(NEED_IDS, need.id, f"Edit {need.name}", f"Delete {need.name}")),
                 ],
                 className="need-row unserved" if item.unserved else "need-row",
                 **{"data-need": need.id},
@@ -309,23 +298,6 @@ def goals_form(configurations: Sequence[tuple[int, str]]) -> dbc.Card:
     )
 
 
-def delete_modal() -> dbc.Modal:
-    return dbc.Modal(
-        [
-            dbc.ModalHeader(dbc.ModalTitle("Delete this need?")),
-            dbc.ModalBody(html.P(id=ID.needs_delete_text)),
-            dbc.ModalFooter(
-                [
-                    dbc.Button("Cancel", id=ID.needs_delete_cancel, color="secondary"),
-                    dbc.Button("Delete", id=ID.needs_delete_confirm, color="danger"),
-                ]
-            ),
-        ],
-        id=ID.needs_delete_modal,
-        is_open=False,
-    )
-
-
 def needs_layout(
     *,
     workspace_id: int,
@@ -337,39 +309,22 @@ def needs_layout(
 ) -> html.Main:
     """The whole page. ``configurations`` is ``[(stored id, name)]`` in the order the needs were ranked against."""
     ids = [i for i, _ in configurations]
-    return html.Main(
-        dbc.Container(
-            [
-                dcc.Store(id=ID.needs_workspace, data=workspace_id),
-                dcc.Store(id=ID.needs_changed, data=0),
-                dcc.Store(id=ID.needs_editing),
-                dcc.Store(id=ID.needs_delete_pending),
-                page_header(f"Needs & opportunities · {workspace_name}", workspace_id, "needs"),
-                html.P("The city's needs and opportunities, ranked by the weighted criteria on the right, with the "
-                       "configurations and modules that serve each one.", className="text-body-secondary"),
-                dbc.Row(
-                    [
-                        dbc.Col(
-                            [
-                                html.Div(unserved_list(ranked), id=ID.needs_unserved),
-                                html.H2("Ranking", className="h5"),
-                                html.Div(ranking_table(ranked, ids, module_names), id=ID.needs_ranking),
-                            ],
-                            lg=8,
-                        ),
-                        dbc.Col(
-                            [
-                                need_form(),
-                                weights_form(weights),
-                                serve_form([(r.need.id, r.need.name) for r in ranked], configurations),
-                                goals_form(configurations),
-                            ],
-                            lg=4,
-                        ),
-                    ]
-                ),
-                delete_modal(),
-            ],
-            fluid="xl",
-        )
+    return ranked_list_page(
+        NEED_IDS,
+        workspace_id=workspace_id,
+        header=page_header(f"Needs & opportunities · {workspace_name}", workspace_id, "needs"),
+        intro="The city's needs and opportunities, ranked by the weighted criteria on the right, with the "
+              "configurations and modules that serve each one.",
+        ranking=[
+            html.Div(unserved_list(ranked), id=ID.needs_unserved),
+            html.H2("Ranking", className="h5"),
+            html.Div(ranking_table(ranked, ids, module_names), id=ID.needs_ranking),
+        ],
+        side=[
+            need_form(),
+            weights_form(weights),
+            serve_form([(r.need.id, r.need.name) for r in ranked], configurations),
+            goals_form(configurations),
+        ],
+        delete_title="Delete this need?",
     )

@@ -10,8 +10,8 @@ from dash import Patch, html
 from canvas_app.evaluation import PROVISIONAL_BELOW, SCORE_LABELS, SCORE_NAMES, Evaluation
 from canvas_app.report import cash_svg, charted_cash, money
 from layouts import advice
-from layouts.report import svg_image
 from layouts.ids import ID
+from layouts.report import svg_image
 
 SEVERITY_COLOR = {"high": "danger", "medium": "warning", "low": "secondary"}
 BLOCK_ORDER = (

@@ -17,12 +17,13 @@ Use :class:`Store` (``Store.open()``) and the records and errors below; see
   (needs, advantages, custom modules) are deleted for real.
 """
 
+from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
 from storage.api import (
     ConfigurationHead,
     ConflictError,
     DuplicateNameError,
-    LastOwnerError,
     InvitationInfo,
+    LastOwnerError,
     MemberInfo,
     NotFoundError,
     RevisionInfo,
@@ -32,7 +33,6 @@ from storage.api import (
     UserInfo,
     WorkspaceInfo,
 )
-from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
 from storage.engine import default_sqlite_path, resolve_url
 from storage.repository import Store, summarize_change
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Engine, Table, and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,9 @@ from storage.models import (
     WorkspaceRow,
     utcnow,
 )
+
+THROTTLE_TABLE = cast(Table, LoginThrottleRow.__table__)
+"""The sign-in throttle's table, written with Core statements (a mapped class's ``__table__`` is typed as any FromClause)."""
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
@@ -70,7 +73,7 @@ class AccountsMixin:
     """User, membership, throttling and presence methods of :class:`storage.Store`."""
 
     if TYPE_CHECKING:  # provided by Store
-        engine: object
+        engine: Engine
         _tx: Callable[..., AbstractContextManager[Session]]
 
     # -- users ---------------------------------------------------------------------
@@ -231,13 +234,13 @@ class AccountsMixin:
                 raise NotFoundError("there is no such invitation in this workspace")
             s.delete(row)
 
-    def _invitations(self, *where: object) -> list[InvitationInfo]:
+    def _invitations(self, *where: ColumnElement[bool]) -> list[InvitationInfo]:
         with self._tx(write=False) as s:
             rows = s.execute(
                 select(InvitationRow, WorkspaceRow.name, UserRow.name)
                 .join(WorkspaceRow, WorkspaceRow.id == InvitationRow.workspace_id)
                 .join(UserRow, UserRow.id == InvitationRow.user_id)
-                .where(*where)  # type: ignore[arg-type]
+                .where(*where)
                 .order_by(InvitationRow.invited_at.desc(), InvitationRow.id.desc())
             ).all()
         return [
@@ -369,8 +372,8 @@ class AccountsMixin:
         sharing keys never deadlock. A window starts at its first counted attempt.
         """
         now = utcnow()
-        table = LoginThrottleRow.__table__
-        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert  # type: ignore[attr-defined]
+        table = THROTTLE_TABLE
+        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
         try:
             with self._tx(write=True) as s:
                 for key in sorted(rules):
@@ -400,7 +403,7 @@ class AccountsMixin:
         reserved on the ``refund`` ones (their other failures still count), and delete
         counters whose window ended more than ``purge_before`` ago (skipping rows another
         attempt holds, so the purge never waits on or deadlocks with a sign-in)."""
-        table = LoginThrottleRow.__table__
+        table = THROTTLE_TABLE
         cleared = {k[:300] for k in clear}
         with self._tx(write=True) as s:
             for key in sorted(cleared | {k[:300] for k in refund}):
@@ -417,18 +420,19 @@ class AccountsMixin:
     def clear_sign_in_throttle(self, *, keys: Iterable[str], prefixes: Iterable[str]) -> int:
         """Delete the counters named in ``keys`` and those whose key starts with one of
         ``prefixes`` (an administrator unlocking an account); returns how many."""
-        table = LoginThrottleRow.__table__
-        wanted = [table.c.key.in_([k[:300] for k in keys])]
+        table = THROTTLE_TABLE
+        wanted: list[ColumnElement[bool]] = [table.c.key.in_([k[:300] for k in keys])]
         wanted += [table.c.key.startswith(p[:300], autoescape=True) for p in prefixes]
         with self._tx(write=True) as s:
-            return int(s.execute(delete(table).where(or_(*wanted))).rowcount or 0)
+            result = cast(CursorResult[Any], s.execute(delete(table).where(or_(*wanted))))  # a DELETE's result
+            return int(result.rowcount or 0)
 
     # -- presence -----------------------------------------------------------------------
     def touch_presence(self, configuration_id: int, client_id: str, user_name: str) -> None:
         """Record that ``client_id`` (one open editor page) of ``user_name`` is here now."""
         now = utcnow()
         values = {"user_name": user_name[:200], "last_seen": now}
-        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert  # type: ignore[attr-defined]
+        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
         statement = insert(PresenceRow).values(
             configuration_id=int(configuration_id), client_id=str(client_id)[:100], **values
         )

@@ -80,7 +80,7 @@ class ConflictError(StorageError):
     UI can offer: reload theirs, branch mine, or merge by hand.
     """
 
-    def __init__(self, current: RevisionInfo, current_config: "Configuration", base_version: int):
+    def __init__(self, current: RevisionInfo, current_config: Configuration, base_version: int):
         self.current = current
         self.current_config = current_config
         self.base_version = base_version

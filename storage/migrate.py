@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from storage.api import SchemaOutOfDate
-from storage.engine import make_engine, resolve_url
+from storage.engine import resolve_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _UPGRADE_LOCK = threading.Lock()
@@ -63,9 +63,3 @@ def check_schema(engine: Engine) -> None:
         f"the database {where} is at schema {sorted(current)}, this CityCanvas needs {sorted(heads)}: "
         "run `canvas-app db upgrade`"
     )
-
-
-def make_checked_engine(url: str | URL | None) -> Engine:  # pragma: no cover - convenience
-    engine = make_engine(url)
-    check_schema(engine)
-    return engine

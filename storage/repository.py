@@ -14,22 +14,26 @@ inserted under a unique (configuration_id, version). A stale base raises
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 import logging
 import math
-from collections.abc import Callable, Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, delete, or_, select, text, update
+from sqlalchemy import CursorResult, Engine, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
+from canvas_app.diff import diff_configurations
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
+from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed, text_digest
+from storage.accounts import AccountsMixin
 from storage.api import (
     ConfigurationHead,
     ConflictError,
@@ -40,9 +44,7 @@ from storage.api import (
     StorageError,
     WorkspaceInfo,
 )
-from storage.accounts import AccountsMixin
 from storage.engine import WRITE_OPTION, is_sqlite, make_engine, resolve_url
-from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed, text_digest
 from storage.models import (
     AdvantageRow,
     ConfigurationRow,
@@ -59,6 +61,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_SUMMARY = 1000
 MAX_AUTHOR = 200
+MAX_WEIGHT_KEY = 120  # the length of workspace_weights.criterion
 OUT_OF_RANGE = "no such id: it is larger than any id the database holds"
 """An id beyond the column (from a browser or a command line) names nothing: not found, not a crash."""
 
@@ -202,20 +205,6 @@ class Store(AccountsMixin):
         line then asks for a unique one)."""
         with self._tx(write=False) as s:
             return _workspace_info(row) if (row := _only_workspace_named(s, name)) is not None else None
-
-    def rename_workspace(self, workspace_id: int, name: str, *, author: str) -> WorkspaceInfo:
-        name = _clean_name(name, "workspace name", 200)
-        _clean_author(author)
-        with self._tx(write=True) as s:
-            row = _workspace_row(s, workspace_id)
-            others = s.scalar(
-                select(WorkspaceRow.id).where(WorkspaceRow.name == name, WorkspaceRow.id != row.id).limit(1)
-            )
-            if others is not None:  # an operator's tool (accounts off): every workspace is visible
-                raise DuplicateNameError(f"a workspace named '{name}' already exists")
-            row.name = name
-            s.flush()
-            return _workspace_info(row)
 
     def delete_workspace(self, workspace_id: int, *, author: str) -> WorkspaceInfo:
         """Soft delete: hidden from lists, everything kept, :meth:`restore_workspace` undoes it."""
@@ -510,7 +499,8 @@ class Store(AccountsMixin):
         self._delete_item(CustomModuleRow, workspace_id, module_id, "custom module")
 
     def get_weights(self, workspace_id: int) -> dict[str, float]:
-        """Per-workspace score weights ({} = the scoring defaults)."""
+        """Every stored weight of the workspace ({} = the defaults): score weights by bare
+        criterion id, other rankings' under their prefix (see :meth:`get_weight_group`)."""
         with self._tx(write=False) as s:
             _workspace_row(s, workspace_id)
             rows = s.execute(
@@ -520,26 +510,74 @@ class Store(AccountsMixin):
             ).all()
         return {criterion: weight for criterion, weight in rows}
 
-    def set_weights(self, workspace_id: int, weights: dict[str, float], *, author: str | None = None) -> dict[str, float]:
+    def set_weights(self, workspace_id: int, weights: Mapping[str, float], *, author: str | None = None) -> dict[str, float]:
         """Replace all weights of the workspace at once (one transaction)."""
-        clean: dict[str, float] = {}
-        for key, value in weights.items():
-            key = str(key).strip()
-            if not key or len(key) > 120:
-                raise ValueError(f"weight name {key!r} must be 1-120 characters")
-            number = float(value)
-            if not math.isfinite(number) or number < 0:
-                raise ValueError(f"weight '{key}' must be a finite number >= 0 (got {value!r})")
-            clean[key] = number
+        clean = _clean_weights(weights)
+        self._replace_weights(workspace_id, None, clean, author)
+        return dict(sorted(clean.items()))
+
+    def get_weight_group(self, workspace_id: int, prefix: str) -> dict[str, float]:
+        """The workspace's weights whose key starts with ``prefix``, keyed without it.
+
+        A workspace keeps one table of weights; other rankings than the scores (the need
+        ranking's ``needs.importance``...) live in it under a key prefix."""
+        _check_prefix(prefix)
+        with self._tx(write=False) as s:
+            _workspace_row(s, workspace_id)
+            rows = s.execute(
+                select(WeightRow.criterion, WeightRow.weight)
+                .where(WeightRow.workspace_id == workspace_id, WeightRow.criterion.startswith(prefix, autoescape=True))
+                .order_by(WeightRow.criterion)
+            ).all()
+        return {key[len(prefix):]: weight for key, weight in rows}
+
+    def set_weight_group(
+        self, workspace_id: int, prefix: str, weights: Mapping[str, float], *, author: str | None = None
+    ) -> dict[str, float]:
+        """Replace the weights under ``prefix`` (one transaction); weights outside it stay as they are,
+        so saving the need-ranking weights never drops a score weight saved meanwhile (and the reverse).
+
+        Raises ValueError, writing nothing, for an empty or too long name or a weight that is
+        negative or not a finite number.
+        """
+        _check_prefix(prefix)
+        clean = _clean_weights(weights, prefix)
+        self._replace_weights(workspace_id, WeightRow.criterion.startswith(prefix, autoescape=True), clean, author)
+        return {k[len(prefix):]: v for k, v in sorted(clean.items())}
+
+    def set_named_weights(
+        self, workspace_id: int, names: Iterable[str], weights: Mapping[str, float], *, author: str | None = None
+    ) -> dict[str, float]:
+        """Replace the weights called ``names`` (one transaction): those in ``weights`` are set, the
+        other names go back to their defaults (no row); every other weight of the workspace stays.
+
+        The score weights use it with the criterion ids, which carry no group prefix.
+        """
+        names = {str(n) for n in names}
+        unknown = sorted(set(weights) - names)
+        if unknown:
+            raise ValueError(f"unknown weight name(s): {', '.join(unknown)}")
+        clean = _clean_weights(weights)
+        self._replace_weights(workspace_id, WeightRow.criterion.in_(sorted(names)), clean, author)
+        return dict(sorted(clean.items()))
+
+    def _replace_weights(
+        self, workspace_id: int, which: ColumnElement[bool] | None, clean: Mapping[str, float], author: str | None
+    ) -> None:
+        """Delete the workspace's weights matching ``which`` (all when None) and write ``clean``, in one transaction."""
         who, now = _item_author(author), utcnow()
         with self._tx(write=True) as s:
             _live_workspace_row(s, workspace_id)
-            s.execute(delete(WeightRow).where(WeightRow.workspace_id == workspace_id))
+            condition = WeightRow.workspace_id == workspace_id
+            s.execute(
+                delete(WeightRow)
+                .where(condition if which is None else condition & which)
+                .execution_options(synchronize_session=False)
+            )
             s.add_all(
                 WeightRow(workspace_id=workspace_id, criterion=k, weight=v, updated_at=now, updated_by=who)
                 for k, v in clean.items()
             )
-        return dict(sorted(clean.items()))
 
     def _list_items(self, model: type[NeedRow] | type[AdvantageRow], workspace_id: int) -> list[str]:
         with self._tx(write=False) as s:
@@ -561,11 +599,11 @@ class Store(AccountsMixin):
     def _delete_item(self, model: Any, workspace_id: int, item_id: str, what: str) -> None:
         with self._tx(write=True) as s:
             _live_workspace_row(s, workspace_id)
-            result = s.execute(
+            result = cast(CursorResult[Any], s.execute(
                 delete(model)
                 .where(model.workspace_id == workspace_id, model.item_id == item_id)
                 .execution_options(synchronize_session=False)
-            )
+            ))  # a DELETE's result
             if result.rowcount == 0:
                 raise NotFoundError(f"workspace {workspace_id} has no {what} '{item_id}'")
 
@@ -629,7 +667,7 @@ class Store(AccountsMixin):
 
         try:
             with self._tx(write=True, integrity=stale) as s:
-                result = s.execute(
+                result = cast(CursorResult[Any], s.execute(
                     update(ConfigurationRow)
                     .where(
                         ConfigurationRow.id == configuration_id,
@@ -638,7 +676,7 @@ class Store(AccountsMixin):
                     )
                     .values(version=base_version + 1, name=config.name, updated_at=now, updated_by=author)
                     .execution_options(synchronize_session=False)
-                )
+                ))  # an UPDATE's result
                 if result.rowcount != 1:
                     raise _Stale
                 s.add(self._revision(configuration_id, base_version + 1, author, now, summary, content, sha, config))
@@ -685,40 +723,34 @@ class _RecentConfigs:
                 self._items.popitem(last=False)
 
 
+def _clean_weights(weights: Mapping[str, float], prefix: str = "") -> dict[str, float]:
+    """The storage guard of every weight written: ``prefix`` + a 1 to MAX_WEIGHT_KEY character name,
+    a finite number >= 0. Raises ValueError naming the first bad one (the core checks what
+    users type, with every problem named; this refuses what no caller should send)."""
+    clean: dict[str, float] = {}
+    for name, value in weights.items():
+        key = prefix + str(name).strip()
+        if len(key) == len(prefix) or len(key) > MAX_WEIGHT_KEY:
+            raise ValueError(f"weight name {name!r} must be 1-{MAX_WEIGHT_KEY - len(prefix)} characters")
+        number = float(value)
+        if not math.isfinite(number) or number < 0:
+            raise ValueError(f"weight '{name}' must be a finite number >= 0 (got {value!r})")
+        clean[key] = number
+    return clean
+
+
+def _check_prefix(prefix: str) -> None:
+    if not prefix or len(prefix) >= MAX_WEIGHT_KEY:
+        raise ValueError("a weight group needs a non-empty prefix")
+
+
 def summarize_change(old: Configuration, new: Configuration) -> str:
-    """'added 2 actors, 3 flows; removed module m1' — from canvas_app.diff when it is there."""
-    try:
-        from canvas_app.diff import diff_configurations
-    except ImportError:
-        return _fallback_summary(old, new)
+    """'added 2 actors, 3 flows; removed module m1', the history's line for a revision."""
     try:
         return _clip(diff_configurations(old, new).summary() or "edited")
     except Exception:  # a bug in the diff must never block saving a team's work
-        log.exception("diff_configurations failed; using the simple summary")
-        return _fallback_summary(old, new)
-
-
-def _fallback_summary(old: Configuration, new: Configuration) -> str:
-    added: list[str] = []
-    removed: list[str] = []
-    changed = 0
-    for label, attr in (("actor", "actors"), ("flow", "flows"), ("module", "modules"), ("need", "needs")):
-        before = {item.id: item for item in getattr(old, attr)}
-        after = {item.id: item for item in getattr(new, attr)}
-        plus, minus = len(after.keys() - before.keys()), len(before.keys() - after.keys())
-        if plus:
-            added.append(f"{plus} {label}{'s' if plus > 1 else ''}")
-        if minus:
-            removed.append(f"{minus} {label}{'s' if minus > 1 else ''}")
-        changed += sum(1 for key in after.keys() & before.keys() if after[key] != before[key])
-    parts = []
-    if added:
-        parts.append("added " + ", ".join(added))
-    if removed:
-        parts.append("removed " + ", ".join(removed))
-    if changed:
-        parts.append(f"edited {changed} element{'s' if changed > 1 else ''}")
-    return "; ".join(parts) or "edited details"
+        log.exception("diff_configurations failed; the revision is summarised as 'edited'")
+        return "edited"
 
 
 def _sha(content: str) -> str:

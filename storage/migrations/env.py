@@ -48,16 +48,18 @@ def run_migrations_online() -> None:
         # waits, then finds the schema current and does nothing.
         with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
             sqlite = conn.dialect.name == "sqlite"
+            driver = conn.connection.driver_connection
+            assert driver is not None  # an open connection holds its DB-API connection
             if sqlite:  # a table rebuild (batch_alter_table) must not trip the references to it;
                 # outside any transaction, or SQLite ignores it. Revisions check foreign_key_check.
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+                driver.execute("PRAGMA foreign_keys = OFF")
             try:
                 _run(conn)
                 conn.commit()
             finally:
                 if sqlite:
                     conn.rollback()
-                    conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+                    driver.execute("PRAGMA foreign_keys = ON")
     finally:
         engine.dispose()
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 CORE = ["model", "estimates", "module_schema", "library", "ecosystem", "checks", "scoring", "evaluation", "analysis",
-        "recommend", "compare", "diff", "exports", "ranking", "mechanisms", "report", "picture", "commands",
+        "recommend", "compare", "diff", "exports", "ranking", "weights", "ids", "flags", "mechanisms", "report", "picture", "commands",
         "workspace_model", "standards", "business_canvas", "messages"]
 FORBIDDEN = ("dash", "flask", "sqlalchemy", "alembic", "psycopg", "storage", "callbacks", "layouts")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import config
 
+from builders import config
 from canvas_app.analysis import nine_blocks as reexported
 from canvas_app.business_canvas import nine_blocks
 from canvas_app.library import load_library

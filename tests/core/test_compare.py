@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import PLATFORM, config, healthy_platform_flows
 
+from builders import PLATFORM, config, healthy_platform_flows
 from canvas_app.analysis import evaluate
 from canvas_app.compare import (
+    Standing,
     compare_configurations,
     data_standards,
     element_names,
     net_values,
-    Standing,
     ranked,
     responsible_modules,
     score_sentences,

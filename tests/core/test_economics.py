@@ -6,11 +6,11 @@ import pytest
 
 from canvas_app.analysis import evaluate
 from canvas_app.checks import run_checks
+from canvas_app.commands import perform
 from canvas_app.economics import economics_of
 from canvas_app.library import load_library
 from canvas_app.model import ConfigurationError, parse_configuration
 from canvas_app.recommend import annuity, suggestion_change
-from canvas_app.commands import CommandLog
 from tests.core.builders import config, eco
 
 LIBRARY = load_library(include_env=False)
@@ -64,7 +64,7 @@ def test_a_repayment_suggestion_clears_the_flag():
     [flag] = [f for f in evaluate(e.config, LIBRARY).flags if f.code == "no-payback"]
     [suggestion] = flag.suggestions
     change = suggestion_change(e.config, LIBRARY, "no-payback", suggestion.id)
-    after = CommandLog().do(e.config, change)
+    after, _ = perform(e.config, change)
     assert not [f for f in evaluate(after, recommend=False).flags if f.code == "no-payback"]
     # shortfall in present value: 1,000 − 100 × 3.7908 = 620.92, repaid as an annuity over 5 years at 10 %
     assert annuity(620.92, 0.1, 5) == pytest.approx(163.80, abs=0.01)
@@ -136,7 +136,7 @@ def test_an_availability_fee_suggestion_clears_the_per_use_subsidy():
     suggestion = flag.suggestions[0]
     assert "6,000,000.00 a year instead of 6.00 per use" in suggestion.text
     assert "falls from 6,000,000 to 0 a year" in suggestion.reason
-    after = CommandLog().do(e.config, suggestion_change(e.config, LIBRARY, "per-use-subsidy", suggestion.id))
+    after, _ = perform(e.config, suggestion_change(e.config, LIBRARY, "per-use-subsidy", suggestion.id))
     assert "per-use-subsidy" not in {f.code for f in evaluate(after, recommend=False).flags}
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import config, eco
 
+from builders import config, eco
 from canvas_app.analysis import evaluate
 from canvas_app.library import load_library, place_module
 from canvas_app.messages import say

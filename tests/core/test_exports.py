@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from builders import PLATFORM, config, healthy_platform_flows
 from openpyxl import load_workbook
 
+from builders import PLATFORM, config, healthy_platform_flows
 from canvas_app.analysis import evaluate
 from canvas_app.exports import FLOW_COLUMNS, export_configuration
 from canvas_app.report import configuration_report, configuration_workbook, report_html

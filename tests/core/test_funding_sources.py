@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from builders import config, eco
 
+from builders import config, eco
 from canvas_app.checks import funding_hhi, funding_sources, grant_share, run_checks, source_key
 from canvas_app.model import Actor, ConfigurationError, dump_configuration, parse_configuration
 from canvas_app.recommend import Trial, structural_suggestions, verify

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import PLATFORM, config, healthy_platform_flows
 
+from builders import PLATFORM, config, healthy_platform_flows
 from canvas_app.analysis import evaluate
 from canvas_app.ecosystem import Ecosystem
 from canvas_app.model import ConfigurationError, dump_configuration, parse_configuration

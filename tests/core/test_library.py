@@ -433,9 +433,8 @@ def test_builtin_module_files_validate_against_the_published_schema():
     """Tools other than CityCanvas (editors, CI of a city's module repo) can rely on the JSON Schema."""
     import json
 
-    import yaml
-
     import jsonschema
+    import yaml
 
     schema = json.loads((BUILTIN_MODULE_DIR.parent / "schema" / "module.schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)

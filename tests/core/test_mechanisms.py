@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from builders import config
-
 from canvas_app.library import load_library, place_module
 from canvas_app.mechanisms import KINDS, mechanisms_could_add, mechanisms_in_place
 from canvas_app.model import load_configuration

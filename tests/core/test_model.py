@@ -51,7 +51,7 @@ def test_committed_json_schema_is_current():
 def test_models_are_immutable_so_edits_go_through_validation():
     config = Configuration.model_validate(REFERENCE_EXAMPLE)
     try:
-        config.name = "changed"  # type: ignore[misc]
+        config.name = "changed"  # type: ignore[misc]  # the assignment must fail: configurations are frozen
     except Exception as exc:  # pydantic raises ValidationError for frozen instances
         assert "frozen" in str(exc)
     else:

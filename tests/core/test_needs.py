@@ -6,18 +6,19 @@ Every expected number here is worked out by hand in the comments.
 from __future__ import annotations
 
 import pytest
-from builders import config
 
+from builders import config
 from canvas_app.checks import check_unmet_needs
 from canvas_app.ecosystem import Ecosystem
 from canvas_app.ranking import (
     DEFAULT_NEED_WEIGHTS,
+    check_need_weights,
     map_need,
     need_weights,
-    parse_need_weights,
     rank_needs,
     unserved_needs,
 )
+from canvas_app.weights import WeightError
 from canvas_app.workspace_model import WorkspaceNeed
 
 PARKING = config(
@@ -94,12 +95,14 @@ def test_need_weights_are_stored_under_their_own_prefix_beside_score_weights():
     ],
 )
 def test_bad_weights_are_refused_with_a_message_naming_the_criterion(raw, problem):
-    assert parse_need_weights(raw) == ({}, [problem])
+    with pytest.raises(WeightError) as refused:
+        check_need_weights(raw)
+    assert refused.value.problems == [problem]
 
 
 def test_good_weights_parse_to_numbers():
-    assert parse_need_weights({"importance": "2.5", "urgency": 0, "gap": 1, "evidence": 10}) == (
-        {"importance": 2.5, "urgency": 0.0, "gap": 1.0, "evidence": 10.0}, [])
+    assert check_need_weights({"importance": "2.5", "urgency": 0, "gap": 1, "evidence": 10}) == {
+        "importance": 2.5, "urgency": 0.0, "gap": 1.0, "evidence": 10.0}
 
 
 def test_serving_a_need_adds_or_updates_the_configurations_own_entry_and_clears_the_flag():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from builders import PLATFORM, config, eco, healthy_platform_flows
 
+from builders import PLATFORM, config, eco, healthy_platform_flows
 from canvas_app.analysis import build_ecosystem, evaluate
 from canvas_app.checks import run_checks
-from canvas_app.commands import CommandLog
+from canvas_app.commands import perform
 from canvas_app.library import load_library, place_module
 from canvas_app.model import ConfigurationError, dump_configuration, parse_configuration
 from canvas_app.recommend import suggestion_change
@@ -92,7 +92,7 @@ def test_consent_module_is_recommended_and_anonymising_is_suggested():
     assert [r.module for r in flag.recommendations] == ["mydata-consent"]
     assert flag.recommendations[0].clears_flag
     assert [s.id for s in flag.suggestions] == ["anonymise:f13"]
-    after = CommandLog().do(base, suggestion_change(base, LIBRARY, flag.code, "anonymise:f13"))
+    after, _ = perform(base, suggestion_change(base, LIBRARY, flag.code, "anonymise:f13"))
     assert not after.flow("f13").personal_data
     assert findings(build_ecosystem(after, LIBRARY), "personal-data-without-consent") == []
 
@@ -103,7 +103,6 @@ def test_a_sale_is_answered_by_removing_the_payment_or_anonymising():
     assert [s.id for s in flag.suggestions] == ["unpaid:f13", "anonymise:f13"]
     assert flag.suggestions[0].reason == "Nobody pays for 'driver profiles' any more."
     for suggestion in flag.suggestions:
-        log = CommandLog()
-        after = log.do(base, suggestion_change(base, LIBRARY, flag.code, suggestion.id))
+        after, step = perform(base, suggestion_change(base, LIBRARY, flag.code, suggestion.id))
         assert findings(build_ecosystem(after, LIBRARY), "personal-data-sold") == []
-        assert log.undo(after) == base
+        assert step.undo.apply(after) == base

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 from canvas_app.analysis import build_ecosystem, evaluate
 from canvas_app.exports import export_configuration

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import config
 
+from builders import config
 from canvas_app.evaluation import Criterion, Evaluation, Score
 from canvas_app.ranking import rank_advantages, rank_needs, serving
 from canvas_app.workspace_model import Advantage, WorkspaceNeed

@@ -17,7 +17,7 @@ import pytest
 
 from canvas_app import checks
 from canvas_app.analysis import build_ecosystem, evaluate
-from canvas_app.commands import ChangeSet, CommandLog
+from canvas_app.commands import ChangeSet, perform
 from canvas_app.library import LibraryError, load_library, parse_module, place_module
 from canvas_app.model import Configuration, ConfigurationError, load_configuration, parse_configuration
 from canvas_app.recommend import PER_ELEMENT, candidates, preview, suggestion_change
@@ -136,12 +136,11 @@ def test_every_structural_suggestion_applies_as_an_undoable_edit_and_closes_its_
     evaluation = evaluate(config, LIBRARY)
     suggested = [(f, s) for f in evaluation.flags for s in f.suggestions]
     for finding, suggestion in suggested:
-        log = CommandLog()
         change = suggestion_change(config, LIBRARY, finding.code, suggestion.id)
         assert change.to_dict() == suggestion.change
-        after = log.do(config, change)  # the editor's own path: a ChangeSet, fully validated
+        after, step = perform(config, change)  # the editor's own path: a ChangeSet, fully validated
         assert _closes(finding, config, after), (finding.code, suggestion.text)
-        assert log.undo(after) == config
+        assert step.undo.apply(after) == config
 
 
 def test_every_flag_code_has_a_structural_suggestion_somewhere():

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from builders import PLATFORM, config, healthy_platform_flows
 from openpyxl import load_workbook
 
+from builders import PLATFORM, config, healthy_platform_flows
 from canvas_app.analysis import evaluate, nine_blocks
 from canvas_app.compare import compare_configurations
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES

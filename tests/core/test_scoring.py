@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import PLATFORM, config, eco, healthy_platform_flows
 
+from builders import PLATFORM, config, eco, healthy_platform_flows
 from canvas_app import scoring
 from canvas_app.analysis import build_ecosystem
 from canvas_app.evaluation import SCORE_NAMES
@@ -210,7 +210,6 @@ def test_check_weights_refuses_a_score_with_every_criterion_at_zero():
 
 def test_workspace_weights_change_the_score_as_computed_by_hand():
     from builders import PLATFORM, eco, healthy_platform_flows
-
     from canvas_app.scoring import score_ecosystem
 
     base = score_ecosystem(eco(PLATFORM, healthy_platform_flows()))["value_capture"]

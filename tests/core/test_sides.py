@@ -7,8 +7,8 @@ supplying the platform or paid by it) and a funder are not sides.
 from __future__ import annotations
 
 import pytest
-from builders import config, eco
 
+from builders import config, eco
 from canvas_app.analysis import evaluate, structure_report
 from canvas_app.checks import run_checks
 from canvas_app.commands import ChangeSet

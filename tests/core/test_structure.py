@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from builders import PLATFORM, config, eco, healthy_platform_flows
 
+from builders import PLATFORM, config, eco, healthy_platform_flows
 from canvas_app.analysis import evaluate, nine_blocks, shortest_loop_through, structure_report
 
 

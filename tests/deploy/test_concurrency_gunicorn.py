@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from canvas_app.model import parse_configuration
-
 from dash_client import DEPLOY_PASSWORD, DashClient
 from editors import PostEdit, Run, check_history, configuration_for, run_editors
 from layouts.ids import ID
@@ -62,7 +61,7 @@ def stored_positions(store, configuration_id: int):
     def position_at(version: int, actor: str) -> tuple[float, float]:
         if version not in cache:
             cache[version] = store.load(configuration_id, version)[0]
-        found = cache[version].actor(actor)  # type: ignore[attr-defined]
+        found = cache[version].actor(actor)  # type: ignore[attr-defined]  # store.load gives a Configuration
         return (found.position.x, found.position.y) if found and found.position else (float("nan"), 0.0)
 
     return position_at

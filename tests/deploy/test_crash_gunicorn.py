@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-
 from dash_client import DEPLOY_PASSWORD
 from editors import Run, run_editors
 from test_concurrency_gunicorn import EDITORS, http_edits, new_configuration, verify

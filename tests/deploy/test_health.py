@@ -8,6 +8,7 @@ import os
 import uuid
 
 import pytest
+
 from conftest import DEPLOY_SECRET, PG_ADMIN_URL, free_port
 
 REDIS_TEST_URL = os.environ.get("CITYCANVAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, free_port
 from wheel_contents import describe, summary
 

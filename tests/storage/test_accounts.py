@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic import command
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from storage import DuplicateNameError, LastOwnerError, NotFoundError, Store, migrate
 from storage.engine import make_engine
@@ -170,7 +171,7 @@ def test_two_owners_stepping_down_at_once_leave_one(store_url: str) -> None:
 def test_database_refuses_an_unknown_role(store: Store) -> None:
     ann = store.create_user("ann", "h")
     ws = store.create_workspace("Oulu", author="ann")
-    with pytest.raises(Exception), store.engine.begin() as conn:
+    with pytest.raises(DBAPIError), store.engine.begin() as conn:
         conn.execute(
             text("INSERT INTO memberships (workspace_id, user_id, role, added_at, added_by) VALUES (:w, :u, 'root', :t, 'x')"),
             {"w": ws.id, "u": ann.id, "t": datetime(2026, 1, 1)},
@@ -248,7 +249,7 @@ def test_parallel_reservations_admit_at_most_the_limit(store_url: str, attempts:
     admitted = [i for i, r in enumerate(results) if r == "admitted"]
     assert len(admitted) == 8  # the shared account limit, though each address alone allows 5
     assert max(sum(1 for i in admitted if i % 2 == side) for side in (0, 1)) <= 5
-    refused_keys = {r.key for r in results if r != "admitted"}  # type: ignore[union-attr]
+    refused_keys = {r.key for r in results if r != "admitted"}  # type: ignore[union-attr]  # every result but "admitted" is a SignInRefused
     assert refused_keys <= {"account:ann", "pair:ann|0", "pair:ann|1"}
     with Store.open(store_url, upgrade=False) as check, check.engine.connect() as conn:
         counts = dict(conn.execute(text("SELECT key, failures FROM login_throttle")).all())
@@ -269,7 +270,7 @@ def test_sessions_end_everywhere(store: Store) -> None:
     ann = store.create_user("ann", "h")
     assert store.end_sessions(ann.id).session_epoch == ann.session_epoch + 1
     store.set_password_hash(ann.id, "h2")
-    assert store.password_hash("ann")[1] == "h2"  # type: ignore[index]
+    assert store.password_hash("ann")[1] == "h2"  # type: ignore[index]  # ann exists, so there is a hash
 
 
 def test_presence(store: Store, make_config) -> None:

@@ -6,14 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.util.exc import CommandError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from canvas_app.model import dump_configuration
 from storage import SchemaOutOfDate, Store, migrate
@@ -92,9 +94,8 @@ def test_upgrade_from_first_revision_keeps_data(empty_db_url: str, make_config) 
         assert store.load(1, 1)[0] == v1 and store.load(1)[0] == v2
         assert store.save(1, make_config(actors=7), base_version=2, author="cem").version == 3
         store.upsert_need(1, _need())
-        with pytest.raises(Exception, match="append-only"):  # the guard is back after the backfill
-            with store.engine.begin() as conn:
-                conn.execute(text("UPDATE revisions SET summary = 'x'"))
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:  # the guard is back
+            conn.execute(text("UPDATE revisions SET summary = 'x'"))
         assert store.create_workspace("Tampere", author="ann").id == 2
 
 
@@ -129,8 +130,8 @@ def test_fresh_sqlite_opened_by_many_at_once(tmp_path) -> None:
 def test_fresh_database_upgraded_by_many_processes_at_once(empty_db_url: str) -> None:
     """Four app processes start on the same fresh database: one migrates, the others wait and find it done."""
     code = (
-        "import sys; sys.path.insert(0, %r); from storage import Store; "
-        "Store.open(sys.argv[1], upgrade=True).close()" % str(Path(__file__).resolve().parents[2])
+        f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r}); from storage import Store; "
+        "Store.open(sys.argv[1], upgrade=True).close()"
     )
     procs = [
         subprocess.Popen([sys.executable, "-c", code, empty_db_url], stderr=subprocess.PIPE, text=True)
@@ -170,7 +171,7 @@ def test_schema_from_the_future_is_refused(tmp_path) -> None:
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
     engine.dispose()
-    with pytest.raises(Exception):  # alembic cannot find 9999 to upgrade from
+    with pytest.raises(CommandError):  # alembic cannot find 9999 to upgrade from
         Store.open(url)
     with pytest.raises(SchemaOutOfDate, match="newer than this CityCanvas"):
         Store.open(url, upgrade=False)

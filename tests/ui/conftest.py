@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.chrome.options import Options
 
-
 TEST_MODULES = Path(__file__).parent / "data" / "modules"
 """Two small modules used by the UI tests (ids test-*, never clashing with the library's)."""
 

@@ -77,7 +77,7 @@ def test_ad001_click_a_flag_preview_apply_then_undo(dash_duo, app, store):
     from test_editor_browser import open_editor
 
     head = open_editor(dash_duo, app, store)
-    flag = dash_duo.wait_for_element(f"[id*='ed-flag'][data-code='isolated-actor']", timeout=20)
+    flag = dash_duo.wait_for_element("[id*='ed-flag'][data-code='isolated-actor']", timeout=20)
     flag.click()
     summary = dash_duo.wait_for_element("[id*='ed-preview'][id*='connect:lonely']", timeout=10)
     summary.click()

@@ -5,9 +5,8 @@ panel and presence. Accounts off (the default) is what every other UI test runs.
 
 from __future__ import annotations
 
-import json
-
 import io
+import json
 import re
 from typing import Any
 

@@ -124,9 +124,8 @@ def test_auth003_every_page_loads_signed_in_without_a_refused_callback(dash_duo,
     access check: a callback that returned before checking would be refused (403) and logged here."""
     from canvas_app.app import create_app
     from canvas_app.model import load_configuration
-    from storage import Store
-
     from canvas_app.settings import REPO_DIR
+    from storage import Store
 
     url = f"sqlite:///{tmp_path}/pages.sqlite3"
     store = Store.open(url)

@@ -1,4 +1,4 @@
-"""Unit tests of the editor's undoable command log (canvas_app.commands)."""
+"""Unit tests of the editor's undoable commands (canvas_app.commands)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from canvas_app.commands import (
     AddActor,
     AddFlow,
     ChangeSet,
-    CommandLog,
     DeleteActor,
     DeleteFlow,
     MoveNodes,
@@ -95,30 +94,6 @@ def test_cmd004_bad_edits_raise_readable_errors_and_leave_config(config, command
         command.apply(config)
     assert words in "\n".join(info.value.problems)
     assert config.model_dump() == before
-
-
-def test_cmd005_log_undo_redo_sequence(config):
-    log = CommandLog(limit=3)
-    c = config
-    for cmd in COMMANDS[:4]:
-        c = log.do(c, cmd)
-    assert len(log.done) == 3  # capped
-    c2 = log.undo(log.undo(c))
-    assert log.can_redo and len(log.undone) == 2
-    c3 = log.redo(log.redo(c2))
-    assert c3 == c
-    # a new edit clears the redo stack
-    log.undo(c3)
-    log.do(c3, MoveNodes({"city": [1, 1]}))
-    assert not log.can_redo
-    restored = CommandLog.from_dict(json.loads(json.dumps(log.to_dict())))
-    assert restored.to_dict() == log.to_dict()
-
-
-def test_cmd006_empty_change_is_not_logged(config):
-    log = CommandLog()
-    log.do(config, MoveNodes({"unknown": [1, 2]}))
-    assert not log.can_undo
 
 
 def test_cmd007_changeset_touched_and_unknown_command(config):

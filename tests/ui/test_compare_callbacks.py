@@ -7,9 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from dash import no_update
+from openpyxl import load_workbook
 
 from callbacks import compare, history, report, router
 from callbacks.editor_edits import handle_edit, history_change, save_mine
@@ -225,8 +224,8 @@ def test_his004_branch_from_head_or_any_revision(services, edited):
 
 def test_cmp006_names_in_the_charts_are_text_not_plotly_markup(services):
     """Plotly reads <a href>, <span style> … in trace names: a configuration or actor name is shown as typed."""
-    from canvas_app.model import parse_configuration
     from canvas_app.compare import net_values
+    from canvas_app.model import parse_configuration
     from layouts.compare import growth_figure, radar_figure
 
     workspace = services.default_workspace()

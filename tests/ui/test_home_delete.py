@@ -150,7 +150,7 @@ def test_the_page_never_renders_a_name_as_html(services, workspace):
     home.delete_configuration(services, gone.id)
     page = home.home_page(services)
     texts = [text for text in strings(page) if "<b>" in text]
-    assert any(HTML_NAME == t for t in texts) and any(t.startswith(HTML_NAME + " (old)") for t in texts)
+    assert any(t == HTML_NAME for t in texts) and any(t.startswith(HTML_NAME + " (old)") for t in texts)
     assert HTML_NAME in text_of(find(page, ID.home_list)) and HTML_NAME in text_of(find(page, ID.home_deleted))
     assert find(page, ID.home_delete(live.id)) is not None and find(page, ID.home_restore(gone.id)) is not None
     for component in components(page):

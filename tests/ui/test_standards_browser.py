@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_editor_browser import open_editor
-from ui_helpers import wait_for
 
 from layouts.ids import ID
+from test_editor_browser import open_editor
+from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 

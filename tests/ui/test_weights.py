@@ -79,13 +79,11 @@ def test_reset_goes_back_to_the_defaults(services, stored):
 
 def test_score_weights_live_beside_other_weight_groups(services, stored):
     """Saving score weights never drops another ranking's weights kept in the same table."""
-    from storage.weight_groups import get_weight_group, set_weight_group
-
     workspace, _ = stored
-    set_weight_group(services.store, workspace.id, "needs.", {"importance": 4})
+    services.store.set_weight_group(workspace.id, "needs.", {"importance": 4})
     weights.save_weights(services, workspace.id, {**defaults(), "r_open_standards": 5}, reset=False)
     weights.save_weights(services, workspace.id, {}, reset=True)
-    assert get_weight_group(services.store, workspace.id, "needs.") == {"importance": 4.0}
+    assert services.store.get_weight_group(workspace.id, "needs.") == {"importance": 4.0}
 
 
 @pytest.mark.browser

@@ -11,6 +11,7 @@ Create Date: 2025-11-25
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +26,7 @@ depends_on = None
 BATCH = 200
 
 
-def _item_table(name: str, *extra: sa.Column) -> None:
+def _item_table(name: str, *extra: sa.Column[Any]) -> None:
     op.create_table(
         name,
         sa.Column("id", sa.Integer(), nullable=False),
@@ -91,6 +92,8 @@ def _backfill_counts() -> None:
         if not rows:
             break
         for row_id, content in rows:
+            actors: int | None
+            flows: int | None
             try:
                 data = json.loads(content)
                 actors, flows = len(data.get("actors", [])), len(data.get("flows", []))
