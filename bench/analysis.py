@@ -54,8 +54,10 @@ def main() -> None:
         theirs = median_seconds(lambda: networkx_alone(config), 1 if n >= 1000 else 3)
         target = TARGETS.get(n)
         mark = "" if target is None else ("ok" if ours <= target else "SLOW")
-        print(f"{n:>7} {len(config.flows):>7} {ours * 1000:>14.1f} {theirs * 1000:>12.1f} "
-              f"{theirs / ours:>6.1f} {'' if target is None else f'{target * 1000:.0f}':>10} {mark}")
+        print(
+            f"{n:>7} {len(config.flows):>7} {ours * 1000:>14.1f} {theirs * 1000:>12.1f} "
+            f"{theirs / ours:>6.1f} {'' if target is None else f'{target * 1000:.0f}':>10} {mark}"
+        )
     library = load_library()
     big_library = grown_library(library, 300)
     for n, lib in ((100, big_library), (1000, library)):
@@ -65,10 +67,12 @@ def main() -> None:
         repeat = 3
         base = median_seconds(lambda: evaluate(config, lib, recommend=False), repeat)
         seconds = median_seconds(lambda: evaluate(config, lib, recommend=True), repeat)
-        print(f"recommendations over {len(lib)} library modules for {flags} flags, {n} actors / {len(config.flows)} flows: "
-              f"{seconds * 1000:.0f} ms with the analysis ({(seconds - base) * 1000:.0f} ms recommending) "
-              f"(target 1000 ms; every module re-scored, before issue 10: {BEFORE_ISSUE_10[n]} ms) "
-              f"{'ok' if seconds <= 1.0 else 'SLOW'}")
+        print(
+            f"recommendations over {len(lib)} library modules for {flags} flags, {n} actors / {len(config.flows)} flows: "
+            f"{seconds * 1000:.0f} ms with the analysis ({(seconds - base) * 1000:.0f} ms recommending) "
+            f"(target 1000 ms; every module re-scored, before issue 10: {BEFORE_ISSUE_10[n]} ms) "
+            f"{'ok' if seconds <= 1.0 else 'SLOW'}"
+        )
 
 
 def grown_library(library: ModuleLibrary, size: int) -> ModuleLibrary:
@@ -80,6 +84,7 @@ def grown_library(library: ModuleLibrary, size: int) -> ModuleLibrary:
         k += 1
         modules.append(original.model_copy(update={"id": f"{original.id}-v{k}", "name": f"{original.name} v{k}"}))
     return ModuleLibrary(modules)
+
 
 if __name__ == "__main__":
     main()

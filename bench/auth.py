@@ -51,14 +51,18 @@ def callback_times(auth: bool, n: int) -> list[float]:
     user = store.create_user("ann", hash_password(PASSWORD))
     workspace = store.create_workspace("Oulu", author="ann", owner_id=user.id)
     actors = [{"id": f"a{i}", "name": f"Actor {i}", "type": "citizen"} for i in range(50)]
-    head = store.create_configuration(workspace.id, parse_configuration({"name": "Bench", "actors": actors}), author="ann")
+    head = store.create_configuration(
+        workspace.id, parse_configuration({"name": "Bench", "actors": actors}), author="ann"
+    )
     app = create_app(Settings(database_url=url, auth=auth, secret_key="bench-secret-0123456789abcdef"), store=store)
     client = app.server.test_client()
     if auth:
         csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
         client.post("/login", data={"name": "ann", "password": PASSWORD, "csrf": csrf})
     key = next(k for k, cb in app.callback_map.items() if [i["id"] for i in cb["inputs"]] == [ID.selection])
-    outputs = [{"id": p.rpartition(".")[0], "property": p.rpartition(".")[2].split("@")[0]} for p in key[2:-2].split("...")]
+    outputs = [
+        {"id": p.rpartition(".")[0], "property": p.rpartition(".")[2].split("@")[0]} for p in key[2:-2].split("...")
+    ]
     body = {
         "output": key,
         "outputs": outputs,
@@ -85,7 +89,9 @@ def main() -> None:
     off, on = callback_times(False, n), callback_times(True, n)
     print(f"callback, accounts off      : {summary(off)}   ({n} requests)")
     print(f"callback, accounts on, owner: {summary(on)}")
-    print(f"access check and session    : {statistics.median(on) - statistics.median(off):+.2f} ms per callback (median)")
+    print(
+        f"access check and session    : {statistics.median(on) - statistics.median(off):+.2f} ms per callback (median)"
+    )
 
 
 if __name__ == "__main__":

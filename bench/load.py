@@ -51,9 +51,22 @@ def start_gunicorn(database_url: str, workers: int) -> tuple[subprocess.Popen, s
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "CITYCANVAS_AUTHOR": "bench"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--no-control-socket",
-         "--log-level", "warning", "canvas_app.wsgi:server"],
-        cwd=REPO, env=env, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            "canvas_app.wsgi:server",
+        ],
+        cwd=REPO,
+        env=env,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -68,18 +81,26 @@ def start_gunicorn(database_url: str, workers: int) -> tuple[subprocess.Popen, s
 
 
 def configuration(actors: int) -> dict:
-    return {"name": "Load test", "actors": [
-        {"id": f"a{i}", "name": f"Actor {i}", "type": "citizen", "position": {"x": 40 * i, "y": 0}} for i in range(actors)
-    ], "flows": [
-        {"id": f"f{i}", "source": f"a{i}", "target": f"a{(i + 1) % actors}", "kind": "service"} for i in range(actors)
-    ]}
+    return {
+        "name": "Load test",
+        "actors": [
+            {"id": f"a{i}", "name": f"Actor {i}", "type": "citizen", "position": {"x": 40 * i, "y": 0}}
+            for i in range(actors)
+        ],
+        "flows": [
+            {"id": f"f{i}", "source": f"a{i}", "target": f"a{(i + 1) % actors}", "kind": "service"}
+            for i in range(actors)
+        ],
+    }
 
 
 def run(database_url: str, workers: int, clients: int, seconds: float, actors: int) -> dict:
     store = Store.open(database_url, upgrade=True)
     workspace = store.create_workspace(f"Load {uuid.uuid4().hex[:6]}", author="bench")
-    ids = [store.create_configuration(workspace.id, parse_configuration(configuration(actors)), author="bench").id
-           for _ in range(clients)]
+    ids = [
+        store.create_configuration(workspace.id, parse_configuration(configuration(actors)), author="bench").id
+        for _ in range(clients)
+    ]
     store.close()
     process, base = start_gunicorn(database_url, workers)
     latencies: list[float] = []
@@ -94,8 +115,9 @@ def run(database_url: str, workers: int, clients: int, seconds: float, actors: i
             seq += 1
             move = {"positions": {f"a{seq % actors}": [float(seq), float(seq % 97)]}, "nonce": seq}
             started = time.perf_counter()
-            status, answer = dash.call(ID.moved, "data", move,
-                                       {f"{ID.config_id}.data": configuration_id, f"{ID.version}.data": version})
+            status, answer = dash.call(
+                ID.moved, "data", move, {f"{ID.config_id}.data": configuration_id, f"{ID.version}.data": version}
+            )
             elapsed = time.perf_counter() - started
             saved = (answer.get("response") or {}).get(ID.version, {}).get("data") if status == 200 else None
             with lock:
@@ -170,8 +192,10 @@ def main() -> None:
     try:
         for name, url, workers in setups:
             result = run(url, workers, args.clients, args.seconds, args.actors)
-            print(f"{name:<26} {result['per_second']:>8.1f} {result['p50']:>8.1f} {result['p95']:>8.1f} "
-                  f"{result['requests']:>7} {result['failures']:>7}  {result['first_failure']}")
+            print(
+                f"{name:<26} {result['per_second']:>8.1f} {result['p50']:>8.1f} {result['p95']:>8.1f} "
+                f"{result['requests']:>7} {result['failures']:>7}  {result['first_failure']}"
+            )
     finally:
         if pg is not None:
             pg[1]()

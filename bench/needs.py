@@ -36,8 +36,10 @@ def median_seconds(fn, repeat: int) -> float:
 def with_needs(config: Configuration, needs: int) -> Configuration:
     """The configuration listing ``needs`` needs, every other one served by a flow."""
     data = config.model_dump(mode="json")
-    data["needs"] = [{"id": f"n{i}", "name": f"Need {i}", "served_by": [data["flows"][i]["id"]] if i % 2 else []}
-                     for i in range(needs)]
+    data["needs"] = [
+        {"id": f"n{i}", "name": f"Need {i}", "served_by": [data["flows"][i]["id"]] if i % 2 else []}
+        for i in range(needs)
+    ]
     return Configuration.model_validate(data)
 
 

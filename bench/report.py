@@ -67,12 +67,15 @@ def main() -> None:
     library = load_library()
     headers = ["compare", "eval one", "cmp HTML", "cmp XLSX", "rep HTML", "rep XLSX"]
     print(f"{'median ms':<28} {'actors':>9} {'modules':>7} " + " ".join(f"{h:>10}" for h in headers))
-    parking = [load_configuration(EXAMPLES / "parking-city-run.json"), load_configuration(EXAMPLES / "parking-open-platform.json")]
+    parking = [
+        load_configuration(EXAMPLES / "parking-city-run.json"),
+        load_configuration(EXAMPLES / "parking-open-platform.json"),
+    ]
     row("parking: city-run vs open", parking, library, 7)
     ids = sorted(m.id for m in library)
     for n, k in ((100, 10), (300, 20)):
         a = with_modules(n, ids[:k], library, seed=1)
-        b = with_modules(n, ids[k // 2: k // 2 + k], library, seed=2)
+        b = with_modules(n, ids[k // 2 : k // 2 + k], library, seed=2)
         row(f"synthetic {n} actors, {k} modules", [a, b], library, 3)
 
 

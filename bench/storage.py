@@ -55,8 +55,13 @@ def run(url: str, config: Configuration, saves: int, loads: int) -> dict[str, fl
         save_total = time.perf_counter() - start
         start = time.perf_counter()
         for edited in versions:  # the same saves with the summary given: storage cost without the diff
-            head = store.save(head.id, edited.model_copy(update={"description": str(time.perf_counter())}),
-                              base_version=head.version, author="bench", summary="bench")
+            head = store.save(
+                head.id,
+                edited.model_copy(update={"description": str(time.perf_counter())}),
+                base_version=head.version,
+                author="bench",
+                summary="bench",
+            )
         save_nodiff = time.perf_counter() - start
         load_times = []
         for _ in range(loads):
@@ -105,13 +110,17 @@ def main() -> int:
 
     config = random_configuration(args.actors, args.flows_per_actor)
     size = len(dump_configuration(config).encode())
-    print(f"configuration: {len(config.actors):,} actors, {len(config.flows):,} flows, {size / 1e6:.2f} MB JSON; "
-          f"{args.saves} saves with diff summary + {args.saves} with a given summary, {args.loads} loads")
+    print(
+        f"configuration: {len(config.actors):,} actors, {len(config.flows):,} flows, {size / 1e6:.2f} MB JSON; "
+        f"{args.saves} saves with diff summary + {args.saves} with a given summary, {args.loads} loads"
+    )
     print(f"{'engine':<12}{'create':>9}{'saves/s':>10}{'saves/s*':>10}{'load med':>10}{'load p95':>10}{'history':>9}")
 
     def show(engine: str, r: dict[str, float]) -> None:
-        print(f"{engine:<12}{r['create_s'] * 1000:>7.0f}ms{r['saves_per_s']:>10.1f}{r['saves_per_s_nodiff']:>10.1f}"
-              f"{r['load_median_s'] * 1000:>8.0f}ms{r['load_p95_s'] * 1000:>8.0f}ms{r['history_s'] * 1000:>7.1f}ms")
+        print(
+            f"{engine:<12}{r['create_s'] * 1000:>7.0f}ms{r['saves_per_s']:>10.1f}{r['saves_per_s_nodiff']:>10.1f}"
+            f"{r['load_median_s'] * 1000:>8.0f}ms{r['load_p95_s'] * 1000:>8.0f}ms{r['history_s'] * 1000:>7.1f}ms"
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         show("sqlite", run(f"sqlite+pysqlite:///{Path(tmp) / 'bench.sqlite3'}", config, args.saves, args.loads))

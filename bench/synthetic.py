@@ -13,7 +13,10 @@ KINDS = ["money", "data", "service", "goods", "knowledge", "reputation", "permis
 def random_configuration(n_actors: int, flows_per_actor: int = 5, seed: int = 0) -> Configuration:
     """A city, a platform operator and ``n_actors - 2`` others; flows mostly via the platform, some direct."""
     rng = random.Random(seed)
-    actors = [{"id": "city", "name": "City", "type": "city"}, {"id": "op", "name": "Operator", "type": "platform_operator"}]
+    actors = [
+        {"id": "city", "name": "City", "type": "city"},
+        {"id": "op", "name": "Operator", "type": "platform_operator"},
+    ]
     actors += [{"id": f"a{i}", "name": f"Actor {i}", "type": rng.choice(TYPES)} for i in range(n_actors - 2)]
     ids = [a["id"] for a in actors]
     flows = []

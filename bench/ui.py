@@ -98,17 +98,39 @@ def synthetic(n: int, seed: int = 1) -> Configuration:
     ]
     cols = max(5, int(n**0.5 * 1.6))
     for i in range(3, n):
-        actors.append({"id": f"a{i}", "name": f"Actor {i}", "type": rng.choice(TYPES),
-                       "position": {"x": (i % cols) * 120, "y": (i // cols) * 90}})
+        actors.append(
+            {
+                "id": f"a{i}",
+                "name": f"Actor {i}",
+                "type": rng.choice(TYPES),
+                "position": {"x": (i % cols) * 120, "y": (i // cols) * 90},
+            }
+        )
     flows = []
     for actor in actors[1:]:
         hub = "operator" if actor["id"] != "operator" else "city"
-        flows.append({"id": f"f{len(flows)}", "source": actor["id"], "target": hub, "kind": rng.choice(KINDS),
-                      "label": "value", "amount": round(rng.uniform(0, 5), 2), "occurrences": 100})
+        flows.append(
+            {
+                "id": f"f{len(flows)}",
+                "source": actor["id"],
+                "target": hub,
+                "kind": rng.choice(KINDS),
+                "label": "value",
+                "amount": round(rng.uniform(0, 5), 2),
+                "occurrences": 100,
+            }
+        )
         other = actors[rng.randrange(len(actors))]["id"]
         if other != actor["id"]:
-            flows.append({"id": f"f{len(flows)}", "source": other, "target": actor["id"], "kind": rng.choice(KINDS),
-                          "label": "value"})
+            flows.append(
+                {
+                    "id": f"f{len(flows)}",
+                    "source": other,
+                    "target": actor["id"],
+                    "kind": rng.choice(KINDS),
+                    "label": "value",
+                }
+            )
     return Configuration.model_validate({"name": f"Bench {n}", "actors": actors, "flows": flows})
 
 
@@ -132,9 +154,17 @@ def browser():
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,1000"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
     return webdriver.Chrome(options=options)
@@ -174,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     base_url, server = start_server(app)
     workspace = app.canvas_services.default_workspace()  # type: ignore[attr-defined]  # create_app hangs the services on the Dash app
     driver = browser()
-    print(f"UI benchmark: module drop -> redrawn canvas with new scores (headless Chromium, {args.drops} drops per size)")
+    print(
+        f"UI benchmark: module drop -> redrawn canvas with new scores (headless Chromium, {args.drops} drops per size)"
+    )
     print(f"modules dropped in turn: {', '.join(modules)}")
     failures = 0
     try:
@@ -183,13 +215,19 @@ def main(argv: list[str] | None = None) -> int:
             head = store.create_configuration(workspace.id, config, author="bench")
             whole = len(json.dumps(config_elements(config), separators=(",", ":")))
             driver.get(f"{base_url}/edit/{head.id}")
-            wait(driver, "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy && e._cyreg.cy.nodes().length;")
+            wait(
+                driver,
+                "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy && e._cyreg.cy.nodes().length;",
+            )
             wait(driver, "return document.querySelectorAll('#ed-flags li, #ed-flags p').length;", 60)
             driver.execute_script(FETCH_SPY)
             times, canvas_t, score_t, edit_sent, edit_recv, all_bytes, responses = [], [], [], [], [], [], []
             for k in range(args.drops):
                 result = driver.execute_async_script(
-                    DROP_AND_WAIT, modules[k % len(modules)], 0.2 + 0.6 * ((k * 37) % 10) / 10, 0.2 + 0.6 * ((k * 53) % 10) / 10
+                    DROP_AND_WAIT,
+                    modules[k % len(modules)],
+                    0.2 + 0.6 * ((k * 37) % 10) / 10,
+                    0.2 + 0.6 * ((k * 53) % 10) / 10,
                 )
                 if result.get("ms") is None:
                     failures += 1
@@ -202,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
                 score_t.append(result["scores"])
                 # let the flags/recommendations callback finish before the next drop
                 time.sleep(0.05)
-                wait(driver, "return !document.getElementById('ed-saving') || document.getElementById('ed-saving').style.display === 'none';")
+                wait(
+                    driver,
+                    "return !document.getElementById('ed-saving') || document.getElementById('ed-saving').style.display === 'none';",
+                )
                 time.sleep(0.3)
                 wait(driver, "return window.__ccInflight === 0;", 60)
                 time.sleep(0.2)

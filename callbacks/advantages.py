@@ -124,11 +124,12 @@ def save_advantage(
     """Add or replace one advantage; ``(saved, inline message)``."""
     existing = {a.id for a in services.store.list_advantages(int(workspace_id))}
     return ranked_list.save_item(
-        services, existing=existing, editing=editing,
+        services,
+        existing=existing,
+        editing=editing,
         gone="This advantage was deleted meanwhile; nothing was saved. Press New to add it again.",
         build=lambda: advantage_from_form(services, workspace_id, editing, existing, fields),
-        upsert=lambda advantage: services.store.upsert_advantage(int(workspace_id), advantage,
-                                                                 author=services.author),
+        upsert=lambda advantage: services.store.upsert_advantage(int(workspace_id), advantage, author=services.author),
         saved=lambda _advantage: "Advantage saved.",
     )
 
@@ -143,8 +144,7 @@ def delete_advantage(services: Services, workspace_id: int, advantage_id: str) -
 
 def form_values(advantage: Advantage) -> tuple[Any, ...]:
     """The form's field values for a stored advantage (FORM_FIELDS order)."""
-    return (advantage.service, advantage.text, advantage.state.value, list(advantage.criteria),
-            list(advantage.modules))
+    return (advantage.service, advantage.text, advantage.state.value, list(advantage.criteria), list(advantage.modules))
 
 
 ADVANTAGES_LIST = ranked_list.RankedList(
@@ -162,8 +162,9 @@ ADVANTAGES_LIST = ranked_list.RankedList(
     save=save_advantage,
     delete=delete_advantage,
     render_outputs=(Output(ID.adv_ranking, "children"),),
-    render=lambda services, workspace_id: ranking_children(services, workspace_id,
-                                                           ranked_advantages(services, workspace_id)),
+    render=lambda services, workspace_id: ranking_children(
+        services, workspace_id, ranked_advantages(services, workspace_id)
+    ),
 )
 """The advantages page's callbacks: the shared ranked-list ones (callbacks.ranked_list)."""
 

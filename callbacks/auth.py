@@ -131,15 +131,19 @@ def register(app: Any, services: Services) -> None:
             return login_form(next_path=next_path, notice=notice)
         name = request.form.get("name", "")[:200]
         if not _csrf_ok():
-            return login_form(400, next_path=next_path, user_name=name,
-                              error="The form expired. Please sign in again.")
+            return login_form(400, next_path=next_path, user_name=name, error="The form expired. Please sign in again.")
         known = _known_browsers(server)
         try:
             known_name = known.loads(request.cookies.get(KNOWN_BROWSER_COOKIE, ""), max_age=KNOWN_BROWSER_DAYS * 86400)
         except BadData:
             known_name = None
-        outcome = sign_in(services.store, name, request.form.get("password", ""), request.remote_addr,
-                          known_browser=known_name == account_key(name))
+        outcome = sign_in(
+            services.store,
+            name,
+            request.form.get("password", ""),
+            request.remote_addr,
+            known_browser=known_name == account_key(name),
+        )
         if outcome.retry_after is not None:
             refused = login_form(429, next_path=next_path, user_name=name, error=outcome.message)
             refused.headers["Retry-After"] = str(math.ceil(outcome.retry_after.total_seconds()))
@@ -152,8 +156,13 @@ def register(app: Any, services: Services) -> None:
         session["csrf"] = secrets.token_urlsafe(32)
         signed_in = redirect(next_path)
         signed_in.set_cookie(
-            KNOWN_BROWSER_COOKIE, known.dumps(account_key(outcome.user.name)), max_age=KNOWN_BROWSER_DAYS * 86400,
-            path="/login", secure=bool(request.is_secure), httponly=True, samesite="Strict",
+            KNOWN_BROWSER_COOKIE,
+            known.dumps(account_key(outcome.user.name)),
+            max_age=KNOWN_BROWSER_DAYS * 86400,
+            path="/login",
+            secure=bool(request.is_secure),
+            httponly=True,
+            samesite="Strict",
         )
         return signed_in
 

@@ -192,7 +192,8 @@ def register(app: Any, services: Services) -> None:
         chosen, problems = validate_ids([configuration_id, *(picked or [])])
         if problems:
             return no_update, message(
-                "Pick one to three other configurations." if len(chosen) < MIN_COMPARED or len(chosen) > MAX_COMPARED
+                "Pick one to three other configurations."
+                if len(chosen) < MIN_COMPARED or len(chosen) > MAX_COMPARED
                 else problems
             )
         return compare_path(chosen), None

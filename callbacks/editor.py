@@ -27,8 +27,9 @@ from layouts.ids import ID
 # -- page ----------------------------------------------------------------------------
 
 
-def evaluate(services: Services, configuration_id: int, config: Configuration, recommend: bool = False,
-             money: bool = False) -> Any:
+def evaluate(
+    services: Services, configuration_id: int, config: Configuration, recommend: bool = False, money: bool = False
+) -> Any:
     """Score a stored configuration (one of its revisions) with its workspace's score weights."""
     from callbacks.weights import evaluate_stored
 
@@ -209,4 +210,9 @@ def register(app: Any, services: Services) -> None:
     def export_png(_png):
         services.require("use")
         # PNG is drawn by cytoscape in the browser (what you see, full graph, white background)
-        return {"type": "png", "action": "download", "filename": "citycanvas", "options": {"full": True, "bg": "#ffffff"}}
+        return {
+            "type": "png",
+            "action": "download",
+            "filename": "citycanvas",
+            "options": {"full": True, "bg": "#ffffff"},
+        }

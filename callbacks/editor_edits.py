@@ -92,7 +92,9 @@ def apply_edit(
         return Outcome(problems=[str(exc)])
     try:
         command = make(base)
-        kwargs = {"library": services.library_of_configuration(configuration_id)} if isinstance(command, PlaceModule) else {}
+        kwargs = (
+            {"library": services.library_of_configuration(configuration_id)} if isinstance(command, PlaceModule) else {}
+        )
         after, step = perform(base, command, **kwargs)
     except ConfigurationError as exc:
         return Outcome(problems=exc.problems)
@@ -132,15 +134,23 @@ def _centre(extent: dict[str, Any] | None, jitter: int = 0) -> list[float]:
     return [round(x + jitter, 1), round(y + jitter, 1)]
 
 
-FEEDBACK_OF = {ID.actor_add: "actor_feedback", ID.actor_save: "actor_feedback", ID.flow_add: "flow_feedback",
-               ID.flow_save: "flow_feedback", ID.details_save: "details_feedback", ID.NUDGE: "actor_feedback",
-               ID.RESTORE: "history_feedback"}
+FEEDBACK_OF = {
+    ID.actor_add: "actor_feedback",
+    ID.actor_save: "actor_feedback",
+    ID.flow_add: "flow_feedback",
+    ID.flow_save: "flow_feedback",
+    ID.details_save: "details_feedback",
+    ID.NUDGE: "actor_feedback",
+    ID.RESTORE: "history_feedback",
+}
 """Where a form's problems are shown (beside the form); everything else goes to the toolbar message."""
 NUDGE_STEPS = {"left": (-40.0, 0.0), "up": (0.0, -40.0), "down": (0.0, 40.0), "right": (40.0, 0.0)}
 """One press of a move button moves the selected actor this far (graph units; a node is about 40)."""
 
 
-def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Callable[[Configuration], Command] | None, dict]:
+def command_for(
+    trigger: Any, value: Any, values: dict[str, Any]
+) -> tuple[Callable[[Configuration], Command] | None, dict]:
     """The command factory for what the user did, and options for :func:`apply_edit`.
 
     Raises ConfigurationError for bad form input. Returns (None, {}) for nothing to do.
@@ -182,7 +192,11 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         return nudge, {}
     if trigger == ID.moved:
         positions = (value or {}).get("positions") or {}
-        clean = {str(k): [float(v[0]), float(v[1])] for k, v in positions.items() if isinstance(v, (list, tuple)) and len(v) == 2}
+        clean = {
+            str(k): [float(v[0]), float(v[1])]
+            for k, v in positions.items()
+            if isinstance(v, (list, tuple)) and len(v) == 2
+        }
         if not clean:
             return None, {}
         return (lambda c: MoveNodes(clean)), {"echo_positions": False}
@@ -191,7 +205,9 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
 
         def make_actor(c: Configuration) -> Command:
             position = _centre(extent, 15 * (len(c.actors) % 7))
-            return AddActor({"id": new_actor_id(c, fields["name"]), **fields, "position": {"x": position[0], "y": position[1]}})
+            return AddActor(
+                {"id": new_actor_id(c, fields["name"]), **fields, "position": {"x": position[0], "y": position[1]}}
+            )
 
         return make_actor, {}
     if trigger == ID.actor_save:
@@ -212,8 +228,9 @@ def command_for(trigger: Any, value: Any, values: dict[str, Any]) -> tuple[Calla
         fields, costs = flow_fields(values), flow_costs(values)
         return (lambda c: UpdateFlow(selection["id"], fields, costs)), {}
     if trigger == ID.details_save:
-        changes: dict[str, Any] = {key: (values.get(f"details_{key}") or "").strip()
-                                   for key in DETAIL_FIELDS if key != "population"}
+        changes: dict[str, Any] = {
+            key: (values.get(f"details_{key}") or "").strip() for key in DETAIL_FIELDS if key != "population"
+        }
         changes["population"] = whole_number(values.get("details_population"), "Population")
         return (lambda c: UpdateDetails(changes)), {}
     if trigger == ID.module_remove:
@@ -291,7 +308,11 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     out["graph_diff"] = outcome.diff
     out["version"] = outcome.head.version
     op = (value or {}).get("op") if trigger == ID.history_request else "do"
-    step = {"before": int(values["version"]), "after": outcome.head.version, "label": outcome.step.redo.label} if op == "do" else None
+    step = (
+        {"before": int(values["version"]), "after": outcome.head.version, "label": outcome.step.redo.label}
+        if op == "do"
+        else None
+    )
     out["step_out"] = {"op": op, "step": step, "nonce": time.time()}
     out["status"] = status_text(outcome.head)
     out["scores"] = panels.score_values(evaluate(services, int(values["config_id"]), config))
@@ -334,11 +355,26 @@ EDIT_OUTPUTS = {
     "selection": Output(ID.selection, "data", allow_duplicate=True),
     "history_feedback": Output(ID.history_feedback, "children", allow_duplicate=True),
 }
-CORE_OUTPUTS = ("graph_diff", "version", "step_out", "status", "message", "scores", "conflict", "title",
-                *(f"details_{key}" for key in DETAIL_FIELDS))
+CORE_OUTPUTS = (
+    "graph_diff",
+    "version",
+    "step_out",
+    "status",
+    "message",
+    "scores",
+    "conflict",
+    "title",
+    *(f"details_{key}" for key in DETAIL_FIELDS),
+)
 """Every edit callback has these: an undo or redo may change the configuration's details too."""
-FLOW_ECONOMICS_FIELDS = ("flow_term_years", "flow_payback_years", "flow_source_cost", "flow_target_cost",
-                         "flow_benefit", "flow_personal_data")
+FLOW_ECONOMICS_FIELDS = (
+    "flow_term_years",
+    "flow_payback_years",
+    "flow_source_cost",
+    "flow_target_cost",
+    "flow_benefit",
+    "flow_personal_data",
+)
 """The flow form's folded section (time, costs, personal data): read on save, filled on selection."""
 FORM_STATES = {
     "actor": {
@@ -373,19 +409,36 @@ EDIT_CALLBACKS = [
     ({"apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks")}, {}, ()),  # type: ignore[arg-type]
     ({"apply_fix": Input(ID.apply_fix(ALL, ALL, ALL), "n_clicks")}, {}, ()),  # type: ignore[arg-type]
     ({"nudge": Input(ID.nudge(ALL), "n_clicks")}, {"selection": State(ID.selection, "data")}, ("actor_feedback",)),  # type: ignore[arg-type]
-    ({ID.actor_add: Input(ID.actor_add, "n_clicks"), ID.actor_save: Input(ID.actor_save, "n_clicks")},
-     FORM_STATES["actor"], ("actor_feedback",)),
-    ({ID.flow_add: Input(ID.flow_add, "n_clicks"), ID.flow_save: Input(ID.flow_save, "n_clicks")},
-     FORM_STATES["flow"], ("flow_feedback",)),
-    ({ID.delete_confirm: Input(ID.delete_confirm, "n_clicks"), ID.module_remove: Input(ID.module_remove, "n_clicks")},
-     {"selection": State(ID.selection, "data")}, ("selection",)),
+    (
+        {ID.actor_add: Input(ID.actor_add, "n_clicks"), ID.actor_save: Input(ID.actor_save, "n_clicks")},
+        FORM_STATES["actor"],
+        ("actor_feedback",),
+    ),
+    (
+        {ID.flow_add: Input(ID.flow_add, "n_clicks"), ID.flow_save: Input(ID.flow_save, "n_clicks")},
+        FORM_STATES["flow"],
+        ("flow_feedback",),
+    ),
+    (
+        {
+            ID.delete_confirm: Input(ID.delete_confirm, "n_clicks"),
+            ID.module_remove: Input(ID.module_remove, "n_clicks"),
+        },
+        {"selection": State(ID.selection, "data")},
+        ("selection",),
+    ),
     ({"restore": Input(ID.restore_revision(ALL), "n_clicks")}, {}, ("history_feedback",)),  # type: ignore[arg-type]
-    ({ID.details_save: Input(ID.details_save, "n_clicks")},
-     {f"details_{key}": State(getattr(ID, f"details_{key}"), "value") for key in DETAIL_FIELDS}, ("details_feedback",)),
+    (
+        {ID.details_save: Input(ID.details_save, "n_clicks")},
+        {f"details_{key}": State(getattr(ID, f"details_{key}"), "value") for key in DETAIL_FIELDS},
+        ("details_feedback",),
+    ),
 ]
 
 
-def save_mine(services: Services, configuration_id: int, conflict: dict[str, Any]) -> tuple[str | None, list[str] | None]:
+def save_mine(
+    services: Services, configuration_id: int, conflict: dict[str, Any]
+) -> tuple[str | None, list[str] | None]:
     """Branch the base the user edited into a new alternative and save their change there."""
     from storage import StorageError
 
@@ -394,8 +447,12 @@ def save_mine(services: Services, configuration_id: int, conflict: dict[str, Any
         change = command_from_dict(conflict["change"])
         name = f"{head.name} (alternative by {services.author})"[:300]
         branch = services.store.branch(  # one step: no empty alternative is left when the change fails
-            int(configuration_id), version=int(conflict["base_version"]), name=name, author=services.author,
-            change=change.apply, change_summary=f"my change kept on conflict: {change.describe()}",
+            int(configuration_id),
+            version=int(conflict["base_version"]),
+            name=name,
+            author=services.author,
+            change=change.apply,
+            change_summary=f"my change kept on conflict: {change.describe()}",
         )
     except (StorageError, ConfigurationError, KeyError, TypeError, ValueError) as exc:
         problems = exc.problems if isinstance(exc, ConfigurationError) else [str(exc)]
@@ -504,4 +561,3 @@ def register(app: Any, services: Services) -> None:
         if problems:
             return no_update, message(problems)
         return path, None
-

@@ -20,7 +20,9 @@ from layouts.ids import ID
 # -- side panel -------------------------------------------------------------------------
 
 
-def tap(trigger: Any, node: dict | None, edge: dict | None, pick: bool, source: str | None, target: str | None) -> tuple:
+def tap(
+    trigger: Any, node: dict | None, edge: dict | None, pick: bool, source: str | None, target: str | None
+) -> tuple:
     """Selection and flow ends after a tap: ``(selection, source, target)``."""
     if trigger == ID.deselect:
         return None, no_update, no_update
@@ -100,8 +102,14 @@ def form_values(config: Configuration | None, selection: dict | None) -> dict[st
             flow_payback_years=flow.payback_years,
             flow_source_cost=config.actor(flow.source).unit_costs.get(flow.id),
             flow_target_cost=config.actor(flow.target).unit_costs.get(flow.id),
-            flow_benefit=next((config.actor(end).unit_benefits[flow.id] for end in (flow.source, flow.target)
-                               if flow.id in config.actor(end).unit_benefits), None),
+            flow_benefit=next(
+                (
+                    config.actor(end).unit_benefits[flow.id]
+                    for end in (flow.source, flow.target)
+                    if flow.id in config.actor(end).unit_benefits
+                ),
+                None,
+            ),
             flow_personal_data=flow.personal_data,
             flow_save_disabled=False,
             flow_delete_disabled=False,
@@ -234,8 +242,10 @@ def register(app: Any, services: Services) -> None:
         State(ID.config_id, "data"),
         prevent_initial_call=True,
         background=True,  # re-scores once per library module: seconds on a large configuration
-        running=[(Output(ID.suggest, "disabled"), True, False),
-                 (Output(ID.suggest, "children"), "Computing recommendations…", "Suggest modules for these gaps")],
+        running=[
+            (Output(ID.suggest, "disabled"), True, False),
+            (Output(ID.suggest, "children"), "Computing recommendations…", "Suggest modules for these gaps"),
+        ],
     )
     def suggest(clicks, version, configuration_id):
         """Recommendations on request (large configurations), as a background job: Celery or a subprocess."""
@@ -263,7 +273,9 @@ def register(app: Any, services: Services) -> None:
             raise PreventUpdate
         bodies = [no_update] * len(ctx.outputs_list)
         for i, output in enumerate(ctx.outputs_list):
-            if {k: v for k, v in output["id"].items() if k != "type"} == {k: v for k, v in which.items() if k != "type"}:
+            if {k: v for k, v in output["id"].items() if k != "type"} == {
+                k: v for k, v in which.items() if k != "type"
+            }:
                 bodies[i] = apply_preview(services, int(configuration_id), version, which)
         return bodies
 
@@ -289,7 +301,13 @@ def register(app: Any, services: Services) -> None:
     def on_tap(node, edge, _deselect, pick, source, target):
         services.require("use")
         trigger = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
-        kind = "node" if trigger.endswith("tapNodeData") else "edge" if trigger.endswith("tapEdgeData") else ctx.triggered_id
+        kind = (
+            "node"
+            if trigger.endswith("tapNodeData")
+            else "edge"
+            if trigger.endswith("tapEdgeData")
+            else ctx.triggered_id
+        )
         selection, source, target = tap(kind, node, edge, bool(pick), source, target)
         return pick_value(selection), source, target
 
@@ -343,8 +361,11 @@ def register(app: Any, services: Services) -> None:
             "flow_occurrences_estimate_hidden": Output(ID.flow_occurrences_estimate, "hidden"),
             "flow_occurrences_class": Output(ID.flow_occurrences, "className"),
         },
-        inputs=dict(selection=Input(ID.selection, "data"), version=Input(ID.version, "data"),
-                    configuration_id=State(ID.config_id, "data")),
+        inputs=dict(
+            selection=Input(ID.selection, "data"),
+            version=Input(ID.version, "data"),
+            configuration_id=State(ID.config_id, "data"),
+        ),
         prevent_initial_call=True,
     )
     def mark_estimates(selection, version, configuration_id):
@@ -390,4 +411,3 @@ def register(app: Any, services: Services) -> None:
         services.require("use")
         value = ctx.triggered[0]["value"] if ctx.triggered else None
         return highlight(ctx.triggered_id, value, flag_elements)
-

@@ -25,7 +25,9 @@ def history_list(services: Services, configuration_id: int, shown_version: int |
     return history_layouts.revision_list(revisions, head.version, shown_version)
 
 
-def branch_version(services: Services, configuration_id: int, version: int | None, name: str | None) -> tuple[str | None, str | None]:
+def branch_version(
+    services: Services, configuration_id: int, version: int | None, name: str | None
+) -> tuple[str | None, str | None]:
     """Branch ``version`` (None: the head) into a new configuration: ``(its editor path, None)`` or ``(None, problem)``."""
     from storage import StorageError
 

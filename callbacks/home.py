@@ -23,9 +23,14 @@ def home_page(services: Services, selected_workspace: int | None = None) -> Any:
     default = services.default_workspace()
     workspaces = visible_workspaces(services)
     return home_layouts.home_layout(
-        workspaces, services.examples(), selected_workspace or (default.id if default else None),
-        services.max_upload_bytes(), roles=services.roles(), deleted=deleted_configurations(services),
-        deleted_workspaces=deleted_workspaces(services), invitations=pending_invitations(services),
+        workspaces,
+        services.examples(),
+        selected_workspace or (default.id if default else None),
+        services.max_upload_bytes(),
+        roles=services.roles(),
+        deleted=deleted_configurations(services),
+        deleted_workspaces=deleted_workspaces(services),
+        invitations=pending_invitations(services),
     )
 
 
@@ -180,8 +185,10 @@ def delete_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]:
         services.store.delete_workspace(workspace.id, author=services.author)
     except StorageError as exc:
         return False, f"{exc}: nothing was deleted."
-    return True, (f"Deleted the workspace “{workspace.name}”. Everything in it is kept: an owner can restore it "
-                  "under Recently deleted.")
+    return True, (
+        f"Deleted the workspace “{workspace.name}”. Everything in it is kept: an owner can restore it "
+        "under Recently deleted."
+    )
 
 
 def restore_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]:
@@ -384,8 +391,11 @@ def register(app: Any, services: Services) -> None:
             return no_update, no_update, no_update, home_layouts.message(str(exc))
         workspaces = visible_workspaces(services)
         options = home_layouts.workspace_options(workspaces)
-        return home_layouts.configuration_list(workspaces, services.roles()), options, str(workspace.id), home_layouts.message(
-            f"Workspace “{workspace.name}” added.", color="success"
+        return (
+            home_layouts.configuration_list(workspaces, services.roles()),
+            options,
+            str(workspace.id),
+            home_layouts.message(f"Workspace “{workspace.name}” added.", color="success"),
         )
 
     @app.callback(
@@ -541,12 +551,28 @@ def register(app: Any, services: Services) -> None:
         ok, text = answer_invitation(services, invitation_id, accept)
         listed, deleted = home_lists(services)
         options, value = workspace_choice(services, current)
-        return listed, deleted, options, value, outcome_message(ok, text), home_layouts.invitation_list(
-            pending_invitations(services))
+        return (
+            listed,
+            deleted,
+            options,
+            value,
+            outcome_message(ok, text),
+            home_layouts.invitation_list(pending_invitations(services)),
+        )
 
 
 __all__ = [
-    "register", "home_page", "create_configuration", "decode_upload", "Configuration",
-    "deleted_configurations", "ask_delete", "delete_configuration", "restore_configuration",
-    "deleted_workspaces", "ask_delete_workspace", "delete_workspace", "restore_workspace",
+    "register",
+    "home_page",
+    "create_configuration",
+    "decode_upload",
+    "Configuration",
+    "deleted_configurations",
+    "ask_delete",
+    "delete_configuration",
+    "restore_configuration",
+    "deleted_workspaces",
+    "ask_delete_workspace",
+    "delete_workspace",
+    "restore_workspace",
 ]

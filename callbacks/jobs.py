@@ -100,7 +100,12 @@ def install_job_guard(app: Any, services: Services, slots: JobSlots) -> None:
                 slots.give_back(lease)
             return response
         handle = request.args.get("cacheKey")
-        if handle and response.status_code != 403 and is_background_request(app, request.get_json(silent=True)) and _finished(response):
+        if (
+            handle
+            and response.status_code != 403
+            and is_background_request(app, request.get_json(silent=True))
+            and _finished(response)
+        ):
             slots.give_back(handle)
         return response
 
@@ -113,8 +118,12 @@ def _busy_answer(body: dict[str, Any], text: str) -> Response:
     if not (isinstance(output, dict) and output.get("property") == "children" and isinstance(output.get("id"), str)):
         return Response(text, status=429, mimetype="text/plain", headers={"Retry-After": "30"})
     answer = {"multi": True, "response": {output["id"]: {"children": message(text).to_plotly_json()}}}
-    return Response(json.dumps(answer, cls=PlotlyJSONEncoder), status=200, mimetype="application/json",
-                    headers={"Retry-After": "30", "X-CityCanvas-Refused": "busy"})
+    return Response(
+        json.dumps(answer, cls=PlotlyJSONEncoder),
+        status=200,
+        mimetype="application/json",
+        headers={"Retry-After": "30", "X-CityCanvas-Refused": "busy"},
+    )
 
 
 def _user_key(access: Any) -> str:

@@ -52,7 +52,9 @@ def could_add_view(services: Services, configuration_id: int) -> Any:
         config, head = services.store.load(int(configuration_id))
     except StorageError as exc:
         return message(str(exc))
-    options = mechanisms_could_add(config, services.library_for(head.workspace_id), weights(services, head.workspace_id))
+    options = mechanisms_could_add(
+        config, services.library_for(head.workspace_id), weights(services, head.workspace_id)
+    )
     return mechanisms_layouts.could_add_table(options)
 
 

@@ -65,8 +65,10 @@ def register(app: Any, services: Services) -> None:
             invited = " ".join(str(name or "").split())
             store.invite(int(workspace_id), invited, role or "", invited_by=services.author)
             # the same words whether or not the account exists or is already a member (no name oracle)
-            return (f"If an account named '{invited}' exists and is not yet a member, it is invited as {role}. "
-                    "They join when they accept the invitation on their Home page.")
+            return (
+                f"If an account named '{invited}' exists and is not yet a member, it is invited as {role}. "
+                "They join when they accept the invitation on their Home page."
+            )
 
         rows, note = change_members(services, workspace_id, invite)
         return rows, note, "" if rows is not no_update else no_update

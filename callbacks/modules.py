@@ -76,11 +76,15 @@ def origin_of(library: ModuleLibrary, module_id: str) -> str:
         return "folder"
 
 
-def module_rows(library: ModuleLibrary, text: str | None = None, category: str | None = None) -> list[modules_layouts.ModuleRow]:
+def module_rows(
+    library: ModuleLibrary, text: str | None = None, category: str | None = None
+) -> list[modules_layouts.ModuleRow]:
     """The workspace's modules matching a search, its own first, then by name."""
     found = library.search(text or "", None if category in (None, "", "all") else category)
-    rows = [modules_layouts.ModuleRow(d.id, d.name, str(d.category.value), d.summary, origin_of(library, d.id))
-            for d in found]
+    rows = [
+        modules_layouts.ModuleRow(d.id, d.name, str(d.category.value), d.summary, origin_of(library, d.id))
+        for d in found
+    ]
     return sorted(rows, key=lambda r: (r.origin != "workspace", r.name.lower()))
 
 
@@ -119,21 +123,31 @@ def gone(services: Services, workspace_id: int) -> bool:
 
 def module_detail(services: Services, workspace_id: int, module_id: Any) -> modules_layouts.ModuleDetail | None:
     library = services.library_for(workspace_id)
-    broken = [r for r in left_out_rows(services, workspace_id) if r.id == module_id] if isinstance(module_id, str) else []
+    broken = (
+        [r for r in left_out_rows(services, workspace_id) if r.id == module_id] if isinstance(module_id, str) else []
+    )
     definition = None if broken else library.get(str(module_id)) if isinstance(module_id, str) else None
     if definition is None:
         record = stored_module(services, workspace_id, module_id) if broken else None
         return modules_layouts.ModuleDetail(broken[0], record.text, ()) if record else None
     record = stored_module(services, workspace_id, definition.id)
-    row = modules_layouts.ModuleRow(definition.id, definition.name, str(definition.category.value),
-                                    definition.summary, origin_of(library, definition.id))
-    sources = [s.title + (f" ({s.note})" if s.note else "") + (f" — {s.url}" if s.url else "") for s in definition.sources]
+    row = modules_layouts.ModuleRow(
+        definition.id,
+        definition.name,
+        str(definition.category.value),
+        definition.summary,
+        origin_of(library, definition.id),
+    )
+    sources = [
+        s.title + (f" ({s.note})" if s.note else "") + (f" — {s.url}" if s.url else "") for s in definition.sources
+    ]
     from canvas_app.standards import classify_all
 
     standards = classify_all([*definition.attributes.standards, *(s for f in definition.flows for s in f.standards)])
     remedies = [(r.flag, r.role.value) for r in definition.attributes.remedies]
-    return modules_layouts.ModuleDetail(row, record.text if record else module_text(definition), sources, standards,
-                                        remedies)
+    return modules_layouts.ModuleDetail(
+        row, record.text if record else module_text(definition), sources, standards, remedies
+    )
 
 
 def modules_page(services: Services, workspace_id: int) -> Any:
@@ -166,7 +180,12 @@ def detail_view(services: Services, workspace_id: Any, module_id: Any) -> tuple[
     if detail is None:
         return modules_layouts.module_detail(None), "Edit a copy", True, True
     own = detail.row.origin == "workspace"
-    return modules_layouts.module_detail(detail), "Edit" if own else "Edit a copy", False, not (own and access.can("edit"))
+    return (
+        modules_layouts.module_detail(detail),
+        "Edit" if own else "Edit a copy",
+        False,
+        not (own and access.can("edit")),
+    )
 
 
 def form_for(services: Services, workspace_id: Any, action: str, module_id: Any = None) -> dict[str, Any]:
@@ -180,14 +199,21 @@ def form_for(services: Services, workspace_id: Any, action: str, module_id: Any 
     if detail.row.origin == "workspace":
         record = stored_module(services, int(workspace_id), detail.row.id)
         assert record is not None
-        return {"text": record.text, "format": record.format,
-                "editing": {"id": record.id, "digest": text_digest(record.text)},
-                "heading": f"Edit {detail.row.name}"}
+        return {
+            "text": record.text,
+            "format": record.format,
+            "editing": {"id": record.id, "digest": text_digest(record.text)},
+            "heading": f"Edit {detail.row.name}",
+        }
     copy = services.library_for(int(workspace_id))[detail.row.id].model_copy(
         update={"id": f"{detail.row.id}-local", "name": f"{detail.row.name} (our version)"}
     )
-    return {"text": module_text(copy), "format": "yaml", "editing": None,
-            "heading": f"A copy of {detail.row.name} for this workspace"}
+    return {
+        "text": module_text(copy),
+        "format": "yaml",
+        "editing": None,
+        "heading": f"A copy of {detail.row.name} for this workspace",
+    }
 
 
 def save_module(
@@ -217,25 +243,59 @@ def save_module(
     if editing_id is not None:
         opened = stored_module(services, workspace_id, str(editing_id))
         if opened is None:
-            return False, message(f"Module '{editing_id}' was deleted since you opened it; nothing was saved. "
-                                  "Press New module and paste your text to add it again."), None
+            return (
+                False,
+                message(
+                    f"Module '{editing_id}' was deleted since you opened it; nothing was saved. "
+                    "Press New module and paste your text to add it again."
+                ),
+                None,
+            )
         if text_digest(opened.text) != editing.get("digest"):
-            return False, message(f"Someone changed module '{editing_id}' since you opened it; nothing was saved. "
-                                  "Copy your text, press Edit to open their version, and apply your change there."), None
+            return (
+                False,
+                message(
+                    f"Someone changed module '{editing_id}' since you opened it; nothing was saved. "
+                    "Copy your text, press Edit to open their version, and apply your change there."
+                ),
+                None,
+            )
     if current is not None and definition.id != editing_id:
-        return False, message(f"id: this workspace already has a module '{definition.id}'; give yours another id "
-                              "or open that one with Edit. Nothing was saved."), None
+        return (
+            False,
+            message(
+                f"id: this workspace already has a module '{definition.id}'; give yours another id "
+                "or open that one with Edit. Nothing was saved."
+            ),
+            None,
+        )
     same = definition.id == editing_id  # an edit of the module opened; else a new id (a rename makes a new module)
     try:
-        services.store.put_module(workspace_id, ModuleRecord(id=definition.id, text=text or "", format=fmt),
-                                  author=services.author, create=not same,
-                                  expected_digest=editing.get("digest") if same else None)
+        services.store.put_module(
+            workspace_id,
+            ModuleRecord(id=definition.id, text=text or "", format=fmt),
+            author=services.author,
+            create=not same,
+            expected_digest=editing.get("digest") if same else None,
+        )
     except StaleItemError:  # someone saved in the same instant: the store's check, in one transaction
         if same:
-            return False, message(f"Someone changed module '{editing_id}' since you opened it; nothing was saved. "
-                                  "Copy your text, press Edit to open their version, and apply your change there."), None
-        return False, message(f"id: this workspace already has a module '{definition.id}'; give yours another id "
-                              "or open that one with Edit. Nothing was saved."), None
+            return (
+                False,
+                message(
+                    f"Someone changed module '{editing_id}' since you opened it; nothing was saved. "
+                    "Copy your text, press Edit to open their version, and apply your change there."
+                ),
+                None,
+            )
+        return (
+            False,
+            message(
+                f"id: this workspace already has a module '{definition.id}'; give yours another id "
+                "or open that one with Edit. Nothing was saved."
+            ),
+            None,
+        )
     except (StorageError, ValueError) as exc:
         return False, message(f"{exc}. Nothing was saved."), None
     renamed = editing_id is not None and editing_id != definition.id
@@ -265,7 +325,9 @@ def import_module(services: Services, workspace_id: Any, contents: str | None, f
         except LibraryError as exc:
             return {"feedback": message(["Nothing was imported:", *exc.problems])}
     elif suffix not in (".yaml", ".yml", ".json"):
-        return {"feedback": message(f"{name}: a module file ends in .yaml, .yml, .json or .toml. Nothing was imported.")}
+        return {
+            "feedback": message(f"{name}: a module file ends in .yaml, .yml, .json or .toml. Nothing was imported.")
+        }
     saved, feedback, module_id = save_module(services, workspace_id, text, fmt, None)
     out: dict[str, Any] = {"feedback": feedback}
     if saved:
@@ -290,7 +352,9 @@ def delete_module(services: Services, workspace_id: Any, module_id: Any) -> tupl
         services.store.delete_module(int(workspace_id), module_id, author=services.author)
     except StorageError as exc:
         return False, message(str(exc))
-    return True, message(f"Deleted module '{module_id}'. Configurations that placed it keep their copy.", color="success")
+    return True, message(
+        f"Deleted module '{module_id}'. Configurations that placed it keep their copy.", color="success"
+    )
 
 
 def module_download(services: Services, workspace_id: Any, module_id: Any) -> dict[str, Any] | None:
@@ -301,7 +365,11 @@ def module_download(services: Services, workspace_id: Any, module_id: Any) -> di
         return None
     record = stored_module(services, int(workspace_id), detail.row.id)
     suffix = "json" if record is not None and record.format == "json" else "yaml"
-    return {"content": detail.text, "filename": f"{record.id if record else detail.row.id}.{suffix}", "type": "text/plain"}
+    return {
+        "content": detail.text,
+        "filename": f"{record.id if record else detail.row.id}.{suffix}",
+        "type": "text/plain",
+    }
 
 
 FORM_OUTPUTS = ("text", "format", "editing", "heading", "feedback")
@@ -312,8 +380,13 @@ def _form_outputs(values: dict[str, Any]) -> list[Any]:
 
 
 def register(app: Any, services: Services) -> None:
-    form = [Output(ID.mod_text, "value"), Output(ID.mod_format, "value"), Output(ID.mod_editing, "data"),
-            Output(ID.mod_form_heading, "children"), Output(ID.mod_feedback, "children")]
+    form = [
+        Output(ID.mod_text, "value"),
+        Output(ID.mod_format, "value"),
+        Output(ID.mod_editing, "data"),
+        Output(ID.mod_form_heading, "children"),
+        Output(ID.mod_feedback, "children"),
+    ]
 
     @app.callback(
         Output(ID.mod_list, "children"),
@@ -431,8 +504,10 @@ def register(app: Any, services: Services) -> None:
         services.require("edit", workspace_id=workspace_id)
         trigger = ctx.triggered_id
         if trigger == ID.mod_delete:
-            question = (f"Delete module '{selected}' from this workspace? Configurations that placed it keep "
-                        "their copy; download it first if you may want it back.")
+            question = (
+                f"Delete module '{selected}' from this workspace? Configurations that placed it keep "
+                "their copy; download it first if you may want it back."
+            )
             return True, question, no_update, no_update, no_update
         if trigger == ID.mod_delete_cancel:
             return False, no_update, no_update, no_update, no_update

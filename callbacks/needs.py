@@ -139,7 +139,9 @@ def save_need(services: Services, workspace_id: int, editing: str | None, fields
     """Add or replace one need; ``(saved, inline message)``."""
     existing = {n.id for n in services.store.list_needs(int(workspace_id))}
     return ranked_list.save_item(
-        services, existing=existing, editing=editing,
+        services,
+        existing=existing,
+        editing=editing,
         gone="This need was deleted meanwhile; nothing was saved. Press New to add it again.",
         build=lambda: need_from_form(editing, existing, fields),
         upsert=lambda need: services.store.upsert_need(int(workspace_id), need, author=services.author),
@@ -149,8 +151,15 @@ def save_need(services: Services, workspace_id: int, editing: str | None, fields
 
 def form_values(need: WorkspaceNeed) -> tuple[str, ...]:
     """The form's field values for a stored need (FORM_FIELDS order)."""
-    return (need.name, need.who, "opportunity" if need.opportunity else "need", str(need.importance),
-            str(need.urgency), need.evidence, need.description)
+    return (
+        need.name,
+        need.who,
+        "opportunity" if need.opportunity else "need",
+        str(need.importance),
+        str(need.urgency),
+        need.evidence,
+        need.description,
+    )
 
 
 def delete_need(services: Services, workspace_id: int, need_id: str) -> Any:
@@ -216,8 +225,13 @@ def serve_need(
         return False, message(str(exc))
     verb = f"served by {len(flows)} flow(s)" if flows else "listed, not served yet"
     try:
-        services.store.save(int(configuration_id), updated, base_version=head.version, author=services.author,
-                            summary=f"need '{need.name}' {verb}"[:200])
+        services.store.save(
+            int(configuration_id),
+            updated,
+            base_version=head.version,
+            author=services.author,
+            summary=f"need '{need.name}' {verb}"[:200],
+        )
     except ConflictError:
         return False, message(f"{head.name} was changed by someone else just now; nothing was saved. Save again.")
     except StorageError as exc:
@@ -236,8 +250,10 @@ def goal_choices(services: Services, configuration_id: str | None) -> tuple[list
     if not configuration_id:
         return [NEW_GOAL], []
     config = services.load(int(configuration_id))[0]
-    return ([NEW_GOAL, *({"label": g.name, "value": g.id} for g in config.goals)],
-            [{"label": "– none –", "value": ""}, *({"label": n.name, "value": n.id} for n in config.needs)])
+    return (
+        [NEW_GOAL, *({"label": g.name, "value": g.id} for g in config.goals)],
+        [{"label": "– none –", "value": ""}, *({"label": n.name, "value": n.id} for n in config.needs)],
+    )
 
 
 def goal_values(services: Services, configuration_id: str | None, goal_id: str | None) -> tuple[Any, ...]:
@@ -255,17 +271,27 @@ def goal_from_form(goal_id: str | None, taken: set[str], fields: dict[str, Any])
     name = (fields.get("name") or "").strip()
     if not name:
         return None, ["Public goal: name the goal, e.g. “Cut time spent searching for parking”."]
-    data = {"id": goal_id or fresh_id("goal-" + slug(name), taken), "name": name, "need": fields.get("need") or None,
-            "indicator": fields.get("indicator") or "", "unit": fields.get("unit") or "",
-            **{k: fields.get(k) for k in ("baseline", "target", "year") if fields.get(k) not in (None, "")}}
+    data = {
+        "id": goal_id or fresh_id("goal-" + slug(name), taken),
+        "name": name,
+        "need": fields.get("need") or None,
+        "indicator": fields.get("indicator") or "",
+        "unit": fields.get("unit") or "",
+        **{k: fields.get(k) for k in ("baseline", "target", "year") if fields.get(k) not in (None, "")},
+    }
     try:
         return Goal.model_validate(data), []
     except ValidationError as exc:
         return None, [line[:1].upper() + line[1:] for line in describe_validation_error(exc, data)]
 
 
-def _save_goals(services: Services, workspace_id: int, configuration_id: str | None,
-                goals: Callable[[Configuration], list[Goal] | str], summary: str) -> tuple[bool, Any]:
+def _save_goals(
+    services: Services,
+    workspace_id: int,
+    configuration_id: str | None,
+    goals: Callable[[Configuration], list[Goal] | str],
+    summary: str,
+) -> tuple[bool, Any]:
     """Save a new revision with ``goals(config)`` as its goals (never an overwrite); ``(saved, message)``."""
     from storage import ConflictError, StorageError
 
@@ -279,8 +305,9 @@ def _save_goals(services: Services, workspace_id: int, configuration_id: str | N
         if isinstance(new_goals, str):
             return False, message(new_goals)
         updated = Configuration.model_validate({**config.model_dump(), "goals": [g.model_dump() for g in new_goals]})
-        services.store.save(int(configuration_id), updated, base_version=head.version, author=services.author,
-                            summary=summary[:200])
+        services.store.save(
+            int(configuration_id), updated, base_version=head.version, author=services.author, summary=summary[:200]
+        )
     except ValidationError as exc:
         return False, message(describe_validation_error(exc))
     except ConflictError:
@@ -290,8 +317,9 @@ def _save_goals(services: Services, workspace_id: int, configuration_id: str | N
     return True, message(f"{head.name}: {summary}.", color="success")
 
 
-def save_goal(services: Services, workspace_id: int, configuration_id: str | None, goal_id: str | None,
-              fields: dict[str, Any]) -> tuple[bool, Any, str | None]:
+def save_goal(
+    services: Services, workspace_id: int, configuration_id: str | None, goal_id: str | None, fields: dict[str, Any]
+) -> tuple[bool, Any, str | None]:
     """Add or replace one public goal of a configuration; ``(saved, inline message, goal id)``."""
     chosen: list[Goal] = []
 
@@ -310,8 +338,9 @@ def save_goal(services: Services, workspace_id: int, configuration_id: str | Non
     return saved, feedback, chosen[0].id if saved and chosen else None
 
 
-def remove_goal(services: Services, workspace_id: int, configuration_id: str | None,
-                goal_id: str | None) -> tuple[bool, Any]:
+def remove_goal(
+    services: Services, workspace_id: int, configuration_id: str | None, goal_id: str | None
+) -> tuple[bool, Any]:
     """Remove one public goal of a configuration (a new revision)."""
     if not goal_id:
         return False, message("Goal: choose the goal to remove.")
@@ -326,8 +355,15 @@ def remove_goal(services: Services, workspace_id: int, configuration_id: str | N
 
 NEEDS_LIST = ranked_list.RankedList(
     ids=needs_layouts.NEED_IDS,
-    fields=(ID.needs_name, ID.needs_who, ID.needs_kind, ID.needs_importance, ID.needs_urgency, ID.needs_evidence,
-            ID.needs_description),
+    fields=(
+        ID.needs_name,
+        ID.needs_who,
+        ID.needs_kind,
+        ID.needs_importance,
+        ID.needs_urgency,
+        ID.needs_evidence,
+        ID.needs_description,
+    ),
     field_names=FORM_FIELDS,
     empty_form=EMPTY_FORM,
     new_heading=NEW_HEADING,
@@ -339,8 +375,11 @@ NEEDS_LIST = ranked_list.RankedList(
     form_values=form_values,
     save=save_need,
     delete=delete_need,
-    render_outputs=(Output(ID.needs_ranking, "children"), Output(ID.needs_unserved, "children"),
-                    Output(ID.needs_serve_need, "options")),
+    render_outputs=(
+        Output(ID.needs_ranking, "children"),
+        Output(ID.needs_unserved, "children"),
+        Output(ID.needs_serve_need, "options"),
+    ),
     render=ranking_view,
 )
 """The need list's part of the page: the shared ranked-list callbacks (callbacks.ranked_list)."""
@@ -454,8 +493,9 @@ def register(app: Any, services: Services) -> None:
             saved, feedback = remove_goal(services, workspace_id, configuration_id, goal_id)
             chosen = ""
         elif save_clicks:
-            saved, feedback, chosen = save_goal(services, workspace_id, configuration_id, goal_id,
-                                                dict(zip(GOAL_FIELDS, values)))
+            saved, feedback, chosen = save_goal(
+                services, workspace_id, configuration_id, goal_id, dict(zip(GOAL_FIELDS, values))
+            )
         else:
             return no_update, no_update, no_update
         if not saved:

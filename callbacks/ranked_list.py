@@ -174,7 +174,9 @@ def register(app: Any, services: Services, page: RankedList) -> None:
         State(ids.changed, "data"),
         prevent_initial_call=True,
     )
-    def confirm_delete(_confirm: Any, _cancel: Any, item_id: Any, workspace_id: Any, changed: Any) -> tuple[Any, Any, Any]:
+    def confirm_delete(
+        _confirm: Any, _cancel: Any, item_id: Any, workspace_id: Any, changed: Any
+    ) -> tuple[Any, Any, Any]:
         confirmed = ctx.triggered_id == ids.delete_confirm and bool(item_id)
         refusal = services.refusal("edit" if confirmed else "view", workspace_id=workspace_id)
         if refusal:

@@ -70,16 +70,29 @@ def build_configuration_report(
     ]
     needs = rank_needs(services.store.list_needs(head.workspace_id), [config, *others], need_weights(weights))
     advantages = [
-        r for r in rank_advantages(services.store.list_advantages(head.workspace_id), {config.name: (config, evaluation)})
+        r
+        for r in rank_advantages(services.store.list_advantages(head.workspace_id), {config.name: (config, evaluation)})
         if r.advantage.service == config.name
     ]
     deferred = services.settings.recommend and not recommend
-    note = (f"Recommendations are not listed: this configuration has more than "
+    note = (
+        (
+            f"Recommendations are not listed: this configuration has more than "
             f"{services.settings.live_recommend_max_actors} actors, so they are computed on request "
-            "(Compute recommendations on the report page, or Suggest modules in the editor).") if deferred else ""
+            "(Compute recommendations on the report page, or Suggest modules in the editor)."
+        )
+        if deferred
+        else ""
+    )
     report = configuration_report(
-        config, evaluation, version=head.version, workspace=workspace.name, needs=needs, advantages=advantages,
-        blocks=nine_blocks(config, library), recommendations_note=note,
+        config,
+        evaluation,
+        version=head.version,
+        workspace=workspace.name,
+        needs=needs,
+        advantages=advantages,
+        blocks=nine_blocks(config, library),
+        recommendations_note=note,
     )
     return ConfigurationReport(report, config, evaluation, head.version, recommendations_deferred=deferred)
 
@@ -90,11 +103,16 @@ def report_page(services: Services, configuration_id: int) -> Any:
     built = build_configuration_report(services, configuration_id)
     if built.report is None:
         return not_found(built.problem or "")
-    extra = report_layouts.deferred_recommendations(int(configuration_id), services.settings.live_recommend_max_actors) \
-        if built.recommendations_deferred else None
+    extra = (
+        report_layouts.deferred_recommendations(int(configuration_id), services.settings.live_recommend_max_actors)
+        if built.recommendations_deferred
+        else None
+    )
     return report_layouts.report_layout(
-        built.report, {"kind": "configuration", "id": int(configuration_id)},
-        (f"/edit/{configuration_id}", "← Back to the editor"), extra,
+        built.report,
+        {"kind": "configuration", "id": int(configuration_id)},
+        (f"/edit/{configuration_id}", "← Back to the editor"),
+        extra,
     )
 
 
@@ -117,7 +135,9 @@ def build_comparison_report(services: Services, loaded: Any) -> Report:
     if loaded.workspace_id is not None:
         workspace_id = loaded.workspace_id
         weights = services.store.get_weights(workspace_id)
-        needs = rank_needs(services.store.list_needs(workspace_id), list(comparison.configurations), need_weights(weights))
+        needs = rank_needs(
+            services.store.list_needs(workspace_id), list(comparison.configurations), need_weights(weights)
+        )
         evaluations = {c.name: (c, e) for c, e in zip(comparison.configurations, comparison.evaluations)}
         advantages = rank_advantages(services.store.list_advantages(workspace_id), evaluations)
     return comparison_report(comparison, versions=loaded.versions, needs=needs, advantages=advantages)
@@ -133,10 +153,14 @@ def comparison_report_page(services: Services, search: str | None) -> Any:
         return problem_page(problems or (loaded.problems if loaded else []))
     report = build_comparison_report(services, loaded)
     ids_text = ",".join(str(i) for i in ids)
-    return report_layouts.report_layout(report, {"kind": "comparison", "ids": ids}, (f"/compare?ids={ids_text}", "← Back to the comparison"))
+    return report_layouts.report_layout(
+        report, {"kind": "comparison", "ids": ids}, (f"/compare?ids={ids_text}", "← Back to the comparison")
+    )
 
 
-def report_file(services: Services, target: dict[str, Any] | None, fmt: str) -> tuple[dict[str, Any] | None, str | None]:
+def report_file(
+    services: Services, target: dict[str, Any] | None, fmt: str
+) -> tuple[dict[str, Any] | None, str | None]:
     """The download of a report: ``(dcc.Download data, None)`` or ``(None, problem)``.
 
     ``target`` comes from the browser, so it is checked like any input.
@@ -155,20 +179,27 @@ def report_file(services: Services, target: dict[str, Any] | None, fmt: str) -> 
             return None, built.problem
         stem = f"{slug(built.config.name, 'configuration')}-v{built.version}-report"
         if fmt == "xlsx":
-            return dcc.send_bytes(configuration_workbook(built.config, built.evaluation, version=built.version), f"{stem}.xlsx"), None
+            return dcc.send_bytes(
+                configuration_workbook(built.config, built.evaluation, version=built.version), f"{stem}.xlsx"
+            ), None
         return dcc.send_bytes(report_html(built.report).encode("utf-8"), f"{stem}.html"), None
     if kind == "comparison":
         from callbacks.compare import load_comparison, validate_ids
 
         ids, problems = validate_ids(target.get("ids"))  # type: ignore[union-attr]  # kind was read from it, so target is a dict
-        loaded = load_comparison(services, ids, recommend=fmt == "html" and services.settings.recommend) \
-            if not problems else None
+        loaded = (
+            load_comparison(services, ids, recommend=fmt == "html" and services.settings.recommend)
+            if not problems
+            else None
+        )
         if loaded is None or loaded.problems:
             return None, "; ".join(problems or (loaded.problems if loaded else []))
         stem = "comparison-" + "-".join(str(i) for i in ids)
         if fmt == "xlsx":
             return dcc.send_bytes(comparison_workbook(loaded.comparison), f"{stem}.xlsx"), None
-        return dcc.send_bytes(report_html(build_comparison_report(services, loaded)).encode("utf-8"), f"{stem}.html"), None
+        return dcc.send_bytes(
+            report_html(build_comparison_report(services, loaded)).encode("utf-8"), f"{stem}.html"
+        ), None
     return None, "malformed report request"
 
 
@@ -181,7 +212,11 @@ def register(app: Any, services: Services) -> None:
         background=True,  # one re-score per library module: seconds to minutes on a large configuration
         running=[
             (Output(ID.report_recs_compute, "disabled"), True, False),
-            (Output(ID.report_recs_status, "children"), "Computing recommendations… re-scoring with each library module.", ""),
+            (
+                Output(ID.report_recs_status, "children"),
+                "Computing recommendations… re-scoring with each library module.",
+                "",
+            ),
         ],
     )
     def compute_report_recommendations(clicks, configuration_id):

@@ -28,8 +28,9 @@ ACTIONS = frozenset({"use", "view", "edit", "manage", "restore"})
 NO_ACCESS = "You do not have access to this workspace or configuration."
 VIEW_ONLY = "Your role in this workspace lets you look and export, not change anything."
 SIGNED_OUT = "You are not signed in: sign in to continue."
-WORKSPACE_DELETED = ("This workspace is deleted: everything in it waits until an owner restores it "
-                     "under Recently deleted on Home.")
+WORKSPACE_DELETED = (
+    "This workspace is deleted: everything in it waits until an owner restores it under Recently deleted on Home."
+)
 REFUSALS = (NO_ACCESS, VIEW_ONLY, SIGNED_OUT, WORKSPACE_DELETED)
 """Every refusal message of :meth:`Services.require` (a callback may show one instead of a 401/403)."""
 
@@ -199,9 +200,7 @@ class Services:
             return None
         return Account(id=info.id, name=info.name)
 
-    def require(
-        self, action: str, *, workspace_id: Any = None, configuration_id: Any = None
-    ) -> Access:
+    def require(self, action: str, *, workspace_id: Any = None, configuration_id: Any = None) -> Access:
         """Check, on the server, that the current user may do ``action``; call it first in every
         callback and route.
 
@@ -360,8 +359,10 @@ class Services:
             return f"Configuration {head.id} ({head.name}) is deleted: restore it under Recently deleted on Home."
         workspace = self.store.get_workspace(head.workspace_id)
         if workspace.deleted_at is not None:
-            return (f"Configuration {head.id} ({head.name}) is in the deleted workspace “{workspace.name}”: "
-                    "an owner can restore it under Recently deleted on Home.")
+            return (
+                f"Configuration {head.id} ({head.name}) is in the deleted workspace “{workspace.name}”: "
+                "an owner can restore it under Recently deleted on Home."
+            )
         return None
 
     def max_upload_bytes(self) -> int:

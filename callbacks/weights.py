@@ -62,7 +62,10 @@ def weights_page(services: Services, workspace_id: int) -> Any:
         return not_found(f"Workspace {workspace_id} is deleted.")
     weights = workspace_score_weights(services, workspace.id)
     return weights_layouts.weights_layout(
-        workspace.id, workspace.name, weight_settings(weights), effect_rows(services, workspace.id, weights),
+        workspace.id,
+        workspace.name,
+        weight_settings(weights),
+        effect_rows(services, workspace.id, weights),
         editable=access.can("edit"),
     )
 
@@ -87,8 +90,11 @@ def save_weights(services: Services, workspace_id: int, typed: dict[str, Any], r
     saved = services.store.set_named_weights(int(workspace_id), CRITERIA_BY_ID, chosen, author=services.author)
     values = [setting.weight for setting in weight_settings(saved)]
     changed = len(saved)
-    text = ("Back to the default weights." if not changed
-            else f"Saved: {changed} weight{'s' if changed != 1 else ''} differ from the defaults.")
+    text = (
+        "Back to the default weights."
+        if not changed
+        else f"Saved: {changed} weight{'s' if changed != 1 else ''} differ from the defaults."
+    )
     effect = weights_layouts.effect_table(effect_rows(services, int(workspace_id), saved))
     return values, dbc.Alert(text, color="success", className="py-2"), effect
 
@@ -97,8 +103,11 @@ def register(app: Any, services: Services) -> None:
     inputs = [ID.weight_input(spec.id) for spec in CRITERIA]
 
     @app.callback(
-        [*(Output(input_id, "value") for input_id in inputs),
-         Output(ID.weights_feedback, "children"), Output(ID.weights_effect, "children")],
+        [
+            *(Output(input_id, "value") for input_id in inputs),
+            Output(ID.weights_feedback, "children"),
+            Output(ID.weights_effect, "children"),
+        ],
         [Input(ID.weights_save, "n_clicks"), Input(ID.weights_reset, "n_clicks")],
         [State(ID.weights_workspace, "data"), *(State(input_id, "value") for input_id in inputs)],
         prevent_initial_call=True,

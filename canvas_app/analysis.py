@@ -74,7 +74,9 @@ def structure_report(eco: Ecosystem) -> dict[str, Any]:
         "components": eco.components,
         "articulation_points": eco.articulation_points,
         "betweenness": {a: round(v, 4) for a, v in eco.betweenness.items()},
-        "platform": None if platform is None else {
+        "platform": None
+        if platform is None
+        else {
             "id": platform.id,
             "sides": eco.sides,
             "side_reasons": {a: r.reason for a, r in eco.side_roles.items() if r.side},
@@ -102,7 +104,8 @@ def structure_report(eco: Ecosystem) -> dict[str, Any]:
             "factors": list(GROWTH_FACTORS),
             "net_value": {
                 a: [round(nv.net_at(k), 2) for k in GROWTH_FACTORS]
-                for a, nv in eco.net_values.items() if nv.has_amounts
+                for a, nv in eco.net_values.items()
+                if nv.has_amounts
             },
         },
     }
@@ -128,7 +131,9 @@ def money_over_time(eco: Ecosystem) -> dict[str, Any]:
             }
             for a, p in econ.positions.items()
         },
-        "city": None if city is None else {
+        "city": None
+        if city is None
+        else {
             "actors": list(city.actors),
             "net": round(city.net, 2),
             "net_at_10": round(city.net_at(GROWTH_FACTORS[-1]), 2),
@@ -149,8 +154,9 @@ def value_cycles(eco: Ecosystem) -> dict[str, Any]:
     """
     simple = nx.DiGraph()
     simple.add_edges_from((f.source, f.target) for f in eco.flows)
-    groups = sorted((sorted(c) for c in nx.strongly_connected_components(simple) if len(c) > 1),
-                    key=lambda g: (-len(g), g))
+    groups = sorted(
+        (sorted(c) for c in nx.strongly_connected_components(simple) if len(c) > 1), key=lambda g: (-len(g), g)
+    )
     in_a_group = {a for group in groups for a in group}
     examples: list[list[str]] = []
     seen: set[frozenset[str]] = set()

@@ -138,8 +138,12 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(
-    host: str = "127.0.0.1", port: int = 8050, database_url: str | None = None, debug: bool = False,
-    open_network: bool = False, module_dirs: tuple[Path, ...] = (),
+    host: str = "127.0.0.1",
+    port: int = 8050,
+    database_url: str | None = None,
+    debug: bool = False,
+    open_network: bool = False,
+    module_dirs: tuple[Path, ...] = (),
 ) -> None:
     """Run the development server (``canvas-app serve``).
 
@@ -151,9 +155,12 @@ def serve(
 
     settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug, module_dirs=module_dirs)
     if not settings.auth and not is_loopback(host) and not open_network:
-        print(f"canvas-app: cannot start: accounts are off, so anyone who reaches {host}:{port} could read and "
-              "change every workspace. Turn accounts on (CITYCANVAS_AUTH=on and CITYCANVAS_SECRET_KEY), serve on "
-              "127.0.0.1, or pass --open-without-accounts if this network is yours alone.", file=sys.stderr)
+        print(
+            f"canvas-app: cannot start: accounts are off, so anyone who reaches {host}:{port} could read and "
+            "change every workspace. Turn accounts on (CITYCANVAS_AUTH=on and CITYCANVAS_SECRET_KEY), serve on "
+            "127.0.0.1, or pass --open-without-accounts if this network is yours alone.",
+            file=sys.stderr,
+        )
         raise SystemExit(2)
     try:
         app = create_app(settings)

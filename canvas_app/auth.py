@@ -139,8 +139,10 @@ def throttled_message(key: str, retry_after: timedelta) -> str:
     minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
     wait = f"Try again in {minutes} minute{'s' if minutes != 1 else ''}"
     if key.startswith("account:"):
-        return (f"{THROTTLED} on this account from many places. {wait}, sign in from a browser you have "
-                "signed in with before, or ask an administrator to unlock it.")
+        return (
+            f"{THROTTLED} on this account from many places. {wait}, sign in from a browser you have "
+            "signed in with before, or ask an administrator to unlock it."
+        )
     return f"{THROTTLED} from your network address. {wait}."
 
 
@@ -225,7 +227,9 @@ def cmd_users_unlock(args: argparse.Namespace) -> int:
     account = account_key(args.name)
     try:
         with Store.open(args.database_url) as store:
-            cleared = store.clear_sign_in_throttle(keys=[f"account:{account}"], prefixes=[f"account+address:{account}|"])
+            cleared = store.clear_sign_in_throttle(
+                keys=[f"account:{account}"], prefixes=[f"account+address:{account}|"]
+            )
     except StorageError as exc:
         print(f"canvas-app users unlock: {exc}", file=sys.stderr)
         return 2
@@ -266,4 +270,3 @@ def register_cli(sub: Any) -> None:
     listing = commands.add_parser("list", help="accounts and their workspaces")
     listing.add_argument("--database-url", default=None)
     listing.set_defaults(func=cmd_users_list)
-

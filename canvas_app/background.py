@@ -191,8 +191,9 @@ class JobSlots:
         now = time.time()
         record = {"user": user, "subject": subject, "expires": now + self.lease_seconds}
         if self._redis is not None:
-            answer = self._take_script(keys=[self._key], args=[now, lease, user, json.dumps(record),
-                                                                self.per_user, self.total])
+            answer = self._take_script(
+                keys=[self._key], args=[now, lease, user, json.dumps(record), self.per_user, self.total]
+            )
             answer = answer.decode() if isinstance(answer, bytes) else answer
             return None if answer == "ok" else answer
         with self._cache.transact():
@@ -281,5 +282,14 @@ def _forget_connections_in_children(engine: Any) -> None:
     _forked_engines.add(engine)
 
 
-__all__ = ["MissingExtra", "team_import", "background_manager", "celery_app", "cache_folder", "redis_url",
-           "job_request_context", "JobSlots", "JOB_LEASE_SECONDS"]
+__all__ = [
+    "MissingExtra",
+    "team_import",
+    "background_manager",
+    "celery_app",
+    "cache_folder",
+    "redis_url",
+    "job_request_context",
+    "JobSlots",
+    "JOB_LEASE_SECONDS",
+]

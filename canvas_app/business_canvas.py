@@ -93,21 +93,37 @@ def canvas_blocks(eco: Ecosystem) -> dict[str, list[str]]:
         if from_provider and target in segments and _is_offering(flow, roles.buyers):
             add("value_propositions", f"{what} ({name[target]})")
         if flow.kind is FlowKind.REPUTATION and {source, target} & segments and (from_provider or to_provider):
-            add("customer_relationships", f"{what} ({name[target]})" if from_provider else f"{what} from {name[source]}")
+            add(
+                "customer_relationships", f"{what} ({name[target]})" if from_provider else f"{what} from {name[source]}"
+            )
         if source == operator and flow.kind in OFFERINGS:
             add("key_activities", f"{what} → {name[target]}")
-        if to_provider and not from_provider and (flow.kind in OFFERINGS or flow.kind is FlowKind.PERMISSION
-                                                  or flow.kind in (FlowKind.GRANT, FlowKind.INVESTMENT)):
+        if (
+            to_provider
+            and not from_provider
+            and (
+                flow.kind in OFFERINGS
+                or flow.kind is FlowKind.PERMISSION
+                or flow.kind in (FlowKind.GRANT, FlowKind.INVESTMENT)
+            )
+        ):
             contributions.setdefault(source, [])
             if what not in contributions[source]:
                 contributions[source].append(what)
-        if target == operator and (flow.kind is FlowKind.PERMISSION
-                                   or (eco.actors[source].type is ActorType.CITY and flow.kind in OFFERINGS)):
+        if target == operator and (
+            flow.kind is FlowKind.PERMISSION or (eco.actors[source].type is ActorType.CITY and flow.kind in OFFERINGS)
+        ):
             add("key_resources", f"{what} ({name[source]})")
         if target == operator and flow.kind in FINANCIAL_KINDS:
-            add("revenue_streams", f"{what} from {name[source]}" + "".join(
-                f", of which {out.label or out.kind.value} passed on to {name[out.target]}"
-                for out, paid in roles.passed_on if paid.id == flow.id))
+            add(
+                "revenue_streams",
+                f"{what} from {name[source]}"
+                + "".join(
+                    f", of which {out.label or out.kind.value} passed on to {name[out.target]}"
+                    for out, paid in roles.passed_on
+                    if paid.id == flow.id
+                ),
+            )
         if source == operator and flow.kind in FINANCIAL_KINDS and flow.id not in passed_ids:
             add("cost_structure", f"{what} → {name[target]}")
     for partner, supplies in contributions.items():
@@ -152,12 +168,19 @@ def _is_offering(flow: Flow, buyers: frozenset[str]) -> bool:
 def _pass_through(eco: Ecosystem, operator: Actor, cities: set[str]) -> tuple[tuple[Flow, Flow], ...]:
     """Per-use payments to the city matching a per-use payment into the operator (same occurrences,
     no larger amount): fees collected on the city's behalf, which are the city's money, not a cost."""
-    incoming = [f for f in eco.in_flows.get(operator.id, ())
-                if f.kind is FlowKind.MONEY and f.amount is not None and (f.occurrences or 0) > 1]
+    incoming = [
+        f
+        for f in eco.in_flows.get(operator.id, ())
+        if f.kind is FlowKind.MONEY and f.amount is not None and (f.occurrences or 0) > 1
+    ]
     pairs = []
     for flow in eco.out_flows.get(operator.id, ()):
-        if (flow.kind is not FlowKind.MONEY or flow.target not in cities or flow.amount is None
-                or (flow.occurrences or 0) <= 1):
+        if (
+            flow.kind is not FlowKind.MONEY
+            or flow.target not in cities
+            or flow.amount is None
+            or (flow.occurrences or 0) <= 1
+        ):
             continue
         paid = next((f for f in incoming if f.occurrences == flow.occurrences and (f.amount or 0) >= flow.amount), None)
         if paid is not None:

@@ -30,8 +30,12 @@ HHI_THRESHOLD = 0.6
 """Herfindahl index of the operator's inflow above which one payer dominates (a 75/25 split is 0.625)."""
 GRANT_SHARE_THRESHOLD = 0.5
 CORE_ROLE_TYPES = frozenset({ActorType.PLATFORM_OPERATOR, ActorType.SERVICE_PROVIDER, ActorType.TECHNOLOGY_VENDOR})
-BUSINESS_ROLE_TYPES = (ActorType.PLATFORM_OPERATOR, ActorType.SERVICE_PROVIDER, ActorType.TECHNOLOGY_VENDOR,
-                       ActorType.BUSINESS)
+BUSINESS_ROLE_TYPES = (
+    ActorType.PLATFORM_OPERATOR,
+    ActorType.SERVICE_PROVIDER,
+    ActorType.TECHNOLOGY_VENDOR,
+    ActorType.BUSINESS,
+)
 
 Check = Callable[[Ecosystem], list[Finding]]
 
@@ -48,7 +52,9 @@ def standard_credit(name: str) -> float:
     return STANDARD_CREDIT[classify_standard(name)]
 
 
-def _finding(code: str, severity: Severity, dimension: str, criterion: str, message: str, elements: Iterable[str]) -> Finding:
+def _finding(
+    code: str, severity: Severity, dimension: str, criterion: str, message: str, elements: Iterable[str]
+) -> Finding:
     return Finding(code, severity, dimension, criterion, message, tuple(elements))
 
 
@@ -59,8 +65,16 @@ def check_isolated_actors(eco: Ecosystem) -> list[Finding]:
     isolated = [a for a in eco.actors if eco.degree(a) == 0]
     if not isolated:
         return []
-    return [_finding("isolated-actor", "medium", "sustainability", "su_reciprocity",
-                     say("isolated-actor", len(isolated), names=_names(eco, isolated)), isolated)]
+    return [
+        _finding(
+            "isolated-actor",
+            "medium",
+            "sustainability",
+            "su_reciprocity",
+            say("isolated-actor", len(isolated), names=_names(eco, isolated)),
+            isolated,
+        )
+    ]
 
 
 def check_disconnected(eco: Ecosystem) -> list[Finding]:
@@ -69,8 +83,16 @@ def check_disconnected(eco: Ecosystem) -> list[Finding]:
     if len(comps) <= 1:
         return []
     minor = [actor for comp in comps[1:] for actor in comp]
-    return [_finding("disconnected-ecosystem", "high", "scalability", "s_connected",
-                     say("disconnected-ecosystem", len(minor), parts=len(comps), names=_names(eco, minor)), minor)]
+    return [
+        _finding(
+            "disconnected-ecosystem",
+            "high",
+            "scalability",
+            "s_connected",
+            say("disconnected-ecosystem", len(minor), parts=len(comps), names=_names(eco, minor)),
+            minor,
+        )
+    ]
 
 
 def givers_without_return(eco: Ecosystem) -> list[str]:
@@ -78,8 +100,11 @@ def givers_without_return(eco: Ecosystem) -> list[str]:
 
 
 def free_riders(eco: Ecosystem) -> list[str]:
-    return [a for a, actor in eco.actors.items()
-            if eco.in_flows.get(a) and not eco.out_flows.get(a) and actor.type not in CUSTOMER_TYPES]
+    return [
+        a
+        for a, actor in eco.actors.items()
+        if eco.in_flows.get(a) and not eco.out_flows.get(a) and actor.type not in CUSTOMER_TYPES
+    ]
 
 
 def non_reciprocal_actors(eco: Ecosystem) -> list[str]:
@@ -93,8 +118,16 @@ def check_no_return(eco: Ecosystem) -> list[Finding]:
     ids = givers_without_return(eco)
     if not ids:
         return []
-    return [_finding("no-return", "high", "sustainability", "su_reciprocity",
-                     say("no-return", len(ids), names=_names(eco, ids)), ids)]
+    return [
+        _finding(
+            "no-return",
+            "high",
+            "sustainability",
+            "su_reciprocity",
+            say("no-return", len(ids), names=_names(eco, ids)),
+            ids,
+        )
+    ]
 
 
 def check_free_riders(eco: Ecosystem) -> list[Finding]:
@@ -102,8 +135,16 @@ def check_free_riders(eco: Ecosystem) -> list[Finding]:
     ids = free_riders(eco)
     if not ids:
         return []
-    return [_finding("free-rider", "medium", "sustainability", "su_reciprocity",
-                     say("free-rider", len(ids), names=_names(eco, ids)), ids)]
+    return [
+        _finding(
+            "free-rider",
+            "medium",
+            "sustainability",
+            "su_reciprocity",
+            say("free-rider", len(ids), names=_names(eco, ids)),
+            ids,
+        )
+    ]
 
 
 def check_no_revenue(eco: Ecosystem) -> list[Finding]:
@@ -111,8 +152,16 @@ def check_no_revenue(eco: Ecosystem) -> list[Finding]:
     operator = eco.operator
     if operator is None or not eco.flows or eco.financial_inflow_by_payer(operator.id):
         return []
-    return [_finding("no-revenue", "high", "value_capture", "cap_revenue",
-                     say("no-revenue", 1, operator=operator.name), [operator.id])]
+    return [
+        _finding(
+            "no-revenue",
+            "high",
+            "value_capture",
+            "cap_revenue",
+            say("no-revenue", 1, operator=operator.name),
+            [operator.id],
+        )
+    ]
 
 
 def check_negative_net_value(eco: Ecosystem) -> list[Finding]:
@@ -121,8 +170,16 @@ def check_negative_net_value(eco: Ecosystem) -> list[Finding]:
     if not losing:
         return []
     detail = "; ".join(f"{eco.actors[a].name} {eco.net_values[a].net:,.0f}" for a in losing[:4])
-    return [_finding("negative-net-value", "high", "sustainability", "su_viability",
-                     say("negative-net-value", len(losing), period=eco.config.period, detail=detail), losing)]
+    return [
+        _finding(
+            "negative-net-value",
+            "high",
+            "sustainability",
+            "su_viability",
+            say("negative-net-value", len(losing), period=eco.config.period, detail=detail),
+            losing,
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -192,8 +249,16 @@ def check_grant_dependent(eco: Ecosystem) -> list[Finding]:
     operator = eco.operator
     assert operator is not None
     payers = [p for p, kinds in eco.financial_inflow_by_payer(operator.id).items() if kinds.get(FlowKind.GRANT)]
-    return [_finding("grant-dependent", "medium", "sustainability", "su_grant_independence",
-                     say("grant-dependent", 1, share=f"{share:.0%}", operator=operator.name), [operator.id, *payers])]
+    return [
+        _finding(
+            "grant-dependent",
+            "medium",
+            "sustainability",
+            "su_grant_independence",
+            say("grant-dependent", 1, share=f"{share:.0%}", operator=operator.name),
+            [operator.id, *payers],
+        )
+    ]
 
 
 def concentration(source: FundingSource, total: float) -> float:
@@ -225,9 +290,16 @@ def check_funding_concentration(eco: Ecosystem) -> list[Finding]:
     sources = funding_sources(eco)
     total = sum(s.total for s in sources.values())
     top = max(sources.values(), key=lambda s: concentration(s, total))
-    return [_finding("funding-concentration", "medium", "sustainability", "su_diversified_funding",
-                     say("funding-concentration", 1, operator=operator.name, payer=source_name(eco, top),
-                         hhi=f"{hhi:.2f}"), [operator.id, *top.actors])]
+    return [
+        _finding(
+            "funding-concentration",
+            "medium",
+            "sustainability",
+            "su_diversified_funding",
+            say("funding-concentration", 1, operator=operator.name, payer=source_name(eco, top), hhi=f"{hhi:.2f}"),
+            [operator.id, *top.actors],
+        )
+    ]
 
 
 def check_no_payback(eco: Ecosystem) -> list[Finding]:
@@ -236,12 +308,22 @@ def check_no_payback(eco: Ecosystem) -> list[Finding]:
     failing = [econ.investor_positions[a] for a in econ.investors if not econ.investor_positions[a].pays_back]
     if not failing:
         return []
-    detail = "; ".join(f"{eco.actors[p.actor].name} {p.recovered:.0%} of {p.outlay:,.0f} back in {p.payback_limit} "
-                       f"years at {econ.discount_rate:.0%}" for p in failing[:3])
+    detail = "; ".join(
+        f"{eco.actors[p.actor].name} {p.recovered:.0%} of {p.outlay:,.0f} back in {p.payback_limit} "
+        f"years at {econ.discount_rate:.0%}"
+        for p in failing[:3]
+    )
     investments = [f.id for p in failing for f in eco.out_flows.get(p.actor, ()) if f.kind is FlowKind.INVESTMENT]
-    return [_finding("no-payback", "high", "sustainability", "su_payback",
-                     say("no-payback", len(failing), names=_names(eco, [p.actor for p in failing]), detail=detail),
-                     [*(p.actor for p in failing), *investments])]
+    return [
+        _finding(
+            "no-payback",
+            "high",
+            "sustainability",
+            "su_payback",
+            say("no-payback", len(failing), names=_names(eco, [p.actor for p in failing]), detail=detail),
+            [*(p.actor for p in failing), *investments],
+        )
+    ]
 
 
 def check_per_use_subsidy(eco: Ecosystem) -> list[Finding]:
@@ -254,15 +336,23 @@ def check_per_use_subsidy(eco: Ecosystem) -> list[Finding]:
     back = city.per_use_income + city.per_use_benefit
     detail = f"{city.per_use_cost:,.0f} out, {back:,.0f} back per {eco.config.period}"
     payers = [a for a in city.actors if any(f.source == a or f.id in eco.actors[a].unit_costs for f in flows)]
-    return [_finding("per-use-subsidy", "medium", "scalability", "s_city_cost",
-                     say("per-use-subsidy", len(flows), labels=labels, detail=detail),
-                     [*(payers or city.actors), *city.subsidised_flows])]
+    return [
+        _finding(
+            "per-use-subsidy",
+            "medium",
+            "scalability",
+            "s_city_cost",
+            say("per-use-subsidy", len(flows), labels=labels, detail=detail),
+            [*(payers or city.actors), *city.subsidised_flows],
+        )
+    ]
 
 
 def single_points_of_failure(eco: Ecosystem) -> list[str]:
     """Articulation points other than the city and the platform operators (who are hubs by design)."""
-    return [a for a in eco.articulation_points
-            if eco.actors[a].type not in (ActorType.CITY, ActorType.PLATFORM_OPERATOR)]
+    return [
+        a for a in eco.articulation_points if eco.actors[a].type not in (ActorType.CITY, ActorType.PLATFORM_OPERATOR)
+    ]
 
 
 def check_single_point_of_failure(eco: Ecosystem) -> list[Finding]:
@@ -270,8 +360,16 @@ def check_single_point_of_failure(eco: Ecosystem) -> list[Finding]:
     ids = single_points_of_failure(eco)
     if not ids:
         return []
-    return [_finding("single-point-of-failure", "medium", "scalability", "s_no_bottleneck",
-                     say("single-point-of-failure", len(ids), names=_names(eco, ids)), ids)]
+    return [
+        _finding(
+            "single-point-of-failure",
+            "medium",
+            "scalability",
+            "s_no_bottleneck",
+            say("single-point-of-failure", len(ids), names=_names(eco, ids)),
+            ids,
+        )
+    ]
 
 
 def lock_in_vendors(eco: Ecosystem) -> list[str]:
@@ -296,8 +394,16 @@ def check_vendor_lock_in(eco: Ecosystem) -> list[Finding]:
     ids = lock_in_vendors(eco)
     if not ids:
         return []
-    return [_finding("vendor-lock-in", "high", "replicability", "r_no_lock_in",
-                     say("vendor-lock-in", len(ids), names=_names(eco, ids)), ids)]
+    return [
+        _finding(
+            "vendor-lock-in",
+            "high",
+            "replicability",
+            "r_no_lock_in",
+            say("vendor-lock-in", len(ids), names=_names(eco, ids)),
+            ids,
+        )
+    ]
 
 
 def check_not_multi_sided(eco: Ecosystem) -> list[Finding]:
@@ -307,12 +413,16 @@ def check_not_multi_sided(eco: Ecosystem) -> list[Finding]:
         return []
     suppliers = eco.input_suppliers
     if suppliers:
-        message = say("not-multi-sided-suppliers", len(suppliers), platform=eco.platform.name,
-                      names=_names(eco, suppliers))
+        message = say(
+            "not-multi-sided-suppliers", len(suppliers), platform=eco.platform.name, names=_names(eco, suppliers)
+        )
     else:
         message = say("not-multi-sided", 1, platform=eco.platform.name)
-    return [_finding("not-multi-sided", "medium", "scalability", "s_network_effects", message,
-                     [eco.platform.id, *suppliers])]
+    return [
+        _finding(
+            "not-multi-sided", "medium", "scalability", "s_network_effects", message, [eco.platform.id, *suppliers]
+        )
+    ]
 
 
 def check_no_network_effects(eco: Ecosystem) -> list[Finding]:
@@ -321,19 +431,38 @@ def check_no_network_effects(eco: Ecosystem) -> list[Finding]:
         return []
     elements = [eco.platform.id] if eco.platform else []
     where = f"through {eco.platform.name}" if eco.platform else "(there is no platform operator)"
-    return [_finding("no-network-effects", "medium", "scalability", "s_network_effects",
-                     say("no-network-effects", 1, where=where), elements)]
+    return [
+        _finding(
+            "no-network-effects",
+            "medium",
+            "scalability",
+            "s_network_effects",
+            say("no-network-effects", 1, where=where),
+            elements,
+        )
+    ]
 
 
 def check_high_marginal_cost(eco: Ecosystem) -> list[Finding]:
     """Costly service per extra user caps growth."""
-    flows = [f for f in eco.flows if f.kind is FlowKind.SERVICE and f.marginal_cost == "high"
-             and eco.actors[f.target].type in USER_SEGMENT_TYPES]
+    flows = [
+        f
+        for f in eco.flows
+        if f.kind is FlowKind.SERVICE and f.marginal_cost == "high" and eco.actors[f.target].type in USER_SEGMENT_TYPES
+    ]
     if not flows:
         return []
     labels = ", ".join(f"'{f.label or f.id}'" for f in flows[:4])
-    return [_finding("high-marginal-cost", "medium", "scalability", "s_marginal_cost",
-                     say("high-marginal-cost", len(flows), labels=labels), [f.id for f in flows])]
+    return [
+        _finding(
+            "high-marginal-cost",
+            "medium",
+            "scalability",
+            "s_marginal_cost",
+            say("high-marginal-cost", len(flows), labels=labels),
+            [f.id for f in flows],
+        )
+    ]
 
 
 def check_no_open_standards(eco: Ecosystem) -> list[Finding]:
@@ -341,8 +470,16 @@ def check_no_open_standards(eco: Ecosystem) -> list[Finding]:
     data = [f for f in eco.flows if f.kind is FlowKind.DATA]
     if not data or any(is_open_standard(s) for f in data for s in f.standards):
         return []
-    return [_finding("no-open-standards", "high", "replicability", "r_open_standards",
-                     say("no-open-standards", len(data)), [f.id for f in data])]
+    return [
+        _finding(
+            "no-open-standards",
+            "high",
+            "replicability",
+            "r_open_standards",
+            say("no-open-standards", len(data)),
+            [f.id for f in data],
+        )
+    ]
 
 
 def check_local_dependency(eco: Ecosystem) -> list[Finding]:
@@ -350,16 +487,34 @@ def check_local_dependency(eco: Ecosystem) -> list[Finding]:
     findings = []
     local = [a for a, actor in eco.actors.items() if actor.local and actor.type in CORE_ROLE_TYPES]
     if local:
-        findings.append(_finding("local-dependency", "medium", "replicability", "r_generic_roles",
-                                 say("local-dependency-roles", len(local), names=_names(eco, local)), local))
-    needing = [m.id for m in eco.config.modules
-               if m.id in eco.definitions and (eco.definitions[m.id].attributes.preconditions
-                                               or eco.definitions[m.id].attributes.locality == "local")]
+        findings.append(
+            _finding(
+                "local-dependency",
+                "medium",
+                "replicability",
+                "r_generic_roles",
+                say("local-dependency-roles", len(local), names=_names(eco, local)),
+                local,
+            )
+        )
+    needing = [
+        m.id
+        for m in eco.config.modules
+        if m.id in eco.definitions
+        and (eco.definitions[m.id].attributes.preconditions or eco.definitions[m.id].attributes.locality == "local")
+    ]
     if needing:
         what = sorted({p for m in needing for p in eco.definitions[m].attributes.preconditions})
-        findings.append(_finding("local-dependency", "low", "replicability", "r_preconditions",
-                                 say("local-dependency-preconditions", len(needing),
-                                     what=f": {'; '.join(what[:4])}" if what else ""), needing))
+        findings.append(
+            _finding(
+                "local-dependency",
+                "low",
+                "replicability",
+                "r_preconditions",
+                say("local-dependency-preconditions", len(needing), what=f": {'; '.join(what[:4])}" if what else ""),
+                needing,
+            )
+        )
     return findings
 
 
@@ -368,8 +523,16 @@ def check_no_citizen_value(eco: Ecosystem) -> list[Finding]:
     citizens = eco.of_type(ActorType.CITIZEN)
     if not eco.flows or any(eco.in_flows.get(c.id) for c in citizens):
         return []
-    return [_finding("no-citizen-value", "high", "value_creation", "vc_citizen_value",
-                     say("no-citizen-value", len(citizens)), [c.id for c in citizens])]
+    return [
+        _finding(
+            "no-citizen-value",
+            "high",
+            "value_creation",
+            "vc_citizen_value",
+            say("no-citizen-value", len(citizens)),
+            [c.id for c in citizens],
+        )
+    ]
 
 
 def check_unmet_needs(eco: Ecosystem) -> list[Finding]:
@@ -378,8 +541,16 @@ def check_unmet_needs(eco: Ecosystem) -> list[Finding]:
     if not unmet:
         return []
     names = name_list((f"'{n.name}'" for n in unmet), 4)
-    return [_finding("unmet-need", "medium", "value_creation", "vc_needs_served",
-                     say("unmet-need", len(unmet), names=names), [n.id for n in unmet])]
+    return [
+        _finding(
+            "unmet-need",
+            "medium",
+            "value_creation",
+            "vc_needs_served",
+            say("unmet-need", len(unmet), names=names),
+            [n.id for n in unmet],
+        )
+    ]
 
 
 def unjudged_by_missing_amounts(eco: Ecosystem) -> list[str]:
@@ -406,9 +577,16 @@ def check_missing_quantities(eco: Ecosystem) -> list[Finding]:
         consequence = "these criteria cannot be judged: " + "; ".join(unjudged)
     else:
         consequence = f"a flow without occurrences counts once per {eco.config.period}"
-    return [_finding("missing-quantities", "low", "sustainability", "",
-                     say("missing-quantities", len(flows), labels=labels, unjudged=consequence),
-                     [f.id for f in flows])]
+    return [
+        _finding(
+            "missing-quantities",
+            "low",
+            "sustainability",
+            "",
+            say("missing-quantities", len(flows), labels=labels, unjudged=consequence),
+            [f.id for f in flows],
+        )
+    ]
 
 
 def consent_modules(eco: Ecosystem) -> list[str]:
@@ -443,10 +621,19 @@ def check_personal_data_without_consent(eco: Ecosystem) -> list[Finding]:
     flows = unconsented_personal_data(eco)
     if not flows:
         return []
-    labels = name_list((f"'{f.label or f.id}' ({eco.actors[f.source].name} → {eco.actors[f.target].name})"
-                        for f in flows), 3)
-    return [_finding("personal-data-without-consent", "high", "sustainability", "su_personal_data",
-                     say("personal-data-without-consent", len(flows), labels=labels), _flows_and_ends(flows))]
+    labels = name_list(
+        (f"'{f.label or f.id}' ({eco.actors[f.source].name} → {eco.actors[f.target].name})" for f in flows), 3
+    )
+    return [
+        _finding(
+            "personal-data-without-consent",
+            "high",
+            "sustainability",
+            "su_personal_data",
+            say("personal-data-without-consent", len(flows), labels=labels),
+            _flows_and_ends(flows),
+        )
+    ]
 
 
 def check_personal_data_sold(eco: Ecosystem) -> list[Finding]:
@@ -457,9 +644,16 @@ def check_personal_data_sold(eco: Ecosystem) -> list[Finding]:
     sold = [f for f in flows if f.personal_data]
     labels = name_list((f"'{f.label or f.id}'" for f in sold), 3)
     buyers = list(dict.fromkeys(f.target for f in sold))
-    return [_finding("personal-data-sold", "high", "sustainability", "su_personal_data",
-                     say("personal-data-sold", len(buyers), labels=labels, buyers=_names(eco, buyers)),
-                     _flows_and_ends(flows))]
+    return [
+        _finding(
+            "personal-data-sold",
+            "high",
+            "sustainability",
+            "su_personal_data",
+            say("personal-data-sold", len(buyers), labels=labels, buyers=_names(eco, buyers)),
+            _flows_and_ends(flows),
+        )
+    ]
 
 
 CHECKS: tuple[Check, ...] = (

@@ -30,7 +30,9 @@ def format_evaluation(evaluation: Evaluation, title: str, *, recommended: bool =
         score = evaluation.scores[name]
         if score.assessable:
             judged = " — provisional" if score.provisional else ""
-            lines.append(f"{SCORE_LABELS[name]:<16} {score.score:5.1f} / 100  ({score.coverage:.0%} of its weight judged{judged})")
+            lines.append(
+                f"{SCORE_LABELS[name]:<16} {score.score:5.1f} / 100  ({score.coverage:.0%} of its weight judged{judged})"
+            )
         else:
             lines.append(f"{SCORE_LABELS[name]:<16}   not assessable (nothing to judge yet)")
         for c in score.criteria:
@@ -46,14 +48,18 @@ def format_evaluation(evaluation: Evaluation, title: str, *, recommended: bool =
         lines.append(f"    elements: {', '.join(flag.elements) or '-'}")
         for rec in flag.recommendations:
             clears = ", clears the flag" if rec.clears_flag else ""
-            lines.append(f"    → add '{rec.name}' ({rec.module}): {rec.gain:+.1f} {SCORE_LABELS[rec.dimension].lower()}{clears}")
+            lines.append(
+                f"    → add '{rec.name}' ({rec.module}): {rec.gain:+.1f} {SCORE_LABELS[rec.dimension].lower()}{clears}"
+            )
             if rec.reason:
                 lines.append(f"      {rec.reason}")
         for suggestion in flag.suggestions:
             lines.append(f"    → change: {suggestion.text}")
         if recommended and not flag.recommendations:
-            lines.append("    (no library module closes this gap: it needs a change to the actors or flows"
-                         + (", as proposed above)" if flag.suggestions else ")"))
+            lines.append(
+                "    (no library module closes this gap: it needs a change to the actors or flows"
+                + (", as proposed above)" if flag.suggestions else ")")
+            )
     return "\n".join(lines)
 
 
@@ -120,8 +126,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from canvas_app.app import serve
 
-    serve(args.host, args.port, args.database_url, debug=args.debug, open_network=args.open_without_accounts,
-          module_dirs=tuple(Path(p) for p in args.modules or ()))
+    serve(
+        args.host,
+        args.port,
+        args.database_url,
+        debug=args.debug,
+        open_network=args.open_without_accounts,
+        module_dirs=tuple(Path(p) for p in args.modules or ()),
+    )
     return EXIT_OK
 
 
@@ -140,12 +152,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     xlsx = out.suffix.lower() == ".xlsx"
     if len(configs) == 1:
         evaluation = evaluate(configs[0], library)
-        data = (report.configuration_workbook(configs[0], evaluation) if xlsx else report.report_html(
-            report.configuration_report(configs[0], evaluation, blocks=nine_blocks(configs[0], library))).encode("utf-8"))
+        data = (
+            report.configuration_workbook(configs[0], evaluation)
+            if xlsx
+            else report.report_html(
+                report.configuration_report(configs[0], evaluation, blocks=nine_blocks(configs[0], library))
+            ).encode("utf-8")
+        )
     else:
         comparison = compare_configurations(configs, library, recommend=not xlsx)
-        data = (report.comparison_workbook(comparison) if xlsx
-                else report.report_html(report.comparison_report(comparison)).encode("utf-8"))
+        data = (
+            report.comparison_workbook(comparison)
+            if xlsx
+            else report.report_html(report.comparison_report(comparison)).encode("utf-8")
+        )
     out.write_bytes(data)
     print(f"wrote {out} ({len(data):,} bytes)")
     return EXIT_OK
@@ -169,20 +189,28 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="canvas-app", description=__doc__.splitlines()[0],
+        prog="canvas-app",
+        description=__doc__.splitlines()[0],
         epilog="With no command, canvas-app serves the web app: `canvas-app --port 8061` is `canvas-app serve --port 8061`.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--modules", action="append", metavar="DIR",
-                        help="an extra folder of module files (repeatable; also CITYCANVAS_MODULE_PATH)")
+    parser.add_argument(
+        "--modules",
+        action="append",
+        metavar="DIR",
+        help="an extra folder of module files (repeatable; also CITYCANVAS_MODULE_PATH)",
+    )
     sub = parser.add_subparsers(dest="command")
 
     serve = sub.add_parser("serve", help="start the web app (the default command)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: DATABASE_URL, else SQLite)")
-    serve.add_argument("--open-without-accounts", action="store_true",
-                       help="serve on a network address with accounts off (anyone who reaches it owns every workspace)")
+    serve.add_argument(
+        "--open-without-accounts",
+        action="store_true",
+        help="serve on a network address with accounts off (anyone who reaches it owns every workspace)",
+    )
     serve.add_argument("--debug", action="store_true")
     serve.set_defaults(func=cmd_serve)
 

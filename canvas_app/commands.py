@@ -264,7 +264,11 @@ class UpdateActor(Command):
             if item["id"] == self.actor_id:
                 item.update({k: v for k, v in self.changes.items() if k != "id"})
                 updated = validate(data)
-                return _rescaled(updated) if updated.actor(self.actor_id).count != config.actor(self.actor_id).count else updated
+                return (
+                    _rescaled(updated)
+                    if updated.actor(self.actor_id).count != config.actor(self.actor_id).count
+                    else updated
+                )
         raise ConfigurationError([f"actor '{self.actor_id}' no longer exists"])
 
     def describe(self) -> str:
@@ -317,8 +321,9 @@ def set_flow_costs(data: dict[str, Any], flow_id: str, costs: dict[str, float | 
         ends = [actors[flow[end]] for end in ("source", "target") if flow[end] in actors]
         public = [a for a in ends if a["type"] in PUBLIC_TYPES]  # the city's position reads only theirs
         if costs["benefit"] and not public:
-            raise ConfigurationError(["Public benefit: only a flow to or from the city or a public agency carries "
-                                      "a declared public benefit"])
+            raise ConfigurationError(
+                ["Public benefit: only a flow to or from the city or a public agency carries a declared public benefit"]
+            )
         for actor in ends:
             put(actor, "unit_benefits", costs["benefit"] if public and actor is public[0] else None)
 
@@ -378,8 +383,11 @@ def _still_estimated(flow: dict[str, Any], changes: dict[str, Any]) -> list[str]
     ...                  {"amount": 0.25, "occurrences": 10})
     ['amount']
     """
-    return [q for q in flow.get("estimated") or []
-            if q not in changes or (changes[q] is not None and changes[q] == flow.get(q))]
+    return [
+        q
+        for q in flow.get("estimated") or []
+        if q not in changes or (changes[q] is not None and changes[q] == flow.get(q))
+    ]
 
 
 @dataclass(frozen=True)

@@ -44,9 +44,13 @@ class Comparison:
             "scores": {n: [e.scores[n].score for e in self.evaluations] for n in SCORE_NAMES},
             "coverage": {n: [e.scores[n].coverage for e in self.evaluations] for n in SCORE_NAMES},
             "criteria": [
-                {"id": c.id, "score": c.score, "label": c.label,
-                 "values": [round(_criterion(e, c.id).value, 3) for e in self.evaluations],
-                 "assessable": [_criterion(e, c.id).assessable for e in self.evaluations]}
+                {
+                    "id": c.id,
+                    "score": c.score,
+                    "label": c.label,
+                    "values": [round(_criterion(e, c.id).value, 3) for e in self.evaluations],
+                    "assessable": [_criterion(e, c.id).assessable for e in self.evaluations],
+                }
                 for c in (c for s in self.evaluations[0].scores.values() for c in s.criteria)
             ],
             "diffs": [d.to_dict() for d in self.diffs],
@@ -246,11 +250,13 @@ def find_leads(
         if values[best] - values[runner] < TOLERANCE_POINTS:
             continue
         criteria_runner = {c.id: c for c in evaluations[runner].scores[score].criteria}
-        candidates = [c for c in evaluations[best].scores[score].criteria
-                      if _judged(c) and _judged(criteria_runner[c.id])] or list(evaluations[best].scores[score].criteria)
+        candidates = [
+            c for c in evaluations[best].scores[score].criteria if _judged(c) and _judged(criteria_runner[c.id])
+        ] or list(evaluations[best].scores[score].criteria)
         reason = max(candidates, key=lambda c: c.weight * (c.value - criteria_runner[c.id].value))
-        modules, jointly = responsible_modules(configs[best], reason.id, reason.value, used[runner], library, weights,
-                                      rescored.setdefault(best, {}))
+        modules, jointly = responsible_modules(
+            configs[best], reason.id, reason.value, used[runner], library, weights, rescored.setdefault(best, {})
+        )
         flagged = tuple(
             (f.code, tuple(element_names(configs[runner], f.elements)))
             for f in evaluations[runner].flags
@@ -261,8 +267,18 @@ def find_leads(
             theirs = data_standards(configs[runner])
             standards = tuple(s for s in data_standards(configs[best]) if s not in theirs)
         leads.append(
-            Lead(score, best, runner, (values[best], values[runner]), reason, criteria_runner[reason.id],
-                 modules, jointly, flagged, standards)
+            Lead(
+                score,
+                best,
+                runner,
+                (values[best], values[runner]),
+                reason,
+                criteria_runner[reason.id],
+                modules,
+                jointly,
+                flagged,
+                standards,
+            )
         )
     return leads
 
@@ -309,8 +325,10 @@ def score_sentences(score: str, standings: Sequence[Standing], flag_codes: Seque
     order = ranked(standings)
     if left_out:
         verb = "is" if len(left_out) == 1 else "are"
-        lines.append(f"{label} is not assessable in {_join(left_out)} (nothing to judge yet), "
-                     f"so {'it' if len(left_out) == 1 else 'they'} {verb} left out of this comparison.")
+        lines.append(
+            f"{label} is not assessable in {_join(left_out)} (nothing to judge yet), "
+            f"so {'it' if len(left_out) == 1 else 'they'} {verb} left out of this comparison."
+        )
     if len(order) < 2:
         return lines
     best, worst = standings[order[0]], standings[order[-1]]
@@ -328,11 +346,14 @@ def score_sentences(score: str, standings: Sequence[Standing], flag_codes: Seque
         tops = [standings[i] for i in order if standings[i].score == best.score]
         bottoms = [standings[i] for i in order if standings[i].score == worst.score]
         middle = [standings[i] for i in order if standings[i] not in tops and standings[i] not in bottoms]
-        text = (f"{label}: best {_join([t.name for t in tops])} ({best.figure}), "
-                f"worst {_join([b.name for b in bottoms])} ({worst.figure}), {_points(spread)} lower")
+        text = (
+            f"{label}: best {_join([t.name for t in tops])} ({best.figure}), "
+            f"worst {_join([b.name for b in bottoms])} ({worst.figure}), {_points(spread)} lower"
+        )
         if middle:
             text += "; in between: " + "; ".join(
-                f"{s.name} {s.figure}, {_points(best.score - s.score)} below the best" for s in middle)
+                f"{s.name} {s.figure}, {_points(best.score - s.score)} below the best" for s in middle
+            )
         lines.append(text + ".")
     return lines
 

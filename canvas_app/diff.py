@@ -56,7 +56,12 @@ class StructuralDiff:
     def to_dict(self) -> dict[str, Any]:
         return {
             name: {"added": list(c.added), "removed": list(c.removed), "changed": list(c.changed)}
-            for name, c in (("modules", self.modules), ("actors", self.actors), ("flows", self.flows), ("needs", self.needs))
+            for name, c in (
+                ("modules", self.modules),
+                ("actors", self.actors),
+                ("flows", self.flows),
+                ("needs", self.needs),
+            )
         } | {"fields": list(self.fields)}
 
 

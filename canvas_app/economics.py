@@ -27,7 +27,6 @@ DISCOUNT_RATE = 0.03
 Cohesion Fund (Guide to Cost-Benefit Analysis of Investment Projects, 2014, section 2.8.4)."""
 
 
-
 @dataclass(frozen=True)
 class CashPosition:
     """One actor's cash, year 0 to the horizon."""
@@ -169,21 +168,28 @@ class Economics:
             for year in range(1, self._last_year(flow) + 1):
                 per_year[year] -= cost
         per_year[0] = one_off
-        limits = [f.payback_years for f in eco.out_flows.get(actor_id, ())
-                  if f.kind is FlowKind.INVESTMENT and f.payback_years is not None]
+        limits = [
+            f.payback_years
+            for f in eco.out_flows.get(actor_id, ())
+            if f.kind is FlowKind.INVESTMENT and f.payback_years is not None
+        ]
         return CashPosition(actor_id, tuple(per_year), self.discount_rate, min(limits) if limits else self.horizon)
 
     @cached_property
     def positions(self) -> dict[str, CashPosition]:
         """Every actor with money figures and all its financial flows complete."""
-        return {a: self.cash(a) for a in self.eco.actors
-                if self.complete(a) and (self.eco.net_values[a].has_amounts or self._has_one_offs(a))}
+        return {
+            a: self.cash(a)
+            for a in self.eco.actors
+            if self.complete(a) and (self.eco.net_values[a].has_amounts or self._has_one_offs(a))
+        }
 
     def _has_one_offs(self, actor_id: str) -> bool:
         actor = self.eco.actors[actor_id]
         return bool(actor.capital_cost) or any(
             f.kind is FlowKind.INVESTMENT and f.amount is not None
-            for f in (*self.eco.in_flows.get(actor_id, ()), *self.eco.out_flows.get(actor_id, ())))
+            for f in (*self.eco.in_flows.get(actor_id, ()), *self.eco.out_flows.get(actor_id, ()))
+        )
 
     @cached_property
     def investor_positions(self) -> dict[str, CashPosition]:
@@ -192,9 +198,12 @@ class Economics:
         Only they can have an outlay, so criteria and flags count only them year by year (the
         positions of every actor are for the report)."""
         eco = self.eco
-        return {a: self.cash(a) for a, actor in eco.actors.items()
-                if (actor.capital_cost or any(f.kind is FlowKind.INVESTMENT for f in eco.out_flows.get(a, ())))
-                and self.complete(a)}
+        return {
+            a: self.cash(a)
+            for a, actor in eco.actors.items()
+            if (actor.capital_cost or any(f.kind is FlowKind.INVESTMENT for f in eco.out_flows.get(a, ())))
+            and self.complete(a)
+        }
 
     @cached_property
     def investors(self) -> list[str]:
@@ -205,15 +214,18 @@ class Economics:
     def unjudged_investors(self) -> list[str]:
         """Actors who invest or carry a capital cost but whose money flows lack amounts."""
         eco = self.eco
-        return [a for a, actor in eco.actors.items() if a not in self.investor_positions and (
-            actor.capital_cost or any(f.kind is FlowKind.INVESTMENT for f in eco.out_flows.get(a, ())))]
+        return [
+            a
+            for a, actor in eco.actors.items()
+            if a not in self.investor_positions
+            and (actor.capital_cost or any(f.kind is FlowKind.INVESTMENT for f in eco.out_flows.get(a, ())))
+        ]
 
     @cached_property
     def city(self) -> CityPosition | None:
         """The public budget's position, when a public actor exchanges money with figures; else None."""
         eco = self.eco
-        public = [a for a, actor in eco.actors.items()
-                  if actor.type in PUBLIC_TYPES and eco.net_values[a].has_amounts]
+        public = [a for a, actor in eco.actors.items() if actor.type in PUBLIC_TYPES and eco.net_values[a].has_amounts]
         if not public:
             return None
         in_public = set(public)

@@ -69,6 +69,7 @@ class SideRole:
     role: SideKind
     reason: str
 
+
 GROWTH_FACTORS = tuple(range(1, 11))
 
 NEED_PATH_STEPS = 3
@@ -95,14 +96,22 @@ def _side_role(actor: Actor, platform: str, gives: list[Flow], gets: list[Flow])
     affiliation = pays + [f for f in gets if f.kind not in FINANCIAL_KINDS]
     # reports (knowledge), a dividend or visibility are a funder's return, not something it buys
     if actor.type is ActorType.FUNDER or (finances and not any(f.kind is not FlowKind.KNOWLEDGE for f in uses)):
-        return SideRole(False, "funder", f"finances {platform} ({_what(finances or gives or gets)}) and uses "
-                                         "nothing it offers: a funder, not a side")
+        return SideRole(
+            False,
+            "funder",
+            f"finances {platform} ({_what(finances or gives or gets)}) and uses "
+            "nothing it offers: a funder, not a side",
+        )
     if actor.type is ActorType.TECHNOLOGY_VENDOR:
-        return SideRole(False, "input supplier", f"a technology vendor: it supplies {platform}'s technology "
-                                                 "(an input supplier, not a side)")
+        return SideRole(
+            False,
+            "input supplier",
+            f"a technology vendor: it supplies {platform}'s technology (an input supplier, not a side)",
+        )
     if uses and offers:
-        return SideRole(True, "demand and supply", f"uses {_what(uses)} from {platform} and supplies "
-                                                    f"{_what(offers)} through it")
+        return SideRole(
+            True, "demand and supply", f"uses {_what(uses)} from {platform} and supplies {_what(offers)} through it"
+        )
     if uses:
         return SideRole(True, "demand", f"uses {_what(uses)} from {platform}")
     if offers and affiliation:
@@ -186,7 +195,8 @@ class Ecosystem:
         personal = {(f.source, f.target) for f in self.all_flows if f.personal_data}
         # money flows Y → X beside a personal-data flow X → Y: the price of the data
         self.data_payments: list[Flow] = [
-            f for f in self.all_flows if f.kind is FlowKind.MONEY and (f.target, f.source) in personal]
+            f for f in self.all_flows if f.kind is FlowKind.MONEY and (f.target, f.source) in personal
+        ]
         paid = {f.id for f in self.data_payments}
         # the flows every criterion reads: personal data and its payments never raise a score
         self.flows: list[Flow] = [f for f in self.all_flows if not f.personal_data and f.id not in paid]
@@ -206,9 +216,7 @@ class Ecosystem:
         """The value network: actors as nodes, flows as keyed edges."""
         graph = nx.MultiDiGraph()
         graph.add_nodes_from((a.id, {"type": a.type.value, "name": a.name}) for a in self.config.actors)
-        graph.add_edges_from(
-            (f.source, f.target, f.id, {"kind": f.kind.value, "label": f.label}) for f in self.flows
-        )
+        graph.add_edges_from((f.source, f.target, f.id, {"kind": f.kind.value, "label": f.label}) for f in self.flows)
         return graph
 
     @cached_property
@@ -298,8 +306,10 @@ class Ecosystem:
     def sides(self) -> dict[str, list[str]]:
         """Demand and supply sides of the platform, in configuration order (see :attr:`side_roles`)."""
         roles = self.side_roles
-        return {"demand": [a for a, r in roles.items() if r.role in DEMAND_ROLES],
-                "supply": [a for a, r in roles.items() if r.role in SUPPLY_ROLES]}
+        return {
+            "demand": [a for a, r in roles.items() if r.role in DEMAND_ROLES],
+            "supply": [a for a, r in roles.items() if r.role in SUPPLY_ROLES],
+        }
 
     @cached_property
     def non_sides(self) -> list[str]:
@@ -336,8 +346,9 @@ class Ecosystem:
         for d in sorted(self.sides["demand"], key=lambda a: self.actors[a].type is ActorType.CITY):
             if d not in gives_to_platform:
                 continue
-            partner = next((s for s in self.sides["supply"] if self.distinct_sides(d, s) and s in gets_from_platform),
-                           None)
+            partner = next(
+                (s for s in self.sides["supply"] if self.distinct_sides(d, s) and s in gets_from_platform), None
+            )
             if partner is not None:
                 return (d, partner)
         return None
@@ -422,8 +433,10 @@ class Ecosystem:
         the price of that value, not a loss of the ecosystem.
         """
         return [
-            a for a, actor in self.actors.items()
-            if actor.type in BUSINESS_TYPES and self.net_values[a].has_amounts
+            a
+            for a, actor in self.actors.items()
+            if actor.type in BUSINESS_TYPES
+            and self.net_values[a].has_amounts
             and (actor.type is not ActorType.BUSINESS or self.net_values[a].money_in > 0)
         ]
 

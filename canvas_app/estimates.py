@@ -49,8 +49,17 @@ _OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
 }
-_OPERATOR_SIGNS = {ast.Pow: "**", ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<",
-                   ast.RShift: ">>", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}
+_OPERATOR_SIGNS = {
+    ast.Pow: "**",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.BitXor: "^",
+}
 
 Scale = Mapping[str, float | None]
 
@@ -192,7 +201,9 @@ def _value(node: ast.expr, scale: Scale) -> float:
     raise FormulaError(f"'{ast.unparse(node)}' is not allowed")  # unreachable after parse_formula's check
 
 
-def scale_of(period: str, population: int | None, source_count: int | None, target_count: int | None) -> dict[str, float | None]:
+def scale_of(
+    period: str, population: int | None, source_count: int | None, target_count: int | None
+) -> dict[str, float | None]:
     """The values of :data:`NAMES` for one flow of one configuration.
 
     >>> scale_of("quarter", None, 10, None)["months"]

@@ -13,8 +13,23 @@ from canvas_app.model import Configuration, Flow, Quantity, dump_configuration
 ExportFormat = Literal["json", "graphml", "csv"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "graphml", "csv")
 MEDIA_TYPES = {"json": "application/json", "graphml": "application/graphml+xml", "csv": "text/csv"}
-FLOW_COLUMNS = ("id", "source", "source_name", "target", "target_name", "kind", "label", "amount", "amount_is",
-                "occurrences", "occurrences_is", "value_per_period", "standards", "marginal_cost", "module")
+FLOW_COLUMNS = (
+    "id",
+    "source",
+    "source_name",
+    "target",
+    "target_name",
+    "kind",
+    "label",
+    "amount",
+    "amount_is",
+    "occurrences",
+    "occurrences_is",
+    "value_per_period",
+    "standards",
+    "marginal_cost",
+    "module",
+)
 """``amount_is`` and ``occurrences_is`` say whether the quantity beside them is entered or a module's estimate."""
 
 
@@ -27,16 +42,34 @@ def quantity_status(flow: Flow, quantity: Quantity) -> str:
 
 def flow_row(flow: Flow, names: dict[str, str]) -> tuple[object, ...]:
     """One flow in the order of ``FLOW_COLUMNS`` (the CSV and the XLSX Flows sheets)."""
-    return (flow.id, flow.source, names[flow.source], flow.target, names[flow.target], flow.kind.value, flow.label,
-            flow.amount, quantity_status(flow, "amount"), flow.occurrences, quantity_status(flow, "occurrences"),
-            flow.value_per_period, ";".join(flow.standards), flow.marginal_cost, flow.module)
+    return (
+        flow.id,
+        flow.source,
+        names[flow.source],
+        flow.target,
+        names[flow.target],
+        flow.kind.value,
+        flow.label,
+        flow.amount,
+        quantity_status(flow, "amount"),
+        flow.occurrences,
+        quantity_status(flow, "occurrences"),
+        flow.value_per_period,
+        ";".join(flow.standards),
+        flow.marginal_cost,
+        flow.module,
+    )
 
 
 def to_graphml(config: Configuration) -> bytes:
     """Actors as nodes and flows as keyed edges, with their attributes (None values left out)."""
     graph = nx.MultiDiGraph(name=config.name, city=config.city, period=config.period)
     for actor in config.actors:
-        attrs: dict[str, str | bool | int | float] = {"name": actor.name, "type": actor.type.value, "local": actor.local}
+        attrs: dict[str, str | bool | int | float] = {
+            "name": actor.name,
+            "type": actor.type.value,
+            "local": actor.local,
+        }
         if actor.count is not None:
             attrs["count"] = actor.count
         if actor.position is not None:

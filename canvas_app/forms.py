@@ -72,8 +72,7 @@ def actor_fields(values: dict[str, Any]) -> dict[str, Any]:
         problems.append("Name: an actor needs a name")
     count = _not_negative(whole_number(values.get("actor_count"), "Segment size"), "Segment size", problems)
     fixed_cost = _not_negative(number(values.get("actor_fixed_cost"), "Running cost"), "Running cost", problems)
-    capital_cost = _not_negative(number(values.get("actor_capital_cost"), "Up-front cost"), "Up-front cost",
-                                 problems)
+    capital_cost = _not_negative(number(values.get("actor_capital_cost"), "Up-front cost"), "Up-front cost", problems)
     if problems:
         raise ConfigurationError(problems)
     return {
@@ -132,8 +131,7 @@ def flow_costs(values: dict[str, Any]) -> dict[str, float | None]:
     problems: list[str] = []
     costs = {
         "source": _not_negative(number(values.get("flow_source_cost"), "Giver's cost"), "Giver's cost", problems),
-        "target": _not_negative(number(values.get("flow_target_cost"), "Receiver's cost"), "Receiver's cost",
-                                problems),
+        "target": _not_negative(number(values.get("flow_target_cost"), "Receiver's cost"), "Receiver's cost", problems),
         "benefit": _not_negative(number(values.get("flow_benefit"), "Public benefit"), "Public benefit", problems),
     }
     if problems:

@@ -31,7 +31,8 @@ def install_health(app: Any, services: Any) -> None:
     redis_client = None
     if url:
         redis_client = team_import("redis").Redis.from_url(
-            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS)
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+        )
 
     def answer(body: dict[str, Any], status: int) -> Response:
         response = jsonify(body)

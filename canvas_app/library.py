@@ -167,8 +167,15 @@ class ModuleLibrary:
 
 def _search_text(definition: ModuleDefinition) -> str:
     a = definition.attributes
-    parts = [definition.id, definition.name, definition.summary, definition.category.value,
-             *a.standards, *a.revenue_model, *(t.name for t in definition.actors)]
+    parts = [
+        definition.id,
+        definition.name,
+        definition.summary,
+        definition.category.value,
+        *a.standards,
+        *a.revenue_model,
+        *(t.name for t in definition.actors),
+    ]
     return " ".join(parts).lower()
 
 
@@ -237,9 +244,7 @@ def parse_module(source: str | bytes | Mapping[str, Any], source_name: str = "mo
     if isinstance(source, (str, bytes)):
         raw = source.encode() if isinstance(source, str) else source
         if len(raw) > MAX_MODULE_BYTES:
-            raise LibraryError(
-                f"{source_name}: {too_large(len(raw))}"
-            )
+            raise LibraryError(f"{source_name}: {too_large(len(raw))}")
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -254,13 +259,17 @@ def parse_module(source: str | bytes | Mapping[str, Any], source_name: str = "mo
     try:  # YAML and JSON escapes can spell half a UTF-16 pair, which is no text at all
         json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeEncodeError:
-        raise LibraryError(f"{source_name}: contains an escaped lone surrogate (\\uD800-\\uDFFF), which is not text") from None
+        raise LibraryError(
+            f"{source_name}: contains an escaped lone surrogate (\\uD800-\\uDFFF), which is not text"
+        ) from None
     except (TypeError, ValueError, RecursionError):
         pass  # not plain data: the schema check below names the field
     try:
         return ModuleDefinition.model_validate(data)
     except ValidationError as exc:
-        raise LibraryError([f"{source_name}: {_module_wording(line)}" for line in describe_validation_error(exc, data)]) from None
+        raise LibraryError(
+            [f"{source_name}: {_module_wording(line)}" for line in describe_validation_error(exc, data)]
+        ) from None
     except RecursionError:
         raise LibraryError(f"{source_name}: nested too deeply") from None
 
@@ -298,7 +307,9 @@ def parse_workspace_module(
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise LibraryError(f"{source_name}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+            raise LibraryError(
+                f"{source_name}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
         except RecursionError:
             raise LibraryError(f"{source_name}: nested too deeply") from None
         definition = parse_module(data, source_name)  # not a mapping: refused there, with the reason
@@ -321,9 +332,7 @@ def load_module_file(path: str | Path) -> ModuleDefinition:
     try:
         size = path.stat().st_size
         if size > MAX_MODULE_BYTES:
-            raise LibraryError(
-                f"{path}: {too_large(size)}"
-            )
+            raise LibraryError(f"{path}: {too_large(size)}")
         raw = path.read_bytes()
     except OSError as exc:
         raise LibraryError(f"{path}: cannot read ({exc.strerror})") from None
@@ -442,8 +451,12 @@ class FreeSpots:
 
     def is_free(self, point: tuple[float, float]) -> bool:
         cx, cy = self._cell(point)
-        return all(math.dist(point, other) >= self.gap
-                   for dx in (-1, 0, 1) for dy in (-1, 0, 1) for other in self._cells.get((cx + dx, cy + dy), ()))
+        return all(
+            math.dist(point, other) >= self.gap
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for other in self._cells.get((cx + dx, cy + dy), ())
+        )
 
     def near(self, wish: tuple[float, float]) -> tuple[float, float]:
         """The free point nearest ``wish`` on growing rings around it; it is then taken."""
@@ -498,9 +511,11 @@ def place_module(
     The definition is stored in the instance so the file is self-contained.
     """
     if instance_id is None:
-        taken = {m.id for m in config.modules} | {a.module for a in config.actors if a.module} | {
-            f.module for f in config.flows if f.module
-        }
+        taken = (
+            {m.id for m in config.modules}
+            | {a.module for a in config.actors if a.module}
+            | {f.module for f in config.flows if f.module}
+        )
         instance_id = numbered_id("m", taken)
     elif any(m.id == instance_id for m in config.modules):
         raise ConfigurationError([f"modules: id '{instance_id}' is already used by a placed module"])
@@ -520,8 +535,11 @@ def place_module(
         if existing is None:
             # also merge with an actor this same placement just created (two templates, one singleton)
             existing = next(
-                (a["id"] for a in new_actors if a["type"] == kind.value
-                 and (kind in SINGLETON_TYPES or a["name"].casefold() == name.casefold())),
+                (
+                    a["id"]
+                    for a in new_actors
+                    if a["type"] == kind.value and (kind in SINGLETON_TYPES or a["name"].casefold() == name.casefold())
+                ),
                 None,
             )
         if existing is not None:
@@ -529,8 +547,14 @@ def place_module(
             continue
         actor_id = fresh_id(slug(name), actor_ids)
         actor_ids.add(actor_id)
-        actor: dict[str, Any] = {"id": actor_id, "name": name, "type": kind.value,
-                                 "local": local, "count": count, "module": instance_id}
+        actor: dict[str, Any] = {
+            "id": actor_id,
+            "name": name,
+            "type": kind.value,
+            "local": local,
+            "count": count,
+            "module": instance_id,
+        }
         new_actors.append(actor)
         role_to_actor[role] = actor["id"]
 
@@ -562,16 +586,29 @@ def place_module(
             n += 1
             flow_id = f"{instance_id}-f{n}"
         flow_ids.add(flow_id)
-        new_flows.append({
-            "id": flow_id, "source": source, "target": target, "kind": template.kind.value,
-            "label": template.label, **quantities, "estimated": [q for q in QUANTITIES if quantities[q] is not None],
-            "standards": list(template.standards), "marginal_cost": template.marginal_cost, "module": instance_id,
-            **{name: getattr(template, name) for name in ("term_years", "payback_years")
-               if getattr(template, name) is not None},
-        })
+        new_flows.append(
+            {
+                "id": flow_id,
+                "source": source,
+                "target": target,
+                "kind": template.kind.value,
+                "label": template.label,
+                **quantities,
+                "estimated": [q for q in QUANTITIES if quantities[q] is not None],
+                "standards": list(template.standards),
+                "marginal_cost": template.marginal_cost,
+                "module": instance_id,
+                **{
+                    name: getattr(template, name)
+                    for name in ("term_years", "payback_years")
+                    if getattr(template, name) is not None
+                },
+            }
+        )
 
     instance = {
-        "id": instance_id, "module": definition.id,
+        "id": instance_id,
+        "module": definition.id,
         "position": {"x": round(drop[0], 1), "y": round(drop[1], 1)},
         "definition": definition.model_dump(mode="json"),
     }
@@ -584,20 +621,29 @@ def place_module(
         module = ModuleInstance.model_validate(instance)
     except ValidationError as exc:
         raise ConfigurationError(describe_validation_error(exc)) from None
-    return config.model_copy(update={
-        "actors": [*config.actors, *actors],
-        "flows": [*config.flows, *flows],
-        "modules": [*config.modules, module],
-    })
+    return config.model_copy(
+        update={
+            "actors": [*config.actors, *actors],
+            "flows": [*config.flows, *flows],
+            "modules": [*config.modules, module],
+        }
+    )
 
 
 def _anchor(
-    config: Configuration, definition: ModuleDefinition, role_to_actor: Mapping[str, str], new_actors: list[dict[str, Any]]
+    config: Configuration,
+    definition: ModuleDefinition,
+    role_to_actor: Mapping[str, str],
+    new_actors: list[dict[str, Any]],
 ) -> tuple[float, float]:
     """Where a module placed without a drop point goes: amid the existing actors its new actors exchange with."""
     new_ids = {a["id"] for a in new_actors}
-    linked = {role_to_actor[end] for t in definition.flows for end in (t.source, t.target)
-              if {role_to_actor[t.source], role_to_actor[t.target]} & new_ids and role_to_actor[end] not in new_ids}
+    linked = {
+        role_to_actor[end]
+        for t in definition.flows
+        for end in (t.source, t.target)
+        if {role_to_actor[t.source], role_to_actor[t.target]} & new_ids and role_to_actor[end] not in new_ids
+    }
     points = [(a.position.x, a.position.y) for a in config.actors if a.id in linked and a.position is not None]
     if not points:
         return _default_position(config)
@@ -613,9 +659,9 @@ def _estimates(definition: ModuleDefinition, index: int, scale: Scale) -> dict[s
         try:
             quantities[quantity] = estimate(default, scale)
         except FormulaError as exc:
-            raise ConfigurationError([
-                f"{flow_place(definition.id, index, template)}: {quantity}: formula '{default}': {exc}"
-            ]) from None
+            raise ConfigurationError(
+                [f"{flow_place(definition.id, index, template)}: {quantity}: formula '{default}': {exc}"]
+            ) from None
     return quantities
 
 
@@ -746,8 +792,9 @@ def resolve_definitions(config: Configuration, library: ModuleLibrary | None = N
             try:
                 resolved[instance.id] = _definition_from_json(json.dumps(instance.definition, sort_keys=True))
             except ValidationError as exc:
-                problems.extend(f"{where}: definition: {line}"
-                                for line in describe_validation_error(exc, instance.definition))
+                problems.extend(
+                    f"{where}: definition: {line}" for line in describe_validation_error(exc, instance.definition)
+                )
             continue
         if lib is None:
             lib = _builtin_library()

@@ -104,9 +104,13 @@ def _module_mechanisms(instance_id: str, definition: ModuleDefinition) -> list[M
     ]
     if attributes.network_effects == "cross_side":
         out.append(
-            Mechanism("creation", "Cross-side network effects",
-                      f"declared by {definition.name}: each side makes the platform worth more to the other",
-                      "module", (instance_id,))
+            Mechanism(
+                "creation",
+                "Cross-side network effects",
+                f"declared by {definition.name}: each side makes the platform worth more to the other",
+                "module",
+                (instance_id,),
+            )
         )
     return out
 

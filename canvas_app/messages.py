@@ -35,13 +35,12 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "A business actor loses money each {period} on its operating flows ({detail}).",
         "Business actors lose money each {period} on their operating flows ({detail}).",
     ),
-    "grant-dependent": (
-        "{share} of the income of {operator} is grants: the service stops when they end.",
-    ) * 2,
+    "grant-dependent": ("{share} of the income of {operator} is grants: the service stops when they end.",) * 2,
     "funding-concentration": (
         "Most of the income of {operator} comes from one payer, {payer} (Herfindahl index {hhi}): "
         "losing that payer ends the service.",
-    ) * 2,
+    )
+    * 2,
     "single-point-of-failure": (
         "Without {names} the ecosystem falls apart: it is the only link between some actors and the rest.",
         "Without {names} the ecosystem falls apart: each is the only link between some actors and the rest.",
@@ -55,7 +54,8 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
     "not-multi-sided": (
         "{platform} does not connect two distinct sides (a group that supplies service or data through it as its "
         "customer, and another group that uses it).",
-    ) * 2,
+    )
+    * 2,
     "not-multi-sided-suppliers": (
         "{platform} does not connect two distinct sides: {names} only supplies it or is paid by it, an input "
         "supplier, not a side (a side uses the platform or supplies through it as its customer).",
@@ -63,9 +63,7 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "suppliers, not sides (a side uses the platform or supplies through it as its customer).",
     ),
     "no-network-effects": ("No cross-side value loop runs {where}: more users do not attract more providers.",) * 2,
-    "high-marginal-cost": (
-        "Serving one more user is expensive ({labels}).",
-    ) * 2,
+    "high-marginal-cost": ("Serving one more user is expensive ({labels}).",) * 2,
     "no-open-standards": (
         "The data flow uses no open interoperability standard from the registry (such as NGSI-LD or the OASC MIMs).",
         "None of the {count} data flows uses an open interoperability standard from the registry "
@@ -86,7 +84,8 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
     "per-use-subsidy": (
         "The city pays per use ({labels}) and gets back less per use than it pays ({detail}): its cost grows with "
         "every ride, visit or transaction.",
-    ) * 2,
+    )
+    * 2,
     "no-citizen-value": ("No citizen segment receives a service or any other value.",) * 2,
     "unmet-need": (
         "No flow delivers value to the actor that has the need {names}.",

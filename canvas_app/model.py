@@ -106,19 +106,26 @@ class Actor(_Strict):
     module: Identifier | None = None
     notes: Annotated[str, Field(max_length=5000)] = ""
     fixed_cost: NonNegative | None = Field(
-        default=None, description="Own running costs per period not paid to an actor on the canvas (staff, energy, "
-                                  "maintenance).")
+        default=None,
+        description="Own running costs per period not paid to an actor on the canvas (staff, energy, maintenance).",
+    )
     capital_cost: NonNegative | None = Field(
-        default=None, description="One-off outlay at the start (hardware, installation), paid in year 0.")
+        default=None, description="One-off outlay at the start (hardware, installation), paid in year 0."
+    )
     unit_costs: dict[Identifier, NonNegative] = Field(
-        default_factory=dict, description="Own cost per occurrence of a flow this actor takes part in, by flow id.")
+        default_factory=dict, description="Own cost per occurrence of a flow this actor takes part in, by flow id."
+    )
     unit_benefits: dict[Identifier, NonNegative] = Field(
-        default_factory=dict, description="Declared public benefit per occurrence of a flow (time saved, emissions "
-                                          "avoided, in money), by flow id: shown beside the cash, never added to it.")
+        default_factory=dict,
+        description="Declared public benefit per occurrence of a flow (time saved, emissions "
+        "avoided, in money), by flow id: shown beside the cash, never added to it.",
+    )
     funding_source: Identifier | None = Field(
-        default=None, description="Who really pays when this box pays: boxes with the same funding source are one "
-                                  "source in funding concentration (omitted: the city and public agencies are the "
-                                  "public budget, any other box is its own source).")
+        default=None,
+        description="Who really pays when this box pays: boxes with the same funding source are one "
+        "source in funding concentration (omitted: the city and public agencies are the "
+        "public budget, any other box is its own source).",
+    )
 
     @model_serializer(mode="wrap")
     def _omit_unset_economics(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -154,15 +161,19 @@ class Flow(_Strict):
         description="Quantities that are a module's estimate, not entered by the user (omitted: all entered).",
     )
     term_years: Years | None = Field(
-        default=None, description="Years the flow runs from year 1 (a contract term); omitted: the whole horizon. "
-                                  "Not for investments, which are paid once in year 0.")
+        default=None,
+        description="Years the flow runs from year 1 (a contract term); omitted: the whole horizon. "
+        "Not for investments, which are paid once in year 0.",
+    )
     payback_years: Years | None = Field(
-        default=None, description="Investments only: years within which the investor expects its money back; "
-                                  "omitted: the configuration's horizon.")
+        default=None,
+        description="Investments only: years within which the investor expects its money back; "
+        "omitted: the configuration's horizon.",
+    )
     personal_data: bool = Field(
         default=False,
         description="A data flow that carries personal data (GDPR Art. 4(1)); such flows never raise a score "
-                    "(omitted: not personal).",
+        "(omitted: not personal).",
     )
 
     @model_validator(mode="after")
@@ -173,8 +184,10 @@ class Flow(_Strict):
         if self.term_years is not None and self.kind is FlowKind.INVESTMENT:
             problems.append("term_years: an investment is paid once, in year 0; give its payback_years instead")
         if self.personal_data and self.kind is not FlowKind.DATA:
-            problems.append(f"personal_data: only a data flow can carry personal data (this flow is '{self.kind.value}'); "
-                            "draw the data as a data flow and its payment as a separate money flow")
+            problems.append(
+                f"personal_data: only a data flow can carry personal data (this flow is '{self.kind.value}'); "
+                "draw the data as a data flow and its payment as a separate money flow"
+            )
         for name in sorted(set(self.estimated)):
             if self.estimated.count(name) > 1:
                 problems.append(f"estimated: '{name}' is listed twice")
@@ -248,7 +261,8 @@ class Goal(_Strict):
     target: Measure | None = None
     unit: Annotated[str, Field(max_length=80)] = ""
     year: Annotated[int, Field(ge=GOAL_YEARS[0], le=GOAL_YEARS[1])] | None = Field(
-        default=None, description="The year by which the target is to be reached.")
+        default=None, description="The year by which the target is to be reached."
+    )
 
     @property
     def measurable(self) -> bool:
@@ -271,7 +285,9 @@ class Configuration(_Strict):
     flows: list[Flow] = Field(default_factory=list)
     modules: list[ModuleInstance] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
-    goals: list[Goal] = Field(default_factory=list, description="Public goals the service serves (omitted: none stated).")
+    goals: list[Goal] = Field(
+        default_factory=list, description="Public goals the service serves (omitted: none stated)."
+    )
     weights: dict[Identifier, NonNegative] = Field(default_factory=dict)
     parameters: dict[Identifier, NonNegative] = Field(default_factory=dict)
     """Thresholds the criteria judge against (take-rate band, healthy margin...), by parameter id."""
@@ -294,7 +310,9 @@ class Configuration(_Strict):
                 if ref not in actor_ids:
                     problems.append(f"{where}: {end}: no actor has id '{ref}'")
             if flow.source == flow.target:
-                problems.append(f"{where}: source and target are both '{flow.source}'; a flow must go from one actor to another")
+                problems.append(
+                    f"{where}: source and target are both '{flow.source}'; a flow must go from one actor to another"
+                )
             if flow.module is not None and flow.module not in module_ids:
                 problems.append(f"{where}: module: no placed module has id '{flow.module}'")
         ends = {f.id: (f.source, f.target) for f in self.flows}
@@ -304,8 +322,10 @@ class Configuration(_Strict):
                     if ref not in ends:
                         problems.append(f"actors[{i}] (id '{actor.id}'): {field_name}: no flow has id '{ref}'")
                     elif actor.id not in ends[ref]:
-                        problems.append(f"actors[{i}] (id '{actor.id}'): {field_name}: flow '{ref}' does not start "
-                                        f"or end at this actor")
+                        problems.append(
+                            f"actors[{i}] (id '{actor.id}'): {field_name}: flow '{ref}' does not start "
+                            f"or end at this actor"
+                        )
         for i, need in enumerate(self.needs):
             where = f"needs[{i}] (id '{need.id}')"
             if need.actor is not None and need.actor not in actor_ids:
@@ -366,8 +386,10 @@ class Configuration(_Strict):
         """
         names = {a.id: a.name for a in self.actors}
         label = flow.label or flow.kind.value
-        return (f"{f'“{label}”' if quoted else label} ({names.get(flow.source, flow.source)} → "
-                f"{names.get(flow.target, flow.target)})")
+        return (
+            f"{f'“{label}”' if quoted else label} ({names.get(flow.source, flow.source)} → "
+            f"{names.get(flow.target, flow.target)})"
+        )
 
 
 def _unique_ids(collection: str, items: list[Any], problems: list[str]) -> set[str]:

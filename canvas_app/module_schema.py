@@ -76,7 +76,8 @@ DefaultQuantity = Annotated[
 """A number or a formula; the discriminator reports only the matching kind's problem (not both)."""
 DEFAULT_HELP = (
     "A default the placement writes as an estimate: a number, or a formula of "
-    + ", ".join(NAMES) + " with numbers, + - * /, min, max and round. Left empty when a name has no value."
+    + ", ".join(NAMES)
+    + " with numbers, + - * /, min, max and round. Left empty when a name has no value."
 )
 
 
@@ -90,8 +91,9 @@ class FlowTemplate(_Strict):
     standards: list[str] = Field(default_factory=list)
     marginal_cost: MarginalCost | None = None
     term_years: Years | None = Field(default=None, description="Contract term the flow runs for (years from year 1).")
-    payback_years: Years | None = Field(default=None, description="Investments: years within which the investor "
-                                                                  "expects its money back.")
+    payback_years: Years | None = Field(
+        default=None, description="Investments: years within which the investor expects its money back."
+    )
 
     @model_serializer(mode="wrap")
     def _omit_unset_years(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -128,10 +130,27 @@ class Ova(_Strict):
 
 
 FLAG_CODES = (
-    "isolated-actor", "disconnected-ecosystem", "no-return", "free-rider", "no-revenue", "negative-net-value",
-    "grant-dependent", "funding-concentration", "single-point-of-failure", "vendor-lock-in", "not-multi-sided",
-    "no-network-effects", "high-marginal-cost", "no-open-standards", "local-dependency", "no-citizen-value",
-    "unmet-need", "missing-quantities", "no-payback", "per-use-subsidy", "personal-data-without-consent",
+    "isolated-actor",
+    "disconnected-ecosystem",
+    "no-return",
+    "free-rider",
+    "no-revenue",
+    "negative-net-value",
+    "grant-dependent",
+    "funding-concentration",
+    "single-point-of-failure",
+    "vendor-lock-in",
+    "not-multi-sided",
+    "no-network-effects",
+    "high-marginal-cost",
+    "no-open-standards",
+    "local-dependency",
+    "no-citizen-value",
+    "unmet-need",
+    "missing-quantities",
+    "no-payback",
+    "per-use-subsidy",
+    "personal-data-without-consent",
     "personal-data-sold",
 )
 """Flag codes of the checks (docs/scoring.md): what a module may declare it remedies."""
@@ -163,7 +182,7 @@ class Attributes(_Strict):
     consent: bool = Field(
         default=False,
         description="The module lets residents give and withdraw consent to uses of their personal data "
-                    "(GDPR Art. 7; OASC MIM4, MyData): placing it is the consent mechanism the personal-data check asks for.",
+        "(GDPR Art. 7; OASC MIM4, MyData): placing it is the consent mechanism the personal-data check asks for.",
     )
 
     @model_serializer(mode="wrap")

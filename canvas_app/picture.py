@@ -36,6 +36,7 @@ KIND_STYLE = {
     "permission": ("#37474f", "dashed"),
 }
 
+
 def flow_label(flow: Flow) -> str:
     """The edge caption: the flow's label (or its kind) and its amount when given (≈ when a module's estimate).
 
@@ -114,10 +115,18 @@ def to_svg(config: Configuration, node_radius: float = 17.0, margin: float = 60.
     for actor in config.actors:
         x, y = pos[actor.id]
         colour, _shape = TYPE_STYLE.get(actor.type.value, ("#777777", "ellipse"))
-        stroke = ' stroke="#ff8f00" stroke-width="3" stroke-dasharray="4 2"' if actor.local else ' stroke="#ffffff" stroke-width="2"'
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{node_radius}" fill="{colour}"{stroke}>'
-                   f"<title>{escape(actor.type.value)}</title></circle>")
-        out.append(f'<text x="{x:.1f}" y="{y + node_radius + 13:.1f}" font-size="12" text-anchor="middle" '
-                   f'fill="#1b1b1b">{escape(actor.name)}</text>')
+        stroke = (
+            ' stroke="#ff8f00" stroke-width="3" stroke-dasharray="4 2"'
+            if actor.local
+            else ' stroke="#ffffff" stroke-width="2"'
+        )
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{node_radius}" fill="{colour}"{stroke}>'
+            f"<title>{escape(actor.type.value)}</title></circle>"
+        )
+        out.append(
+            f'<text x="{x:.1f}" y="{y + node_radius + 13:.1f}" font-size="12" text-anchor="middle" '
+            f'fill="#1b1b1b">{escape(actor.name)}</text>'
+        )
     out.append("</svg>")
     return "\n".join(out).encode("utf-8")

@@ -76,8 +76,11 @@ class _ConfigurationNeeds:
 
     def modules(self, own: Need) -> set[str]:
         """Library modules of the flows serving ``own``."""
-        return {self.instance_module[m] for f in own.served_by
-                if f in self.flows and (m := self.flows[f].module) in self.instance_module}
+        return {
+            self.instance_module[m]
+            for f in own.served_by
+            if f in self.flows and (m := self.flows[f].module) in self.instance_module
+        }
 
     def service(self, index: int, own: Need) -> NeedService:
         described = tuple(
@@ -158,8 +161,14 @@ def with_need_served(config: Configuration, need: WorkspaceNeed, flow_ids: Seque
                 entry["served_by"] = flows
     else:
         data["needs"].append(
-            {"id": need.id, "name": need.name, "importance": need.importance, "urgency": need.urgency,
-             "evidence": need.evidence, "served_by": flows}
+            {
+                "id": need.id,
+                "name": need.name,
+                "importance": need.importance,
+                "urgency": need.urgency,
+                "evidence": need.evidence,
+                "served_by": flows,
+            }
         )
     return Configuration.model_validate(data)
 
@@ -167,8 +176,7 @@ def with_need_served(config: Configuration, need: WorkspaceNeed, flow_ids: Seque
 def need_weights(stored: Mapping[str, float]) -> dict[str, float]:
     """The need-ranking weights held among a workspace's stored weights, defaults for the rest."""
     return {
-        name: float(stored.get(NEED_WEIGHT_PREFIX + name, default))
-        for name, default in DEFAULT_NEED_WEIGHTS.items()
+        name: float(stored.get(NEED_WEIGHT_PREFIX + name, default)) for name, default in DEFAULT_NEED_WEIGHTS.items()
     }
 
 
@@ -224,9 +232,7 @@ def rank_needs(
             "evidence": 1.0 if need.evidence.strip() else 0.0,
         }
         score = 100 * sum(w[k] * v for k, v in parts.items()) / total
-        ranked.append(
-            RankedNeed(need, round(score, 1), parts, tuple(served_by), tuple(sorted(modules)), services)
-        )
+        ranked.append(RankedNeed(need, round(score, 1), parts, tuple(served_by), tuple(sorted(modules)), services))
     return sorted(ranked, key=lambda r: -r.score)
 
 

@@ -54,11 +54,23 @@ from canvas_app.scoring import CRITERIA
 
 MAX_RECOMMENDATIONS = 3
 MAX_SUGGESTIONS = 2
-PER_ELEMENT = frozenset({
-    "no-return", "free-rider", "isolated-actor", "negative-net-value", "high-marginal-cost",
-    "single-point-of-failure", "vendor-lock-in", "disconnected-ecosystem", "local-dependency", "unmet-need",
-    "missing-quantities", "personal-data-without-consent", "personal-data-sold",
-})
+PER_ELEMENT = frozenset(
+    {
+        "no-return",
+        "free-rider",
+        "isolated-actor",
+        "negative-net-value",
+        "high-marginal-cost",
+        "single-point-of-failure",
+        "vendor-lock-in",
+        "disconnected-ecosystem",
+        "local-dependency",
+        "unmet-need",
+        "missing-quantities",
+        "personal-data-without-consent",
+        "personal-data-sold",
+    }
+)
 """Flags judged element by element: a remedy must clear at least one element the flag names."""
 CONFIGURATION_WIDE = frozenset({"personal-data-without-consent"})
 """Per-element flags a change anywhere can clear: one consent service covers every flow of the configuration."""
@@ -122,9 +134,12 @@ class Trial:
     def eco(self) -> Ecosystem:
         eco = Ecosystem(self.config, self.before.definitions | self.added)
         before = self.before
-        if (len(eco.flows) == len(before.flows) and len(self.config.actors) == len(before.actors)
-                and [a.id for a in self.config.actors] == list(before.actors)
-                and {(f.source, f.target) for f in eco.flows} == _links(before)):
+        if (
+            len(eco.flows) == len(before.flows)
+            and len(self.config.actors) == len(before.actors)
+            and [a.id for a in self.config.actors] == list(before.actors)
+            and {(f.source, f.target) for f in eco.flows} == _links(before)
+        ):
             # same actors, same links (an edit of standards, costs or needs): the graph facts carry over
             for name in TOPOLOGY:
                 if name in before.__dict__:
@@ -170,14 +185,19 @@ def _reaches(finding: Finding, trial: Trial) -> bool:
     changed = [f for f in trial.config.flows if old_flows.get(f.id) is not f]
     kept = {f.id for f in trial.config.flows}
     changed += [f for f in before.all_flows if f.id not in kept]  # a removed flow touches its ends too
-    touched = {e for f in changed for e in (f.source, f.target)} | {f.id for f in changed} | {
-        a.id for a in trial.config.actors if before.actors.get(a.id) is not a} | {
-        n.id for n in trial.config.needs if n not in before.config.needs}
+    touched = (
+        {e for f in changed for e in (f.source, f.target)}
+        | {f.id for f in changed}
+        | {a.id for a in trial.config.actors if before.actors.get(a.id) is not a}
+        | {n.id for n in trial.config.needs if n not in before.config.needs}
+    )
     near: set[str] = set()
     for element in finding.elements:
         near.add(element)
         if element in before.actors:
-            near |= {f.target for f in before.out_flows.get(element, ())} | {f.source for f in before.in_flows.get(element, ())}
+            near |= {f.target for f in before.out_flows.get(element, ())} | {
+                f.source for f in before.in_flows.get(element, ())
+            }
         elif element in old_flows:
             near |= {old_flows[element].source, old_flows[element].target}
     return bool(near & touched) or not finding.elements
@@ -185,8 +205,10 @@ def _reaches(finding: Finding, trial: Trial) -> bool:
 
 def _closed_data(eco: Ecosystem, vendor: str) -> bool:
     """The lock-in check's first reason, without the betweenness it needs for the second."""
-    return any(f.kind is FlowKind.DATA and not any(is_open_standard(s) for s in f.standards)
-               for f in (*eco.in_flows.get(vendor, ()), *eco.out_flows.get(vendor, ())))
+    return any(
+        f.kind is FlowKind.DATA and not any(is_open_standard(s) for s in f.standards)
+        for f in (*eco.in_flows.get(vendor, ()), *eco.out_flows.get(vendor, ()))
+    )
 
 
 def _payers(eco: Ecosystem, actor_id: str) -> set[str]:
@@ -220,8 +242,13 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
         if code == "personal-data-sold":
             return Verdict(True, clears, cleared, f"nobody pays for {_labels(still_personal)} any more")
         consent = [after.definitions[m].name for m in checks.consent_modules(after)]
-        return Verdict(True, clears, cleared, f"residents can give and withdraw consent for {_labels(still_personal)}"
-                                              + (f" through {consent[0]}" if consent else ""))
+        return Verdict(
+            True,
+            clears,
+            cleared,
+            f"residents can give and withdraw consent for {_labels(still_personal)}"
+            + (f" through {consent[0]}" if consent else ""),
+        )
     if code in PER_ELEMENT:
         if not cleared:
             return no
@@ -240,16 +267,27 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
             hhi_before, hhi_after = checks.funding_hhi(before), checks.funding_hhi(after)
             if not added or hhi_after is None or hhi_before is None or hhi_after > hhi_before - MIN_CHANGE:
                 return no
-            return Verdict(True, clears, cleared, f"adds {_names(after, added)} as payer of {operator.name} "
-                                                  f"(Herfindahl index {hhi_before:.2f} → {hhi_after:.2f})")
+            return Verdict(
+                True,
+                clears,
+                cleared,
+                f"adds {_names(after, added)} as payer of {operator.name} "
+                f"(Herfindahl index {hhi_before:.2f} → {hhi_after:.2f})",
+            )
         if code == "grant-dependent":
             share_before, share_after = checks.grant_share(before), checks.grant_share(after)
             money = {f.source for f in after.in_flows.get(operator.id, ()) if f.kind is FlowKind.MONEY} - {
-                f.source for f in before.in_flows.get(operator.id, ()) if f.kind is FlowKind.MONEY}
+                f.source for f in before.in_flows.get(operator.id, ()) if f.kind is FlowKind.MONEY
+            }
             if not money or share_after is None or share_before is None or share_after > share_before - MIN_CHANGE:
                 return no
-            return Verdict(True, clears, cleared, f"{operator.name} earns from {_names(after, money)}: grants fall "
-                                                  f"from {share_before:.0%} to {share_after:.0%} of its income")
+            return Verdict(
+                True,
+                clears,
+                cleared,
+                f"{operator.name} earns from {_names(after, money)}: grants fall "
+                f"from {share_before:.0%} to {share_after:.0%} of its income",
+            )
         if not clears or not added:
             return no
         return Verdict(True, clears, cleared, f"{operator.name} earns from {_names(after, added)}")
@@ -261,43 +299,71 @@ def verify(finding: Finding, trial: Trial) -> Verdict:
         if code == "not-multi-sided":
             supply = after.sides["supply"]
             demand = [d for d in after.sides["demand"] if d not in supply] or after.sides["demand"]
-            return Verdict(True, clears, cleared, f"{where} now connects {_names(after, supply)} "
-                                                  f"with {_names(after, demand)}")
+            return Verdict(
+                True, clears, cleared, f"{where} now connects {_names(after, supply)} with {_names(after, demand)}"
+            )
         loop = after.cross_side_loop
         assert loop is not None
-        return Verdict(True, clears, cleared, f"{_names(after, [loop[0]])} and {_names(after, [loop[1]])} "
-                                              f"now draw each other through {where}")
+        return Verdict(
+            True,
+            clears,
+            cleared,
+            f"{_names(after, [loop[0]])} and {_names(after, [loop[1]])} now draw each other through {where}",
+        )
     if code == "no-open-standards":
         flagged: set[str] | list[str] = {f.id for f in before.flows if f.id in finding.elements}
         ends = {e for f in before.flows if f.id in flagged for e in (f.source, f.target)}
-        changed = [f for f in after.flows if f.kind is FlowKind.DATA and any(is_open_standard(s) for s in f.standards)
-                   and (f.id in flagged or ends & {f.source, f.target})]
+        changed = [
+            f
+            for f in after.flows
+            if f.kind is FlowKind.DATA
+            and any(is_open_standard(s) for s in f.standards)
+            and (f.id in flagged or ends & {f.source, f.target})
+        ]
         if not clears or not changed:
             return no
         standards = sorted({s for f in changed for s in f.standards if is_open_standard(s)})
-        return Verdict(True, clears, cleared, f"carries the data of {_names(after, ends & set(after.actors))} on "
-                                              f"{', '.join(standards[:3])}")
+        return Verdict(
+            True,
+            clears,
+            cleared,
+            f"carries the data of {_names(after, ends & set(after.actors))} on {', '.join(standards[:3])}",
+        )
     if code == "no-citizen-value":
         flagged = [c for c in finding.elements if c in after.actors]
         served = [c for c in flagged if after.in_flows.get(c)]
         if not clears or (flagged and not served):
             return no
-        return Verdict(True, clears, cleared, f"{_names(after, served or [c.id for c in after.of_type(ActorType.CITIZEN)])}"
-                                              " now receive value")
+        return Verdict(
+            True,
+            clears,
+            cleared,
+            f"{_names(after, served or [c.id for c in after.of_type(ActorType.CITIZEN)])} now receive value",
+        )
     if code == "no-payback":
         econ = economics_of(after)
         back = [a for a in cleared if a in econ.investor_positions and econ.investor_positions[a].pays_back]
         if not back:
             return no
         p = econ.investor_positions[back[0]]
-        return Verdict(True, clears, cleared, f"{_names(after, back)} gets its {p.outlay:,.0f} back by year "
-                                              f"{p.discounted_payback_year} (net present value {p.npv:,.0f})")
+        return Verdict(
+            True,
+            clears,
+            cleared,
+            f"{_names(after, back)} gets its {p.outlay:,.0f} back by year "
+            f"{p.discounted_payback_year} (net present value {p.npv:,.0f})",
+        )
     if code == "per-use-subsidy":
         city_before, city_after = economics_of(before).city, economics_of(after).city
         if not cleared or city_before is None or city_after is None:
             return no
-        return Verdict(True, clears, cleared, f"what the city pays per use falls from {city_before.per_use_cost:,.0f} "
-                                              f"to {city_after.per_use_cost:,.0f} a {after.config.period}")
+        return Verdict(
+            True,
+            clears,
+            cleared,
+            f"what the city pays per use falls from {city_before.per_use_cost:,.0f} "
+            f"to {city_after.per_use_cost:,.0f} a {after.config.period}",
+        )
     # a flag this module does not know (added later): only clearing an element it names counts
     if not cleared:
         return no
@@ -326,12 +392,35 @@ def flagged_types(finding: Finding, eco: Ecosystem) -> set[ActorType]:
 def candidates(finding: Finding, eco: Ecosystem, library: ModuleLibrary, placed: set[str]) -> list[ModuleDefinition]:
     """Library modules that declare a remedy for this flag for the type of an actor it names."""
     types = flagged_types(finding, eco)
-    return [d for d in library if d.id not in placed and any(
-        r.flag == finding.code and (not types or r.role in types) for r in d.attributes.remedies)]
+    return [
+        d
+        for d in library
+        if d.id not in placed
+        and any(r.flag == finding.code and (not types or r.role in types) for r in d.attributes.remedies)
+    ]
 
 
-STOP_WORDS = frozenset({"which", "where", "there", "their", "these", "those", "other", "about", "would", "should",
-                        "could", "every", "being", "using", "service", "services", "people"})
+STOP_WORDS = frozenset(
+    {
+        "which",
+        "where",
+        "there",
+        "their",
+        "these",
+        "those",
+        "other",
+        "about",
+        "would",
+        "should",
+        "could",
+        "every",
+        "being",
+        "using",
+        "service",
+        "services",
+        "people",
+    }
+)
 
 
 def _words(text: str) -> set[str]:
@@ -434,10 +523,20 @@ def recommend_for(finding: Finding, ctx: Context) -> tuple[Recommendation, ...]:
         for _, _, definition, trial, verdict, why in group:
             gain = round(ctx.score(trial.eco, finding.dimension) - before, 1)
             reason = verdict.reason[0].upper() + verdict.reason[1:] + (f"; {why}" if why else "") + "."
-            ranked.append(Recommendation(definition.id, definition.name, finding.dimension, gain, verdict.clears_flag,
-                                         verdict.elements_cleared, reason, fit))
+            ranked.append(
+                Recommendation(
+                    definition.id,
+                    definition.name,
+                    finding.dimension,
+                    gain,
+                    verdict.clears_flag,
+                    verdict.elements_cleared,
+                    reason,
+                    fit,
+                )
+            )
         ranked.sort(key=lambda r: (-r.gain, r.module))
-        chosen.extend(ranked[:MAX_RECOMMENDATIONS - len(chosen)])
+        chosen.extend(ranked[: MAX_RECOMMENDATIONS - len(chosen)])
     return tuple(chosen)
 
 
@@ -451,8 +550,10 @@ def add_recommendations(
     """Each flag with its modules and its structural suggestions (``eco``: the one just scored, graph facts cached)."""
     eco = eco if eco is not None else Ecosystem(config, resolve_definitions(config, library))
     ctx = Context(config, library, weights, eco)
-    flags = tuple(replace(f, recommendations=recommend_for(f, ctx), suggestions=tuple(structural_suggestions(f, ctx.eco)))
-                  for f in evaluation.flags)
+    flags = tuple(
+        replace(f, recommendations=recommend_for(f, ctx), suggestions=tuple(structural_suggestions(f, ctx.eco)))
+        for f in evaluation.flags
+    )
     return replace(evaluation, flags=flags)
 
 
@@ -472,8 +573,12 @@ class Preview:
     flags_added: tuple[str, ...]
 
 
-def preview(before: Configuration, after: Configuration, library: ModuleLibrary | None,
-            weights: Mapping[str, float] | None = None) -> Preview:
+def preview(
+    before: Configuration,
+    after: Configuration,
+    library: ModuleLibrary | None,
+    weights: Mapping[str, float] | None = None,
+) -> Preview:
     """Compare a configuration with what an Apply makes of it (full scores and flags, both sides)."""
     from canvas_app.analysis import evaluate
 
@@ -494,23 +599,30 @@ def preview(before: Configuration, after: Configuration, library: ModuleLibrary 
 
     def flag_lines(ev: Evaluation) -> set[str]:
         return {f"{f.code}: {label.get(e, e)}" for f in ev.flags for e in f.elements} | {
-            f.code for f in ev.flags if not f.elements}
+            f.code for f in ev.flags if not f.elements
+        }
 
     drawn = [a for a in before.actors if a.position is not None]
 
     def nearest(x: float, y: float) -> str:
         return min(drawn, key=lambda a: math.dist((x, y), (a.position.x, a.position.y))).name if drawn else ""  # type: ignore[union-attr]  # drawn holds only actors with a position
 
-    new_actors = tuple((a.id, a.name, a.position.x, a.position.y, nearest(a.position.x, a.position.y))
-                       for a in after.actors if a.id not in old_actor_ids and a.position is not None)
+    new_actors = tuple(
+        (a.id, a.name, a.position.x, a.position.y, nearest(a.position.x, a.position.y))
+        for a in after.actors
+        if a.id not in old_actor_ids and a.position is not None
+    )
     used = {e for f in [*added, *changed] for e in (f.source, f.target) if e in old_actor_ids}
     return Preview(
         actors_new=new_actors,
         actors_merged=tuple(sorted(actors[a].name for a in used)),
         flows_new=tuple(line(f) for f in added),
         flows_changed=tuple(line(f) for f in changed),
-        score_changes={n: round(new.scores[n].score - s.score, 1) for n, s in old.scores.items()
-                       if abs(new.scores[n].score - s.score) >= 0.05},
+        score_changes={
+            n: round(new.scores[n].score - s.score, 1)
+            for n, s in old.scores.items()
+            if abs(new.scores[n].score - s.score) >= 0.05
+        },
         flags_cleared=tuple(sorted(flag_lines(old) - flag_lines(new))),
         flags_added=tuple(sorted(flag_lines(new) - flag_lines(old))),
     )
@@ -587,7 +699,9 @@ class _Edit:
         flow_id = f"f{n}"  # as the editor numbers drawn flows
         self.flow_ids.add(flow_id)
         element = {"id": flow_id, "source": source, "target": target, "kind": kind.value, "label": label[:300], **extra}
-        self.upsert.setdefault("flows", []).append([len(self.config.flows) + len(self.upsert.get("flows", ())), element])
+        self.upsert.setdefault("flows", []).append(
+            [len(self.config.flows) + len(self.upsert.get("flows", ())), element]
+        )
 
     def update(self, collection: str, item: Any, **changes: Any) -> None:
         index = next(i for i, x in enumerate(getattr(self.config, collection)) if x.id == item.id)
@@ -598,8 +712,17 @@ class _Edit:
 
 
 Proposal = tuple[str, str, ChangeSet]  # id, text, change
-_MONEY_TAKERS = frozenset({ActorType.BUSINESS, ActorType.SERVICE_PROVIDER, ActorType.TECHNOLOGY_VENDOR,
-                           ActorType.PLATFORM_OPERATOR, ActorType.PUBLIC_AGENCY, ActorType.RESEARCH, ActorType.CITY})
+_MONEY_TAKERS = frozenset(
+    {
+        ActorType.BUSINESS,
+        ActorType.SERVICE_PROVIDER,
+        ActorType.TECHNOLOGY_VENDOR,
+        ActorType.PLATFORM_OPERATOR,
+        ActorType.PUBLIC_AGENCY,
+        ActorType.RESEARCH,
+        ActorType.CITY,
+    }
+)
 
 
 def _return_for(giver: Actor, gives: Flow) -> tuple[FlowKind, str]:
@@ -668,8 +791,12 @@ def _no_return(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         kind, label = _return_for(actor, gives)
         edit = _Edit(eco)
         edit.flow(gives.target, actor_id, kind, label)
-        yield (f"return:{actor_id}", f"Give {actor.name} a return: add a {kind.value} flow "
-                                     f"{eco.actors[gives.target].name} → {actor.name} ({label})", edit.change(f"give {actor.name} a return"))
+        yield (
+            f"return:{actor_id}",
+            f"Give {actor.name} a return: add a {kind.value} flow "
+            f"{eco.actors[gives.target].name} → {actor.name} ({label})",
+            edit.change(f"give {actor.name} a return"),
+        )
 
 
 def _free_rider(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
@@ -679,8 +806,12 @@ def _free_rider(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         kind, label = _give_back(actor, takes)
         edit = _Edit(eco)
         edit.flow(actor_id, takes.source, kind, label)
-        yield (f"give-back:{actor_id}", f"Have {actor.name} give back: add a {kind.value} flow {actor.name} → "
-                                        f"{eco.actors[takes.source].name} ({label})", edit.change(f"{actor.name} gives back"))
+        yield (
+            f"give-back:{actor_id}",
+            f"Have {actor.name} give back: add a {kind.value} flow {actor.name} → "
+            f"{eco.actors[takes.source].name} ({label})",
+            edit.change(f"{actor.name} gives back"),
+        )
 
 
 def _connect(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
@@ -696,22 +827,31 @@ def _connect(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         edit = _Edit(eco)
         edit.flow(hub, actor_id, get_kind, get_label)
         edit.flow(actor_id, hub, give_kind, give_label)
-        yield (f"connect:{actor_id}", f"Connect {actor.name} with {eco.actors[hub].name}: {get_label} ({get_kind.value}) "
-                                      f"one way, {give_label} ({give_kind.value}) the other", edit.change(f"connect {actor.name}"))
+        yield (
+            f"connect:{actor_id}",
+            f"Connect {actor.name} with {eco.actors[hub].name}: {get_label} ({get_kind.value}) "
+            f"one way, {give_label} ({give_kind.value}) the other",
+            edit.change(f"connect {actor.name}"),
+        )
 
 
 def _negative_net(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
     for actor_id in finding.elements[:MAX_SUGGESTIONS]:
         actor, deficit = eco.actors[actor_id], -eco.net_values[actor_id].net
         edit = _Edit(eco)
-        fee = next((f for f in eco.in_flows.get(actor_id, ()) if f.kind is FlowKind.MONEY and f.amount is not None), None)
+        fee = next(
+            (f for f in eco.in_flows.get(actor_id, ()) if f.kind is FlowKind.MONEY and f.amount is not None), None
+        )
         if fee is not None:
             times = fee.occurrences if fee.occurrences else 1.0
             amount = math.ceil((fee.amount + deficit / times) * 100) / 100  # type: ignore[operator]  # fee was chosen for its amount not being None
             edit.update("flows", fee, amount=amount)
-            yield (f"price:{fee.id}", f"Let {actor.name} cover its costs: raise '{fee.label or 'money'}' from "
-                                      f"{eco.actors[fee.source].name} from {fee.amount:,.2f} to {amount:,.2f}",
-                   edit.change(f"raise {fee.label or fee.id}"))
+            yield (
+                f"price:{fee.id}",
+                f"Let {actor.name} cover its costs: raise '{fee.label or 'money'}' from "
+                f"{eco.actors[fee.source].name} from {fee.amount:,.2f} to {amount:,.2f}",
+                edit.change(f"raise {fee.label or fee.id}"),
+            )
             continue
         users = [f.target for f in eco.out_flows.get(actor_id, ()) if f.kind in OFFERING_KINDS]
         payer = users[0] if users else _hub(eco, exclude=[actor_id])
@@ -719,12 +859,17 @@ def _negative_net(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
             continue
         amount = float(math.ceil(deficit))
         edit.flow(payer, actor_id, FlowKind.MONEY, "payment covering its costs", amount=amount)
-        yield (f"cover:{actor_id}", f"Let {actor.name} cover its costs: add a money flow {eco.actors[payer].name} → "
-                                    f"{actor.name} of {amount:,.0f} a {_per_period(eco)}", edit.change(f"cover {actor.name}'s costs"))
+        yield (
+            f"cover:{actor_id}",
+            f"Let {actor.name} cover its costs: add a money flow {eco.actors[payer].name} → "
+            f"{actor.name} of {amount:,.0f} a {_per_period(eco)}",
+            edit.change(f"cover {actor.name}'s costs"),
+        )
 
 
-def _new_income(eco: Ecosystem, operator: str, payer: str | None, amount: float | None, why: str,
-                key: str) -> Proposal | None:
+def _new_income(
+    eco: Ecosystem, operator: str, payer: str | None, amount: float | None, why: str, key: str
+) -> Proposal | None:
     edit = _Edit(eco)
     name = eco.actors[operator].name
     if payer is None:
@@ -733,8 +878,11 @@ def _new_income(eco: Ecosystem, operator: str, payer: str | None, amount: float 
     extra = {"amount": amount} if amount is not None else {}
     edit.flow(payer, operator, FlowKind.MONEY, "fees for the service", **extra)
     figure = f" of {amount:,.0f} a {_per_period(eco)}" if amount is not None else ""
-    return (f"{key}:{payer}", f"{why}: add a money flow {edit.name(payer)} → {name}{figure}",
-            edit.change(f"{edit.name(payer)} pays {name}"))
+    return (
+        f"{key}:{payer}",
+        f"{why}: add a money flow {edit.name(payer)} → {name}{figure}",
+        edit.change(f"{edit.name(payer)} pays {name}"),
+    )
 
 
 def _amounts_known(eco: Ecosystem, operator: str) -> bool:
@@ -763,7 +911,7 @@ def _funding(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         payers |= {a for a, actor in eco.actors.items() if source_key(actor) in sources}
         if _amounts_known(eco, operator.id) and total > 0:
             # S2: the sum of each source's (amount² ÷ payers), so that S2 ÷ T² is the index
-            squares = sum(s.total ** 2 / s.payers for s in sources.values())
+            squares = sum(s.total**2 / s.payers for s in sources.values())
             # smallest new payment x from one new payer with (S2 + x²) / (T + x)² ≤ HHI threshold, plus a margin
             h = checks.HHI_THRESHOLD
             disc = (2 * h * total) ** 2 - 4 * (1 - h) * (squares - h * total * total)
@@ -777,8 +925,13 @@ def _funding(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
             amount = float(math.ceil(max(grant - money, 0.0) + 1))
         why = f"Make {operator.name} less dependent on grants"
     users = [u for u in _users(eco, operator.id) if u not in payers]
-    others = [a for a, actor in eco.actors.items() if a not in payers and a != operator.id
-              and actor.type in (ActorType.BUSINESS, ActorType.CITY, ActorType.PUBLIC_AGENCY)]
+    others = [
+        a
+        for a, actor in eco.actors.items()
+        if a not in payers
+        and a != operator.id
+        and actor.type in (ActorType.BUSINESS, ActorType.CITY, ActorType.PUBLIC_AGENCY)
+    ]
     for payer in ([users[0]] if users else []) + ([others[0]] if others and not users else []) + [None]:
         proposal = _new_income(eco, operator.id, payer, amount, why, finding.code)
         if proposal:
@@ -810,9 +963,12 @@ def _second_of(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         if not copied:
             continue
         partners = _names(eco, keep)
-        yield (f"second:{actor_id}", f"Add a second {actor.type.value.replace('_', ' ')} beside {actor.name}: "
-                                     f"{edit.name(second)} takes part in the same exchanges with {partners}",
-               edit.change(f"add {edit.name(second)}"))
+        yield (
+            f"second:{actor_id}",
+            f"Add a second {actor.type.value.replace('_', ' ')} beside {actor.name}: "
+            f"{edit.name(second)} takes part in the same exchanges with {partners}",
+            edit.change(f"add {edit.name(second)}"),
+        )
 
 
 def _registry_standard(eco: Ecosystem) -> str:
@@ -831,14 +987,20 @@ def _standardise(eco: Ecosystem, flows: list[Flow], key: str, who: str) -> Propo
     for flow in flows:
         edit.update("flows", flow, standards=[*flow.standards, standard])
     labels = _labels(flows)
-    return (f"standard:{key}", f"Mark {who} data flow{'s' if len(flows) > 1 else ''} {labels} with the open standard "
-                               f"{standard}", edit.change(f"{standard} on {len(flows)} data flow(s)"))
+    return (
+        f"standard:{key}",
+        f"Mark {who} data flow{'s' if len(flows) > 1 else ''} {labels} with the open standard {standard}",
+        edit.change(f"{standard} on {len(flows)} data flow(s)"),
+    )
 
 
 def _lock_in(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
     for actor_id in finding.elements[:MAX_SUGGESTIONS]:
-        closed = [f for f in (*eco.out_flows.get(actor_id, ()), *eco.in_flows.get(actor_id, ()))
-                  if f.kind is FlowKind.DATA and not any(is_open_standard(s) for s in f.standards)]
+        closed = [
+            f
+            for f in (*eco.out_flows.get(actor_id, ()), *eco.in_flows.get(actor_id, ()))
+            if f.kind is FlowKind.DATA and not any(is_open_standard(s) for s in f.standards)
+        ]
         proposal = _standardise(eco, closed, actor_id, f"{eco.actors[actor_id].name}'s")
         if proposal:
             yield proposal
@@ -858,9 +1020,12 @@ def _marginal_cost(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
     for flow in [f for f in eco.flows if f.id in set(finding.elements)][:MAX_SUGGESTIONS]:
         edit = _Edit(eco)
         edit.update("flows", flow, marginal_cost="low")
-        yield (f"digital:{flow.id}", f"Deliver '{flow.label or flow.kind.value}' as self-service (app, web or kiosk) "
-                                     "so one more user costs little, and set its marginal cost to low",
-               edit.change(f"self-service {flow.label or flow.id}"))
+        yield (
+            f"digital:{flow.id}",
+            f"Deliver '{flow.label or flow.kind.value}' as self-service (app, web or kiosk) "
+            "so one more user costs little, and set its marginal cost to low",
+            edit.change(f"self-service {flow.label or flow.id}"),
+        )
 
 
 def _sides(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
@@ -887,24 +1052,35 @@ def _sides(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
             citizens = [c.id for c in eco.of_type(ActorType.CITIZEN) if c.id not in supply]
             consumer = citizens[0] if citizens else edit.actor("Residents", ActorType.CITIZEN, platform.id)
             edit.flow(platform.id, consumer, FlowKind.SERVICE, "service through the platform")
-        provider = supplier or next((s for s in supply if consumer not in eco.actors
-                                     or eco.distinct_sides(s, consumer)), None)
+        provider = supplier or next(
+            (s for s in supply if consumer not in eco.actors or eco.distinct_sides(s, consumer)), None
+        )
         booked = provider is None or supplier is not None  # the provider gets bookings from the platform
         if supplier is not None:
             edit.flow(platform.id, supplier, FlowKind.DATA, "bookings and demand data from users")
         elif provider is None:
             taken = {consumer, platform.id, *eco.input_suppliers}
-            existing = [a for a, actor in eco.actors.items() if a not in taken and actor.type not in NOT_A_SIDE
-                        and actor.type in (ActorType.SERVICE_PROVIDER, ActorType.BUSINESS)]
-            provider = existing[0] if existing else edit.actor("Service providers", ActorType.SERVICE_PROVIDER,
-                                                                platform.id)
+            existing = [
+                a
+                for a, actor in eco.actors.items()
+                if a not in taken
+                and actor.type not in NOT_A_SIDE
+                and actor.type in (ActorType.SERVICE_PROVIDER, ActorType.BUSINESS)
+            ]
+            provider = (
+                existing[0] if existing else edit.actor("Service providers", ActorType.SERVICE_PROVIDER, platform.id)
+            )
             edit.flow(provider, platform.id, FlowKind.SERVICE, "services offered through the platform")
             edit.flow(platform.id, provider, FlowKind.DATA, "bookings and demand data from users")
         assert provider is not None  # the supplier, an existing side, an existing provider or a new group
         if finding.code == "no-network-effects":
             if consumer not in {f.source for f in eco.in_flows.get(platform.id, ())}:
-                edit.flow(consumer, platform.id, FlowKind.MONEY if consumer not in pays else FlowKind.DATA,
-                          "fees for the service" if consumer not in pays else "usage data")
+                edit.flow(
+                    consumer,
+                    platform.id,
+                    FlowKind.MONEY if consumer not in pays else FlowKind.DATA,
+                    "fees for the service" if consumer not in pays else "usage data",
+                )
             if provider not in {f.target for f in eco.out_flows.get(platform.id, ())} and not booked:
                 if provider in paid or eco.actors[provider].type not in _MONEY_TAKERS:
                     edit.flow(platform.id, provider, FlowKind.DATA, "demand data")
@@ -912,12 +1088,15 @@ def _sides(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
                     edit.flow(platform.id, provider, FlowKind.MONEY, "share of sales")
         if not edit.upsert:
             continue
-        added = "; ".join(f"{edit.name(f['source'])} → {edit.name(f['target'])}: {f['label']}"
-                          for _, f in edit.upsert["flows"])
+        added = "; ".join(
+            f"{edit.name(f['source'])} → {edit.name(f['target'])}: {f['label']}" for _, f in edit.upsert["flows"]
+        )
         if supplier is not None:
-            text = (f"Make {eco.actors[supplier].name} a side of {platform.name}, not only its supplier: "
-                    f"{platform.name} passes it bookings and demand data from its users, so it serves them through "
-                    f"{platform.name} ({added})")
+            text = (
+                f"Make {eco.actors[supplier].name} a side of {platform.name}, not only its supplier: "
+                f"{platform.name} passes it bookings and demand data from its users, so it serves them through "
+                f"{platform.name} ({added})"
+            )
         elif finding.code == "not-multi-sided":
             text = f"Join a second side to {platform.name} ({added})"
         else:
@@ -935,8 +1114,11 @@ def _citizen_value(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
     if citizen == giver:
         return
     edit.flow(giver, citizen, FlowKind.SERVICE, "service for residents")
-    yield (f"citizens:{citizen}", f"Serve residents: add a service flow {eco.actors[giver].name} → {edit.name(citizen)}",
-           edit.change("serve residents"))
+    yield (
+        f"citizens:{citizen}",
+        f"Serve residents: add a service flow {eco.actors[giver].name} → {edit.name(citizen)}",
+        edit.change("serve residents"),
+    )
 
 
 def _unmet_need(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
@@ -946,12 +1128,24 @@ def _unmet_need(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         holder = need.actor if need.actor in eco.actors else next((c.id for c in eco.of_type(ActorType.CITIZEN)), None)
         edit = _Edit(eco)
         words = _words(need.name)
-        serving = next((f for f in eco.in_flows.get(holder, ()) if f.kind in OFFERING_KINDS
-                        and len(words & _words(f.label)) >= min(2, len(words))), None) if holder and words else None
+        serving = (
+            next(
+                (
+                    f
+                    for f in eco.in_flows.get(holder, ())
+                    if f.kind in OFFERING_KINDS and len(words & _words(f.label)) >= min(2, len(words))
+                ),
+                None,
+            )
+            if holder and words
+            else None
+        )
         if serving is not None:
             edit.update("needs", need, served_by=[serving.id])
-            text = f"Record that '{serving.label or serving.kind.value}' ({eco.actors[serving.source].name} → " \
-                   f"{eco.actors[serving.target].name}) serves '{need.name}'"
+            text = (
+                f"Record that '{serving.label or serving.kind.value}' ({eco.actors[serving.source].name} → "
+                f"{eco.actors[serving.target].name}) serves '{need.name}'"
+            )
         else:
             giver = _hub(eco, exclude=[holder] if holder else [])
             if giver is None:
@@ -972,9 +1166,12 @@ def _local(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         actor = eco.actors[actor_id]
         edit = _Edit(eco)
         edit.update("actors", actor, local=False)
-        yield (f"generic:{actor_id}", f"Make {actor.name} a generic role any city can fill (contracted by open tender, "
-                                      "not a named local organisation): clear 'local organisation'",
-               edit.change(f"{actor.name} as a generic role"))
+        yield (
+            f"generic:{actor_id}",
+            f"Make {actor.name} a generic role any city can fill (contracted by open tender, "
+            "not a named local organisation): clear 'local organisation'",
+            edit.change(f"{actor.name} as a generic role"),
+        )
 
 
 def annuity(present_value: float, rate: float, years: int) -> float:
@@ -1004,34 +1201,55 @@ def _repay(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         per_period = math.ceil(annuity(shortfall, econ.discount_rate, limit) * 1.01 / ppy * 100) / 100
         investor, recipient = eco.actors[actor_id].name, eco.actors[investment.target].name
         edit = _Edit(eco)
-        edit.flow(investment.target, actor_id, FlowKind.MONEY, "repayment of the investment", amount=per_period,
-                  occurrences=1, term_years=limit)
-        yield (f"repay:{actor_id}", f"Agree that {recipient} repays {investor} {per_period:,.2f} a {_per_period(eco)} "
-                                    f"for {limit} years (an annuity at {econ.discount_rate:.0%})",
-               edit.change(f"{recipient} repays {investor}"))
+        edit.flow(
+            investment.target,
+            actor_id,
+            FlowKind.MONEY,
+            "repayment of the investment",
+            amount=per_period,
+            occurrences=1,
+            term_years=limit,
+        )
+        yield (
+            f"repay:{actor_id}",
+            f"Agree that {recipient} repays {investor} {per_period:,.2f} a {_per_period(eco)} "
+            f"for {limit} years (an annuity at {econ.discount_rate:.0%})",
+            edit.change(f"{recipient} repays {investor}"),
+        )
 
 
 def _availability_fee(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
     """The city pays per use: pay the same total as a fixed availability fee, so its cost stops growing with use."""
     flows = [eco.flow_by_id[e] for e in finding.elements if e in eco.flow_by_id]
-    for flow in [f for f in flows if f.amount is not None and f.source in eco.actors
-                 and eco.actors[f.source].type in PUBLIC_TYPES][:MAX_SUGGESTIONS]:
+    for flow in [
+        f
+        for f in flows
+        if f.amount is not None and f.source in eco.actors and eco.actors[f.source].type in PUBLIC_TYPES
+    ][:MAX_SUGGESTIONS]:
         total = round(flow.value_per_period or 0.0, 2)
         edit = _Edit(eco)
         edit.update("flows", flow, amount=total, occurrences=1)
-        yield (f"availability:{flow.id}", f"Pay {eco.actors[flow.target].name} a fixed availability fee of "
-                                          f"{total:,.2f} a {_per_period(eco)} instead of {flow.amount:,.2f} per use "
-                                          f"('{flow.label or flow.kind.value}'); demand risk then sits with the "
-                                          "operator", edit.change(f"availability fee for {flow.label or flow.id}"))
+        yield (
+            f"availability:{flow.id}",
+            f"Pay {eco.actors[flow.target].name} a fixed availability fee of "
+            f"{total:,.2f} a {_per_period(eco)} instead of {flow.amount:,.2f} per use "
+            f"('{flow.label or flow.kind.value}'); demand risk then sits with the "
+            "operator",
+            edit.change(f"availability fee for {flow.label or flow.id}"),
+        )
 
 
 def _anonymise(eco: Ecosystem, flow: Flow) -> Proposal:
     edit = _Edit(eco)
     edit.update("flows", flow, personal_data=False)
     what = flow.label or flow.id
-    return (f"anonymise:{flow.id}", f"Share '{what}' ({eco.actors[flow.source].name} → {eco.actors[flow.target].name}) "
-                                    "only as aggregated, anonymised open data, which is not personal data (GDPR "
-                                    "Recital 26): clear 'personal data'", edit.change(f"anonymise {what}"))
+    return (
+        f"anonymise:{flow.id}",
+        f"Share '{what}' ({eco.actors[flow.source].name} → {eco.actors[flow.target].name}) "
+        "only as aggregated, anonymised open data, which is not personal data (GDPR "
+        "Recital 26): clear 'personal data'",
+        edit.change(f"anonymise {what}"),
+    )
 
 
 def _personal_consent(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
@@ -1049,9 +1267,12 @@ def _personal_sold(finding: Finding, eco: Ecosystem) -> Iterable[Proposal]:
         payments = [p for p in eco.data_payments if (p.source, p.target) == (flow.target, flow.source)]
         if payments and not listed & {p.id for p in payments}:
             buyer, seller = eco.actors[flow.target].name, eco.actors[flow.source].name
-            yield (f"unpaid:{flow.id}", f"Stop selling '{flow.label or flow.id}': remove the payment{'s' if len(payments) > 1 else ''} "
-                                        f"{buyer} → {seller} ({_labels(payments)})",
-                   ChangeSet(remove={"flows": [p.id for p in payments]}, label=f"stop selling {flow.label or flow.id}"))
+            yield (
+                f"unpaid:{flow.id}",
+                f"Stop selling '{flow.label or flow.id}': remove the payment{'s' if len(payments) > 1 else ''} "
+                f"{buyer} → {seller} ({_labels(payments)})",
+                ChangeSet(remove={"flows": [p.id for p in payments]}, label=f"stop selling {flow.label or flow.id}"),
+            )
         yield _anonymise(eco, flow)
 
 
@@ -1098,7 +1319,9 @@ def structural_suggestions(finding: Finding, eco: Ecosystem) -> list[Suggestion]
             continue
         if verdict.qualifies:
             reason = verdict.reason[0].upper() + verdict.reason[1:] + "."
-            found.append(Suggestion(key, text + ".", reason, change.to_dict(), verdict.clears_flag, verdict.elements_cleared))
+            found.append(
+                Suggestion(key, text + ".", reason, change.to_dict(), verdict.clears_flag, verdict.elements_cleared)
+            )
         if len(found) >= MAX_SUGGESTIONS:
             break
     return found

@@ -116,7 +116,9 @@ def radar_svg(names: Sequence[str], scores: Sequence[Mapping[str, float]], size:
         out.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#cccccc"/>')
         lx, ly = point(i, 118)
         anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
-        out.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" fill="#1b1b1b">{escape(SCORE_LABELS[name])}</text>')
+        out.append(
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" fill="#1b1b1b">{escape(SCORE_LABELS[name])}</text>'
+        )
     for k, (name, values) in enumerate(zip(names, scores)):
         colour = RADAR_COLOURS[k % len(RADAR_COLOURS)]
         out.append(
@@ -150,12 +152,16 @@ def cash_svg(series: Mapping[str, Sequence[float]], width: int = 420, height: in
         return x, top + plot_h * (high - value) / (high - low)
 
     names = ", ".join(series)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend}" width="{width}" '
-           f'height="{height + legend}" font-family="sans-serif" font-size="11" role="img">',
-           f"<title>Cumulative cash by year: {escape(names)}</title>"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend}" width="{width}" '
+        f'height="{height + legend}" font-family="sans-serif" font-size="11" role="img">',
+        f"<title>Cumulative cash by year: {escape(names)}</title>",
+    ]
     _, zero_y = at(0, 0.0)
-    out.append(f'<line x1="{left}" y1="{zero_y:.1f}" x2="{width - right}" y2="{zero_y:.1f}" stroke="#6c757d" '
-               'stroke-dasharray="4 3"/>')
+    out.append(
+        f'<line x1="{left}" y1="{zero_y:.1f}" x2="{width - right}" y2="{zero_y:.1f}" stroke="#6c757d" '
+        'stroke-dasharray="4 3"/>'
+    )
     for value in (low, high):
         _, y = at(0, value)
         out.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#1b1b1b">{money(value)}</text>')
@@ -166,8 +172,10 @@ def cash_svg(series: Mapping[str, Sequence[float]], width: int = 420, height: in
     for k, (name, cumulative) in enumerate(series.items()):
         colour = RADAR_COLOURS[k % len(RADAR_COLOURS)]
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(i, v) for i, v in enumerate(cumulative)))
-        out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2">'
-                   f"<title>{escape(name)}</title></polyline>")
+        out.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2">'
+            f"<title>{escape(name)}</title></polyline>"
+        )
         y = height + 10 + 18 * k
         out.append(f'<rect x="10" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
         out.append(f'<text x="28" y="{y}" fill="#1b1b1b">{escape(name)}</text>')
@@ -206,8 +214,13 @@ def scores_table(names: Sequence[str], evaluations: Sequence[Evaluation]) -> Tab
 
 def criteria_table(evaluation: Evaluation) -> Table:
     rows = [
-        (SCORE_LABELS[s.name], c.label, percent(c.value) if c.assessable else "not assessable", f"{c.weight:g}",
-         c.explanation)
+        (
+            SCORE_LABELS[s.name],
+            c.label,
+            percent(c.value) if c.assessable else "not assessable",
+            f"{c.weight:g}",
+            c.explanation,
+        )
         for s in (evaluation.scores[n] for n in SCORE_NAMES)
         for c in s.criteria
     ]
@@ -217,11 +230,22 @@ def criteria_table(evaluation: Evaluation) -> Table:
 def flags_table(config: Configuration, evaluation: Evaluation) -> Table:
     rows = []
     for flag in evaluation.flags:
-        recommended = "; ".join(f"{r.name} (+{r.gain:.0f} {SCORE_LABELS.get(r.dimension, r.dimension).lower()})"
-                                for r in flag.recommendations)
+        recommended = "; ".join(
+            f"{r.name} (+{r.gain:.0f} {SCORE_LABELS.get(r.dimension, r.dimension).lower()})"
+            for r in flag.recommendations
+        )
         changes = "; ".join(s.text for s in flag.suggestions)
-        rows.append((flag.severity, flag.code, SCORE_LABELS.get(flag.dimension, flag.dimension), flag.message,
-                     _element_text(config, flag.elements), recommended or "–", changes or "–"))
+        rows.append(
+            (
+                flag.severity,
+                flag.code,
+                SCORE_LABELS.get(flag.dimension, flag.dimension),
+                flag.message,
+                _element_text(config, flag.elements),
+                recommended or "–",
+                changes or "–",
+            )
+        )
     return Table(("Severity", "Flag", "Lowers", "Finding", "Elements", "Recommended modules", "Or change"), tuple(rows))
 
 
@@ -231,11 +255,18 @@ def net_value_tables(config: Configuration, evaluation: Evaluation) -> tuple[Tab
     types = {a.id: a.type.value.replace("_", " ") for a in config.actors}
     net = evaluation.structure.get("net_value") or {}
     rows = tuple(
-        (names.get(a, a), types.get(a, ""), money(v["money_in"]), money(v["money_out"]), money(v.get("costs", 0.0)),
-         money(v["net"]), money(v["financing_in"]))
+        (
+            names.get(a, a),
+            types.get(a, ""),
+            money(v["money_in"]),
+            money(v["money_out"]),
+            money(v.get("costs", 0.0)),
+            money(v["net"]),
+            money(v["financing_in"]),
+        )
         for a, v in net.items()
     )
-    growth = (evaluation.structure.get("growth") or {})
+    growth = evaluation.structure.get("growth") or {}
     factors = list(growth.get("factors") or [])
     shown = [f for f in GROWTH_COLUMNS if f in factors]
     growth_rows = tuple(
@@ -243,10 +274,16 @@ def net_value_tables(config: Configuration, evaluation: Evaluation) -> tuple[Tab
         for a, series in (growth.get("net_value") or {}).items()
     )
     return (
-        Table(("Actor", "Type", "Money in", "Money out", "Own costs", "Net", "Grants and investment in"), rows,
-              f"Per {config.period}; grants and investment are financing, reported apart."),
-        Table(("Actor", *(f"×{f}" for f in shown)), growth_rows,
-              "Net value when every flow's occurrences grow by the factor (actors whose flows carry amounts)."),
+        Table(
+            ("Actor", "Type", "Money in", "Money out", "Own costs", "Net", "Grants and investment in"),
+            rows,
+            f"Per {config.period}; grants and investment are financing, reported apart.",
+        ),
+        Table(
+            ("Actor", *(f"×{f}" for f in shown)),
+            growth_rows,
+            "Net value when every flow's occurrences grow by the factor (actors whose flows carry amounts).",
+        ),
     )
 
 
@@ -259,8 +296,10 @@ def charted_cash(data: Mapping[str, Any], names: Mapping[str, str]) -> dict[str,
     the public budget, then the largest swings; at most MAX_CHARTED lines, by actor name."""
     positions: Mapping[str, Any] = data.get("actors") or {}
     city = set((data.get("city") or {}).get("actors") or ())
-    order = sorted(positions, key=lambda a: (positions[a]["outlay"] <= 0, a not in city,
-                                             -max(abs(v) for v in positions[a]["cumulative"])))
+    order = sorted(
+        positions,
+        key=lambda a: (positions[a]["outlay"] <= 0, a not in city, -max(abs(v) for v in positions[a]["cumulative"])),
+    )
     return {names.get(a, a): positions[a]["cumulative"] for a in order[:MAX_CHARTED]}
 
 
@@ -277,18 +316,38 @@ def money_over_time_section(config: Configuration, evaluation: Evaluation) -> Se
         return "not within the horizon" if value is None else ("no outlay" if value == 0 else str(value))
 
     rows = tuple(
-        (names.get(a, a), money(p["outlay"]), money(p["yearly"][1] if len(p["yearly"]) > 1 else None),
-         year(p["payback_year"]), year(p["discounted_payback_year"]), money(p["npv"]),
-         ("yes" if p["pays_back"] else f"no (within {p['payback_limit']} years)") if p["outlay"] > 0 else "–")
+        (
+            names.get(a, a),
+            money(p["outlay"]),
+            money(p["yearly"][1] if len(p["yearly"]) > 1 else None),
+            year(p["payback_year"]),
+            year(p["discounted_payback_year"]),
+            money(p["npv"]),
+            ("yes" if p["pays_back"] else f"no (within {p['payback_limit']} years)") if p["outlay"] > 0 else "–",
+        )
         for a, p in positions.items()
     )
-    table = Table(("Actor", "Outlay in year 0", "Cash in year 1", "Payback year", "Discounted payback year",
-                   "Net present value", "Paid back in time"), rows,
-                  caption=f"Over {horizon} years at a {percent(rate)} discount rate; year 0 holds investments and "
-                          "capital costs, later years every recurring flow that runs that year and own costs.")
+    table = Table(
+        (
+            "Actor",
+            "Outlay in year 0",
+            "Cash in year 1",
+            "Payback year",
+            "Discounted payback year",
+            "Net present value",
+            "Paid back in time",
+        ),
+        rows,
+        caption=f"Over {horizon} years at a {percent(rate)} discount rate; year 0 holds investments and "
+        "capital costs, later years every recurring flow that runs that year and own costs.",
+    )
     charted = charted_cash(data, names)
-    return Section("Money over time", tables=(table,), svg=cash_svg(charted),
-                   svg_label="Cumulative cash by year of " + ", ".join(charted))
+    return Section(
+        "Money over time",
+        tables=(table,),
+        svg=cash_svg(charted),
+        svg_label="Cumulative cash by year of " + ", ".join(charted),
+    )
 
 
 def platform_section(config: Configuration, evaluation: Evaluation) -> Section:
@@ -299,16 +358,24 @@ def platform_section(config: Configuration, evaluation: Evaluation) -> Section:
         return Section("Platform and its sides", ("No actor is a platform operator: no platform sides to judge.",))
     names = _actor_names(config)
     role = {a: f"{side} side" for side, actors in (platform.get("sides") or {}).items() for a in actors}
-    rows = tuple((names.get(a, a), role.get(a, "side"), reason) for a, reason in platform.get("side_reasons", {}).items())
+    rows = tuple(
+        (names.get(a, a), role.get(a, "side"), reason) for a, reason in platform.get("side_reasons", {}).items()
+    )
     rows += tuple((names.get(a, a), "not a side", reason) for a, reason in platform.get("not_sides", {}).items())
-    verdict = ("It connects several sides that reach each other through it." if platform.get("cross_side_loop")
-               else "It connects several sides." if platform.get("multi_sided")
-               else "It does not connect a demand side with a supply side, so no side draws another through it.")
+    verdict = (
+        "It connects several sides that reach each other through it."
+        if platform.get("cross_side_loop")
+        else "It connects several sides."
+        if platform.get("multi_sided")
+        else "It does not connect a demand side with a supply side, so no side draws another through it."
+    )
     return Section(
         "Platform and its sides",
-        (f"{names.get(platform['id'], platform['id'])} operates the platform. {verdict} A side is a customer group "
-         "that interacts with another through the platform; suppliers the operator only pays and its funders are "
-         "not sides (Hagiu & Wright, 'Multi-sided platforms', 2015).",),
+        (
+            f"{names.get(platform['id'], platform['id'])} operates the platform. {verdict} A side is a customer group "
+            "that interacts with another through the platform; suppliers the operator only pays and its funders are "
+            "not sides (Hagiu & Wright, 'Multi-sided platforms', 2015).",
+        ),
         tables=(Table(("Actor", "Counts as", "Why"), rows),) if rows else (),
     )
 
@@ -317,8 +384,10 @@ def city_position_section(config: Configuration, evaluation: Evaluation) -> Sect
     """The public budget's own position, apart from the business actors: what it pays as use grows."""
     data = (evaluation.structure.get("money_over_time") or {}).get("city")
     if not data:
-        return Section("The city's position", ("No city or public agency has amounts on all its money flows: the "
-                                               "city's own position cannot be shown.",))
+        return Section(
+            "The city's position",
+            ("No city or public agency has amounts on all its money flows: the city's own position cannot be shown.",),
+        )
     names = _actor_names(config)
     period = config.period
     cover = data["per_use_cover"]
@@ -331,10 +400,15 @@ def city_position_section(config: Configuration, evaluation: Evaluation) -> Sect
         (f"Declared benefits per use, per {period} (not cash)", money(data["per_use_benefit"])),
         ("Share of the per-use cost covered", "nothing is paid per use" if cover is None else percent(cover)),
     )
-    return Section("The city's position", ("The city's money is shown apart from the business actors: a service "
-                                           "can make money for everyone else while its cost to the city grows "
-                                           "with every use.",),
-                   tables=(Table(("", "Value"), rows),))
+    return Section(
+        "The city's position",
+        (
+            "The city's money is shown apart from the business actors: a service "
+            "can make money for everyone else while its cost to the city grows "
+            "with every use.",
+        ),
+        tables=(Table(("", "Value"), rows),),
+    )
 
 
 def quantity(value: float | None) -> str:
@@ -364,12 +438,23 @@ def money_flows_table(config: Configuration) -> Table:
     """Every money, grant and investment flow with its quantities, each marked entered or estimate."""
     names = _actor_names(config)
     rows = tuple(
-        (names[f.source], names[f.target], f.kind.value, f.label, _marked(f, "amount"), _marked(f, "occurrences"),
-         money(f.value_per_period))
-        for f in config.flows if f.kind in FINANCIAL_KINDS
+        (
+            names[f.source],
+            names[f.target],
+            f.kind.value,
+            f.label,
+            _marked(f, "amount"),
+            _marked(f, "occurrences"),
+            money(f.value_per_period),
+        )
+        for f in config.flows
+        if f.kind in FINANCIAL_KINDS
     )
-    return Table(("From", "To", "Kind", "Label", "Amount", "Occurrences", f"Per {config.period}"), rows,
-                 "Figures marked (estimate) are a module's defaults, not entered for this service: check them.")
+    return Table(
+        ("From", "To", "Kind", "Label", "Amount", "Occurrences", f"Per {config.period}"),
+        rows,
+        "Figures marked (estimate) are a module's defaults, not entered for this service: check them.",
+    )
 
 
 # -- one configuration ------------------------------------------------------------------------------
@@ -404,8 +489,16 @@ def configuration_report(
         facts.append(ESTIMATES_FACT["one" if estimates == 1 else "other"].format(n=estimates))
     if config.description:
         facts.insert(0, config.description)
-    where = " · ".join(p for p in (config.city, workspace and f"workspace {workspace}",
-                                    version and f"version {version}", f"generated {generated:%Y-%m-%d %H:%M} UTC") if p)
+    where = " · ".join(
+        p
+        for p in (
+            config.city,
+            workspace and f"workspace {workspace}",
+            version and f"version {version}",
+            f"generated {generated:%Y-%m-%d %H:%M} UTC",
+        )
+        if p
+    )
     sections = [
         Section("Summary", tuple(facts)),
         Section("Canvas", svg=canvas_svg(config), svg_label=f"The value network of {config.name}"),
@@ -430,16 +523,24 @@ def configuration_report(
         Section("Net value per actor", tables=net_value_tables(config, evaluation)),
         city_position_section(config, evaluation),
         money_over_time_section(config, evaluation),
-        Section("Money flows", tables=(money_flows_table(config),)) if any(f.kind in FINANCIAL_KINDS for f in config.flows)
+        Section("Money flows", tables=(money_flows_table(config),))
+        if any(f.kind in FINANCIAL_KINDS for f in config.flows)
         else Section("Money flows", ("No flow moves money.",)),
     ]
     if blocks is not None:
         from canvas_app.business_canvas import BLOCK_LABELS
 
-        sections.append(Section(
-            "Nine-block canvas (derived)",
-            tables=(Table(("Block", "Contents"), tuple((BLOCK_LABELS.get(b, b), "; ".join(v) or "–") for b, v in blocks.items())),),
-        ))
+        sections.append(
+            Section(
+                "Nine-block canvas (derived)",
+                tables=(
+                    Table(
+                        ("Block", "Contents"),
+                        tuple((BLOCK_LABELS.get(b, b), "; ".join(v) or "–") for b, v in blocks.items()),
+                    ),
+                ),
+            )
+        )
     return Report(config.name, where, tuple(sections))
 
 
@@ -466,18 +567,38 @@ def goals_section(config: Configuration) -> Section:
             return "no need named"
         return f"{needs[need]}: " + ("served" if served.get(need) else "not served")
 
-    rows = tuple((g.name, g.indicator or "–", goal_target(g.baseline, g.target, g.unit, g.year),
-                  "yes" if g.measurable else "no", status(g.need)) for g in config.goals)
-    return Section("Public goals", tables=(Table(("Goal", "Indicator", "Baseline → target", "Measurable", "Need"), rows,
-                                                 "Measurable: an indicator, a target and a target year."),))
+    rows = tuple(
+        (
+            g.name,
+            g.indicator or "–",
+            goal_target(g.baseline, g.target, g.unit, g.year),
+            "yes" if g.measurable else "no",
+            status(g.need),
+        )
+        for g in config.goals
+    )
+    return Section(
+        "Public goals",
+        tables=(
+            Table(
+                ("Goal", "Indicator", "Baseline → target", "Measurable", "Need"),
+                rows,
+                "Measurable: an indicator, a target and a target year.",
+            ),
+        ),
+    )
 
 
 def _needs_section(config: Configuration, needs: Sequence[RankedNeed]) -> Section:
     flows = {f.id: f for f in config.flows}
     actors = _actor_names(config)
     own = tuple(
-        (n.name, str(n.importance), actors.get(n.actor or "", "–"),
-         "; ".join(flows[f].label or flows[f].kind.value for f in n.served_by if f in flows) or "not served")
+        (
+            n.name,
+            str(n.importance),
+            actors.get(n.actor or "", "–"),
+            "; ".join(flows[f].label or flows[f].kind.value for f in n.served_by if f in flows) or "not served",
+        )
         for n in config.needs
     )
     tables = []
@@ -485,12 +606,22 @@ def _needs_section(config: Configuration, needs: Sequence[RankedNeed]) -> Sectio
         tables.append(Table(("Need", "Importance", "Whose", "Served by"), own, "Needs this configuration names."))
     if needs:
         rows = tuple(
-            (str(i), r.need.name + (" (opportunity)" if r.need.opportunity else ""), f"{r.score:.0f}",
-             "yes" if config.name in r.served_by else "no", ", ".join(r.modules) or "–")
+            (
+                str(i),
+                r.need.name + (" (opportunity)" if r.need.opportunity else ""),
+                f"{r.score:.0f}",
+                "yes" if config.name in r.served_by else "no",
+                ", ".join(r.modules) or "–",
+            )
             for i, r in enumerate(needs, start=1)
         )
-        tables.append(Table(("Rank", "Workspace need", "Rank score", "Served here", "Through modules"), rows,
-                            "The workspace's needs and opportunities, ranked."))
+        tables.append(
+            Table(
+                ("Rank", "Workspace need", "Rank score", "Served here", "Through modules"),
+                rows,
+                "The workspace's needs and opportunities, ranked.",
+            )
+        )
     paragraphs = () if tables else ("No needs recorded for this configuration or its workspace.",)
     return Section("Needs served", paragraphs, tables=tuple(tables))
 
@@ -499,12 +630,19 @@ def _advantages_section(config: Configuration, advantages: Sequence[RankedAdvant
     if not advantages:
         return Section("Competitive advantages", (f"No competitive advantages recorded for “{config.name}”.",))
     rows = tuple(
-        ("current" if r.advantage.state.value == "current" else "to be developed", r.advantage.text, f"{r.score:.0f}",
-         ", ".join(f"{c} {percent(v)}" for c, v in r.support.items()) or "–", ", ".join(r.missing_modules) or "–")
+        (
+            "current" if r.advantage.state.value == "current" else "to be developed",
+            r.advantage.text,
+            f"{r.score:.0f}",
+            ", ".join(f"{c} {percent(v)}" for c, v in r.support.items()) or "–",
+            ", ".join(r.missing_modules) or "–",
+        )
         for r in advantages
     )
-    return Section("Competitive advantages", tables=(
-        Table(("State", "Advantage", "Support", "Criteria behind it", "Modules still to add"), rows),))
+    return Section(
+        "Competitive advantages",
+        tables=(Table(("State", "Advantage", "Support", "Criteria behind it", "Modules still to add"), rows),),
+    )
 
 
 # -- a comparison -------------------------------------------------------------------------------------
@@ -526,7 +664,8 @@ def comparison_report(
     letters = LETTERS[: len(comparison.configurations)]
     versions = versions or [None] * len(letters)
     who = tuple(
-        f"{k}: {c.name}" + (f" (version {v})" if v else "") for k, c, v in zip(letters, comparison.configurations, versions)
+        f"{k}: {c.name}" + (f" (version {v})" if v else "")
+        for k, c, v in zip(letters, comparison.configurations, versions)
     )
     evaluations = comparison.evaluations
     criteria_rows = []
@@ -536,14 +675,19 @@ def comparison_report(
             values = [c.value for c in others]
             if max(values) - min(values) < 0.005:
                 continue
-            criteria_rows.append((
-                SCORE_LABELS[score], criterion.label, *(percent(v) for v in values),
-                *(_signed(100 * (v - values[0])) for v in values[1:]),
-                " | ".join(f"{k}: {c.explanation}" for k, c in zip(letters, others)),
-            ))
+            criteria_rows.append(
+                (
+                    SCORE_LABELS[score],
+                    criterion.label,
+                    *(percent(v) for v in values),
+                    *(_signed(100 * (v - values[0])) for v in values[1:]),
+                    " | ".join(f"{k}: {c.explanation}" for k, c in zip(letters, others)),
+                )
+            )
     unique = tuple(
         f"Only {k} is flagged: " + "; ".join(f"{f.code} ({f.message})" for f in e.flags if f.code in codes)
-        for k, e, codes in zip(letters, evaluations, comparison.unique_flags) if codes
+        for k, e, codes in zip(letters, evaluations, comparison.unique_flags)
+        if codes
     )
     sections = [
         Section("Alternatives", items=who),
@@ -551,28 +695,41 @@ def comparison_report(
         Section(
             "Scores",
             tables=(scores_table(list(letters), evaluations),),
-            svg=radar_svg([f"{k}: {c.name}" for k, c in zip(letters, comparison.configurations)],
-                          [{n: s.score for n, s in e.scores.items()} for e in evaluations]),
+            svg=radar_svg(
+                [f"{k}: {c.name}" for k, c in zip(letters, comparison.configurations)],
+                [{n: s.score for n, s in e.scores.items()} for e in evaluations],
+            ),
             svg_label="Radar chart of the six scores of each alternative",
         ),
         Section(
             "Criteria that differ",
             () if criteria_rows else ("Every criterion has the same value in all alternatives.",),
-            tables=(Table(("Score", "Criterion", *letters, *(f"Δ {k}" for k in letters[1:]), "Why"), tuple(criteria_rows),
-                          "Values in % of full marks; Δ in points against A."),) if criteria_rows else (),
+            tables=(
+                Table(
+                    ("Score", "Criterion", *letters, *(f"Δ {k}" for k in letters[1:]), "Why"),
+                    tuple(criteria_rows),
+                    "Values in % of full marks; Δ in points against A.",
+                ),
+            )
+            if criteria_rows
+            else (),
         ),
         Section("Flags only one alternative has", unique or ("All alternatives carry the same flags.",)),
         Section("Structure against A", items=tuple(_diff_lines(comparison, letters))),
         Section("Net value per actor", tables=comparison_net_tables(comparison, letters)),
     ]
     sections += [
-        Section(f"Flags and recommendations of {k}: {c.name}",
-                () if e.flags else ("No flags: every check passed.",),
-                tables=(flags_table(c, e),) if e.flags else ())
+        Section(
+            f"Flags and recommendations of {k}: {c.name}",
+            () if e.flags else ("No flags: every check passed.",),
+            tables=(flags_table(c, e),) if e.flags else (),
+        )
         for k, c, e in zip(letters, comparison.configurations, evaluations)
     ]
-    sections += [_compared_needs_section(comparison, letters, needs),
-                 _compared_advantages_section(comparison, letters, advantages)]
+    sections += [
+        _compared_needs_section(comparison, letters, needs),
+        _compared_advantages_section(comparison, letters, advantages),
+    ]
     sections += [
         Section(f"Canvas of {k}: {c.name}", svg=canvas_svg(c), svg_label=f"The value network of {c.name}")
         for k, c in zip(letters, comparison.configurations)
@@ -587,33 +744,57 @@ def _compared_needs_section(comparison: Comparison, letters: str, needs: Sequenc
         return Section("Needs served", ("No workspace needs recorded for these alternatives.",))
     names = [c.name for c in comparison.configurations]
     rows = tuple(
-        (str(i), r.need.name + (" (opportunity)" if r.need.opportunity else ""), f"{r.score:.0f}",
-         *("yes" if name in r.served_by else "no" for name in names))
+        (
+            str(i),
+            r.need.name + (" (opportunity)" if r.need.opportunity else ""),
+            f"{r.score:.0f}",
+            *("yes" if name in r.served_by else "no" for name in names),
+        )
         for i, r in enumerate(needs, start=1)
     )
-    return Section("Needs served", tables=(Table(("Rank", "Workspace need", "Rank score", *(f"Served by {k}" for k in letters)),
-                                                 rows, "The workspace's needs and opportunities, ranked."),))
+    return Section(
+        "Needs served",
+        tables=(
+            Table(
+                ("Rank", "Workspace need", "Rank score", *(f"Served by {k}" for k in letters)),
+                rows,
+                "The workspace's needs and opportunities, ranked.",
+            ),
+        ),
+    )
 
 
-def _compared_advantages_section(comparison: Comparison, letters: str, advantages: Sequence[RankedAdvantage]) -> Section:
+def _compared_advantages_section(
+    comparison: Comparison, letters: str, advantages: Sequence[RankedAdvantage]
+) -> Section:
     """Current and to-be advantages of the compared services, with the support each gets."""
     by_name = {c.name: k for k, c in zip(letters, comparison.configurations)}
     rows = tuple(
-        (by_name[r.advantage.service], "current" if r.advantage.state.value == "current" else "to be developed",
-         r.advantage.text, f"{r.score:.0f}", ", ".join(r.missing_modules) or "–")
-        for r in advantages if r.advantage.service in by_name
+        (
+            by_name[r.advantage.service],
+            "current" if r.advantage.state.value == "current" else "to be developed",
+            r.advantage.text,
+            f"{r.score:.0f}",
+            ", ".join(r.missing_modules) or "–",
+        )
+        for r in advantages
+        if r.advantage.service in by_name
     )
     if not rows:
         return Section("Competitive advantages", ("No competitive advantages recorded for these services.",))
-    return Section("Competitive advantages", tables=(
-        Table(("Alternative", "State", "Advantage", "Support", "Modules still to add"), rows),))
+    return Section(
+        "Competitive advantages",
+        tables=(Table(("Alternative", "State", "Advantage", "Support", "Modules still to add"), rows),),
+    )
 
 
 def _diff_lines(comparison: Comparison, letters: str) -> list[str]:
     """For each alternative after A: library modules, actors and flows it adds and drops, by name."""
     lines = []
     first = comparison.configurations[0]
-    for k, config, diff, modules in zip(letters[1:], comparison.configurations[1:], comparison.diffs[1:], comparison.module_diffs[1:]):
+    for k, config, diff, modules in zip(
+        letters[1:], comparison.configurations[1:], comparison.diffs[1:], comparison.module_diffs[1:]
+    ):
         lines.append(f"{k} against A: {diff.summary()}.")
         if modules.added:
             lines.append(f"{k} adds the library modules {', '.join(modules.added)}.")
@@ -678,7 +859,7 @@ def report_html(report: Report) -> str:
 
 
 def _table_html(table: Table) -> str:
-    head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in table.headers)
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -728,11 +909,18 @@ def configuration_workbook(config: Configuration, evaluation: Evaluation, *, ver
     """Summary and scores, net value per actor (×1 and over growth ×1…×10), flows and flags, as XLSX."""
     workbook = _new_workbook()
     summary: list[tuple[str, str | int | float | None]] = [
-        ("Configuration", config.name), ("City", config.city), ("Version", version), ("Period", config.period)]
-    summary += [(SCORE_LABELS[n], round(evaluation.scores[n].score, 1) if evaluation.scores[n].assessable
-                 else "not assessable") for n in SCORE_NAMES]
-    summary += [(f"{SCORE_LABELS[n]}: share of weight judged", round(evaluation.scores[n].coverage, 4))
-                for n in SCORE_NAMES]
+        ("Configuration", config.name),
+        ("City", config.city),
+        ("Version", version),
+        ("Period", config.period),
+    ]
+    summary += [
+        (SCORE_LABELS[n], round(evaluation.scores[n].score, 1) if evaluation.scores[n].assessable else "not assessable")
+        for n in SCORE_NAMES
+    ]
+    summary += [
+        (f"{SCORE_LABELS[n]}: share of weight judged", round(evaluation.scores[n].coverage, 4)) for n in SCORE_NAMES
+    ]
     _sheet(workbook, "Summary", ("Item", "Value"), summary)
     names = _actor_names(config)
     types = {a.id: a.type.value for a in config.actors}
@@ -741,26 +929,80 @@ def configuration_workbook(config: Configuration, evaluation: Evaluation, *, ver
     factors = list(growth.get("factors") or [])
     series = growth.get("net_value") or {}
     rows = [
-        (a, names.get(a, a), types.get(a, ""), v["money_in"], v["money_out"], v.get("costs", 0.0), v["net"],
-         v["financing_in"], *(series[a] if a in series else [None] * len(factors)))
+        (
+            a,
+            names.get(a, a),
+            types.get(a, ""),
+            v["money_in"],
+            v["money_out"],
+            v.get("costs", 0.0),
+            v["net"],
+            v["financing_in"],
+            *(series[a] if a in series else [None] * len(factors)),
+        )
         for a, v in net.items()
     ]
-    _sheet(workbook, "Net value", ("Actor id", "Actor", "Type", "Money in", "Money out", "Own costs", "Net",
-                                   "Financing in", *(f"Net ×{f}" for f in factors)), rows)
+    _sheet(
+        workbook,
+        "Net value",
+        (
+            "Actor id",
+            "Actor",
+            "Type",
+            "Money in",
+            "Money out",
+            "Own costs",
+            "Net",
+            "Financing in",
+            *(f"Net ×{f}" for f in factors),
+        ),
+        rows,
+    )
     over_time = evaluation.structure.get("money_over_time") or {}
     positions = over_time.get("actors") or {}
     horizon = int(over_time.get("horizon_years") or 0)
-    _sheet(workbook, "Money over time",
-           ("Actor id", "Actor", "Outlay", "NPV", "Payback year", "Discounted payback year",
-            *(f"Cumulative year {y}" for y in range(horizon + 1))),
-           [(a, names.get(a, a), p["outlay"], p["npv"], p["payback_year"], p["discounted_payback_year"],
-             *p["cumulative"]) for a, p in positions.items()])
+    _sheet(
+        workbook,
+        "Money over time",
+        (
+            "Actor id",
+            "Actor",
+            "Outlay",
+            "NPV",
+            "Payback year",
+            "Discounted payback year",
+            *(f"Cumulative year {y}" for y in range(horizon + 1)),
+        ),
+        [
+            (
+                a,
+                names.get(a, a),
+                p["outlay"],
+                p["npv"],
+                p["payback_year"],
+                p["discounted_payback_year"],
+                *p["cumulative"],
+            )
+            for a, p in positions.items()
+        ],
+    )
     _sheet(workbook, "Flows", FLOW_COLUMNS, _flow_rows(config))
-    criteria = [(SCORE_LABELS[c.score], c.id, c.label, round(c.value, 4) if c.assessable else None,
-                 "yes" if c.assessable else "no", c.weight, c.explanation)
-                for n in SCORE_NAMES for c in evaluation.scores[n].criteria]
-    _sheet(workbook, "Criteria", ("Score", "Criterion id", "Criterion", "Value", "Assessable", "Weight", "Why"),
-           criteria)
+    criteria = [
+        (
+            SCORE_LABELS[c.score],
+            c.id,
+            c.label,
+            round(c.value, 4) if c.assessable else None,
+            "yes" if c.assessable else "no",
+            c.weight,
+            c.explanation,
+        )
+        for n in SCORE_NAMES
+        for c in evaluation.scores[n].criteria
+    ]
+    _sheet(
+        workbook, "Criteria", ("Score", "Criterion id", "Criterion", "Value", "Assessable", "Weight", "Why"), criteria
+    )
     flags = [(f.code, f.severity, f.dimension, f.criterion, f.message, ", ".join(f.elements)) for f in evaluation.flags]
     _sheet(workbook, "Flags", ("Flag", "Severity", "Lowers", "Criterion", "Finding", "Elements"), flags)
     return _workbook_bytes(workbook)
@@ -771,18 +1013,32 @@ def comparison_workbook(comparison: Comparison) -> bytes:
     workbook = _new_workbook()
     letters = LETTERS[: len(comparison.configurations)]
     headers = [f"{k}: {c.name}" for k, c in zip(letters, comparison.configurations)]
-    _sheet(workbook, "Scores", ("Score", *headers),
-           [(SCORE_LABELS[n], *(round(e.scores[n].score, 1) if e.scores[n].assessable else "not assessable"
-                                for e in comparison.evaluations)) for n in SCORE_NAMES]
-           + [(f"{SCORE_LABELS[n]}: share of weight judged", *(round(e.scores[n].coverage, 4)
-                                                               for e in comparison.evaluations)) for n in SCORE_NAMES])
+    _sheet(
+        workbook,
+        "Scores",
+        ("Score", *headers),
+        [
+            (
+                SCORE_LABELS[n],
+                *(
+                    round(e.scores[n].score, 1) if e.scores[n].assessable else "not assessable"
+                    for e in comparison.evaluations
+                ),
+            )
+            for n in SCORE_NAMES
+        ]
+        + [
+            (
+                f"{SCORE_LABELS[n]}: share of weight judged",
+                *(round(e.scores[n].coverage, 4) for e in comparison.evaluations),
+            )
+            for n in SCORE_NAMES
+        ],
+    )
     rows = net_values(comparison)
     _sheet(workbook, "Net value", ("Actor id", "Actor", *headers), [(r.actor, r.name, *r.net) for r in rows])
     factors = GROWTH_FACTORS
-    growth_rows = [
-        (r.actor, r.name, k, *series)
-        for r in rows for k, series in zip(letters, r.growth) if series
-    ]
+    growth_rows = [(r.actor, r.name, k, *series) for r in rows for k, series in zip(letters, r.growth) if series]
     _sheet(workbook, "Growth", ("Actor id", "Actor", "Alternative", *(f"Net ×{f}" for f in factors)), growth_rows)
     flows = [(k, *row) for k, config in zip(letters, comparison.configurations) for row in _flow_rows(config)]
     _sheet(workbook, "Flows", ("alternative", *FLOW_COLUMNS), flows)

@@ -62,12 +62,12 @@ class Parameter:
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("take_rate_low", "Take rate band: lowest healthy share kept by an intermediary", 0.05, 1.0),
-    Parameter("take_rate_high", "Take rate band: highest share an intermediary can keep without driving sides away",
-              0.30, 1.0),
+    Parameter(
+        "take_rate_high", "Take rate band: highest share an intermediary can keep without driving sides away", 0.30, 1.0
+    ),
     Parameter("healthy_margin", "Operating margin that earns full marks", 0.10, 1.0),
     Parameter("operator_share", "Share of the money moved that the operator keeps for full marks", 0.10, 1.0),
-    Parameter("horizon_years", "Time horizon in years over which investments must pay back", HORIZON_YEARS,
-              MAX_YEARS),
+    Parameter("horizon_years", "Time horizon in years over which investments must pay back", HORIZON_YEARS, MAX_YEARS),
     Parameter("discount_rate", "Yearly discount rate for present values", DISCOUNT_RATE, 1.0),
 )
 PARAMETERS_BY_ID = {p.id: p for p in PARAMETERS}
@@ -158,9 +158,11 @@ def network_effects(eco: Ecosystem) -> Measured:
     suppliers = eco.input_suppliers
     if suppliers:
         one = len(suppliers) == 1
-        return value, (f"{eco.platform.name} serves one side only; {name_list(eco.actors[a].name for a in suppliers)} "
-                       f"{'is an input supplier' if one else 'are input suppliers'} (only supplying it or paid by "
-                       f"it), not {'a side' if one else 'sides'}.")
+        return value, (
+            f"{eco.platform.name} serves one side only; {name_list(eco.actors[a].name for a in suppliers)} "
+            f"{'is an input supplier' if one else 'are input suppliers'} (only supplying it or paid by "
+            f"it), not {'a side' if one else 'sides'}."
+        )
     return value, f"{eco.platform.name} serves one side only."
 
 
@@ -178,7 +180,10 @@ def marginal_cost(eco: Ecosystem) -> Measured:
                 unknown += 1
     if not known:
         if unknown:
-            return None, f"No marginal cost is stated for the {count_of(unknown, 'service flow', 'service flows')} to users."
+            return (
+                None,
+                f"No marginal cost is stated for the {count_of(unknown, 'service flow', 'service flows')} to users.",
+            )
         return None, "No service reaches a user segment yet: nothing to judge."
     worst = min(known)
     label = {1.0: "low", 0.5: "medium", 0.0: "high"}[worst]
@@ -200,8 +205,10 @@ def revenue_growth(eco: Ecosystem) -> Measured:
     margin = judged[worst]
     if margin >= 0:
         return 1.0, f"Every business actor ({len(judged)}) stays at or above zero when use grows ×{top}."
-    return _clamp(1 + margin), (f"When use grows ×{top}, {eco.actors[worst].name} loses {_percent(-margin)} "
-                                f"of its turnover (the weakest of {len(judged)} business actors).")
+    return _clamp(1 + margin), (
+        f"When use grows ×{top}, {eco.actors[worst].name} loses {_percent(-margin)} "
+        f"of its turnover (the weakest of {len(judged)} business actors)."
+    )
 
 
 def no_bottleneck(eco: Ecosystem) -> Measured:
@@ -211,7 +218,9 @@ def no_bottleneck(eco: Ecosystem) -> Measured:
     spofs = single_points_of_failure(eco)
     if not spofs:
         return 1.0, "No actor other than the city or the platform is the only link between others."
-    return _clamp(1 - len(spofs) / 3), f"{count_of(len(spofs), 'actor is', 'actors are')} the only link between some actors and the rest."
+    return _clamp(
+        1 - len(spofs) / 3
+    ), f"{count_of(len(spofs), 'actor is', 'actors are')} the only link between some actors and the rest."
 
 
 def connected(eco: Ecosystem) -> Measured:
@@ -232,18 +241,23 @@ def city_cost_growth(eco: Ecosystem) -> Measured:
     period = eco.config.period
     if cover is None:
         if not any(f.per_use for f in eco.flows if f.kind is FlowKind.MONEY):
-            return None, ("No money flow is counted per use (occurrences above 1): how the city's cost grows with "
-                          "use cannot be judged.")
+            return None, (
+                "No money flow is counted per use (occurrences above 1): how the city's cost grows with "
+                "use cannot be judged."
+            )
         return 1.0, "Money changes hands per use, but the city pays nothing per use: its cost does not grow with use."
     back = city.per_use_income + city.per_use_benefit
     if cover >= 1:
-        return 1.0, (f"Per-use income and declared benefits ({back:,.0f} per {period}) cover what the city pays per "
-                     f"use ({city.per_use_cost:,.0f}).")
+        return 1.0, (
+            f"Per-use income and declared benefits ({back:,.0f} per {period}) cover what the city pays per "
+            f"use ({city.per_use_cost:,.0f})."
+        )
     growth = GROWTH_FACTORS[-1]
     return _clamp(cover), (
         f"The city pays {city.per_use_cost:,.0f} per {period} that grows with use and gets {back:,.0f} back per use "
         f"(income or declared benefits): ×{growth} use costs it "
-        f"{(growth - 1) * (city.per_use_cost - city.per_use_income):,.0f} more per {period}.")
+        f"{(growth - 1) * (city.per_use_cost - city.per_use_income):,.0f} more per {period}."
+    )
 
 
 # -- replicability ------------------------------------------------------------------
@@ -272,12 +286,17 @@ def generic_roles(eco: Ecosystem) -> Measured:
     core = [a for a in actors if a.local and a.type in CORE_ROLE_TYPES]
     other = [a for a in actors if a.local and a.type not in CORE_ROLE_TYPES]
     if not core and not other:
-        return 1.0, f"All {count_of(len(actors), 'role', 'roles')} besides the city are generic, not named local organisations."
+        return (
+            1.0,
+            f"All {count_of(len(actors), 'role', 'roles')} besides the city are generic, not named local organisations.",
+        )
     value = _clamp(1 - LOCAL_CORE_PENALTY * len(core) - LOCAL_OTHER_PENALTY * len(other))
     local = ", ".join(a.name for a in core + other)
-    return value, (f"{len(core) + len(other)} of {count_of(len(actors), 'role is a', 'roles are')} named local "
-                   f"organisation{'s' if len(core) + len(other) != 1 else ''} ({local}): a third off for each core "
-                   "role, a sixth for any other.")
+    return value, (
+        f"{len(core) + len(other)} of {count_of(len(actors), 'role is a', 'roles are')} named local "
+        f"organisation{'s' if len(core) + len(other) != 1 else ''} ({local}): a third off for each core "
+        "role, a sixth for any other."
+    )
 
 
 def open_components(eco: Ecosystem) -> Measured:
@@ -285,10 +304,14 @@ def open_components(eco: Ecosystem) -> Measured:
     modules = eco.placed_definitions
     if not modules:
         return None, "No library modules placed: the openness of components is unknown."
-    credits = [1.0 if d.attributes.open_source else max((standard_credit(s) for s in d.attributes.standards), default=0.0)
-               for d in modules]
+    credits = [
+        1.0 if d.attributes.open_source else max((standard_credit(s) for s in d.attributes.standards), default=0.0)
+        for d in modules
+    ]
     open_ = sum(1 for c in credits if c == 1.0)
-    return sum(credits) / len(modules), f"{open_} of {count_of(len(modules), 'module is', 'modules are')} open source or open standard."
+    return sum(credits) / len(
+        modules
+    ), f"{open_} of {count_of(len(modules), 'module is', 'modules are')} open source or open standard."
 
 
 def no_lock_in(eco: Ecosystem) -> Measured:
@@ -298,7 +321,10 @@ def no_lock_in(eco: Ecosystem) -> Measured:
         return None, "No technology vendor exchanges value here: no lock-in to judge."
     locked = lock_in_vendors(eco)
     if not locked:
-        return 1.0, f"No vendor of {len(vendors)} is more central than the platform or carries data on closed interfaces."
+        return (
+            1.0,
+            f"No vendor of {len(vendors)} is more central than the platform or carries data on closed interfaces.",
+        )
     return _clamp(1 - len(locked) / 2), f"{count_of(len(locked), 'vendor locks', 'vendors lock')} the city in."
 
 
@@ -309,7 +335,9 @@ def preconditions(eco: Ecosystem) -> Measured:
     count = sum(len(d.attributes.preconditions) + (d.attributes.locality == "local") for d in modules)
     if count == 0:
         return 1.0, f"None of the {count_of(len(modules), 'module', 'modules')} needs a local precondition."
-    return 1 / (1 + count), f"{count_of(count, 'local precondition', 'local preconditions')} to meet before another city can copy this."
+    return 1 / (
+        1 + count
+    ), f"{count_of(count, 'local precondition', 'local preconditions')} to meet before another city can copy this."
 
 
 # -- sustainability -----------------------------------------------------------------
@@ -320,7 +348,9 @@ def reciprocity(eco: Ecosystem) -> Measured:
     broken = non_reciprocal_actors(eco)
     if not broken:
         return 1.0, f"All {count_of(len(eco.actors), 'actor', 'actors')} that should both give and get do."
-    return _clamp(1 - len(broken) / 4), f"{count_of(len(broken), 'actor does', 'actors do')} not both give and get value."
+    return _clamp(
+        1 - len(broken) / 4
+    ), f"{count_of(len(broken), 'actor does', 'actors do')} not both give and get value."
 
 
 def personal_data(eco: Ecosystem) -> Measured:
@@ -334,8 +364,10 @@ def personal_data(eco: Ecosystem) -> Measured:
         return None, "No personal data leaves citizens without consent or is sold: nothing to judge (never a credit)."
     parts = []
     if unconsented:
-        parts.append(f"{count_of(len(unconsented), 'personal-data flow leaves', 'personal-data flows leave')} "
-                     "citizens with no consent service placed")
+        parts.append(
+            f"{count_of(len(unconsented), 'personal-data flow leaves', 'personal-data flows leave')} "
+            "citizens with no consent service placed"
+        )
     if sold:
         parts.append(f"{count_of(len(sold), 'personal-data flow is', 'personal-data flows are')} paid for")
     return 0.0, "; ".join(parts) + "."
@@ -353,7 +385,8 @@ def viability(eco: Ecosystem) -> Measured:
         return 1.0, f"Every business actor ({len(business)}) keeps a margin of {_percent(healthy)} or more."
     return margin_value(margin, healthy), (
         f"{eco.actors[worst].name} has the weakest margin: {margin:+.0%} of its turnover per {eco.config.period} "
-        f"(full marks from {_percent(healthy)}).")
+        f"(full marks from {_percent(healthy)})."
+    )
 
 
 def payback(eco: Ecosystem) -> Measured:
@@ -361,27 +394,31 @@ def payback(eco: Ecosystem) -> Measured:
     econ = economics_of(eco)
     if not econ.investors:
         if econ.unjudged_investors:
-            return None, (f"{name_list(eco.actors[a].name for a in econ.unjudged_investors)} "
-                          f"{'invests' if len(econ.unjudged_investors) == 1 else 'invest'} up front, but not every "
-                          "money flow has an amount: payback cannot be judged.")
+            return None, (
+                f"{name_list(eco.actors[a].name for a in econ.unjudged_investors)} "
+                f"{'invests' if len(econ.unjudged_investors) == 1 else 'invest'} up front, but not every "
+                "money flow has an amount: payback cannot be judged."
+            )
         return None, "No investment or capital cost with amounts: no payback to judge."
     positions = [econ.investor_positions[a] for a in econ.investors]
     worst = min(positions, key=lambda p: (p.pays_back, p.recovered))
     name = eco.actors[worst.actor].name
     rate = _percent(econ.discount_rate)
     if worst.pays_back:
-        return 1.0, (f"Every investor ({len(positions)}) gets its outlay back within its horizon at {rate} discount "
-                     f"(latest: {name}, in year {max(p.discounted_payback_year or 0 for p in positions)}).")
+        return 1.0, (
+            f"Every investor ({len(positions)}) gets its outlay back within its horizon at {rate} discount "
+            f"(latest: {name}, in year {max(p.discounted_payback_year or 0 for p in positions)})."
+        )
     return worst.recovered, (
         f"{name}: {worst.recovered:.0%} of the {worst.outlay:,.0f} outlay back within {worst.payback_limit} years "
-        f"(present value at {rate}; net present value {worst.npv:,.0f}).")
+        f"(present value at {rate}; net present value {worst.npv:,.0f})."
+    )
 
 
 def grant_independence(eco: Ecosystem) -> Measured:
     share = grant_share(eco)
     if share is None:
-        return None, ("The operator has no money or grant income to judge." if eco.operator
-                      else "No operator to fund.")
+        return None, ("The operator has no money or grant income to judge." if eco.operator else "No operator to fund.")
     return 1 - share, f"{_percent(share)} of the operator's income is grants."
 
 
@@ -395,16 +432,21 @@ def diversified_funding(eco: Ecosystem) -> Measured:
     how = [count_of(len(sources), "source", "sources")]
     # name the sources that group several boxes or stand for many payers: what the index did not count per box
     how += [source_name(eco, s) for s in sources if len(s.actors) > 1 or s.payers > 1]
-    return 1 - hhi, (f"Herfindahl index of the operator's income by source is {hhi:.2f} (lower is more diverse; "
-                     f"{'; '.join(how)}).")
+    return 1 - hhi, (
+        f"Herfindahl index of the operator's income by source is {hhi:.2f} (lower is more diverse; {'; '.join(how)})."
+    )
 
 
 def impacts(eco: Ecosystem) -> Measured:
     modules = eco.placed_definitions
     if not modules:
         return None, "No library modules placed: no impacts declared to judge."
-    declared = {dim for d in modules
-                for dim in ("economic", "social", "environmental") if getattr(d.attributes.impacts, dim) > 0}
+    declared = {
+        dim
+        for d in modules
+        for dim in ("economic", "social", "environmental")
+        if getattr(d.attributes.impacts, dim) > 0
+    }
     names = ", ".join(sorted(declared)) or "none"
     return len(declared) / 3, f"Impacts declared by the modules: {names}."
 
@@ -417,8 +459,10 @@ def needs_served(eco: Ecosystem) -> Measured:
         return None, "No needs recorded: add the needs this service answers."
     served = [n for n in needs if eco.served_needs[n.id]]
     value = sum(n.importance for n in served) / sum(n.importance for n in needs)
-    return value, (f"{len(served)} of {count_of(len(needs), 'need is', 'needs are')} served by a flow that reaches "
-                   "the actor who has it (weighted by importance).")
+    return value, (
+        f"{len(served)} of {count_of(len(needs), 'need is', 'needs are')} served by a flow that reaches "
+        "the actor who has it (weighted by importance)."
+    )
 
 
 def public_goals(eco: Ecosystem) -> Measured:
@@ -427,22 +471,31 @@ def public_goals(eco: Ecosystem) -> Measured:
     if not goals:
         return None, "No public goals stated: add what the service is meant to achieve and how it is measured."
     good = [g for g in goals if g.measurable and g.need is not None and eco.served_needs.get(g.need)]
-    return len(good) / len(goals), (f"{count_of(len(goals), 'public goal', 'public goals')} stated: {len(good)} "
-                                    "measurable (indicator, target and year) and answering a need the service serves.")
+    return len(good) / len(goals), (
+        f"{count_of(len(goals), 'public goal', 'public goals')} stated: {len(good)} "
+        "measurable (indicator, target and year) and answering a need the service serves."
+    )
 
 
 def citizen_value(eco: Ecosystem) -> Measured:
     if not _has_flows(eco):
         return None, "No value flows yet: nothing to judge."
-    objects = {(f.kind.value, f.label.lower()) for c in eco.of_type(ActorType.CITIZEN) for f in eco.in_flows.get(c.id, ())}
-    return _clamp(len(objects) / 3), f"{count_of(len(objects), 'distinct value object reaches', 'distinct value objects reach')} citizens (3 or more is full marks)."
+    objects = {
+        (f.kind.value, f.label.lower()) for c in eco.of_type(ActorType.CITIZEN) for f in eco.in_flows.get(c.id, ())
+    }
+    return (
+        _clamp(len(objects) / 3),
+        f"{count_of(len(objects), 'distinct value object reaches', 'distinct value objects reach')} citizens (3 or more is full marks).",
+    )
 
 
 def value_variety(eco: Ecosystem) -> Measured:
     if not _has_flows(eco):
         return None, "No value flows yet: nothing to judge."
     kinds = {f.kind for f in eco.flows}
-    return _clamp(len(kinds) / 5), f"{count_of(len(kinds), 'kind', 'kinds')} of value flow in the ecosystem (5 or more is full marks)."
+    return _clamp(
+        len(kinds) / 5
+    ), f"{count_of(len(kinds), 'kind', 'kinds')} of value flow in the ecosystem (5 or more is full marks)."
 
 
 def revenue(eco: Ecosystem) -> Measured:
@@ -452,9 +505,16 @@ def revenue(eco: Ecosystem) -> Measured:
     if not _has_flows(eco):
         return None, "No value flows yet: nothing to judge."
     by_payer = eco.financial_inflow_by_payer(operator.id)
-    users = [p for p, k in by_payer.items() if k.get(FlowKind.MONEY) and eco.actors[p].type in USER_SEGMENT_TYPES | BUSINESS_TYPES]
+    users = [
+        p
+        for p, k in by_payer.items()
+        if k.get(FlowKind.MONEY) and eco.actors[p].type in USER_SEGMENT_TYPES | BUSINESS_TYPES
+    ]
     if users:
-        return 1.0, f"{operator.name} earns money from its users ({count_of(len(users), 'paying actor', 'paying actors')})."
+        return (
+            1.0,
+            f"{operator.name} earns money from its users ({count_of(len(users), 'paying actor', 'paying actors')}).",
+        )
     if any(k.get(FlowKind.MONEY) for k in by_payer.values()):
         return 0.6, f"{operator.name} is paid, but not by its users (by the city or a funder)."
     if by_payer:
@@ -485,7 +545,8 @@ def operator_margin(eco: Ecosystem) -> Measured:
     margin = nv.margin or 0.0
     return margin_value(margin, healthy), (
         f"{operator.name} nets {nv.net:,.0f} per {eco.config.period} on a turnover of {nv.turnover:,.0f}: "
-        f"a margin of {margin:+.0%} (full marks from {_percent(healthy)}).")
+        f"a margin of {margin:+.0%} (full marks from {_percent(healthy)})."
+    )
 
 
 def operator_share(eco: Ecosystem) -> Measured:
@@ -499,15 +560,18 @@ def operator_share(eco: Ecosystem) -> Measured:
         return None, why_not
     incomplete = sum(1 for f in eco.flows if f.kind is FlowKind.MONEY and f.amount is None)
     if incomplete:
-        return None, (f"{count_of(incomplete, 'money flow has', 'money flows have')} no amount: "
-                      "the money moved in the ecosystem is unknown.")
+        return None, (
+            f"{count_of(incomplete, 'money flow has', 'money flows have')} no amount: "
+            "the money moved in the ecosystem is unknown."
+        )
     moved = eco.money_moved
     kept = max(0.0, eco.net_values[operator.id].net)
     share = kept / moved
     full = parameter(eco, "operator_share")
     return _clamp(share / full) if full > 0 else 1.0, (
         f"{operator.name} keeps {kept:,.0f} of the {moved:,.0f} moved per {eco.config.period}: {share:.1%} "
-        f"(full marks from {_percent(full)}).")
+        f"(full marks from {_percent(full)})."
+    )
 
 
 def take_rate(eco: Ecosystem) -> Measured:
@@ -533,7 +597,8 @@ def take_rate(eco: Ecosystem) -> Measured:
     if rate <= high:
         return 1.0, f"{name} keeps {_percent(rate)} of the money it receives, within the {band}."
     return _clamp(1 - (rate - high) / (1 - high)) if high < 1 else 1.0, (
-        f"{name} keeps {_percent(rate)} of the money it receives, above the {band}: the other sides may leave.")
+        f"{name} keeps {_percent(rate)} of the money it receives, above the {band}: the other sides may leave."
+    )
 
 
 def gini(values: list[float]) -> float:
@@ -563,9 +628,13 @@ def evenness(eco: Ecosystem) -> Measured:
 
 def without_return(eco: Ecosystem) -> list[str]:
     """Actors that get neither money (net > 0), financing nor any value object back."""
-    return [a for a, nv in eco.net_values.items()
-            if not (nv.net > 0 or nv.financing_in > 0
-                    or any(f.kind not in FINANCIAL_KINDS for f in eco.in_flows.get(a, ())))]
+    return [
+        a
+        for a, nv in eco.net_values.items()
+        if not (
+            nv.net > 0 or nv.financing_in > 0 or any(f.kind not in FINANCIAL_KINDS for f in eco.in_flows.get(a, ()))
+        )
+    ]
 
 
 def positive_return(eco: Ecosystem) -> Measured:
@@ -574,8 +643,13 @@ def positive_return(eco: Ecosystem) -> Measured:
         return None, "No value flows yet: nothing to judge."
     missing = without_return(eco)
     if not missing:
-        return 1.0, f"All {count_of(len(eco.actors), 'actor gets', 'actors get')} a positive money or intangible return."
-    return _clamp(1 - len(missing) / 4), f"{count_of(len(missing), 'actor gets', 'actors get')} no money or intangible return."
+        return (
+            1.0,
+            f"All {count_of(len(eco.actors), 'actor gets', 'actors get')} a positive money or intangible return.",
+        )
+    return _clamp(
+        1 - len(missing) / 4
+    ), f"{count_of(len(missing), 'actor gets', 'actors get')} no money or intangible return."
 
 
 CRITERIA: tuple[CriterionSpec, ...] = (
@@ -598,12 +672,16 @@ CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec("su_diversified_funding", "sustainability", "Diversified funding", 1, diversified_funding),
     CriterionSpec("su_impacts", "sustainability", "Economic, social and environmental impacts", 1, impacts),
     CriterionSpec("vc_needs_served", "value_creation", "Needs served", 2, needs_served),
-    CriterionSpec("vc_public_goals", "value_creation", "Measurable public goals answering served needs", 1, public_goals),
+    CriterionSpec(
+        "vc_public_goals", "value_creation", "Measurable public goals answering served needs", 1, public_goals
+    ),
     CriterionSpec("vc_citizen_value", "value_creation", "Value reaching citizens", 2, citizen_value),
     CriterionSpec("vc_value_variety", "value_creation", "Variety of value objects", 1, value_variety),
     CriterionSpec("cap_revenue", "value_capture", "Operator earns from its users", 2, revenue),
     CriterionSpec("cap_operator_net", "value_capture", "Operator's operating margin", 2, operator_margin),
-    CriterionSpec("cap_operator_share", "value_capture", "Operator keeps a share of the money moved", 1, operator_share),
+    CriterionSpec(
+        "cap_operator_share", "value_capture", "Operator keeps a share of the money moved", 1, operator_share
+    ),
     CriterionSpec("cap_take_rate", "value_capture", "Take rate within the band", 1, take_rate),
     CriterionSpec("sh_evenness", "value_sharing", "Net value evenly spread (1 − Gini)", 2, evenness),
     CriterionSpec("sh_positive_return", "value_sharing", "Actors with a positive return", 2, positive_return),
@@ -623,14 +701,25 @@ def score_ecosystem(eco: Ecosystem, weights: Mapping[str, float] | None = None) 
         value, explanation = spec.measure(eco)
         weight = float(merged.get(spec.id, spec.weight))
         assessable = value is not None
-        by_score[spec.score].append(Criterion(spec.id, spec.score, spec.label, _clamp(value) if value is not None else 0.0,
-                                              weight, explanation, assessable))
+        by_score[spec.score].append(
+            Criterion(
+                spec.id,
+                spec.score,
+                spec.label,
+                _clamp(value) if value is not None else 0.0,
+                weight,
+                explanation,
+                assessable,
+            )
+        )
     scores = {}
     for name, criteria in by_score.items():
         total = sum(c.weight for c in criteria)
         judged = sum(c.weight for c in criteria if c.assessable)
         value = sum(c.value * c.weight for c in criteria if c.assessable) / judged if judged > 0 else 0.0
-        scores[name] = Score(name, round(100 * value, 1), tuple(criteria), round(judged / total, 4) if total > 0 else 0.0)
+        scores[name] = Score(
+            name, round(100 * value, 1), tuple(criteria), round(judged / total, 4) if total > 0 else 0.0
+        )
     return scores
 
 

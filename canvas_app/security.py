@@ -38,8 +38,14 @@ under 10 levels; a component tree sent as State stays far below 64."""
 
 HSTS_SECONDS = 365 * 24 * 3600
 
-UNUSABLE_VALUE_ERRORS = (TypeError, ValueError, LookupError, AttributeError, ArithmeticError,
-                         InvalidCallbackReturnValue)
+UNUSABLE_VALUE_ERRORS = (
+    TypeError,
+    ValueError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+    InvalidCallbackReturnValue,
+)
 """What a callback raises when handed a value of the wrong type or shape, or an id that names nothing
 (``LookupError`` covers ``KeyError``, ``IndexError`` and the store's ``NotFoundError``;
 ``ArithmeticError`` an absurd number such as 10**400), and what Dash raises when the request
@@ -109,7 +115,9 @@ def is_callback_request(app: Any, body: Any) -> bool:
             return False
         # a pattern-matching output at its place: ALL a list of matches, MATCH one, each with a dict id
         for key, item in zip(keys, outputs):
-            if key.startswith("{") and not all(isinstance(i["id"], dict) for i in (item if isinstance(item, list) else [item])):
+            if key.startswith("{") and not all(
+                isinstance(i["id"], dict) for i in (item if isinstance(item, list) else [item])
+            ):
                 return False
     elif output.startswith("{"):  # one pattern-matching output: MATCH sends one, ALL a list
         if not (_is_prop(outputs) or (_are_props(outputs) and all(_is_prop(o) for o in outputs))):

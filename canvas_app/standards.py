@@ -56,8 +56,9 @@ class Registry:
             for spelling in (standard.name, *standard.aliases):
                 key = normalise(spelling)
                 if key in self._index and self._index[key] is not standard:
-                    raise ValueError(f"standards registry: {spelling!r} names both "
-                                     f"{self._index[key].name!r} and {standard.name!r}")
+                    raise ValueError(
+                        f"standards registry: {spelling!r} names both {self._index[key].name!r} and {standard.name!r}"
+                    )
                 self._index[key] = standard
 
     def lookup(self, name: str) -> Standard | None:

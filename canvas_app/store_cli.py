@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the store subcommands to the ``canvas-app`` parser."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--database-url", default=None, metavar="URL",
+        "--database-url",
+        default=None,
+        metavar="URL",
         help="SQLAlchemy URL (default: DATABASE_URL, else SQLite in the user data folder)",
     )
     author = argparse.ArgumentParser(add_help=False)
@@ -74,7 +76,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     hist.set_defaults(func=cmd_history)
 
     delete = subparsers.add_parser(
-        "delete", parents=[common, author],
+        "delete",
+        parents=[common, author],
         help="hide a configuration or a whole workspace (kept, and brought back with 'restore')",
     )
     delete.add_argument("kind", choices=("config", "workspace"))
@@ -144,7 +147,9 @@ def _import(store: Store, args: argparse.Namespace, config: Configuration) -> in
     head = store.import_configuration(
         args.workspace, config, author=_author(args), summary=f"imported from {args.file.name}"
     )
-    print(f"imported '{head.name}' into workspace '{args.workspace}' as configuration {head.id} (version {head.version})")
+    print(
+        f"imported '{head.name}' into workspace '{args.workspace}' as configuration {head.id} (version {head.version})"
+    )
     return EXIT_OK
 
 
@@ -213,8 +218,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
             print(f"deleted workspace '{ws.name}'; bring it back with: canvas-app restore workspace '{ws.name}'")
         else:
             head = store.delete_configuration(_resolve_config(store, args.ref, args.workspace), author=_author(args))
-            print(f"deleted configuration '{head.name}' (id {head.id}); bring it back with: "
-                  f"canvas-app restore config {head.id}")
+            print(
+                f"deleted configuration '{head.name}' (id {head.id}); bring it back with: "
+                f"canvas-app restore config {head.id}"
+            )
         return EXIT_OK
 
     return _with_store(args, run)

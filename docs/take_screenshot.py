@@ -50,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     driver = browser()
     try:
         driver.get(f"{base_url}/edit/{head.id}")
-        wait(driver, "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy && e._cyreg.cy.nodes().length;")
+        wait(
+            driver,
+            "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy && e._cyreg.cy.nodes().length;",
+        )
         wait(driver, "return document.querySelectorAll('#ed-flags li, #ed-flags p').length;", 60)
         # open the criteria of the first score and highlight the first flag, as a designer would
         driver.execute_script("var d=document.querySelector('#ed-scores details'); if (d) d.open = true;")

@@ -51,7 +51,9 @@ class Draft:
             if len(matches) != 1:
                 raise KeyError(f"{instance}: {len(matches)} flows labelled {starts!r}")
             matches[0].update(fields)
-            matches[0]["estimated"] = [q for q in matches[0].get("estimated", []) if q not in fields]  # set here: entered
+            matches[0]["estimated"] = [
+                q for q in matches[0].get("estimated", []) if q not in fields
+            ]  # set here: entered
             found.append(matches[0]["id"])
 
         self._edit(change)
@@ -60,8 +62,7 @@ class Draft:
     def drop_flow(self, instance: str, label: str) -> None:
         def change(data: dict[str, Any]) -> None:
             before = len(data["flows"])
-            data["flows"] = [f for f in data["flows"]
-                             if not (f["module"] == instance and f["label"].startswith(label))]
+            data["flows"] = [f for f in data["flows"] if not (f["module"] == instance and f["label"].startswith(label))]
             if len(data["flows"]) != before - 1:
                 raise KeyError(f"{instance}: no single flow labelled {label!r}")
 
@@ -94,30 +95,42 @@ class Draft:
         self._edit(lambda data: data.setdefault("goals", []).append(goal))
 
     def need(self, need_id: str, name: str, actor: str, importance: int, served_by: list[str], **extra: Any) -> None:
-        self._edit(lambda data: data["needs"].append(
-            {"id": need_id, "name": name, "actor": actor, "importance": importance, "served_by": served_by, **extra}
-        ))
+        self._edit(
+            lambda data: data["needs"].append(
+                {"id": need_id, "name": name, "actor": actor, "importance": importance, "served_by": served_by, **extra}
+            )
+        )
 
 
 # -- the examples ----------------------------------------------------------------------------
 
 
 def oulu_parking(lib: ModuleLibrary) -> Configuration:
-    d = Draft(lib, "Mobile parking, concession model", "Oulu",
-              "Inspired by street parking in Oulu (and most Finnish cities), where drivers pay by phone through "
-              "private parking-app operators instead of meters. Here one operator holds a five-year concession: it "
-              "collects parking fees for the city, keeps a service fee, pays a concession fee and sends live "
-              "parking sessions as NGSI-LD (Smart Data Models). Expect: medium scalability (low marginal cost and "
-              "revenue that grows with use, but not-multi-sided and no-network-effects: the payment provider is an "
-              "input supplier the operator pays, not a side); high sustainability with no grants and no "
-              "funding-concentration (its income comes from 60,000 drivers); "
-              "medium replicability: the concession's operating-data flow has no open standard and local-dependency "
-              "flags the local parking ordinance and the concession tender; modest value capture (the operator "
-              "keeps only a few per cent of what it collects); unmet-need for free-space information.",
-              [{"id": "city", "name": "City of Oulu", "type": "city", "position": {"x": 0, "y": 0}},
-               {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 60000, "position": {"x": 400, "y": 0}},
-               {"id": "operator", "name": "Parking app operator", "type": "platform_operator",
-                "position": {"x": 200, "y": 200}}])
+    d = Draft(
+        lib,
+        "Mobile parking, concession model",
+        "Oulu",
+        "Inspired by street parking in Oulu (and most Finnish cities), where drivers pay by phone through "
+        "private parking-app operators instead of meters. Here one operator holds a five-year concession: it "
+        "collects parking fees for the city, keeps a service fee, pays a concession fee and sends live "
+        "parking sessions as NGSI-LD (Smart Data Models). Expect: medium scalability (low marginal cost and "
+        "revenue that grows with use, but not-multi-sided and no-network-effects: the payment provider is an "
+        "input supplier the operator pays, not a side); high sustainability with no grants and no "
+        "funding-concentration (its income comes from 60,000 drivers); "
+        "medium replicability: the concession's operating-data flow has no open standard and local-dependency "
+        "flags the local parking ordinance and the concession tender; modest value capture (the operator "
+        "keeps only a few per cent of what it collects); unmet-need for free-space information.",
+        [
+            {"id": "city", "name": "City of Oulu", "type": "city", "position": {"x": 0, "y": 0}},
+            {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 60000, "position": {"x": 400, "y": 0}},
+            {
+                "id": "operator",
+                "name": "Parking app operator",
+                "type": "platform_operator",
+                "position": {"x": 200, "y": 200},
+            },
+        ],
+    )
     p = d.place("mobile-parking", (200, 420))
     c = d.place("concession", (-200, 250))
     pay = d.place("mobile-payment", (450, 350))
@@ -136,19 +149,30 @@ def oulu_parking(lib: ModuleLibrary) -> Configuration:
 
 
 def maas(lib: ModuleLibrary) -> Configuration:
-    d = Draft(lib, "Mobility as a Service bundle", "Helsinki",
-              "Inspired by Whim (MaaS Global, Helsinki, 2016-2024): one app sells public transport, taxis, city "
-              "bikes and car sharing as monthly bundles or pay-per-trip, on ticket interfaces opened by the Finnish "
-              "Act on Transport Services. Expect: medium scalability (as drawn the operator resells trips: the "
-              "transport providers are only paid by it, input suppliers rather than sides, so not-multi-sided and "
-              "no-network-effects), good replicability "
-              "(every data flow on GTFS, GBFS, TOMP-API or NGSI-LD) held back by local preconditions (the "
-              "open-ticketing law), high value creation, no grants; but value capture is modest: the operator passes "
-              "almost all revenue to providers and keeps about 2 % (a thin positive margin, as MaaS operators found); "
-              "its 650,000 riders are many payers (no funding-concentration).",
-              [{"id": "city", "name": "City of Helsinki", "type": "city", "position": {"x": 0, "y": 0}},
-               {"id": "residents", "name": "Residents and visitors", "type": "citizen", "count": 650000,
-                "position": {"x": 450, "y": 0}}])
+    d = Draft(
+        lib,
+        "Mobility as a Service bundle",
+        "Helsinki",
+        "Inspired by Whim (MaaS Global, Helsinki, 2016-2024): one app sells public transport, taxis, city "
+        "bikes and car sharing as monthly bundles or pay-per-trip, on ticket interfaces opened by the Finnish "
+        "Act on Transport Services. Expect: medium scalability (as drawn the operator resells trips: the "
+        "transport providers are only paid by it, input suppliers rather than sides, so not-multi-sided and "
+        "no-network-effects), good replicability "
+        "(every data flow on GTFS, GBFS, TOMP-API or NGSI-LD) held back by local preconditions (the "
+        "open-ticketing law), high value creation, no grants; but value capture is modest: the operator passes "
+        "almost all revenue to providers and keeps about 2 % (a thin positive margin, as MaaS operators found); "
+        "its 650,000 riders are many payers (no funding-concentration).",
+        [
+            {"id": "city", "name": "City of Helsinki", "type": "city", "position": {"x": 0, "y": 0}},
+            {
+                "id": "residents",
+                "name": "Residents and visitors",
+                "type": "citizen",
+                "count": 650000,
+                "position": {"x": 450, "y": 0},
+            },
+        ],
+    )
     m = d.place("maas-bundle", (250, 300))
     s = d.place("subscription", (600, 250))
     g = d.place("gtfs-open-transit-feed", (0, 550))
@@ -166,32 +190,61 @@ def maas(lib: ModuleLibrary) -> Configuration:
     trips = d.flow(m, "door-to-door trips")
     d.need("n1", "Travel door to door without owning a car", "residents", 5, [trips])
     d.need("n2", "Plan a journey across all modes", "residents", 4, [d.flow(g, "journey planning")])
-    d.need("n3", "Cut transport emissions", "city", 4, [trips, d.flow(b, "city bikes")],
-           evidence="Carbon-neutral Helsinki: transport emissions down 69 % from the 2005 level by 2030, to about "
-                    "220,000 tonnes of CO2 (City of Helsinki, 'Helsinki explores ways to accelerate reduction of "
-                    "transport emissions', https://www.hel.fi/uutiset/en/kaupunkiymparisto/"
-                    "helsinki-explores-ways-to-accelerate-reduction-of-transport-emissions)")
+    d.need(
+        "n3",
+        "Cut transport emissions",
+        "city",
+        4,
+        [trips, d.flow(b, "city bikes")],
+        evidence="Carbon-neutral Helsinki: transport emissions down 69 % from the 2005 level by 2030, to about "
+        "220,000 tonnes of CO2 (City of Helsinki, 'Helsinki explores ways to accelerate reduction of "
+        "transport emissions', https://www.hel.fi/uutiset/en/kaupunkiymparisto/"
+        "helsinki-explores-ways-to-accelerate-reduction-of-transport-emissions)",
+    )
     # the target as the city states it (the source is in the need's evidence)
-    d.goal({"id": "g1", "name": "Cut transport emissions by 69 % from the 2005 level", "need": "n3",
-            "indicator": "CO2 emissions from transport in Helsinki", "target": 220000, "unit": "tonnes CO2 a year",
-            "year": 2030})
+    d.goal(
+        {
+            "id": "g1",
+            "name": "Cut transport emissions by 69 % from the 2005 level",
+            "need": "n3",
+            "indicator": "CO2 emissions from transport in Helsinki",
+            "target": 220000,
+            "unit": "tonnes CO2 a year",
+            "year": 2030,
+        }
+    )
     return d.config
 
 
 def data_marketplace(lib: ModuleLibrary) -> Configuration:
-    d = Draft(lib, "City data marketplace", "Copenhagen",
-              "Inspired by the City Data Exchange of Copenhagen (the city and Hitachi, 2016-2018), a marketplace "
-              "where the city and companies sold data to companies; it closed because too few buyers came. Here the "
-              "operator runs an NGSI-LD context broker and a marketplace with standard contracts (OASC MIM1-MIM3, "
-              "IDS), started with an EU grant. Expect: high replicability (every data flow on open standards) and a "
-              "cross-side loop through the platform, but the lowest sustainability of the examples and a low "
-              "value capture: grant-dependent (about 70 % of the operator's income is the grant) and negative-net-value "
-              "(the operator's operating money flows lose about 1 million a year until sales grow).",
-              [{"id": "city", "name": "City of Copenhagen", "type": "city", "position": {"x": 0, "y": 0}},
-               {"id": "residents", "name": "Residents", "type": "citizen", "count": 640000,
-                "position": {"x": 500, "y": -50}},
-               {"id": "operator", "name": "Data exchange operator", "type": "platform_operator",
-                "position": {"x": 250, "y": 200}}])
+    d = Draft(
+        lib,
+        "City data marketplace",
+        "Copenhagen",
+        "Inspired by the City Data Exchange of Copenhagen (the city and Hitachi, 2016-2018), a marketplace "
+        "where the city and companies sold data to companies; it closed because too few buyers came. Here the "
+        "operator runs an NGSI-LD context broker and a marketplace with standard contracts (OASC MIM1-MIM3, "
+        "IDS), started with an EU grant. Expect: high replicability (every data flow on open standards) and a "
+        "cross-side loop through the platform, but the lowest sustainability of the examples and a low "
+        "value capture: grant-dependent (about 70 % of the operator's income is the grant) and negative-net-value "
+        "(the operator's operating money flows lose about 1 million a year until sales grow).",
+        [
+            {"id": "city", "name": "City of Copenhagen", "type": "city", "position": {"x": 0, "y": 0}},
+            {
+                "id": "residents",
+                "name": "Residents",
+                "type": "citizen",
+                "count": 640000,
+                "position": {"x": 500, "y": -50},
+            },
+            {
+                "id": "operator",
+                "name": "Data exchange operator",
+                "type": "platform_operator",
+                "position": {"x": 250, "y": 200},
+            },
+        ],
+    )
     b = d.place("ngsi-ld-context-broker", (-150, 450))
     m = d.place("data-marketplace", (450, 450))
     g = d.place("eu-grant", (250, -250))
@@ -202,30 +255,59 @@ def data_marketplace(lib: ModuleLibrary) -> Configuration:
     d.flow(m, "share of city-data sales", amount=150.0, occurrences=20)
     d.flow(g, "project grant", amount=1_200_000, occurrences=1)
     d.flow(g, "co-funding share", amount=300000, occurrences=1)
-    d.add_flow({"id": "staff", "source": "operator", "target": d.actor_id("Broker hosting provider"),
-                "kind": "money", "label": "development and staff (contracted)", "amount": 1_300_000, "occurrences": 1})
+    d.add_flow(
+        {
+            "id": "staff",
+            "source": "operator",
+            "target": d.actor_id("Broker hosting provider"),
+            "kind": "money",
+            "label": "development and staff (contracted)",
+            "amount": 1_300_000,
+            "occurrences": 1,
+        }
+    )
     access = d.flow(m, "licensed data access")
     d.need("n1", "Find and buy reliable city and company data", d.actor_id("Data buyers"), 4, [access])
-    d.need("n2", "Earn from data we already collect", d.actor_id("Data providers (companies)"), 3,
-           [d.flow(m, "payouts minus commission")])
+    d.need(
+        "n2",
+        "Earn from data we already collect",
+        d.actor_id("Data providers (companies)"),
+        3,
+        [d.flow(m, "payouts minus commission")],
+    )
     d.need("n3", "Better services built on data", "residents", 2, [d.flow(m, "data-driven services")])
     return d.config
 
 
 def open_sensor_platform(lib: ModuleLibrary) -> Configuration:
-    d = Draft(lib, "Open-source sensor platform", "Barcelona",
-              "Inspired by Sentilo, the open-source sensor and actuator platform that Barcelona built in 2012 and "
-              "shares with other cities: sensors of many vendors report through one open API; the city funds the "
-              "platform, a consortium of cities maintains the code. Expect: the highest replicability of the "
-              "examples (open-source modules, every data flow on NGSI-LD, Sentilo API or Smart Data Models, generic "
-              "roles), high value creation; value capture low (the platform is paid by the city, not by its users, "
-              "and breaks even), funding-concentration (the city budget is the platform's only payer) and a "
-              "single-point-of-failure (the consortium is the only link to the other member cities).",
-              [{"id": "city", "name": "City of Barcelona", "type": "city", "position": {"x": 0, "y": 0}},
-               {"id": "residents", "name": "Residents", "type": "citizen", "count": 1600000,
-                "position": {"x": 500, "y": 0}},
-               {"id": "platform", "name": "Municipal sensor platform (IT institute)", "type": "platform_operator",
-                "position": {"x": 250, "y": 220}}])
+    d = Draft(
+        lib,
+        "Open-source sensor platform",
+        "Barcelona",
+        "Inspired by Sentilo, the open-source sensor and actuator platform that Barcelona built in 2012 and "
+        "shares with other cities: sensors of many vendors report through one open API; the city funds the "
+        "platform, a consortium of cities maintains the code. Expect: the highest replicability of the "
+        "examples (open-source modules, every data flow on NGSI-LD, Sentilo API or Smart Data Models, generic "
+        "roles), high value creation; value capture low (the platform is paid by the city, not by its users, "
+        "and breaks even), funding-concentration (the city budget is the platform's only payer) and a "
+        "single-point-of-failure (the consortium is the only link to the other member cities).",
+        [
+            {"id": "city", "name": "City of Barcelona", "type": "city", "position": {"x": 0, "y": 0}},
+            {
+                "id": "residents",
+                "name": "Residents",
+                "type": "citizen",
+                "count": 1600000,
+                "position": {"x": 500, "y": 0},
+            },
+            {
+                "id": "platform",
+                "name": "Municipal sensor platform (IT institute)",
+                "type": "platform_operator",
+                "position": {"x": 250, "y": 220},
+            },
+        ],
+    )
     s = d.place("open-source-sensor-platform", (250, 520))
     i = d.place("iot-sensor-network", (-250, 350))
     c = d.place("open-source-consortium", (650, 400))
@@ -240,27 +322,48 @@ def open_sensor_platform(lib: ModuleLibrary) -> Configuration:
     d.flow(c, "development contracts", amount=220000, occurrences=1)
     d.flow(o, "portal hosting", amount=150000, occurrences=1)
     d.need("n1", "Know air quality and noise in my street", "residents", 4, [d.flow(s, "open sensor data")])
-    d.need("n2", "Connect any vendor's sensors without lock-in", "city", 5,
-           [d.flow(s, "readings through the open API")])
-    d.need("n3", "Reuse city data in apps", d.actor_id("Data reusers (companies and developers)"), 3,
-           [d.flow(o, "open datasets (CC")])
+    d.need(
+        "n2", "Connect any vendor's sensors without lock-in", "city", 5, [d.flow(s, "readings through the open API")]
+    )
+    d.need(
+        "n3",
+        "Reuse city data in apps",
+        d.actor_id("Data reusers (companies and developers)"),
+        3,
+        [d.flow(o, "open datasets (CC")],
+    )
     return d.config
 
 
 def public_wifi(lib: ModuleLibrary) -> Configuration:
-    d = Draft(lib, "Free public Wi-Fi", "Oulu",
-              "Inspired by panOULU, Oulu's free public network since 2003, and the EU WiFi4EU vouchers: an ISP runs "
-              "the network on city buildings for a yearly fee, a captive-portal sponsor adds a little revenue, the "
-              "city's IT unit coordinates. Expect: low scalability (not-multi-sided and no-network-effects: one user "
-              "side only), all needs served and high social value, open data only for footfall statistics; "
-              "replicability held back by local preconditions (state aid, advertising rules, a grant call) and "
-              "modules that are neither open source nor open API; a small grant (about a quarter of the "
-              "coordinator's income).",
-              [{"id": "city", "name": "City of Oulu", "type": "city", "position": {"x": 0, "y": 0}},
-               {"id": "residents", "name": "Residents and visitors", "type": "citizen", "count": 200000,
-                "position": {"x": 450, "y": 0}},
-               {"id": "it-unit", "name": "City IT services (network coordinator)", "type": "platform_operator",
-                "position": {"x": 220, "y": 220}}])
+    d = Draft(
+        lib,
+        "Free public Wi-Fi",
+        "Oulu",
+        "Inspired by panOULU, Oulu's free public network since 2003, and the EU WiFi4EU vouchers: an ISP runs "
+        "the network on city buildings for a yearly fee, a captive-portal sponsor adds a little revenue, the "
+        "city's IT unit coordinates. Expect: low scalability (not-multi-sided and no-network-effects: one user "
+        "side only), all needs served and high social value, open data only for footfall statistics; "
+        "replicability held back by local preconditions (state aid, advertising rules, a grant call) and "
+        "modules that are neither open source nor open API; a small grant (about a quarter of the "
+        "coordinator's income).",
+        [
+            {"id": "city", "name": "City of Oulu", "type": "city", "position": {"x": 0, "y": 0}},
+            {
+                "id": "residents",
+                "name": "Residents and visitors",
+                "type": "citizen",
+                "count": 200000,
+                "position": {"x": 450, "y": 0},
+            },
+            {
+                "id": "it-unit",
+                "name": "City IT services (network coordinator)",
+                "type": "platform_operator",
+                "position": {"x": 220, "y": 220},
+            },
+        ],
+    )
     w = d.place("public-wifi", (450, 400))
     g = d.place("eu-grant", (-250, 300))
     a = d.place("advertising", (300, -250))
@@ -268,8 +371,17 @@ def public_wifi(lib: ModuleLibrary) -> Configuration:
     d.flow(g, "project grant", amount=15000, occurrences=1, label="WiFi4EU voucher")
     d.flow(g, "co-funding share", amount=25000, occurrences=1, label="coordination budget")
     d.flow(a, "advertising fees", amount=20000, occurrences=1, label="captive-portal sponsorship")
-    d.add_flow({"id": "isp-pay", "source": "it-unit", "target": d.actor_id("Network operator (ISP)"),
-                "kind": "money", "label": "access points and backhaul", "amount": 40000, "occurrences": 1})
+    d.add_flow(
+        {
+            "id": "isp-pay",
+            "source": "it-unit",
+            "target": d.actor_id("Network operator (ISP)"),
+            "kind": "money",
+            "label": "access points and backhaul",
+            "amount": 40000,
+            "occurrences": 1,
+        }
+    )
     access = d.flow(w, "free internet access")
     d.need("n1", "Get online without a data plan", "residents", 5, [access])
     d.need("n2", "Understand how public spaces are used", "city", 2, [d.flow(w, "anonymous footfall")])
@@ -277,20 +389,35 @@ def public_wifi(lib: ModuleLibrary) -> Configuration:
 
 
 def smart_lighting(lib: ModuleLibrary) -> Configuration:
-    d = Draft(lib, "Smart street lighting with shared poles", "Example city",
-              "Inspired by LED street-lighting renewals run as partnerships (EPEC guidance) and the EU Smart Cities "
-              "Marketplace 'Humble Lamppost' initiative: a private partner finances and operates TALQ-compliant "
-              "lights; energy savings pay the availability fee; poles are rented to telecom and sensor operators. "
-              "Expect: high replicability (TALQ, Smart Data Models, NGSI-LD on every data flow), no grants at all, "
-              "economic, social and environmental impacts declared; lower scalability: not-multi-sided and "
-              "no-network-effects (the private partner and the sensor vendor are input suppliers, not sides) and a "
-              "single-point-of-failure (the private partner is the only link "
-              "to the lenders); funding-concentration (the city is the only payer of the lighting unit).",
-              [{"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
-               {"id": "residents", "name": "Residents", "type": "citizen", "count": 150000,
-                "position": {"x": 450, "y": -50}},
-               {"id": "lighting-unit", "name": "City street-lighting unit", "type": "platform_operator",
-                "position": {"x": 200, "y": 200}}])
+    d = Draft(
+        lib,
+        "Smart street lighting with shared poles",
+        "Example city",
+        "Inspired by LED street-lighting renewals run as partnerships (EPEC guidance) and the EU Smart Cities "
+        "Marketplace 'Humble Lamppost' initiative: a private partner finances and operates TALQ-compliant "
+        "lights; energy savings pay the availability fee; poles are rented to telecom and sensor operators. "
+        "Expect: high replicability (TALQ, Smart Data Models, NGSI-LD on every data flow), no grants at all, "
+        "economic, social and environmental impacts declared; lower scalability: not-multi-sided and "
+        "no-network-effects (the private partner and the sensor vendor are input suppliers, not sides) and a "
+        "single-point-of-failure (the private partner is the only link "
+        "to the lenders); funding-concentration (the city is the only payer of the lighting unit).",
+        [
+            {"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
+            {
+                "id": "residents",
+                "name": "Residents",
+                "type": "citizen",
+                "count": 150000,
+                "position": {"x": 450, "y": -50},
+            },
+            {
+                "id": "lighting-unit",
+                "name": "City street-lighting unit",
+                "type": "platform_operator",
+                "position": {"x": 200, "y": 200},
+            },
+        ],
+    )
     s = d.place("smart-lighting-poles", (150, 500))
     p = d.place("public-private-partnership", (-300, 300))
     i = d.place("iot-sensor-network", (550, 350))
@@ -312,19 +439,29 @@ PARKING_CITY = "Tampere-like city"
 
 
 def parking_city_run(lib: ModuleLibrary) -> Configuration:
-    d = Draft(lib, "Parking app, run by the city", PARKING_CITY,
-              "Alternative A of one service (compare with parking-open-platform.json). Inspired by cities that "
-              "commissioned their own parking app from a local software company before national parking apps "
-              "existed: the city's parking unit runs the app, funds it from the budget, and the local vendor's "
-              "proprietary interfaces carry all data. Expect the lowest replicability of the examples "
-              "(no-open-standards: every data flow is a proprietary API; local-dependency: a named local vendor and "
-              "the parking ordinance; vendor-lock-in), low scalability (not-multi-sided, no-network-effects), the "
-              "parking unit breaking even on its budget and keeping nothing (take rate 0), an unmet need (drivers "
-              "cannot choose their app). Sustainability stays high: no grants and everyone breaks even.",
-              [{"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
-               {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 50000, "position": {"x": 450, "y": 0}},
-               {"id": "parking-unit", "name": "City parking unit", "type": "platform_operator",
-                "position": {"x": 220, "y": 220}}])
+    d = Draft(
+        lib,
+        "Parking app, run by the city",
+        PARKING_CITY,
+        "Alternative A of one service (compare with parking-open-platform.json). Inspired by cities that "
+        "commissioned their own parking app from a local software company before national parking apps "
+        "existed: the city's parking unit runs the app, funds it from the budget, and the local vendor's "
+        "proprietary interfaces carry all data. Expect the lowest replicability of the examples "
+        "(no-open-standards: every data flow is a proprietary API; local-dependency: a named local vendor and "
+        "the parking ordinance; vendor-lock-in), low scalability (not-multi-sided, no-network-effects), the "
+        "parking unit breaking even on its budget and keeping nothing (take rate 0), an unmet need (drivers "
+        "cannot choose their app). Sustainability stays high: no grants and everyone breaks even.",
+        [
+            {"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
+            {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 50000, "position": {"x": 450, "y": 0}},
+            {
+                "id": "parking-unit",
+                "name": "City parking unit",
+                "type": "platform_operator",
+                "position": {"x": 220, "y": 220},
+            },
+        ],
+    )
     p = d.place("mobile-parking", (220, 480))
     b = d.place("city-budget", (-250, 250))
     v = d.place("public-procurement", (600, 350))
@@ -336,10 +473,29 @@ def parking_city_run(lib: ModuleLibrary) -> Configuration:
     d.flow(b, "annual budget allocation", amount=380000, occurrences=1)
     d.flow(b, "municipal taxes", amount=380000, occurrences=1)
     d.flow(v, "licence and maintenance", amount=320000, occurrences=1, source="parking-unit")
-    d.add_flow({"id": "vendor-data", "source": vendor, "target": "parking-unit", "kind": "data",
-                "label": "parking sessions (vendor back end)", "standards": ["proprietary API"], "module": v})
-    d.add_flow({"id": "hosting", "source": "parking-unit", "target": vendor, "kind": "money",
-                "label": "hosting and change requests", "amount": 60000, "occurrences": 1, "module": v})
+    d.add_flow(
+        {
+            "id": "vendor-data",
+            "source": vendor,
+            "target": "parking-unit",
+            "kind": "data",
+            "label": "parking sessions (vendor back end)",
+            "standards": ["proprietary API"],
+            "module": v,
+        }
+    )
+    d.add_flow(
+        {
+            "id": "hosting",
+            "source": "parking-unit",
+            "target": vendor,
+            "kind": "money",
+            "label": "hosting and change requests",
+            "amount": 60000,
+            "occurrences": 1,
+            "module": v,
+        }
+    )
     service = d.flow(p, "pay parking by phone")
     d.need("n1", "Pay for parking without a meter or cash", "drivers", 5, [service])
     d.need("n2", "Choose the parking app I already use", "drivers", 3, [])
@@ -348,23 +504,38 @@ def parking_city_run(lib: ModuleLibrary) -> Configuration:
 
 
 def parking_open_platform(lib: ModuleLibrary) -> Configuration:
-    d = Draft(lib, "Parking on an open platform", PARKING_CITY,
-              "Alternative B of one service (compare with parking-city-run.json). Inspired by the Finnish model "
-              "where several parking-app operators (EasyPark, Moovy, ParkMan...) sell the same city parking, and by "
-              "OASC cities publishing parking data on NGSI-LD: the city's open parking platform exposes sessions "
-              "and occupancy as NGSI-LD / open API, any licensed operator plugs in, drivers choose their app; the "
-              "platform takes a transaction fee and shares revenue with the operators. Expect, against alternative "
-              "A: much higher replicability (every data flow on NGSI-LD, MIM1 or OpenAPI; generic roles; one local "
-              "precondition, the parking ordinance), higher scalability (multi-sided, cross-side loop, revenue "
-              "grows with use), higher value creation (all needs served, drivers choose their app) and value "
-              "capture (the platform keeps about 9 %), no vendor-lock-in, no-open-standards or not-multi-sided flag; "
-              "higher sustainability (its 50,000 drivers are many payers: no funding-concentration).",
-              [{"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
-               {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 50000, "position": {"x": 450, "y": 0}},
-               {"id": "platform", "name": "Open parking platform (city company)", "type": "platform_operator",
-                "position": {"x": 220, "y": 220}},
-               {"id": "app-operators", "name": "Parking app operators", "type": "service_provider", "count": 3,
-                "position": {"x": 600, "y": 300}}])
+    d = Draft(
+        lib,
+        "Parking on an open platform",
+        PARKING_CITY,
+        "Alternative B of one service (compare with parking-city-run.json). Inspired by the Finnish model "
+        "where several parking-app operators (EasyPark, Moovy, ParkMan...) sell the same city parking, and by "
+        "OASC cities publishing parking data on NGSI-LD: the city's open parking platform exposes sessions "
+        "and occupancy as NGSI-LD / open API, any licensed operator plugs in, drivers choose their app; the "
+        "platform takes a transaction fee and shares revenue with the operators. Expect, against alternative "
+        "A: much higher replicability (every data flow on NGSI-LD, MIM1 or OpenAPI; generic roles; one local "
+        "precondition, the parking ordinance), higher scalability (multi-sided, cross-side loop, revenue "
+        "grows with use), higher value creation (all needs served, drivers choose their app) and value "
+        "capture (the platform keeps about 9 %), no vendor-lock-in, no-open-standards or not-multi-sided flag; "
+        "higher sustainability (its 50,000 drivers are many payers: no funding-concentration).",
+        [
+            {"id": "city", "name": "City", "type": "city", "position": {"x": 0, "y": 0}},
+            {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 50000, "position": {"x": 450, "y": 0}},
+            {
+                "id": "platform",
+                "name": "Open parking platform (city company)",
+                "type": "platform_operator",
+                "position": {"x": 220, "y": 220},
+            },
+            {
+                "id": "app-operators",
+                "name": "Parking app operators",
+                "type": "service_provider",
+                "count": 3,
+                "position": {"x": 600, "y": 300},
+            },
+        ],
+    )
     p = d.place("mobile-parking", (150, 480))
     br = d.place("ngsi-ld-context-broker", (-250, 350))
     r = d.place("revenue-share-providers", (650, 500))
@@ -377,8 +548,12 @@ def parking_open_platform(lib: ModuleLibrary) -> Configuration:
     d.flow(t, "fee per transaction", amount=0.25, occurrences=350000)
     d.drop_flow(t, "brokered transaction")  # the parking service below is the brokered transaction
     d.flow(r, "share of sales", amount=0.15, occurrences=350000, label="share of fees to the driver's app operator")
-    d.flow(r, "services sold through the platform", label="parking sessions sold in their apps",
-           standards=["NGSI-LD", "OpenAPI"])
+    d.flow(
+        r,
+        "services sold through the platform",
+        label="parking sessions sold in their apps",
+        standards=["NGSI-LD", "OpenAPI"],
+    )
     d.drop_flow(r, "payments for providers")  # drivers' payments are the parking fee above
     d.flow(br, "hosting fee", amount=40000, occurrences=1)
     d.drop_flow(br, "platform budget")  # no city budget: fees fund the platform
@@ -388,8 +563,7 @@ def parking_open_platform(lib: ModuleLibrary) -> Configuration:
     d.need("n1", "Pay for parking without a meter or cash", "drivers", 5, [service])
     d.need("n2", "Choose the parking app I already use", "drivers", 3, [d.flow(r, "choice of providers")])
     d.need("n3", "Collect parking fees at low cost", "city", 4, [d.flow(p, "collected parking fees")])
-    d.need("n4", "Sell parking in our app in every city", "app-operators", 4,
-           [d.flow(r, "share of fees")])
+    d.need("n4", "Sell parking in our app in every city", "app-operators", 4, [d.flow(r, "share of fees")])
     return d.config
 
 
@@ -399,8 +573,9 @@ def parking_open_platform(lib: ModuleLibrary) -> Configuration:
 # their figures and explanations can change without touching these.
 
 
-def with_economics(config: Configuration, flows: dict[str, dict[str, Any]],
-                   actors: dict[str, dict[str, Any]]) -> Configuration:
+def with_economics(
+    config: Configuration, flows: dict[str, dict[str, Any]], actors: dict[str, dict[str, Any]]
+) -> Configuration:
     """Set economic fields on the flows named by exact label and on the actors named by id."""
     data = config.model_dump(mode="json")
     for label, fields in flows.items():
@@ -418,12 +593,17 @@ def public_wifi_economics(config: Configuration) -> Configuration:
     return with_economics(
         config,
         flows={"WiFi4EU voucher": {"term_years": 1}},
-        actors={"it-unit": {"notes": (
-            "WiFi4EU: a voucher worth EUR 15,000, paid once, funds the equipment and its installation; the "
-            "municipality pays the connectivity and maintenance for 3 years (European Commission, 'WiFi4EU for "
-            "municipalities', Shaping Europe's digital future, "
-            "https://digital-strategy.ec.europa.eu/en/activities/wifi4eu-municipalities). The voucher is entered "
-            "for year 1 only.")}},
+        actors={
+            "it-unit": {
+                "notes": (
+                    "WiFi4EU: a voucher worth EUR 15,000, paid once, funds the equipment and its installation; the "
+                    "municipality pays the connectivity and maintenance for 3 years (European Commission, 'WiFi4EU for "
+                    "municipalities', Shaping Europe's digital future, "
+                    "https://digital-strategy.ec.europa.eu/en/activities/wifi4eu-municipalities). The voucher is entered "
+                    "for year 1 only."
+                )
+            }
+        },
     )
 
 
@@ -461,7 +641,9 @@ def main(argv: list[str]) -> int:
         return 1 if stale else 0
     for name, text in built.items():
         (HERE / name).write_text(text, encoding="utf-8")
-        print(f"wrote examples/{name}: {len(json.loads(text)['actors'])} actors, {len(json.loads(text)['flows'])} flows")
+        print(
+            f"wrote examples/{name}: {len(json.loads(text)['actors'])} actors, {len(json.loads(text)['flows'])} flows"
+        )
     return 0
 
 

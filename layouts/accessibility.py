@@ -81,7 +81,9 @@ def accessibility_page() -> html.Main:
                             "report, needs, sign-in and this page) is scanned with axe-core against the WCAG 2.0/2.1 "
                             "A and AA rules in a real browser on every change; a violation fails the build."
                         ),
-                        html.Li("Keyboard paths for placing modules and editing actors and flows are tested in a real browser."),
+                        html.Li(
+                            "Keyboard paths for placing modules and editing actors and flows are tested in a real browser."
+                        ),
                         html.Li("Text and controls meet the 4.5:1 contrast ratio; focus is always visible."),
                     ]
                 ),

@@ -21,9 +21,12 @@ MODULE = "module"
 def _preview_box(index: int, kind: str, key: str, name: str) -> html.Details:
     return html.Details(
         [
-            html.Summary("What Apply does", id=ID.preview(index, kind, key), className="small",
-                         title=f"Preview of {name}"),
-            html.Div("Computing…", id=ID.preview_body(index, kind, key), className="small ps-2", **{"aria-live": "polite"}),
+            html.Summary(
+                "What Apply does", id=ID.preview(index, kind, key), className="small", title=f"Preview of {name}"
+            ),
+            html.Div(
+                "Computing…", id=ID.preview_body(index, kind, key), className="small ps-2", **{"aria-live": "polite"}
+            ),
         ],
         className="advice-preview",
     )
@@ -34,28 +37,39 @@ def advice_list(index: int, finding: Finding) -> html.Ul | None:
     items: list[Any] = []
     for rec in finding.recommendations:
         gain = f"+{rec.gain:.0f}" if rec.gain >= 0 else f"{rec.gain:.0f}"
-        items.append(html.Li(
-            [
-                html.Span(f"{rec.name} ({gain} {SCORE_LABELS.get(rec.dimension, rec.dimension).lower()}) "),
-                html.Button("Apply", id=ID.apply_rec(index, rec.module), className="btn btn-sm btn-outline-success py-0 px-1",
-                            **{"aria-label": f"Apply module {rec.name}"}),
-                html.Div(rec.reason, className="text-body-secondary") if rec.reason else None,
-                _preview_box(index, MODULE, rec.module, rec.name),
-            ],
-            className="small advice-module",
-        ))
+        items.append(
+            html.Li(
+                [
+                    html.Span(f"{rec.name} ({gain} {SCORE_LABELS.get(rec.dimension, rec.dimension).lower()}) "),
+                    html.Button(
+                        "Apply",
+                        id=ID.apply_rec(index, rec.module),
+                        className="btn btn-sm btn-outline-success py-0 px-1",
+                        **{"aria-label": f"Apply module {rec.name}"},
+                    ),
+                    html.Div(rec.reason, className="text-body-secondary") if rec.reason else None,
+                    _preview_box(index, MODULE, rec.module, rec.name),
+                ],
+                className="small advice-module",
+            )
+        )
     for suggestion in finding.suggestions:
-        items.append(html.Li(
-            [
-                html.Span("Change: ", className="fw-semibold"),
-                html.Span(suggestion.text + " "),
-                html.Button("Apply", id=ID.apply_fix(index, finding.code, suggestion.id),
-                            className="btn btn-sm btn-outline-success py-0 px-1",
-                            **{"aria-label": f"Apply change: {suggestion.text}"}),
-                _preview_box(index, finding.code, suggestion.id, suggestion.text),
-            ],
-            className="small advice-change",
-        ))
+        items.append(
+            html.Li(
+                [
+                    html.Span("Change: ", className="fw-semibold"),
+                    html.Span(suggestion.text + " "),
+                    html.Button(
+                        "Apply",
+                        id=ID.apply_fix(index, finding.code, suggestion.id),
+                        className="btn btn-sm btn-outline-success py-0 px-1",
+                        **{"aria-label": f"Apply change: {suggestion.text}"},
+                    ),
+                    _preview_box(index, finding.code, suggestion.id, suggestion.text),
+                ],
+                className="small advice-change",
+            )
+        )
     return html.Ul(items, className="recs ps-3 mb-0") if items else None
 
 
@@ -68,8 +82,13 @@ def preview_body(shown: Preview) -> list[Any]:
             parts.append(html.Div(title, className="fw-semibold mt-1"))
             parts.append(html.Ul([html.Li(line) for line in lines], className="ps-3 mb-0"))
 
-    block("New actors", [f"{name}, placed beside {near} ({x:.0f}, {y:.0f})" if near else f"{name} ({x:.0f}, {y:.0f})"
-                         for _, name, x, y, near in shown.actors_new])
+    block(
+        "New actors",
+        [
+            f"{name}, placed beside {near} ({x:.0f}, {y:.0f})" if near else f"{name} ({x:.0f}, {y:.0f})"
+            for _, name, x, y, near in shown.actors_new
+        ],
+    )
     block("Existing actors it uses", list(shown.actors_merged))
     block("New flows", list(shown.flows_new))
     block("Changed flows", list(shown.flows_changed))

@@ -35,7 +35,12 @@ def _alert(message: str | None, color: str) -> Markup:
 
 
 def sign_in_page(
-    *, csrf: str, next_path: str, stylesheets: list[str], user_name: str = "", error: str | None = None,
+    *,
+    csrf: str,
+    next_path: str,
+    stylesheets: list[str],
+    user_name: str = "",
+    error: str | None = None,
     notice: str | None = None,
 ) -> str:
     """The sign-in form. ``error`` is announced (role=alert) and the name field keeps its value."""
@@ -79,7 +84,7 @@ def sign_out_page(*, csrf: str, user_name: str, stylesheets: list[str]) -> str:
 
 
 def account_bar(user_name: str, csrf: str) -> html.Nav:
-    """"Signed in as NAME · Sign out" above a Dash page (Dash escapes the text)."""
+    """ "Signed in as NAME · Sign out" above a Dash page (Dash escapes the text)."""
     return html.Nav(
         dbc.Container(
             [
@@ -106,6 +111,4 @@ def account_bar(user_name: str, csrf: str) -> html.Nav:
 def no_access(text: str, *, signed_out: bool = False) -> Any:
     """The page shown instead of one the user may not see (with a sign-in link when signed out)."""
     link = html.A("Sign in", href="/login") if signed_out else dcc.Link("← Home", href="/")
-    return html.Main(
-        dbc.Container([html.H1("No access", className="h4 mt-3"), html.P(text, id=ID.no_access), link])
-    )
+    return html.Main(dbc.Container([html.H1("No access", className="h4 mt-3"), html.P(text, id=ID.no_access), link]))

@@ -45,7 +45,11 @@ def palette_items(modules: list[Any], own: frozenset[str] = frozenset()) -> list
                 [
                     html.Div(module.name, className="palette-name"),
                     html.Span(_label(str(module.category.value)), className="badge text-bg-light palette-cat"),
-                    *([html.Span("this workspace", className="badge text-bg-primary ms-1")] if module.id in own else []),
+                    *(
+                        [html.Span("this workspace", className="badge text-bg-primary ms-1")]
+                        if module.id in own
+                        else []
+                    ),
                     html.Div(module.summary, id=summary_id, className="palette-summary"),
                     html.Span(" Press Enter to place it on the canvas.", className="visually-hidden"),
                 ],
@@ -71,16 +75,28 @@ def details_form(details: dict[str, Any]) -> html.Details:
             dbc.Label("City", html_for=ID.details_city, className="small mb-0 mt-1"),
             dbc.Input(id=ID.details_city, size="sm", maxLength=200, value=details.get("city", "")),
             dbc.Label("Amounts and occurrences are per", html_for=ID.details_period, className="small mb-0 mt-1"),
-            dbc.Select(id=ID.details_period, size="sm", value=details.get("period", "year"),
-                       options=[{"label": p, "value": p} for p in get_args(Period)]),
-            dbc.Label("Population of the city (scales modules' estimates)", html_for=ID.details_population,
-                      className="small mb-0 mt-1"),
-            dbc.Input(id=ID.details_population, type="number", min=0, step=1, size="sm",
-                      value=details.get("population")),
-            dbc.Label("Description (where this structure comes from)", html_for=ID.details_description,
-                      className="small mb-0 mt-1"),
-            dbc.Textarea(id=ID.details_description, size="sm", maxLength=20000, rows=3,
-                         value=details.get("description", "")),
+            dbc.Select(
+                id=ID.details_period,
+                size="sm",
+                value=details.get("period", "year"),
+                options=[{"label": p, "value": p} for p in get_args(Period)],
+            ),
+            dbc.Label(
+                "Population of the city (scales modules' estimates)",
+                html_for=ID.details_population,
+                className="small mb-0 mt-1",
+            ),
+            dbc.Input(
+                id=ID.details_population, type="number", min=0, step=1, size="sm", value=details.get("population")
+            ),
+            dbc.Label(
+                "Description (where this structure comes from)",
+                html_for=ID.details_description,
+                className="small mb-0 mt-1",
+            ),
+            dbc.Textarea(
+                id=ID.details_description, size="sm", maxLength=20000, rows=3, value=details.get("description", "")
+            ),
             html.Div(id=ID.details_feedback, role="alert", **{"aria-live": "polite"}),
             dbc.Button("Save details", id=ID.details_save, size="sm", color="primary", className="mt-2"),
         ],
@@ -113,30 +129,56 @@ def actor_form() -> html.Div:
             html.Details(
                 [
                     html.Summary("Own costs", className="small"),
-                    html.Small("Money this actor spends that is not paid to another actor on the map. "
-                               "Empty: not entered.", className="text-muted d-block"),
-                    dbc.Label("Running cost per period (staff, energy, maintenance)", html_for=ID.actor_fixed_cost,
-                              className="small mb-0 mt-1"),
+                    html.Small(
+                        "Money this actor spends that is not paid to another actor on the map. Empty: not entered.",
+                        className="text-muted d-block",
+                    ),
+                    dbc.Label(
+                        "Running cost per period (staff, energy, maintenance)",
+                        html_for=ID.actor_fixed_cost,
+                        className="small mb-0 mt-1",
+                    ),
                     dbc.Input(id=ID.actor_fixed_cost, type="number", min=0, size="sm"),
-                    dbc.Label("Up-front cost, paid once in year 0 (hardware, installation)",
-                              html_for=ID.actor_capital_cost, className="small mb-0 mt-1"),
+                    dbc.Label(
+                        "Up-front cost, paid once in year 0 (hardware, installation)",
+                        html_for=ID.actor_capital_cost,
+                        className="small mb-0 mt-1",
+                    ),
                     dbc.Input(id=ID.actor_capital_cost, type="number", min=0, size="sm"),
-                    dbc.Label("Funding source (optional: boxes with the same source count as one payer)",
-                              html_for=ID.actor_funding_source, className="small mb-0 mt-1"),
+                    dbc.Label(
+                        "Funding source (optional: boxes with the same source count as one payer)",
+                        html_for=ID.actor_funding_source,
+                        className="small mb-0 mt-1",
+                    ),
                     dbc.Input(id=ID.actor_funding_source, size="sm", maxLength=120, placeholder="e.g. state-budget"),
-                    html.Small("The city and its agencies are one public budget already; letters, digits and "
-                               "_ . : - only.", className="text-muted d-block"),
+                    html.Small(
+                        "The city and its agencies are one public budget already; letters, digits and _ . : - only.",
+                        className="text-muted d-block",
+                    ),
                 ],
-                id=ID.actor_costs, className="mt-1",
+                id=ID.actor_costs,
+                className="mt-1",
             ),
             html.Div(
                 [html.Span("Move it", className="small me-1", **{"aria-hidden": "true"})]
-                + [dbc.Button([html.Span(arrow, **{"aria-hidden": "true"}),
-                               html.Span(f"Move the selected actor {direction}", className="visually-hidden")],
-                              id=ID.nudge(direction), size="sm", color="secondary", outline=True, disabled=True,
-                              title=f"Move the selected actor {direction}", className="py-0")
-                   for direction, arrow in NUDGE_ARROWS],
-                className="d-flex gap-1 align-items-center mt-1", role="group",
+                + [
+                    dbc.Button(
+                        [
+                            html.Span(arrow, **{"aria-hidden": "true"}),
+                            html.Span(f"Move the selected actor {direction}", className="visually-hidden"),
+                        ],
+                        id=ID.nudge(direction),
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        disabled=True,
+                        title=f"Move the selected actor {direction}",
+                        className="py-0",
+                    )
+                    for direction, arrow in NUDGE_ARROWS
+                ],
+                className="d-flex gap-1 align-items-center mt-1",
+                role="group",
                 **{"aria-label": "Move the selected actor with the keyboard"},
             ),
             html.Div(id=ID.actor_feedback, role="alert", **{"aria-live": "polite"}),
@@ -144,9 +186,18 @@ def actor_form() -> html.Div:
                 [
                     dbc.Button("Add actor", id=ID.actor_add, size="sm", color="primary"),
                     dbc.Button("Save actor", id=ID.actor_save, size="sm", color="primary", disabled=True),
-                    dbc.Button("Delete actor", id=ID.actor_delete, size="sm", color="danger", outline=True, disabled=True),
-                    dbc.Button("Remove its module", id=ID.module_remove, size="sm", color="secondary", outline=True,
-                               disabled=True, title="Remove the library module this actor came with (undoable)"),
+                    dbc.Button(
+                        "Delete actor", id=ID.actor_delete, size="sm", color="danger", outline=True, disabled=True
+                    ),
+                    dbc.Button(
+                        "Remove its module",
+                        id=ID.module_remove,
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        disabled=True,
+                        title="Remove the library module this actor came with (undoable)",
+                    ),
                 ],
                 className="d-flex gap-1 mt-2 flex-wrap",
             ),
@@ -167,10 +218,18 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col([dbc.Label("From", html_for=ID.flow_source, className="small mb-0"),
-                             dbc.Select(id=ID.flow_source, size="sm", options=actor_options)]),
-                    dbc.Col([dbc.Label("To", html_for=ID.flow_target, className="small mb-0"),
-                             dbc.Select(id=ID.flow_target, size="sm", options=actor_options)]),
+                    dbc.Col(
+                        [
+                            dbc.Label("From", html_for=ID.flow_source, className="small mb-0"),
+                            dbc.Select(id=ID.flow_source, size="sm", options=actor_options),
+                        ]
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("To", html_for=ID.flow_target, className="small mb-0"),
+                            dbc.Select(id=ID.flow_target, size="sm", options=actor_options),
+                        ]
+                    ),
                 ],
                 className="g-1",
             ),
@@ -185,16 +244,34 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
             dbc.Input(id=ID.flow_label, size="sm", maxLength=300),
             dbc.Row(
                 [
-                    dbc.Col([dbc.Label(["Amount (money per occurrence) ", estimate_badge(ID.flow_amount_estimate)],
-                                       html_for=ID.flow_amount, className="small mb-0"),
-                             dbc.Input(id=ID.flow_amount, type="number", size="sm")]),
-                    dbc.Col([dbc.Label(["Occurrences per period ", estimate_badge(ID.flow_occurrences_estimate)],
-                                       html_for=ID.flow_occurrences, className="small mb-0"),
-                             dbc.Input(id=ID.flow_occurrences, type="number", size="sm")]),
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                ["Amount (money per occurrence) ", estimate_badge(ID.flow_amount_estimate)],
+                                html_for=ID.flow_amount,
+                                className="small mb-0",
+                            ),
+                            dbc.Input(id=ID.flow_amount, type="number", size="sm"),
+                        ]
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                ["Occurrences per period ", estimate_badge(ID.flow_occurrences_estimate)],
+                                html_for=ID.flow_occurrences,
+                                className="small mb-0",
+                            ),
+                            dbc.Input(id=ID.flow_occurrences, type="number", size="sm"),
+                        ]
+                    ),
                 ],
                 className="g-1 mt-1",
             ),
-            dbc.Label("Standards (comma-separated, e.g. NGSI-LD, MIM1)", html_for=ID.flow_standards, className="small mb-0 mt-1"),
+            dbc.Label(
+                "Standards (comma-separated, e.g. NGSI-LD, MIM1)",
+                html_for=ID.flow_standards,
+                className="small mb-0 mt-1",
+            ),
             *standards_input(),
             flow_economics(),
             html.Div(id=ID.flow_feedback, role="alert", **{"aria-live": "polite"}),
@@ -202,7 +279,9 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
                 [
                     dbc.Button("Add flow", id=ID.flow_add, size="sm", color="primary"),
                     dbc.Button("Save flow", id=ID.flow_save, size="sm", color="primary", disabled=True),
-                    dbc.Button("Delete flow", id=ID.flow_delete, size="sm", color="danger", outline=True, disabled=True),
+                    dbc.Button(
+                        "Delete flow", id=ID.flow_delete, size="sm", color="danger", outline=True, disabled=True
+                    ),
                 ],
                 className="d-flex gap-1 mt-2 flex-wrap",
             ),
@@ -218,40 +297,74 @@ def flow_economics() -> html.Details:
         [
             html.Summary("Time, costs and personal data", className="small"),
             html.Div(
-                [dbc.Label("Runs for (years from year 1; empty: the whole horizon)", html_for=ID.flow_term_years,
-                           className="small mb-0 mt-1"),
-                 dbc.Input(id=ID.flow_term_years, type="number", min=1, step=1, size="sm")],
+                [
+                    dbc.Label(
+                        "Runs for (years from year 1; empty: the whole horizon)",
+                        html_for=ID.flow_term_years,
+                        className="small mb-0 mt-1",
+                    ),
+                    dbc.Input(id=ID.flow_term_years, type="number", min=1, step=1, size="sm"),
+                ],
                 id=ID.flow_term_box,
             ),
             html.Div(
-                [dbc.Label("Paid back within (years; empty: the horizon)", html_for=ID.flow_payback_years,
-                           className="small mb-0 mt-1"),
-                 dbc.Input(id=ID.flow_payback_years, type="number", min=1, step=1, size="sm")],
-                id=ID.flow_payback_box, style={"display": "none"},
+                [
+                    dbc.Label(
+                        "Paid back within (years; empty: the horizon)",
+                        html_for=ID.flow_payback_years,
+                        className="small mb-0 mt-1",
+                    ),
+                    dbc.Input(id=ID.flow_payback_years, type="number", min=1, step=1, size="sm"),
+                ],
+                id=ID.flow_payback_box,
+                style={"display": "none"},
             ),
             dbc.Row(
                 [
-                    dbc.Col([dbc.Label("Giver's own cost per occurrence", html_for=ID.flow_source_cost,
-                                       className="small mb-0"),
-                             dbc.Input(id=ID.flow_source_cost, type="number", min=0, size="sm")]),
-                    dbc.Col([dbc.Label("Receiver's own cost per occurrence", html_for=ID.flow_target_cost,
-                                       className="small mb-0"),
-                             dbc.Input(id=ID.flow_target_cost, type="number", min=0, size="sm")]),
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Giver's own cost per occurrence", html_for=ID.flow_source_cost, className="small mb-0"
+                            ),
+                            dbc.Input(id=ID.flow_source_cost, type="number", min=0, size="sm"),
+                        ]
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Receiver's own cost per occurrence",
+                                html_for=ID.flow_target_cost,
+                                className="small mb-0",
+                            ),
+                            dbc.Input(id=ID.flow_target_cost, type="number", min=0, size="sm"),
+                        ]
+                    ),
                 ],
                 className="g-1 mt-1",
             ),
-            dbc.Label("Public benefit per occurrence, in money (declared by its city or agency end)",
-                      html_for=ID.flow_benefit, className="small mb-0 mt-1"),
+            dbc.Label(
+                "Public benefit per occurrence, in money (declared by its city or agency end)",
+                html_for=ID.flow_benefit,
+                className="small mb-0 mt-1",
+            ),
             dbc.Input(id=ID.flow_benefit, type="number", min=0, size="sm"),
-            html.Small("Time saved, emissions avoided: shown beside the city's cash, never added to it.",
-                       className="text-muted d-block"),
+            html.Small(
+                "Time saved, emissions avoided: shown beside the city's cash, never added to it.",
+                className="text-muted d-block",
+            ),
             html.Div(
-                dbc.Switch(id=ID.flow_personal_data, label="Carries personal data (identifies a person)", value=False,
-                           className="small mt-1"),
-                id=ID.flow_personal_box, style={"display": "none"},
+                dbc.Switch(
+                    id=ID.flow_personal_data,
+                    label="Carries personal data (identifies a person)",
+                    value=False,
+                    className="small mt-1",
+                ),
+                id=ID.flow_personal_box,
+                style={"display": "none"},
             ),
         ],
-        id=ID.flow_economics, className="mt-1",
+        id=ID.flow_economics,
+        className="mt-1",
     )
 
 
@@ -262,8 +375,7 @@ ESTIMATE_INPUT_CLASS = "text-muted fst-italic"
 
 def estimate_badge(component_id: str) -> html.Span:
     """The "estimate" badge beside a quantity's label; hidden while the quantity is entered (or empty)."""
-    return html.Span("estimate", id=component_id, className="badge text-bg-warning", title=ESTIMATE_HINT,
-                     hidden=True)
+    return html.Span("estimate", id=component_id, className="badge text-bg-warning", title=ESTIMATE_HINT, hidden=True)
 
 
 def toolbar(status: str = "") -> html.Div:
@@ -284,11 +396,17 @@ def toolbar(status: str = "") -> html.Div:
                 size="sm",
                 style={"width": "13rem"},
             ),
-            dbc.Button("Apply layout", id=ID.layout_apply, size="sm", color="secondary", outline=True, className="me-2"),
+            dbc.Button(
+                "Apply layout", id=ID.layout_apply, size="sm", color="secondary", outline=True, className="me-2"
+            ),
             dbc.Label("Export format", html_for=ID.export_format, className="visually-hidden"),
             dbc.Select(
                 id=ID.export_format,
-                options=[{"label": "JSON", "value": "json"}, {"label": "GraphML", "value": "graphml"}, {"label": "CSV of flows", "value": "csv"}],
+                options=[
+                    {"label": "JSON", "value": "json"},
+                    {"label": "GraphML", "value": "graphml"},
+                    {"label": "CSV of flows", "value": "csv"},
+                ],
                 value="json",
                 size="sm",
                 style={"width": "9rem"},
@@ -389,7 +507,9 @@ def editor_layout(
                 size="sm",
                 className="mt-1 mb-2",
             ),
-            html.P("Drag a module onto the canvas, or focus it and press Enter.", className="small text-body-secondary"),
+            html.P(
+                "Drag a module onto the canvas, or focus it and press Enter.", className="small text-body-secondary"
+            ),
             html.Div(palette_items(modules, own_modules), id=ID.palette_list, className="palette-list"),
         ],
         className="palette",
@@ -435,8 +555,10 @@ def editor_layout(
             ),
             legend(),
             html.Section(
-                [html.H2("Nine-block canvas (derived, read-only)", className="h6 mt-2"),
-                 html.Div(blocks, id=ID.blocks)],
+                [
+                    html.H2("Nine-block canvas (derived, read-only)", className="h6 mt-2"),
+                    html.Div(blocks, id=ID.blocks),
+                ],
                 **{"aria-label": "Nine-block canvas"},
             ),
         ],
@@ -453,8 +575,11 @@ def editor_layout(
                 **{"aria-label": "Flags"},
             ),
             html.Section(
-                [html.H2("Money over time", className="h6 mt-3"), html.Div(id=ID.cash_chart),
-                 dcc.Store(id=ID.cash_data)],
+                [
+                    html.H2("Money over time", className="h6 mt-3"),
+                    html.Div(id=ID.cash_chart),
+                    dcc.Store(id=ID.cash_data),
+                ],
                 **{"aria-label": "Money over time"},
             ),
             html.Hr(),
@@ -465,7 +590,11 @@ def editor_layout(
                     dbc.Button("New element", id=ID.deselect, size="sm", color="link", className="p-0 align-baseline"),
                 ]
             ),
-            dbc.Label("Select an element to edit (or click it on the canvas)", html_for=ID.element_pick, className="small mb-0"),
+            dbc.Label(
+                "Select an element to edit (or click it on the canvas)",
+                html_for=ID.element_pick,
+                className="small mb-0",
+            ),
             dbc.Select(id=ID.element_pick, options=element_options, value="", size="sm", className="mb-2"),
             actor_form(),
             flow_form(actor_options),
@@ -526,6 +655,8 @@ def standards_input() -> list[Any]:
         dbc.Input(id=ID.flow_standards, size="sm", maxLength=800, list=ID.flow_standards_known, autoComplete="off"),
         html.Datalist(id=ID.flow_standards_known, children=[html.Option(value=n, label=src) for n, src in offered]),
         dcc.Store(id=ID.standards_registry, data=offered),
-        html.Small("Known open standards are offered as you type; a name the registry does not know "
-                   "counts as unverified.", className="text-muted d-block"),
+        html.Small(
+            "Known open standards are offered as you type; a name the registry does not know counts as unverified.",
+            className="text-muted d-block",
+        ),
     ]

@@ -18,7 +18,16 @@ from typing import Any
 from canvas_app.model import Actor, Configuration, Flow
 from canvas_app.picture import KIND_STYLE, TYPE_STYLE, fallback_positions, flow_label, to_svg
 
-__all__ = ["KIND_STYLE", "TYPE_STYLE", "HIGHLIGHT", "flow_label", "to_svg", "config_elements", "element_diff", "stylesheet"]
+__all__ = [
+    "KIND_STYLE",
+    "TYPE_STYLE",
+    "HIGHLIGHT",
+    "flow_label",
+    "to_svg",
+    "config_elements",
+    "element_diff",
+    "stylesheet",
+]
 
 HIGHLIGHT = "#d81b60"
 
@@ -147,7 +156,9 @@ def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, An
                 "style": {"line-color": colour, "target-arrow-color": colour, "line-style": line},
             }
         )
-    sheet.append({"selector": ":selected", "style": {"border-color": "#ffb300", "border-width": 4, "line-color": "#ffb300"}})
+    sheet.append(
+        {"selector": ":selected", "style": {"border-color": "#ffb300", "border-width": 4, "line-color": "#ffb300"}}
+    )
     for element_id in highlight:
         if not _safe_id(element_id):
             continue

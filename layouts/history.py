@@ -19,11 +19,16 @@ def editor_tools(configuration_id: int, name: str) -> list[Any]:
     """Header buttons of the editor, with the (closed) history panel and compare dialog they open."""
     history = dbc.Offcanvas(
         [
-            html.P("Every save is kept. Restoring adds a new version (undo takes it back); branching starts a "
-                   "new alternative configuration from that version.", className="small"),
+            html.P(
+                "Every save is kept. Restoring adds a new version (undo takes it back); branching starts a "
+                "new alternative configuration from that version.",
+                className="small",
+            ),
             dbc.Label("Name of a new alternative", html_for=ID.branch_name, className="small mb-0"),
             dbc.Input(id=ID.branch_name, value=f"{name} (alternative)"[:300], maxLength=300, size="sm"),
-            dbc.Button("Branch from the current version", id=ID.branch_head, size="sm", color="primary", className="mt-2"),
+            dbc.Button(
+                "Branch from the current version", id=ID.branch_head, size="sm", color="primary", className="mt-2"
+            ),
             html.Div(id=ID.history_feedback, role="alert", **{"aria-live": "polite"}),
             html.H3("Revisions", className="h6 mt-3"),
             html.Div(id=ID.history_list),
@@ -74,12 +79,27 @@ def revision_list(revisions: Sequence[Any], head_version: int, shown_version: in
         if shown_version is not None and version == shown_version and version != head_version:
             tags.append(dbc.Badge("on screen", color="info", className="ms-1"))
         buttons = [
-            dbc.Button("Branch", id=ID.branch_revision(version), size="sm", color="link", className="p-0 me-2",
-                       title=f"Start a new alternative from version {version}"),
+            dbc.Button(
+                "Branch",
+                id=ID.branch_revision(version),
+                size="sm",
+                color="link",
+                className="p-0 me-2",
+                title=f"Start a new alternative from version {version}",
+            ),
         ]
         if version != head_version:
-            buttons.insert(0, dbc.Button("Restore", id=ID.restore_revision(version), size="sm", color="link",
-                                         className="p-0 me-2", title=f"Make version {version} the current one again"))
+            buttons.insert(
+                0,
+                dbc.Button(
+                    "Restore",
+                    id=ID.restore_revision(version),
+                    size="sm",
+                    color="link",
+                    className="p-0 me-2",
+                    title=f"Make version {version} the current one again",
+                ),
+            )
         items.append(
             html.Li(
                 [

@@ -66,13 +66,15 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int,
                 html.Li(
                     [
                         dbc.Checkbox(
-                            id=ID.home_compare_pick(head.id), value=False, className="d-inline-block me-1",
-                            input_class_name="compare-pick", label=html.Span(f"Compare {head.name}", className="visually-hidden"),
+                            id=ID.home_compare_pick(head.id),
+                            value=False,
+                            className="d-inline-block me-1",
+                            input_class_name="compare-pick",
+                            label=html.Span(f"Compare {head.name}", className="visually-hidden"),
                         ),
                         dcc.Link(head.name, href=f"/edit/{head.id}", className="fw-semibold"),
                         html.Span(
-                            f" · version {head.version} · saved by {head.updated_by} "
-                            f"{head.updated_at:%Y-%m-%d %H:%M}",
+                            f" · version {head.version} · saved by {head.updated_by} {head.updated_at:%Y-%m-%d %H:%M}",
                             className="text-body-secondary small",
                         ),
                         *([delete_button(head)] if can_edit(roles, workspace.id) else []),
@@ -83,7 +85,9 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int,
             ]
             body: Any = html.Ul(items, className="list-group list-group-flush")
         else:
-            body = html.P("No configurations yet: start one from an example, a blank canvas or a file.", className="p-3 mb-0")
+            body = html.P(
+                "No configurations yet: start one from an example, a blank canvas or a file.", className="p-3 mb-0"
+            )
         header: list[Any] = [html.H2(workspace.name, className="h5 mb-0 me-auto")]
         header += workspace_links(workspace.id)
         if roles is not None:
@@ -91,9 +95,7 @@ def configuration_list(workspaces: list[tuple[Any, list[Any]]], roles: dict[int,
             header.append(dcc.Link("Members", href=f"/members/{workspace.id}", className="small ms-2"))
         if can_manage(roles, workspace.id):
             header.append(delete_workspace_button(workspace))
-        cards.append(
-            dbc.Card([dbc.CardHeader(header, className="d-flex align-items-center"), body], className="mb-3")
-        )
+        cards.append(dbc.Card([dbc.CardHeader(header, className="d-flex align-items-center"), body], className="mb-3"))
     return cards
 
 
@@ -101,7 +103,11 @@ def delete_button(head: Any) -> dbc.Button:
     """A configuration's Delete button; its accessible name says which configuration."""
     return dbc.Button(
         ["Delete", html.Span(f" {head.name}", className="visually-hidden")],
-        id=ID.home_delete(head.id), size="sm", color="danger", outline=True, className="float-end ms-2 py-0",
+        id=ID.home_delete(head.id),
+        size="sm",
+        color="danger",
+        outline=True,
+        className="float-end ms-2 py-0",
     )
 
 
@@ -110,7 +116,11 @@ def delete_workspace_button(workspace: Any) -> dbc.Button:
     Its text takes the darker danger colour, for 4.5:1 contrast on the header's grey (hover unchanged)."""
     return dbc.Button(
         ["Delete workspace", html.Span(f" {workspace.name}", className="visually-hidden")],
-        id=ID.home_delete_workspace(workspace.id), size="sm", color="danger", outline=True, className="ms-2 py-0",
+        id=ID.home_delete_workspace(workspace.id),
+        size="sm",
+        color="danger",
+        outline=True,
+        className="ms-2 py-0",
         style={"--bs-btn-color": "var(--bs-danger-text-emphasis)"},
     )
 
@@ -134,13 +144,20 @@ def deleted_list(
     for workspace, head in deleted:
         row: list[Any] = [
             html.Span(head.name, className="fw-semibold"),
-            html.Span(_deleted_detail([workspace.name], head.deleted_by, head.deleted_at), className="text-body-secondary small"),
+            html.Span(
+                _deleted_detail([workspace.name], head.deleted_by, head.deleted_at),
+                className="text-body-secondary small",
+            ),
         ]
         if can_edit(roles, workspace.id):
             row.append(
                 dbc.Button(
                     ["Restore", html.Span(f" {head.name}", className="visually-hidden")],
-                    id=ID.home_restore(head.id), size="sm", color="primary", outline=True, className="float-end ms-2 py-0",
+                    id=ID.home_restore(head.id),
+                    size="sm",
+                    color="primary",
+                    outline=True,
+                    className="float-end ms-2 py-0",
                 )
             )
         rows.append((head.deleted_at, 0, html.Li(row, className="list-group-item")))
@@ -148,11 +165,16 @@ def deleted_list(
         contents = f"workspace with its {count} configuration{'' if count == 1 else 's'}" if count else "workspace"
         row = [
             html.Span(workspace.name, className="fw-semibold"),
-            html.Span(_deleted_detail([contents], workspace.deleted_by, workspace.deleted_at),
-                      className="text-body-secondary small"),
+            html.Span(
+                _deleted_detail([contents], workspace.deleted_by, workspace.deleted_at),
+                className="text-body-secondary small",
+            ),
             dbc.Button(
                 ["Restore", html.Span(f" workspace {workspace.name}", className="visually-hidden")],
-                id=ID.home_restore_workspace(workspace.id), size="sm", color="primary", outline=True,
+                id=ID.home_restore_workspace(workspace.id),
+                size="sm",
+                color="primary",
+                outline=True,
                 className="float-end ms-2 py-0",
             ),
         ]
@@ -166,8 +188,11 @@ def deleted_list(
             [
                 dbc.CardHeader(html.H2("Recently deleted", className="h5 mb-0")),
                 dbc.CardBody(
-                    html.P("Hidden from the lists above; every revision is kept. Restore brings one back as it was "
-                           "(a workspace with its configurations).", className="small mb-0"),
+                    html.P(
+                        "Hidden from the lists above; every revision is kept. Restore brings one back as it was "
+                        "(a workspace with its configurations).",
+                        className="small mb-0",
+                    ),
                     className="py-2",
                 ),
                 html.Ul(items, className="list-group list-group-flush"),
@@ -199,12 +224,23 @@ def delete_dialogs() -> list[Any]:
     """The "Delete configuration?" and "Delete workspace?" dialogs, with the stores of what they ask about."""
     return [
         dcc.Store(id=ID.home_delete_pending),
-        confirm_dialog("Delete configuration?", "Delete", modal=ID.home_delete_modal, text=ID.home_delete_text,
-                       confirm=ID.home_delete_confirm, cancel=ID.home_delete_cancel),
+        confirm_dialog(
+            "Delete configuration?",
+            "Delete",
+            modal=ID.home_delete_modal,
+            text=ID.home_delete_text,
+            confirm=ID.home_delete_confirm,
+            cancel=ID.home_delete_cancel,
+        ),
         dcc.Store(id=ID.home_delete_ws_pending),
-        confirm_dialog("Delete workspace?", "Delete workspace", modal=ID.home_delete_ws_modal,
-                       text=ID.home_delete_ws_text, confirm=ID.home_delete_ws_confirm,
-                       cancel=ID.home_delete_ws_cancel),
+        confirm_dialog(
+            "Delete workspace?",
+            "Delete workspace",
+            modal=ID.home_delete_ws_modal,
+            text=ID.home_delete_ws_text,
+            confirm=ID.home_delete_ws_confirm,
+            cancel=ID.home_delete_ws_cancel,
+        ),
     ]
 
 
@@ -243,8 +279,11 @@ def home_layout(
             [
                 html.H2("Start a configuration", className="h5"),
                 dbc.Label("Workspace", html_for=ID.home_workspace),
-                dbc.Select(id=ID.home_workspace, options=options,
-                           value=str(selected_workspace) if selected_workspace is not None else workspace_value(options)),
+                dbc.Select(
+                    id=ID.home_workspace,
+                    options=options,
+                    value=str(selected_workspace) if selected_workspace is not None else workspace_value(options),
+                ),
                 dbc.Label("New workspace", html_for=ID.home_new_workspace_name, className="small mt-2 mb-0"),
                 dbc.InputGroup(
                     [
@@ -270,15 +309,16 @@ def home_layout(
                 dcc.Upload(
                     id=ID.home_upload,
                     children=html.Div(
-                        ["Drop a citycanvas/1 JSON file here, or ", html.Span("choose a file", className="link-primary")]
+                        [
+                            "Drop a citycanvas/1 JSON file here, or ",
+                            html.Span("choose a file", className="link-primary"),
+                        ]
                     ),
                     className="upload-zone",
                     max_size=max_upload_bytes,
                     multiple=False,
                 ),
-                html.P(
-                    f"JSON files up to {max_upload_bytes / 1e6:.0f} MB.", className="form-text"
-                ),
+                html.P(f"JSON files up to {max_upload_bytes / 1e6:.0f} MB.", className="form-text"),
                 dcc.Store(id=ID.home_upload_rejected),
                 html.Div(id=ID.home_message, role="alert", **{"aria-live": "polite"}),
             ]
@@ -324,12 +364,22 @@ def invitation_list(invitations: list[Any]) -> list[Any]:
                 html.Span([html.Strong(inv.workspace_name), f" as {inv.role}, from {inv.invited_by}"]),
                 html.Span(
                     [
-                        html.Button(["Accept", html.Span(f" the invitation to {inv.workspace_name}",
-                                                         className="visually-hidden")],
-                                    id=ID.invitation_accept(inv.id), className="btn btn-primary btn-sm ms-2"),
-                        html.Button(["Decline", html.Span(f" the invitation to {inv.workspace_name}",
-                                                          className="visually-hidden")],
-                                    id=ID.invitation_decline(inv.id), className="btn btn-outline-secondary btn-sm ms-2"),
+                        html.Button(
+                            [
+                                "Accept",
+                                html.Span(f" the invitation to {inv.workspace_name}", className="visually-hidden"),
+                            ],
+                            id=ID.invitation_accept(inv.id),
+                            className="btn btn-primary btn-sm ms-2",
+                        ),
+                        html.Button(
+                            [
+                                "Decline",
+                                html.Span(f" the invitation to {inv.workspace_name}", className="visually-hidden"),
+                            ],
+                            id=ID.invitation_decline(inv.id),
+                            className="btn btn-outline-secondary btn-sm ms-2",
+                        ),
                     ]
                 ),
             ],
@@ -337,9 +387,18 @@ def invitation_list(invitations: list[Any]) -> list[Any]:
         )
         for inv in invitations
     ]
-    return [dbc.Card(dbc.CardBody([html.H2("Invitations", className="h5"),
-                                   html.P("You join a workspace only when you accept.", className="small"),
-                                   html.Ul(rows, className="list-group")]), className="mb-3")]
+    return [
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.H2("Invitations", className="h5"),
+                    html.P("You join a workspace only when you accept.", className="small"),
+                    html.Ul(rows, className="list-group"),
+                ]
+            ),
+            className="mb-3",
+        )
+    ]
 
 
 def compare_bar() -> html.Div:

@@ -391,7 +391,6 @@ class Ids:
     def adv_delete(advantage_id: str) -> dict:
         return {"type": "av-delete", "advantage": advantage_id}
 
-
     # module library page (layouts/modules.py)
     mod_workspace: str = "md-workspace"  # store: the workspace id
     mod_changed: str = "md-changed"  # store: bumped after each save or delete, redraws the list
@@ -433,5 +432,6 @@ class Ids:
     @staticmethod
     def weight_input(criterion: str) -> str:
         return f"wt-{criterion}"
+
 
 ID = Ids()

@@ -42,8 +42,10 @@ def in_place_cards(found: Mapping[str, Sequence[Mechanism]]) -> dbc.Row:
         cols.append(
             dbc.Col(
                 html.Section(
-                    dbc.Card([dbc.CardHeader(html.H3(f"{KIND_LABELS[kind]} ({len(items)})", className="h6 mb-0")),
-                              body], className="mb-3"),
+                    dbc.Card(
+                        [dbc.CardHeader(html.H3(f"{KIND_LABELS[kind]} ({len(items)})", className="h6 mb-0")), body],
+                        className="mb-3",
+                    ),
                     **{"data-kind": kind},
                 ),
                 md=4,
@@ -61,8 +63,11 @@ def could_add_table(options: Sequence[MechanismOption]) -> Any:
     )
     if not useful:
         return html.Div([html.P("No library module would raise a score of this configuration."), note])
-    header = html.Thead(html.Tr([html.Th(h, scope="col") for h in
-                                 ("#", "Module", "Adds", "Total gain", *(KIND_LABELS[k] for k in KINDS))]))
+    header = html.Thead(
+        html.Tr(
+            [html.Th(h, scope="col") for h in ("#", "Module", "Adds", "Total gain", *(KIND_LABELS[k] for k in KINDS))]
+        )
+    )
     rows = [
         html.Tr(
             [
@@ -78,8 +83,13 @@ def could_add_table(options: Sequence[MechanismOption]) -> Any:
         for rank, option in enumerate(useful, start=1)
     ]
     return html.Div(
-        [html.Div(html.Table([header, html.Tbody(rows)], className="table table-sm align-middle"),
-                  className="table-responsive"), note]
+        [
+            html.Div(
+                html.Table([header, html.Tbody(rows)], className="table table-sm align-middle"),
+                className="table-responsive",
+            ),
+            note,
+        ]
     )
 
 
@@ -125,12 +135,21 @@ def mechanisms_layout(
                 html.H2("In place", className="h5"),
                 in_place_cards(found),
                 html.H2("The library could add", className="h5"),
-                html.P("Each module not yet placed, added exactly as the editor would add it, re-scored: gains in "
-                       "score points.", className="small text-body-secondary"),
+                html.P(
+                    "Each module not yet placed, added exactly as the editor would add it, re-scored: gains in "
+                    "score points.",
+                    className="small text-body-secondary",
+                ),
                 html.Div(
                     [
-                        dbc.Button("Compute what the library could add", id=ID.mech_compute, color="primary",
-                                   size="sm", className="mb-2", style=None if options is None else {"display": "none"}),
+                        dbc.Button(
+                            "Compute what the library could add",
+                            id=ID.mech_compute,
+                            color="primary",
+                            size="sm",
+                            className="mb-2",
+                            style=None if options is None else {"display": "none"},
+                        ),
                         html.Span(id=ID.mech_status, role="status", className="ms-2 small"),
                     ]
                 ),

@@ -43,7 +43,15 @@ def member_rows(members: list[Any], *, can_manage: bool) -> html.Table:
         else:
             role, remove = ROLE_LABELS.get(member.role, member.role), None
         rows.append(html.Tr([html.Td(member.name), html.Td(role), html.Td(remove)]))
-    head = html.Thead(html.Tr([html.Th("Name", scope="col"), html.Th("Role", scope="col"), html.Th(html.Span("Actions", className="visually-hidden"), scope="col")]))
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Name", scope="col"),
+                html.Th("Role", scope="col"),
+                html.Th(html.Span("Actions", className="visually-hidden"), scope="col"),
+            ]
+        )
+    )
     return html.Table([head, html.Tbody(rows)], className="table table-sm align-middle")
 
 
@@ -64,8 +72,11 @@ def members_layout(workspace: Any, members: list[Any], *, can_manage: bool) -> h
                         size="sm",
                     ),
                     dbc.Button("Invite", id=ID.members_invite, color="primary", size="sm", className="mt-2"),
-                    html.P("They need an account (canvas-app users add NAME) and join when they accept the invitation on "
-                           "their Home page.", className="form-text mb-0"),
+                    html.P(
+                        "They need an account (canvas-app users add NAME) and join when they accept the invitation on "
+                        "their Home page.",
+                        className="form-text mb-0",
+                    ),
                 ]
             ),
             className="mb-3",
@@ -100,7 +111,7 @@ def presence_tools() -> list[Any]:
 
 
 def presence_text(names: list[str]) -> str:
-    """"Also here: Ann, Bob" (empty when alone).
+    """ "Also here: Ann, Bob" (empty when alone).
 
     >>> presence_text(["Bob", "Ann", "Ann"]), presence_text([])
     ('Also here: Ann, Bob', '')

@@ -67,9 +67,13 @@ def module_list(rows: Sequence[ModuleRow], selected: str | None) -> Any:
                 [
                     html.Div(
                         [
-                            html.Button(row.name, id=ID.mod_view(row.id), type="button",
-                                        className="btn btn-link p-0 fw-semibold text-start",
-                                        **{"aria-pressed": "true" if row.id == selected else "false"}),
+                            html.Button(
+                                row.name,
+                                id=ID.mod_view(row.id),
+                                type="button",
+                                className="btn btn-link p-0 fw-semibold text-start",
+                                **{"aria-pressed": "true" if row.id == selected else "false"},
+                            ),
                             html.Span(_category_label(row.category), className="badge text-bg-light ms-2"),
                             html.Span(ORIGIN_LABELS[row.origin], className=f"badge {badge_color} ms-1"),
                         ]
@@ -90,23 +94,56 @@ def module_detail(detail: ModuleDetail | None) -> Any:
     return html.Div(
         [
             html.H3(row.name, className="h6 mb-1"),
-            html.P([html.Code(row.id), f" · {_category_label(row.category)} · {ORIGIN_LABELS[row.origin]}"],
-                   className="small mb-2"),
+            html.P(
+                [html.Code(row.id), f" · {_category_label(row.category)} · {ORIGIN_LABELS[row.origin]}"],
+                className="small mb-2",
+            ),
             html.P(row.summary, className="small"),
-            html.Div([html.Span("Remedies: ", className="small fw-semibold"),
-                      html.Ul([html.Li([html.Code(flag), f" for the {role.replace('_', ' ')}"], className="small")
-                               for flag, role in detail.remedies], className="mb-2 module-remedies")
-                      if detail.remedies else
-                      html.Span("none declared: recommendations never propose this module.", className="small")],
-                     className="mb-2"),
-            html.Div([html.Span("Sources: ", className="small fw-semibold"),
-                      html.Ul([html.Li(s, className="small") for s in detail.sources], className="mb-2")]),
-            *([html.Div([html.Span("Standards: ", className="small fw-semibold"),
-                         html.Ul([html.Li(f"{name}: {STANDARD_STATUS[status]}", className="small")
-                                  for name, status in detail.standards], className="mb-2")])]
-              if detail.standards else []),
-            html.Pre(detail.text, className="module-text small border rounded p-2", tabIndex=0,
-                     **{"aria-label": f"Definition of {row.name}"}),
+            html.Div(
+                [
+                    html.Span("Remedies: ", className="small fw-semibold"),
+                    html.Ul(
+                        [
+                            html.Li([html.Code(flag), f" for the {role.replace('_', ' ')}"], className="small")
+                            for flag, role in detail.remedies
+                        ],
+                        className="mb-2 module-remedies",
+                    )
+                    if detail.remedies
+                    else html.Span("none declared: recommendations never propose this module.", className="small"),
+                ],
+                className="mb-2",
+            ),
+            html.Div(
+                [
+                    html.Span("Sources: ", className="small fw-semibold"),
+                    html.Ul([html.Li(s, className="small") for s in detail.sources], className="mb-2"),
+                ]
+            ),
+            *(
+                [
+                    html.Div(
+                        [
+                            html.Span("Standards: ", className="small fw-semibold"),
+                            html.Ul(
+                                [
+                                    html.Li(f"{name}: {STANDARD_STATUS[status]}", className="small")
+                                    for name, status in detail.standards
+                                ],
+                                className="mb-2",
+                            ),
+                        ]
+                    )
+                ]
+                if detail.standards
+                else []
+            ),
+            html.Pre(
+                detail.text,
+                className="module-text small border rounded p-2",
+                tabIndex=0,
+                **{"aria-label": f"Definition of {row.name}"},
+            ),
         ]
     )
 
@@ -114,9 +151,14 @@ def module_detail(detail: ModuleDetail | None) -> Any:
 def module_form(editable: bool) -> dbc.Card:
     """Write or paste a module (YAML or JSON), or import a file; problems appear under the button."""
     if not editable:
-        return dbc.Card(dbc.CardBody(html.P(
-            "You can browse and download modules; only editors of the workspace can add or change its modules.",
-            className="text-body-secondary mb-0")))
+        return dbc.Card(
+            dbc.CardBody(
+                html.P(
+                    "You can browse and download modules; only editors of the workspace can add or change its modules.",
+                    className="text-body-secondary mb-0",
+                )
+            )
+        )
     return dbc.Card(
         dbc.CardBody(
             [
@@ -137,22 +179,35 @@ def module_form(editable: bool) -> dbc.Card:
                     className="mb-1",
                 ),
                 dbc.Label("Module definition", html_for=ID.mod_text, className="small mb-0"),
-                dbc.Textarea(id=ID.mod_text, rows=16, spellCheck=False, wrap="off", className="font-monospace small",
-                             maxLength=200_000),
+                dbc.Textarea(
+                    id=ID.mod_text,
+                    rows=16,
+                    spellCheck=False,
+                    wrap="off",
+                    className="font-monospace small",
+                    maxLength=200_000,
+                ),
                 dbc.Button("Save module", id=ID.mod_save, color="primary", className="mt-2"),
                 html.Div(id=ID.mod_feedback, role="status", **{"aria-live": "polite"}),
                 html.Hr(),
                 html.H3("Import a module file", className="h6"),
                 dcc.Upload(
                     id=ID.mod_upload,
-                    children=html.Div(["Drop a module file (YAML, JSON or TOML) here, or ",
-                                       html.Span("choose a file", className="link-primary")]),
+                    children=html.Div(
+                        [
+                            "Drop a module file (YAML, JSON or TOML) here, or ",
+                            html.Span("choose a file", className="link-primary"),
+                        ]
+                    ),
                     className="upload-zone",
                     max_size=MAX_MODULE_BYTES,
                     multiple=False,
                 ),
-                html.P(f"Module files up to {MAX_MODULE_BYTES // 1000} KB. A valid file is saved at once; an invalid one is shown above "
-                       "with its problems, and nothing is saved.", className="form-text"),
+                html.P(
+                    f"Module files up to {MAX_MODULE_BYTES // 1000} KB. A valid file is saved at once; an invalid one is shown above "
+                    "with its problems, and nothing is saved.",
+                    className="form-text",
+                ),
                 dcc.Store(id=ID.mod_upload_rejected),
             ]
         )
@@ -160,8 +215,14 @@ def module_form(editable: bool) -> dbc.Card:
 
 
 def delete_modal() -> dbc.Modal:
-    return confirm_dialog("Delete this module?", "Delete", modal=ID.mod_delete_modal, text=ID.mod_delete_text,
-                          confirm=ID.mod_delete_confirm, cancel=ID.mod_delete_cancel)
+    return confirm_dialog(
+        "Delete this module?",
+        "Delete",
+        modal=ID.mod_delete_modal,
+        text=ID.mod_delete_text,
+        confirm=ID.mod_delete_confirm,
+        cancel=ID.mod_delete_cancel,
+    )
 
 
 def modules_layout(
@@ -175,18 +236,35 @@ def modules_layout(
 ) -> html.Main:
     """The whole page."""
     warning = (
-        [dbc.Alert([html.Div("Some of this workspace's modules are left out of its library:")]
-                   + [html.Div(p) for p in problems], color="warning", className="small", id=ID.mod_problems)]
-        if problems else [html.Div(id=ID.mod_problems)]
+        [
+            dbc.Alert(
+                [html.Div("Some of this workspace's modules are left out of its library:")]
+                + [html.Div(p) for p in problems],
+                color="warning",
+                className="small",
+                id=ID.mod_problems,
+            )
+        ]
+        if problems
+        else [html.Div(id=ID.mod_problems)]
     )
     hidden = "" if editable else " d-none"  # viewers browse and download; the server refuses their changes anyway
     actions = [
-        dbc.Button("Download", id=ID.mod_download, color="secondary", outline=True, size="sm", disabled=True,
-                   className="me-2"),
-        dbc.Button("Edit a copy", id=ID.mod_edit, color="secondary", outline=True, size="sm", disabled=not editable,
-                   className="me-2" + hidden),
-        dbc.Button("Delete", id=ID.mod_delete, color="danger", outline=True, size="sm", disabled=True,
-                   className=hidden.strip()),
+        dbc.Button(
+            "Download", id=ID.mod_download, color="secondary", outline=True, size="sm", disabled=True, className="me-2"
+        ),
+        dbc.Button(
+            "Edit a copy",
+            id=ID.mod_edit,
+            color="secondary",
+            outline=True,
+            size="sm",
+            disabled=not editable,
+            className="me-2" + hidden,
+        ),
+        dbc.Button(
+            "Delete", id=ID.mod_delete, color="danger", outline=True, size="sm", disabled=True, className=hidden.strip()
+        ),
     ]
     return html.Main(
         dbc.Container(
@@ -212,16 +290,30 @@ def modules_layout(
                             [
                                 dbc.Row(
                                     [
-                                        dbc.Col([dbc.Label("Search modules", html_for=ID.mod_search,
-                                                           className="small mb-0"),
-                                                 dbc.Input(id=ID.mod_search, type="search", debounce=True,
-                                                           placeholder="e.g. parking, NGSI-LD, subscription")]),
-                                        dbc.Col([dbc.Label("Category", html_for=ID.mod_category,
-                                                           className="small mb-0"),
-                                                 dbc.Select(id=ID.mod_category, value="all",
-                                                            options=[{"label": "All categories", "value": "all"}]
-                                                            + [{"label": _category_label(c), "value": c}
-                                                               for c in categories])]),
+                                        dbc.Col(
+                                            [
+                                                dbc.Label(
+                                                    "Search modules", html_for=ID.mod_search, className="small mb-0"
+                                                ),
+                                                dbc.Input(
+                                                    id=ID.mod_search,
+                                                    type="search",
+                                                    debounce=True,
+                                                    placeholder="e.g. parking, NGSI-LD, subscription",
+                                                ),
+                                            ]
+                                        ),
+                                        dbc.Col(
+                                            [
+                                                dbc.Label("Category", html_for=ID.mod_category, className="small mb-0"),
+                                                dbc.Select(
+                                                    id=ID.mod_category,
+                                                    value="all",
+                                                    options=[{"label": "All categories", "value": "all"}]
+                                                    + [{"label": _category_label(c), "value": c} for c in categories],
+                                                ),
+                                            ]
+                                        ),
                                     ],
                                     className="mb-2",
                                 ),
@@ -234,8 +326,12 @@ def modules_layout(
                                 dbc.Card(
                                     [
                                         dbc.CardHeader(html.H2("Module", className="h6 mb-0")),
-                                        dbc.CardBody([html.Div(actions, className="mb-2"),
-                                                      html.Div(module_detail(None), id=ID.mod_detail)]),
+                                        dbc.CardBody(
+                                            [
+                                                html.Div(actions, className="mb-2"),
+                                                html.Div(module_detail(None), id=ID.mod_detail),
+                                            ]
+                                        ),
                                     ],
                                     className="mb-3",
                                 ),

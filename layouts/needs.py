@@ -18,11 +18,22 @@ from layouts.ids import ID
 from layouts.ranked_list import ListIds, form_buttons, item_buttons, ranked_list_page
 
 NEED_IDS = ListIds(
-    workspace=ID.needs_workspace, changed=ID.needs_changed, editing=ID.needs_editing,
-    delete_pending=ID.needs_delete_pending, form_heading=ID.needs_form_heading, save=ID.needs_save,
-    clear=ID.needs_clear, feedback=ID.needs_feedback, ranking=ID.needs_ranking, delete_modal=ID.needs_delete_modal,
-    delete_text=ID.needs_delete_text, delete_confirm=ID.needs_delete_confirm, delete_cancel=ID.needs_delete_cancel,
-    edit=ID.needs_edit, delete=ID.needs_delete, item_key="need",
+    workspace=ID.needs_workspace,
+    changed=ID.needs_changed,
+    editing=ID.needs_editing,
+    delete_pending=ID.needs_delete_pending,
+    form_heading=ID.needs_form_heading,
+    save=ID.needs_save,
+    clear=ID.needs_clear,
+    feedback=ID.needs_feedback,
+    ranking=ID.needs_ranking,
+    delete_modal=ID.needs_delete_modal,
+    delete_text=ID.needs_delete_text,
+    delete_confirm=ID.needs_delete_confirm,
+    delete_cancel=ID.needs_delete_cancel,
+    edit=ID.needs_edit,
+    delete=ID.needs_delete,
+    item_key="need",
 )
 SCALE = [{"label": str(i), "value": str(i)} for i in range(1, 6)]
 
@@ -31,9 +42,12 @@ def workspace_links(workspace_id: int) -> list[Any]:
     """Links from Home to a workspace's Needs, Advantages, Score weights and Module library pages."""
     return [  # the darker link colour keeps 4.5:1 contrast on the card header's grey
         dcc.Link("Needs", href=f"/workspace/{workspace_id}/needs", className="small ms-2 text-primary-emphasis"),
-        dcc.Link("Advantages", href=f"/workspace/{workspace_id}/advantages", className="small ms-2 text-primary-emphasis"),
-        dcc.Link("Score weights", href=f"/workspace/{workspace_id}/weights",
-                 className="small ms-2 text-primary-emphasis"),
+        dcc.Link(
+            "Advantages", href=f"/workspace/{workspace_id}/advantages", className="small ms-2 text-primary-emphasis"
+        ),
+        dcc.Link(
+            "Score weights", href=f"/workspace/{workspace_id}/weights", className="small ms-2 text-primary-emphasis"
+        ),
         dcc.Link("Modules", href=f"/workspace/{workspace_id}/modules", className="small ms-2 text-primary-emphasis"),
     ]
 
@@ -49,16 +63,20 @@ def configuration_links(configuration_id: int, workspace_id: int | None) -> list
 
 def page_header(title: str, workspace_id: int, current: str) -> html.Nav:
     """Heading with links between Home and the workspace's Needs, Advantages, Score weights and Modules pages."""
-    links = [("needs", "Needs & opportunities", f"/workspace/{workspace_id}/needs"),
-             ("advantages", "Competitive advantages", f"/workspace/{workspace_id}/advantages"),
-             ("weights", "Score weights", f"/workspace/{workspace_id}/weights"),
-             ("modules", "Module library", f"/workspace/{workspace_id}/modules")]
+    links = [
+        ("needs", "Needs & opportunities", f"/workspace/{workspace_id}/needs"),
+        ("advantages", "Competitive advantages", f"/workspace/{workspace_id}/advantages"),
+        ("weights", "Score weights", f"/workspace/{workspace_id}/weights"),
+        ("modules", "Module library", f"/workspace/{workspace_id}/modules"),
+    ]
     return html.Div(
         [
             html.Nav(
                 [dcc.Link("← Home", href="/", className="me-3")]
-                + [dcc.Link(label, href=href, className="me-3 fw-semibold" if key == current else "me-3")
-                   for key, label, href in links],
+                + [
+                    dcc.Link(label, href=href, className="me-3 fw-semibold" if key == current else "me-3")
+                    for key, label, href in links
+                ],
                 className="small mt-3",
                 **{"aria-label": "Workspace pages"},
             ),
@@ -86,16 +104,25 @@ def need_form() -> dbc.Card:
                 dbc.Input(id=ID.needs_who, maxLength=300, placeholder="e.g. drivers, the parking unit"),
                 dbc.Row(
                     [
-                        dbc.Col([dbc.Label("Importance (1–5)", html_for=ID.needs_importance, className="small mb-0"),
-                                 dbc.Select(id=ID.needs_importance, options=SCALE, value="3")]),
-                        dbc.Col([dbc.Label("Urgency (1–5)", html_for=ID.needs_urgency, className="small mb-0"),
-                                 dbc.Select(id=ID.needs_urgency, options=SCALE, value="3")]),
+                        dbc.Col(
+                            [
+                                dbc.Label("Importance (1–5)", html_for=ID.needs_importance, className="small mb-0"),
+                                dbc.Select(id=ID.needs_importance, options=SCALE, value="3"),
+                            ]
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label("Urgency (1–5)", html_for=ID.needs_urgency, className="small mb-0"),
+                                dbc.Select(id=ID.needs_urgency, options=SCALE, value="3"),
+                            ]
+                        ),
                     ],
                     className="g-2 mt-1",
                 ),
                 dbc.Label("Evidence", html_for=ID.needs_evidence, className="small mb-0 mt-2"),
-                dbc.Textarea(id=ID.needs_evidence, maxLength=5000, rows=2,
-                             placeholder="e.g. resident survey 2025, 1,200 answers"),
+                dbc.Textarea(
+                    id=ID.needs_evidence, maxLength=5000, rows=2, placeholder="e.g. resident survey 2025, 1,200 answers"
+                ),
                 dbc.Label("Description (optional)", html_for=ID.needs_description, className="small mb-0 mt-2"),
                 dbc.Textarea(id=ID.needs_description, maxLength=5000, rows=2),
                 *form_buttons(NEED_IDS, "Save need", "Empty the form to add another need"),
@@ -110,10 +137,26 @@ def weights_form(weights: Mapping[str, float]) -> dbc.Card:
     rows = [
         dbc.Row(
             [
-                dbc.Col(dbc.Label(f"{name.capitalize()}: {NEED_CRITERIA[name]}", html_for=ID.needs_weight(name),
-                                  className="small mb-0"), width=8),
-                dbc.Col(dbc.Input(id=ID.needs_weight(name), type="number", min=0, max=MAX_NEED_WEIGHT, step=0.5,
-                                  value=weights.get(name, default), size="sm"), width=4),
+                dbc.Col(
+                    dbc.Label(
+                        f"{name.capitalize()}: {NEED_CRITERIA[name]}",
+                        html_for=ID.needs_weight(name),
+                        className="small mb-0",
+                    ),
+                    width=8,
+                ),
+                dbc.Col(
+                    dbc.Input(
+                        id=ID.needs_weight(name),
+                        type="number",
+                        min=0,
+                        max=MAX_NEED_WEIGHT,
+                        step=0.5,
+                        value=weights.get(name, default),
+                        size="sm",
+                    ),
+                    width=4,
+                ),
             ],
             className="g-2 align-items-center mb-1",
         )
@@ -132,8 +175,14 @@ def weights_form(weights: Mapping[str, float]) -> dbc.Card:
                 html.Div(
                     [
                         dbc.Button("Save weights", id=ID.needs_weights_save, color="primary", size="sm"),
-                        dbc.Button("Defaults", id=ID.needs_weights_reset, color="secondary", outline=True, size="sm",
-                                   title="Put the default weights back in the fields (then save)"),
+                        dbc.Button(
+                            "Defaults",
+                            id=ID.needs_weights_reset,
+                            color="secondary",
+                            outline=True,
+                            size="sm",
+                            title="Put the default weights back in the fields (then save)",
+                        ),
                     ],
                     className="d-flex gap-2 mt-2",
                 ),
@@ -175,15 +224,34 @@ def ranking_table(
     ``module_names`` the library's module names by id (an unknown id is shown as it is)."""
     module_names = module_names or {}
     if not ranked:
-        return html.P("No needs or opportunities yet: add the first one with the form.", className="text-body-secondary")
-    header = html.Thead(html.Tr([html.Th(h, scope="col") for h in
-                                 ("#", "Need or opportunity", "Who", "Imp.", "Urg.", "Evidence", "Score",
-                                  "Served by (configuration: flows · modules)", "")]))
+        return html.P(
+            "No needs or opportunities yet: add the first one with the form.", className="text-body-secondary"
+        )
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h, scope="col")
+                for h in (
+                    "#",
+                    "Need or opportunity",
+                    "Who",
+                    "Imp.",
+                    "Urg.",
+                    "Evidence",
+                    "Score",
+                    "Served by (configuration: flows · modules)",
+                    "",
+                )
+            ]
+        )
+    )
     rows = []
     for rank, item in enumerate(ranked, start=1):
         need = item.need
-        kind = html.Span("Opportunity" if need.opportunity else "Need",
-                         className="badge text-bg-info me-1" if need.opportunity else "badge text-bg-secondary me-1")
+        kind = html.Span(
+            "Opportunity" if need.opportunity else "Need",
+            className="badge text-bg-info me-1" if need.opportunity else "badge text-bg-secondary me-1",
+        )
         name_cell = [kind, html.Span(need.name, className="fw-semibold need-name")]
         if need.description:
             name_cell.append(html.Div(need.description, className="small text-body-secondary"))
@@ -196,8 +264,12 @@ def ranking_table(
                     html.Td(str(need.importance)),
                     html.Td(str(need.urgency)),
                     html.Td(need.evidence or "—", className="small"),
-                    html.Td([html.Span(f"{item.score:.1f}", className="need-score fw-semibold"),
-                             html.Div(_parts_text(item), className="small text-body-secondary need-parts")]),
+                    html.Td(
+                        [
+                            html.Span(f"{item.score:.1f}", className="need-score fw-semibold"),
+                            html.Div(_parts_text(item), className="small text-body-secondary need-parts"),
+                        ]
+                    ),
                     html.Td(_served_cell(item, configuration_ids, module_names)),
                     html.Td(item_buttons(NEED_IDS, need.id, f"Edit {need.name}", f"Delete {need.name}")),
                 ],
@@ -205,8 +277,9 @@ def ranking_table(
                 **{"data-need": need.id},
             )
         )
-    return html.Div(html.Table([header, html.Tbody(rows)], className="table table-sm align-middle"),
-                    className="table-responsive")
+    return html.Div(
+        html.Table([header, html.Tbody(rows)], className="table table-sm align-middle"), className="table-responsive"
+    )
 
 
 def unserved_list(ranked: Sequence[RankedNeed]) -> Any:
@@ -219,9 +292,16 @@ def unserved_list(ranked: Sequence[RankedNeed]) -> Any:
     return dbc.Alert(
         [
             html.H2("Not served by any configuration", className="h6"),
-            html.Ol([html.Li(f"{r.need.name} ({'opportunity' if r.need.opportunity else 'need'}, score {r.score:.1f})",
-                             className="unserved-need") for r in gaps],
-                    className="mb-0"),
+            html.Ol(
+                [
+                    html.Li(
+                        f"{r.need.name} ({'opportunity' if r.need.opportunity else 'need'}, score {r.score:.1f})",
+                        className="unserved-need",
+                    )
+                    for r in gaps
+                ],
+                className="mb-0",
+            ),
         ],
         color="warning",
     )
@@ -233,13 +313,17 @@ def serve_form(needs: Sequence[tuple[str, str]], configurations: Sequence[tuple[
         dbc.CardBody(
             [
                 html.H2("Serve a need in a configuration", className="h5"),
-                html.P("Saves a new revision of the configuration with the need and the flows that serve it "
-                       "(no flow ticked: listed, not served yet).", className="small text-body-secondary"),
+                html.P(
+                    "Saves a new revision of the configuration with the need and the flows that serve it "
+                    "(no flow ticked: listed, not served yet).",
+                    className="small text-body-secondary",
+                ),
                 dbc.Label("Need", html_for=ID.needs_serve_need, className="small mb-0"),
                 dbc.Select(id=ID.needs_serve_need, options=[{"label": n, "value": i} for i, n in needs]),
                 dbc.Label("Configuration", html_for=ID.needs_serve_config, className="small mb-0 mt-2"),
-                dbc.Select(id=ID.needs_serve_config,
-                           options=[{"label": n, "value": str(i)} for i, n in configurations]),
+                dbc.Select(
+                    id=ID.needs_serve_config, options=[{"label": n, "value": str(i)} for i, n in configurations]
+                ),
                 html.Fieldset(
                     [
                         html.Legend("Flows that serve it", className="small mb-0 mt-2 fs-6"),
@@ -256,22 +340,29 @@ def serve_form(needs: Sequence[tuple[str, str]], configurations: Sequence[tuple[
 
 def goals_form(configurations: Sequence[tuple[int, str]]) -> dbc.Card:
     """A configuration's public goals: what it is meant to achieve, measured (saved as a new revision)."""
+
     def field(label: str, component_id: str, **props: Any) -> list[Any]:
-        return [dbc.Label(label, html_for=component_id, className="small mb-0 mt-2"),
-                dbc.Input(id=component_id, size="sm", **props)]
+        return [
+            dbc.Label(label, html_for=component_id, className="small mb-0 mt-2"),
+            dbc.Input(id=component_id, size="sm", **props),
+        ]
 
     return dbc.Card(
         dbc.CardBody(
             [
                 html.H2("Public goals of a configuration", className="h5"),
-                html.P("A goal is measurable with an indicator, a target and a year; it counts in value creation "
-                       "when it answers a need the configuration serves.", className="small text-body-secondary"),
+                html.P(
+                    "A goal is measurable with an indicator, a target and a year; it counts in value creation "
+                    "when it answers a need the configuration serves.",
+                    className="small text-body-secondary",
+                ),
                 dbc.Label("Configuration", html_for=ID.goals_config, className="small mb-0"),
                 dbc.Select(id=ID.goals_config, options=[{"label": n, "value": str(i)} for i, n in configurations]),
                 dbc.Label("Goal", html_for=ID.goals_goal, className="small mb-0 mt-2"),
                 dbc.Select(id=ID.goals_goal, options=[{"label": "New goal", "value": ""}], value=""),
-                *field("Public goal", ID.goals_name, maxLength=300,
-                       placeholder="e.g. Cut time spent searching for parking"),
+                *field(
+                    "Public goal", ID.goals_name, maxLength=300, placeholder="e.g. Cut time spent searching for parking"
+                ),
                 dbc.Label("Need it answers", html_for=ID.goals_need, className="small mb-0 mt-2"),
                 dbc.Select(id=ID.goals_need, options=[], size="sm"),
                 *field("Indicator", ID.goals_indicator, maxLength=300, placeholder="e.g. minutes searching per trip"),
@@ -314,7 +405,7 @@ def needs_layout(
         workspace_id=workspace_id,
         header=page_header(f"Needs & opportunities · {workspace_name}", workspace_id, "needs"),
         intro="The city's needs and opportunities, ranked by the weighted criteria on the right, with the "
-              "configurations and modules that serve each one.",
+        "configurations and modules that serve each one.",
         ranking=[
             html.Div(unserved_list(ranked), id=ID.needs_unserved),
             html.H2("Ranking", className="h5"),

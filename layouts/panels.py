@@ -47,10 +47,14 @@ def score_panel(evaluation: Evaluation) -> list[Any]:
                                 className="score-bar",
                                 **{"aria-hidden": "true"},
                             ),
-                            html.Span(str(value) if score.assessable else "n/a", className="score-value",
-                                      id=ID.score_value(name)),
-                            html.Span(coverage_text(score.coverage), className="score-coverage",
-                                      id=ID.score_coverage(name)),
+                            html.Span(
+                                str(value) if score.assessable else "n/a",
+                                className="score-value",
+                                id=ID.score_value(name),
+                            ),
+                            html.Span(
+                                coverage_text(score.coverage), className="score-coverage", id=ID.score_coverage(name)
+                            ),
                         ],
                         className="score-row",
                     ),
@@ -81,8 +85,10 @@ def _criteria_items(score: Any) -> list[Any]:
     return [
         html.Li(
             [
-                html.Span(f"{c.label}: {round(c.value * 100)}%" if c.assessable else f"{c.label}: not assessable",
-                          className="fw-semibold" if c.assessable else "fw-semibold text-muted"),
+                html.Span(
+                    f"{c.label}: {round(c.value * 100)}%" if c.assessable else f"{c.label}: not assessable",
+                    className="fw-semibold" if c.assessable else "fw-semibold text-muted",
+                ),
                 html.Span(f" (weight {c.weight:g}) — {c.explanation}"),
             ],
             className="small",
@@ -100,7 +106,8 @@ def score_values(evaluation: Evaluation) -> dict[str, dict[str, float | None]]:
     """
     return {
         name: {"value": round(score.score) if score.assessable else None, "coverage": score.coverage}
-        for name in SCORE_NAMES if (score := evaluation.scores.get(name)) is not None
+        for name in SCORE_NAMES
+        if (score := evaluation.scores.get(name)) is not None
     }
 
 
@@ -154,8 +161,15 @@ def flags_panel(evaluation: Evaluation) -> list[Any]:
 def suggest_button() -> dbc.Button:
     """Recommendations on request for a large configuration. It stays in the layout (hidden until the flags
     pass offers it): a button inserted by a callback would fire its background job on every redraw."""
-    return dbc.Button("Suggest modules for these gaps", id=ID.suggest, size="sm", color="success", outline=True,
-                      className="mb-1", style=HIDDEN)
+    return dbc.Button(
+        "Suggest modules for these gaps",
+        id=ID.suggest,
+        size="sm",
+        color="success",
+        outline=True,
+        className="mb-1",
+        style=HIDDEN,
+    )
 
 
 HIDDEN = {"display": "none"}
@@ -197,23 +211,33 @@ def cash_panel(data: dict[str, Any] | None, selected_actor: str | None) -> list[
     data = data or {}
     positions = data.get("actors") or {}
     if not positions:
-        return [html.P("Enter the amounts of an actor's money flows to see its cash year by year.",
-                       className="small text-body-secondary")]
+        return [
+            html.P(
+                "Enter the amounts of an actor's money flows to see its cash year by year.",
+                className="small text-body-secondary",
+            )
+        ]
     names, horizon = data.get("names") or {}, data.get("horizon_years")
     if selected_actor in positions:
         position = positions[selected_actor]
         name = names.get(selected_actor, selected_actor)
         charted = {name: position["cumulative"]}
         payback = position["payback_year"]
-        words = [f"Outlay in year 0: {money(position['outlay'])}." if position["outlay"] > 0 else "No outlay.",
-                 f"Net present value over {horizon} years: {money(position['npv'])}."]
+        words = [
+            f"Outlay in year 0: {money(position['outlay'])}." if position["outlay"] > 0 else "No outlay.",
+            f"Net present value over {horizon} years: {money(position['npv'])}.",
+        ]
         if position["outlay"] > 0:
-            words.append(f"Paid back in year {payback}." if payback is not None else
-                         "Not paid back within the horizon.")
+            words.append(
+                f"Paid back in year {payback}." if payback is not None else "Not paid back within the horizon."
+            )
         summary = " ".join(words)
     else:
         charted = charted_cash(data, names)
-        summary = ("Select an actor to see its own cash. Shown: "
-                   + ", ".join(charted) + f", over {horizon} years." if charted else "")
+        summary = (
+            "Select an actor to see its own cash. Shown: " + ", ".join(charted) + f", over {horizon} years."
+            if charted
+            else ""
+        )
     label = "Cumulative cash by year of " + ", ".join(charted) + ". " + summary
     return [svg_image(cash_svg(charted, width=300, height=160), label), html.P(summary, className="small mb-0")]

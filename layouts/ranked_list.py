@@ -59,8 +59,12 @@ def item_buttons(ids: ListIds, item_id: str, edit_label: str, delete_label: str)
     return html.Div(
         [
             html.Button("Edit", id=ids.edit(item_id), className="btn btn-link btn-sm", **{"aria-label": edit_label}),
-            html.Button("Delete", id=ids.delete(item_id), className="btn btn-link btn-sm text-danger",
-                        **{"aria-label": delete_label}),
+            html.Button(
+                "Delete",
+                id=ids.delete(item_id),
+                className="btn btn-link btn-sm text-danger",
+                **{"aria-label": delete_label},
+            ),
         ],
         className="d-flex",
     )

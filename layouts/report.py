@@ -47,7 +47,11 @@ def section(s: Section, replace_picture: Any = None) -> html.Section:
 
 def download_buttons(target: dict[str, Any], printable_href: str | None = None) -> html.Div:
     """HTML and XLSX downloads of a report (and a link to its printable page)."""
-    links = [dcc.Link("Printable page", href=printable_href, className="btn btn-sm btn-outline-secondary")] if printable_href else []
+    links = (
+        [dcc.Link("Printable page", href=printable_href, className="btn btn-sm btn-outline-secondary")]
+        if printable_href
+        else []
+    )
     return html.Div(
         [
             dcc.Store(id=ID.report_target, data=target),
@@ -66,12 +70,18 @@ def deferred_recommendations(configuration_id: int, max_actors: int) -> html.Sec
     return html.Section(
         [
             html.H2("Recommendations", className="h5"),
-            html.P(f"This configuration has more than {max_actors} actors, so the recommendations for its flags "
-                   "(one re-score per library module) are computed on request rather than with the page."),
+            html.P(
+                f"This configuration has more than {max_actors} actors, so the recommendations for its flags "
+                "(one re-score per library module) are computed on request rather than with the page."
+            ),
             dcc.Store(id=ID.report_config, data=configuration_id),
-            html.Div([dbc.Button("Compute recommendations", id=ID.report_recs_compute, color="primary", size="sm"),
-                      html.Span(id=ID.report_recs_status, role="status", className="ms-2 small")],
-                     className="no-print"),
+            html.Div(
+                [
+                    dbc.Button("Compute recommendations", id=ID.report_recs_compute, color="primary", size="sm"),
+                    html.Span(id=ID.report_recs_status, role="status", className="ms-2 small"),
+                ],
+                className="no-print",
+            ),
             html.Div(id=ID.report_recs, className="mt-2"),
         ],
         className="mb-3",
@@ -84,12 +94,16 @@ def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str],
     return html.Main(
         dbc.Container(
             [
-                html.Div([dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0])],
-                         className="py-2 no-print"),
+                html.Div(
+                    [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0])],
+                    className="py-2 no-print",
+                ),
                 html.H1(report.title, className="h3"),
                 html.P(report.subtitle, className="text-body-secondary"),
                 download_buttons(target),
-                html.P("Print this page (Ctrl+P) for a paper copy.", className="small text-body-secondary mt-1 no-print"),
+                html.P(
+                    "Print this page (Ctrl+P) for a paper copy.", className="small text-body-secondary mt-1 no-print"
+                ),
                 *([extra] if extra is not None else []),
                 *[section(s) for s in report.sections],
             ],

@@ -34,15 +34,26 @@ def weight_inputs(settings: Sequence[WeightSetting], editable: bool) -> list[Any
                     [
                         dbc.Col(
                             dbc.Label(
-                                [setting.label,
-                                 html.Span(f" · default {setting.default:g}", className="small text-body-secondary")],
-                                html_for=input_id, className="mb-0",
+                                [
+                                    setting.label,
+                                    html.Span(f" · default {setting.default:g}", className="small text-body-secondary"),
+                                ],
+                                html_for=input_id,
+                                className="mb-0",
                             ),
                             md=9,
                         ),
                         dbc.Col(
-                            dbc.Input(id=input_id, type="number", min=0, max=MAX_WEIGHT, step=0.5,
-                                      value=setting.weight, disabled=not editable, size="sm"),
+                            dbc.Input(
+                                id=input_id,
+                                type="number",
+                                min=0,
+                                max=MAX_WEIGHT,
+                                step=0.5,
+                                value=setting.weight,
+                                disabled=not editable,
+                                size="sm",
+                            ),
                             md=3,
                         ),
                     ],
@@ -62,13 +73,21 @@ def effect_table(rows: Sequence[EffectRow]) -> Any:
     """The six scores of each configuration of the workspace under the saved weights."""
     if not rows:
         return html.P("This workspace has no configurations yet.", className="text-body-secondary")
-    header = html.Thead(html.Tr([html.Th("Configuration", scope="col")]
-                                + [html.Th(SCORE_LABELS[n], scope="col", className="text-end") for n in SCORE_NAMES]))
-    body = html.Tbody([
-        html.Tr([html.Th(dcc.Link(name, href=f"/edit/{config_id}"), scope="row")]
-                + [html.Td(f"{scores[n]:.1f}", className="text-end") for n in SCORE_NAMES])
-        for config_id, name, scores in rows
-    ])
+    header = html.Thead(
+        html.Tr(
+            [html.Th("Configuration", scope="col")]
+            + [html.Th(SCORE_LABELS[n], scope="col", className="text-end") for n in SCORE_NAMES]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [html.Th(dcc.Link(name, href=f"/edit/{config_id}"), scope="row")]
+                + [html.Td(f"{scores[n]:.1f}", className="text-end") for n in SCORE_NAMES]
+            )
+            for config_id, name, scores in rows
+        ]
+    )
     return dbc.Table([header, body], bordered=False, hover=True, size="sm", className="mb-0")
 
 
@@ -86,8 +105,12 @@ def weights_layout(
             dbc.Button("Back to the defaults", id=ID.weights_reset, color="secondary", outline=True),
         ]
         if editable
-        else [html.P("You can look at these weights; only editors of the workspace can change them.",
-                     className="text-body-secondary")]
+        else [
+            html.P(
+                "You can look at these weights; only editors of the workspace can change them.",
+                className="text-body-secondary",
+            )
+        ]
     )
     return html.Main(
         dbc.Container(

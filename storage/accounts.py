@@ -185,17 +185,28 @@ class AccountsMixin:
             raise ValueError("user name: give the name of the person to invite")
         if len(name) > MAX_USER_NAME:
             raise ValueError(f"user name is longer than {MAX_USER_NAME} characters")
-        with self._tx(write=True, integrity=lambda _exc: StorageError("invited at the same moment elsewhere: try again")) as s:
+        with self._tx(
+            write=True, integrity=lambda _exc: StorageError("invited at the same moment elsewhere: try again")
+        ) as s:
             _live_workspace(s, workspace_id)
             user = s.scalar(select(UserRow).where(UserRow.name == name))
             if user is None or s.get(MembershipRow, (int(workspace_id), user.id)) is not None:
                 return
             row = s.scalar(
-                select(InvitationRow).where(InvitationRow.workspace_id == int(workspace_id), InvitationRow.user_id == user.id)
+                select(InvitationRow).where(
+                    InvitationRow.workspace_id == int(workspace_id), InvitationRow.user_id == user.id
+                )
             )
             if row is None:
-                s.add(InvitationRow(workspace_id=int(workspace_id), user_id=user.id, role=role,
-                                    invited_at=utcnow(), invited_by=invited_by[:200]))
+                s.add(
+                    InvitationRow(
+                        workspace_id=int(workspace_id),
+                        user_id=user.id,
+                        role=role,
+                        invited_at=utcnow(),
+                        invited_by=invited_by[:200],
+                    )
+                )
             else:
                 row.role, row.invited_at, row.invited_by = role, utcnow(), invited_by[:200]
 
@@ -213,8 +224,13 @@ class AccountsMixin:
         with self._tx(write=True, integrity=lambda _exc: DuplicateNameError("you are already a member")) as s:
             row = _own_invitation(s, invitation_id, user_id)
             _live_workspace(s, row.workspace_id)
-            member = MembershipRow(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role,
-                                   added_at=utcnow(), added_by=row.invited_by)
+            member = MembershipRow(
+                workspace_id=row.workspace_id,
+                user_id=row.user_id,
+                role=row.role,
+                added_at=utcnow(),
+                added_by=row.invited_by,
+            )
             s.delete(row)
             s.add(member)
             s.flush()
@@ -244,7 +260,9 @@ class AccountsMixin:
                 .order_by(InvitationRow.invited_at.desc(), InvitationRow.id.desc())
             ).all()
         return [
-            InvitationInfo(row.id, row.workspace_id, workspace, row.user_id, user, row.role, row.invited_at, row.invited_by)
+            InvitationInfo(
+                row.id, row.workspace_id, workspace, row.user_id, user, row.role, row.invited_at, row.invited_by
+            )
             for row, workspace, user in rows
         ]
 
@@ -272,7 +290,13 @@ class AccountsMixin:
         order = case({r: i for i, r in enumerate(ROLES)}, value=MembershipRow.role)
         with self._tx(write=False) as s:
             rows = s.execute(
-                select(MembershipRow.user_id, UserRow.name, MembershipRow.role, MembershipRow.added_at, MembershipRow.added_by)
+                select(
+                    MembershipRow.user_id,
+                    UserRow.name,
+                    MembershipRow.role,
+                    MembershipRow.added_at,
+                    MembershipRow.added_by,
+                )
                 .join(UserRow, UserRow.id == MembershipRow.user_id)
                 .where(MembershipRow.workspace_id == workspace_id)
                 .order_by(order, UserRow.name)
@@ -411,7 +435,9 @@ class AccountsMixin:
                     s.execute(delete(table).where(table.c.key == key))
                 else:
                     s.execute(
-                        update(table).where(table.c.key == key, table.c.failures > 0).values(failures=table.c.failures - 1)
+                        update(table)
+                        .where(table.c.key == key, table.c.failures > 0)
+                        .values(failures=table.c.failures - 1)
                     )
         old = select(table.c.key).where(table.c.window_start < utcnow() - purge_before).limit(1000)
         with self._tx(write=True) as s:
@@ -481,7 +507,9 @@ def _check_role(role: str) -> str:
 
 def _adopt_orphans(s: Session, user_id: int, user_name: str) -> int:
     orphans = s.scalars(
-        select(WorkspaceRow.id).where(~select(MembershipRow.user_id).where(MembershipRow.workspace_id == WorkspaceRow.id).exists())
+        select(WorkspaceRow.id).where(
+            ~select(MembershipRow.user_id).where(MembershipRow.workspace_id == WorkspaceRow.id).exists()
+        )
     ).all()
     if not orphans:
         return 0
@@ -490,10 +518,12 @@ def _adopt_orphans(s: Session, user_id: int, user_name: str) -> int:
     now = utcnow()
     s.execute(
         insert(MembershipRow)
-        .values([
-            {"workspace_id": w, "user_id": user_id, "role": "owner", "added_at": now, "added_by": user_name[:200]}
-            for w in orphans
-        ])
+        .values(
+            [
+                {"workspace_id": w, "user_id": user_id, "role": "owner", "added_at": now, "added_by": user_name[:200]}
+                for w in orphans
+            ]
+        )
         .on_conflict_do_nothing(index_elements=["workspace_id", "user_id"])
     )
     return len(orphans)
@@ -547,8 +577,12 @@ def _user_info(row: UserRow) -> UserInfo:
 
 def _workspace(row: WorkspaceRow) -> WorkspaceInfo:
     return WorkspaceInfo(
-        id=row.id, name=row.name, created_at=row.created_at, deleted_at=row.deleted_at,
-        created_by=row.created_by, deleted_by=row.deleted_by,
+        id=row.id,
+        name=row.name,
+        created_at=row.created_at,
+        deleted_at=row.deleted_at,
+        created_by=row.created_by,
+        deleted_by=row.deleted_by,
     )
 
 

@@ -152,9 +152,7 @@ class AdvantageRow(_WorkspaceItem, Base):
     """A current or to-be competitive advantage (Advantage as JSON)."""
 
     __tablename__ = "workspace_advantages"
-    __table_args__ = (
-        UniqueConstraint("workspace_id", "item_id", name="uq_workspace_advantages_workspace_id_item_id"),
-    )
+    __table_args__ = (UniqueConstraint("workspace_id", "item_id", name="uq_workspace_advantages_workspace_id_item_id"),)
 
 
 class CustomModuleRow(_WorkspaceItem, Base):
@@ -252,9 +250,7 @@ class PresenceRow(Base):
 
     __tablename__ = "presence"
 
-    configuration_id: Mapped[int] = mapped_column(
-        ForeignKey("configurations.id", ondelete="CASCADE"), primary_key=True
-    )
+    configuration_id: Mapped[int] = mapped_column(ForeignKey("configurations.id", ondelete="CASCADE"), primary_key=True)
     client_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_name: Mapped[str] = mapped_column(String(200))
     last_seen: Mapped[datetime]

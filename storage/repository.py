@@ -142,7 +142,9 @@ class Store(AccountsMixin):
         return None
 
     @contextmanager
-    def _tx(self, *, write: bool, integrity: Callable[[IntegrityError], StorageError] | None = None) -> Iterator[Session]:
+    def _tx(
+        self, *, write: bool, integrity: Callable[[IntegrityError], StorageError] | None = None
+    ) -> Iterator[Session]:
         """One transaction; database errors become StorageError with a readable message."""
         maker = self._writer if write else self._reader
         try:
@@ -183,7 +185,11 @@ class Store(AccountsMixin):
             s.add(row)
             s.flush()
             if owner_id is not None:
-                s.add(MembershipRow(workspace_id=row.id, user_id=owner_id, role="owner", added_at=row.created_at, added_by=author))
+                s.add(
+                    MembershipRow(
+                        workspace_id=row.id, user_id=owner_id, role="owner", added_at=row.created_at, added_by=author
+                    )
+                )
                 s.flush()
             return _workspace_info(row)
 
@@ -343,8 +349,14 @@ class Store(AccountsMixin):
         return saved
 
     def branch(
-        self, configuration_id: int, *, version: int | None = None, name: str, author: str,
-        change: Callable[[Configuration], Configuration] | None = None, change_summary: str = "",
+        self,
+        configuration_id: int,
+        *,
+        version: int | None = None,
+        name: str,
+        author: str,
+        change: Callable[[Configuration], Configuration] | None = None,
+        change_summary: str = "",
     ) -> ConfigurationHead:
         """A new configuration in the same workspace, starting from ``version`` (None: head).
 
@@ -364,15 +376,23 @@ class Store(AccountsMixin):
             config = parse_configuration({**config.model_dump(mode="json"), "name": name})
         except ConfigurationError as exc:
             raise StorageError(f"cannot branch: {exc}") from exc
-        summary = _clip(f"branched from '{source_name}' version {source_version}"
-                        + (f"; {change_summary}" if change_summary else ""))
+        summary = _clip(
+            f"branched from '{source_name}' version {source_version}"
+            + (f"; {change_summary}" if change_summary else "")
+        )
         content = dump_configuration(config)
         with self._tx(write=True) as s:
             parent = _configuration_row(s, configuration_id)
             _live_workspace_row(s, parent.workspace_id)
             new = self._insert_configuration(
-                s, parent.workspace_id, config, content, author, summary,
-                parent_id=configuration_id, parent_version=source_version,
+                s,
+                parent.workspace_id,
+                config,
+                content,
+                author,
+                summary,
+                parent_id=configuration_id,
+                parent_version=source_version,
             )
             return _head(new)
 
@@ -473,6 +493,7 @@ class Store(AccountsMixin):
         if not create and expected_digest is None:
             self._upsert_item(CustomModuleRow, workspace_id, module.id, module.text, author, format=module.format)
             return module
+
         def taken(_exc: IntegrityError) -> StorageError:  # created by someone else in the same instant
             return StaleItemError(f"workspace {workspace_id} already has a module '{module.id}'")
 
@@ -488,11 +509,23 @@ class Store(AccountsMixin):
             if expected_digest is not None and (row is None or text_digest(row.data) != expected_digest):
                 raise StaleItemError(f"module '{module.id}' was changed or deleted since it was opened")
             if row is None:
-                s.add(CustomModuleRow(workspace_id=workspace_id, item_id=module.id, data=module.text,
-                                      format=module.format, updated_at=utcnow(), updated_by=_item_author(author)))
+                s.add(
+                    CustomModuleRow(
+                        workspace_id=workspace_id,
+                        item_id=module.id,
+                        data=module.text,
+                        format=module.format,
+                        updated_at=utcnow(),
+                        updated_by=_item_author(author),
+                    )
+                )
             else:
                 row.data, row.format, row.updated_at, row.updated_by = (
-                    module.text, module.format, utcnow(), _item_author(author))
+                    module.text,
+                    module.format,
+                    utcnow(),
+                    _item_author(author),
+                )
         return module
 
     def delete_module(self, workspace_id: int, module_id: str, *, author: str | None = None) -> None:
@@ -510,7 +543,9 @@ class Store(AccountsMixin):
             ).all()
         return {criterion: weight for criterion, weight in rows}
 
-    def set_weights(self, workspace_id: int, weights: Mapping[str, float], *, author: str | None = None) -> dict[str, float]:
+    def set_weights(
+        self, workspace_id: int, weights: Mapping[str, float], *, author: str | None = None
+    ) -> dict[str, float]:
         """Replace all weights of the workspace at once (one transaction)."""
         clean = _clean_weights(weights)
         self._replace_weights(workspace_id, None, clean, author)
@@ -529,7 +564,7 @@ class Store(AccountsMixin):
                 .where(WeightRow.workspace_id == workspace_id, WeightRow.criterion.startswith(prefix, autoescape=True))
                 .order_by(WeightRow.criterion)
             ).all()
-        return {key[len(prefix):]: weight for key, weight in rows}
+        return {key[len(prefix) :]: weight for key, weight in rows}
 
     def set_weight_group(
         self, workspace_id: int, prefix: str, weights: Mapping[str, float], *, author: str | None = None
@@ -543,7 +578,7 @@ class Store(AccountsMixin):
         _check_prefix(prefix)
         clean = _clean_weights(weights, prefix)
         self._replace_weights(workspace_id, WeightRow.criterion.startswith(prefix, autoescape=True), clean, author)
-        return {k[len(prefix):]: v for k, v in sorted(clean.items())}
+        return {k[len(prefix) :]: v for k, v in sorted(clean.items())}
 
     def set_named_weights(
         self, workspace_id: int, names: Iterable[str], weights: Mapping[str, float], *, author: str | None = None
@@ -599,11 +634,14 @@ class Store(AccountsMixin):
     def _delete_item(self, model: Any, workspace_id: int, item_id: str, what: str) -> None:
         with self._tx(write=True) as s:
             _live_workspace_row(s, workspace_id)
-            result = cast(CursorResult[Any], s.execute(
-                delete(model)
-                .where(model.workspace_id == workspace_id, model.item_id == item_id)
-                .execution_options(synchronize_session=False)
-            ))  # a DELETE's result
+            result = cast(
+                CursorResult[Any],
+                s.execute(
+                    delete(model)
+                    .where(model.workspace_id == workspace_id, model.item_id == item_id)
+                    .execution_options(synchronize_session=False)
+                ),
+            )  # a DELETE's result
             if result.rowcount == 0:
                 raise NotFoundError(f"workspace {workspace_id} has no {what} '{item_id}'")
 
@@ -622,8 +660,15 @@ class Store(AccountsMixin):
     ) -> ConfigurationRow:
         now = utcnow()
         row = ConfigurationRow(
-            workspace_id=workspace_id, name=config.name, version=1, created_at=now, created_by=author,
-            updated_at=now, updated_by=author, parent_id=parent_id, parent_version=parent_version,
+            workspace_id=workspace_id,
+            name=config.name,
+            version=1,
+            created_at=now,
+            created_by=author,
+            updated_at=now,
+            updated_by=author,
+            parent_id=parent_id,
+            parent_version=parent_version,
         )
         s.add(row)
         s.flush()
@@ -643,9 +688,15 @@ class Store(AccountsMixin):
         config: Configuration,
     ) -> RevisionRow:
         return RevisionRow(
-            configuration_id=configuration_id, version=version, author=author, created_at=now,
-            summary=_clip(summary), content=content, content_sha256=sha,
-            actor_count=len(config.actors), flow_count=len(config.flows),
+            configuration_id=configuration_id,
+            version=version,
+            author=author,
+            created_at=now,
+            summary=_clip(summary),
+            content=content,
+            content_sha256=sha,
+            actor_count=len(config.actors),
+            flow_count=len(config.flows),
         )
 
     def _append(
@@ -667,16 +718,19 @@ class Store(AccountsMixin):
 
         try:
             with self._tx(write=True, integrity=stale) as s:
-                result = cast(CursorResult[Any], s.execute(
-                    update(ConfigurationRow)
-                    .where(
-                        ConfigurationRow.id == configuration_id,
-                        ConfigurationRow.version == base_version,
-                        ConfigurationRow.deleted_at.is_(None),
-                    )
-                    .values(version=base_version + 1, name=config.name, updated_at=now, updated_by=author)
-                    .execution_options(synchronize_session=False)
-                ))  # an UPDATE's result
+                result = cast(
+                    CursorResult[Any],
+                    s.execute(
+                        update(ConfigurationRow)
+                        .where(
+                            ConfigurationRow.id == configuration_id,
+                            ConfigurationRow.version == base_version,
+                            ConfigurationRow.deleted_at.is_(None),
+                        )
+                        .values(version=base_version + 1, name=config.name, updated_at=now, updated_by=author)
+                        .execution_options(synchronize_session=False)
+                    ),
+                )  # an UPDATE's result
                 if result.rowcount != 1:
                     raise _Stale
                 s.add(self._revision(configuration_id, base_version + 1, author, now, summary, content, sha, config))
@@ -848,7 +902,9 @@ def _live_configuration_row(s: Session, configuration_id: int) -> ConfigurationR
         raise NotFoundError(f"configuration '{row.name}' is deleted: restore it first")
     workspace = s.get(WorkspaceRow, row.workspace_id)
     if workspace is not None and workspace.deleted_at is not None:
-        raise NotFoundError(f"configuration '{row.name}' is in the deleted workspace '{workspace.name}': restore it first")
+        raise NotFoundError(
+            f"configuration '{row.name}' is in the deleted workspace '{workspace.name}': restore it first"
+        )
     return row
 
 
@@ -863,22 +919,39 @@ def _revision_row(s: Session, configuration_id: int, version: int) -> RevisionRo
 
 def _workspace_info(row: WorkspaceRow) -> WorkspaceInfo:
     return WorkspaceInfo(
-        id=row.id, name=row.name, created_at=row.created_at, deleted_at=row.deleted_at,
-        created_by=row.created_by, deleted_by=row.deleted_by,
+        id=row.id,
+        name=row.name,
+        created_at=row.created_at,
+        deleted_at=row.deleted_at,
+        created_by=row.created_by,
+        deleted_by=row.deleted_by,
     )
 
 
 def _head(row: ConfigurationRow) -> ConfigurationHead:
     return ConfigurationHead(
-        id=row.id, workspace_id=row.workspace_id, name=row.name, version=row.version,
-        updated_at=row.updated_at, updated_by=row.updated_by, parent_id=row.parent_id,
-        deleted_at=row.deleted_at, parent_version=row.parent_version, created_at=row.created_at,
-        created_by=row.created_by, deleted_by=row.deleted_by,
+        id=row.id,
+        workspace_id=row.workspace_id,
+        name=row.name,
+        version=row.version,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+        parent_id=row.parent_id,
+        deleted_at=row.deleted_at,
+        parent_version=row.parent_version,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        deleted_by=row.deleted_by,
     )
 
 
 def _revision_info(row: RevisionRow) -> RevisionInfo:
     return RevisionInfo(
-        configuration_id=row.configuration_id, version=row.version, author=row.author,
-        created_at=row.created_at, summary=row.summary, actor_count=row.actor_count, flow_count=row.flow_count,
+        configuration_id=row.configuration_id,
+        version=row.version,
+        author=row.author,
+        created_at=row.created_at,
+        summary=row.summary,
+        actor_count=row.actor_count,
+        flow_count=row.flow_count,
     )

@@ -57,14 +57,33 @@ CASES = [
     ("self flow", variant("flows.0.target", "city"), "flows[0] (id 'f1'): source and target are both 'city'"),
     ("bad marginal cost", variant("flows.0.marginal_cost", "cheap"), "flows[0] (id 'f1'): marginal_cost"),
     ("standards not a list", variant("flows.0.standards", "NGSI-LD"), "flows[0] (id 'f1'): standards"),
-    ("flow module unknown", variant("flows.0.module", "m9"), "flows[0] (id 'f1'): module: no placed module has id 'm9'"),
-    ("need serves unknown flow", variant("needs.0.served_by", ["f9"]), "needs[0] (id 'n1'): served_by: no flow has id 'f9'"),
+    (
+        "flow module unknown",
+        variant("flows.0.module", "m9"),
+        "flows[0] (id 'f1'): module: no placed module has id 'm9'",
+    ),
+    (
+        "need serves unknown flow",
+        variant("needs.0.served_by", ["f9"]),
+        "needs[0] (id 'n1'): served_by: no flow has id 'f9'",
+    ),
     ("need importance too high", variant("needs.0.importance", 9), "needs[0] (id 'n1'): importance"),
     ("negative weight", variant("weights", {"r_open_standards": -1}), "weights"),
-    ("unknown criterion weight", variant("weights", {"r_open_standrds": 2}), "weights: 'r_open_standrds' is not a criterion"),
-    ("a score weighed to nothing", variant("weights", {"cap_take_rate": 0, "cap_revenue": 0, "cap_operator_net": 0, "cap_operator_share": 0}),
-     "weights: value capture: at least one criterion must weigh more than 0"),
-    ("weight above the maximum", variant("weights", {"r_open_standards": 1000}), "weights: Data flows on open standards: the weight must be between 0 and 100"),
+    (
+        "unknown criterion weight",
+        variant("weights", {"r_open_standrds": 2}),
+        "weights: 'r_open_standrds' is not a criterion",
+    ),
+    (
+        "a score weighed to nothing",
+        variant("weights", {"cap_take_rate": 0, "cap_revenue": 0, "cap_operator_net": 0, "cap_operator_share": 0}),
+        "weights: value capture: at least one criterion must weigh more than 0",
+    ),
+    (
+        "weight above the maximum",
+        variant("weights", {"r_open_standards": 1000}),
+        "weights: Data flows on open standards: the weight must be between 0 and 100",
+    ),
     ("actors not a list", variant("actors", {"city": {}}), "actors"),
     ("bad period", variant("period", "fortnight"), "period"),
 ]
@@ -79,14 +98,17 @@ def test_each_malformed_configuration_is_explained(case, data, expected):
     assert "Traceback" not in message and "pydantic" not in message
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "not valid JSON"),
-    ("{\"name\": ", "not valid JSON"),
-    ("[1, 2, 3]", "must be a JSON object"),
-    ("\"just a string\"", "must be a JSON object"),
-    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    (b"\xff\xfe\x00garbage", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", "not valid JSON"),
+        ('{"name": ', "not valid JSON"),
+        ("[1, 2, 3]", "must be a JSON object"),
+        ('"just a string"', "must be a JSON object"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (b"\xff\xfe\x00garbage", "not valid JSON"),
+    ],
+)
 def test_not_a_configuration_at_all(text, expected):
     with pytest.raises(ConfigurationError, match=expected):
         parse_configuration(text)

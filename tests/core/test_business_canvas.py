@@ -29,18 +29,35 @@ def test_oulu_parking(library):
     blocks = blocks_of("oulu-parking", library)
     # the city's own enforcement receives session data to do its job: it is not a customer
     assert blocks["customer_segments"] == ["Drivers"]
-    assert blocks["value_propositions"] == ["pay parking by phone (Drivers)", "street parking spaces (Drivers)",
-                                            "service under the concession (Drivers)"]
+    assert blocks["value_propositions"] == [
+        "pay parking by phone (Drivers)",
+        "street parking spaces (Drivers)",
+        "service under the concession (Drivers)",
+    ]
     # the city grants the rights (key resources) but is never a partner of its own service
-    assert blocks["key_partnerships"] == ["Parking enforcement: parking enforcement",
-                                          "Payment service provider: payment processing"]
-    assert blocks["key_resources"] == ["right to sell city parking (City of Oulu)", "concession (fixed term) (City of Oulu)"]
+    assert blocks["key_partnerships"] == [
+        "Parking enforcement: parking enforcement",
+        "Payment service provider: payment processing",
+    ]
+    assert blocks["key_resources"] == [
+        "right to sell city parking (City of Oulu)",
+        "concession (fixed term) (City of Oulu)",
+    ]
     # parking fees collected for the city (1.60 of the 1.90 paid per session) are its money, not a cost
-    assert blocks["cost_structure"] == ["concession fee (yearly) → City of Oulu", "transaction fees → Payment service provider"]
-    assert blocks["revenue_streams"] == ["parking fee and service fee (per session) from Drivers, "
-                                         "of which collected parking fees passed on to City of Oulu"]
-    assert blocks["key_activities"] == ["pay parking by phone → Drivers", "active parking sessions → Parking enforcement",
-                                        "service under the concession → Drivers", "operating data → City of Oulu"]
+    assert blocks["cost_structure"] == [
+        "concession fee (yearly) → City of Oulu",
+        "transaction fees → Payment service provider",
+    ]
+    assert blocks["revenue_streams"] == [
+        "parking fee and service fee (per session) from Drivers, "
+        "of which collected parking fees passed on to City of Oulu"
+    ]
+    assert blocks["key_activities"] == [
+        "pay parking by phone → Drivers",
+        "active parking sessions → Parking enforcement",
+        "service under the concession → Drivers",
+        "operating data → City of Oulu",
+    ]
     assert blocks["channels"] == ["Mobile parking", "Mobile payment gateway"]
 
 
@@ -51,8 +68,10 @@ def test_open_parking_platform(library):
     assert "Parking app operators: parking sessions sold in their apps" in blocks["key_partnerships"]
     assert not any(p.startswith("City:") for p in blocks["key_partnerships"])
     assert "sensor and registry data (City)" in blocks["key_resources"]
-    assert blocks["cost_structure"] == ["hosting fee → Broker hosting provider",
-                                        "share of fees to the driver's app operator → Parking app operators"]
+    assert blocks["cost_structure"] == [
+        "hosting fee → Broker hosting provider",
+        "share of fees to the driver's app operator → Parking app operators",
+    ]
     assert "sales and demand data → Parking app operators" in blocks["key_activities"]
     assert "NGSI-LD context broker" in blocks["key_activities"]  # declared by the module
 
@@ -60,20 +79,27 @@ def test_open_parking_platform(library):
 def test_city_run_parking_keeps_nothing_of_the_fees(library):
     blocks = blocks_of("parking-city-run", library)
     assert blocks["customer_segments"] == ["Drivers"]
-    assert blocks["revenue_streams"] == ["parking fee (per session) from Drivers, of which collected parking fees "
-                                         "passed on to City", "annual budget allocation from City"]
-    assert blocks["cost_structure"] == ["licence and maintenance → Local software company",
-                                        "hosting and change requests → Local software company"]
-    assert blocks["key_partnerships"][1] == ("Local software company: delivered system, documentation and training, "
-                                             "parking sessions (vendor back end)")
+    assert blocks["revenue_streams"] == [
+        "parking fee (per session) from Drivers, of which collected parking fees passed on to City",
+        "annual budget allocation from City",
+    ]
+    assert blocks["cost_structure"] == [
+        "licence and maintenance → Local software company",
+        "hosting and change requests → Local software company",
+    ]
+    assert blocks["key_partnerships"][1] == (
+        "Local software company: delivered system, documentation and training, parking sessions (vendor back end)"
+    )
 
 
 def test_public_wifi_attention_is_a_relationship_and_the_funder_a_partner(library):
     blocks = blocks_of("public-wifi", library)
     assert blocks["customer_segments"] == ["Residents and visitors", "Advertisers"]
     assert "attention from Residents and visitors" in blocks["customer_relationships"]
-    assert blocks["key_partnerships"] == ["Network operator (ISP): anonymous footfall statistics",
-                                          "European Commission programme: WiFi4EU voucher"]
+    assert blocks["key_partnerships"] == [
+        "Network operator (ISP): anonymous footfall statistics",
+        "European Commission programme: WiFi4EU voucher",
+    ]
     assert "reports and open results → European Commission programme" in blocks["key_activities"]
 
 
@@ -108,23 +134,34 @@ def test_rules_hold_on_every_example(name, library):
 
 def test_city_running_the_service_itself():
     """No operator: the city is the focal actor; its agency is not a customer, a paying one is."""
-    blocks = nine_blocks(config(
-        {"city": "city", "residents": "citizen", "agency": "public_agency", "port": "public_agency"},
-        [("city", "residents", "service", None, None, {"label": "open data portal"}),
-         ("city", "agency", "data", None, None, {"label": "inspections"}),
-         ("city", "port", "data", None, None, {"label": "berth data"}),
-         ("port", "city", "money", 1000.0, 1, {"label": "data fee"}),
-         ("agency", "city", "service", None, None, {"label": "enforcement"})]))
+    blocks = nine_blocks(
+        config(
+            {"city": "city", "residents": "citizen", "agency": "public_agency", "port": "public_agency"},
+            [
+                ("city", "residents", "service", None, None, {"label": "open data portal"}),
+                ("city", "agency", "data", None, None, {"label": "inspections"}),
+                ("city", "port", "data", None, None, {"label": "berth data"}),
+                ("port", "city", "money", 1000.0, 1, {"label": "data fee"}),
+                ("agency", "city", "service", None, None, {"label": "enforcement"}),
+            ],
+        )
+    )
     assert blocks["customer_segments"] == ["Residents", "Port"]
     assert blocks["key_partnerships"] == ["Agency: enforcement"]
     assert blocks["revenue_streams"] == ["data fee from Port"]
 
 
 def test_paying_the_city_more_than_was_collected_is_a_cost():
-    blocks = nine_blocks(config(
-        {"city": "city", "op": "platform_operator", "users": "citizen"},
-        [("users", "op", "money", 1.5, 100, {"label": "fare"}), ("op", "users", "service"),
-         ("op", "city", "money", 2.0, 100, {"label": "levy"})]))
+    blocks = nine_blocks(
+        config(
+            {"city": "city", "op": "platform_operator", "users": "citizen"},
+            [
+                ("users", "op", "money", 1.5, 100, {"label": "fare"}),
+                ("op", "users", "service"),
+                ("op", "city", "money", 2.0, 100, {"label": "levy"}),
+            ],
+        )
+    )
     assert blocks["cost_structure"] == ["levy → City"]
     assert blocks["revenue_streams"] == ["fare from Users"]
 

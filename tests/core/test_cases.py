@@ -27,13 +27,32 @@ from canvas_app.scoring import CRITERIA_BY_ID
 CASES = Path(__file__).resolve().parent / "cases"
 NAMES = sorted(p.stem for p in CASES.glob("*.json"))
 AWAITS = "awaits issue 9 scoring"
-FLAG_CODES = frozenset({
-    "isolated-actor", "disconnected-ecosystem", "no-return", "free-rider", "no-revenue", "negative-net-value",
-    "grant-dependent", "funding-concentration", "single-point-of-failure", "vendor-lock-in", "not-multi-sided",
-    "no-network-effects", "high-marginal-cost", "no-open-standards", "local-dependency", "no-citizen-value",
-    "unmet-need", "missing-quantities", "no-payback", "per-use-subsidy", "personal-data-without-consent",
-    "personal-data-sold",
-})
+FLAG_CODES = frozenset(
+    {
+        "isolated-actor",
+        "disconnected-ecosystem",
+        "no-return",
+        "free-rider",
+        "no-revenue",
+        "negative-net-value",
+        "grant-dependent",
+        "funding-concentration",
+        "single-point-of-failure",
+        "vendor-lock-in",
+        "not-multi-sided",
+        "no-network-effects",
+        "high-marginal-cost",
+        "no-open-standards",
+        "local-dependency",
+        "no-citizen-value",
+        "unmet-need",
+        "missing-quantities",
+        "no-payback",
+        "per-use-subsidy",
+        "personal-data-without-consent",
+        "personal-data-sold",
+    }
+)
 """Every flag code an expectation may name: a misspelt code in ``flags_absent`` would pass vacuously."""
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 SCORE_FIELDS = ("score", "coverage", "assessable", "provisional")
@@ -92,7 +111,9 @@ def _ordering_params() -> list[Any]:
     for i, entry in enumerate(orderings()):
         what = entry.get("score") or entry.get("criterion")
         reason = entry.get("xfail")
-        marks = [pytest.mark.xfail(strict=False, reason=reason if isinstance(reason, str) else AWAITS)] if reason else []
+        marks = (
+            [pytest.mark.xfail(strict=False, reason=reason if isinstance(reason, str) else AWAITS)] if reason else []
+        )
         params.append(pytest.param(entry, id=f"{i}-{what}-{entry.get('higher')}>{entry.get('lower')}", marks=marks))
     return params
 
@@ -223,9 +244,19 @@ def test_the_checks_fail_on_a_wrong_expectation():
     with pytest.raises(AssertionError):
         test_unexpected_flag_is_not_raised("rio-operations-centre", {"code": "vendor-lock-in", "why": "reversed"})
     with pytest.raises(AssertionError):
-        test_expected_flag_is_raised("rio-operations-centre", {"code": "vendor-lock-in", "elements": ["cor"], "why": "x"})
+        test_expected_flag_is_raised(
+            "rio-operations-centre", {"code": "vendor-lock-in", "elements": ["cor"], "why": "x"}
+        )
     with pytest.raises(AssertionError):
-        test_score_check("paris-velib", {"criterion": "su_grant_independence", "op": "<", "value": 1, "why": "reversed"})
+        test_score_check(
+            "paris-velib", {"criterion": "su_grant_independence", "op": "<", "value": 1, "why": "reversed"}
+        )
     with pytest.raises(AssertionError):
-        test_score_ordering({"score": "replicability", "higher": "rio-operations-centre", "lower": "barcelona-sentilo",
-                             "why": "reversed"})
+        test_score_ordering(
+            {
+                "score": "replicability",
+                "higher": "rio-operations-centre",
+                "lower": "barcelona-sentilo",
+                "why": "reversed",
+            }
+        )

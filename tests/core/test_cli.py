@@ -72,11 +72,16 @@ def test_every_recommendation_closes_its_gap(capsys):
 
 def test_invalid_file_exits_2_naming_field_and_element(capsys, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({
-        "format": "citycanvas/1", "name": "x",
-        "actors": [{"id": "a", "name": "A", "type": "city"}],
-        "flows": [{"id": "f1", "source": "a", "target": "nobody", "kind": "money"}],
-    }))
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "citycanvas/1",
+                "name": "x",
+                "actors": [{"id": "a", "name": "A", "type": "city"}],
+                "flows": [{"id": "f1", "source": "a", "target": "nobody", "kind": "money"}],
+            }
+        )
+    )
     code, out, err = run(capsys, "score", str(bad))
     assert code == EXIT_INVALID and not out
     assert "flows[0] (id 'f1')" in err and "target" in err and "nobody" in err
@@ -96,8 +101,9 @@ def test_malformed_custom_module_folder_exits_2_naming_the_file(capsys, tmp_path
 
 
 def test_compare_prints_side_by_side_with_deltas_diff_and_verdict(capsys):
-    code, out, _ = run(capsys, "compare", str(EXAMPLES / "parking-city-run.json"),
-                       str(EXAMPLES / "parking-open-platform.json"))
+    code, out, _ = run(
+        capsys, "compare", str(EXAMPLES / "parking-city-run.json"), str(EXAMPLES / "parking-open-platform.json")
+    )
     assert code == EXIT_OK
     replicability = next(line for line in out.splitlines() if line.startswith("Replicability"))
     a, b, delta = (float(x) for x in replicability.split()[1:])
@@ -126,12 +132,17 @@ def test_schema_prints_the_committed_schema(capsys):
 
 @pytest.mark.skipif(shutil.which("canvas-app") is None, reason="the package is not installed (pip install -e .)")
 def test_installed_entry_point_scores_an_example():
-    done = subprocess.run(["canvas-app", "score", "--no-recommendations", str(OULU)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["canvas-app", "score", "--no-recommendations", str(OULU)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "Scalability" in done.stdout
-    bad = subprocess.run([sys.executable, "-m", "canvas_app.cli", "score", "/nonexistent.json"],
-                         capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "canvas_app.cli", "score", "/nonexistent.json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
@@ -147,14 +158,17 @@ def test_version_prints_the_release(capsys):
     assert re.fullmatch(r"\d+\.\d+\.\d+", canvas_app.__version__)  # the wheel's version (pyproject reads it here)
 
 
-@pytest.mark.parametrize("argv, command, port, modules", [
-    ([], "serve", 8050, None),
-    (["--port", "8061", "--host", "127.0.0.1"], "serve", 8061, None),
-    (["--modules", "extra", "--port", "8061"], "serve", 8061, ["extra"]),
-    (["--modules=extra", "--debug"], "serve", 8050, ["extra"]),
-    (["serve", "--port", "9000"], "serve", 9000, None),
-    (["--modules", "extra", "score", "a.json"], "score", None, ["extra"]),
-])
+@pytest.mark.parametrize(
+    "argv, command, port, modules",
+    [
+        ([], "serve", 8050, None),
+        (["--port", "8061", "--host", "127.0.0.1"], "serve", 8061, None),
+        (["--modules", "extra", "--port", "8061"], "serve", 8061, ["extra"]),
+        (["--modules=extra", "--debug"], "serve", 8050, ["extra"]),
+        (["serve", "--port", "9000"], "serve", 9000, None),
+        (["--modules", "extra", "score", "a.json"], "score", None, ["extra"]),
+    ],
+)
 def test_serve_is_the_command_when_none_is_named(argv, command, port, modules):
     from canvas_app.cli import build_parser, parse_arguments
 

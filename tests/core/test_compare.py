@@ -74,7 +74,12 @@ def test_parking_flags_only_one_side_has(parking):
 
 def test_parking_module_diff(parking):
     modules = parking.module_diffs[1]
-    assert set(modules.added) == {"ngsi-ld-context-broker", "transaction-fee", "revenue-share-providers", "open-api-developers"}
+    assert set(modules.added) == {
+        "ngsi-ld-context-broker",
+        "transaction-fee",
+        "revenue-share-providers",
+        "open-api-developers",
+    }
     assert set(modules.removed) == {"city-budget", "public-procurement"}
     assert parking.module_diffs[0].added == parking.module_diffs[0].removed == ()
     assert parking.diffs[0].empty
@@ -136,7 +141,9 @@ def test_identical_alternatives_tie_and_same_names_get_letters():
 
 def test_verdict_names_the_leader_the_criterion_and_the_flagged_elements():
     open_data = config(PLATFORM, healthy_platform_flows(), name="Open")
-    closed_flows = [f if f[2] != "data" else (*f[:5], {"label": "occupancy", "standards": []}) for f in healthy_platform_flows()]
+    closed_flows = [
+        f if f[2] != "data" else (*f[:5], {"label": "occupancy", "standards": []}) for f in healthy_platform_flows()
+    ]
     closed = config(PLATFORM, closed_flows, name="Closed")
     evaluations = [evaluate(c) for c in (closed, open_data)]
     lines = verdict_for(["Closed", "Open"], evaluations, [closed, open_data])
@@ -162,18 +169,22 @@ def _standings(values, **marks):
 def test_a_33_or_63_point_spread_is_not_about_the_same():
     """The figures of the issue: (98, 67, 100) and (85, 26, 89) were called 'about the same'."""
     scalability = score_sentences("scalability", _standings((98, 67, 100)), [["x"], [], []])
-    assert scalability == ["Scalability: best C (100), worst B (67), 33 points lower; "
-                           "in between: A 98, 2 points below the best."]
+    assert scalability == [
+        "Scalability: best C (100), worst B (67), 33 points lower; in between: A 98, 2 points below the best."
+    ]
     replicability = score_sentences("replicability", _standings((85, 26, 89)), [[], ["y"], []])
-    assert replicability == ["Replicability: best C (89), worst B (26), 63 points lower; "
-                             "in between: A 85, 4 points below the best."]
+    assert replicability == [
+        "Replicability: best C (89), worst B (26), 63 points lower; in between: A 85, 4 points below the best."
+    ]
     assert not any("about the same" in line for line in scalability + replicability)
 
 
 def test_about_the_same_only_within_the_stated_tolerance():
     near = score_sentences("sustainability", _standings((90, 94.9, 91)), [["funding-concentration"], [], []])
-    assert near == ["Sustainability is about the same (within 5 points: B 95, C 91, A 90), "
-                    "but the flags differ (A: funding-concentration)."]
+    assert near == [
+        "Sustainability is about the same (within 5 points: B 95, C 91, A 90), "
+        "but the flags differ (A: funding-concentration)."
+    ]
     # at exactly the tolerance it is a difference, named as best and worst
     apart = score_sentences("sustainability", _standings((90, 95, 91)), [["funding-concentration"], [], []])
     assert apart[0].startswith("Sustainability: best B (95), worst A (90), 5 points lower")
@@ -185,13 +196,16 @@ def test_a_score_that_is_not_assessable_is_left_out_and_said_so():
     standings = _standings((0.0, 67, 100), A={"assessable": False, "coverage": 0.0})
     assert ranked(standings) == [2, 1]
     lines = score_sentences("value_capture", standings)
-    assert lines[0] == ("Value capture is not assessable in A (nothing to judge yet), "
-                        "so it is left out of this comparison.")
+    assert lines[0] == (
+        "Value capture is not assessable in A (nothing to judge yet), so it is left out of this comparison."
+    )
     assert len(lines) == 1  # two left: the lead sentence names them
-    alone = score_sentences("value_capture", _standings((0.0, 0.0, 80), A={"assessable": False},
-                                                        B={"assessable": False}))
-    assert alone == ["Value capture is not assessable in A and B (nothing to judge yet), "
-                     "so they are left out of this comparison."]
+    alone = score_sentences(
+        "value_capture", _standings((0.0, 0.0, 80), A={"assessable": False}, B={"assessable": False})
+    )
+    assert alone == [
+        "Value capture is not assessable in A and B (nothing to judge yet), so they are left out of this comparison."
+    ]
     # a not-assessable 0 never counts as the worst
     four = score_sentences("value_capture", _standings((60, 70, 90, 0.0), D={"assessable": False}))
     assert "worst A (60), 30 points lower" in four[1] and "D (0)" not in four[1]
@@ -205,15 +219,18 @@ def test_a_provisional_score_is_marked_where_it_is_quoted():
 
 
 def test_three_examples_name_best_and_worst_not_a_tie(library):
-    configs = [load_configuration(EXAMPLES / f"{n}.json")
-               for n in ("oulu-parking", "parking-city-run", "parking-open-platform")]
+    configs = [
+        load_configuration(EXAMPLES / f"{n}.json")
+        for n in ("oulu-parking", "parking-city-run", "parking-open-platform")
+    ]
     comparison = compare_configurations(configs, library)
     oulu, city_run, open_platform = comparison.names
     scalability = next(v for v in comparison.verdict if v.startswith("Scalability"))
     # Oulu and the city-run unit both serve one side (Oulu's payment provider is only its paid supplier): they share
     # the worst place
-    assert scalability == (f"Scalability: best {open_platform} (100), worst {oulu} and {city_run} (73), "
-                           "27 points lower.")
+    assert scalability == (
+        f"Scalability: best {open_platform} (100), worst {oulu} and {city_run} (73), 27 points lower."
+    )
     replicability = next(v for v in comparison.verdict if v.startswith("Replicability"))
     assert f"worst {city_run} (32)" in replicability and "58 points lower" in replicability
     assert not any("about the same" in v and ("Scalability" in v or "Replicability" in v) for v in comparison.verdict)
@@ -228,13 +245,18 @@ def test_responsible_modules_are_those_whose_removal_lowers_the_criterion(librar
     after = evaluate(remove_module(b, fee.id), library).scores["value_capture"].criteria
     assert next(c for c in after if c.id == "cap_take_rate").value < take_rate.value
     # a module the other side also uses is never blamed or credited
-    assert "Transaction fee" not in responsible_modules(b, "cap_take_rate", take_rate.value, {"transaction-fee"}, library)[0]
+    assert (
+        "Transaction fee"
+        not in responsible_modules(b, "cap_take_rate", take_rate.value, {"transaction-fee"}, library)[0]
+    )
     others = {m.module for m in b.modules} - {"transaction-fee"}
     assert responsible_modules(b, "cap_take_rate", take_rate.value, others, library) == (("Transaction fee",), False)
 
 
 def test_element_names_and_data_standards():
-    c = config({"a": "city", "b": "citizen"}, [("a", "b", "data", None, None, {"label": "feed", "standards": ["GTFS"]})])
+    c = config(
+        {"a": "city", "b": "citizen"}, [("a", "b", "data", None, None, {"label": "feed", "standards": ["GTFS"]})]
+    )
     assert element_names(c, ["a", "f1", "nope"]) == ["A", "“feed” (A → B)", "nope"]
     assert data_standards(c) == ["GTFS"]
 

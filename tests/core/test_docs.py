@@ -10,8 +10,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-TOP_FOLDERS = ("canvas_app", "callbacks", "layouts", "storage", "docs", "schema", "modules", "examples", "tests",
-               "bench", ".ci")
+TOP_FOLDERS = (
+    "canvas_app",
+    "callbacks",
+    "layouts",
+    "storage",
+    "docs",
+    "schema",
+    "modules",
+    "examples",
+    "tests",
+    "bench",
+    ".ci",
+)
 OUTSIDE = re.compile(r"DESIGN\.md|NOTES\.md|\.\./shared|/work/shared")
 
 
@@ -40,11 +51,21 @@ def test_paths_named_in_the_docs_exist():
 
 
 def test_nothing_points_at_files_outside_the_project():
-    tracked = subprocess.run(["git", "ls-files", "*.py", "*.md", "*.toml", "*.yaml", "*.json", ".ci/*"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.py", "*.md", "*.toml", "*.yaml", "*.json", ".ci/*"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     this = Path(__file__).resolve().relative_to(ROOT).as_posix()
-    found = [f for f in tracked if f != this and (ROOT / f).is_file()
-             and OUTSIDE.search((ROOT / f).read_text(encoding="utf-8", errors="replace"))]
+    found = [
+        f
+        for f in tracked
+        if f != this
+        and (ROOT / f).is_file()
+        and OUTSIDE.search((ROOT / f).read_text(encoding="utf-8", errors="replace"))
+    ]
     assert found == []
 
 
@@ -60,4 +81,6 @@ def test_the_file_format_page_names_every_field_of_both_schemas():
     named = set(re.findall(r"`([^`]+)`", page))
     for schema_file in ("citycanvas-1.schema.json", "module.schema.json"):
         schema = json.loads((ROOT / "schema" / schema_file).read_text(encoding="utf-8"))
-        assert _schema_fields(schema) - named == set(), f"docs/file-format.md does not describe these {schema_file} fields"
+        assert _schema_fields(schema) - named == set(), (
+            f"docs/file-format.md does not describe these {schema_file} fields"
+        )

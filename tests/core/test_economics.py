@@ -20,12 +20,17 @@ INVESTED = {"bank": "funder", "op": "service_provider", "city": "city", "residen
 def _invested(repayment: float = 300.0, payback: int | None = None, **extra):
     """A lender puts 1,000 into the operator in year 0; the operator repays ``repayment`` a year."""
     investment = {"payback_years": payback} if payback else {}
-    return eco(INVESTED, [
-        ("bank", "op", "investment", 1000.0, 1, investment),
-        ("op", "bank", "money", repayment, 1, {"label": "debt service"}),
-        ("city", "op", "money", 500.0, 1, {"label": "service fee"}),
-        ("op", "residents", "service", None, None, {"label": "lighting"}),
-    ], parameters={"horizon_years": 5, "discount_rate": 0.1}, **extra)
+    return eco(
+        INVESTED,
+        [
+            ("bank", "op", "investment", 1000.0, 1, investment),
+            ("op", "bank", "money", repayment, 1, {"label": "debt service"}),
+            ("city", "op", "money", 500.0, 1, {"label": "service fee"}),
+            ("op", "residents", "service", None, None, {"label": "lighting"}),
+        ],
+        parameters={"horizon_years": 5, "discount_rate": 0.1},
+        **extra,
+    )
 
 
 def test_cash_npv_and_payback_by_hand():
@@ -73,9 +78,12 @@ def test_a_repayment_suggestion_clears_the_flag():
 
 
 def test_flows_stop_after_their_term_and_periods_make_years():
-    e = eco({"city": "city", "op": "service_provider"},
-            [("city", "op", "money", 10.0, 1, {"term_years": 3})],
-            period="month", parameters={"horizon_years": 5})
+    e = eco(
+        {"city": "city", "op": "service_provider"},
+        [("city", "op", "money", 10.0, 1, {"term_years": 3})],
+        period="month",
+        parameters={"horizon_years": 5},
+    )
     assert economics_of(e).positions["op"].yearly == (0.0, 120.0, 120.0, 120.0, 0.0, 0.0)
 
 
@@ -99,12 +107,16 @@ RIDES = {"city": "city", "op": "platform_operator", "riders": "citizen"}
 
 
 def _city_pays_per_ride(**city):
-    return eco(RIDES, [
-        ("city", "op", "money", 6.0, 1_000_000, {"label": "subsidy per ride"}),
-        ("op", "riders", "service", None, None, {"label": "rides", "marginal_cost": "low"}),
-        ("riders", "op", "money", 1.0, 1_000_000, {"label": "fare"}),
-        ("op", "city", "data", None, None, {"label": "trips", "standards": ["GTFS"]}),
-    ], actor_city=city)
+    return eco(
+        RIDES,
+        [
+            ("city", "op", "money", 6.0, 1_000_000, {"label": "subsidy per ride"}),
+            ("op", "riders", "service", None, None, {"label": "rides", "marginal_cost": "low"}),
+            ("riders", "op", "money", 1.0, 1_000_000, {"label": "fare"}),
+            ("op", "city", "data", None, None, {"label": "trips", "standards": ["GTFS"]}),
+        ],
+        actor_city=city,
+    )
 
 
 def test_a_per_use_subsidy_is_flagged_and_lowers_scalability():
@@ -122,8 +134,9 @@ def test_a_per_use_subsidy_is_flagged_and_lowers_scalability():
 
 def test_declared_benefits_and_per_use_income_cover_the_citys_cost():
     half = _city_pays_per_ride(unit_benefits={"f1": 3.0})
-    criterion = next(c for c in evaluate(half.config, recommend=False).scores["scalability"].criteria
-                     if c.id == "s_city_cost")
+    criterion = next(
+        c for c in evaluate(half.config, recommend=False).scores["scalability"].criteria if c.id == "s_city_cost"
+    )
     assert criterion.value == 0.5 and "per-use-subsidy" in {f.code for f in run_checks(half)}
     covered = _city_pays_per_ride(unit_benefits={"f1": 6.0})
     assert "per-use-subsidy" not in {f.code for f in run_checks(covered)}
@@ -142,22 +155,37 @@ def test_an_availability_fee_suggestion_clears_the_per_use_subsidy():
 
 def test_the_citys_cost_is_not_judged_where_nothing_is_counted_per_use():
     e = eco(RIDES, [("city", "op", "money", 1000.0, 1), ("op", "riders", "service")])
-    criterion = next(c for c in evaluate(e.config, recommend=False).scores["scalability"].criteria
-                     if c.id == "s_city_cost")
+    criterion = next(
+        c for c in evaluate(e.config, recommend=False).scores["scalability"].criteria if c.id == "s_city_cost"
+    )
     assert not criterion.assessable
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"flows": [{"id": "f1", "source": "a", "target": "b", "kind": "money", "payback_years": 5}]},
-     "only an investment has a payback period"),
-    ({"flows": [{"id": "f1", "source": "a", "target": "b", "kind": "investment", "term_years": 5}]},
-     "an investment is paid once"),
-    ({"flows": [{"id": "f1", "source": "a", "target": "b", "kind": "money"},
-                {"id": "f2", "source": "b", "target": "c", "kind": "money"}],
-      "actor_a": {"unit_costs": {"f2": 1.0}}}, "flow 'f2' does not start or end at this actor"),
-    ({"actor_a": {"unit_costs": {"nope": 1.0}}}, "unit_costs: no flow has id 'nope'"),
-    ({"parameters": {"horizon_years": 2.5}}, "whole number of years"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (
+            {"flows": [{"id": "f1", "source": "a", "target": "b", "kind": "money", "payback_years": 5}]},
+            "only an investment has a payback period",
+        ),
+        (
+            {"flows": [{"id": "f1", "source": "a", "target": "b", "kind": "investment", "term_years": 5}]},
+            "an investment is paid once",
+        ),
+        (
+            {
+                "flows": [
+                    {"id": "f1", "source": "a", "target": "b", "kind": "money"},
+                    {"id": "f2", "source": "b", "target": "c", "kind": "money"},
+                ],
+                "actor_a": {"unit_costs": {"f2": 1.0}},
+            },
+            "flow 'f2' does not start or end at this actor",
+        ),
+        ({"actor_a": {"unit_costs": {"nope": 1.0}}}, "unit_costs: no flow has id 'nope'"),
+        ({"parameters": {"horizon_years": 2.5}}, "whole number of years"),
+    ],
+)
 def test_bad_economics_are_refused_with_a_clear_message(bad, message):
     data = {"name": "x", "actors": [{"id": i, "name": i.upper(), "type": "business"} for i in "abc"], "flows": []}
     data["flows"] = bad.get("flows", [])
@@ -188,6 +216,11 @@ def test_the_report_shows_money_over_time_and_the_citys_position_apart():
     over_time = sections["Money over time"]
     assert over_time.svg.count("<polyline") == 3 and "City" in over_time.svg_label
     invested = _invested(payback=4)
-    rows = {r[0]: r for r in configuration_report(invested.config, evaluate(invested.config, recommend=False))
-            .sections[[s.title for s in report.sections].index("Money over time")].tables[0].rows}
+    rows = {
+        r[0]: r
+        for r in configuration_report(invested.config, evaluate(invested.config, recommend=False))
+        .sections[[s.title for s in report.sections].index("Money over time")]
+        .tables[0]
+        .rows
+    }
     assert rows["Bank"][1:] == ("1,000", "300", "4", "5", "137", "no (within 4 years)")

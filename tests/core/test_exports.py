@@ -15,7 +15,10 @@ from canvas_app.report import configuration_report, configuration_workbook, repo
 
 def _estimated():
     flows = healthy_platform_flows()
-    flows[0] = (*flows[0][:5], {"label": "fee", "estimated": ["amount", "occurrences"]})  # 2.0 × 1000, both module defaults
+    flows[0] = (
+        *flows[0][:5],
+        {"label": "fee", "estimated": ["amount", "occurrences"]},
+    )  # 2.0 × 1000, both module defaults
     flows[3] = (*flows[3][:5], {"label": "share", "estimated": ["occurrences"]})  # 1.5 entered × 1000 estimated
     flows[1] = (*flows[1][:5], {"label": "parking"})
     return config(PLATFORM, flows)
@@ -58,4 +61,5 @@ def test_html_report_lists_money_flows_with_estimates_marked():
     assert "3 figures are modules' estimates, not entered for this service: they are marked in Money flows." in summary
     one = config(PLATFORM, [("drivers", "op", "money", 2.0, None, {"estimated": ["amount"]})])
     assert "1 figure is a module's estimate, not entered for this service: it is marked in Money flows." in (
-        configuration_report(one, evaluate(one)).sections[0].paragraphs)
+        configuration_report(one, evaluate(one)).sections[0].paragraphs
+    )

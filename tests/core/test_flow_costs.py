@@ -31,8 +31,9 @@ def test_actor_form_reads_own_costs_and_treats_empty_and_zero_as_not_entered():
 
 def test_actor_form_reads_a_funding_source_that_groups_payers():
     c = three_actors()
-    c = UpdateActor("op", actor_fields({"actor_name": "Op", "actor_type": "business",
-                                        "actor_funding_source": " regional-fund "})).apply(c)
+    c = UpdateActor(
+        "op", actor_fields({"actor_name": "Op", "actor_type": "business", "actor_funding_source": " regional-fund "})
+    ).apply(c)
     assert c.actor("op").funding_source == "regional-fund"
     with pytest.raises(ConfigurationError, match="funding_source"):
         UpdateActor("op", actor_fields({"actor_name": "Op", "actor_funding_source": "state budget!"})).apply(c)
@@ -56,11 +57,14 @@ def test_flow_form_keeps_only_the_fields_its_kind_can_carry():
     assert data["personal_data"] is True
 
 
-@pytest.mark.parametrize(("years", "problem"), [
-    ("2.5", "Runs for: a number of years must be a whole number"),
-    ("0", "Runs for: between 1 and 100 years"),
-    ("101", "Runs for: between 1 and 100 years"),
-])
+@pytest.mark.parametrize(
+    ("years", "problem"),
+    [
+        ("2.5", "Runs for: a number of years must be a whole number"),
+        ("0", "Runs for: between 1 and 100 years"),
+        ("101", "Runs for: between 1 and 100 years"),
+    ],
+)
 def test_flow_form_refuses_impossible_terms(years, problem):
     with pytest.raises(ConfigurationError) as err:
         flow_fields(form(flow_term_years=years))
@@ -82,8 +86,7 @@ def test_costs_entered_on_a_new_flow_land_on_its_ends_and_change_the_economics()
 def test_a_benefit_needs_a_public_end():
     c = three_actors()
     with pytest.raises(ConfigurationError, match="only a flow to or from the city or a public agency"):
-        AddFlow({"id": "f1", **flow_fields(form(flow_source="op", flow_target="riders"))},
-                {"benefit": 3.0}).apply(c)
+        AddFlow({"id": "f1", **flow_fields(form(flow_source="op", flow_target="riders"))}, {"benefit": 3.0}).apply(c)
 
 
 def test_clearing_a_cost_in_the_form_removes_it():
@@ -112,8 +115,12 @@ def test_a_cost_on_a_flow_never_blocks_deleting_the_flow_or_an_end(delete):
 def test_actor_costs_from_the_form_reach_the_cash_position():
     c = three_actors()
     c = AddFlow({"id": "f1", **flow_fields(form(flow_amount="100", flow_occurrences="12"))}).apply(c)
-    c = UpdateActor("op", actor_fields({"actor_name": "Op", "actor_type": "business", "actor_fixed_cost": "200",
-                                        "actor_capital_cost": "3000"})).apply(c)
+    c = UpdateActor(
+        "op",
+        actor_fields(
+            {"actor_name": "Op", "actor_type": "business", "actor_fixed_cost": "200", "actor_capital_cost": "3000"}
+        ),
+    ).apply(c)
     cash = economics_of(Ecosystem(c)).cash("op")
     # year 0: the up-front 3,000; each year (the default period) 12 × 100 in and a running cost of 200 out
     assert cash.yearly[:3] == (pytest.approx(-3000.0), pytest.approx(1000.0), pytest.approx(1000.0))

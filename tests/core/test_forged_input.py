@@ -36,19 +36,30 @@ def test_deeply_nested_yaml_or_json_workspace_modules_are_refused(text, fmt):
 
 @pytest.mark.parametrize("count", [10**400, MAX_COUNT + 1, "1e400", 1e400])
 def test_an_absurd_segment_size_is_a_validation_error(count):
-    data = {"format": "citycanvas/1", "name": "x",
-            "actors": [{"id": "a", "name": "A", "type": "citizen", "count": count}], "flows": []}
+    data = {
+        "format": "citycanvas/1",
+        "name": "x",
+        "actors": [{"id": "a", "name": "A", "type": "citizen", "count": count}],
+        "flows": [],
+    }
     with pytest.raises(ConfigurationError) as refused:
         parse_configuration(json.loads(json.dumps(data)) if not isinstance(count, int) else data)
     assert refused.value.problems[0].startswith("actors[0] (id 'a'): count:")
 
 
 def test_the_largest_quantities_accepted_still_score():
-    data = {"format": "citycanvas/1", "name": "x", "actors": [
-        {"id": "p", "name": "People", "type": "citizen", "count": MAX_COUNT},
-        {"id": "o", "name": "Operator", "type": "platform_operator"}],
-        "flows": [{"id": "f1", "source": "p", "target": "o", "kind": "money", "amount": 1e12, "occurrences": 1e12},
-                  {"id": "f2", "source": "o", "target": "p", "kind": "service"}]}
+    data = {
+        "format": "citycanvas/1",
+        "name": "x",
+        "actors": [
+            {"id": "p", "name": "People", "type": "citizen", "count": MAX_COUNT},
+            {"id": "o", "name": "Operator", "type": "platform_operator"},
+        ],
+        "flows": [
+            {"id": "f1", "source": "p", "target": "o", "kind": "money", "amount": 1e12, "occurrences": 1e12},
+            {"id": "f2", "source": "o", "target": "p", "kind": "service"},
+        ],
+    }
     scores = evaluate(parse_configuration(data), LIBRARY).scores
     assert all(0 <= s.score <= 100 for s in scores.values())
     data["flows"][0]["amount"] = 1e13
@@ -63,7 +74,8 @@ def test_one_module_size_limit_checked_before_parsing():
     for fmt in ("yaml", "json"):
         with pytest.raises(LibraryError) as refused:
             parse_workspace_module(big, fmt, LIBRARY, "Module definition")
-        assert refused.value.problems == [f"Module definition: the module is {len(big) // 1000 + 1:,} KB; "
-                                          "the limit for a module is 200 KB"]
+        assert refused.value.problems == [
+            f"Module definition: the module is {len(big) // 1000 + 1:,} KB; the limit for a module is 200 KB"
+        ]
     with pytest.raises(LibraryError, match="the limit for a module is 200 KB"):
         parse_module(big.encode(), "big.yaml")

@@ -26,10 +26,20 @@ def diversified(e) -> tuple[float | None, str]:
 def test_city_departments_are_one_public_budget():
     # city 300 + transport agency 100 = public budget 400 of 500 (0.8); advertisers 100 (0.2)
     # index 0.8² + 0.2² = 0.68; counted per box it was 0.6² + 0.2² + 0.2² = 0.44
-    actors = {"op": "platform_operator", "city": "city", "transport": "public_agency", "ads": "business",
-              "people": "citizen"}
-    flows = [("city", "op", "money", 300.0, 1), ("transport", "op", "money", 100.0, 1), ("ads", "op", "money", 100.0, 1),
-             SERVICE, ("op", "ads", "service")]
+    actors = {
+        "op": "platform_operator",
+        "city": "city",
+        "transport": "public_agency",
+        "ads": "business",
+        "people": "citizen",
+    }
+    flows = [
+        ("city", "op", "money", 300.0, 1),
+        ("transport", "op", "money", 100.0, 1),
+        ("ads", "op", "money", 100.0, 1),
+        SERVICE,
+        ("op", "ads", "service"),
+    ]
     e = eco(actors, flows)
     sources = funding_sources(e)
     assert list(sources) == ["public-budget", "ads"]
@@ -45,8 +55,11 @@ def test_city_departments_are_one_public_budget():
 
 def test_a_segment_with_a_count_is_that_many_payers():
     # 60,000 drivers bring all the income: 60,000 payers of 1/60,000 each, index 1/60,000, not 1
-    e = eco({"op": "platform_operator", "drivers": "citizen"},
-            [("drivers", "op", "money", 2.0, 1000), ("op", "drivers", "service")], actor_drivers={"count": 60000})
+    e = eco(
+        {"op": "platform_operator", "drivers": "citizen"},
+        [("drivers", "op", "money", 2.0, 1000), ("op", "drivers", "service")],
+        actor_drivers={"count": 60000},
+    )
     assert funding_hhi(e) == pytest.approx(1 / 60000)
     assert "funding-concentration" not in {f.code for f in run_checks(e)}
     assert "Drivers (60,000 payers)" in diversified(e)[1]
@@ -54,17 +67,31 @@ def test_a_segment_with_a_count_is_that_many_payers():
 
 def test_a_counted_segment_beside_the_city_adds_its_share_squared_over_its_count():
     # drivers 600 of 1,000 (count 1,000) and the city 400: 0.6² / 1,000 + 0.4² = 0.16036
-    e = eco({"op": "platform_operator", "drivers": "citizen", "city": "city"},
-            [("drivers", "op", "money", 0.6, 1000), ("city", "op", "money", 400.0, 1), ("op", "drivers", "service")],
-            actor_drivers={"count": 1000})
+    e = eco(
+        {"op": "platform_operator", "drivers": "citizen", "city": "city"},
+        [("drivers", "op", "money", 0.6, 1000), ("city", "op", "money", 400.0, 1), ("op", "drivers", "service")],
+        actor_drivers={"count": 1000},
+    )
     assert funding_hhi(e) == pytest.approx(0.36 / 1000 + 0.16)
 
 
 def test_boxes_declaring_one_funding_source_are_one_payer():
     # two shops paid from one chamber-of-commerce fund (50 + 50) and the city (100): 0.5² + 0.5² = 0.5
-    actors = {"op": "platform_operator", "shop_a": "business", "shop_b": "business", "city": "city", "people": "citizen"}
-    flows = [("shop_a", "op", "money", 50.0, 1), ("shop_b", "op", "money", 50.0, 1), ("city", "op", "money", 100.0, 1),
-             SERVICE, ("op", "shop_a", "service"), ("op", "shop_b", "service")]
+    actors = {
+        "op": "platform_operator",
+        "shop_a": "business",
+        "shop_b": "business",
+        "city": "city",
+        "people": "citizen",
+    }
+    flows = [
+        ("shop_a", "op", "money", 50.0, 1),
+        ("shop_b", "op", "money", 50.0, 1),
+        ("city", "op", "money", 100.0, 1),
+        SERVICE,
+        ("op", "shop_a", "service"),
+        ("op", "shop_b", "service"),
+    ]
     apart = eco(actors, flows)
     assert funding_hhi(apart) == pytest.approx(0.25 + 0.0625 + 0.0625)
     grouped = eco(actors, flows, actor_shop_a={"funding_source": "chamber"}, actor_shop_b={"funding_source": "chamber"})
@@ -75,10 +102,18 @@ def test_boxes_declaring_one_funding_source_are_one_payer():
 def test_counts_of_the_boxes_of_one_source_add_up():
     # residents drawn as 300 + 700 members of one source: 1,000 payers
     actors = {"op": "platform_operator", "north": "citizen", "south": "citizen"}
-    flows = [("north", "op", "money", 3.0, 100), ("south", "op", "money", 7.0, 100), ("op", "north", "service"),
-             ("op", "south", "service")]
-    e = eco(actors, flows, actor_north={"count": 300, "funding_source": "residents"},
-            actor_south={"count": 700, "funding_source": "residents"})
+    flows = [
+        ("north", "op", "money", 3.0, 100),
+        ("south", "op", "money", 7.0, 100),
+        ("op", "north", "service"),
+        ("op", "south", "service"),
+    ]
+    e = eco(
+        actors,
+        flows,
+        actor_north={"count": 300, "funding_source": "residents"},
+        actor_south={"count": 700, "funding_source": "residents"},
+    )
     [source] = funding_sources(e).values()
     assert source.payers == 1000 and source.total == pytest.approx(1000.0)
     assert funding_hhi(e) == pytest.approx(1 / 1000)
@@ -86,11 +121,16 @@ def test_counts_of_the_boxes_of_one_source_add_up():
 
 def test_a_declared_source_overrides_the_public_budget():
     # a national agency paying from the state budget is not the city's money: 0.5² + 0.5²
-    e = eco({"op": "platform_operator", "city": "city", "state": "public_agency", "people": "citizen"},
-            [("city", "op", "money", 10.0, 1), ("state", "op", "money", 10.0, 1), SERVICE],
-            actor_state={"funding_source": "national-budget"})
-    assert [source_key(e.actors[a]) for a in ("city", "state", "people")] == ["public-budget", "national-budget",
-                                                                           "people"]
+    e = eco(
+        {"op": "platform_operator", "city": "city", "state": "public_agency", "people": "citizen"},
+        [("city", "op", "money", 10.0, 1), ("state", "op", "money", 10.0, 1), SERVICE],
+        actor_state={"funding_source": "national-budget"},
+    )
+    assert [source_key(e.actors[a]) for a in ("city", "state", "people")] == [
+        "public-budget",
+        "national-budget",
+        "people",
+    ]
     assert funding_hhi(e) == pytest.approx(0.5)
 
 
@@ -98,8 +138,13 @@ def test_without_amounts_each_source_weighs_one_however_many_arrows():
     # the city drawn with three payment arrows, residents with one, no amounts: two sources, 0.5² + 0.5²
     # (counting arrows it was 0.75² + 0.25² = 0.625, a funding-concentration flag)
     actors = {"op": "platform_operator", "city": "city", "people": "citizen", "eu": "funder"}
-    flows = [("city", "op", "money"), ("city", "op", "money"), ("city", "op", "money"), ("people", "op", "money"),
-             SERVICE]
+    flows = [
+        ("city", "op", "money"),
+        ("city", "op", "money"),
+        ("city", "op", "money"),
+        ("people", "op", "money"),
+        SERVICE,
+    ]
     e = eco(actors, flows)
     assert funding_hhi(e) == pytest.approx(0.5)
     assert "funding-concentration" not in {f.code for f in run_checks(e)}
@@ -133,5 +178,6 @@ def test_funding_source_is_validated_and_written_only_when_set():
     text = dump_configuration(config({"a": "business"}, actor_a={"funding_source": "eu-horizon"}))
     assert parse_configuration(text).actors[0].funding_source == "eu-horizon"
     with pytest.raises(ConfigurationError, match="funding_source"):
-        parse_configuration({"name": "x", "actors": [{"id": "a", "name": "A", "type": "business",
-                                                      "funding_source": "two words"}]})
+        parse_configuration(
+            {"name": "x", "actors": [{"id": "a", "name": "A", "type": "business", "funding_source": "two words"}]}
+        )

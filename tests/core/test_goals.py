@@ -11,8 +11,16 @@ from canvas_app.model import ConfigurationError, dump_configuration, parse_confi
 from canvas_app.report import configuration_report, goals_section, report_html
 from canvas_app.scoring import score_ecosystem
 
-SEARCH = {"id": "g1", "name": "Cut time spent searching for parking", "need": "park",
-          "indicator": "minutes searching per trip", "baseline": 10, "target": 5, "unit": "minutes", "year": 2030}
+SEARCH = {
+    "id": "g1",
+    "name": "Cut time spent searching for parking",
+    "need": "park",
+    "indicator": "minutes searching per trip",
+    "baseline": 10,
+    "target": 5,
+    "unit": "minutes",
+    "year": 2030,
+}
 
 
 def with_goals(*goals: dict, served: list[str] = ("f2",)):
@@ -31,11 +39,14 @@ def test_goals_are_written_only_when_stated_and_read_back():
     assert parse_configuration(dump_configuration(cfg)) == cfg
 
 
-@pytest.mark.parametrize(("change", "problem"), [
-    ({"need": "nowhere"}, "goals[0] (id 'g1'): need: no need has id 'nowhere'"),
-    ({"year": 1999}, "goals[0] (id 'g1'): year: input should be greater than or equal to 2000 (got 1999)"),
-    ({"year": 2101}, "goals[0] (id 'g1'): year: input should be less than or equal to 2100 (got 2101)"),
-])
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"need": "nowhere"}, "goals[0] (id 'g1'): need: no need has id 'nowhere'"),
+        ({"year": 1999}, "goals[0] (id 'g1'): year: input should be greater than or equal to 2000 (got 1999)"),
+        ({"year": 2101}, "goals[0] (id 'g1'): year: input should be less than or equal to 2100 (got 2101)"),
+    ],
+)
 def test_a_goal_names_an_existing_need_and_a_plausible_year(change, problem):
     data = with_goals().model_dump(mode="json")
     data["goals"] = [{**SEARCH, **change}]
@@ -52,7 +63,8 @@ def test_public_goals_criterion_counts_measurable_goals_that_answer_a_served_nee
     no_need = {**SEARCH, "id": "g3", "need": None}
     assert public_goals(with_goals(SEARCH, no_need)).value == 0.5  # answers no need
     assert public_goals(with_goals(SEARCH)).explanation == (
-        "1 public goal stated: 1 measurable (indicator, target and year) and answering a need the service serves.")
+        "1 public goal stated: 1 measurable (indicator, target and year) and answering a need the service serves."
+    )
 
 
 def test_the_report_shows_goals_before_the_financial_view_as_text():
@@ -63,8 +75,13 @@ def test_the_report_shows_goals_before_the_financial_view_as_text():
     assert titles.index("Public goals") + 1 == titles.index("Net value per actor")
     table = goals_section(cfg).tables[0]
     assert table.rows == (
-        ("Cut time spent searching for parking", "minutes searching per trip", "10 → 5 minutes by 2030", "yes",
-         "Park quickly: served"),
+        (
+            "Cut time spent searching for parking",
+            "minutes searching per trip",
+            "10 → 5 minutes by 2030",
+            "yes",
+            "Park quickly: served",
+        ),
         ("<script>alert(1)</script>", "minutes searching per trip", "5 minutes", "no", "no need named"),
     )
     html = report_html(report)

@@ -50,19 +50,21 @@ def library() -> ModuleLibrary:
 
 @pytest.fixture()
 def base() -> Configuration:
-    return Configuration.model_validate({
-        "name": "Base",
-        "actors": [
-            {"id": "oulu", "name": "City of Oulu", "type": "city", "position": {"x": 0, "y": 0}},
-            {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 60000, "position": {"x": 300, "y": 0}},
-            {"id": "op", "name": "Parking operator", "type": "platform_operator", "position": {"x": 150, "y": 200}},
-        ],
-        "flows": [
-            {"id": "f1", "source": "drivers", "target": "op", "kind": "money", "amount": 1.8, "occurrences": 1000},
-            {"id": "f2", "source": "op", "target": "drivers", "kind": "service", "label": "pay by phone"},
-        ],
-        "needs": [{"id": "n1", "name": "Pay without a meter", "actor": "drivers", "served_by": ["f2"]}],
-    })
+    return Configuration.model_validate(
+        {
+            "name": "Base",
+            "actors": [
+                {"id": "oulu", "name": "City of Oulu", "type": "city", "position": {"x": 0, "y": 0}},
+                {"id": "drivers", "name": "Drivers", "type": "citizen", "count": 60000, "position": {"x": 300, "y": 0}},
+                {"id": "op", "name": "Parking operator", "type": "platform_operator", "position": {"x": 150, "y": 200}},
+            ],
+            "flows": [
+                {"id": "f1", "source": "drivers", "target": "op", "kind": "money", "amount": 1.8, "occurrences": 1000},
+                {"id": "f2", "source": "op", "target": "drivers", "kind": "service", "label": "pay by phone"},
+            ],
+            "needs": [{"id": "n1", "name": "Pay without a meter", "actor": "drivers", "served_by": ["f2"]}],
+        }
+    )
 
 
 # -- the built-in library ------------------------------------------------------------
@@ -105,13 +107,40 @@ def test_cross_side_network_effects_only_on_multi_sided_modules(library):
 
 
 def test_the_modules_named_in_the_design_are_there(library):
-    for module_id in ["open-data-portal", "ngsi-ld-context-broker", "data-marketplace", "mydata-consent",
-                      "iot-sensor-network", "open-source-sensor-platform", "public-wifi", "smart-lighting-poles",
-                      "5g-micro-operator", "citizen-mobile-app", "city-web-portal", "city-kiosks", "mobile-parking",
-                      "maas-bundle", "bike-sharing", "e-permit", "waste-pickup-on-demand", "transaction-fee",
-                      "subscription", "freemium", "advertising", "revenue-share-providers", "data-licensing",
-                      "city-budget", "eu-grant", "public-private-partnership", "concession", "open-source-consortium",
-                      "public-procurement", "citizen-rewards", "open-api-developers", "mobile-payment"]:
+    for module_id in [
+        "open-data-portal",
+        "ngsi-ld-context-broker",
+        "data-marketplace",
+        "mydata-consent",
+        "iot-sensor-network",
+        "open-source-sensor-platform",
+        "public-wifi",
+        "smart-lighting-poles",
+        "5g-micro-operator",
+        "citizen-mobile-app",
+        "city-web-portal",
+        "city-kiosks",
+        "mobile-parking",
+        "maas-bundle",
+        "bike-sharing",
+        "e-permit",
+        "waste-pickup-on-demand",
+        "transaction-fee",
+        "subscription",
+        "freemium",
+        "advertising",
+        "revenue-share-providers",
+        "data-licensing",
+        "city-budget",
+        "eu-grant",
+        "public-private-partnership",
+        "concession",
+        "open-source-consortium",
+        "public-procurement",
+        "citizen-rewards",
+        "open-api-developers",
+        "mobile-payment",
+    ]:
         assert module_id in library, module_id
     broker = library["ngsi-ld-context-broker"]
     assert {"NGSI-LD", "MIM1", "SmartDataModels"} <= set(broker.attributes.standards)
@@ -326,10 +355,12 @@ def test_placing_twice_gives_fresh_unique_ids(base, library):
 
 
 def test_readable_ids_are_deduplicated(library):
-    config = Configuration.model_validate({
-        "name": "clash",
-        "actors": [{"id": "advertisers", "name": "Ad agency", "type": "community"}],
-    })
+    config = Configuration.model_validate(
+        {
+            "name": "clash",
+            "actors": [{"id": "advertisers", "name": "Ad agency", "type": "community"}],
+        }
+    )
     placed = place_module(config, library["advertising"])
     assert "advertisers-2" in {a.id for a in placed.actors}
 
@@ -532,7 +563,11 @@ def test_estimates_follow_a_change_of_scale_and_entered_figures_do_not(library):
     placed = place_module(Configuration(name="Empty"), library["subscription"])
     citizens = next(a for a in placed.actors if a.type is ActorType.CITIZEN)
     fee = "m1-f1"
-    assert (placed.flow(fee).amount, placed.flow(fee).occurrences, placed.flow(fee).estimated) == (360.0, None, ["amount"])
+    assert (placed.flow(fee).amount, placed.flow(fee).occurrences, placed.flow(fee).estimated) == (
+        360.0,
+        None,
+        ["amount"],
+    )
     counted = UpdateActor(citizens.id, {"count": 5_000}).apply(placed)
     assert (counted.flow(fee).occurrences, counted.flow(fee).estimated) == (5_000.0, ["amount", "occurrences"])
     monthly = UpdateDetails({"period": "month"}).apply(counted)
@@ -544,4 +579,6 @@ def test_estimates_follow_a_change_of_scale_and_entered_figures_do_not(library):
     rescaled = UpdateDetails({"period": "quarter"}).apply(UpdateActor(citizens.id, {"count": 800}).apply(entered))
     assert (rescaled.flow(fee).amount, rescaled.flow(fee).occurrences) == (25.0, 800.0)  # the entered 25 stays
     relabelled = UpdateFlow(fee, {"label": "our plan"}).apply(placed)
-    assert UpdateDetails({"period": "month"}).apply(relabelled).flow(fee).amount == 360.0  # no longer its template's flow
+    assert (
+        UpdateDetails({"period": "month"}).apply(relabelled).flow(fee).amount == 360.0
+    )  # no longer its template's flow

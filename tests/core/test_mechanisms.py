@@ -11,18 +11,23 @@ from canvas_app.settings import REPO_DIR
 LIBRARY = load_library(include_env=False)
 
 PLATFORM = config(
-    {"city": "city", "op": "platform_operator", "drivers": "citizen", "provider": "service_provider",
-     "vendor": "technology_vendor"},
+    {
+        "city": "city",
+        "op": "platform_operator",
+        "drivers": "citizen",
+        "provider": "service_provider",
+        "vendor": "technology_vendor",
+    },
     [
-        ("drivers", "op", "money", 2.0, 100, {"label": "fee"}),                 # f1 capture
-        ("op", "drivers", "service", None, None, {"label": "parking"}),         # f2 creation
-        ("provider", "op", "service", None, None, {"label": "spaces"}),         # f3 creation
-        ("op", "provider", "money", 1.5, 100, {"label": "share of fees"}),      # f4 sharing (provider gives back)
-        ("op", "vendor", "money", 10.0, 1, {"label": "licence"}),               # f5 a purchase, not sharing
-        ("vendor", "op", "service", None, None, {"label": "software"}),         # f6 creation
-        ("city", "op", "grant", 500.0, 1),                                       # f7 capture
-        ("op", "city", "data", None, None, {"label": "occupancy"}),             # f8 creation, not sharing (city)
-        ("op", "drivers", "reputation", None, None, {"label": "badges"}),       # f9 sharing (drivers pay the op)
+        ("drivers", "op", "money", 2.0, 100, {"label": "fee"}),  # f1 capture
+        ("op", "drivers", "service", None, None, {"label": "parking"}),  # f2 creation
+        ("provider", "op", "service", None, None, {"label": "spaces"}),  # f3 creation
+        ("op", "provider", "money", 1.5, 100, {"label": "share of fees"}),  # f4 sharing (provider gives back)
+        ("op", "vendor", "money", 10.0, 1, {"label": "licence"}),  # f5 a purchase, not sharing
+        ("vendor", "op", "service", None, None, {"label": "software"}),  # f6 creation
+        ("city", "op", "grant", 500.0, 1),  # f7 capture
+        ("op", "city", "data", None, None, {"label": "occupancy"}),  # f8 creation, not sharing (city)
+        ("op", "drivers", "reputation", None, None, {"label": "badges"}),  # f9 sharing (drivers pay the op)
     ],
 )
 
@@ -35,9 +40,15 @@ def test_flow_mechanisms_follow_the_stated_rules():
     found = mechanisms_in_place(PLATFORM, LIBRARY)
     assert set(found) == set(KINDS)
     assert _flows(found, "creation") == {
-        "Service to Drivers": ("f2",), "Service to Op": ("f3", "f6"), "Data to City": ("f8",)}
+        "Service to Drivers": ("f2",),
+        "Service to Op": ("f3", "f6"),
+        "Data to City": ("f8",),
+    }
     assert _flows(found, "capture") == {"Money from Drivers to Op": ("f1",), "Grant from City to Op": ("f7",)}
-    assert _flows(found, "sharing") == {"Money passed on to Provider": ("f4",), "Reputation passed on to Drivers": ("f9",)}
+    assert _flows(found, "sharing") == {
+        "Money passed on to Provider": ("f4",),
+        "Reputation passed on to Drivers": ("f9",),
+    }
     assert [m.detail for m in found["capture"]] == ["fee", ""]
 
 

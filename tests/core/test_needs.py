@@ -25,14 +25,18 @@ PARKING = config(
     {"op": "platform_operator", "drivers": "citizen"},
     [("op", "drivers", "service", None, None, {"module": "m1", "label": "pay by phone"}), ("drivers", "op", "money")],
     modules=[{"id": "m1", "module": "mobile-parking"}],
-    needs=[{"id": "pay", "name": "Pay without a meter", "served_by": ["f1"]},
-           {"id": "find", "name": "Find a free space"}],
+    needs=[
+        {"id": "pay", "name": "Pay without a meter", "served_by": ["f1"]},
+        {"id": "find", "name": "Find a free space"},
+    ],
 )
 WIFI = config(
     {"city": "city", "people": "citizen"},
     [("city", "people", "service", None, None, {"label": "free Wi-Fi"})],
-    needs=[{"id": "online", "name": "Get online", "served_by": ["f1"]},
-           {"id": "x", "name": "pay without a METER", "served_by": ["f1"]}],
+    needs=[
+        {"id": "online", "name": "Get online", "served_by": ["f1"]},
+        {"id": "x", "name": "pay without a METER", "served_by": ["f1"]},
+    ],
 )
 
 A = WorkspaceNeed(id="pay", name="Pay without a meter", importance=5, urgency=1)
@@ -58,7 +62,10 @@ def test_unserved_needs_are_listed_in_rank_order():
     ev = WorkspaceNeed(id="ev", name="Charge EVs", importance=2, urgency=2)
     ranked = rank_needs([A, B, ev], [PARKING])  # find 62.5, ev 100 * (3*.25 + 2*.25 + 2)/8 = 40.6, pay 37.5
     assert [(r.need.id, r.score, r.unserved) for r in ranked] == [
-        ("find", 62.5, True), ("ev", 40.6, True), ("pay", 37.5, False)]
+        ("find", 62.5, True),
+        ("ev", 40.6, True),
+        ("pay", 37.5, False),
+    ]
     assert [r.need.id for r in unserved_needs(ranked)] == ["find", "ev"]
 
 
@@ -102,7 +109,11 @@ def test_bad_weights_are_refused_with_a_message_naming_the_criterion(raw, proble
 
 def test_good_weights_parse_to_numbers():
     assert check_need_weights({"importance": "2.5", "urgency": 0, "gap": 1, "evidence": 10}) == {
-        "importance": 2.5, "urgency": 0.0, "gap": 1.0, "evidence": 10.0}
+        "importance": 2.5,
+        "urgency": 0.0,
+        "gap": 1.0,
+        "evidence": 10.0,
+    }
 
 
 def test_serving_a_need_adds_or_updates_the_configurations_own_entry_and_clears_the_flag():
@@ -115,8 +126,15 @@ def test_serving_a_need_adds_or_updates_the_configurations_own_entry_and_clears_
     assert check_unmet_needs(Ecosystem(served)) == []
     ev = WorkspaceNeed(id="ev", name="Charge EVs", importance=2, urgency=4, evidence="fleet study")
     added = with_need_served(PARKING, ev, ["f2", "f2"])
-    assert added.needs[-1].model_dump() == {"id": "ev", "name": "Charge EVs", "actor": None, "importance": 2,
-                                             "urgency": 4, "evidence": "fleet study", "served_by": ["f2"]}
+    assert added.needs[-1].model_dump() == {
+        "id": "ev",
+        "name": "Charge EVs",
+        "actor": None,
+        "importance": 2,
+        "urgency": 4,
+        "evidence": "fleet study",
+        "served_by": ["f2"],
+    }
     assert map_need(ev, [added])[0].served
     unserved = with_need_served(PARKING, A, [])
     assert not map_need(A, [unserved])[0].served

@@ -31,7 +31,8 @@ def test_personal_data_is_refused_on_anything_but_a_data_flow():
         parse_configuration(data)
     assert error.value.problems == [
         "flows[0] (id 'f1'): personal_data: only a data flow can carry personal data (this flow is 'money'); "
-        "draw the data as a data flow and its payment as a separate money flow"]
+        "draw the data as a data flow and its payment as a separate money flow"
+    ]
 
 
 def test_personal_data_is_written_only_when_true():

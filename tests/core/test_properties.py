@@ -22,16 +22,28 @@ WITH_MODULES = settings(max_examples=60, deadline=None, suppress_health_check=[H
 def configurations(draw) -> Configuration:
     n = draw(st.integers(min_value=1, max_value=9))
     types = draw(st.lists(st.sampled_from(list(ActorType)), min_size=n, max_size=n))
-    actors = [{"id": f"a{i}", "name": f"Actor {i}", "type": t.value, "local": draw(st.booleans()),
-               "count": draw(st.none() | st.integers(0, 10**6))} for i, t in enumerate(types)]
+    actors = [
+        {
+            "id": f"a{i}",
+            "name": f"Actor {i}",
+            "type": t.value,
+            "local": draw(st.booleans()),
+            "count": draw(st.none() | st.integers(0, 10**6)),
+        }
+        for i, t in enumerate(types)
+    ]
     flows = []
     if n > 1:
         for i in range(draw(st.integers(0, 3 * n))):
             source, target = draw(st.permutations(range(n)))[:2]
-            flow = {"id": f"f{i}", "source": f"a{source}", "target": f"a{target}",
-                    "kind": draw(st.sampled_from(list(FlowKind))).value,
-                    "label": draw(st.sampled_from(["", "fee", "data", "ride"])),
-                    "standards": draw(st.lists(st.sampled_from(STANDARDS), max_size=2, unique=True))}
+            flow = {
+                "id": f"f{i}",
+                "source": f"a{source}",
+                "target": f"a{target}",
+                "kind": draw(st.sampled_from(list(FlowKind))).value,
+                "label": draw(st.sampled_from(["", "fee", "data", "ride"])),
+                "standards": draw(st.lists(st.sampled_from(STANDARDS), max_size=2, unique=True)),
+            }
             amount = draw(st.none() | st.floats(0, 1e6, allow_nan=False))
             if amount is not None:
                 flow["amount"] = amount
@@ -40,9 +52,15 @@ def configurations(draw) -> Configuration:
             if cost:
                 flow["marginal_cost"] = cost
             flows.append(flow)
-    needs = [{"id": f"n{i}", "name": f"Need {i}", "importance": draw(st.integers(1, 5)),
-              "served_by": [f["id"] for f in flows[:1]] if draw(st.booleans()) else []}
-             for i in range(draw(st.integers(0, 2)))]
+    needs = [
+        {
+            "id": f"n{i}",
+            "name": f"Need {i}",
+            "importance": draw(st.integers(1, 5)),
+            "served_by": [f["id"] for f in flows[:1]] if draw(st.booleans()) else [],
+        }
+        for i in range(draw(st.integers(0, 2)))
+    ]
     return Configuration.model_validate({"name": "random", "actors": actors, "flows": flows, "needs": needs})
 
 
@@ -101,7 +119,9 @@ def test_adding_an_open_standard_to_a_data_flow_never_lowers_replicability(confi
     dumped = config.model_dump()
     for flow in dumped["flows"]:
         if flow["id"] == chosen.id:
-            flow["standards"] = [*flow["standards"], "NGSI-LD"] if "NGSI-LD" not in flow["standards"] else flow["standards"]
+            flow["standards"] = (
+                [*flow["standards"], "NGSI-LD"] if "NGSI-LD" not in flow["standards"] else flow["standards"]
+            )
     improved = Configuration.model_validate(dumped)
     before = evaluate(config, recommend=False, structure=False).scores["replicability"].score
     after = evaluate(improved, recommend=False, structure=False).scores["replicability"].score
@@ -116,7 +136,9 @@ def test_placed_modules_feed_criteria_and_recommendations_agree_with_flags(confi
     assert eco.placed_definitions == placed  # the stored definitions resolve to the library's
     # module-attribute criteria, recomputed from the library definitions
     count = sum(len(d.attributes.preconditions) + (d.attributes.locality == "local") for d in placed)
-    dims = {dim for d in placed for dim in ("economic", "social", "environmental") if getattr(d.attributes.impacts, dim)}
+    dims = {
+        dim for d in placed for dim in ("economic", "social", "environmental") if getattr(d.attributes.impacts, dim)
+    }
 
     evaluation = evaluate(config, LIBRARY, recommend=True)
     criteria = {c.id: c for s in evaluation.scores.values() for c in s.criteria}
@@ -150,8 +172,14 @@ def test_placed_modules_feed_criteria_and_recommendations_agree_with_flags(confi
 
 
 # -- evidence, dilution and scale (numbers a city can defend) ---------------------------------
-MONEY_CRITERIA = ("s_revenue_growth", "su_viability", "cap_operator_net", "cap_operator_share", "cap_take_rate",
-                  "sh_evenness")
+MONEY_CRITERIA = (
+    "s_revenue_growth",
+    "su_viability",
+    "cap_operator_net",
+    "cap_operator_share",
+    "cap_take_rate",
+    "sh_evenness",
+)
 
 
 def _without_amounts(config: Configuration) -> Configuration:
@@ -166,8 +194,11 @@ def _without_amounts(config: Configuration) -> Configuration:
 @given(configurations())
 def test_no_evidence_is_never_full_marks(config):
     """Without a single amount, no money criterion is judged; without data flows, no standard is."""
-    criteria = {c.id: c for s in evaluate(_without_amounts(config), recommend=False, structure=False).scores.values()
-                for c in s.criteria}
+    criteria = {
+        c.id: c
+        for s in evaluate(_without_amounts(config), recommend=False, structure=False).scores.values()
+        for c in s.criteria
+    }
     for criterion_id in MONEY_CRITERIA:
         assert not criteria[criterion_id].assessable, criteria[criterion_id]
     if not any(f.kind is FlowKind.DATA for f in config.flows):
@@ -180,10 +211,19 @@ def test_no_evidence_is_never_full_marks(config):
 def _with_healthy_group(config: Configuration) -> Configuration:
     """``config`` plus a self-contained pair of generic companies trading fairly (nothing to flag among them)."""
     dumped = config.model_dump()
-    dumped["actors"] += [{"id": "g-buyer", "name": "Group buyer", "type": "business"},
-                         {"id": "g-seller", "name": "Group seller", "type": "business"}]
+    dumped["actors"] += [
+        {"id": "g-buyer", "name": "Group buyer", "type": "business"},
+        {"id": "g-seller", "name": "Group seller", "type": "business"},
+    ]
     dumped["flows"] += [
-        {"id": "g-f1", "source": "g-buyer", "target": "g-seller", "kind": "money", "amount": 10.0, "occurrences": 100.0},
+        {
+            "id": "g-f1",
+            "source": "g-buyer",
+            "target": "g-seller",
+            "kind": "money",
+            "amount": 10.0,
+            "occurrences": 100.0,
+        },
         {"id": "g-f2", "source": "g-seller", "target": "g-buyer", "kind": "service", "marginal_cost": "low"},
         {"id": "g-f3", "source": "g-buyer", "target": "g-seller", "kind": "reputation"},
     ]
@@ -235,12 +275,27 @@ def test_personal_data_with_or_without_a_payment_for_it_never_raises_a_score(con
     if any(f.kind is FlowKind.MONEY and (f.source, f.target) == (target, source) for f in config.flows):
         return
     dumped = config.model_dump(mode="json")
-    dumped["flows"].append({"id": "personal", "source": source, "target": target, "kind": "data",
-                            "label": "personal data", "personal_data": True})
+    dumped["flows"].append(
+        {
+            "id": "personal",
+            "source": source,
+            "target": target,
+            "kind": "data",
+            "label": "personal data",
+            "personal_data": True,
+        }
+    )
     if data.draw(st.booleans(), label="paid for"):
-        dumped["flows"].append({"id": "price", "source": target, "target": source, "kind": "money",
-                                "amount": data.draw(st.floats(0, 1e6, allow_nan=False)),
-                                "occurrences": data.draw(st.floats(0, 1e5, allow_nan=False))})
+        dumped["flows"].append(
+            {
+                "id": "price",
+                "source": target,
+                "target": source,
+                "kind": "money",
+                "amount": data.draw(st.floats(0, 1e6, allow_nan=False)),
+                "occurrences": data.draw(st.floats(0, 1e5, allow_nan=False)),
+            }
+        )
     bigger = Configuration.model_validate(dumped)
     before = evaluate(config, LIBRARY, recommend=False, structure=False).scores
     after = evaluate(bigger, LIBRARY, recommend=False, structure=False).scores
@@ -251,8 +306,9 @@ def test_personal_data_with_or_without_a_payment_for_it_never_raises_a_score(con
 # -- sides and payers do not depend on how boxes are drawn (issue 17) ----------------------------
 FUNDING_AND_SIDES = ("su_diversified_funding", "su_grant_independence", "cap_revenue", "s_network_effects")
 """Every criterion that reads who pays the operator or who is a side of the platform."""
-FUNDING_AND_SIDE_FLAGS = frozenset({"funding-concentration", "grant-dependent", "no-revenue", "not-multi-sided",
-                                    "no-network-effects"})
+FUNDING_AND_SIDE_FLAGS = frozenset(
+    {"funding-concentration", "grant-dependent", "no-revenue", "not-multi-sided", "no-network-effects"}
+)
 
 
 def _split(config: Configuration, payer: str, boxes: int) -> Configuration:
@@ -263,10 +319,14 @@ def _split(config: Configuration, payer: str, boxes: int) -> Configuration:
     if actor["type"] not in ("city", "public_agency"):  # the city and agencies are one public budget already
         actor["funding_source"] = actor.get("funding_source") or "split-source"
     ids = [payer] + [f"{payer}.{i}" for i in range(1, boxes)]
-    counts = ([actor["count"] // boxes + (i < actor["count"] % boxes) for i in range(boxes)]
-              if actor.get("count") is not None else [None] * boxes)
+    counts = (
+        [actor["count"] // boxes + (i < actor["count"] % boxes) for i in range(boxes)]
+        if actor.get("count") is not None
+        else [None] * boxes
+    )
     dumped["actors"] = [a for a in dumped["actors"] if a["id"] != payer] + [
-        {**actor, "id": box, "count": count} for box, count in zip(ids, counts, strict=True)]
+        {**actor, "id": box, "count": count} for box, count in zip(ids, counts, strict=True)
+    ]
     flows = []
     for flow in dumped["flows"]:
         if payer not in (flow["source"], flow["target"]):
@@ -284,8 +344,12 @@ def _split(config: Configuration, payer: str, boxes: int) -> Configuration:
 
 def _funding_and_sides(config: Configuration) -> tuple[dict[str, tuple[bool, float]], set[str]]:
     evaluation = evaluate(config, recommend=False, structure=False)
-    criteria = {c.id: (c.assessable, c.value) for s in evaluation.scores.values() for c in s.criteria
-                if c.id in FUNDING_AND_SIDES}
+    criteria = {
+        c.id: (c.assessable, c.value)
+        for s in evaluation.scores.values()
+        for c in s.criteria
+        if c.id in FUNDING_AND_SIDES
+    }
     return criteria, {f.code for f in evaluation.flags} & FUNDING_AND_SIDE_FLAGS
 
 
@@ -296,8 +360,13 @@ def test_splitting_a_payer_into_boxes_of_one_source_changes_no_funding_or_side_s
     eco = build_ecosystem(config)
     if eco.operator is None:
         return
-    payers = sorted({f.source for f in eco.in_flows.get(eco.operator.id, ()) if f.kind in
-                     (FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT)})
+    payers = sorted(
+        {
+            f.source
+            for f in eco.in_flows.get(eco.operator.id, ())
+            if f.kind in (FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT)
+        }
+    )
     if not payers:
         return
     payer = data.draw(st.sampled_from(payers), label="payer")
@@ -316,24 +385,43 @@ def test_adding_an_input_supplier_never_adds_a_platform_side(config, data):
     eco = build_ecosystem(config)
     if eco.platform is None:
         return
-    kind = data.draw(st.sampled_from([t for t in ActorType if t not in (ActorType.PLATFORM_OPERATOR, ActorType.FUNDER)]))
+    kind = data.draw(
+        st.sampled_from([t for t in ActorType if t not in (ActorType.PLATFORM_OPERATOR, ActorType.FUNDER)])
+    )
     supplies = data.draw(st.lists(st.sampled_from(NON_FINANCIAL), max_size=2), label="supplies")
     offering = {FlowKind.SERVICE, FlowKind.GOODS, FlowKind.DATA, FlowKind.KNOWLEDGE}
     paid = data.draw(st.booleans(), label="paid") or not offering & set(supplies)  # it supplies or is paid
     dumped = config.model_dump(mode="json")
-    dumped["actors"].append({"id": "supplier", "name": "Supplier", "type": kind.value,
-                             "count": data.draw(st.none() | st.integers(0, 10**6))})
-    dumped["flows"] += [{"id": f"supply{i}", "source": "supplier", "target": eco.platform.id, "kind": k.value}
-                        for i, k in enumerate(supplies)]
+    dumped["actors"].append(
+        {
+            "id": "supplier",
+            "name": "Supplier",
+            "type": kind.value,
+            "count": data.draw(st.none() | st.integers(0, 10**6)),
+        }
+    )
+    dumped["flows"] += [
+        {"id": f"supply{i}", "source": "supplier", "target": eco.platform.id, "kind": k.value}
+        for i, k in enumerate(supplies)
+    ]
     if paid:
-        dumped["flows"].append({"id": "payment", "source": eco.platform.id, "target": "supplier", "kind": "money",
-                                "amount": data.draw(st.none() | st.floats(0, 1e6, allow_nan=False)),
-                                "occurrences": 1})
+        dumped["flows"].append(
+            {
+                "id": "payment",
+                "source": eco.platform.id,
+                "target": "supplier",
+                "kind": "money",
+                "amount": data.draw(st.none() | st.floats(0, 1e6, allow_nan=False)),
+                "occurrences": 1,
+            }
+        )
     after = build_ecosystem(Configuration.model_validate(dumped))
     assert after.side_roles["supplier"].role == "input supplier" and "supplier" in after.input_suppliers
     assert after.sides == eco.sides
     assert (after.is_multi_sided, after.cross_side_loop) == (eco.is_multi_sided, eco.cross_side_loop)
-    network = [evaluate(c, recommend=False, structure=False).scores["scalability"].criteria
-               for c in (config, after.config)]
+    network = [
+        evaluate(c, recommend=False, structure=False).scores["scalability"].criteria for c in (config, after.config)
+    ]
     assert [c.value for c in network[0] if c.id == "s_network_effects"] == [
-        c.value for c in network[1] if c.id == "s_network_effects"]
+        c.value for c in network[1] if c.id == "s_network_effects"
+    ]

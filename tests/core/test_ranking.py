@@ -13,8 +13,10 @@ PARKING = config(
     {"op": "platform_operator", "drivers": "citizen"},
     [("op", "drivers", "service", None, None, {"module": "m1"}), ("drivers", "op", "money")],
     modules=[{"id": "m1", "module": "mobile-parking"}],
-    needs=[{"id": "pay", "name": "Pay without a meter", "served_by": ["f1"]},
-           {"id": "find", "name": "Find a free space"}],
+    needs=[
+        {"id": "pay", "name": "Pay without a meter", "served_by": ["f1"]},
+        {"id": "find", "name": "Find a free space"},
+    ],
 )
 
 
@@ -39,7 +41,10 @@ def test_unserved_urgent_needs_rank_first_and_the_reasons_are_visible():
 
 
 def test_need_weights_are_editable():
-    needs = [WorkspaceNeed(id="a", name="A", importance=5, urgency=1), WorkspaceNeed(id="b", name="B", importance=1, urgency=5)]
+    needs = [
+        WorkspaceNeed(id="a", name="A", importance=5, urgency=1),
+        WorkspaceNeed(id="b", name="B", importance=1, urgency=5),
+    ]
     assert rank_needs(needs, [], {"urgency": 0})[0].need.id == "a"
     assert rank_needs(needs, [], {"importance": 0})[0].need.id == "b"
 
@@ -50,12 +55,19 @@ def _evaluation(values: dict[str, float]) -> Evaluation:
 
 
 def test_advantages_rank_by_support_and_list_missing_modules():
-    open_std = Advantage(id="a1", service="parking", text="Open standards make it replicable",
-                         criteria=["r_open_standards"], modules=["ngsi-ld-broker"])
+    open_std = Advantage(
+        id="a1",
+        service="parking",
+        text="Open standards make it replicable",
+        criteria=["r_open_standards"],
+        modules=["ngsi-ld-broker"],
+    )
     generic = Advantage(id="a2", service="parking", text="Generic roles", criteria=["r_generic_roles"])
     future = Advantage(id="a3", service="parking", text="Data market", state="to_be", modules=["mobile-parking"])
-    ranked = rank_advantages([open_std, generic, future],
-                             {"parking": (PARKING, _evaluation({"r_open_standards": 0.2, "r_generic_roles": 0.9}))})
+    ranked = rank_advantages(
+        [open_std, generic, future],
+        {"parking": (PARKING, _evaluation({"r_open_standards": 0.2, "r_generic_roles": 0.9}))},
+    )
     assert [r.advantage.id for r in ranked] == ["a2", "a1", "a3"]  # current first, then by support
     assert ranked[1].missing_modules == ("ngsi-ld-broker",)
     assert ranked[1].score == pytest.approx(10.0)  # (0.2 + 0 of 1 module in place) / 2

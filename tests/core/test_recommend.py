@@ -43,54 +43,90 @@ def _load(path: Path) -> Configuration:
     return parse_configuration(data)
 
 
-GAPS = Configuration.model_validate({
-    "name": "a service with many gaps",
-    "actors": [
-        {"id": "city", "name": "City", "type": "city"},
-        {"id": "op", "name": "Operator", "type": "platform_operator"},
-        {"id": "residents", "name": "Residents", "type": "citizen"},
-        {"id": "lonely", "name": "Lonely company", "type": "business"},
-        {"id": "taker", "name": "Data taker", "type": "business"},
-        {"id": "clinic", "name": "Clinic", "type": "business"},
-        {"id": "club", "name": "Club", "type": "community"},
-        {"id": "lab", "name": "Lab", "type": "research"},
-    ],
-    "flows": [
-        {"id": "f1", "source": "city", "target": "op", "kind": "permission", "label": "mandate"},
-        {"id": "f2", "source": "op", "target": "city", "kind": "data", "label": "reports"},
-        {"id": "f3", "source": "residents", "target": "op", "kind": "data", "label": "observations"},
-        {"id": "f4", "source": "op", "target": "taker", "kind": "data", "label": "raw data"},
-        {"id": "f5", "source": "op", "target": "clinic", "kind": "service", "label": "home visits", "marginal_cost": "high"},
-        {"id": "f6", "source": "clinic", "target": "op", "kind": "reputation", "label": "referrals"},
-        {"id": "f7", "source": "club", "target": "lab", "kind": "knowledge", "label": "field notes"},
-        {"id": "f8", "source": "lab", "target": "club", "kind": "knowledge", "label": "studies"},
-    ],
-    "needs": [{"id": "n1", "name": "Safer night streets for residents", "actor": "residents"}],
-})
+GAPS = Configuration.model_validate(
+    {
+        "name": "a service with many gaps",
+        "actors": [
+            {"id": "city", "name": "City", "type": "city"},
+            {"id": "op", "name": "Operator", "type": "platform_operator"},
+            {"id": "residents", "name": "Residents", "type": "citizen"},
+            {"id": "lonely", "name": "Lonely company", "type": "business"},
+            {"id": "taker", "name": "Data taker", "type": "business"},
+            {"id": "clinic", "name": "Clinic", "type": "business"},
+            {"id": "club", "name": "Club", "type": "community"},
+            {"id": "lab", "name": "Lab", "type": "research"},
+        ],
+        "flows": [
+            {"id": "f1", "source": "city", "target": "op", "kind": "permission", "label": "mandate"},
+            {"id": "f2", "source": "op", "target": "city", "kind": "data", "label": "reports"},
+            {"id": "f3", "source": "residents", "target": "op", "kind": "data", "label": "observations"},
+            {"id": "f4", "source": "op", "target": "taker", "kind": "data", "label": "raw data"},
+            {
+                "id": "f5",
+                "source": "op",
+                "target": "clinic",
+                "kind": "service",
+                "label": "home visits",
+                "marginal_cost": "high",
+            },
+            {"id": "f6", "source": "clinic", "target": "op", "kind": "reputation", "label": "referrals"},
+            {"id": "f7", "source": "club", "target": "lab", "kind": "knowledge", "label": "field notes"},
+            {"id": "f8", "source": "lab", "target": "club", "kind": "knowledge", "label": "studies"},
+        ],
+        "needs": [{"id": "n1", "name": "Safer night streets for residents", "actor": "residents"}],
+    }
+)
 """Isolated, free-riding, cut-off, costly to serve, unpaid, giving citizens nothing: the flags the examples lack."""
 
-PERSONAL = Configuration.model_validate({
-    "name": "parking app that sells drivers' data",
-    "actors": [
-        {"id": "city", "name": "City", "type": "city"},
-        {"id": "residents", "name": "Residents", "type": "citizen"},
-        {"id": "op", "name": "Operator", "type": "platform_operator"},
-        {"id": "ads", "name": "Advertiser", "type": "business"},
-    ],
-    "flows": [
-        {"id": "f1", "source": "op", "target": "residents", "kind": "service", "label": "parking app"},
-        {"id": "f2", "source": "residents", "target": "op", "kind": "money", "label": "fee", "amount": 1, "occurrences": 100},
-        {"id": "f3", "source": "residents", "target": "op", "kind": "data", "label": "location traces", "personal_data": True},
-        {"id": "f4", "source": "op", "target": "ads", "kind": "data", "label": "profiles", "personal_data": True},
-        {"id": "f5", "source": "ads", "target": "op", "kind": "money", "label": "data fee", "amount": 500, "occurrences": 1},
-        {"id": "f6", "source": "city", "target": "op", "kind": "permission", "label": "licence"},
-    ],
-})
+PERSONAL = Configuration.model_validate(
+    {
+        "name": "parking app that sells drivers' data",
+        "actors": [
+            {"id": "city", "name": "City", "type": "city"},
+            {"id": "residents", "name": "Residents", "type": "citizen"},
+            {"id": "op", "name": "Operator", "type": "platform_operator"},
+            {"id": "ads", "name": "Advertiser", "type": "business"},
+        ],
+        "flows": [
+            {"id": "f1", "source": "op", "target": "residents", "kind": "service", "label": "parking app"},
+            {
+                "id": "f2",
+                "source": "residents",
+                "target": "op",
+                "kind": "money",
+                "label": "fee",
+                "amount": 1,
+                "occurrences": 100,
+            },
+            {
+                "id": "f3",
+                "source": "residents",
+                "target": "op",
+                "kind": "data",
+                "label": "location traces",
+                "personal_data": True,
+            },
+            {"id": "f4", "source": "op", "target": "ads", "kind": "data", "label": "profiles", "personal_data": True},
+            {
+                "id": "f5",
+                "source": "ads",
+                "target": "op",
+                "kind": "money",
+                "label": "data fee",
+                "amount": 500,
+                "occurrences": 1,
+            },
+            {"id": "f6", "source": "city", "target": "op", "kind": "permission", "label": "licence"},
+        ],
+    }
+)
 """Personal data leaving residents without consent, and sold to an advertiser."""
 
-CONFIGS = [pytest.param(_load(p), id=p.stem) for p in _case_files()] + [
-    pytest.param(random_configuration(40, seed=s), id=f"synthetic-{s}") for s in (1, 2)] + [
-    pytest.param(GAPS, id="gaps"), pytest.param(PERSONAL, id="personal")]
+CONFIGS = (
+    [pytest.param(_load(p), id=p.stem) for p in _case_files()]
+    + [pytest.param(random_configuration(40, seed=s), id=f"synthetic-{s}") for s in (1, 2)]
+    + [pytest.param(GAPS, id="gaps"), pytest.param(PERSONAL, id="personal")]
+)
 
 
 def _same(flag, finding) -> bool:
@@ -106,8 +142,11 @@ def _closes(finding, before: Configuration, after: Configuration) -> bool:
         return any(e not in still for e in finding.elements)
     if finding.code == "funding-concentration":
         op = old.operator.id
-        return new.operator.id == op and checks.funding_hhi(new) < checks.funding_hhi(old) and bool(
-            set(new.financial_inflow_by_payer(op)) - set(old.financial_inflow_by_payer(op)))
+        return (
+            new.operator.id == op
+            and checks.funding_hhi(new) < checks.funding_hhi(old)
+            and bool(set(new.financial_inflow_by_payer(op)) - set(old.financial_inflow_by_payer(op)))
+        )
     if finding.code == "grant-dependent":
         return new.operator.id == old.operator.id and checks.grant_share(new) < checks.grant_share(old)
     if finding.code in ("not-multi-sided", "no-network-effects", "no-revenue"):
@@ -162,8 +201,15 @@ def _merchants_parking() -> Configuration:
     config = load_configuration(ROOT / "examples" / "oulu-parking.json")
     data = config.model_dump(mode="json")
     data["actors"].append({"id": "merchants", "name": "City-centre merchants", "type": "business"})
-    data["flows"].append({"id": "fm", "source": "merchants", "target": "operator", "kind": "data",
-                          "label": "shop opening hours and offers"})
+    data["flows"].append(
+        {
+            "id": "fm",
+            "source": "merchants",
+            "target": "operator",
+            "kind": "data",
+            "label": "shop opening hours and offers",
+        }
+    )
     return Configuration.model_validate(data)
 
 
@@ -294,7 +340,7 @@ def test_new_actors_land_near_the_actors_they_connect_to_and_never_on_one():
     placed = place_module(config, LIBRARY["maas-bundle"])
     points = [(a.position.x, a.position.y) for a in placed.actors if a.position]
     for i, p in enumerate(points):
-        for q in points[i + 1:]:
+        for q in points[i + 1 :]:
             assert abs(p[0] - q[0]) + abs(p[1] - q[1]) > 1.0, (p, q)
     new = [a for a in placed.actors if a.module == placed.modules[-1].id]
     old = [a for a in config.actors if a.position]
@@ -309,8 +355,10 @@ def test_remedies_are_validated_like_the_rest_of_the_module():
         parse_module(base + "attributes: {remedies: [{flag: nope, role: city}]}")
     with pytest.raises(LibraryError, match=r"remedies\[0\]: role: the module has no actor of type 'funder'"):
         parse_module(base + "attributes: {remedies: [{flag: no-return, role: funder}]}")
-    ok = parse_module(base + "flows: [{source: city, target: citizen, kind: service}]\n"
-                      "attributes: {remedies: [{flag: no-citizen-value, role: citizen}]}")
+    ok = parse_module(
+        base + "flows: [{source: city, target: citizen, kind: service}]\n"
+        "attributes: {remedies: [{flag: no-citizen-value, role: citizen}]}"
+    )
     assert ok.attributes.remedies[0].flag == "no-citizen-value"
 
 

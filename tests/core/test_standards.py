@@ -15,18 +15,44 @@ from canvas_app.standards import classify_standard, known_standards, parse_regis
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("name", [
-    "NGSI-LD", "ngsi ld", "NGSI_LD", "Smart Data Models", "SmartDataModels", "MIM1", "OASC MIM 2", "MIM7",
-    "OGC SensorThings", "MQTT", "GTFS", "GTFS-RT", "GTFS Realtime", "GBFS v2.3", "NeTEx", "SIRI", "DATEX II",
-    "DATEX2", "OCPI", "OCPP 2.0.1", "DCAT-AP", "OpenAPI-described REST", "OpenAPI 3.1", "OAuth 2.0",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "NGSI-LD",
+        "ngsi ld",
+        "NGSI_LD",
+        "Smart Data Models",
+        "SmartDataModels",
+        "MIM1",
+        "OASC MIM 2",
+        "MIM7",
+        "OGC SensorThings",
+        "MQTT",
+        "GTFS",
+        "GTFS-RT",
+        "GTFS Realtime",
+        "GBFS v2.3",
+        "NeTEx",
+        "SIRI",
+        "DATEX II",
+        "DATEX2",
+        "OCPI",
+        "OCPP 2.0.1",
+        "DCAT-AP",
+        "OpenAPI-described REST",
+        "OpenAPI 3.1",
+        "OAuth 2.0",
+    ],
+)
 def test_the_issue_s_open_standards_and_their_spellings_are_open(name):
     assert classify_standard(name) == "open"
     assert is_open_standard(name)
 
 
-@pytest.mark.parametrize("name", ["proprietary API", "Proprietary", "Acme parking SDK", "vendor SDK", "Sigfox",
-                                  "ParkCo vendor-specific protocol"])
+@pytest.mark.parametrize(
+    "name",
+    ["proprietary API", "Proprietary", "Acme parking SDK", "vendor SDK", "Sigfox", "ParkCo vendor-specific protocol"],
+)
 def test_vendor_interfaces_are_proprietary(name):
     assert classify_standard(name) == "proprietary"
     assert not is_open_standard(name)

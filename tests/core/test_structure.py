@@ -27,8 +27,12 @@ def test_one_component_and_no_articulation_point(report):
 def test_betweenness_by_hand(report):
     # Only drivers↔provider need an intermediary: two shortest paths each way, one via op and one via
     # the city, so op and the city each get 2 × ½ = 1, normalised by (n−1)(n−2) = 6.
-    assert report["betweenness"] == {"city": pytest.approx(1 / 6, abs=1e-4), "op": pytest.approx(1 / 6, abs=1e-4),
-                                     "drivers": 0.0, "provider": 0.0}
+    assert report["betweenness"] == {
+        "city": pytest.approx(1 / 6, abs=1e-4),
+        "op": pytest.approx(1 / 6, abs=1e-4),
+        "drivers": 0.0,
+        "provider": 0.0,
+    }
 
 
 def test_platform_sides_and_cross_side_loop(report):
@@ -67,8 +71,9 @@ def test_shortest_loop_respects_the_length_bound():
 
 
 def test_no_cycle_groups_in_a_one_way_chain():
-    chain = structure_report(eco({"city": "city", "a": "business", "b": "citizen"},
-                                 [("city", "a", "money", 1, 1), ("a", "b", "service")]))
+    chain = structure_report(
+        eco({"city": "city", "a": "business", "b": "citizen"}, [("city", "a", "money", 1, 1), ("a", "b", "service")])
+    )
     assert chain["value_cycles"] == {"groups": [], "examples": []}
     assert chain["articulation_points"] == ["a"]
 
@@ -83,7 +88,11 @@ def test_nine_blocks_seen_from_the_operator():
     blocks = nine_blocks(config(PLATFORM, healthy_platform_flows()))
     # providers pay a listing fee and buy an operating permit: a second segment, not only a supplier
     assert blocks["customer_segments"] == ["Drivers", "Provider"]
-    assert blocks["value_propositions"] == ["parking (Drivers)", "street space (Drivers)", "operating permit (Provider)"]
+    assert blocks["value_propositions"] == [
+        "parking (Drivers)",
+        "street space (Drivers)",
+        "operating permit (Provider)",
+    ]
     assert blocks["revenue_streams"] == ["money from Drivers", "listing fee from Provider"]
     assert blocks["cost_structure"] == ["money → Provider", "money → City"]
     assert blocks["key_partnerships"] == ["Provider: parking spaces"]

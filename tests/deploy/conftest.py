@@ -53,7 +53,10 @@ def pg_url() -> Iterator[str]:
     try:
         upgrade = subprocess.run(
             [sys.executable, "-m", "canvas_app.cli", "db", "upgrade", "--database-url", url],
-            capture_output=True, text=True, timeout=120, cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
         )
         assert upgrade.returncode == 0, upgrade.stderr
         yield url
@@ -77,18 +80,32 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60.0) -> Gunicorn:
-        env = {**os.environ, "DATABASE_URL": self.database_url, "CITYCANVAS_AUTHOR": "deploy-test",
-               "CITYCANVAS_CACHE_DIR": str(self.cache_dir)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "CITYCANVAS_AUTHOR": "deploy-test",
+            "CITYCANVAS_CACHE_DIR": str(self.cache_dir),
+        }
         env.pop("REDIS_URL", None)  # background jobs in subprocesses, results in this server's own folder
         if self.accounts:
             env.update(CITYCANVAS_AUTH="on", CITYCANVAS_SECRET_KEY=DEPLOY_SECRET)
         command = [
-            sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-            "--no-control-socket", "--timeout", "60", "canvas_app.wsgi:server",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(self.workers),
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--no-control-socket",
+            "--timeout",
+            "60",
+            "canvas_app.wsgi:server",
         ]
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:

@@ -47,7 +47,6 @@ class CallbackBodies:
         }
 
 
-
 class DashClient(CallbackBodies):
     """A minimal Dash front end over HTTP: knows the server's callbacks and posts callback requests."""
 
@@ -72,8 +71,9 @@ class DashClient(CallbackBodies):
         with self.opener.open(self.base_url + path, timeout=self.timeout) as response:
             return json.loads(response.read())
 
-    def post(self, body: dict[str, Any] | bytes, content_type: str = "application/json",
-             query: dict[str, str] | None = None) -> tuple[int, bytes]:
+    def post(
+        self, body: dict[str, Any] | bytes, content_type: str = "application/json", query: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         """``(status, raw body)``; HTTP errors are returned, not raised. ``query``: a background
         job's poll handles (``cacheKey``, ``job``)."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode()

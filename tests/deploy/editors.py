@@ -60,8 +60,14 @@ def configuration_for(editors: int) -> dict[str, Any]:
     }
 
 
-def run_editors(post: PostEdit, editors: int, seconds: float, start_version: int = 1,
-                stop: threading.Event | None = None, run: Run | None = None) -> Run:
+def run_editors(
+    post: PostEdit,
+    editors: int,
+    seconds: float,
+    start_version: int = 1,
+    stop: threading.Event | None = None,
+    run: Run | None = None,
+) -> Run:
     """``editors`` threads edit for ``seconds`` (or until ``stop`` is set); returns what they saw."""
     run = run or Run()
     lock = threading.Lock()
@@ -98,8 +104,15 @@ def run_editors(post: PostEdit, editors: int, seconds: float, start_version: int
     return run
 
 
-def check_history(run: Run, versions: Iterable[int], position_at: Callable[[int, str], tuple[float, float]],
-                  editors: int, start_version: int = 1, *, strict: bool = True) -> list[str]:
+def check_history(
+    run: Run,
+    versions: Iterable[int],
+    position_at: Callable[[int, str], tuple[float, float]],
+    editors: int,
+    start_version: int = 1,
+    *,
+    strict: bool = True,
+) -> list[str]:
     """Problems found (empty: no lost update). ``position_at(version, actor)`` reads a stored revision.
 
     ``strict``: every stored revision must have been acknowledged to someone. After a crash a save can
@@ -112,14 +125,18 @@ def check_history(run: Run, versions: Iterable[int], position_at: Callable[[int,
     by_version: dict[int, Ack] = {}
     for ack in run.acks:
         if ack.version in by_version:
-            problems.append(f"version {ack.version} acknowledged twice (editors {by_version[ack.version].editor}, {ack.editor})")
+            problems.append(
+                f"version {ack.version} acknowledged twice (editors {by_version[ack.version].editor}, {ack.editor})"
+            )
         by_version[ack.version] = ack
         if ack.version not in stored:
             problems.append(f"editor {ack.editor}'s acknowledged version {ack.version} is not in the history")
             continue
         if ack.version != ack.base + 1:
-            problems.append(f"editor {ack.editor} saved version {ack.version} over base {ack.base}: "
-                            f"{ack.version - ack.base - 1} newer revision(s) overwritten")
+            problems.append(
+                f"editor {ack.editor} saved version {ack.version} over base {ack.base}: "
+                f"{ack.version - ack.base - 1} newer revision(s) overwritten"
+            )
         if position_at(ack.version, f"e{ack.editor}") != ack.position:
             problems.append(f"version {ack.version} does not hold editor {ack.editor}'s edit")
     unexplained = stored - set(by_version) - {start_version}
@@ -132,8 +149,14 @@ def check_history(run: Run, versions: Iterable[int], position_at: Callable[[int,
     return problems
 
 
-def replay(by_version: dict[int, Ack], versions: list[int], position_at: Callable[[int, str], tuple[float, float]],
-           editors: int, start_version: int, strict: bool) -> list[str]:
+def replay(
+    by_version: dict[int, Ack],
+    versions: list[int],
+    position_at: Callable[[int, str], tuple[float, float]],
+    editors: int,
+    start_version: int,
+    strict: bool,
+) -> list[str]:
     """Walk the history in order: each revision must show every actor where its last acknowledged edit put it.
 
     A last-writer-wins save shows up here: it writes the stale positions of the other actors back.
@@ -156,7 +179,9 @@ def replay(by_version: dict[int, Ack], versions: list[int], position_at: Callabl
             if ack is None and not strict and actual[0] // 100_000 == n:
                 expected[actor] = actual  # an unanswered save of that editor's own edit
                 continue
-            problems.append(f"version {version}: {actor} is at {actual}, but its last acknowledged edit put it "
-                            f"at {expected[actor]}: a lost update")
+            problems.append(
+                f"version {version}: {actor} is at {actual}, but its last acknowledged edit put it "
+                f"at {expected[actor]}: a lost update"
+            )
             expected[actor] = actual  # report each loss once
     return problems

@@ -39,8 +39,9 @@ def http_edits(base_url: str, configuration_id: int, user: str | None = None) ->
     def post(editor: int, base: int, position: list[float]):
         client = client_of(editor)
         value = {"positions": {f"e{editor}": position}, "nonce": time.time()}
-        status, answer = client.call(ID.moved, "data", value,
-                                     {f"{ID.config_id}.data": configuration_id, f"{ID.version}.data": base})
+        status, answer = client.call(
+            ID.moved, "data", value, {f"{ID.config_id}.data": configuration_id, f"{ID.version}.data": base}
+        )
         if status != 200:
             return "error", f"HTTP {status}: {str(answer)[:300]}"
         response = answer.get("response", {})
@@ -74,8 +75,9 @@ def verify(store, configuration_id: int, run: Run, editors: int = EDITORS, *, st
 
 def new_configuration(store, editors: int = EDITORS, owner_id: int | None = None) -> int:
     workspace = store.create_workspace(f"Deploy {time.time_ns()}", author="deploy-test", owner_id=owner_id)
-    return store.create_configuration(workspace.id, parse_configuration(configuration_for(editors)),
-                                      author="deploy-test").id
+    return store.create_configuration(
+        workspace.id, parse_configuration(configuration_for(editors)), author="deploy-test"
+    ).id
 
 
 @dataclass
@@ -87,7 +89,9 @@ class JobRun:
     problems: list[str] = field(default_factory=list)
 
 
-def poll_jobs(base_url: str, configuration_id: int, version: int, user: str, stop: threading.Event, run: JobRun) -> None:
+def poll_jobs(
+    base_url: str, configuration_id: int, version: int, user: str, stop: threading.Event, run: JobRun
+) -> None:
     """Press "Suggest modules" and poll the job to its end, as the browser does (nulls in the poll), until
     ``stop``; every answer must be this configuration's flags, a busy refusal, never an error."""
     client = DashClient(base_url, user=user, password=DEPLOY_PASSWORD, timeout=60)
@@ -141,17 +145,24 @@ def test_dep001_eight_editors_through_gunicorn_lose_nothing(pg_url, gunicorn, ac
             for name in ("planner", "reviewer"):
                 store.create_user(name, hash_password(DEPLOY_PASSWORD))
                 store.add_member(workspace_id, name, "viewer", added_by="editor")
-                pollers.append(threading.Thread(target=poll_jobs, daemon=True, args=(
-                    server.base_url, configuration_id, 1, name, stop, jobs)))
+                pollers.append(
+                    threading.Thread(
+                        target=poll_jobs, daemon=True, args=(server.base_url, configuration_id, 1, name, stop, jobs)
+                    )
+                )
             for poller in pollers:
                 poller.start()
-        run = run_editors(http_edits(server.base_url, configuration_id, "editor" if accounts else None), EDITORS, SECONDS)
+        run = run_editors(
+            http_edits(server.base_url, configuration_id, "editor" if accounts else None), EDITORS, SECONDS
+        )
         stop.set()
         for poller in pollers:
             poller.join(timeout=150)
         problems = verify(store, configuration_id, run)
-    print(f"{run.requests} edits: {run.acknowledged} saved, {len(run.conflicts)} refused as stale, "
-          f"{len(run.errors)} failed; background jobs: {jobs.results} results, {jobs.busy} busy refusals")
+    print(
+        f"{run.requests} edits: {run.acknowledged} saved, {len(run.conflicts)} refused as stale, "
+        f"{len(run.errors)} failed; background jobs: {jobs.results} results, {jobs.busy} busy refusals"
+    )
     assert problems == []
     assert run.errors == []
     assert run.acknowledged > 50 and run.conflicts, "the run must really race"

@@ -25,8 +25,10 @@ def test_dep003_kill9_mid_run_then_restart_loses_no_acknowledged_save(pg_url, gu
         run, stop = Run(), threading.Event()
         edits = http_edits(server.base_url, configuration_id, "editor" if accounts else None)
         editing = threading.Thread(
-            target=run_editors, args=(edits, EDITORS, 120.0),
-            kwargs={"stop": stop, "run": run}, daemon=True,
+            target=run_editors,
+            args=(edits, EDITORS, 120.0),
+            kwargs={"stop": stop, "run": run},
+            daemon=True,
         )
         editing.start()
         time.sleep(5.0)
@@ -41,8 +43,10 @@ def test_dep003_kill9_mid_run_then_restart_loses_no_acknowledged_save(pg_url, gu
         failed_while_down = len(run.errors)
         run.errors.clear()  # refused connections while the server was down are expected; they saved nothing
         problems = verify(store, configuration_id, run, strict=False)
-    print(f"{acknowledged_before_kill} saves acknowledged before kill -9, {run.acknowledged - restarted_at} after "
-          f"the restart, {failed_while_down} requests failed while the server was down")
+    print(
+        f"{acknowledged_before_kill} saves acknowledged before kill -9, {run.acknowledged - restarted_at} after "
+        f"the restart, {failed_while_down} requests failed while the server was down"
+    )
     assert acknowledged_before_kill > 20
     assert run.acknowledged > restarted_at, "the restarted server saves again"
     assert problems == []

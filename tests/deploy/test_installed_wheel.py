@@ -25,15 +25,22 @@ from wheel_contents import describe, summary
 pytestmark = pytest.mark.wheel
 
 SHIPPED = {
-    "canvas_app/_shipped/modules": 36, "canvas_app/_shipped/examples": 8, "canvas_app/_shipped/schema": 2,
-    "canvas_app/assets": 5, "canvas_app/data": 1, "storage/migrations": 2, "storage/migrations/versions": 4,
+    "canvas_app/_shipped/modules": 36,
+    "canvas_app/_shipped/examples": 8,
+    "canvas_app/_shipped/schema": 2,
+    "canvas_app/assets": 5,
+    "canvas_app/data": 1,
+    "storage/migrations": 2,
+    "storage/migrations/versions": 4,
 }
 """Files the app reads at run time, per folder of the wheel (counted in the checkout: ``ls``)."""
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, f"{' '.join(command)} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert done.returncode == 0, (
+        f"{' '.join(command)} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     return done
 
 
@@ -50,14 +57,18 @@ def installed(tmp_path_factory) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "REDIS_URL", "DATABASE_URL")}
     env["CITYCANVAS_CACHE_DIR"] = str(root / "cache")
     started = time.monotonic()
-    run([sys.executable, "-m", "build", "--outdir", str(root / "dist"), str(REPO)], root, env)  # sdist, then wheel from it
+    run(
+        [sys.executable, "-m", "build", "--outdir", str(root / "dist"), str(REPO)], root, env
+    )  # sdist, then wheel from it
     built = time.monotonic()
     wheel = next((root / "dist").glob("citycanvas-*.whl"))
     run([sys.executable, "-m", "venv", str(root / "venv")], root, env)
     bin_dir = root / "venv" / ("Scripts" if os.name == "nt" else "bin")
     run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], root, env, timeout=600)
     print(describe(wheel))
-    print(f"built sdist + wheel in {built - started:.1f} s, venv with the wheel installed in {time.monotonic() - built:.1f} s")
+    print(
+        f"built sdist + wheel in {built - started:.1f} s, venv with the wheel installed in {time.monotonic() - built:.1f} s"
+    )
     work = root / "work"  # not the checkout: nothing resolves against the repository's folders
     work.mkdir()
     return {"wheel": wheel, "bin": bin_dir, "env": env, "work": work}
@@ -83,16 +94,25 @@ def test_cli_db_upgrade_score_and_library_from_the_installed_wheel(installed):
 
     assert upgraded.endswith(f"schema at {', '.join(sorted(head_revisions()))}\n")
     examples = run([str(bin_dir / "canvas-app"), "examples"], work, env).stdout.splitlines()
-    site = run([str(bin_dir / "python"), "-c", "import canvas_app, pathlib; print(pathlib.Path(canvas_app.__file__).parent)"],
-               work, env).stdout.strip()
+    site = run(
+        [str(bin_dir / "python"), "-c", "import canvas_app, pathlib; print(pathlib.Path(canvas_app.__file__).parent)"],
+        work,
+        env,
+    ).stdout.strip()
     assert site.startswith(str(installed["bin"].parent)) and not site.startswith(str(REPO))
     assert len(examples) == 8 and all(line.startswith(site) for line in examples)
     oulu = next(line for line in examples if line.endswith("oulu-parking.json"))
-    scored = json.loads(run([str(bin_dir / "canvas-app"), "score", "--json", "--no-recommendations", oulu], work, env).stdout)
-    assert scored["scores"]["scalability"]["score"] == 100.0  # the README's example, as `canvas-app score` prints it here
-    probe = ("from canvas_app.library import load_library, BUILTIN_MODULE_DIR\n"
-             "from canvas_app.settings import Settings\n"
-             "print(len(load_library(()).ids()), BUILTIN_MODULE_DIR, Settings().examples_dir)")
+    scored = json.loads(
+        run([str(bin_dir / "canvas-app"), "score", "--json", "--no-recommendations", oulu], work, env).stdout
+    )
+    assert (
+        scored["scores"]["scalability"]["score"] == 100.0
+    )  # the README's example, as `canvas-app score` prints it here
+    probe = (
+        "from canvas_app.library import load_library, BUILTIN_MODULE_DIR\n"
+        "from canvas_app.settings import Settings\n"
+        "print(len(load_library(()).ids()), BUILTIN_MODULE_DIR, Settings().examples_dir)"
+    )
     count, modules, examples_dir = run([str(bin_dir / "python"), "-c", probe], work, env).stdout.split()
     assert (int(count), modules, examples_dir) == (36, f"{site}/_shipped/modules", f"{site}/_shipped/examples")
 
@@ -103,8 +123,14 @@ def test_canvas_app_serves_from_the_installed_wheel(installed):
     served_env = {**env, "DATABASE_URL": f"sqlite:///{work}/served.sqlite3"}
     log = work / f"serve-{port}.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen([str(bin_dir / "canvas-app"), "--port", str(port), "--host", "127.0.0.1"], cwd=work,
-                                  env=served_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [str(bin_dir / "canvas-app"), "--port", str(port), "--host", "127.0.0.1"],
+            cwd=work,
+            env=served_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -130,8 +156,13 @@ def test_canvas_app_serves_from_the_installed_wheel(installed):
 def test_redis_without_the_team_extra_says_what_to_install(installed):
     """The wheel alone has no Celery or Redis client: REDIS_URL stops the start with the remedy, not a traceback."""
     bin_dir, env, work = installed["bin"], installed["env"], installed["work"]
-    done = subprocess.run([str(bin_dir / "canvas-app"), "--port", str(free_port())], cwd=work, capture_output=True,
-                          text=True, timeout=120, env={**env, "REDIS_URL": "redis://127.0.0.1:6379/15",
-                                                       "DATABASE_URL": f"sqlite:///{work}/redis.sqlite3"})
+    done = subprocess.run(
+        [str(bin_dir / "canvas-app"), "--port", str(free_port())],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "REDIS_URL": "redis://127.0.0.1:6379/15", "DATABASE_URL": f"sqlite:///{work}/redis.sqlite3"},
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "pip install 'citycanvas[team]'" in done.stderr and "REDIS_URL" in done.stderr

@@ -85,7 +85,10 @@ def serve(tmp_path: Path) -> Iterator:
         log = open(tmp_path / f"serve-{port}.log", "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [sys.executable, "-m", "canvas_app.cli", "serve", "--database-url", database_url, "--port", str(port)],
-            cwd=REPO, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=dict(os.environ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         started.append(process)
         base_url = f"http://127.0.0.1:{port}"
@@ -136,8 +139,16 @@ def burst_then_redirects(base_url: str) -> None:
     status, headers, _page = val.sign_in("val", PASSWORD)
     assert status == 302 and headers["Location"] == "/"
     # signed in: /login?next=... redirects at once; hostile values, exactly as sent on the wire
-    for raw in ("/%09/evil.example", "/%0a/evil.example", "/%0d%0a/evil.example", "%2F%2Fevil.example",
-                "/%5Cevil.example", "https:%2F%2Fevil.example", "%20//evil.example", "/%E3%80%80/evil.example"):
+    for raw in (
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "https:%2F%2Fevil.example",
+        "%20//evil.example",
+        "/%E3%80%80/evil.example",
+    ):
         status, headers, page = val.request("GET", f"/login?next={raw}")
         assert (status, headers.get("Location")) == (302, "/"), (raw, status, headers.get("Location"), page[:200])
     status, headers, _page = val.request("GET", "/login?next=/edit/3%3Fx")

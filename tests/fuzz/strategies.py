@@ -7,19 +7,39 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-ACTOR_TYPES = ["city", "citizen", "business", "platform_operator", "service_provider", "technology_vendor",
-               "public_agency", "funder", "research", "community"]
+ACTOR_TYPES = [
+    "city",
+    "citizen",
+    "business",
+    "platform_operator",
+    "service_provider",
+    "technology_vendor",
+    "public_agency",
+    "funder",
+    "research",
+    "community",
+]
 FLOW_KINDS = ["money", "data", "service", "permission", "reputation"]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
 )
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                           max_leaves=12)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 ids = st.one_of(st.sampled_from(["city", "drivers", "op", "f1", "m1", ""]), st.text(max_size=12), json_values)
-numbers = st.one_of(st.none(), st.integers(min_value=-10, max_value=10**12), st.floats(allow_nan=True, allow_infinity=True),
-                    st.text(max_size=6))
+numbers = st.one_of(
+    st.none(),
+    st.integers(min_value=-10, max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+)
 
 
 def maybe(strategy: st.SearchStrategy, wrong: st.SearchStrategy = json_values) -> st.SearchStrategy:
@@ -29,27 +49,50 @@ def maybe(strategy: st.SearchStrategy, wrong: st.SearchStrategy = json_values) -
 
 actors = st.fixed_dictionaries(
     {"id": maybe(ids), "name": maybe(st.text(max_size=40)), "type": maybe(st.sampled_from(ACTOR_TYPES + ["alien"]))},
-    optional={"count": numbers, "local": maybe(st.booleans()), "module": maybe(ids),
-              "position": maybe(st.fixed_dictionaries({"x": numbers, "y": numbers})), "notes": maybe(st.text(max_size=50)),
-              "extra": json_values},
+    optional={
+        "count": numbers,
+        "local": maybe(st.booleans()),
+        "module": maybe(ids),
+        "position": maybe(st.fixed_dictionaries({"x": numbers, "y": numbers})),
+        "notes": maybe(st.text(max_size=50)),
+        "extra": json_values,
+    },
 )
 flows = st.fixed_dictionaries(
-    {"id": maybe(ids), "source": maybe(ids), "target": maybe(ids), "kind": maybe(st.sampled_from(FLOW_KINDS + ["gold"]))},
-    optional={"label": maybe(st.text(max_size=30)), "amount": numbers, "occurrences": numbers,
-              "standards": maybe(st.lists(st.text(max_size=10), max_size=3)),
-              "marginal_cost": maybe(st.sampled_from(["low", "medium", "high", "free"])), "module": maybe(ids)},
+    {
+        "id": maybe(ids),
+        "source": maybe(ids),
+        "target": maybe(ids),
+        "kind": maybe(st.sampled_from(FLOW_KINDS + ["gold"])),
+    },
+    optional={
+        "label": maybe(st.text(max_size=30)),
+        "amount": numbers,
+        "occurrences": numbers,
+        "standards": maybe(st.lists(st.text(max_size=10), max_size=3)),
+        "marginal_cost": maybe(st.sampled_from(["low", "medium", "high", "free"])),
+        "module": maybe(ids),
+    },
 )
 configuration_dicts = st.fixed_dictionaries(
     {"name": maybe(st.text(max_size=60))},
     optional={
         "format": maybe(st.sampled_from(["citycanvas/1", "citycanvas/2", ""])),
-        "city": maybe(st.text(max_size=20)), "description": maybe(st.text(max_size=80)),
+        "city": maybe(st.text(max_size=20)),
+        "description": maybe(st.text(max_size=80)),
         "period": maybe(st.sampled_from(["day", "year", "decade"])),
-        "actors": maybe(st.lists(actors, max_size=6)), "flows": maybe(st.lists(flows, max_size=6)),
+        "actors": maybe(st.lists(actors, max_size=6)),
+        "flows": maybe(st.lists(flows, max_size=6)),
         "modules": maybe(st.lists(st.fixed_dictionaries({"id": maybe(ids), "module": maybe(ids)}), max_size=3)),
-        "needs": maybe(st.lists(st.fixed_dictionaries({"id": maybe(ids), "name": maybe(st.text(max_size=20))},
-                                                      optional={"importance": numbers, "served_by": json_values}),
-                                max_size=3)),
+        "needs": maybe(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"id": maybe(ids), "name": maybe(st.text(max_size=20))},
+                    optional={"importance": numbers, "served_by": json_values},
+                ),
+                max_size=3,
+            )
+        ),
         "weights": maybe(st.dictionaries(st.text(max_size=12), numbers, max_size=3)),
     },
 )
@@ -88,12 +131,25 @@ configuration_files = st.one_of(
 
 
 module_dicts = st.fixed_dictionaries(
-    {"id": maybe(st.sampled_from(["fuzz-module"])), "name": maybe(st.text(max_size=30)),
-     "category": maybe(st.sampled_from(["data", "payment", "infrastructure", "nonsense"])),
-     "summary": maybe(st.text(max_size=40))},
+    {
+        "id": maybe(st.sampled_from(["fuzz-module"])),
+        "name": maybe(st.text(max_size=30)),
+        "category": maybe(st.sampled_from(["data", "payment", "infrastructure", "nonsense"])),
+        "summary": maybe(st.text(max_size=40)),
+    },
     optional={
-        "actors": maybe(st.lists(st.fixed_dictionaries({"role": maybe(ids), "type": maybe(st.sampled_from(ACTOR_TYPES)),
-                                                        "name": maybe(st.text(max_size=20))}), max_size=3)),
+        "actors": maybe(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "role": maybe(ids),
+                        "type": maybe(st.sampled_from(ACTOR_TYPES)),
+                        "name": maybe(st.text(max_size=20)),
+                    }
+                ),
+                max_size=3,
+            )
+        ),
         "flows": maybe(st.lists(flows, max_size=3)),
         "attributes": json_values,
         "sources": maybe(st.lists(st.fixed_dictionaries({"title": maybe(st.text(max_size=20))}), max_size=2)),

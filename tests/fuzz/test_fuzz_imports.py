@@ -16,15 +16,19 @@ from hypothesis import strategies as st
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
 from strategies import configuration_dicts, configuration_files, module_files
 
-FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
-              HealthCheck.filter_too_much]
+FIXTURE_OK = [
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+]
 
 
 def assert_clear(problems: list[str]) -> None:
     """A refusal a person can act on: some readable lines, no Python internals."""
     assert problems and all(isinstance(p, str) and p.strip() for p in problems)
     text = "\n".join(problems)
-    assert "Traceback" not in text and "File \"" not in text
+    assert "Traceback" not in text and 'File "' not in text
 
 
 def snapshot(store) -> list[tuple]:
@@ -136,15 +140,22 @@ def upload_contents(data: bytes, how: str) -> str:
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=FIXTURE_OK)
-@given(data=configuration_files, how=st.sampled_from(["data-url", "data-url", "data-url", "no-comma", "bad-base64"]),
-       filename=st.one_of(st.none(), st.text(max_size=40)))
+@given(
+    data=configuration_files,
+    how=st.sampled_from(["data-url", "data-url", "data-url", "no-comma", "bad-base64"]),
+    filename=st.one_of(st.none(), st.text(max_size=40)),
+)
 def test_fz005_home_upload_callback_over_http(web, data: bytes, how: str, filename) -> None:
     from layouts.ids import ID
 
     client, store, bodies, workspace_id, _app = web
     contents = upload_contents(data, how)
-    body = bodies.body(ID.home_upload, "contents", contents,
-                       {f"{ID.home_upload}.filename": filename, f"{ID.home_workspace}.value": str(workspace_id)})
+    body = bodies.body(
+        ID.home_upload,
+        "contents",
+        contents,
+        {f"{ID.home_upload}.filename": filename, f"{ID.home_workspace}.value": str(workspace_id)},
+    )
     before = snapshot(store)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code < 500, response.get_data(as_text=True)[:500]
@@ -164,17 +175,29 @@ def test_fz005_home_upload_callback_over_http(web, data: bytes, how: str, filena
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=FIXTURE_OK)
-@given(data=module_files, how=st.sampled_from(["data-url", "data-url", "data-url", "no-comma", "bad-base64"]),
-       filename=st.one_of(st.none(), st.sampled_from(["m.yaml", "m.yml", "m.json", "m.toml", "m.exe"]),
-                          st.text(max_size=40)))
+@given(
+    data=module_files,
+    how=st.sampled_from(["data-url", "data-url", "data-url", "no-comma", "bad-base64"]),
+    filename=st.one_of(
+        st.none(), st.sampled_from(["m.yaml", "m.yml", "m.json", "m.toml", "m.exe"]), st.text(max_size=40)
+    ),
+)
 def test_fz008_module_library_upload_over_http(web, data: bytes, how: str, filename) -> None:
     """The Module library's "import a module file": saved when valid, else a clear message and no change."""
     from layouts.ids import ID
 
     client, store, bodies, workspace_id, _app = web
-    body = bodies.body(ID.mod_upload, "contents", upload_contents(data, how),
-                       {f"{ID.mod_upload}.filename": filename, f"{ID.mod_workspace}.data": workspace_id,
-                        f"{ID.mod_format}.value": "yaml", f"{ID.mod_changed}.data": 0})
+    body = bodies.body(
+        ID.mod_upload,
+        "contents",
+        upload_contents(data, how),
+        {
+            f"{ID.mod_upload}.filename": filename,
+            f"{ID.mod_workspace}.data": workspace_id,
+            f"{ID.mod_format}.value": "yaml",
+            f"{ID.mod_changed}.data": 0,
+        },
+    )
     before = store.list_modules(workspace_id)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
@@ -204,11 +227,17 @@ def damage_body(body: dict, damage: str, junk) -> dict:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
-@given(which=st.integers(min_value=0, max_value=10_000),
-       damage=st.sampled_from(["drop-key", "inputs", "state", "outputs", "changedPropIds", "output", "short-inputs", "item"]),
-       junk=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-                         max_leaves=8))
+@given(
+    which=st.integers(min_value=0, max_value=10_000),
+    damage=st.sampled_from(
+        ["drop-key", "inputs", "state", "outputs", "changedPropIds", "output", "short-inputs", "item"]
+    ),
+    junk=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+        max_leaves=8,
+    ),
+)
 def test_fz006_damaged_callback_bodies_get_400_not_500(web, which: int, damage: str, junk) -> None:
     """The structure of any callback's request broken in one place: refused with a 4xx before Dash sees it.
 
@@ -237,8 +266,12 @@ JUNK_VALUES = st.recursive(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=FIXTURE_OK)
-@given(which=st.integers(min_value=0, max_value=10_000), trigger=st.integers(min_value=0, max_value=50),
-       value=JUNK_VALUES, others=st.lists(JUNK_VALUES, max_size=8))
+@given(
+    which=st.integers(min_value=0, max_value=10_000),
+    trigger=st.integers(min_value=0, max_value=50),
+    value=JUNK_VALUES,
+    others=st.lists(JUNK_VALUES, max_size=8),
+)
 def test_fz007_well_formed_callback_requests_with_junk_values_never_get_a_5xx(web, which, trigger, value, others):
     """Every callback, triggered with values the page never sends (wrong types, missing ids): a
     4xx or an answer, never a 5xx. Values the callback can use may change data: that is a
@@ -249,8 +282,11 @@ def test_fz007_well_formed_callback_requests_with_junk_values_never_get_a_5xx(we
     plain = [i for i in dep["inputs"] if not str(i["id"]).startswith("{")]
     assume(plain)
     first = plain[trigger % len(plain)]
-    extra = {f"{s['id']}.{s['property']}": v for s, v in zip(dep["inputs"] + dep["state"], others)
-             if not str(s["id"]).startswith("{")}
+    extra = {
+        f"{s['id']}.{s['property']}": v
+        for s, v in zip(dep["inputs"] + dep["state"], others)
+        if not str(s["id"]).startswith("{")
+    }
     body = bodies.body(first["id"], first["property"], value, extra)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code < 500, (dep["output"][:80], first["id"], value, response.get_data(as_text=True)[:300])

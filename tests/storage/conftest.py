@@ -62,7 +62,9 @@ def pg_server() -> Iterator[PostgresServer]:
         server.check()
     except Exception as exc:  # noqa: BLE001 - any failure to connect means "skip, and say why"
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        pytest.skip(f"PostgreSQL not reachable at {server.admin_url.render_as_string(hide_password=True)}: {first_line}")
+        pytest.skip(
+            f"PostgreSQL not reachable at {server.admin_url.render_as_string(hide_password=True)}: {first_line}"
+        )
     yield server
     server.close()
 

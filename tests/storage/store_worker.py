@@ -29,7 +29,9 @@ def main() -> int:
         data["actors"].append({"id": actor_id, "name": f"{name} edit {done}", "type": "business"})
         new = parse_configuration(data)
         try:
-            saved = store.save(config_id, new, base_version=head.version, author=name, summary=f"{name} adds {actor_id}")
+            saved = store.save(
+                config_id, new, base_version=head.version, author=name, summary=f"{name} adds {actor_id}"
+            )
         except ConflictError as exc:
             conflicts += 1
             config, head = exc.current_config, store.get_configuration(config_id)  # rebase on theirs

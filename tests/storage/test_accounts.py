@@ -126,7 +126,10 @@ def test_deleted_workspaces_of_a_member_newest_deletion_first(store: Store, make
     assert [(w.name, role) for w, role in found] == [("Espoo", "owner"), ("Oulu", "owner")]  # not Bob's, not Live
     assert found[1][0].deleted_by == "ann" and found[1][0].deleted_at is not None
     assert found[0][0].deleted_at >= found[1][0].deleted_at
-    assert [(w.name, role) for w, role in store.deleted_workspaces_of(bob.id)] == [("Bob's", "owner"), ("Oulu", "editor")]
+    assert [(w.name, role) for w, role in store.deleted_workspaces_of(bob.id)] == [
+        ("Bob's", "owner"),
+        ("Oulu", "editor"),
+    ]
     assert [w.name for w, _role in store.workspaces_of(ann.id)] == ["Live"]
     assert store.deleted_workspaces_of(999) == []
 
@@ -173,7 +176,9 @@ def test_database_refuses_an_unknown_role(store: Store) -> None:
     ws = store.create_workspace("Oulu", author="ann")
     with pytest.raises(DBAPIError), store.engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO memberships (workspace_id, user_id, role, added_at, added_by) VALUES (:w, :u, 'root', :t, 'x')"),
+            text(
+                "INSERT INTO memberships (workspace_id, user_id, role, added_at, added_by) VALUES (:w, :u, 'root', :t, 'x')"
+            ),
             {"w": ws.id, "u": ann.id, "t": datetime(2026, 1, 1)},
         )
 
@@ -184,7 +189,9 @@ def _age_throttle(store: Store, by: timedelta) -> None:
         rows = conn.execute(text("SELECT key, window_start FROM login_throttle")).all()
         for key, started in rows:
             started = datetime.fromisoformat(started) if isinstance(started, str) else started
-            conn.execute(text("UPDATE login_throttle SET window_start = :t WHERE key = :k"), {"t": started - by, "k": key})
+            conn.execute(
+                text("UPDATE login_throttle SET window_start = :t WHERE key = :k"), {"t": started - by, "k": key}
+            )
 
 
 def test_sign_in_throttle_counts_across_stores_and_windows(store_url: str) -> None:
@@ -257,8 +264,13 @@ def test_parallel_reservations_admit_at_most_the_limit(store_url: str, attempts:
 
 
 def test_clear_sign_in_throttle_of_one_account(store: Store) -> None:
-    for key in ("account:ann", "account:anna", "account+address:ann|1.2.3.4", "account+address:ann_|1.2.3.4",
-                "address:1.2.3.4"):
+    for key in (
+        "account:ann",
+        "account:anna",
+        "account+address:ann|1.2.3.4",
+        "account+address:ann_|1.2.3.4",
+        "address:1.2.3.4",
+    ):
         store.reserve_sign_in({key: (5, WINDOW)})
     assert store.clear_sign_in_throttle(keys=["account:ann"], prefixes=["account+address:ann|"]) == 2
     with store.engine.connect() as conn:

@@ -73,7 +73,9 @@ def test_processes_editing_lose_nothing(store_url: str, make_config) -> None:
     procs = [
         subprocess.Popen(
             [sys.executable, str(WORKER), store_url, str(head.id), f"p{n}", str(saves)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for n in range(processes)
     ]

@@ -23,7 +23,9 @@ def _run_and_kill(url: str, config_id: int, name: str, acks_before_kill: int) ->
     """Start a worker that saves until killed; SIGKILL it once it has acknowledged enough saves."""
     proc = subprocess.Popen(
         [sys.executable, str(WORKER), url, str(config_id), name, "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     acked: list[dict] = []
     deadline = time.monotonic() + 120
@@ -68,5 +70,8 @@ def test_sigkill_mid_saves_loses_no_acknowledged_revision(store_url: str, make_c
         store.load(head.id)  # the head validates
         # the store still takes writes after the crashes
         config, latest = store.load(head.id)
-        assert store.save(head.id, make_config(actors=9), base_version=latest.version, author="ann").version == latest.version + 1
+        assert (
+            store.save(head.id, make_config(actors=9), base_version=latest.version, author="ann").version
+            == latest.version + 1
+        )
     assert len(acked) >= 3 * 40

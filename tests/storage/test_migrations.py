@@ -88,7 +88,8 @@ def test_upgrade_from_first_revision_keeps_data(empty_db_url: str, make_config) 
         assert [w.name for w in store.list_workspaces()] == ["Oulu"]
         history = store.revisions(1)
         assert [(r.version, r.author, r.summary, r.actor_count, r.flow_count) for r in history] == [
-            (1, "ann", "v1", 3, 2), (2, "bob", "v2", 6, 5),
+            (1, "ann", "v1", 3, 2),
+            (2, "bob", "v2", 6, 5),
         ]
         assert history[0].created_at == now
         assert store.load(1, 1)[0] == v1 and store.load(1)[0] == v2

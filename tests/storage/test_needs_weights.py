@@ -13,10 +13,16 @@ def test_a_group_is_replaced_without_touching_other_weights(store):
     store.set_weights(ws.id, {"r_open_standards": 5, "needs_like_but_not_prefixed": 1})
     assert store.get_weight_group(ws.id, NEED_WEIGHT_PREFIX) == {}
     assert store.set_weight_group(ws.id, NEED_WEIGHT_PREFIX, {"importance": 4, "gap": 0}, author="ann") == {
-        "gap": 0.0, "importance": 4.0}
+        "gap": 0.0,
+        "importance": 4.0,
+    }
     store.set_weight_group(ws.id, NEED_WEIGHT_PREFIX, {"urgency": 2.5}, author="bob")  # replaces the group
     assert store.get_weight_group(ws.id, NEED_WEIGHT_PREFIX) == {"urgency": 2.5}
-    assert store.get_weights(ws.id) == {"needs.urgency": 2.5, "needs_like_but_not_prefixed": 1.0, "r_open_standards": 5.0}
+    assert store.get_weights(ws.id) == {
+        "needs.urgency": 2.5,
+        "needs_like_but_not_prefixed": 1.0,
+        "r_open_standards": 5.0,
+    }
 
 
 def test_need_weights_round_trip_through_the_store(store):

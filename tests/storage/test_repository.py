@@ -155,7 +155,10 @@ def test_workspace_items(store: Store, make_config) -> None:
     assert store.list_modules(ws.id) == []
 
     assert store.get_weights(ws.id) == {}
-    assert store.set_weights(ws.id, {"scalability": 2, "replicability": 0.5}) == {"replicability": 0.5, "scalability": 2.0}
+    assert store.set_weights(ws.id, {"scalability": 2, "replicability": 0.5}) == {
+        "replicability": 0.5,
+        "scalability": 2.0,
+    }
     assert store.get_weights(ws.id) == {"replicability": 0.5, "scalability": 2.0}
     store.set_weights(ws.id, {"value_sharing": 1})
     assert store.get_weights(ws.id) == {"value_sharing": 1.0}
@@ -212,8 +215,9 @@ def test_module_edits_are_checked_and_written_in_one_transaction(store: Store) -
     second = ModuleRecord(id="curb-api", text='{"id": "curb-api", "v": 2}', format="json")
     store.put_module(ws.id, second, author="bob", expected_digest=first.digest())
     with pytest.raises(StaleItemError, match="changed or deleted since it was opened"):
-        store.put_module(ws.id, first.model_copy(update={"text": '{"id": "curb-api", "v": 3}'}),
-                         expected_digest=first.digest())  # ann saves from the text she opened: refused
+        store.put_module(
+            ws.id, first.model_copy(update={"text": '{"id": "curb-api", "v": 3}'}), expected_digest=first.digest()
+        )  # ann saves from the text she opened: refused
     assert store.get_module(ws.id, "curb-api") == second
     store.delete_module(ws.id, "curb-api")
     with pytest.raises(StaleItemError):
@@ -233,8 +237,12 @@ def test_concurrent_module_edits_from_one_version_have_one_winner(store: Store) 
     def save(edit: tuple[int, int]) -> str:
         text = f'{{"id": "curb-api", "v": "{edit[0]}.{edit[1]}"}}'  # every editor's text differs from every other
         try:
-            store.put_module(ws.id, ModuleRecord(id="curb-api", text=text, format="json"),
-                             author=f"editor{edit[1]}", expected_digest=opened.digest())
+            store.put_module(
+                ws.id,
+                ModuleRecord(id="curb-api", text=text, format="json"),
+                author=f"editor{edit[1]}",
+                expected_digest=opened.digest(),
+            )
             return "won"
         except StaleItemError:
             return "stale"

@@ -28,7 +28,9 @@ def config_file(tmp_path, make_config):
 def test_upgrade_import_list_export(empty_db_url, config_file, tmp_path, capsys) -> None:
     assert run("db", "upgrade", "--database-url", empty_db_url) == 0
     assert "0004_invitations" in capsys.readouterr().out
-    assert run("import", str(config_file), "--workspace", "Oulu", "--database-url", empty_db_url, "--author", "ann") == 0
+    assert (
+        run("import", str(config_file), "--workspace", "Oulu", "--database-url", empty_db_url, "--author", "ann") == 0
+    )
     assert "configuration 1" in capsys.readouterr().out
     assert run("workspaces", "--database-url", empty_db_url) == 0
     assert "Oulu" in capsys.readouterr().out
@@ -56,8 +58,11 @@ def test_invalid_import_writes_nothing(store_url, tmp_path, capsys) -> None:
 
 def test_import_refuses_a_module_it_cannot_score(store_url, tmp_path, capsys) -> None:
     """A placed module that is neither in the library nor carried by the file: refused, nothing stored."""
-    data = {"name": "x", "actors": [{"id": "a", "name": "A", "type": "city"}],
-            "modules": [{"id": "m1", "module": "no-such-module"}]}
+    data = {
+        "name": "x",
+        "actors": [{"id": "a", "name": "A", "type": "city"}],
+        "modules": [{"id": "m1", "module": "no-such-module"}],
+    }
     path = tmp_path / "unknown-module.json"
     path.write_text(json.dumps(data))
     assert run("import", str(path), "--workspace", "Oulu", "--database-url", store_url) == 2

@@ -43,8 +43,12 @@ def store(tmp_path):
 def settings(tmp_path):
     from canvas_app.settings import Settings
 
-    return Settings(database_url=f"sqlite:///{tmp_path}/t.sqlite3", author="tester", examples_dir=examples_dir(),
-                    module_dirs=(TEST_MODULES,))
+    return Settings(
+        database_url=f"sqlite:///{tmp_path}/t.sqlite3",
+        author="tester",
+        examples_dir=examples_dir(),
+        module_dirs=(TEST_MODULES,),
+    )
 
 
 def examples_dir():

@@ -38,13 +38,39 @@ def violations(dash_duo) -> list[str]:
 
 
 def fifty_actors() -> dict:
-    types = ["city", "citizen", "business", "platform_operator", "service_provider", "technology_vendor",
-             "public_agency", "funder", "research", "community"]
+    types = [
+        "city",
+        "citizen",
+        "business",
+        "platform_operator",
+        "service_provider",
+        "technology_vendor",
+        "public_agency",
+        "funder",
+        "research",
+        "community",
+    ]
     kinds = ["money", "data", "service", "permission", "reputation"]
-    actors = [{"id": f"a{i}", "name": f"Actor {i}", "type": types[i % len(types)],
-               "position": {"x": 120 * (i % 10), "y": 110 * (i // 10)}} for i in range(50)]
-    flows = [{"id": f"f{i}", "source": f"a{i}", "target": f"a{(i * 7 + 3) % 50}", "kind": kinds[i % len(kinds)],
-              "label": f"flow {i}"} for i in range(50) if i != (i * 7 + 3) % 50]
+    actors = [
+        {
+            "id": f"a{i}",
+            "name": f"Actor {i}",
+            "type": types[i % len(types)],
+            "position": {"x": 120 * (i % 10), "y": 110 * (i // 10)},
+        }
+        for i in range(50)
+    ]
+    flows = [
+        {
+            "id": f"f{i}",
+            "source": f"a{i}",
+            "target": f"a{(i * 7 + 3) % 50}",
+            "kind": kinds[i % len(kinds)],
+            "label": f"flow {i}",
+        }
+        for i in range(50)
+        if i != (i * 7 + 3) % 50
+    ]
     return {"name": "Fifty actors", "actors": actors, "flows": flows}
 
 
@@ -94,9 +120,15 @@ def test_a11y002_editor_empty_fifty_actors_and_dialogs(dash_duo, app, store):
 
     # the conflict message: someone else saves, then this editor saves from the older version
     config, head = store.load(big.id)
-    store.save(big.id, config.model_copy(update={"description": "changed elsewhere"}), base_version=head.version,
-               author="someone else")
-    dash_duo.find_element('[data-module="test-pay"]').send_keys("\ue007")  # Enter places the focused module: a stale save
+    store.save(
+        big.id,
+        config.model_copy(update={"description": "changed elsewhere"}),
+        base_version=head.version,
+        author="someone else",
+    )
+    dash_duo.find_element('[data-module="test-pay"]').send_keys(
+        "\ue007"
+    )  # Enter places the focused module: a stale save
     dash_duo.wait_for_element(f"#{ID.conflict_alert}", timeout=10)
     wait_for(lambda: "Another editor" in dash_duo.find_element(f"#{ID.conflict_box}").text)
     time.sleep(0.4)  # the alert's fade-in: axe measures contrast on what is painted
@@ -130,20 +162,29 @@ def test_a11y003_compare_reports_needs_advantages_mechanisms_weights(dash_duo, a
 
     dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP})
     workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
-    a = store.create_configuration(workspace.id, load_configuration(REPO_DIR / "examples" / "parking-city-run.json"),
-                                   author="tester").id
-    b = store.create_configuration(workspace.id, load_configuration(REPO_DIR / "examples" / "parking-open-platform.json"),
-                                   author="tester").id
+    a = store.create_configuration(
+        workspace.id, load_configuration(REPO_DIR / "examples" / "parking-city-run.json"), author="tester"
+    ).id
+    b = store.create_configuration(
+        workspace.id, load_configuration(REPO_DIR / "examples" / "parking-open-platform.json"), author="tester"
+    ).id
     from canvas_app.workspace_model import WorkspaceNeed
 
-    store.upsert_need(workspace.id, WorkspaceNeed(id="n-a11y", name="Find a free parking place", who="drivers"),
-                      author="tester")
+    store.upsert_need(
+        workspace.id, WorkspaceNeed(id="n-a11y", name="Find a free parking place", who="drivers"), author="tester"
+    )
     dash_duo.start_server(app)
     base = dash_duo.server_url
     problems: list[str] = []
-    for path in (f"/compare?ids={a},{b}", f"/report/{a}", f"/report/compare?ids={a},{b}",
-                 f"/workspace/{workspace.id}/needs", f"/workspace/{workspace.id}/advantages",
-                 f"/workspace/{workspace.id}/weights", f"/mechanisms/{a}"):
+    for path in (
+        f"/compare?ids={a},{b}",
+        f"/report/{a}",
+        f"/report/compare?ids={a},{b}",
+        f"/workspace/{workspace.id}/needs",
+        f"/workspace/{workspace.id}/advantages",
+        f"/workspace/{workspace.id}/weights",
+        f"/mechanisms/{a}",
+    ):
         problems += page_problems(dash_duo, base + path, "main h1")
     # the needs page with a need, and its delete dialog open
     problems += page_problems(dash_duo, f"{base}/workspace/{workspace.id}/needs", "main h1")
@@ -199,8 +240,10 @@ def test_a11y005_module_library_with_a_module_open_an_error_and_the_delete_dialo
 
     dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP})
     workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
-    text = ("id: a11y-module\nname: A11y module\ncategory: data\nsummary: A module of the accessibility test.\n"
-            "sources:\n  - {title: Test}\n")
+    text = (
+        "id: a11y-module\nname: A11y module\ncategory: data\nsummary: A module of the accessibility test.\n"
+        "sources:\n  - {title: Test}\n"
+    )
     store.put_module(workspace.id, ModuleRecord(id="a11y-module", text=text), author="tester")
     dash_duo.start_server(app)
     base = dash_duo.server_url

@@ -19,8 +19,9 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture()
 def stored(services):
     workspace = services.default_workspace()
-    return services.store.create_configuration(workspace.id, load_configuration(DATA / "small-parking.json"),
-                                               author="tester")
+    return services.store.create_configuration(
+        workspace.id, load_configuration(DATA / "small-parking.json"), author="tester"
+    )
 
 
 def _values(stored, **extra):
@@ -43,9 +44,15 @@ def test_preview_of_a_suggestion_then_apply_clears_the_flag_and_undo_restores(se
     out = editor_edits.handle_edit(services, trigger, 1, _values(stored))
     assert out["version"] == stored.version + 1
     after, _ = services.load(stored.id, stored.version + 1)
-    assert not any(f.code == "isolated-actor" for f in evaluate(after, services.library_of_configuration(stored.id)).flags)
-    undo = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": out["step_out"]["step"]},
-                              _values(stored, version=stored.version + 1))
+    assert not any(
+        f.code == "isolated-actor" for f in evaluate(after, services.library_of_configuration(stored.id)).flags
+    )
+    undo = editor_edits.handle_edit(
+        services,
+        ID.history_request,
+        {"op": "undo", "step": out["step_out"]["step"]},
+        _values(stored, version=stored.version + 1),
+    )
     assert undo["version"] == stored.version + 2
     assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
 
@@ -55,7 +62,9 @@ def test_a_forged_or_stale_suggestion_is_refused_with_a_message(services, stored
     assert "no longer applies" in text_of(out["message"])
     assert services.store.get_configuration(stored.id).version == stored.version
     which = {"type": "ed-preview", "index": 0, "kind": advice.MODULE, "key": "no-such-module"}
-    assert "no module 'no-such-module'" in text_of(editor_panel.apply_preview(services, stored.id, stored.version, which))
+    assert "no module 'no-such-module'" in text_of(
+        editor_panel.apply_preview(services, stored.id, stored.version, which)
+    )
 
 
 def test_applying_a_recommendation_places_its_new_actors_beside_what_it_connects_to(services, stored):
@@ -68,7 +77,11 @@ def test_applying_a_recommendation_places_its_new_actors_beside_what_it_connects
     assert len(set(points)) == len(points)
     new = [a for a in after.actors if a.module == after.modules[-1].id]
     for actor in new:
-        nearest = min(abs(actor.position.x - x) + abs(actor.position.y - y) for x, y in points if (x, y) != (actor.position.x, actor.position.y))
+        nearest = min(
+            abs(actor.position.x - x) + abs(actor.position.y - y)
+            for x, y in points
+            if (x, y) != (actor.position.x, actor.position.y)
+        )
         assert nearest >= 60  # nothing drawn on top of it
 
 

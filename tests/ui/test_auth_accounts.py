@@ -61,14 +61,23 @@ def call(client: Any, output: str, outputs: Any, inputs: list[dict], state: list
     """Post one callback the way the Dash renderer does."""
     first = inputs[0]
     changed = first["id"] if isinstance(first["id"], str) else re.sub(r"\s", "", str(first["id"]).replace("'", '"'))
-    body = {"output": output, "outputs": outputs, "inputs": inputs, "state": state or [],
-            "changedPropIds": [f"{changed}.{first['property']}"]}
+    body = {
+        "output": output,
+        "outputs": outputs,
+        "inputs": inputs,
+        "state": state or [],
+        "changedPropIds": [f"{changed}.{first['property']}"],
+    }
     return client.post("/_dash-update-component", json=body)
 
 
 def page(client: Any, path: str) -> str:
-    answer = call(client, f"{ID.page}.children", {"id": ID.page, "property": "children"},
-                  [{"id": ID.url, "property": "pathname", "value": path}, {"id": ID.url, "property": "search", "value": ""}])
+    answer = call(
+        client,
+        f"{ID.page}.children",
+        {"id": ID.page, "property": "children"},
+        [{"id": ID.url, "property": "pathname", "value": path}, {"id": ID.url, "property": "search", "value": ""}],
+    )
     assert answer.status_code == 200
     return answer.get_data(as_text=True)
 
@@ -204,11 +213,17 @@ def _workspace_with_config(store: Any) -> tuple[int, int]:
 
 def add_actor(client: Any, app: Any, configuration_id: int, version: int, name: str) -> Any:
     key = next(k for k, cb in app.callback_map.items() if any(i["id"] == ID.actor_add for i in cb["inputs"]))
-    outputs = [{"id": part.rpartition(".")[0], "property": part.rpartition(".")[2].split("@")[0]} for part in key[2:-2].split("...")]
+    outputs = [
+        {"id": part.rpartition(".")[0], "property": part.rpartition(".")[2].split("@")[0]}
+        for part in key[2:-2].split("...")
+    ]
     callback = app.callback_map[key]
     values = {ID.config_id: configuration_id, ID.version: version, ID.actor_name: name, ID.actor_type: "citizen"}
     state = [{"id": s["id"], "property": s["property"], "value": values.get(s["id"])} for s in callback["state"]]
-    inputs = [{"id": i["id"], "property": i["property"], "value": 1 if i["id"] == ID.actor_add else None} for i in callback["inputs"]]
+    inputs = [
+        {"id": i["id"], "property": i["property"], "value": 1 if i["id"] == ID.actor_add else None}
+        for i in callback["inputs"]
+    ]
     return call(client, key, outputs, inputs, state)
 
 
@@ -238,15 +253,24 @@ def test_members_panel_invite_change_remove(app, store) -> None:
     members_page = page(ann, f"/members/{workspace}")
     assert "Members of Oulu" in members_page and "Invite someone" in members_page
 
-    invite_key = next(k for k, cb in app.callback_map.items() if any(i["id"] == ID.members_invite for i in cb["inputs"]))
-    outputs = [{"id": ID.members_list, "property": "children"}, {"id": ID.members_message, "property": "children"},
-               {"id": ID.members_invite_name, "property": "value"}]
+    invite_key = next(
+        k for k, cb in app.callback_map.items() if any(i["id"] == ID.members_invite for i in cb["inputs"])
+    )
+    outputs = [
+        {"id": ID.members_list, "property": "children"},
+        {"id": ID.members_message, "property": "children"},
+        {"id": ID.members_invite_name, "property": "value"},
+    ]
 
     def invite(client: Any, name: str, role: str) -> str:
-        state = [{"id": ID.members_invite_name, "property": "value", "value": name},
-                 {"id": ID.members_invite_role, "property": "value", "value": role},
-                 {"id": ID.members_workspace, "property": "data", "value": workspace}]
-        answer = call(client, invite_key, outputs, [{"id": ID.members_invite, "property": "n_clicks", "value": 1}], state)
+        state = [
+            {"id": ID.members_invite_name, "property": "value", "value": name},
+            {"id": ID.members_invite_role, "property": "value", "value": role},
+            {"id": ID.members_workspace, "property": "data", "value": workspace},
+        ]
+        answer = call(
+            client, invite_key, outputs, [{"id": ID.members_invite, "property": "n_clicks", "value": 1}], state
+        )
         return answer.get_data(as_text=True)
 
     # the same answer for an account, for no account and for a member: no name oracle, and no one
@@ -274,8 +298,13 @@ def test_members_panel_invite_change_remove(app, store) -> None:
     def change(key: str, prop: str, user_id: int, value: Any) -> str:
         component = ID.member_role(user_id) if key == role_key else ID.member_remove(user_id)
         inputs = [[{"id": component, "property": prop, "value": value}]]
-        body = {"output": key, "outputs": pair, "inputs": inputs, "state": here,
-                "changedPropIds": [f'{{"index":{user_id},"type":"{component["type"]}"}}.{prop}']}
+        body = {
+            "output": key,
+            "outputs": pair,
+            "inputs": inputs,
+            "state": here,
+            "changedPropIds": [f'{{"index":{user_id},"type":"{component["type"]}"}}.{prop}'],
+        }
         return ann.post("/_dash-update-component", json=body).get_data(as_text=True)
 
     ann_id, nora_id = store.find_user("ann").id, store.find_user("nora").id
@@ -292,17 +321,25 @@ def test_members_panel_invite_change_remove(app, store) -> None:
 
 def answer_invitation(client: Any, app: Any, invitation_id: int, *, accept: bool) -> str:
     """Press Accept (or Decline) on Home for ``invitation_id``; the message shown, or "" when refused."""
-    key = next(k for k, cb in app.callback_map.items()
-               if any("home-invitation-accept" in str(i["id"]) for i in cb["inputs"]))
+    key = next(
+        k for k, cb in app.callback_map.items() if any("home-invitation-accept" in str(i["id"]) for i in cb["inputs"])
+    )
     button = ID.invitation_accept(invitation_id) if accept else ID.invitation_decline(invitation_id)
     other = ID.invitation_decline(invitation_id) if accept else ID.invitation_accept(invitation_id)
-    inputs = [[{"id": button if accept else other, "property": "n_clicks", "value": 1 if accept else None}],
-              [{"id": other if accept else button, "property": "n_clicks", "value": None if accept else 1}]]
+    inputs = [
+        [{"id": button if accept else other, "property": "n_clicks", "value": 1 if accept else None}],
+        [{"id": other if accept else button, "property": "n_clicks", "value": None if accept else 1}],
+    ]
     parts = key[2:-2].split("...")
     outputs = [{"id": part.rpartition(".")[0], "property": part.rpartition(".")[2].split("@")[0]} for part in parts]
     changed = json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"
-    body = {"output": key, "outputs": outputs, "inputs": inputs, "changedPropIds": [changed],
-            "state": [{"id": ID.home_workspace, "property": "value", "value": None}]}
+    body = {
+        "output": key,
+        "outputs": outputs,
+        "inputs": inputs,
+        "changedPropIds": [changed],
+        "state": [{"id": ID.home_workspace, "property": "value", "value": None}],
+    }
     answer = client.post("/_dash-update-component", json=body)
     text = answer.get_data(as_text=True)
     return text if answer.status_code == 200 and "cannot be used" not in text else ""
@@ -316,10 +353,17 @@ def test_presence_names_the_others(app, store) -> None:
     key = next(k for k, cb in app.callback_map.items() if any(i["id"] == ID.presence_tick for i in cb["inputs"]))
 
     def beat(client: Any, page_id: str) -> str:
-        state = [{"id": ID.config_id, "property": "data", "value": configuration},
-                 {"id": ID.presence_client, "property": "data", "value": page_id}]
-        answer = call(client, key, {"id": ID.presence_line, "property": "children"},
-                      [{"id": ID.presence_tick, "property": "n_intervals", "value": 1}], state)
+        state = [
+            {"id": ID.config_id, "property": "data", "value": configuration},
+            {"id": ID.presence_client, "property": "data", "value": page_id},
+        ]
+        answer = call(
+            client,
+            key,
+            {"id": ID.presence_line, "property": "children"},
+            [{"id": ID.presence_tick, "property": "n_intervals", "value": 1}],
+            state,
+        )
         assert answer.status_code == 200
         return answer.get_data(as_text=True)
 
@@ -333,10 +377,17 @@ def test_presence_names_the_others(app, store) -> None:
 
 
 def beat_as(client: Any, app: Any, key: str, configuration: int) -> str:
-    state = [{"id": ID.config_id, "property": "data", "value": configuration},
-             {"id": ID.presence_client, "property": "data", "value": "x"}]
-    answer = call(client, key, {"id": ID.presence_line, "property": "children"},
-                  [{"id": ID.presence_tick, "property": "n_intervals", "value": 1}], state)
+    state = [
+        {"id": ID.config_id, "property": "data", "value": configuration},
+        {"id": ID.presence_client, "property": "data", "value": "x"},
+    ]
+    answer = call(
+        client,
+        key,
+        {"id": ID.presence_line, "property": "children"},
+        [{"id": ID.presence_tick, "property": "n_intervals", "value": 1}],
+        state,
+    )
     assert answer.status_code == 403
     return answer.get_data(as_text=True)
 
@@ -358,13 +409,13 @@ def test_accounts_off_is_the_local_owner(tmp_path) -> None:
         assert services.author == "designer"
 
 
-
 def test_session_cookie_is_secure_over_https(app) -> None:
     client = app.server.test_client()
     page = client.get("/login", base_url="https://citycanvas.example")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    signed = client.post("/login", base_url="https://citycanvas.example",
-                         data={"name": "ann", "password": PASSWORD, "csrf": csrf})
+    signed = client.post(
+        "/login", base_url="https://citycanvas.example", data={"name": "ann", "password": PASSWORD, "csrf": csrf}
+    )
     cookies = {c.split("=", 1)[0]: c for c in signed.headers.getlist("Set-Cookie")}
     assert signed.status_code == 302
     session_cookie = cookies["citycanvas_session"]
@@ -379,10 +430,17 @@ def test_malformed_or_unknown_ids_are_refused_like_forbidden_ones(app, store) ->
     sign_in(client, "ann")
     key = next(k for k, cb in app.callback_map.items() if any(i["id"] == ID.presence_tick for i in cb["inputs"]))
     for bad in ("abc", -1, 0, True, 10**15, {"id": configuration}, [configuration], configuration + 1000):
-        state = [{"id": ID.config_id, "property": "data", "value": bad},
-                 {"id": ID.presence_client, "property": "data", "value": "p"}]
-        answer = call(client, key, {"id": ID.presence_line, "property": "children"},
-                      [{"id": ID.presence_tick, "property": "n_intervals", "value": 1}], state)
+        state = [
+            {"id": ID.config_id, "property": "data", "value": bad},
+            {"id": ID.presence_client, "property": "data", "value": "p"},
+        ]
+        answer = call(
+            client,
+            key,
+            {"id": ID.presence_line, "property": "children"},
+            [{"id": ID.presence_tick, "property": "n_intervals", "value": 1}],
+            state,
+        )
         assert answer.status_code == 403, bad
         assert NO_ACCESS in answer.get_data(as_text=True)
 

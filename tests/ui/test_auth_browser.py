@@ -45,8 +45,12 @@ def test_auth001_sign_in_home_shows_only_my_workspaces(dash_duo, tmp_path) -> No
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     # the form is styled by the app's own Bootstrap (its stylesheet loaded, not printed as text)
     assert "<link" not in driver.find_element(By.TAG_NAME, "body").text
-    wait_for(lambda: driver.execute_script(
-        "return getComputedStyle(document.getElementById('login-submit')).backgroundColor") == "rgb(13, 110, 253)")
+    wait_for(
+        lambda: (
+            driver.execute_script("return getComputedStyle(document.getElementById('login-submit')).backgroundColor")
+            == "rgb(13, 110, 253)"
+        )
+    )
     name = driver.switch_to.active_element  # the name field has focus: no mouse needed
     assert name.get_attribute("id") == "login-name"
     assert driver.find_element(By.CSS_SELECTOR, "label[for='login-name']").text == "User name"
@@ -112,7 +116,9 @@ def test_auth002_sign_in_and_members_pages_pass_axe(dash_duo, tmp_path) -> None:
     dash_duo.wait_for_contains_text("h1", "Members of Oulu services")
     assert violations() == []
     val = store.find_user("val")
-    role = driver.find_element(By.XPATH, f"//*[@id='{json.dumps(ID.member_role(val.id), separators=(',', ':'), sort_keys=True)}']")
+    role = driver.find_element(
+        By.XPATH, f"//*[@id='{json.dumps(ID.member_role(val.id), separators=(',', ':'), sort_keys=True)}']"
+    )
     Select(role).select_by_value("editor")
     dash_duo.wait_for_contains_text(f"#{ID.members_message}", "val is now editor")
     assert store.role_in_workspace(val.id, workspace.id) == "editor"
@@ -142,9 +148,15 @@ def test_auth003_every_page_loads_signed_in_without_a_refused_callback(dash_duo,
     driver.find_element(By.ID, "login-password").send_keys(PASSWORD, Keys.ENTER)
     dash_duo.wait_for_text_to_equal(f"#{ID.account_name}", "ann")
     pages = [
-        "/", f"/edit/{head.id}", f"/members/{workspace.id}", f"/workspace/{workspace.id}/needs",
-        f"/workspace/{workspace.id}/advantages", f"/workspace/{workspace.id}/weights", f"/mechanisms/{head.id}",
-        f"/report/{head.id}", f"/compare?ids={head.id},{other.id}",
+        "/",
+        f"/edit/{head.id}",
+        f"/members/{workspace.id}",
+        f"/workspace/{workspace.id}/needs",
+        f"/workspace/{workspace.id}/advantages",
+        f"/workspace/{workspace.id}/weights",
+        f"/mechanisms/{head.id}",
+        f"/report/{head.id}",
+        f"/compare?ids={head.id},{other.id}",
     ]
     refused = []
     for path in pages:
@@ -152,6 +164,10 @@ def test_auth003_every_page_loads_signed_in_without_a_refused_callback(dash_duo,
         dash_duo.wait_for_text_to_equal(f"#{ID.account_name}", "ann")
         time.sleep(1.5)  # let the page's own callbacks (initial calls, first heartbeat) answer
         assert "No access" not in driver.find_element(By.TAG_NAME, "main").text, path
-        refused += [f"{path}: {entry['message']}" for entry in dash_duo.get_logs() or [] if "status of 4" in entry["message"] or "status of 5" in entry["message"]]
+        refused += [
+            f"{path}: {entry['message']}"
+            for entry in dash_duo.get_logs() or []
+            if "status of 4" in entry["message"] or "status of 5" in entry["message"]
+        ]
     assert refused == []
     store.close()

@@ -31,7 +31,12 @@ MARKER = "QZX7-their-secret-4411"
 PASSWORD = "correct horse battery"
 SECRET = "test-secret-key-0123456789abcdef"
 DASH_ENDPOINTS = {"static", "_dash_assets.static", "/", "/<path:path>"}
-PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/readyz"}  # the probes say only ok/failing (tests/deploy/test_health.py)
+PUBLIC_ROUTES = {
+    "/login",
+    "/logout",
+    "/healthz",
+    "/readyz",
+}  # the probes say only ok/failing (tests/deploy/test_health.py)
 PAGE_PATHS = [
     ("/", ""),
     ("/edit/{cid}", ""),
@@ -96,7 +101,9 @@ def world(tmp_path) -> World:
         store.upsert_advantage(workspace, Advantage(id="a1", service=text, text=text), author="x")
         module = f"id: own-module\nname: {text}\ncategory: data\nsummary: {text}\nsources:\n  - {{title: t}}\n"
         store.put_module(workspace, ModuleRecord(id="own-module", text=module), author="x")
-    settings = Settings(database_url=url, auth=True, secret_key=SECRET, examples_dir=examples_dir(), module_dirs=(TEST_MODULES,))
+    settings = Settings(
+        database_url=url, auth=True, secret_key=SECRET, examples_dir=examples_dir(), module_dirs=(TEST_MODULES,)
+    )
     app = create_app(settings, store=store)
     yield World(
         app=app,
@@ -161,9 +168,17 @@ def concrete_id(pattern: dict[str, Any], target: Target) -> dict[str, Any]:
     filled = {}
     for key, value in pattern.items():
         if isinstance(value, list):  # a wildcard
-            value = target.user_index if key == "index" else {
-                "need": "n1", "advantage": "a1", "module": "own-module", "config": target.cid,
-                "workspace": target.wid}.get(key, "x")
+            value = (
+                target.user_index
+                if key == "index"
+                else {
+                    "need": "n1",
+                    "advantage": "a1",
+                    "module": "own-module",
+                    "config": target.cid,
+                    "workspace": target.wid,
+                }.get(key, "x")
+            )
         filled[key] = value
     return filled
 
@@ -187,7 +202,9 @@ def outputs(key: str) -> Any:
     specs = []
     for part in parts:
         component, _, prop = part.rpartition(".")
-        specs.append({"id": json.loads(component) if component.startswith("{") else component, "property": prop.split("@")[0]})
+        specs.append(
+            {"id": json.loads(component) if component.startswith("{") else component, "property": prop.split("@")[0]}
+        )
     return specs if key.startswith("..") else specs[0]
 
 
@@ -236,7 +253,10 @@ def fingerprint(store: Any, workspace_id: int) -> tuple:
     """Everything a request could change in a workspace."""
     return (
         store.get_workspace(workspace_id),
-        [(h.id, h.version, h.name, h.deleted_at) for h in store.list_configurations(workspace_id, include_deleted=True)],
+        [
+            (h.id, h.version, h.name, h.deleted_at)
+            for h in store.list_configurations(workspace_id, include_deleted=True)
+        ],
         [n.model_dump() for n in store.list_needs(workspace_id)],
         [a.model_dump() for a in store.list_advantages(workspace_id)],
         store.get_weights(workspace_id),
@@ -363,10 +383,14 @@ def test_editor_changes_the_workspace_but_not_its_members(world: World) -> None:
     members_before = [(m.user_id, m.role) for m in world.store.list_members(world.ours.wid)]
     answers = run_all(world, "ed", world.ours)
     problems = invariant_problems(answers)
-    problems += [f"{key}: an editor's change of members was not refused" for key, a in answers
-                 if manages(a) and not a.refused]
-    problems += [f"{key}: an editor was refused ({a.status})" for key, a in answers
-                 if uses_workspace(a) and not manages(a) and a.refused]
+    problems += [
+        f"{key}: an editor's change of members was not refused" for key, a in answers if manages(a) and not a.refused
+    ]
+    problems += [
+        f"{key}: an editor was refused ({a.status})"
+        for key, a in answers
+        if uses_workspace(a) and not manages(a) and a.refused
+    ]
     report(problems)
     assert sum(manages(a) for _key, a in answers) >= 2, "the members panel's callbacks ask for 'manage'"
     assert sum(writes(a) and not manages(a) and not a.refused for _key, a in answers) >= 10
@@ -396,7 +420,11 @@ def test_background_callbacks_check_in_the_job(world: World) -> None:
     for key, callback in background:
         assert post(anonymous, payload(key, callback, world.theirs)).status == 401, key
         body = callback["callback"].__wrapped__
-        for who, target, allowed in (("nora", world.theirs, False), ("val", world.theirs, False), ("ann", world.ours, True)):
+        for who, target, allowed in (
+            ("nora", world.theirs, False),
+            ("val", world.theirs, False),
+            ("ann", world.ours, True),
+        ):
             cookie = client_for(world, who).get_cookie("citycanvas_session").value
             specs = callback["inputs"] + callback["state"]
             args = [entry(spec, target) for spec in specs]
@@ -422,13 +450,20 @@ def test_every_router_pattern_is_in_the_matrix(world: World) -> None:
 
 def test_every_route_checks_access(world: World) -> None:
     """Flask routes beyond Dash's own (downloads, exports...) refuse anonymous users and non-members."""
-    routes = [rule for rule in world.app.server.url_map.iter_rules() if rule.endpoint not in DASH_ENDPOINTS
-              and not rule.rule.startswith(("/_dash-", "/_favicon", "/_reload-hash"))]
+    routes = [
+        rule
+        for rule in world.app.server.url_map.iter_rules()
+        if rule.endpoint not in DASH_ENDPOINTS and not rule.rule.startswith(("/_dash-", "/_favicon", "/_reload-hash"))
+    ]
     anonymous, nora, ann = (client_for(world, who) for who in (None, "nora", "ann"))
     for rule in routes:
         if rule.rule in PUBLIC_ROUTES:
             continue
-        for client, target, allowed in ((anonymous, world.theirs, False), (nora, world.theirs, False), (ann, world.ours, True)):
+        for client, target, allowed in (
+            (anonymous, world.theirs, False),
+            (nora, world.theirs, False),
+            (ann, world.ours, True),
+        ):
             values = {arg: target.cid if "config" in arg or arg == "id" else target.wid for arg in rule.arguments}
             url = rule.rule
             for arg, value in values.items():
@@ -452,7 +487,9 @@ def test_pages_redirect_to_sign_in_and_back(world: World) -> None:
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert '<html lang="en">' in page and '<label class="form-label" for="login-name">' in page
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    signed = client.post("/login", data={"name": "ann", "password": PASSWORD, "csrf": csrf, "next": f"/edit/{world.ours.cid}"})
+    signed = client.post(
+        "/login", data={"name": "ann", "password": PASSWORD, "csrf": csrf, "next": f"/edit/{world.ours.cid}"}
+    )
     assert signed.status_code == 302 and signed.headers["Location"] == f"/edit/{world.ours.cid}"
     cookie = next(c for c in signed.headers.getlist("Set-Cookie") if c.startswith("citycanvas_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie  # plain HTTP here
@@ -470,8 +507,11 @@ def test_a_deleted_workspace_is_closed_to_its_members(world: World, who: str) ->
     before = fingerprint(world.store, world.ours.wid)
     answers = run_all(world, who, world.ours, skip=restores_a_workspace)
     problems = invariant_problems(answers)
-    problems += [f"{key}: answered {a.status} from a deleted workspace: {a.text[:160]}"
-                 for key, a in answers if uses_workspace(a) and not a.refused]
+    problems += [
+        f"{key}: answered {a.status} from a deleted workspace: {a.text[:160]}"
+        for key, a in answers
+        if uses_workspace(a) and not a.refused
+    ]
     report(problems)
     exports = [a for key, a in answers if key.startswith(f"{ID.download}.data")]
     assert exports and all('"content"' not in a.text for a in exports), "no export from a deleted workspace"

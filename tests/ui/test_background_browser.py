@@ -20,8 +20,10 @@ pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
 TEST_MODULES = DATA / "modules"  # the two test-* modules of the UI tests
-SETTLED = ("var b = document.getElementById(arguments[0]), f = document.getElementById(arguments[1]);"
-           "return !!b && b.offsetParent !== null && !b.disabled && !f.getAttribute('data-dash-is-loading');")
+SETTLED = (
+    "var b = document.getElementById(arguments[0]), f = document.getElementById(arguments[1]);"
+    "return !!b && b.offsetParent !== null && !b.disabled && !f.getAttribute('data-dash-is-loading');"
+)
 APPLY_BUTTONS = "return document.querySelectorAll('.recs button').length;"
 
 
@@ -32,8 +34,9 @@ def make_app(tmp_path):
     from storage import Store
 
     url = f"sqlite:///{tmp_path}/bg.sqlite3"
-    settings = Settings(database_url=url, author="tester", examples_dir=DATA, module_dirs=(TEST_MODULES,),
-                        live_recommend_max_actors=0)
+    settings = Settings(
+        database_url=url, author="tester", examples_dir=DATA, module_dirs=(TEST_MODULES,), live_recommend_max_actors=0
+    )
     store = Store.open(url)
     return create_app(settings, store=store), store
 
@@ -46,7 +49,9 @@ def suggest_in_browser(dash_duo, app, store):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/edit/{head.id}")
     dash_duo.wait_for_element(f"#{ID.suggest}", timeout=20)
-    wait_for(lambda: dash_duo.driver.execute_script(SETTLED, ID.suggest, ID.flags), timeout=30)  # the second pass has drawn
+    wait_for(
+        lambda: dash_duo.driver.execute_script(SETTLED, ID.suggest, ID.flags), timeout=30
+    )  # the second pass has drawn
     assert dash_duo.driver.execute_script(APPLY_BUTTONS) == 0  # not computed live
     dash_duo.find_element(f"#{ID.suggest}").click()
     dash_duo.wait_for_text_to_equal(f"#{ID.suggest}", "Computing recommendations…")  # the user sees it is running
@@ -82,14 +87,36 @@ def test_bg002_suggest_runs_on_a_celery_worker_with_redis(dash_duo, tmp_path, mo
     monkeypatch.setenv("CITYCANVAS_JOB_QUEUE", queue)
     app, store = make_app(tmp_path)
     assert isinstance(app._background_manager, CeleryManager)
-    env = {**os.environ, "DATABASE_URL": store.url, "CITYCANVAS_MODULE_PATH": str(TEST_MODULES),
-           "REDIS_URL": redis, "CITYCANVAS_JOB_QUEUE": queue}
+    env = {
+        **os.environ,
+        "DATABASE_URL": store.url,
+        "CITYCANVAS_MODULE_PATH": str(TEST_MODULES),
+        "REDIS_URL": redis,
+        "CITYCANVAS_JOB_QUEUE": queue,
+    }
     log = tmp_path / "celery.log"
     with open(log, "wb") as out:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "canvas_app.worker", "worker", "--pool=solo", "--concurrency=1",
-             "-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "canvas_app.worker",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_for(lambda: b"ready" in log.read_bytes() or worker.poll() is not None, timeout=60)

@@ -49,8 +49,16 @@ def jobs_world(tmp_path, monkeypatch):
     config = load_configuration(DATA / "small-parking.json")
     head = store.create_configuration(ours.id, config, author="ann")
     nora_head = store.create_configuration(theirs.id, config, author="nora")
-    settings = Settings(database_url=url, auth=True, secret_key=SECRET, examples_dir=DATA,
-                        module_dirs=(DATA / "modules",), live_recommend_max_actors=0, jobs_per_user=1, jobs_total=2)
+    settings = Settings(
+        database_url=url,
+        auth=True,
+        secret_key=SECRET,
+        examples_dir=DATA,
+        module_dirs=(DATA / "modules",),
+        live_recommend_max_actors=0,
+        jobs_per_user=1,
+        jobs_total=2,
+    )
     app = create_app(settings, store=store)
     yield {"app": app, "store": store, "head": head, "nora_head": nora_head}
     store.close()
@@ -70,8 +78,10 @@ def suggest_body(app: Any, configuration_id: int, version: int) -> dict[str, Any
         "output": key,
         "outputs": {"id": ID.flags, "property": "children"},
         "inputs": [{"id": ID.suggest, "property": "n_clicks", "value": 1}],
-        "state": [{"id": ID.version, "property": "data", "value": version},
-                  {"id": ID.config_id, "property": "data", "value": configuration_id}],
+        "state": [
+            {"id": ID.version, "property": "data", "value": version},
+            {"id": ID.config_id, "property": "data", "value": configuration_id},
+        ],
         "changedPropIds": [f"{ID.suggest}.n_clicks"],
     }
 
@@ -83,8 +93,9 @@ def start(client: Any, body: dict[str, Any]) -> Any:
 def poll_until_done(client: Any, body: dict[str, Any], handles: dict[str, str], timeout: float = 60) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        answer = client.post("/_dash-update-component", json=body,
-                             query_string={"cacheKey": handles["cacheKey"], "job": handles["job"]})
+        answer = client.post(
+            "/_dash-update-component", json=body, query_string={"cacheKey": handles["cacheKey"], "job": handles["job"]}
+        )
         if answer.status_code != 200 or "response" in answer.get_json():
             return answer
         time.sleep(0.2)
@@ -100,11 +111,15 @@ def test_job001_a_non_member_cannot_start_a_job_on_another_workspace(jobs_world)
         if not callback.get("background"):
             continue
         component, _, prop = key.rpartition(".")
-        body = {"output": key, "outputs": {"id": component, "property": prop},
-                "inputs": [{**spec, "value": 1} for spec in callback["inputs"]],
-                "state": [{**spec, "value": head.id if spec["id"] in JOB_SUBJECTS else head.version}
-                          for spec in callback["state"]],
-                "changedPropIds": [f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"]}
+        body = {
+            "output": key,
+            "outputs": {"id": component, "property": prop},
+            "inputs": [{**spec, "value": 1} for spec in callback["inputs"]],
+            "state": [
+                {**spec, "value": head.id if spec["id"] in JOB_SUBJECTS else head.version} for spec in callback["state"]
+            ],
+            "changedPropIds": [f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"],
+        }
         answer = start(nora, body)
         assert answer.status_code == 403, (key, answer.status_code, answer.get_data(as_text=True)[:200])
         assert "cacheKey" not in answer.get_data(as_text=True)
@@ -236,10 +251,13 @@ def test_job007_a_large_configuration_s_report_leaves_recommendations_to_a_backg
         page = json.dumps(report_page(services, head.id).to_plotly_json(), default=lambda o: o.to_plotly_json())
         assert ID.report_recs_compute in page
     key = next(k for k, cb in app.callback_map.items() if cb.get("background") and k.startswith(ID.report_recs))
-    body = {"output": key, "outputs": {"id": ID.report_recs, "property": "children"},
-            "inputs": [{"id": ID.report_recs_compute, "property": "n_clicks", "value": 1}],
-            "state": [{"id": ID.report_config, "property": "data", "value": head.id}],
-            "changedPropIds": [f"{ID.report_recs_compute}.n_clicks"]}
+    body = {
+        "output": key,
+        "outputs": {"id": ID.report_recs, "property": "children"},
+        "inputs": [{"id": ID.report_recs_compute, "property": "n_clicks", "value": 1}],
+        "state": [{"id": ID.report_config, "property": "data", "value": head.id}],
+        "changedPropIds": [f"{ID.report_recs_compute}.n_clicks"],
+    }
     assert start(signed_in(app, "nora"), body).status_code == 403  # a non-member starts nothing
     handles = start(ann, body).get_json()
     done = poll_until_done(ann, body, handles)

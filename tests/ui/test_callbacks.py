@@ -28,8 +28,12 @@ def stored(services):
 
 
 def values(stored, **extra):
-    base = {"config_id": stored.id, "version": stored.version, "selection": None,
-            "extent": {"x1": 0, "y1": 0, "x2": 400, "y2": 200}}
+    base = {
+        "config_id": stored.id,
+        "version": stored.version,
+        "selection": None,
+        "extent": {"x1": 0, "y1": 0, "x2": 400, "y2": 200},
+    }
     base.update(extra)
     return base
 
@@ -40,11 +44,21 @@ def test_cb001_drop_places_module_saves_and_returns_small_diff(services, stored)
     added = {e["data"]["id"] for e in out["graph_diff"]["add"]}
     assert any(i.startswith("m1-f") for i in added) and "test-payment-provider" in added
     assert out["step_out"]["op"] == "do"
-    assert out["step_out"]["step"] == {"before": stored.version, "after": stored.version + 1, "label": "place module test-pay"}
+    assert out["step_out"]["step"] == {
+        "before": stored.version,
+        "after": stored.version + 1,
+        "label": "place module test-pay",
+    }
     config, head = services.store.load(stored.id)
     assert head.version == stored.version + 1 and config.modules[0].position.x == 120.5
-    assert set(out["scores"]) == {"scalability", "replicability", "sustainability", "value_creation",
-                                  "value_capture", "value_sharing"}  # six numbers, nothing else
+    assert set(out["scores"]) == {
+        "scalability",
+        "replicability",
+        "sustainability",
+        "value_creation",
+        "value_capture",
+        "value_sharing",
+    }  # six numbers, nothing else
     assert out["status"].startswith("Saved · version")
     # diff is far smaller than the whole elements list
     assert len(json.dumps(out["graph_diff"])) < len(json.dumps(graph.config_elements(config)))
@@ -54,10 +68,14 @@ def test_cb002_undo_then_redo_through_history_request(services, stored):
     out = editor_edits.handle_edit(services, ID.drop, {"module": "test-open-data", "x": 0, "y": 0}, values(stored))
     step = out["step_out"]["step"]
     v1 = out["version"]
-    undo = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": step}, values(stored, version=v1))
+    undo = editor_edits.handle_edit(
+        services, ID.history_request, {"op": "undo", "step": step}, values(stored, version=v1)
+    )
     assert undo["step_out"]["op"] == "undo" and undo["version"] == v1 + 1
     assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
-    redo = editor_edits.handle_edit(services, ID.history_request, {"op": "redo", "step": step}, values(stored, version=v1 + 1))
+    redo = editor_edits.handle_edit(
+        services, ID.history_request, {"op": "redo", "step": step}, values(stored, version=v1 + 1)
+    )
     assert redo["version"] == v1 + 2 and len(services.store.load(stored.id)[0].modules) == 1
 
 
@@ -67,7 +85,12 @@ def test_cb002_undo_then_redo_through_history_request(services, stored):
         (ID.actor_add, {"actor_name": "  "}, "actor_feedback", "needs a name"),
         (ID.actor_add, {"actor_name": "X", "actor_count": -3}, "actor_feedback", "negative"),
         (ID.flow_add, {"flow_source": "city", "flow_target": "city"}, "flow_feedback", "same actor"),
-        (ID.flow_add, {"flow_source": "city", "flow_target": "drivers", "flow_amount": -1}, "flow_feedback", "negative"),
+        (
+            ID.flow_add,
+            {"flow_source": "city", "flow_target": "drivers", "flow_amount": -1},
+            "flow_feedback",
+            "negative",
+        ),
         (ID.flow_add, {}, "flow_feedback", "choose"),
         (ID.actor_save, {"actor_name": "X"}, "actor_feedback", "select an actor"),
         (ID.drop, {"module": "no-such-module", "x": 0, "y": 0}, "message", "no-such-module"),
@@ -84,24 +107,52 @@ def test_cb003_bad_input_gets_message_and_nothing_saved(services, stored, trigge
 
 def test_cb004_add_update_delete_actor_and_flow(services, stored):
     v = stored.version
-    out = editor_edits.handle_edit(services, ID.actor_add, 1, values(stored, actor_name="Bike operator", actor_type="business"))
+    out = editor_edits.handle_edit(
+        services, ID.actor_add, 1, values(stored, actor_name="Bike operator", actor_type="business")
+    )
     assert out["graph_diff"]["add"][0]["data"] == {"id": "bike-operator", "label": "Bike operator", "type": "business"}
     assert out["graph_diff"]["add"][0]["position"] == {"x": 200.0 + 15 * 4, "y": 100.0 + 15 * 4}
     v += 1
-    out = editor_edits.handle_edit(services, ID.flow_add, 1, values(
-        stored, version=v, flow_source="bike-operator", flow_target="drivers", flow_kind="service",
-        flow_label="bikes", flow_amount=2, flow_occurrences=10, flow_standards="GBFS, MIM1"))
+    out = editor_edits.handle_edit(
+        services,
+        ID.flow_add,
+        1,
+        values(
+            stored,
+            version=v,
+            flow_source="bike-operator",
+            flow_target="drivers",
+            flow_kind="service",
+            flow_label="bikes",
+            flow_amount=2,
+            flow_occurrences=10,
+            flow_standards="GBFS, MIM1",
+        ),
+    )
     edge = out["graph_diff"]["add"][0]["data"]
     assert edge["kind"] == "service" and edge["label"] == "bikes (2)"
     v += 1
     flow_id = edge["id"]
-    out = editor_edits.handle_edit(services, ID.flow_save, 1, values(
-        stored, version=v, selection={"kind": "flow", "id": flow_id}, flow_source="bike-operator",
-        flow_target="city", flow_kind="data", flow_label="trips"))
+    out = editor_edits.handle_edit(
+        services,
+        ID.flow_save,
+        1,
+        values(
+            stored,
+            version=v,
+            selection={"kind": "flow", "id": flow_id},
+            flow_source="bike-operator",
+            flow_target="city",
+            flow_kind="data",
+            flow_label="trips",
+        ),
+    )
     # a re-attached edge is removed and added again
     assert flow_id in out["graph_diff"]["remove"] and out["graph_diff"]["add"][0]["data"]["target"] == "city"
     v += 1
-    out = editor_edits.handle_edit(services, ID.delete_confirm, 1, values(stored, version=v, selection={"kind": "actor", "id": "bike-operator"}))
+    out = editor_edits.handle_edit(
+        services, ID.delete_confirm, 1, values(stored, version=v, selection={"kind": "actor", "id": "bike-operator"})
+    )
     assert set(out["graph_diff"]["remove"]) == {"bike-operator", flow_id} and out["selection"] is None
     assert "bike-operator" not in {a.id for a in services.store.load(stored.id)[0].actors}
 
@@ -111,14 +162,17 @@ def test_cb005_moves_are_saved_but_not_echoed(services, stored):
     assert out["graph_diff"] == {"add": [], "update": [], "remove": []}
     assert services.store.load(stored.id)[0].actor("city").position.x == 5
     step = out["step_out"]["step"]
-    undo = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": step},
-                              values(stored, version=out["version"]))
+    undo = editor_edits.handle_edit(
+        services, ID.history_request, {"op": "undo", "step": step}, values(stored, version=out["version"])
+    )
     assert undo["graph_diff"]["update"][0]["position"] == {"x": 0.0, "y": 0.0}
 
 
 def test_cb006_conflict_keeps_both_and_save_mine_branches(services, stored):
     config, _ = services.store.load(stored.id)
-    services.store.save(stored.id, config.model_copy(update={"city": "Other"}), base_version=stored.version, author="alice")
+    services.store.save(
+        stored.id, config.model_copy(update={"city": "Other"}), base_version=stored.version, author="alice"
+    )
     out = editor_edits.handle_edit(services, ID.drop, {"module": "test-pay", "x": 0, "y": 0}, values(stored))
     assert out["conflict"]["theirs"] == stored.version + 1 and out["conflict"]["author"] == "alice"
     assert out["version"] is no_update and out["status"].startswith("Conflict")
@@ -147,7 +201,11 @@ def test_cb006b_a_failing_save_mine_leaves_no_empty_alternative(services, stored
 
 
 def test_cb007_tap_selection_and_flow_picking():
-    assert editor_panel.tap("node", {"id": "a"}, None, False, None, None) == ({"kind": "actor", "id": "a"}, no_update, no_update)
+    assert editor_panel.tap("node", {"id": "a"}, None, False, None, None) == (
+        {"kind": "actor", "id": "a"},
+        no_update,
+        no_update,
+    )
     assert editor_panel.tap("edge", None, {"id": "f1"}, False, None, None)[0] == {"kind": "flow", "id": "f1"}
     assert editor_panel.tap("node", {"id": "a"}, None, True, None, None) == (no_update, "a", None)
     assert editor_panel.tap("node", {"id": "b"}, None, True, "a", None) == (no_update, "a", "b")
@@ -197,11 +255,17 @@ def test_cb010_home_create_from_example_blank_and_file(services):
     assert path is None and problems[0].startswith("bad.json: flows[0]")
     path, problems = home.create_configuration(services, ID.home_upload, ws, upload="data:x;base64,@@@", filename="x")
     assert path is None and "decoded" in problems[0]
-    unknown = {"name": "x", "actors": [{"id": "a", "name": "A", "type": "city"}], "modules": [{"id": "m1", "module": "nope"}]}
+    unknown = {
+        "name": "x",
+        "actors": [{"id": "a", "name": "A", "type": "city"}],
+        "modules": [{"id": "m1", "module": "nope"}],
+    }
     upload = "data:application/json;base64," + base64.b64encode(json.dumps(unknown).encode()).decode()
     count = len(services.store.list_configurations(ws))
     path, problems = home.create_configuration(services, ID.home_upload, ws, upload=upload, filename="m.json")
-    assert path is None and problems[0].startswith("m.json: modules[0] (id 'm1'): module: 'nope' is not in the module library")
+    assert path is None and problems[0].startswith(
+        "m.json: modules[0] (id 'm1'): module: 'nope' is not in the module library"
+    )
     assert len(services.store.list_configurations(ws)) == count
     good = "data:application/json;base64," + base64.b64encode((DATA / "small-parking.json").read_bytes()).decode()
     path, problems = home.create_configuration(services, ID.home_upload, ws, upload=good, filename="ok.json")
@@ -231,7 +295,9 @@ def test_cb012_export_file(services, stored, fmt, start):
 
 
 def test_cb013_malformed_history_request_is_a_message(services, stored):
-    out = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": {"before": 99, "after": 100}}, values(stored))
+    out = editor_edits.handle_edit(
+        services, ID.history_request, {"op": "undo", "step": {"before": 99, "after": 100}}, values(stored)
+    )
     assert text_of(out["message"]) and out["version"] is no_update
     out = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": "junk"}, values(stored))
     assert "malformed" in text_of(out["message"])
@@ -246,10 +312,14 @@ def test_cb014_remove_module_from_a_selected_actor(services, stored):
     config = services.store.load(stored.id)[0]
     created = next(a for a in config.actors if a.module)
     assert not editor_panel.form_values(config, {"kind": "actor", "id": created.id})["module_remove_disabled"]
-    out = editor_edits.handle_edit(services, ID.module_remove, 1, values(stored, version=v, selection={"kind": "actor", "id": created.id}))
+    out = editor_edits.handle_edit(
+        services, ID.module_remove, 1, values(stored, version=v, selection={"kind": "actor", "id": created.id})
+    )
     assert created.id in out["graph_diff"]["remove"] and out["selection"] is None
     assert services.store.load(stored.id)[0] == load_configuration(DATA / "small-parking.json")
-    out = editor_edits.handle_edit(services, ID.module_remove, 1, values(stored, version=v + 1, selection={"kind": "actor", "id": "city"}))
+    out = editor_edits.handle_edit(
+        services, ID.module_remove, 1, values(stored, version=v + 1, selection={"kind": "actor", "id": "city"})
+    )
     assert "did not come with a module" in text_of(out["message"])
 
 
@@ -262,24 +332,38 @@ def test_cb015_default_workspace_created_once_and_never_brought_back(services):
 
 
 def test_cb020_configuration_details_are_an_undoable_edit(services, stored):
-    details = {"details_name": "Parking, concession model", "details_city": "Oulu",
-               "details_description": "From the 2024 tender", "details_period": "month"}
+    details = {
+        "details_name": "Parking, concession model",
+        "details_city": "Oulu",
+        "details_description": "From the 2024 tender",
+        "details_period": "month",
+    }
     out = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, **details))
     assert out["version"] == stored.version + 1 and out["details_feedback"] is None
     assert out["title"] == "Parking, concession model" and out["details_period"] == "month"
     config, head = services.store.load(stored.id)
     assert (config.name, config.city, config.description, config.period) == (
-        "Parking, concession model", "Oulu", "From the 2024 tender", "month")
+        "Parking, concession model",
+        "Oulu",
+        "From the 2024 tender",
+        "month",
+    )
     assert head.name == "Parking, concession model"  # Home lists it under its new name
-    undo = editor_edits.handle_edit(services, ID.history_request, {"op": "undo", "step": out["step_out"]["step"]},
-                              values(stored, version=out["version"]))
+    undo = editor_edits.handle_edit(
+        services,
+        ID.history_request,
+        {"op": "undo", "step": out["step_out"]["step"]},
+        values(stored, version=out["version"]),
+    )
     assert undo["title"] == "Test parking" and undo["details_name"] == "Test parking"
     assert services.store.load(stored.id)[0].name == "Test parking"
 
 
 def test_cb021_invalid_details_are_named_beside_the_form_and_nothing_is_saved(services, stored):
-    for details, problem in (({"details_name": "  ", "details_period": "year"}, "name: string should have at least 1 character"),
-                             ({"details_name": "X", "details_period": "fortnight"}, "period: input should be")):
+    for details, problem in (
+        ({"details_name": "  ", "details_period": "year"}, "name: string should have at least 1 character"),
+        ({"details_name": "X", "details_period": "fortnight"}, "period: input should be"),
+    ):
         out = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, **details))
         assert problem in text_of(out["details_feedback"]) and out["version"] is no_update
     assert services.store.get_configuration(stored.id).version == stored.version
@@ -290,11 +374,14 @@ def test_cb022_move_buttons_are_the_keyboard_path_to_drag_an_actor(services, sto
     before = next(a for a in config.actors if a.id == "drivers").position
     assert editor_panel.form_values(config, {"kind": "actor", "id": "drivers"})["nudge_disabled"] == [False] * 4
     assert editor_panel.form_values(config, None)["nudge_disabled"] == [True] * 4
-    out = editor_edits.handle_edit(services, ID.nudge("right"), 1, values(stored, selection={"kind": "actor", "id": "drivers"}))
+    out = editor_edits.handle_edit(
+        services, ID.nudge("right"), 1, values(stored, selection={"kind": "actor", "id": "drivers"})
+    )
     moved = next(a for a in services.store.load(stored.id)[0].actors if a.id == "drivers").position
     assert (moved.x, moved.y) == (before.x + 40, before.y) and out["version"] == stored.version + 1
     assert [e["position"] for e in out["graph_diff"]["update"] if e["data"]["id"] == "drivers"] == [
-        {"x": moved.x, "y": moved.y}]  # the canvas is told where it went
+        {"x": moved.x, "y": moved.y}
+    ]  # the canvas is told where it went
     out = editor_edits.handle_edit(services, ID.nudge("up"), 1, values(stored, version=out["version"]))
     assert "select an actor on the canvas first" in text_of(out["actor_feedback"]) and out["version"] is no_update
 
@@ -307,13 +394,30 @@ def test_cb030_editing_an_estimated_amount_in_the_side_panel_makes_it_entered(se
     assert fee.estimated == ["amount", "occurrences"] and fee.occurrences == 1000  # the drivers' count
     selection = {"kind": "flow", "id": fee.id}
     assert editor_panel.estimate_marks(config, selection) == {
-        "flow_amount_estimate_hidden": False, "flow_amount_class": "text-muted fst-italic",
-        "flow_occurrences_estimate_hidden": False, "flow_occurrences_class": "text-muted fst-italic"}
+        "flow_amount_estimate_hidden": False,
+        "flow_amount_class": "text-muted fst-italic",
+        "flow_occurrences_estimate_hidden": False,
+        "flow_occurrences_class": "text-muted fst-italic",
+    }
     form = editor_panel.form_values(config, selection)
-    fields = {k: form[k] for k in ("flow_source", "flow_target", "flow_kind", "flow_label", "flow_amount",
-                                   "flow_occurrences", "flow_standards")}
-    out = editor_edits.handle_edit(services, ID.flow_save, 1, values(
-        stored, version=out["version"], selection=selection, **{**fields, "flow_amount": "25"}))
+    fields = {
+        k: form[k]
+        for k in (
+            "flow_source",
+            "flow_target",
+            "flow_kind",
+            "flow_label",
+            "flow_amount",
+            "flow_occurrences",
+            "flow_standards",
+        )
+    }
+    out = editor_edits.handle_edit(
+        services,
+        ID.flow_save,
+        1,
+        values(stored, version=out["version"], selection=selection, **{**fields, "flow_amount": "25"}),
+    )
     assert out["version"] == head.version + 1
     config, _ = services.store.load(stored.id)
     assert (config.flow(fee.id).amount, config.flow(fee.id).estimated) == (25.0, ["occurrences"])
@@ -328,19 +432,35 @@ def test_cb031_population_is_a_configuration_detail_that_scales_estimates(servic
     out = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, **details))
     assert out["version"] == stored.version + 1 and out["details_population"] == 210000
     assert services.store.load(stored.id)[0].population == 210000
-    for bad, problem in (("2.5", "Population: a count must be a whole number"), ("-4", "population: input should be greater"),
-                         ("inf", "Population: a count must be a whole number")):
-        out = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
-                                                                       **{**details, "details_population": bad}))
+    for bad, problem in (
+        ("2.5", "Population: a count must be a whole number"),
+        ("-4", "population: input should be greater"),
+        ("inf", "Population: a count must be a whole number"),
+    ):
+        out = editor_edits.handle_edit(
+            services,
+            ID.details_save,
+            1,
+            values(stored, version=stored.version + 1, **{**details, "details_population": bad}),
+        )
         assert problem in text_of(out["details_feedback"]) and out["version"] is no_update
-    cleared = editor_edits.handle_edit(services, ID.details_save, 1, values(stored, version=stored.version + 1,
-                                                                       **{**details, "details_population": ""}))
+    cleared = editor_edits.handle_edit(
+        services,
+        ID.details_save,
+        1,
+        values(stored, version=stored.version + 1, **{**details, "details_population": ""}),
+    )
     assert cleared["version"] == stored.version + 2 and services.store.load(stored.id)[0].population is None
 
 
-@pytest.mark.parametrize("selection", [None, [], "f1", {"kind": "flow"}, {"kind": "flow", "id": ["f1"]}, {"kind": "actor", "id": "f1"}])
+@pytest.mark.parametrize(
+    "selection", [None, [], "f1", {"kind": "flow"}, {"kind": "flow", "id": ["f1"]}, {"kind": "actor", "id": "f1"}]
+)
 def test_cb032_estimate_marks_of_anything_but_a_selected_flow_are_hidden(services, stored, selection):
     config, _ = services.store.load(stored.id)
     assert editor_panel.estimate_marks(config, selection) == {
-        "flow_amount_estimate_hidden": True, "flow_amount_class": "",
-        "flow_occurrences_estimate_hidden": True, "flow_occurrences_class": ""}
+        "flow_amount_estimate_hidden": True,
+        "flow_amount_class": "",
+        "flow_occurrences_estimate_hidden": True,
+        "flow_occurrences_class": "",
+    }

@@ -110,7 +110,9 @@ def test_update_details_changes_only_the_configurations_own_fields(config):
     assert after.actors == config.actors and after.flows == config.flows
     assert step.redo.fields == {"name": "Parking, concession", "city": "Oulu", "period": "month"}
     assert step.undo.apply(after) == config
-    assert command_from_dict(json.loads(json.dumps(UpdateDetails({"name": "x"}).to_dict()))) == UpdateDetails({"name": "x"})
+    assert command_from_dict(json.loads(json.dumps(UpdateDetails({"name": "x"}).to_dict()))) == UpdateDetails(
+        {"name": "x"}
+    )
     with pytest.raises(ConfigurationError, match="actors: not a detail of the configuration"):
         UpdateDetails({"actors": []}).apply(config)
     with pytest.raises(ConfigurationError, match="name: string should have at least 1 character"):

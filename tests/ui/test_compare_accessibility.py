@@ -32,12 +32,19 @@ def violations(dash_duo) -> list[str]:
 
 def test_cmpa001_compare_report_and_history_have_no_violations(dash_duo, app, store):
     workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
-    a = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester")
-    b = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester")
+    a = store.create_configuration(
+        workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester"
+    )
+    b = store.create_configuration(
+        workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester"
+    )
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/compare?ids={a.id},{b.id}")
-    wait_for(lambda: dash_duo.driver.execute_script(
-        f"var g=document.querySelector('#{ID.compare_growth} .js-plotly-plot'); return g && g.data && g.data.length;"))
+    wait_for(
+        lambda: dash_duo.driver.execute_script(
+            f"var g=document.querySelector('#{ID.compare_growth} .js-plotly-plot'); return g && g.data && g.data.length;"
+        )
+    )
     assert violations(dash_duo) == []
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/report/{a.id}")
     dash_duo.wait_for_contains_text("main h1", "Parking app, run by the city")
@@ -49,7 +56,10 @@ def test_cmpa001_compare_report_and_history_have_no_violations(dash_duo, app, st
     dash_duo.find_element(f"#{ID.history_panel} .btn-close").click()
     dash_duo.find_element(f"#{ID.compare_open}").click()
     dash_duo.wait_for_contains_text(f"#{ID.compare_modal}", "Parking on an open platform")
-    wait_for(lambda: dash_duo.driver.execute_script(
-        "var m=document.querySelector('.modal.show'); return m && getComputedStyle(m).opacity === '1';"))
+    wait_for(
+        lambda: dash_duo.driver.execute_script(
+            "var m=document.querySelector('.modal.show'); return m && getComputedStyle(m).opacity === '1';"
+        )
+    )
     time.sleep(0.4)  # the backdrop fades in after the dialog
     assert violations(dash_duo) == []

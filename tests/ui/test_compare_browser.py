@@ -17,8 +17,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def store_parking(store):
     workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
-    a = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester")
-    b = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester")
+    a = store.create_configuration(
+        workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester"
+    )
+    b = store.create_configuration(
+        workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester"
+    )
     return a, b
 
 
@@ -31,12 +35,17 @@ def radar_traces(dash_duo) -> int:
 def assert_compared(dash_duo, a, b):
     wait_for(lambda: "/compare?ids=" in dash_duo.driver.current_url)
     dash_duo.wait_for_contains_text(
-        f"#{ID.compare_verdict}", "Parking on an open platform is more replicable than Parking app, run by the city", timeout=10
+        f"#{ID.compare_verdict}",
+        "Parking on an open platform is more replicable than Parking app, run by the city",
+        timeout=10,
     )
     assert wait_for(lambda: radar_traces(dash_duo)) == 2
     assert dash_duo.find_element(f"#{ID.compare_radar} .main-svg").is_displayed()
-    wait_for(lambda: dash_duo.driver.execute_script(
-        f"var g=document.querySelector('#{ID.compare_growth} .js-plotly-plot'); return g && g.data && g.data.length;"))
+    wait_for(
+        lambda: dash_duo.driver.execute_script(
+            f"var g=document.querySelector('#{ID.compare_growth} .js-plotly-plot'); return g && g.data && g.data.length;"
+        )
+    )
 
 
 def test_cmpb001_compare_two_examples_from_home(dash_duo, app, store):

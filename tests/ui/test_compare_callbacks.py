@@ -38,8 +38,12 @@ def ids_in(component) -> set:
 def parking(services):
     """The two parking alternatives stored in the default workspace: (city-run head, open-platform head)."""
     workspace = services.default_workspace()
-    a = services.store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester")
-    b = services.store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester")
+    a = services.store.create_configuration(
+        workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester"
+    )
+    b = services.store.create_configuration(
+        workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester"
+    )
     return a, b
 
 
@@ -69,9 +73,20 @@ def test_cmp005_without_amounts_the_growth_chart_says_why_it_is_empty(services):
 
     workspace = services.default_workspace()
     ids = [
-        services.store.create_configuration(workspace.id, parse_configuration({
-            "name": name, "actors": [{"id": "c", "name": "City", "type": "city"}, {"id": "p", "name": "People", "type": "citizen"}],
-            "flows": [{"id": "f", "source": "c", "target": "p", "kind": kind}]}), author="tester").id
+        services.store.create_configuration(
+            workspace.id,
+            parse_configuration(
+                {
+                    "name": name,
+                    "actors": [
+                        {"id": "c", "name": "City", "type": "city"},
+                        {"id": "p", "name": "People", "type": "citizen"},
+                    ],
+                    "flows": [{"id": "f", "source": "c", "target": "p", "kind": kind}],
+                }
+            ),
+            author="tester",
+        ).id
         for name, kind in (("Service", "service"), ("Data", "data"))
     ]
     page = router.route(services, "/compare", f"?ids={ids[0]},{ids[1]}")
@@ -96,7 +111,9 @@ def test_cmp004_home_and_editor_pickers_build_the_compare_path(services, parking
     pick_ids = [ID.home_compare_pick(a.id), ID.home_compare_pick(12345), ID.home_compare_pick(b.id)]
     assert compare.picked_ids(values, pick_ids) == [a.id, b.id]
     assert compare.validate_ids(compare.picked_ids([True, True], [None, {"index": "1;2"}]))[1] == [
-        "'None' is not a configuration id (ids are whole numbers)", "'1;2' is not a configuration id (ids are whole numbers)"]
+        "'None' is not a configuration id (ids are whole numbers)",
+        "'1;2' is not a configuration id (ids are whole numbers)",
+    ]
     assert compare.picked_ids("x", 3) == []
     assert compare.compare_path([a.id, b.id]) == f"/compare?ids={a.id},{b.id}"
     options = compare.partner_options(services, a.id)
@@ -127,8 +144,12 @@ def test_rep003_report_ranks_workspace_needs_and_this_services_advantages(servic
     own_need = config_b.needs[0]
     services.store.upsert_need(workspace.id, WorkspaceNeed(id=own_need.id, name=own_need.name, importance=5))
     services.store.upsert_need(workspace.id, WorkspaceNeed(id="wifi", name="Free <b>Wi-Fi</b> downtown"))
-    services.store.upsert_advantage(workspace.id, Advantage(
-        id="adv1", service=b.name, text="Open parking data already on NGSI-LD", criteria=["r_open_standards"]))
+    services.store.upsert_advantage(
+        workspace.id,
+        Advantage(
+            id="adv1", service=b.name, text="Open parking data already on NGSI-LD", criteria=["r_open_standards"]
+        ),
+    )
     services.store.upsert_advantage(workspace.id, Advantage(id="adv2", service="Another service", text="Not this one"))
     built = report.build_configuration_report(services, b.id)
     needs = next(s for s in built.report.sections if s.title == "Needs served")
@@ -150,10 +171,18 @@ def test_rep002_comparison_downloads_and_malformed_requests(services, parking):
     data, problem = report.report_file(services, {"kind": "comparison", "ids": [a.id, b.id]}, "xlsx")
     assert load_workbook(io.BytesIO(base64.b64decode(data["content"]))).sheetnames[0] == "Scores"
     assert report.report_file(services, {"kind": "comparison", "ids": [a.id]}, "html") == (
-        None, "Compare needs at least two configurations; 1 was given.")
-    assert report.report_file(services, {"kind": "configuration", "id": "x"}, "html") == (None, "malformed report request")
+        None,
+        "Compare needs at least two configurations; 1 was given.",
+    )
+    assert report.report_file(services, {"kind": "configuration", "id": "x"}, "html") == (
+        None,
+        "malformed report request",
+    )
     assert report.report_file(services, {"kind": "nope"}, "html") == (None, "malformed report request")
-    assert report.report_file(services, {"kind": "configuration", "id": 999}, "html") == (None, "There is no configuration 999.")
+    assert report.report_file(services, {"kind": "configuration", "id": 999}, "html") == (
+        None,
+        "There is no configuration 999.",
+    )
     assert "There is no configuration 999" in text_of(router.route(services, "/report/999"))
 
 
@@ -161,7 +190,9 @@ def test_rep002_comparison_downloads_and_malformed_requests(services, parking):
 def edited(services):
     """A configuration with three versions: v2 adds actor X, v3 adds actor Y."""
     workspace = services.default_workspace()
-    head = services.store.create_configuration(workspace.id, load_configuration(DATA / "small-parking.json"), author="tester")
+    head = services.store.create_configuration(
+        workspace.id, load_configuration(DATA / "small-parking.json"), author="tester"
+    )
     config, _ = services.store.load(head.id)
     config = AddActor({"id": "x", "name": "X", "type": "business"}).apply(config)
     services.store.save(head.id, config, base_version=1, author="tester", summary="add X")
@@ -189,7 +220,11 @@ def test_his002_restore_is_a_new_revision_that_undo_takes_back(services, edited)
     out = restore(services, edited, 1, 3)
     assert out["version"] == 4
     assert set(out["graph_diff"]["remove"]) == {"x", "y"}
-    assert out["step_out"]["op"] == "do" and out["step_out"]["step"] == {"before": 3, "after": 4, "label": "restored version 1"}
+    assert out["step_out"]["op"] == "do" and out["step_out"]["step"] == {
+        "before": 3,
+        "after": 4,
+        "label": "restored version 1",
+    }
     assert services.store.revisions(edited)[-1].summary == "restored version 1"
     restored, head = services.store.load(edited)
     assert head.version == 4 and restored == services.store.load(edited, 1)[0]
@@ -231,11 +266,22 @@ def test_cmp006_names_in_the_charts_are_text_not_plotly_markup(services):
     workspace = services.default_workspace()
     evil = '<a href="https://evil.example">Click</a>'
     ids = [
-        services.store.create_configuration(workspace.id, parse_configuration({
-            "name": f"{evil} {n}", "actors": [{"id": "c", "name": "City", "type": "city"},
-                                             {"id": "p", "name": evil, "type": "business"}],
-            "flows": [{"id": "f", "source": "p", "target": "c", "kind": "money", "amount": 2, "occurrences": n}]}),
-            author="tester").id
+        services.store.create_configuration(
+            workspace.id,
+            parse_configuration(
+                {
+                    "name": f"{evil} {n}",
+                    "actors": [
+                        {"id": "c", "name": "City", "type": "city"},
+                        {"id": "p", "name": evil, "type": "business"},
+                    ],
+                    "flows": [
+                        {"id": "f", "source": "p", "target": "c", "kind": "money", "amount": 2, "occurrences": n}
+                    ],
+                }
+            ),
+            author="tester",
+        ).id
         for n in (1, 2)
     ]
     loaded = compare.load_comparison(services, ids)
@@ -254,9 +300,16 @@ def test_rep004_comparison_report_ranks_the_workspace_needs_and_recommends_per_a
     a, b = parking
     workspace = services.default_workspace()
     services.store.upsert_need(workspace.id, WorkspaceNeed(id="n-free", name="Find a free place <fast>"), author="t")
-    services.store.upsert_advantage(workspace.id, Advantage(id="av", service="Parking on an open platform",
-                                                            text="Other cities can copy it", criteria=["r_open_standards"]),
-                                    author="t")
+    services.store.upsert_advantage(
+        workspace.id,
+        Advantage(
+            id="av",
+            service="Parking on an open platform",
+            text="Other cities can copy it",
+            criteria=["r_open_standards"],
+        ),
+        author="t",
+    )
     page = router.route(services, "/report/compare", f"?ids={a.id},{b.id}")
     text = text_of(page)
     assert "Flags and recommendations of A: Parking app, run by the city" in text

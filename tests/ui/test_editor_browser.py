@@ -28,7 +28,11 @@ def open_editor(dash_duo, app, store, path=DATA / "small-parking.json"):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/edit/{head.id}")
     dash_duo.wait_for_element(f"#{ID.cy}")
-    wait_for(lambda: dash_duo.driver.execute_script("var e=document.getElementById('cy'); return !!(e && e._cyreg && e._cyreg.cy && e._cyreg.cy.nodes().length);"))
+    wait_for(
+        lambda: dash_duo.driver.execute_script(
+            "var e=document.getElementById('cy'); return !!(e && e._cyreg && e._cyreg.cy && e._cyreg.cy.nodes().length);"
+        )
+    )
     return head
 
 
@@ -94,8 +98,14 @@ def test_ui002_drop_module_adds_nodes_and_changes_scores_then_persists(dash_duo,
     # reload: the edit persisted
     dash_duo.driver.refresh()
     dash_duo.wait_for_element(f"#{ID.cy}")
-    wait_for(lambda: dash_duo.driver.execute_script(
-        "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy.nodes().length;") == len(config.actors))
+    wait_for(
+        lambda: (
+            dash_duo.driver.execute_script(
+                "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy.nodes().length;"
+            )
+            == len(config.actors)
+        )
+    )
     assert dash_duo.driver.execute_script(EDGE_COUNT) == len(config.flows)
     assert dash_duo.get_logs() == []
 
@@ -138,7 +148,12 @@ def test_ui004_draw_flow_by_picking_on_canvas(dash_duo, app, store):
     wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) == 4)
     wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
     flow = store.load(head.id)[0].flows[-1]
-    assert (flow.source, flow.target, flow.label, flow.standards) == ("lonely", "operator", "sensor data", ["NGSI-LD", "MIM1"])
+    assert (flow.source, flow.target, flow.label, flow.standards) == (
+        "lonely",
+        "operator",
+        "sensor data",
+        ["NGSI-LD", "MIM1"],
+    )
 
 
 def test_ui005_bad_input_gets_inline_message_and_nothing_saved(dash_duo, app, store):
@@ -157,9 +172,12 @@ def test_ui006_click_flag_highlights_elements(dash_duo, app, store):
     dash_duo.wait_for_element(".flag-button", timeout=15)
     flag = dash_duo.find_element(".flag-button")
     flag.click()
-    wait_for(lambda: dash_duo.driver.execute_script(
-        "var cy=document.getElementById('cy')._cyreg.cy; return cy.elements().filter(function(e){"
-        "return e.isNode() ? e.style('border-color') === 'rgb(216,27,96)' : e.style('line-color') === 'rgb(216,27,96)';}).length;"))
+    wait_for(
+        lambda: dash_duo.driver.execute_script(
+            "var cy=document.getElementById('cy')._cyreg.cy; return cy.elements().filter(function(e){"
+            "return e.isNode() ? e.style('border-color') === 'rgb(216,27,96)' : e.style('line-color') === 'rgb(216,27,96)';}).length;"
+        )
+    )
 
 
 def test_ui007_import_malformed_and_oversize_files(dash_duo, app, tmp_path):
@@ -186,18 +204,26 @@ def test_ui008_layout_then_positions_kept_and_move_saved(dash_duo, app, store):
     wait_for(lambda: store.get_configuration(head.id).version == head.version + 1, timeout=15)
     config = store.load(head.id)[0]
     shown = dash_duo.driver.execute_script(
-        "var cy=document.getElementById('cy')._cyreg.cy; var o={}; cy.nodes().forEach(function(n){o[n.id()]=n.position();}); return o;")
+        "var cy=document.getElementById('cy')._cyreg.cy; var o={}; cy.nodes().forEach(function(n){o[n.id()]=n.position();}); return o;"
+    )
     for actor in config.actors:
         assert abs(actor.position.x - shown[actor.id]["x"]) < 1 and abs(actor.position.y - shown[actor.id]["y"]) < 1
     # drag one node (cytoscape emits dragfree): its new position is saved
     dash_duo.driver.execute_script(
-        "var n=document.getElementById('cy')._cyreg.cy.getElementById('city'); n.position({x: 777, y: 333}); n.emit('dragfree');")
+        "var n=document.getElementById('cy')._cyreg.cy.getElementById('city'); n.position({x: 777, y: 333}); n.emit('dragfree');"
+    )
     wait_for(lambda: store.get_configuration(head.id).version == head.version + 2)
     assert store.load(head.id)[0].actor("city").position.x == 777
     dash_duo.driver.refresh()
     dash_duo.wait_for_element(f"#{ID.cy}")
-    wait_for(lambda: dash_duo.driver.execute_script(
-        "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy.getElementById('city').position('x');") == 777)
+    wait_for(
+        lambda: (
+            dash_duo.driver.execute_script(
+                "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy.getElementById('city').position('x');"
+            )
+            == 777
+        )
+    )
 
 
 def test_ui009_edit_and_delete_actor_with_confirmation(dash_duo, app, store):
@@ -208,8 +234,14 @@ def test_ui009_edit_and_delete_actor_with_confirmation(dash_duo, app, store):
     name.clear()
     name.send_keys("Car drivers")
     dash_duo.find_element(f"#{ID.actor_save}").click()
-    wait_for(lambda: dash_duo.driver.execute_script(
-        "return document.getElementById('cy')._cyreg.cy.getElementById('drivers').data('label');") == "Car drivers")
+    wait_for(
+        lambda: (
+            dash_duo.driver.execute_script(
+                "return document.getElementById('cy')._cyreg.cy.getElementById('drivers').data('label');"
+            )
+            == "Car drivers"
+        )
+    )
     dash_duo.find_element(f"#{ID.actor_delete}").click()
     dash_duo.wait_for_contains_text(f"#{ID.delete_text}", "its 2 flows")
     dash_duo.find_element(f"#{ID.delete_cancel}").click()
@@ -221,7 +253,9 @@ def test_ui009_edit_and_delete_actor_with_confirmation(dash_duo, app, store):
     assert dash_duo.driver.execute_script(EDGE_COUNT) == 1
     wait_for(lambda: store.get_configuration(head.id).version == head.version + 2)
     dash_duo.find_element(f"#{ID.undo}").click()
-    wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) == 4 and dash_duo.driver.execute_script(EDGE_COUNT) == 3)
+    wait_for(
+        lambda: dash_duo.driver.execute_script(NODE_COUNT) == 4 and dash_duo.driver.execute_script(EDGE_COUNT) == 3
+    )
 
 
 def test_ui010_conflict_message_then_save_mine_as_alternative(dash_duo, app, store):
@@ -232,7 +266,9 @@ def test_ui010_conflict_message_then_save_mine_as_alternative(dash_duo, app, sto
     dash_duo.wait_for_contains_text(f"#{ID.conflict_box}", "alice")
     assert "Conflict" in dash_duo.find_element(f"#{ID.status}").text
     dash_duo.find_element(f"#{ID.save_mine}").click()
-    wait_for(lambda: "/edit/" in dash_duo.driver.current_url and not dash_duo.driver.current_url.endswith(f"/edit/{head.id}"))
+    wait_for(
+        lambda: "/edit/" in dash_duo.driver.current_url and not dash_duo.driver.current_url.endswith(f"/edit/{head.id}")
+    )
     new_id = int(dash_duo.driver.current_url.rsplit("/", 1)[1])
     mine = store.load(new_id)[0]
     assert [m.module for m in mine.modules] == ["test-open-data"]
@@ -261,9 +297,12 @@ def test_ui012_no_third_party_requests_and_lang(dash_duo, app, store):
     dash_duo.find_element('[data-module="test-pay"]').send_keys(Keys.ENTER)
     wait_for(lambda: dash_duo.driver.execute_script(EDGE_COUNT) > 3)
     urls = dash_duo.driver.execute_script(
-        "return performance.getEntriesByType('resource').map(function(e){return e.name;}).concat([location.href]);")
+        "return performance.getEntriesByType('resource').map(function(e){return e.name;}).concat([location.href]);"
+    )
     origin = dash_duo.server_url.replace("localhost", "127.0.0.1")
-    outside = [u for u in urls if not (u.startswith(dash_duo.server_url) or u.startswith(origin) or u.startswith("data:"))]
+    outside = [
+        u for u in urls if not (u.startswith(dash_duo.server_url) or u.startswith(origin) or u.startswith("data:"))
+    ]
     assert outside == []
     assert any("/assets/bootstrap.min.css" in u for u in urls)
     assert dash_duo.driver.execute_script("return document.documentElement.lang;") == "en"
@@ -307,15 +346,20 @@ def test_ui014_keyboard_path_to_edit_a_flow(dash_duo, app, store):
     dash_duo.find_element(f"#{ID.flow_save}").click()
     wait_for(lambda: store.get_configuration(head.id).version == head.version + 1)
     assert store.load(head.id)[0].flow("f1").amount == 2.25
-    wait_for(lambda: "2.25" in dash_duo.driver.execute_script(
-        "return document.getElementById('cy')._cyreg.cy.getElementById('f1').data('label');"))
+    wait_for(
+        lambda: (
+            "2.25"
+            in dash_duo.driver.execute_script(
+                "return document.getElementById('cy')._cyreg.cy.getElementById('f1').data('label');"
+            )
+        )
+    )
 
 
 def _axe_source():
     import os
 
-    for candidate in (os.environ.get("AXE_CORE_JS"),
-                      str(Path(__file__).parent / "vendor" / "axe.min.js")):
+    for candidate in (os.environ.get("AXE_CORE_JS"), str(Path(__file__).parent / "vendor" / "axe.min.js")):
         if candidate and Path(candidate).is_file():
             return Path(candidate).read_text(encoding="utf-8")
     pytest.skip("axe-core not found: `npm pack axe-core@4`, unpack, and set AXE_CORE_JS to package/axe.min.js")
@@ -406,9 +450,11 @@ def test_ui031_scores_say_what_could_be_judged_and_follow_an_edit(dash_duo, app,
     path = tmp_path / "no-flows.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     head = open_editor(dash_duo, app, store, path)
+
     def text(element_id):  # read in one script: the panel may be redrawn between a find and a read
-        return dash_duo.driver.execute_script("var e=document.getElementById(arguments[0]); return e && e.textContent;",
-                                              element_id)
+        return dash_duo.driver.execute_script(
+            "var e=document.getElementById(arguments[0]); return e && e.textContent;", element_id
+        )
 
     # no flows: nothing to judge for value capture, so no number, and the line says why
     assert text(ID.score_value("value_capture")) == "n/a"
@@ -442,7 +488,11 @@ def test_ui032_an_up_front_cost_shows_in_the_cash_chart_and_lowers_sustainabilit
     assert "Not paid back within the horizon." in dash_duo.find_element(chart).text
     dash_duo.wait_for_contains_text(f"#{ID.flags}", "no-payback", timeout=20)
     wait_for(lambda: score(dash_duo, "sustainability") < before)
-    assert dash_duo.find_element(f"{chart} img").get_attribute("alt").startswith("Cumulative cash by year of Parking operator")
+    assert (
+        dash_duo.find_element(f"{chart} img")
+        .get_attribute("alt")
+        .startswith("Cumulative cash by year of Parking operator")
+    )
     assert dash_duo.get_logs() == []
 
 

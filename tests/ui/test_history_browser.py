@@ -16,7 +16,9 @@ from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
-NODE_COUNT = "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy ? e._cyreg.cy.nodes().length : -1;"
+NODE_COUNT = (
+    "var e=document.getElementById('cy'); return e && e._cyreg && e._cyreg.cy ? e._cyreg.cy.nodes().length : -1;"
+)
 
 
 def wait_idle(dash_duo):
@@ -31,8 +33,13 @@ def open_edited(dash_duo, app, store):
     workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
     head = store.create_configuration(workspace.id, load_configuration(DATA / "small-parking.json"), author="tester")
     config, _ = store.load(head.id)
-    store.save(head.id, AddActor({"id": "x", "name": "X", "type": "business"}).apply(config), base_version=1,
-               author="someone", summary="add X")
+    store.save(
+        head.id,
+        AddActor({"id": "x", "name": "X", "type": "business"}).apply(config),
+        base_version=1,
+        author="someone",
+        summary="add X",
+    )
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/edit/{head.id}")
     wait_for(lambda: dash_duo.driver.execute_script(NODE_COUNT) > 0)

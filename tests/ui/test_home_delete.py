@@ -103,18 +103,29 @@ def test_restore_brings_it_back_with_all_its_revisions(services, workspace):
 
 def test_a_second_delete_or_restore_is_harmless_and_says_so(services, workspace):
     head = new(services, workspace, "Mobile parking")
-    assert home.restore_configuration(services, head.id) == (False, "“Mobile parking” is not deleted: nothing to restore.")
+    assert home.restore_configuration(services, head.id) == (
+        False,
+        "“Mobile parking” is not deleted: nothing to restore.",
+    )
     assert home.delete_configuration(services, head.id)[0]
     first = services.store.get_configuration(head.id).deleted_at
     assert home.delete_configuration(services, head.id) == (
-        False, "“Mobile parking” was already deleted: restore it under Recently deleted.")
-    assert home.ask_delete(services, head.id) == (None, "“Mobile parking” is already deleted: restore it under Recently deleted.")
+        False,
+        "“Mobile parking” was already deleted: restore it under Recently deleted.",
+    )
+    assert home.ask_delete(services, head.id) == (
+        None,
+        "“Mobile parking” is already deleted: restore it under Recently deleted.",
+    )
     assert services.store.get_configuration(head.id).deleted_at == first  # the first deletion stands
     assert home.restore_configuration(services, head.id)[0]
     assert not home.restore_configuration(services, head.id)[0]
     assert services.store.get_configuration(head.id).deleted_at is None
     # ids the browser made up
-    assert home.delete_configuration(services, 999_999) == (False, "There is no configuration with id 999999: nothing was deleted.")
+    assert home.delete_configuration(services, 999_999) == (
+        False,
+        "There is no configuration with id 999999: nothing was deleted.",
+    )
     for junk in (None, "x", True, -1, 2**40, {"a": 1}):
         ok, text = home.delete_configuration(services, junk)
         assert not ok and text == "Choose a configuration first: nothing was deleted."
@@ -135,8 +146,10 @@ def test_the_dialog_asks_in_plain_words(services, workspace):
     head = new(services, workspace, "Mobile parking")
     question, problem = home.ask_delete(services, head.id)
     assert problem is None
-    assert question == ("“Mobile parking” will be hidden from Home and can no longer be changed. All its revisions "
-                        "are kept, and you can restore it under Recently deleted.")
+    assert question == (
+        "“Mobile parking” will be hidden from Home and can no longer be changed. All its revisions "
+        "are kept, and you can restore it under Recently deleted."
+    )
     page = home.home_page(services)
     modal = find(page, ID.home_delete_modal)
     assert modal is not None and modal.is_open is False
@@ -168,8 +181,12 @@ def test_only_editors_and_owners_get_delete_and_restore(services, workspace):
     services.store.delete_configuration(gone.id, author="tester")
     live = [(workspace, [head])]
     deleted = [(workspace, services.store.get_configuration(gone.id))]
-    for roles, allowed in ((None, True), ({workspace.id: "owner"}, True), ({workspace.id: "editor"}, True),
-                           ({workspace.id: "viewer"}, False)):
+    for roles, allowed in (
+        (None, True),
+        ({workspace.id: "owner"}, True),
+        ({workspace.id: "editor"}, True),
+        ({workspace.id: "viewer"}, False),
+    ):
         cards = home_layouts.configuration_list(live, roles)
         recent = home_layouts.deleted_list(deleted, roles)
         assert (find(cards[0], ID.home_delete(head.id)) is not None) is allowed, roles
@@ -183,7 +200,9 @@ def test_with_accounts_the_server_decides_who_may_delete_and_restore(settings, s
     from canvas_app.auth import hash_password
 
     services = Services(settings=dataclasses.replace(settings, auth=True, secret_key="k" * 32), store=store)
-    users = {name: store.create_user(name, hash_password("correct horse battery")) for name in ("ann", "val", "ed", "nora")}
+    users = {
+        name: store.create_user(name, hash_password("correct horse battery")) for name in ("ann", "val", "ed", "nora")
+    }
     ours = store.create_workspace("Ours", author="ann", owner_id=users["ann"].id)
     theirs = store.create_workspace("Nora's", author="nora", owner_id=users["nora"].id)
     store.add_member(ours.id, "val", "viewer", added_by="ann")
@@ -272,8 +291,9 @@ def test_deleting_a_workspace_hides_it_and_its_configurations_from_home_and_the_
     before = everything_in(services.store, other.id)
 
     ok, text = home.delete_workspace(services, other.id)
-    assert ok and text == ("Deleted the workspace “Tampere”. Everything in it is kept: an owner can restore it "
-                           "under Recently deleted.")
+    assert ok and text == (
+        "Deleted the workspace “Tampere”. Everything in it is kept: an owner can restore it under Recently deleted."
+    )
     gone = services.store.get_workspace(other.id)
     assert gone.deleted_at is not None and gone.deleted_by == "tester"
 
@@ -308,7 +328,10 @@ def test_restoring_a_workspace_brings_back_everything(services, workspace):
     assert ok and text == "Restored the workspace “Tampere”: it is back with all its configurations."
     assert services.store.get_workspace(other.id).deleted_at is None
     assert everything_in(services.store, other.id) == before  # revisions, needs, modules, weights
-    assert services.store.load(parking.id)[0].city == "Tampere" and services.store.get_configuration(parking.id).version == 3
+    assert (
+        services.store.load(parking.id)[0].city == "Tampere"
+        and services.store.get_configuration(parking.id).version == 3
+    )
     page, listed, deleted = home_parts(services)
     assert "Tampere" in text_of(listed) and "Mobile parking" in text_of(listed)
     assert find(listed, ID.home_delete_workspace(other.id)) is not None
@@ -332,7 +355,10 @@ def test_recently_deleted_lists_workspaces_and_configurations_newest_first(servi
 
 def test_a_second_workspace_delete_or_restore_is_harmless_and_says_so(services, workspace):
     other, _parking, _wifi = filled_workspace(services)
-    assert home.restore_workspace(services, other.id) == (False, "The workspace “Tampere” is not deleted: nothing to restore.")
+    assert home.restore_workspace(services, other.id) == (
+        False,
+        "The workspace “Tampere” is not deleted: nothing to restore.",
+    )
     assert home.delete_workspace(services, other.id)[0]
     first = services.store.get_workspace(other.id)
     assert home.delete_workspace(services, other.id) == (False, WORKSPACE_DELETED)
@@ -341,8 +367,14 @@ def test_a_second_workspace_delete_or_restore_is_harmless_and_says_so(services, 
     assert home.restore_workspace(services, other.id)[0]
     assert not home.restore_workspace(services, other.id)[0]
     assert services.store.get_workspace(other.id).deleted_at is None
-    assert home.delete_workspace(services, 999_999) == (False, "There is no workspace with id 999999: nothing was deleted.")
-    assert home.restore_workspace(services, 999_999) == (False, "There is no workspace with id 999999: nothing was restored.")
+    assert home.delete_workspace(services, 999_999) == (
+        False,
+        "There is no workspace with id 999999: nothing was deleted.",
+    )
+    assert home.restore_workspace(services, 999_999) == (
+        False,
+        "There is no workspace with id 999999: nothing was restored.",
+    )
     for junk in (None, "x", True, -1, 2**40, {"a": 1}):
         assert home.delete_workspace(services, junk) == (False, "Choose a workspace first: nothing was deleted."), junk
         assert not home.restore_workspace(services, junk)[0]
@@ -364,7 +396,9 @@ def test_deleting_the_last_workspace_is_not_undone_by_the_next_home(services, wo
     assert select.options == [{"label": "No workspace yet: add one below", "value": "", "disabled": True}]
     assert select.value == ""
     assert home.create_configuration(services, ID.home_blank, select.value, blank_name="New") == (
-        None, ["choose a workspace first"])
+        None,
+        ["choose a workspace first"],
+    )
     assert find(deleted, ID.home_restore_workspace(workspace.id)) is not None
     assert home.workspace_choice(services, workspace.id) == (select.options, "")
 
@@ -386,7 +420,8 @@ def test_the_workspace_dialog_asks_in_plain_words(services, workspace):
     assert question == (
         "The workspace “Tampere” and all its configurations will be hidden from everyone. Nothing is thrown "
         "away: its configurations with all their revisions, its needs, advantages, modules and members are kept, "
-        "and an owner can restore it under Recently deleted.")
+        "and an owner can restore it under Recently deleted."
+    )
     page = home.home_page(services)
     modal = find(page, ID.home_delete_ws_modal)
     assert modal is not None and modal.is_open is False
@@ -412,8 +447,12 @@ def test_a_workspace_name_is_never_rendered_as_html(services, workspace):
 
 def test_only_owners_get_delete_workspace(services, workspace):
     live = [(workspace, [])]
-    for roles, allowed in ((None, True), ({workspace.id: "owner"}, True), ({workspace.id: "editor"}, False),
-                           ({workspace.id: "viewer"}, False)):
+    for roles, allowed in (
+        (None, True),
+        ({workspace.id: "owner"}, True),
+        ({workspace.id: "editor"}, False),
+        ({workspace.id: "viewer"}, False),
+    ):
         cards = home_layouts.configuration_list(live, roles)
         assert (find(cards[0], ID.home_delete_workspace(workspace.id)) is not None) is allowed, roles
 
@@ -423,7 +462,9 @@ def test_with_accounts_only_owners_delete_and_restore_a_workspace(settings, stor
     from canvas_app.auth import hash_password
 
     services = Services(settings=dataclasses.replace(settings, auth=True, secret_key="k" * 32), store=store)
-    users = {name: store.create_user(name, hash_password("correct horse battery")) for name in ("ann", "val", "ed", "nora")}
+    users = {
+        name: store.create_user(name, hash_password("correct horse battery")) for name in ("ann", "val", "ed", "nora")
+    }
     ours = store.create_workspace("Ours", author="ann", owner_id=users["ann"].id)
     theirs = store.create_workspace("Nora's", author="nora", owner_id=users["nora"].id)
     store.add_member(ours.id, "val", "viewer", added_by="ann")
@@ -545,15 +586,20 @@ def test_browser_delete_a_workspace_through_the_dialog_then_restore(dash_duo, ap
     dash_duo.wait_for_contains_text(f"#{ID.home_list}", HTML_NAME)
 
     def options():  # real choices (with none, one disabled line says so)
-        return [o.get_attribute("value") for o in dash_duo.find_elements(f"#{ID.home_workspace} option")
-                if o.get_attribute("value")]
+        return [
+            o.get_attribute("value")
+            for o in dash_duo.find_elements(f"#{ID.home_workspace} option")
+            if o.get_attribute("value")
+        ]
 
     assert str(other.id) in options()
 
     # Cancel: the dialog closes and nothing is deleted
     click(dash_duo, workspace_button("home-delete-ws", other.id))
     dash_duo.wait_for_element(".modal.show .modal-dialog")
-    dash_duo.wait_for_contains_text(f"#{ID.home_delete_ws_text}", f"The workspace “{HTML_NAME}” and all its configurations")
+    dash_duo.wait_for_contains_text(
+        f"#{ID.home_delete_ws_text}", f"The workspace “{HTML_NAME}” and all its configurations"
+    )
     time.sleep(0.4)  # the modal's fade-in transition
     assert violations(dash_duo) == [], "delete workspace dialog open"
     click(dash_duo, f"#{ID.home_delete_ws_cancel}")
@@ -599,12 +645,22 @@ def test_a_deleted_workspace_opens_nowhere_until_it_is_restored(services, worksp
     other = new(services, workspace, "Smart lighting")
     assert home.delete_workspace(services, workspace.id)[0]
     with flask.Flask(__name__).test_request_context("/"):
-        for path, search in ((f"/edit/{head.id}", None), (f"/mechanisms/{head.id}", None), (f"/report/{head.id}", None),
-                             ("/compare", f"?ids={head.id},{other.id}")):
+        for path, search in (
+            (f"/edit/{head.id}", None),
+            (f"/mechanisms/{head.id}", None),
+            (f"/report/{head.id}", None),
+            ("/compare", f"?ids={head.id},{other.id}"),
+        ):
             shown = text_of(page_or_refusal(services, lambda: router.route(services, path, search), path))
-            assert ("is in the deleted workspace “My workspace”" in shown or WORKSPACE_DELETED in shown), path
-    out = editor_edits.handle_edit(services, ID.actor_add, 1, {"config_id": head.id, "version": head.version,
-                                                         "actor_name": "Late", "actor_type": "citizen"})
-    assert "deleted workspace" in text_of(out["actor_feedback"]) and services.store.get_configuration(head.id).version == 1
+            assert "is in the deleted workspace “My workspace”" in shown or WORKSPACE_DELETED in shown, path
+    out = editor_edits.handle_edit(
+        services,
+        ID.actor_add,
+        1,
+        {"config_id": head.id, "version": head.version, "actor_name": "Late", "actor_type": "citizen"},
+    )
+    assert (
+        "deleted workspace" in text_of(out["actor_feedback"]) and services.store.get_configuration(head.id).version == 1
+    )
     assert home.restore_workspace(services, workspace.id)[0]
     assert "Mobile parking" in text_of(router.route(services, f"/edit/{head.id}"))

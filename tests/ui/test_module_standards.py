@@ -10,7 +10,9 @@ from ui_helpers import text_of
 
 def test_a_module_s_standards_are_classified_on_its_detail(services):
     workspace = services.default_workspace()
-    text = CURB_API.replace("standards: [NGSI-LD]\n  open_source", "standards: [NGSI-LD, ParkCo Link, Acme SDK]\n  open_source")
+    text = CURB_API.replace(
+        "standards: [NGSI-LD]\n  open_source", "standards: [NGSI-LD, ParkCo Link, Acme SDK]\n  open_source"
+    )
     saved, _, module_id = modules.save_module(services, workspace.id, text, "yaml", None)
     assert saved
     detail = modules.module_detail(services, workspace.id, module_id)

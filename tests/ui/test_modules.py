@@ -72,8 +72,11 @@ def test_saving_a_module_adds_it_to_this_workspace_only(services, workspace):
     ("text", "fmt", "expected"),
     [
         (CURB_API.replace("category: data", "category: magic"), "yaml", "category: input should be"),
-        (CURB_API.replace("source: couriers, target: platform_operator", "source: couriers, target: nobody"), "yaml",
-         "unknown role 'nobody'"),
+        (
+            CURB_API.replace("source: couriers, target: platform_operator", "source: couriers, target: nobody"),
+            "yaml",
+            "unknown role 'nobody'",
+        ),
         (CURB_API.replace("id: curb-api", "id: mobile-parking"), "yaml", "already a module of the shared library"),
         (CURB_API.replace("id: curb-api", "id: test-pay"), "yaml", "already a module of the shared library"),
         ("id: x\nname: [unclosed", "yaml", "not valid YAML: line 2"),
@@ -113,18 +116,22 @@ def test_edit_keeps_an_other_editors_change(services, workspace):
     mine = modules.form_for(services, workspace.id, "edit", "curb-api")
     theirs = modules.form_for(services, workspace.id, "edit", "curb-api")
     assert mine["text"] == CURB_API and mine["heading"] == "Edit Curb-side loading API"
-    saved, _, _ = modules.save_module(services, workspace.id, CURB_API.replace("amount: 2.0", "amount: 3.0"), "yaml",
-                                      theirs["editing"])
+    saved, _, _ = modules.save_module(
+        services, workspace.id, CURB_API.replace("amount: 2.0", "amount: 3.0"), "yaml", theirs["editing"]
+    )
     assert saved
-    saved, feedback, _ = modules.save_module(services, workspace.id, CURB_API.replace("Curb-side", "Kerb"), "yaml",
-                                             mine["editing"])
+    saved, feedback, _ = modules.save_module(
+        services, workspace.id, CURB_API.replace("Curb-side", "Kerb"), "yaml", mine["editing"]
+    )
     assert not saved and "Someone changed module 'curb-api' since you opened it" in text_of(feedback)
     assert "amount: 3.0" in services.store.get_module(workspace.id, "curb-api").text
 
 
 def test_a_new_module_never_overwrites_one_with_the_same_id(services, workspace):
     modules.save_module(services, workspace.id, CURB_API, "yaml", None)
-    saved, feedback, _ = modules.save_module(services, workspace.id, CURB_API.replace("Curb-side", "Other"), "yaml", None)
+    saved, feedback, _ = modules.save_module(
+        services, workspace.id, CURB_API.replace("Curb-side", "Other"), "yaml", None
+    )
     assert not saved and "already has a module 'curb-api'" in text_of(feedback)
     assert services.store.get_module(workspace.id, "curb-api").text == CURB_API
 
@@ -147,15 +154,20 @@ def test_import_saves_a_valid_file_and_keeps_an_invalid_one_in_the_form(services
     toml = 'id = "toml-one"\nname = "TOML one"\ncategory = "funding"\nsummary = "s"\n[[sources]]\ntitle = "t"\n'
     out = modules.import_module(services, workspace.id, upload(toml), "toml-one.toml")
     assert out["selected"] == "toml-one"
-    assert "Nothing was imported" in text_of(modules.import_module(services, workspace.id, upload("x"), "a.exe")["feedback"])
+    assert "Nothing was imported" in text_of(
+        modules.import_module(services, workspace.id, upload("x"), "a.exe")["feedback"]
+    )
     assert "larger than 200 KB" in text_of(
-        modules.import_module(services, workspace.id, upload("#" * (2 * 1024 * 1024)), "big.yaml")["feedback"])
+        modules.import_module(services, workspace.id, upload("#" * (2 * 1024 * 1024)), "big.yaml")["feedback"]
+    )
     assert sorted(m.id for m in services.store.list_modules(workspace.id)) == ["curb-api", "toml-one"]
 
 
 def test_delete_only_the_workspace_modules_and_placed_copies_survive(services, workspace):
     modules.save_module(services, workspace.id, CURB_API, "yaml", None)
-    head = services.store.create_configuration(workspace.id, load_configuration(DATA / "small-parking.json"), author="t")
+    head = services.store.create_configuration(
+        workspace.id, load_configuration(DATA / "small-parking.json"), author="t"
+    )
     from canvas_app.library import place_module
 
     config, _ = services.store.load(head.id)
@@ -173,7 +185,9 @@ def test_delete_only_the_workspace_modules_and_placed_copies_survive(services, w
 def test_workspace_modules_reach_the_editor_palette_and_value_mechanisms(services, workspace):
     from callbacks import editor, mechanisms
 
-    head = services.store.create_configuration(workspace.id, load_configuration(DATA / "small-parking.json"), author="t")
+    head = services.store.create_configuration(
+        workspace.id, load_configuration(DATA / "small-parking.json"), author="t"
+    )
     assert "No module matches" in text_of(editor.filter_palette(services, head.id, "curb", ""))
     assert "Curb-side loading API" not in text_of(mechanisms.mechanisms_page(services, head.id))
     modules.save_module(services, workspace.id, CURB_API, "yaml", None)
@@ -183,7 +197,9 @@ def test_workspace_modules_reach_the_editor_palette_and_value_mechanisms(service
     assert "this workspace" not in text_of(editor.filter_palette(services, head.id, "parking", ""))
     assert "Curb-side loading API" in text_of(mechanisms.mechanisms_page(services, head.id))  # ranked by its gain
     other = services.store.create_workspace("Tampere", author="tester")
-    elsewhere = services.store.create_configuration(other.id, load_configuration(DATA / "small-parking.json"), author="t")
+    elsewhere = services.store.create_configuration(
+        other.id, load_configuration(DATA / "small-parking.json"), author="t"
+    )
     assert "No module matches" in text_of(editor.filter_palette(services, elsewhere.id, "curb", ""))
 
 
@@ -210,7 +226,9 @@ def test_viewers_only_look(services, workspace, monkeypatch):
 
 @pytest.mark.browser
 def test_md001_write_a_module_then_place_it_from_the_palette(dash_duo, app, services, workspace, tmp_path):
-    head = services.store.create_configuration(workspace.id, load_configuration(DATA / "small-parking.json"), author="t")
+    head = services.store.create_configuration(
+        workspace.id, load_configuration(DATA / "small-parking.json"), author="t"
+    )
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/workspace/{workspace.id}/modules")
     dash_duo.wait_for_element(f"#{ID.mod_new}")
@@ -223,7 +241,10 @@ def test_md001_write_a_module_then_place_it_from_the_palette(dash_duo, app, serv
     # a valid one, through the page's text box
     dash_duo.driver.execute_script(  # replace the whole text as a paste would
         "const el = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;"
-        "set.call(el, arguments[1]); el.dispatchEvent(new Event('input', {bubbles: true}));", text, CURB_API)
+        "set.call(el, arguments[1]); el.dispatchEvent(new Event('input', {bubbles: true}));",
+        text,
+        CURB_API,
+    )
     click(dash_duo, f"#{ID.mod_save}")
     dash_duo.wait_for_contains_text(f"#{ID.mod_feedback}", "Saved module 'curb-api'")
     dash_duo.wait_for_contains_text(f"#{ID.mod_list}", "Curb-side loading API")
@@ -256,7 +277,10 @@ def test_a_stored_module_the_library_leaves_out_can_still_be_fixed_or_deleted(se
     assert "already a module of the shared library" in text_of(page)
     [row] = modules.left_out_rows(services, workspace.id)
     assert row.origin == "workspace" and "Left out of the library" in row.summary and row.name == "test-pay"
-    ids = [r.id for r in modules.left_out_rows(services, workspace.id) + modules.module_rows(services.library_for(workspace.id))]
+    ids = [
+        r.id
+        for r in modules.left_out_rows(services, workspace.id) + modules.module_rows(services.library_for(workspace.id))
+    ]
     assert len(ids) == len(set(ids)) and "test-pay" in ids  # listed beside the shared one, under another entry
     detail, label, download_disabled, delete_disabled = modules.detail_view(services, workspace.id, row.id)
     assert "bay booking fee" in text_of(detail) and label == "Edit" and not delete_disabled
@@ -284,6 +308,10 @@ def test_the_detail_shows_what_a_module_remedies(services, workspace):
     from layouts.modules import module_detail as render
 
     advertising = text_of(render(modules.module_detail(services, workspace.id, "advertising")))
-    assert "Remedies:" in advertising and "funding-concentration" in advertising and "for the platform operator" in advertising
+    assert (
+        "Remedies:" in advertising
+        and "funding-concentration" in advertising
+        and "for the platform operator" in advertising
+    )
     micro = text_of(render(modules.module_detail(services, workspace.id, "5g-micro-operator")))
     assert "none declared: recommendations never propose this module" in micro

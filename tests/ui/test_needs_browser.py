@@ -76,7 +76,8 @@ def test_nd002_change_a_ranking_weight_and_the_order_changes(dash_duo, app, stor
     assert ranked_ids(dash_duo) == ["a", "b"]
     assert dash_duo.find_element("tr[data-need='a'] .need-score").text == "62.5"
     assert dash_duo.find_element("tr[data-need='a'] .need-parts").text == (
-        "importance 1.00 · urgency 0.00 · gap 1.00 · evidence 0.00")
+        "importance 1.00 · urgency 0.00 · gap 1.00 · evidence 0.00"
+    )
 
     weight = dash_duo.find_element(css(ID.needs_weight("importance")))
     weight.clear()
@@ -161,9 +162,13 @@ def test_nd005_mechanisms_page_shows_mechanisms_in_place_and_a_ranked_could_add_
 def test_nd006_a_large_configuration_computes_the_could_add_list_on_request(dash_duo, app, store):
     workspace = store.create_workspace("Big city", author="tester")
     actors = [{"id": f"a{i}", "name": f"Segment {i}", "type": "citizen"} for i in range(101)]
-    big = parse_configuration({
-        "name": "Big", "actors": [{"id": "op", "name": "Op", "type": "platform_operator"}, *actors],
-        "flows": [{"id": f"f{i}", "source": f"a{i}", "target": "op", "kind": "money"} for i in range(101)]})
+    big = parse_configuration(
+        {
+            "name": "Big",
+            "actors": [{"id": "op", "name": "Op", "type": "platform_operator"}, *actors],
+            "flows": [{"id": f"f{i}", "source": f"a{i}", "target": "op", "kind": "money"} for i in range(101)],
+        }
+    )
     head = store.create_configuration(workspace.id, big, author="tester")
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/mechanisms/{head.id}")
@@ -201,11 +206,16 @@ def test_nd007_add_an_advantage_and_see_it_ranked_with_its_gap(dash_duo, app, st
     items = dash_duo.find_elements(f"{css(ID.adv_ranking)} li.advantage")
     assert [i.get_attribute("data-state") for i in items] == ["current", "to_be"]  # current first
     current, to_be = items
-    assert "Value reaching citizens: 0.33" in current.text and current.find_element(By.CSS_SELECTOR, ".advantage-score").text == "33.3"
+    assert (
+        "Value reaching citizens: 0.33" in current.text
+        and current.find_element(By.CSS_SELECTOR, ".advantage-score").text == "33.3"
+    )
     assert "Cross-side network effects: 0.00" in to_be.text and "gap 1.00" in to_be.text
     assert to_be.find_element(By.CSS_SELECTOR, ".advantage-score").text == "0.0"
     assert [a.text for a in store.list_advantages(workspace.id)] == [
-        "Network effects make it grow in every city", "Citizens get value from it"]
+        "Network effects make it grow in every city",
+        "Citizens get value from it",
+    ]
 
 
 def axe_source() -> str:
@@ -222,13 +232,24 @@ def test_nd008_axe_wcag21aa_needs_mechanisms_and_advantages(dash_duo, app, store
     axe = axe_source()
     workspace, head = setup_workspace(store)
     store.upsert_need(workspace.id, WorkspaceNeed(id="pay", name="Pay by phone", evidence="survey"))
-    store.upsert_advantage(workspace.id, Advantage(id="a1", service="Test parking", text="Open standards",
-                                                   state="to_be", criteria=["r_open_standards"], modules=["test-pay"]))
+    store.upsert_advantage(
+        workspace.id,
+        Advantage(
+            id="a1",
+            service="Test parking",
+            text="Open standards",
+            state="to_be",
+            criteria=["r_open_standards"],
+            modules=["test-pay"],
+        ),
+    )
     dash_duo.start_server(app)
     results = {}
-    for path, ready in ((f"/workspace/{workspace.id}/needs", "tr.need-row"),
-                        (f"/mechanisms/{head.id}", "tr.could-add"),
-                        (f"/workspace/{workspace.id}/advantages", "li.advantage")):
+    for path, ready in (
+        (f"/workspace/{workspace.id}/needs", "tr.need-row"),
+        (f"/mechanisms/{head.id}", "tr.could-add"),
+        (f"/workspace/{workspace.id}/advantages", "li.advantage"),
+    ):
         dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
         dash_duo.wait_for_element(ready, timeout=20)
         dash_duo.driver.execute_script(axe)

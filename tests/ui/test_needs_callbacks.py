@@ -29,13 +29,22 @@ def parking(store, workspace):
     return store.create_configuration(workspace.id, load_configuration(DATA / "small-parking.json"), author="tester")
 
 
-FORM = {"name": "Pay without a meter", "who": "drivers", "kind": "need", "importance": "4", "urgency": "2",
-        "evidence": "survey", "description": ""}
+FORM = {
+    "name": "Pay without a meter",
+    "who": "drivers",
+    "kind": "need",
+    "importance": "4",
+    "urgency": "2",
+    "evidence": "survey",
+    "description": "",
+}
 
 
 def test_a_need_form_without_a_name_or_with_a_bad_score_is_refused_naming_the_field(services, workspace):
     assert needs.need_from_form(None, set(), {**FORM, "name": "  "}) == (
-        None, ["Name: give the need or opportunity a name."])
+        None,
+        ["Name: give the need or opportunity a name."],
+    )
     need, problems = needs.need_from_form(None, set(), {**FORM, "importance": "9"})
     assert need is None and problems[0].startswith("Importance:") and "5" in problems[0]
     saved, feedback = needs.save_need(services, workspace.id, None, {**FORM, "urgency": "0"})
@@ -68,11 +77,19 @@ def test_weights_change_the_order_as_computed_by_hand_and_bad_weights_save_nothi
     store.upsert_need(workspace.id, WorkspaceNeed(id="a", name="A", importance=5, urgency=1))
     store.upsert_need(workspace.id, WorkspaceNeed(id="b", name="B", importance=1, urgency=5, evidence="survey"))
     # defaults 3/2/2/1, both unserved: A = 100*(3+2)/8 = 62.5, B = 100*(2+2+1)/8 = 62.5 -> tie keeps order
-    assert [(r.need.id, r.score) for r in needs.ranked_needs(services, workspace.id).ranked] == [("a", 62.5), ("b", 62.5)]
+    assert [(r.need.id, r.score) for r in needs.ranked_needs(services, workspace.id).ranked] == [
+        ("a", 62.5),
+        ("b", 62.5),
+    ]
     saved, _ = needs.save_weights(services, workspace.id, {"importance": 0, "urgency": 2, "gap": 2, "evidence": 1})
     assert saved  # A = 100*2/5 = 40, B = 100*5/5 = 100
-    assert [(r.need.id, r.score) for r in needs.ranked_needs(services, workspace.id).ranked] == [("b", 100.0), ("a", 40.0)]
-    saved, feedback = needs.save_weights(services, workspace.id, {"importance": "", "urgency": 2, "gap": 2, "evidence": 1})
+    assert [(r.need.id, r.score) for r in needs.ranked_needs(services, workspace.id).ranked] == [
+        ("b", 100.0),
+        ("a", 40.0),
+    ]
+    saved, feedback = needs.save_weights(
+        services, workspace.id, {"importance": "", "urgency": 2, "gap": 2, "evidence": 1}
+    )
     assert not saved and "Importance: enter a weight from 0 to 10." in text_of(feedback)
     assert store.get_weights(workspace.id)[NEED_WEIGHT_PREFIX + "importance"] == 0.0
 
@@ -128,9 +145,13 @@ def test_mechanisms_page_computes_the_library_ranking_on_load_only_up_to_100_act
     assert "Money from Drivers to Parking operator" in text_of(page) and "None in place yet." in text_of(page)
     assert "Total gain" in text_of(page)  # computed with the page
     actors = [{"id": f"a{i}", "name": f"Segment {i}", "type": "citizen"} for i in range(101)]
-    big = parse_configuration({"name": "Big", "actors": [{"id": "op", "name": "Op", "type": "platform_operator"}, *actors],
-                               "flows": [{"id": f"f{i}", "source": f"a{i}", "target": "op", "kind": "money"}
-                                         for i in range(101)]})
+    big = parse_configuration(
+        {
+            "name": "Big",
+            "actors": [{"id": "op", "name": "Op", "type": "platform_operator"}, *actors],
+            "flows": [{"id": f"f{i}", "source": f"a{i}", "target": "op", "kind": "money"} for i in range(101)],
+        }
+    )
     head = services.store.create_configuration(workspace.id, big, author="tester")
     page = mech.mechanisms_page(services, head.id)
     assert "computed when you ask for it" in text_of(page) and "Total gain" not in text_of(page)
@@ -141,7 +162,12 @@ def test_an_advantage_form_names_each_problem_and_saves_nothing(services, worksp
     fields = {"service": "", "text": " ", "state": "current", "criteria": ["nope"], "modules": ["no-such-module"]}
     saved, feedback = adv.save_advantage(services, workspace.id, None, fields)
     assert not saved
-    for problem in ("Service: choose", "Advantage: describe", "no criterion 'nope'", "no library module 'no-such-module'"):
+    for problem in (
+        "Service: choose",
+        "Advantage: describe",
+        "no criterion 'nope'",
+        "no library module 'no-such-module'",
+    ):
         assert problem in text_of(feedback)
     assert services.store.list_advantages(workspace.id) == []
 
@@ -150,13 +176,22 @@ def test_advantages_rank_by_their_configurations_criteria_and_show_the_gap(servi
     from canvas_app.analysis import evaluate
 
     config = services.store.load(parking.id)[0]
-    values = {c.id: c.value for s in evaluate(config, services.library, recommend=False).scores.values() for c in s.criteria}
+    values = {
+        c.id: c.value for s in evaluate(config, services.library, recommend=False).scores.values() for c in s.criteria
+    }
     strong = max(values, key=values.get)
     weak = min(values, key=values.get)
-    for text, criterion, state in (("Weak one", weak, "current"), ("Strong one", strong, "current"),
-                                   ("Future one", weak, "to_be")):
-        saved, feedback = adv.save_advantage(services, workspace.id, None, {
-            "service": "Test parking", "text": text, "state": state, "criteria": [criterion], "modules": []})
+    for text, criterion, state in (
+        ("Weak one", weak, "current"),
+        ("Strong one", strong, "current"),
+        ("Future one", weak, "to_be"),
+    ):
+        saved, feedback = adv.save_advantage(
+            services,
+            workspace.id,
+            None,
+            {"service": "Test parking", "text": text, "state": state, "criteria": [criterion], "modules": []},
+        )
         assert saved, text_of(feedback)
     state = adv.ranked_advantages(services, workspace.id)
     assert [r.advantage.text for r in state.ranked] == ["Strong one", "Weak one", "Future one"]
@@ -168,8 +203,9 @@ def test_advantages_rank_by_their_configurations_criteria_and_show_the_gap(servi
 
 
 def test_an_advantage_for_a_service_that_is_gone_says_so(services, workspace):
-    services.store.upsert_advantage(workspace.id, Advantage(id="a1", service="Old name", text="Open standards",
-                                                            criteria=["r_open_standards"]))
+    services.store.upsert_advantage(
+        workspace.id, Advantage(id="a1", service="Old name", text="Open standards", criteria=["r_open_standards"])
+    )
     state = adv.ranked_advantages(services, workspace.id)
     assert not state.ranked[0].service_found and state.ranked[0].score == 0.0
     assert "no configuration of this name" in text_of(adv.ranking_children(services, workspace.id, state))
@@ -207,7 +243,8 @@ def test_a_need_served_in_an_example_names_the_configuration_the_flow_and_the_mo
     from canvas_app.settings import REPO_DIR
 
     oulu = services.store.create_configuration(
-        workspace.id, load_configuration(REPO_DIR / "examples" / "oulu-parking.json"), author="tester")
+        workspace.id, load_configuration(REPO_DIR / "examples" / "oulu-parking.json"), author="tester"
+    )
     services.store.upsert_need(workspace.id, WorkspaceNeed(id="pay", name="Pay for parking without a meter or cash"))
     table, unserved, _options = needs.ranking_view(services, workspace.id)
     shown = text_of(table)
@@ -217,11 +254,20 @@ def test_a_need_served_in_an_example_names_the_configuration_the_flow_and_the_mo
     assert links == [f"/edit/{oulu.id}"]
 
 
-GOAL = {"name": "Cut time spent searching for parking", "need": "need-pay-without-a-meter",
-        "indicator": "minutes searching per trip", "baseline": 10, "target": 5, "unit": "minutes", "year": 2030}
+GOAL = {
+    "name": "Cut time spent searching for parking",
+    "need": "need-pay-without-a-meter",
+    "indicator": "minutes searching per trip",
+    "baseline": 10,
+    "target": 5,
+    "unit": "minutes",
+    "year": 2030,
+}
 
 
-def test_a_public_goal_is_added_edited_and_removed_as_revisions_and_counts_in_value_creation(services, workspace, parking):
+def test_a_public_goal_is_added_edited_and_removed_as_revisions_and_counts_in_value_creation(
+    services, workspace, parking
+):
     from canvas_app.analysis import evaluate
 
     needs.save_need(services, workspace.id, None, FORM)
@@ -235,7 +281,14 @@ def test_a_public_goal_is_added_edited_and_removed_as_revisions_and_counts_in_va
     criterion = next(c for c in evaluate(config).scores["value_creation"].criteria if c.id == "vc_public_goals")
     assert criterion.value == 1.0  # measurable and its need is served by f2
     assert needs.goal_values(services, str(parking.id), goal_id) == (
-        GOAL["name"], GOAL["need"], GOAL["indicator"], 10.0, 5.0, "minutes", 2030)
+        GOAL["name"],
+        GOAL["need"],
+        GOAL["indicator"],
+        10.0,
+        5.0,
+        "minutes",
+        2030,
+    )
     saved, _, _ = needs.save_goal(services, workspace.id, str(parking.id), goal_id, {**GOAL, "year": None})
     config = services.store.load(parking.id)[0]
     assert saved and [g.year for g in config.goals] == [None]  # edited in place, no second goal
@@ -248,7 +301,9 @@ def test_a_public_goal_is_added_edited_and_removed_as_revisions_and_counts_in_va
 def test_a_goal_without_a_name_or_with_an_implausible_year_saves_nothing(services, workspace, parking):
     saved, feedback, _ = needs.save_goal(services, workspace.id, str(parking.id), "", {**GOAL, "name": " "})
     assert not saved and "Public goal: name the goal" in text_of(feedback)
-    saved, feedback, _ = needs.save_goal(services, workspace.id, str(parking.id), "", {**GOAL, "need": None, "year": 1850})
+    saved, feedback, _ = needs.save_goal(
+        services, workspace.id, str(parking.id), "", {**GOAL, "need": None, "year": 1850}
+    )
     assert not saved and "Year: input should be greater than or equal to 2000 (got 1850)" in text_of(feedback)
     saved, feedback, _ = needs.save_goal(services, workspace.id, str(parking.id), "", GOAL)  # the need is not in it
     assert not saved and "need: no need has id 'need-pay-without-a-meter'" in text_of(feedback)

@@ -66,8 +66,12 @@ def test_repb002_download_the_xlsx(dash_duo, app, store):
 
 def test_repb004_comparison_report_page_from_compare(dash_duo, app, store):
     workspace = store.create_workspace("Parking", author="tester")
-    a = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester")
-    b = store.create_configuration(workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester")
+    a = store.create_configuration(
+        workspace.id, load_configuration(EXAMPLES / "parking-city-run.json"), author="tester"
+    )
+    b = store.create_configuration(
+        workspace.id, load_configuration(EXAMPLES / "parking-open-platform.json"), author="tester"
+    )
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/compare?ids={a.id},{b.id}")
     dash_duo.wait_for_element(f"#{ID.compare_verdict}")

@@ -23,11 +23,29 @@ SECRET = "test-secret-key-0123456789abcdef"
 WRONG = "Wrong user name or password."
 
 NASTY_NEXT = [
-    "/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "\t//evil.example", "/\t\\evil.example",
-    "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example", "\\/evil.example",
-    "https://evil.example", "http:/evil.example", "javascript:alert(1)", "JaVaScRiPt:alert(1)",
-    " //evil.example", "\x00//evil.example", "/\x0b/evil.example", "/\u3000/evil.example", "evil.example",
-    "data:text/html,<script>alert(1)</script>", "/%09/evil.example?x=1", "", "/login?next=//evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r/evil.example",
+    "\t//evil.example",
+    "/\t\\evil.example",
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "https://evil.example",
+    "http:/evil.example",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " //evil.example",
+    "\x00//evil.example",
+    "/\x0b/evil.example",
+    "/\u3000/evil.example",
+    "evil.example",
+    "data:text/html,<script>alert(1)</script>",
+    "/%09/evil.example?x=1",
+    "",
+    "/login?next=//evil.example",
 ]
 """Values of ``next`` as the app receives them (after the query string's own percent-decoding)."""
 
@@ -92,8 +110,18 @@ def test_next_never_leaves_the_site_after_signing_in(app, evil: str) -> None:
     assert where_it_goes(again.headers["Location"])[0] == "http://citycanvas.example", again.headers["Location"]
 
 
-@pytest.mark.parametrize("raw", ["/%09/evil.example", "/%0a/evil.example", "/%0d%0a/evil.example", "%2F%2Fevil.example",
-                                 "/%5Cevil.example", "%09%2F%2Fevil.example", "https%3A%2F%2Fevil.example"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "%09%2F%2Fevil.example",
+        "https%3A%2F%2Fevil.example",
+    ],
+)
 def test_encoded_next_in_the_raw_query_string(app, raw: str) -> None:
     """The red team's requests, byte for byte: ``GET /login?next=/%09/evil.example`` (form shown,
     then after signing in) and ``next=/%0a/...`` (which gave a 500)."""
@@ -183,8 +211,9 @@ def test_ipv6_neighbours_share_one_address_limit(app) -> None:
     assert post_sign_in(client_at(app, "2001:db8:1:3::1"), "ann").status_code == 302
 
 
-def test_guesses_from_many_addresses_lock_the_account_but_not_its_known_browsers(app, db_url, monkeypatch,
-                                                                                 capsys) -> None:
+def test_guesses_from_many_addresses_lock_the_account_but_not_its_known_browsers(
+    app, db_url, monkeypatch, capsys
+) -> None:
     """The per-account limit over all addresses stops a spread-out attack; the real user's browser,
     which signed in before, still gets in; an administrator can lift the lock."""
     from canvas_app import auth, cli
@@ -222,5 +251,9 @@ def test_a_right_password_resets_the_count_for_its_address(app) -> None:
         for attempt in range(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS - 1):
             assert post_sign_in(client_at(app), "ann", f"guess {attempt}").status_code == 401
         assert post_sign_in(client, "ann").status_code == 302
-        client.post("/logout", data={"csrf": re.search(r'name="csrf" value="([^"]+)"',
-                                                          client.get("/logout").get_data(as_text=True)).group(1)})
+        client.post(
+            "/logout",
+            data={
+                "csrf": re.search(r'name="csrf" value="([^"]+)"', client.get("/logout").get_data(as_text=True)).group(1)
+            },
+        )

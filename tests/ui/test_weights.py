@@ -45,8 +45,16 @@ def test_saving_keeps_only_differences_and_changes_the_scores_as_computed(servic
     assert weights.workspace_score_weights(services, workspace.id) == {"cap_take_rate": 10.0, "cap_revenue": 0.0}
     assert values[[s.id for s in CRITERIA].index("cap_take_rate")] == 10.0
     assert "2 weights differ" in text_of(feedback)
-    by_hand = evaluate(load_configuration(EXAMPLE), services.library, recommend=False,
-                       weights={"cap_take_rate": 10, "cap_revenue": 0}).scores["value_capture"].score
+    by_hand = (
+        evaluate(
+            load_configuration(EXAMPLE),
+            services.library,
+            recommend=False,
+            weights={"cap_take_rate": 10, "cap_revenue": 0},
+        )
+        .scores["value_capture"]
+        .score
+    )
     assert f"{by_hand:.1f}" in text_of(effect)
     config, _ = services.store.load(head.id)
     stored_eval = weights.evaluate_stored(services, head.id, config, recommend=False, structure=False)
@@ -59,8 +67,10 @@ def test_invalid_weights_are_named_and_nothing_is_saved(services, stored):
     for typed, message in (
         ({**defaults(), "cap_take_rate": -1}, "Take rate within the band: the weight must be between 0 and 100"),
         ({**defaults(), "cap_take_rate": None}, "Give every criterion a weight (empty: Take rate within the band)"),
-        ({**defaults(), "cap_take_rate": 0, "cap_revenue": 0, "cap_operator_net": 0, "cap_operator_share": 0},
-         "value capture: at least one criterion must weigh more than 0"),
+        (
+            {**defaults(), "cap_take_rate": 0, "cap_revenue": 0, "cap_operator_net": 0, "cap_operator_share": 0},
+            "value capture: at least one criterion must weigh more than 0",
+        ),
     ):
         values, feedback, effect = weights.save_weights(services, workspace.id, typed, reset=False)
         assert values is no_update and effect is no_update
@@ -98,8 +108,10 @@ def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, servic
     field.send_keys("0")
     click(dash_duo, f"#{ID.weights_save}")
     dash_duo.wait_for_contains_text(f"#{ID.weights_feedback}", "1 weight differ")
-    dash_duo.wait_for_text_to_equal(f"#{ID.weights_effect} tbody tr td:nth-child(6)",
-                                    f"{weights.evaluate_stored(services, head.id, services.store.load(head.id)[0], recommend=False, structure=False).scores['value_capture'].score:.1f}")
+    dash_duo.wait_for_text_to_equal(
+        f"#{ID.weights_effect} tbody tr td:nth-child(6)",
+        f"{weights.evaluate_stored(services, head.id, services.store.load(head.id)[0], recommend=False, structure=False).scores['value_capture'].score:.1f}",
+    )
     assert dash_duo.find_element(f"#{ID.weights_effect}").text != before
     field = dash_duo.find_element(f"#{ID.weight_input('cap_take_rate')}")
     field.clear()

@@ -57,7 +57,10 @@ def upgrade() -> None:
         sa.Column("updated_by", sa.String(200), nullable=False),
         sa.PrimaryKeyConstraint("workspace_id", "criterion", name="pk_workspace_weights"),
         sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], name="fk_workspace_weights_workspace_id_workspaces", ondelete="RESTRICT"
+            ["workspace_id"],
+            ["workspaces.id"],
+            name="fk_workspace_weights_workspace_id_workspaces",
+            ondelete="RESTRICT",
         ),
     )
     op.add_column("revisions", sa.Column("actor_count", sa.Integer(), nullable=True))
