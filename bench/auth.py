@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from canvas_app.auth import hash_password, verify_password  # noqa: E402
 from canvas_app.model import parse_configuration  # noqa: E402
-from canvas_app.settings import Settings  # noqa: E402
+from canvas_app.web.auth import hash_password, verify_password  # noqa: E402
+from canvas_app.web.settings import Settings  # noqa: E402
 from layouts.ids import ID  # noqa: E402
 
 PASSWORD = "benchmark password"
@@ -42,7 +42,7 @@ def summary(times: list[float]) -> str:
 
 
 def callback_times(auth: bool, n: int) -> list[float]:
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
     from storage import Store
 
     folder = tempfile.mkdtemp()

@@ -62,7 +62,7 @@ def start_gunicorn(database_url: str, workers: int) -> tuple[subprocess.Popen, s
             "--no-control-socket",
             "--log-level",
             "warning",
-            "canvas_app.wsgi:server",
+            "canvas_app.web.wsgi:server",
         ],
         cwd=REPO,
         env=env,

@@ -190,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    from canvas_app.app import create_app
-    from canvas_app.settings import Settings
+    from canvas_app.web.app import create_app
+    from canvas_app.web.settings import Settings
     from layouts.graph import config_elements
     from storage import Store
 

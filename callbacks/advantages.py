@@ -13,14 +13,15 @@ from dash import Output, no_update
 from pydantic import ValidationError
 
 from callbacks import ranked_list
-from callbacks.needs import live_workspace, workspace_configurations
-from callbacks.services import Services
+from callbacks.needs import workspace_configurations
 from canvas_app.evaluation import Evaluation
 from canvas_app.ids import fresh_id, slug
 from canvas_app.model import Configuration, describe_validation_error
 from canvas_app.ranking import RankedAdvantage, criterion_choices, rank_advantages
+from canvas_app.web.services import Services
 from canvas_app.workspace_model import Advantage, AdvantageState
 from layouts import advantages as advantages_layouts
+from layouts.common import not_found
 from layouts.ids import ID
 
 FORM_FIELDS = ("service", "text", "state", "criteria", "modules")
@@ -37,15 +38,10 @@ class WorkspaceAdvantages:
 
 def service_evaluations(services: Services, workspace_id: int) -> dict[str, tuple[Configuration, Evaluation]]:
     """Each service (configuration name; the first of equal names) with its configuration and evaluation."""
-    from callbacks.weights import workspace_score_weights
-    from canvas_app.analysis import evaluate
-
-    weights = workspace_score_weights(services, workspace_id)
-    library = services.library_for(workspace_id)
     found: dict[str, tuple[Configuration, Evaluation]] = {}
     for _id, config in workspace_configurations(services, workspace_id):
         if config.name not in found:
-            found[config.name] = (config, evaluate(config, library, recommend=False, structure=False, weights=weights))
+            found[config.name] = (config, services.evaluate(workspace_id, config, recommend=False, structure=False))
     return found
 
 
@@ -63,10 +59,9 @@ def ranking_children(services: Services, workspace_id: int, state: WorkspaceAdva
 
 def advantages_page(services: Services, workspace_id: int) -> Any:
     """Build the Competitive advantages page of a workspace."""
-    from callbacks.router import not_found
 
     services.require("view", workspace_id=workspace_id)
-    workspace = live_workspace(services, workspace_id)
+    workspace = services.live_workspace(workspace_id)
     if workspace is None:
         return not_found(f"There is no workspace {workspace_id}.")
     state = ranked_advantages(services, workspace_id)

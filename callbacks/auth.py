@@ -5,7 +5,7 @@ With accounts on:
 
 * ``/login`` (GET form, POST check) and ``/logout`` (GET page, POST sign-out) are plain
   Flask routes; forms carry a per-session CSRF token; a throttled sign-in gets 429 with
-  ``Retry-After`` (the limits: canvas_app.auth); ``next`` may only name a path on this site;
+  ``Retry-After`` (the limits: canvas_app.web.auth); ``next`` may only name a path on this site;
 * a successful sign-in leaves a signed "known browser" cookie (path ``/login``, 180 days,
   the account name only): it lets that browser past the per-account limit that guesses
   from many addresses can reach, never past its own address's limits;
@@ -31,9 +31,9 @@ from flask import Flask, Response, g, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from callbacks.services import Services
-from canvas_app.auth import KNOWN_BROWSER_DAYS, account_key, check_secret_key, sign_in
-from canvas_app.health import HEALTH_PATHS
+from canvas_app.web.auth import KNOWN_BROWSER_DAYS, account_key, check_secret_key, sign_in
+from canvas_app.web.health import HEALTH_PATHS
+from canvas_app.web.services import Services
 from layouts import auth as auth_layouts
 from layouts.accessibility import STATEMENT_PATH
 
@@ -197,7 +197,7 @@ def register(app: Any, services: Services) -> None:
 
         Background callbacks are checked before Dash sees them, on the start and every poll
         (``callbacks.jobs``); their function checks again in the job, inside
-        ``canvas_app.background.job_request_context`` (the browser's cookies)."""
+        ``canvas_app.web.background.job_request_context`` (the browser's cookies)."""
         if request.path.endswith(CALLBACK_PATH) and response.status_code in (200, 204):
             body = request.get_json(silent=True) or {}
             background = bool(app.callback_map.get(body.get("output"), {}).get("background"))

@@ -9,11 +9,13 @@ from urllib.parse import parse_qs
 
 from dash import ALL, Input, Output, State, no_update
 
-from callbacks.services import Services
-from canvas_app.compare import Comparison
+from canvas_app.compare import Comparison, compare_configurations
+from canvas_app.report import comparison_report
+from canvas_app.web.services import Services
 from layouts import compare as compare_layouts
-from layouts.home import message
+from layouts.common import message
 from layouts.ids import ID
+from storage import StorageError
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 
@@ -75,8 +77,6 @@ def load_comparison(services: Services, ids: list[int], *, recommend: bool = Fal
     Workspace weights apply when all come from one workspace; across workspaces the
     default weights keep the comparison fair. ``recommend``: with each flag's modules (for reports).
     """
-    from canvas_app.compare import compare_configurations
-    from storage import StorageError
 
     configs, versions, workspaces, problems = [], [], set(), []
     for configuration_id in ids:
@@ -102,7 +102,7 @@ def load_comparison(services: Services, ids: list[int], *, recommend: bool = Fal
     # defaults and the shared library (placed modules carry their own definitions either way).
     workspace_id = workspaces.pop() if len(workspaces) == 1 else None
     if workspace_id is not None:
-        weights, library = services.store.get_weights(workspace_id), services.library_for(workspace_id)
+        weights, library = services.score_weights(workspace_id), services.library_for(workspace_id)
     else:
         weights, library = None, services.library
     comparison = compare_configurations(configs, library, weights, recommend=recommend)
@@ -110,7 +110,6 @@ def load_comparison(services: Services, ids: list[int], *, recommend: bool = Fal
 
 
 def compare_page(services: Services, search: str | None) -> Any:
-    from canvas_app.report import comparison_report
 
     ids, problems = parse_ids(search)
     loaded = load_comparison(services, ids) if not problems else None
@@ -167,7 +166,6 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def open_compare_with(clicks, configuration_id):
-        from storage import StorageError
 
         services.require("view", configuration_id=configuration_id)
         if not clicks or configuration_id is None:

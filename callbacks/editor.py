@@ -13,27 +13,29 @@ from typing import Any
 
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, no_update
 
-from callbacks.services import Services
+from canvas_app.analysis import nine_blocks
 from canvas_app.commands import (
     DETAIL_FIELDS,
     slug,
 )
+from canvas_app.evaluation import SCORE_NAMES
+from canvas_app.exports import export_configuration
 from canvas_app.model import Configuration
+from canvas_app.web.services import Services, Unavailable
 from layouts import editor as editor_layouts
 from layouts import graph, panels
 from layouts import members as members_layouts
+from layouts.common import not_found
 from layouts.ids import ID
 
 # -- page ----------------------------------------------------------------------------
 
 
 def evaluate(
-    services: Services, configuration_id: int, config: Configuration, recommend: bool = False, money: bool = False
+    services: Services, workspace_id: int, config: Configuration, recommend: bool = False, money: bool = False
 ) -> Any:
     """Score a stored configuration (one of its revisions) with its workspace's score weights."""
-    from callbacks.weights import evaluate_stored
-
-    return evaluate_stored(services, configuration_id, config, recommend=recommend, structure=False, money=money)
+    return services.evaluate(workspace_id, config, recommend=recommend, structure=False, money=money)
 
 
 def status_text(head: Any) -> str:
@@ -42,20 +44,13 @@ def status_text(head: Any) -> str:
 
 def editor_page(services: Services, configuration_id: int) -> Any:
     """Load a stored configuration and build its editor page."""
-    from callbacks.router import not_found
-    from canvas_app.analysis import nine_blocks
-    from storage import StorageError
-
-    access = services.require("view", configuration_id=configuration_id)
     try:
-        config, head = services.store.load(configuration_id)
-    except StorageError:
-        return not_found(f"There is no configuration {configuration_id}.")
-    hidden = services.why_hidden(head)
-    if hidden:
-        return not_found(hidden)
+        opened = services.open_configuration(configuration_id)
+    except Unavailable as exc:
+        return not_found(str(exc))
+    config, head, access = opened.config, opened.head, opened.access
     library = services.library_for(head.workspace_id)
-    evaluation = evaluate(services, head.id, config)
+    evaluation = evaluate(services, head.workspace_id, config)
     page = editor_layouts.editor_layout(
         configuration_id=head.id,
         name=head.name,
@@ -103,7 +98,6 @@ def layout_for(name: str | None) -> dict[str, Any]:
 
 def export_file(services: Services, configuration_id: int, fmt: str) -> dict[str, Any]:
     """The configuration as JSON, GraphML or CSV (canvas_app.exports), or the canvas picture as SVG."""
-    from canvas_app.exports import export_configuration
 
     config, head = services.store.load(int(configuration_id))
     if fmt == "svg":
@@ -126,7 +120,6 @@ def register(app: Any, services: Services) -> None:
         Input(ID.graph_diff, "data"),
         prevent_initial_call=True,
     )
-    from canvas_app.evaluation import SCORE_NAMES
 
     app.clientside_callback(
         ClientsideFunction(ns, "showScores"),

@@ -23,7 +23,6 @@ from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.editor import details_of, evaluate, status_text
-from callbacks.services import Services
 from canvas_app.commands import (
     DETAIL_FIELDS,
     AddActor,
@@ -48,9 +47,11 @@ from canvas_app.commands import (
 from canvas_app.forms import actor_fields, flow_costs, flow_fields, whole_number
 from canvas_app.model import Configuration, ConfigurationError
 from canvas_app.recommend import suggestion_change
+from canvas_app.web.services import Services
 from layouts import graph, panels
-from layouts.home import message
+from layouts.common import message
 from layouts.ids import ID
+from storage import ConflictError, StorageError
 
 EMPTY_DIFF: dict[str, Any] = {"add": [], "update": [], "remove": []}
 
@@ -84,7 +85,6 @@ def apply_edit(
     Bad input: ``problems`` (nothing saved). Someone saved first: ``conflict``
     (nothing saved; it carries the change so the user can save it elsewhere).
     """
-    from storage import ConflictError, StorageError
 
     try:
         base, _head = services.load(int(configuration_id), int(version))
@@ -273,7 +273,6 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     out: dict[str, Any] = {name: no_update for name in EDIT_OUTPUTS}
     key = trigger if isinstance(trigger, str) else (trigger or {}).get("type", "")
     feedback = FEEDBACK_OF.get(key, "message")
-    from storage import StorageError
 
     values = {**values, "services": services}
     try:
@@ -315,7 +314,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     )
     out["step_out"] = {"op": op, "step": step, "nonce": time.time()}
     out["status"] = status_text(outcome.head)
-    out["scores"] = panels.score_values(evaluate(services, int(values["config_id"]), config))
+    out["scores"] = panels.score_values(evaluate(services, outcome.head.workspace_id, config))
     before = outcome.base
     if before is not None and details_of(before) != details_of(config):  # e.g. a rename, or its undo
         out["title"] = config.name
@@ -440,7 +439,6 @@ def save_mine(
     services: Services, configuration_id: int, conflict: dict[str, Any]
 ) -> tuple[str | None, list[str] | None]:
     """Branch the base the user edited into a new alternative and save their change there."""
-    from storage import StorageError
 
     try:
         head = services.store.get_configuration(int(configuration_id))
@@ -462,7 +460,7 @@ def save_mine(
 
 def reload_theirs(services: Services, configuration_id: int) -> dict[str, Any]:
     config, head = services.store.load(int(configuration_id))
-    evaluation = evaluate(services, configuration_id, config)
+    evaluation = evaluate(services, head.workspace_id, config)
     return {
         "graph_diff": {"reset": graph.config_elements(config)},
         "version": head.version,
@@ -535,7 +533,6 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def on_reload(_clicks, configuration_id):
-        from storage import StorageError
 
         services.require("view", configuration_id=configuration_id)
         try:

@@ -10,12 +10,16 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.editor import evaluate
 from callbacks.editor_edits import FLOW_ECONOMICS_FIELDS, NUDGE_STEPS
-from callbacks.services import Services
+from canvas_app.analysis import nine_blocks
+from canvas_app.library import place_module
 from canvas_app.model import QUANTITIES, Configuration, ConfigurationError
 from canvas_app.recommend import preview, suggestion_change
+from canvas_app.web.background import job_request_context
+from canvas_app.web.services import Services
 from layouts import advice, graph, panels
 from layouts import editor as editor_layouts
 from layouts.ids import ID
+from storage import StorageError
 
 # -- side panel -------------------------------------------------------------------------
 
@@ -160,13 +164,11 @@ def highlight(trigger: Any, value: Any, flag_elements: list[list[str]] | None) -
 def apply_preview(services: Services, configuration_id: int, version: Any, which: dict[str, Any]) -> Any:
     """The preview of one recommendation (``kind`` module) or suggestion (``kind`` its flag code): the same
     command Apply runs, applied to the shown revision and compared with it, nothing saved."""
-    from callbacks.weights import workspace_score_weights
-    from canvas_app.library import place_module
-    from storage import StorageError
 
     try:
         config, _ = services.load(configuration_id, int(version) if version else None)
-        library = services.library_of_configuration(configuration_id)
+        workspace_id = services.store.get_configuration(configuration_id).workspace_id
+        library = services.library_for(workspace_id)
         if which.get("kind") == advice.MODULE:
             definition = library.get(str(which.get("key")))
             if definition is None:
@@ -174,9 +176,7 @@ def apply_preview(services: Services, configuration_id: int, version: Any, which
             after = place_module(config, definition)
         else:
             after = suggestion_change(config, library, str(which.get("kind")), str(which.get("key"))).apply(config)
-        head = services.store.get_configuration(configuration_id)
-        weights = workspace_score_weights(services, head.workspace_id)
-        return advice.preview_body(preview(config, after, library, weights))
+        return advice.preview_body(preview(config, after, library, services.score_weights(workspace_id)))
     except ConfigurationError as exc:
         return advice.preview_problem(exc.problems)
     except StorageError as exc:
@@ -201,10 +201,8 @@ def register(app: Any, services: Services) -> None:
     )
     def after_edit(_drawn, version, configuration_id):
         """Second, slower pass after each saved edit: flags with recommendations, criteria, nine blocks."""
-        from canvas_app.analysis import nine_blocks
-        from storage import StorageError
 
-        services.require("view", configuration_id=configuration_id)
+        access = services.require("view", configuration_id=configuration_id)
         if configuration_id is None:
             return (no_update,) * 6
         try:
@@ -212,11 +210,11 @@ def register(app: Any, services: Services) -> None:
         except StorageError:
             return (no_update,) * 6
         live = services.settings.recommend and len(config.actors) <= services.settings.live_recommend_max_actors
-        evaluation = evaluate(services, configuration_id, config, recommend=live, money=True)
+        evaluation = evaluate(services, access.workspace_id, config, recommend=live, money=True)
         return (
             panels.flags_panel(evaluation),
             panels.flag_elements(evaluation),
-            panels.blocks_panel(nine_blocks(config, services.library_of_configuration(configuration_id))),
+            panels.blocks_panel(nine_blocks(config, services.library_for(access.workspace_id))),
             panels.criteria_patch(evaluation),
             {} if services.settings.recommend and not live and evaluation.flags else panels.HIDDEN,
             panels.cash_data(evaluation, {a.id: a.name for a in config.actors}),
@@ -249,14 +247,13 @@ def register(app: Any, services: Services) -> None:
     )
     def suggest(clicks, version, configuration_id):
         """Recommendations on request (large configurations), as a background job: Celery or a subprocess."""
-        from canvas_app.background import job_request_context
 
         with job_request_context(app.server):  # a Celery job has no request: rebuild it from the cookies
-            services.require("view", configuration_id=configuration_id)
+            access = services.require("view", configuration_id=configuration_id)
             if not clicks or configuration_id is None:
                 return no_update
             config, _ = services.load(int(configuration_id), int(version))
-            return panels.flags_panel(evaluate(services, configuration_id, config, recommend=True))
+            return panels.flags_panel(evaluate(services, access.workspace_id, config, recommend=True))
 
     @app.callback(
         Output(ID.preview_body(ALL, ALL, ALL), "children"),

@@ -8,14 +8,14 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from callbacks.services import Services
+from canvas_app.web.services import Services
 from layouts import history as history_layouts
-from layouts.home import message
+from layouts.common import message
 from layouts.ids import ID
+from storage import StorageError
 
 
 def history_list(services: Services, configuration_id: int, shown_version: int | None) -> Any:
-    from storage import StorageError
 
     try:
         head = services.store.get_configuration(int(configuration_id))
@@ -29,7 +29,6 @@ def branch_version(
     services: Services, configuration_id: int, version: int | None, name: str | None
 ) -> tuple[str | None, str | None]:
     """Branch ``version`` (None: the head) into a new configuration: ``(its editor path, None)`` or ``(None, problem)``."""
-    from storage import StorageError
 
     name = (name or "").strip()
     if not name:

@@ -10,11 +10,13 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from callbacks.services import REFUSALS, Services, parse_id
 from canvas_app.library import LibraryError, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration, parse_configuration
+from canvas_app.web.services import REFUSALS, Services, parse_id
 from layouts import home as home_layouts
+from layouts.common import message
 from layouts.ids import ID
+from storage import NotFoundError, StorageError
 
 
 def home_page(services: Services, selected_workspace: int | None = None) -> Any:
@@ -44,7 +46,6 @@ def pending_invitations(services: Services) -> list[Any]:
 
 def answer_invitation(services: Services, invitation_id: int, accept: bool) -> tuple[bool, str]:
     """Accept (join as the invited role) or decline one of the user's own invitations."""
-    from storage import StorageError
 
     user = services.require("use").user
     if user is None or user.id is None:
@@ -116,7 +117,6 @@ def ask_delete(services: Services, configuration_id: Any) -> tuple[str | None, s
 def delete_configuration(services: Services, configuration_id: Any) -> tuple[bool, str]:
     """Soft-delete a configuration (every revision is kept): ``(deleted, message)``. Deleting one
     that is already deleted changes nothing and says so."""
-    from storage import StorageError
 
     refusal = services.refusal("edit", configuration_id=configuration_id)
     if refusal:
@@ -136,7 +136,6 @@ def delete_configuration(services: Services, configuration_id: Any) -> tuple[boo
 def restore_configuration(services: Services, configuration_id: Any) -> tuple[bool, str]:
     """Bring a deleted configuration back as it was: ``(restored, message)``. Restoring one that is
     not deleted changes nothing and says so."""
-    from storage import StorageError
 
     refusal = services.refusal("edit", configuration_id=configuration_id)
     if refusal:
@@ -171,7 +170,6 @@ def ask_delete_workspace(services: Services, workspace_id: Any) -> tuple[str | N
 def delete_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]:
     """Soft-delete a workspace (owners only): hidden from everyone with all its configurations, and
     everything in it kept. ``(deleted, message)``; a second delete changes nothing and says so."""
-    from storage import StorageError
 
     refusal = services.refusal("manage", workspace_id=workspace_id)
     if refusal:
@@ -194,7 +192,6 @@ def delete_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]:
 def restore_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]:
     """Bring a deleted workspace back with everything in it (owners only): ``(restored, message)``.
     Restoring one that is not deleted changes nothing and says so."""
-    from storage import StorageError
 
     refusal = services.refusal("restore", workspace_id=workspace_id)
     if refusal:
@@ -222,7 +219,6 @@ def _head_of(services: Services, configuration_id: Any, outcome: str) -> tuple[A
 
 
 def _stored(get: Callable[[int], Any], value: Any, what: str, outcome: str) -> tuple[Any, str | None]:
-    from storage import NotFoundError
 
     number = parse_id(value)
     if number is None:
@@ -235,7 +231,7 @@ def _stored(get: Callable[[int], Any], value: Any, what: str, outcome: str) -> t
 
 def outcome_message(ok: bool, text: str) -> Any:
     """Success in green, a refusal in red, a harmless no-op (already deleted...) as information."""
-    return home_layouts.message(text, color="success" if ok else "danger" if text in REFUSALS else "info")
+    return message(text, color="success" if ok else "danger" if text in REFUSALS else "info")
 
 
 def home_lists(services: Services) -> tuple[list[Any], list[Any]]:
@@ -308,7 +304,6 @@ def create_configuration(
             return None, None
     except ConfigurationError as exc:
         return None, exc.problems
-    from storage import StorageError
 
     try:
         head = services.store.create_configuration(int(workspace_id), config, author=services.author, summary=summary)
@@ -334,7 +329,7 @@ def register(app: Any, services: Services) -> None:
         chosen = workspace_id not in (None, "")
         refusal = services.refusal("edit", workspace_id=workspace_id) if chosen else services.refusal("use")
         if refusal:
-            return no_update, home_layouts.message(refusal)
+            return no_update, message(refusal)
         if not (ctx.triggered and ctx.triggered[0]["value"]):
             return no_update, no_update  # the page was just (re)built: nothing was clicked
         path, problems = create_configuration(
@@ -347,7 +342,7 @@ def register(app: Any, services: Services) -> None:
             filename=filename,
         )
         if problems:
-            return no_update, home_layouts.message(problems)
+            return no_update, message(problems)
         if path is None:
             return no_update, no_update
         return path, None
@@ -363,7 +358,7 @@ def register(app: Any, services: Services) -> None:
             return no_update
         size = float(data.get("size") or 0)
         name = str(data.get("name") or "file")[:200]
-        return home_layouts.message(
+        return message(
             f"{name}: file is {size / 1e6:.1f} MB; the limit is {services.max_upload_bytes() / 1e6:.0f} MB. Nothing was imported."
         )
 
@@ -377,25 +372,24 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def add_workspace(_clicks, name):
-        from storage import StorageError
 
         access = services.require("use")  # any signed-in user may start a workspace, and owns it
         if not _clicks:
             return no_update, no_update, no_update, no_update
         name = (name or "").strip()
         if not name:
-            return no_update, no_update, no_update, home_layouts.message("Workspace name: give the workspace a name.")
+            return no_update, no_update, no_update, message("Workspace name: give the workspace a name.")
         try:
             workspace = services.store.create_workspace(name, author=services.author, owner_id=access.user.id)
         except StorageError as exc:
-            return no_update, no_update, no_update, home_layouts.message(str(exc))
+            return no_update, no_update, no_update, message(str(exc))
         workspaces = visible_workspaces(services)
         options = home_layouts.workspace_options(workspaces)
         return (
             home_layouts.configuration_list(workspaces, services.roles()),
             options,
             str(workspace.id),
-            home_layouts.message(f"Workspace “{workspace.name}” added.", color="success"),
+            message(f"Workspace “{workspace.name}” added.", color="success"),
         )
 
     @app.callback(

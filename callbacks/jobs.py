@@ -15,7 +15,7 @@ sees it — on the start and on every poll (both are POSTs of the same callback;
   either is full no job starts and the page shows why where the result would have gone;
   fetching the result gives the slot back.
 
-Each start also gets its own result key (``canvas_app.background``), so a result only ever
+Each start also gets its own result key (``canvas_app.web.background``), so a result only ever
 reaches the page load that started its job.
 """
 
@@ -28,9 +28,9 @@ from typing import Any
 from flask import Response, g, request
 from plotly.utils import PlotlyJSONEncoder
 
-from callbacks.services import Services
-from canvas_app.background import JobSlots
-from layouts.home import message
+from canvas_app.web.background import JobSlots
+from canvas_app.web.services import Services
+from layouts.common import message
 from layouts.ids import ID
 
 CALLBACK_PATH = "/_dash-update-component"

@@ -8,11 +8,13 @@ from typing import Any
 
 from dash import Input, Output, State, no_update
 
-from callbacks.services import Services
 from canvas_app.mechanisms import mechanisms_could_add, mechanisms_in_place
+from canvas_app.web.background import job_request_context
+from canvas_app.web.services import Services, Unavailable
 from layouts import mechanisms as mechanisms_layouts
-from layouts.home import message
+from layouts.common import message, not_found
 from layouts.ids import ID
+from storage import StorageError
 
 MAX_ACTORS_ON_LOAD = 100
 """Up to this many actors the library ranking is computed with the page (re-scoring each library
@@ -21,17 +23,11 @@ module takes well under a second there); above it, on request with a visible "co
 
 def mechanisms_page(services: Services, configuration_id: int) -> Any:
     """Load the configuration and build its value-mechanisms page."""
-    from callbacks.router import not_found
-    from storage import StorageError
-
-    services.require("view", configuration_id=configuration_id)
     try:
-        config, head = services.store.load(configuration_id)
-    except StorageError:
-        return not_found(f"There is no configuration {configuration_id}.")
-    hidden = services.why_hidden(head)
-    if hidden:
-        return not_found(hidden)
+        opened = services.open_configuration(configuration_id)
+    except Unavailable as exc:
+        return not_found(str(exc))
+    config, head = opened.config, opened.head
     small = len(config.actors) <= MAX_ACTORS_ON_LOAD
     library = services.library_for(head.workspace_id)
     return mechanisms_layouts.mechanisms_layout(
@@ -40,29 +36,21 @@ def mechanisms_page(services: Services, configuration_id: int) -> Any:
         workspace_id=head.workspace_id,
         actor_count=len(config.actors),
         found=mechanisms_in_place(config, library),
-        options=mechanisms_could_add(config, library, weights(services, head.workspace_id)) if small else None,
+        options=mechanisms_could_add(config, library, services.score_weights(head.workspace_id)) if small else None,
     )
 
 
 def could_add_view(services: Services, configuration_id: int) -> Any:
     """The ranked "could add" table for the configuration's current head."""
-    from storage import StorageError
 
     try:
         config, head = services.store.load(int(configuration_id))
     except StorageError as exc:
         return message(str(exc))
     options = mechanisms_could_add(
-        config, services.library_for(head.workspace_id), weights(services, head.workspace_id)
+        config, services.library_for(head.workspace_id), services.score_weights(head.workspace_id)
     )
     return mechanisms_layouts.could_add_table(options)
-
-
-def weights(services: Services, workspace_id: int) -> dict[str, float]:
-    """The workspace's score weights: the gains are the ones the editor's scores would show."""
-    from callbacks.weights import workspace_score_weights
-
-    return workspace_score_weights(services, workspace_id)
 
 
 def register(app: Any, services: Services) -> None:
@@ -79,7 +67,6 @@ def register(app: Any, services: Services) -> None:
     )
     def compute_could_add(clicks, configuration_id):
         """The "could add" ranking on request, as a background job (Celery, else a subprocess)."""
-        from canvas_app.background import job_request_context
 
         with job_request_context(app.server):  # a Celery job has no request: rebuild it from the cookies
             services.require("view", configuration_id=configuration_id)

@@ -6,20 +6,18 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from callbacks.services import Services
+from canvas_app.web.services import Services
 from layouts import members as members_layouts
-from layouts.home import message
+from layouts.common import message, not_found
 from layouts.ids import ID
+from storage import StorageError
 
 
 def members_page(services: Services, workspace_id: int) -> Any:
     """The members page; any member may look, only owners get the controls (a deleted workspace
     opens once it is restored on Home, like everything in it)."""
-    from callbacks.needs import live_workspace
-    from callbacks.router import not_found
-
     access = services.require("view", workspace_id=workspace_id)
-    workspace = live_workspace(services, workspace_id)
+    workspace = services.live_workspace(workspace_id)
     if workspace is None:
         return not_found(f"There is no workspace {workspace_id}, or it is deleted: an owner can restore it on Home.")
     members = services.store.list_members(workspace_id)
@@ -29,13 +27,11 @@ def members_page(services: Services, workspace_id: int) -> Any:
 def change_members(services: Services, workspace_id: Any, change: Any) -> tuple[Any, Any]:
     """Check that the user owns the workspace, run ``change(store)`` and redraw the list:
     ``(rows, message)``; a refusal or a store error becomes the message and changes nothing."""
-    from callbacks.needs import live_workspace
-    from storage import StorageError
 
     refusal = services.refusal("manage", workspace_id=workspace_id)
     if refusal:
         return no_update, message(refusal)
-    if live_workspace(services, workspace_id) is None:
+    if services.live_workspace(workspace_id) is None:
         return no_update, message("This workspace is deleted: nothing was changed. An owner can restore it on Home.")
     try:
         done = change(services.store)

@@ -13,7 +13,7 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from callbacks.services import Services
+from callbacks.home import decode_upload
 from canvas_app.library import (
     BUILTIN_MODULE_DIR,
     MAX_MODULE_BYTES,
@@ -25,10 +25,13 @@ from canvas_app.library import (
     too_large,
 )
 from canvas_app.model import ConfigurationError
+from canvas_app.standards import classify_all
+from canvas_app.web.services import Services
 from canvas_app.workspace_model import ModuleRecord, text_digest
 from layouts import modules as modules_layouts
-from layouts.home import message
+from layouts.common import message, not_found
 from layouts.ids import ID
+from storage import NotFoundError, StaleItemError, StorageError
 
 LEFT_OUT = "left-out:"
 """Prefix of a left-out module's list entry: its id may also be a shared module's, listed beside it."""
@@ -106,7 +109,6 @@ def left_out_rows(services: Services, workspace_id: int, text: str | None = None
 
 def stored_module(services: Services, workspace_id: int, module_id: str) -> ModuleRecord | None:
     """The workspace's own module of this id (or list entry), or None (a shared one, or gone)."""
-    from storage import NotFoundError
 
     try:
         return services.store.get_module(int(workspace_id), str(module_id).removeprefix(LEFT_OUT))
@@ -116,9 +118,7 @@ def stored_module(services: Services, workspace_id: int, module_id: str) -> Modu
 
 def gone(services: Services, workspace_id: int) -> bool:
     """The workspace is deleted (or never was): its modules are not to be changed."""
-    from callbacks.needs import live_workspace
-
-    return live_workspace(services, workspace_id) is None
+    return services.live_workspace(workspace_id) is None
 
 
 def module_detail(services: Services, workspace_id: int, module_id: Any) -> modules_layouts.ModuleDetail | None:
@@ -141,7 +141,6 @@ def module_detail(services: Services, workspace_id: int, module_id: Any) -> modu
     sources = [
         s.title + (f" ({s.note})" if s.note else "") + (f" — {s.url}" if s.url else "") for s in definition.sources
     ]
-    from canvas_app.standards import classify_all
 
     standards = classify_all([*definition.attributes.standards, *(s for f in definition.flows for s in f.standards)])
     remedies = [(r.flag, r.role.value) for r in definition.attributes.remedies]
@@ -152,11 +151,9 @@ def module_detail(services: Services, workspace_id: int, module_id: Any) -> modu
 
 def modules_page(services: Services, workspace_id: int) -> Any:
     """Build the Module library page of a workspace the user may view (editable if they may edit)."""
-    from callbacks.needs import live_workspace
-    from callbacks.router import not_found
 
     access = services.require("view", workspace_id=workspace_id)
-    workspace = live_workspace(services, workspace_id)
+    workspace = services.live_workspace(workspace_id)
     if workspace is None:
         return not_found(f"There is no workspace {workspace_id}.")
     library = services.library_for(workspace.id)
@@ -225,7 +222,6 @@ def save_module(
     library, an id another workspace module already has (unless that is the one being edited),
     and an edit of a module that someone changed or deleted since the form opened it.
     """
-    from storage import StaleItemError, StorageError
 
     services.require("edit", workspace_id=workspace_id)
     workspace_id = int(workspace_id)
@@ -305,7 +301,6 @@ def save_module(
 
 def import_module(services: Services, workspace_id: Any, contents: str | None, filename: str | None) -> dict[str, Any]:
     """An uploaded module file: saved when valid; otherwise shown in the form with its problems."""
-    from callbacks.home import decode_upload
 
     services.require("edit", workspace_id=workspace_id)
     name = Path(str(filename or "module.yaml")).name[:200]
@@ -339,7 +334,6 @@ def import_module(services: Services, workspace_id: Any, contents: str | None, f
 
 def delete_module(services: Services, workspace_id: Any, module_id: Any) -> tuple[bool, Any]:
     """Delete one of the workspace's own modules: ``(deleted, inline message)``."""
-    from storage import StorageError
 
     services.require("edit", workspace_id=workspace_id)
     if gone(services, int(workspace_id)):

@@ -16,7 +16,6 @@ from dash import Input, Output, State, ctx, no_update
 from pydantic import ValidationError
 
 from callbacks import ranked_list
-from callbacks.services import Services
 from canvas_app.ids import fresh_id, slug
 from canvas_app.model import Configuration, Goal, describe_validation_error
 from canvas_app.ranking import (
@@ -29,11 +28,13 @@ from canvas_app.ranking import (
     rank_needs,
     with_need_served,
 )
+from canvas_app.web.services import Services
 from canvas_app.weights import WeightError
 from canvas_app.workspace_model import WorkspaceNeed
 from layouts import needs as needs_layouts
-from layouts.home import message
+from layouts.common import message, not_found
 from layouts.ids import ID
+from storage import ConflictError, StorageError
 
 FORM_FIELDS = ("name", "who", "kind", "importance", "urgency", "evidence", "description")
 """The form's fields, in the order the callbacks pass them."""
@@ -48,17 +49,6 @@ class WorkspaceNeeds:
     ranked: list[RankedNeed]
     configurations: list[tuple[int, str]]  # (stored id, name), in the order ranked against
     weights: dict[str, float]
-
-
-def live_workspace(services: Services, workspace_id: int) -> Any:
-    """The workspace, or None when it does not exist or is deleted."""
-    from storage import StorageError
-
-    try:
-        workspace = services.store.get_workspace(int(workspace_id))
-    except StorageError:
-        return None
-    return None if workspace.deleted_at is not None else workspace
 
 
 def workspace_configurations(services: Services, workspace_id: int) -> list[tuple[int, Configuration]]:
@@ -81,10 +71,9 @@ def module_names(services: Services, workspace_id: int) -> dict[str, str]:
 
 def needs_page(services: Services, workspace_id: int) -> Any:
     """Build the Needs & opportunities page of a workspace."""
-    from callbacks.router import not_found
 
     services.require("view", workspace_id=workspace_id)
-    workspace = live_workspace(services, workspace_id)
+    workspace = services.live_workspace(workspace_id)
     if workspace is None:
         return not_found(f"There is no workspace {workspace_id}.")
     state = ranked_needs(services, workspace_id)
@@ -171,7 +160,6 @@ def delete_need(services: Services, workspace_id: int, need_id: str) -> Any:
 
 def save_weights(services: Services, workspace_id: int, raw: dict[str, Any]) -> tuple[bool, Any]:
     """Validate and save the need-ranking weights of the workspace (score weights stay as they are)."""
-    from storage import StorageError
 
     try:
         weights = check_need_weights(raw)
@@ -205,7 +193,6 @@ def serve_need(
     services: Services, workspace_id: int, need_id: str | None, configuration_id: str | None, flows: list[str]
 ) -> tuple[bool, Any]:
     """Save a new revision of the configuration in which ``flows`` serve the need (never an overwrite)."""
-    from storage import ConflictError, StorageError
 
     if not need_id:
         return False, message("Need: choose a need.")
@@ -293,7 +280,6 @@ def _save_goals(
     summary: str,
 ) -> tuple[bool, Any]:
     """Save a new revision with ``goals(config)`` as its goals (never an overwrite); ``(saved, message)``."""
-    from storage import ConflictError, StorageError
 
     if not configuration_id:
         return False, message("Configuration: choose a configuration.")

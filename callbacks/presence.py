@@ -8,9 +8,10 @@ from typing import Any
 
 from dash import Input, Output, State
 
-from callbacks.services import Services
+from canvas_app.web.services import Services
 from layouts import members as members_layouts
 from layouts.ids import ID
+from storage import StorageError
 
 SEEN_WITHIN = timedelta(seconds=45)
 """Three missed heartbeats and a page counts as closed."""
@@ -21,7 +22,6 @@ def heartbeat(services: Services, configuration_id: Any, client: Any) -> str:
 
     A configuration that is gone (deleted for good, or an id that names nothing) has nobody in it.
     """
-    from storage import StorageError
 
     access = services.require("view", configuration_id=configuration_id)
     if configuration_id is None:

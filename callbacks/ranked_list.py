@@ -14,8 +14,8 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from callbacks.services import Services
-from layouts.home import message
+from canvas_app.web.services import Services
+from layouts.common import message
 from layouts.ranked_list import ListIds
 from storage import StorageError
 

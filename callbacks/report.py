@@ -10,13 +10,25 @@ from typing import Any
 
 from dash import Input, Output, State, ctx, dcc, no_update
 
-from callbacks.services import Services
+from callbacks.compare import load_comparison, parse_ids, validate_ids
+from canvas_app.analysis import nine_blocks
 from canvas_app.evaluation import Evaluation
 from canvas_app.ids import slug
 from canvas_app.model import Configuration
-from canvas_app.report import Report
+from canvas_app.ranking import need_weights, rank_advantages, rank_needs
+from canvas_app.report import (
+    Report,
+    comparison_report,
+    comparison_workbook,
+    configuration_report,
+    configuration_workbook,
+    report_html,
+)
+from canvas_app.web.background import job_request_context
+from canvas_app.web.services import AccessDenied, Services, SignInRequired, Unavailable
 from layouts import report as report_layouts
-from layouts.home import message
+from layouts.common import message, not_found
+from layouts.compare import problem_page
 from layouts.ids import ID
 
 
@@ -43,28 +55,21 @@ def build_configuration_report(
     computed here only up to the editor's live limit (``live_recommend_max_actors``), so a
     request never runs for minutes; above it the report page offers them as a background job.
     """
-    from canvas_app.analysis import evaluate, nine_blocks
-    from canvas_app.ranking import need_weights, rank_advantages, rank_needs
-    from canvas_app.report import configuration_report
-    from storage import StorageError
 
-    refusal = services.refusal("view", configuration_id=configuration_id)
-    if refusal:
-        return ConfigurationReport(problem=refusal)
     try:
-        config, head = services.store.load(int(configuration_id))
-    except StorageError:
-        return ConfigurationReport(problem=f"There is no configuration {configuration_id}.")
-    hidden = services.why_hidden(head)
-    if hidden:
-        return ConfigurationReport(problem=hidden)
+        opened = services.open_configuration(configuration_id)
+    except (SignInRequired, AccessDenied) as exc:
+        return ConfigurationReport(problem=str(exc.description))
+    except Unavailable as exc:
+        return ConfigurationReport(problem=str(exc))
+    config, head = opened.config, opened.head
     workspace = services.store.get_workspace(head.workspace_id)
-    weights = services.store.get_weights(head.workspace_id)
+    weights = services.store.get_weights(head.workspace_id)  # the needs ranking reads its own weights here
     library = services.library_for(head.workspace_id)
     small = len(config.actors) <= services.settings.live_recommend_max_actors
     if recommend is None:
         recommend = services.settings.recommend and small
-    evaluation = evaluate(config, library, recommend=recommend, weights=weights)
+    evaluation = services.evaluate(head.workspace_id, config, recommend=recommend)
     others = [
         services.store.load(h.id)[0] for h in services.store.list_configurations(head.workspace_id) if h.id != head.id
     ]
@@ -98,7 +103,6 @@ def build_configuration_report(
 
 
 def report_page(services: Services, configuration_id: int) -> Any:
-    from callbacks.router import not_found
 
     built = build_configuration_report(services, configuration_id)
     if built.report is None:
@@ -128,8 +132,6 @@ def recommendations_section(services: Services, configuration_id: Any) -> Any:
 def build_comparison_report(services: Services, loaded: Any) -> Report:
     """The report of a loaded comparison (with recommendations): when the alternatives share a
     workspace, with its needs ranked against all of them and the advantages of their services."""
-    from canvas_app.ranking import need_weights, rank_advantages, rank_needs
-    from canvas_app.report import comparison_report
 
     comparison, needs, advantages = loaded.comparison, [], []
     if loaded.workspace_id is not None:
@@ -144,8 +146,6 @@ def build_comparison_report(services: Services, loaded: Any) -> Report:
 
 
 def comparison_report_page(services: Services, search: str | None) -> Any:
-    from callbacks.compare import load_comparison, parse_ids
-    from layouts.compare import problem_page
 
     ids, problems = parse_ids(search)
     loaded = load_comparison(services, ids, recommend=services.settings.recommend) if not problems else None
@@ -165,7 +165,6 @@ def report_file(
 
     ``target`` comes from the browser, so it is checked like any input.
     """
-    from canvas_app.report import comparison_workbook, configuration_workbook, report_html
 
     fmt = "xlsx" if fmt == "xlsx" else "html"
     kind = (target or {}).get("kind") if isinstance(target, dict) else None
@@ -184,8 +183,6 @@ def report_file(
             ), None
         return dcc.send_bytes(report_html(built.report).encode("utf-8"), f"{stem}.html"), None
     if kind == "comparison":
-        from callbacks.compare import load_comparison, validate_ids
-
         ids, problems = validate_ids(target.get("ids"))  # type: ignore[union-attr]  # kind was read from it, so target is a dict
         loaded = (
             load_comparison(services, ids, recommend=fmt == "html" and services.settings.recommend)
@@ -221,7 +218,6 @@ def register(app: Any, services: Services) -> None:
     )
     def compute_report_recommendations(clicks, configuration_id):
         """The report's recommendations on request, as a background job (Celery, else a subprocess)."""
-        from canvas_app.background import job_request_context
 
         with job_request_context(app.server):  # a Celery job has no request: rebuild it from the cookies
             services.require("view", configuration_id=configuration_id)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output
 
-from callbacks.services import Services
+from callbacks import advantages, compare, editor, home, mechanisms, members, modules, needs, report, weights
+from callbacks.auth import page_or_refusal
+from canvas_app.web.services import Services
 from layouts.accessibility import statement_route
+from layouts.common import not_found
 from layouts.ids import ID
 
 EDIT_PATH = re.compile(r"^/edit/(\d{1,12})/?$")
@@ -22,15 +24,8 @@ MECHANISMS_PATH = re.compile(r"^/mechanisms/(\d{1,12})/?$")
 REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
 
 
-def not_found(text: str) -> html.Main:
-    return html.Main(
-        dbc.Container([html.H1("Not found", className="h4 mt-3"), html.P(text), dcc.Link("← Home", href="/")])
-    )
-
-
 def route(services: Services, pathname: str | None, search: str | None = None) -> Any:
     """The page for a path and query string (a pure dispatch over the page builders)."""
-    from callbacks import editor, home
 
     pathname = pathname or "/"
     if pathname in ("/", "/home"):
@@ -46,8 +41,6 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
         return page
     match = MEMBERS_PATH.match(pathname)
     if match:
-        from callbacks import members
-
         return members.members_page(services, int(match.group(1)))
     for pattern, page in workspace_pages().items():
         match = pattern.match(pathname)
@@ -55,15 +48,12 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
             return page(services, int(match.group(1)))
     match = WEIGHTS_PATH.match(pathname)
     if match:
-        from callbacks import weights
-
         return weights.weights_page(services, int(match.group(1)))
     return not_found(f"There is no page at {pathname}.")
 
 
 def compare_and_report_page(services: Services, pathname: str, search: str | None) -> Any:
     """``/compare?ids=…``, ``/report/compare?ids=…`` and ``/report/<id>``; None for other paths."""
-    from callbacks import compare, report
 
     if pathname.rstrip("/") == "/compare":
         return compare.compare_page(services, search)
@@ -75,7 +65,6 @@ def compare_and_report_page(services: Services, pathname: str, search: str | Non
 
 def workspace_pages() -> dict[re.Pattern[str], Any]:
     """Needs, advantages, module library and value-mechanism pages: path pattern → page builder(services, id)."""
-    from callbacks import advantages, mechanisms, modules, needs
 
     return {
         NEEDS_PATH: needs.needs_page,
@@ -88,6 +77,5 @@ def workspace_pages() -> dict[re.Pattern[str], Any]:
 def register(app: Any, services: Services) -> None:
     @app.callback(Output(ID.page, "children"), Input(ID.url, "pathname"), Input(ID.url, "search"))
     def render_page(pathname: str | None, search: str | None) -> Any:
-        from callbacks.auth import page_or_refusal
 
         return page_or_refusal(services, lambda: route(services, pathname, search), pathname)

@@ -7,37 +7,19 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, no_update
 
-from callbacks.services import Services
-from canvas_app.model import Configuration
-from canvas_app.scoring import CRITERIA, CRITERIA_BY_ID, check_weights, weight_settings
+from canvas_app.analysis import evaluate
+from canvas_app.criteria import check_weights, weight_settings
+from canvas_app.scoring import CRITERIA, CRITERIA_BY_ID
+from canvas_app.web.services import Services
 from layouts import weights as weights_layouts
+from layouts.common import not_found
 from layouts.ids import ID
 
 MAX_EFFECT_ROWS = 20
 """The effect table re-scores each configuration; past this many it would slow the page down."""
 
 
-def workspace_score_weights(services: Services, workspace_id: int) -> dict[str, float]:
-    """The score weights a workspace chose (criterion id → weight; empty means the defaults).
-
-    They sit in the workspace's weight table under the bare criterion ids; other rankings'
-    weights there carry a group prefix (``Store.get_weight_group``) and are left out.
-    """
-    return {k: v for k, v in services.store.get_weights(int(workspace_id)).items() if k in CRITERIA_BY_ID}
-
-
-def evaluate_stored(services: Services, configuration_id: int, config: Configuration, **options: Any) -> Any:
-    """``canvas_app.analysis.evaluate`` with the weights and the modules of the configuration's
-    workspace, so the editor, the comparison and the report show the same scores."""
-    from canvas_app.analysis import evaluate
-
-    head = services.store.get_configuration(int(configuration_id))
-    weights = workspace_score_weights(services, head.workspace_id)
-    return evaluate(config, services.library_for(head.workspace_id), weights=weights, **options)
-
-
 def effect_rows(services: Services, workspace_id: int, weights: dict[str, float]) -> list[weights_layouts.EffectRow]:
-    from canvas_app.analysis import evaluate
 
     rows = []
     library = services.library_for(workspace_id)
@@ -50,17 +32,12 @@ def effect_rows(services: Services, workspace_id: int, weights: dict[str, float]
 
 def weights_page(services: Services, workspace_id: int) -> Any:
     """Build the page for a workspace the user may view (editable if they may edit)."""
-    from callbacks.router import not_found
-    from storage import StorageError
 
     access = services.require("view", workspace_id=workspace_id)
-    try:
-        workspace = services.store.get_workspace(int(workspace_id))
-    except StorageError:
-        return not_found(f"There is no workspace {workspace_id}.")
-    if workspace.deleted_at is not None:
-        return not_found(f"Workspace {workspace_id} is deleted.")
-    weights = workspace_score_weights(services, workspace.id)
+    workspace = services.live_workspace(workspace_id)
+    if workspace is None:
+        return not_found(f"There is no workspace {workspace_id}, or it is deleted.")
+    weights = services.score_weights(workspace.id)
     return weights_layouts.weights_layout(
         workspace.id,
         workspace.name,

@@ -16,17 +16,14 @@ from canvas_app.checks import run_checks
 from canvas_app.economics import economics_of
 from canvas_app.ecosystem import GROWTH_FACTORS, Ecosystem
 from canvas_app.evaluation import Evaluation
-from canvas_app.library import ModuleLibrary, resolve_definitions
+from canvas_app.judging import build_ecosystem
+from canvas_app.library import ModuleLibrary
 from canvas_app.model import Configuration
+from canvas_app.recommend import add_recommendations
 from canvas_app.scoring import score_ecosystem
 
 MAX_CYCLE_EXAMPLES = 5
 MAX_CYCLE_LENGTH = 4
-
-
-def build_ecosystem(config: Configuration, library: ModuleLibrary | None = None) -> Ecosystem:
-    """Index a configuration with its module definitions (stored in the file, else from the library)."""
-    return Ecosystem(config, resolve_definitions(config, library))
 
 
 def evaluate(
@@ -58,8 +55,6 @@ def evaluate(
     report = structure_report(eco) if structure else {"money_over_time": money_over_time(eco)} if money else {}
     evaluation = Evaluation(scores, flags, report)
     if recommend and library is not None and flags:
-        from canvas_app.recommend import add_recommendations
-
         evaluation = add_recommendations(evaluation, config, library, weights, eco=eco)
     return evaluation
 

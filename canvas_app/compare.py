@@ -162,7 +162,7 @@ def responsible_modules(
     scoring really depends on, not a guess from module attributes. ``rescored`` caches
     those evaluations by removed instance ids, for the other criteria of the same ``config``.
     """
-    from canvas_app.analysis import build_ecosystem
+    from canvas_app.judging import build_ecosystem
     from canvas_app.library import LibraryError, remove_module
     from canvas_app.model import ConfigurationError
 

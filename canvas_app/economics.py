@@ -17,14 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from canvas_app.criteria import DISCOUNT_RATE, HORIZON_YEARS
 from canvas_app.ecosystem import Ecosystem
 from canvas_app.model import FINANCIAL_KINDS, PERIODS_PER_YEAR, PUBLIC_TYPES, Flow, FlowKind
-
-HORIZON_YEARS = 10
-"""Default time horizon: long enough for street furniture and sensors to pay back, short of a full concession."""
-DISCOUNT_RATE = 0.03
-"""Default yearly discount rate: the European Commission's social discount rate for member states outside the
-Cohesion Fund (Guide to Cost-Benefit Analysis of Investment Projects, 2014, section 2.8.4)."""
 
 
 @dataclass(frozen=True)

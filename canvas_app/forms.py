@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from canvas_app.model import MAX_YEARS, ConfigurationError, FlowKind
+from canvas_app.criteria import MAX_YEARS
+from canvas_app.model import ConfigurationError, FlowKind
 
 
 def number(value: Any, field: str = "") -> float | None:

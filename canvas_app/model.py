@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from canvas_app.criteria import MAX_YEARS, check_parameters, check_weights
+
 FORMAT: Literal["citycanvas/1"] = "citycanvas/1"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest configuration file accepted (10 MB; a 5,000-actor configuration is ~3 MB)."""
@@ -80,8 +82,6 @@ MAX_POPULATION = 100_000_000
 Period = Literal["day", "week", "month", "quarter", "year"]
 PERIODS_PER_YEAR: dict[str, int] = {"day": 365, "week": 52, "month": 12, "quarter": 4, "year": 1}
 """How many of a configuration's periods make a year: money over time is counted in years."""
-MAX_YEARS = 100
-"""Longest horizon, contract term or payback period accepted (a century covers any infrastructure)."""
 Years = Annotated[int, Field(ge=1, le=MAX_YEARS)]
 
 
@@ -337,15 +337,11 @@ class Configuration(_Strict):
             if goal.need is not None and goal.need not in need_ids:
                 problems.append(f"goals[{i}] (id '{goal.id}'): need: no need has id '{goal.need}'")
         if self.weights:
-            from canvas_app.scoring import check_weights  # the criteria are scoring's; it imports this module
-
             try:
                 check_weights(self.weights)
             except ValueError as exc:
                 problems.append(f"weights: {exc}")
         if self.parameters:
-            from canvas_app.scoring import check_parameters
-
             try:
                 check_parameters(self.parameters)
             except ValueError as exc:

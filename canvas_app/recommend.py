@@ -35,6 +35,7 @@ from canvas_app.commands import COLLECTIONS, ChangeSet
 from canvas_app.economics import economics_of
 from canvas_app.ecosystem import NOT_A_SIDE, OFFERING_KINDS, Ecosystem, is_open_standard, source_key
 from canvas_app.evaluation import Evaluation, Finding, Recommendation, Suggestion
+from canvas_app.judging import build_ecosystem, judge
 from canvas_app.library import FreeSpots, ModuleLibrary, occupied_positions, place_module, resolve_definitions
 from canvas_app.model import (
     FINANCIAL_KINDS,
@@ -580,10 +581,7 @@ def preview(
     weights: Mapping[str, float] | None = None,
 ) -> Preview:
     """Compare a configuration with what an Apply makes of it (full scores and flags, both sides)."""
-    from canvas_app.analysis import evaluate
-
-    old = evaluate(before, library, recommend=False, weights=weights, structure=False)
-    new = evaluate(after, library, recommend=False, weights=weights, structure=False)
+    old, new = judge(before, library, weights), judge(after, library, weights)
     actors = {a.id: a for a in after.actors}
     old_actor_ids = {a.id for a in before.actors}
     old_flows = {f.id: f for f in before.flows}
@@ -1330,8 +1328,6 @@ def structural_suggestions(finding: Finding, eco: Ecosystem) -> list[Suggestion]
 def suggestion_change(config: Configuration, library: ModuleLibrary | None, code: str, key: str) -> ChangeSet:
     """The change set of suggestion ``key`` for flag ``code``, recomputed on ``config`` (the editor never trusts a
     change sent back by the browser). Raises ConfigurationError when it no longer applies."""
-    from canvas_app.analysis import build_ecosystem
-
     eco = build_ecosystem(config, library)
     for finding in checks.run_checks(eco):
         if finding.code != code:
@@ -1350,8 +1346,6 @@ def candidate_evaluations(
     config: Configuration, library: ModuleLibrary, weights: Mapping[str, float] | None = None
 ) -> dict[str, Evaluation]:
     """Evaluate the configuration once with each library module added (by module id)."""
-    from canvas_app.analysis import evaluate
-
     placed = {m.module for m in config.modules}
     results: dict[str, Evaluation] = {}
     for definition in library:
@@ -1361,7 +1355,7 @@ def candidate_evaluations(
             trial = place_module(config, definition)
         except ConfigurationError:
             continue
-        results[definition.id] = evaluate(trial, library, recommend=False, weights=weights, structure=False)
+        results[definition.id] = judge(trial, library, weights)
     return results
 
 
@@ -1369,9 +1363,7 @@ def mechanisms_to_add(
     config: Configuration, library: ModuleLibrary, weights: Mapping[str, float] | None = None
 ) -> list[tuple[str, float, dict[str, float]]]:
     """Every candidate module with its total score gain and the gain per score, best first."""
-    from canvas_app.analysis import evaluate
-
-    current = evaluate(config, library, recommend=False, weights=weights, structure=False)
+    current = judge(config, library, weights)
     ranked = []
     for module_id, trial in candidate_evaluations(config, library, weights).items():
         gains = {name: round(trial.scores[name].score - s.score, 1) for name, s in current.scores.items()}

@@ -37,70 +37,17 @@ from canvas_app.checks import (
     standard_credit,
     unconsented_personal_data,
 )
-from canvas_app.economics import DISCOUNT_RATE, HORIZON_YEARS, economics_of
+from canvas_app.criteria import CATALOGUE, PARAMETERS_BY_ID
+from canvas_app.economics import economics_of
 from canvas_app.ecosystem import BUSINESS_TYPES, GROWTH_FACTORS, USER_SEGMENT_TYPES, Ecosystem
 from canvas_app.evaluation import SCORE_NAMES, Criterion, Score
 from canvas_app.messages import count_of, name_list
-from canvas_app.model import FINANCIAL_KINDS, MAX_YEARS, Actor, ActorType, FlowKind
-from canvas_app.weights import WeightError, weight_number
+from canvas_app.model import FINANCIAL_KINDS, Actor, ActorType, FlowKind
 
 Measured = tuple[float | None, str]
 """A criterion's value in [0, 1] (None: not assessable) and its one-line explanation."""
 Measure = Callable[[Ecosystem], Measured]
 COST_VALUE = {"low": 1.0, "medium": 0.5, "high": 0.0}
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A threshold a criterion judges against, shown in its explanation and changeable per configuration."""
-
-    id: str
-    label: str
-    default: float
-    maximum: float
-
-
-PARAMETERS: tuple[Parameter, ...] = (
-    Parameter("take_rate_low", "Take rate band: lowest healthy share kept by an intermediary", 0.05, 1.0),
-    Parameter(
-        "take_rate_high", "Take rate band: highest share an intermediary can keep without driving sides away", 0.30, 1.0
-    ),
-    Parameter("healthy_margin", "Operating margin that earns full marks", 0.10, 1.0),
-    Parameter("operator_share", "Share of the money moved that the operator keeps for full marks", 0.10, 1.0),
-    Parameter("horizon_years", "Time horizon in years over which investments must pay back", HORIZON_YEARS, MAX_YEARS),
-    Parameter("discount_rate", "Yearly discount rate for present values", DISCOUNT_RATE, 1.0),
-)
-PARAMETERS_BY_ID = {p.id: p for p in PARAMETERS}
-
-
-def check_parameters(values: Mapping[str, object]) -> dict[str, float]:
-    """Validate parameter overrides; raises ValueError naming every problem (unknown id, out of range, band upside down)."""
-    problems: list[str] = []
-    clean: dict[str, float] = {}
-    for key, raw in values.items():
-        spec = PARAMETERS_BY_ID.get(str(key))
-        if spec is None:
-            problems.append(f"'{key}' is not a parameter (known: {', '.join(PARAMETERS_BY_ID)})")
-            continue
-        try:
-            number = float(raw)  # type: ignore[arg-type]  # float() takes any object; what it refuses is caught
-        except (TypeError, ValueError):
-            problems.append(f"{key}: must be a number (got {raw!r})")
-            continue
-        if not 0 <= number <= spec.maximum:
-            problems.append(f"{key}: must be between 0 and {spec.maximum:g} (got {raw!r})")
-            continue
-        if spec.id == "horizon_years" and (number < 1 or number != int(number)):
-            problems.append(f"{key}: must be a whole number of years, at least 1 (got {raw!r})")
-            continue
-        clean[spec.id] = number
-    low = clean.get("take_rate_low", PARAMETERS_BY_ID["take_rate_low"].default)
-    high = clean.get("take_rate_high", PARAMETERS_BY_ID["take_rate_high"].default)
-    if not problems and low >= high:
-        problems.append(f"take_rate_low ({low:g}) must be below take_rate_high ({high:g})")
-    if problems:
-        raise ValueError("; ".join(problems))
-    return clean
 
 
 def parameter(eco: Ecosystem, parameter_id: str) -> float:
@@ -652,39 +599,39 @@ def positive_return(eco: Ecosystem) -> Measured:
     ), f"{count_of(len(missing), 'actor gets', 'actors get')} no money or intangible return."
 
 
-CRITERIA: tuple[CriterionSpec, ...] = (
-    CriterionSpec("s_network_effects", "scalability", "Cross-side network effects", 3, network_effects),
-    CriterionSpec("s_marginal_cost", "scalability", "Low marginal cost per user", 2, marginal_cost),
-    CriterionSpec("s_revenue_growth", "scalability", "Margins hold as use grows ×10", 2, revenue_growth),
-    CriterionSpec("s_no_bottleneck", "scalability", "No bottleneck actor", 1, no_bottleneck),
-    CriterionSpec("s_connected", "scalability", "One connected ecosystem", 1, connected),
-    CriterionSpec("s_city_cost", "scalability", "The city's cost does not outgrow use", 2, city_cost_growth),
-    CriterionSpec("r_open_standards", "replicability", "Data flows on open standards", 3, open_standards),
-    CriterionSpec("r_generic_roles", "replicability", "Generic roles, not local organisations", 2, generic_roles),
-    CriterionSpec("r_open_components", "replicability", "Open-source and open-standard components", 2, open_components),
-    CriterionSpec("r_no_lock_in", "replicability", "No vendor lock-in", 2, no_lock_in),
-    CriterionSpec("r_preconditions", "replicability", "Few local preconditions", 1, preconditions),
-    CriterionSpec("su_reciprocity", "sustainability", "Every actor gives and gets", 3, reciprocity),
-    CriterionSpec("su_personal_data", "sustainability", "Personal data with consent, never sold", 3, personal_data),
-    CriterionSpec("su_viability", "sustainability", "Business actors' margins", 3, viability),
-    CriterionSpec("su_payback", "sustainability", "Investments pay back within their horizon", 2, payback),
-    CriterionSpec("su_grant_independence", "sustainability", "Independent of grants", 2, grant_independence),
-    CriterionSpec("su_diversified_funding", "sustainability", "Diversified funding", 1, diversified_funding),
-    CriterionSpec("su_impacts", "sustainability", "Economic, social and environmental impacts", 1, impacts),
-    CriterionSpec("vc_needs_served", "value_creation", "Needs served", 2, needs_served),
-    CriterionSpec(
-        "vc_public_goals", "value_creation", "Measurable public goals answering served needs", 1, public_goals
-    ),
-    CriterionSpec("vc_citizen_value", "value_creation", "Value reaching citizens", 2, citizen_value),
-    CriterionSpec("vc_value_variety", "value_creation", "Variety of value objects", 1, value_variety),
-    CriterionSpec("cap_revenue", "value_capture", "Operator earns from its users", 2, revenue),
-    CriterionSpec("cap_operator_net", "value_capture", "Operator's operating margin", 2, operator_margin),
-    CriterionSpec(
-        "cap_operator_share", "value_capture", "Operator keeps a share of the money moved", 1, operator_share
-    ),
-    CriterionSpec("cap_take_rate", "value_capture", "Take rate within the band", 1, take_rate),
-    CriterionSpec("sh_evenness", "value_sharing", "Net value evenly spread (1 − Gini)", 2, evenness),
-    CriterionSpec("sh_positive_return", "value_sharing", "Actors with a positive return", 2, positive_return),
+MEASURES: dict[str, Measure] = {
+    "s_network_effects": network_effects,
+    "s_marginal_cost": marginal_cost,
+    "s_revenue_growth": revenue_growth,
+    "s_no_bottleneck": no_bottleneck,
+    "s_connected": connected,
+    "s_city_cost": city_cost_growth,
+    "r_open_standards": open_standards,
+    "r_generic_roles": generic_roles,
+    "r_open_components": open_components,
+    "r_no_lock_in": no_lock_in,
+    "r_preconditions": preconditions,
+    "su_reciprocity": reciprocity,
+    "su_personal_data": personal_data,
+    "su_viability": viability,
+    "su_payback": payback,
+    "su_grant_independence": grant_independence,
+    "su_diversified_funding": diversified_funding,
+    "su_impacts": impacts,
+    "vc_needs_served": needs_served,
+    "vc_public_goals": public_goals,
+    "vc_citizen_value": citizen_value,
+    "vc_value_variety": value_variety,
+    "cap_revenue": revenue,
+    "cap_operator_net": operator_margin,
+    "cap_operator_share": operator_share,
+    "cap_take_rate": take_rate,
+    "sh_evenness": evenness,
+    "sh_positive_return": positive_return,
+}
+"""The function that judges each criterion of the catalogue (:data:`canvas_app.criteria.CATALOGUE`)."""
+CRITERIA: tuple[CriterionSpec, ...] = tuple(
+    CriterionSpec(c.id, c.score, c.label, c.weight, MEASURES[c.id]) for c in CATALOGUE
 )
 CRITERIA_BY_ID = {c.id: c for c in CRITERIA}
 
@@ -721,62 +668,3 @@ def score_ecosystem(eco: Ecosystem, weights: Mapping[str, float] | None = None) 
             name, round(100 * value, 1), tuple(criteria), round(judged / total, 4) if total > 0 else 0.0
         )
     return scores
-
-
-MAX_WEIGHT = 100.0
-
-
-@dataclass(frozen=True)
-class WeightSetting:
-    """One criterion's weight as the weights page shows it: its default and what is in force."""
-
-    criterion: str
-    score: str
-    label: str
-    default: float
-    weight: float
-
-    @property
-    def changed(self) -> bool:
-        return self.weight != self.default
-
-
-def weight_settings(overrides: Mapping[str, float] | None = None) -> list[WeightSetting]:
-    """Every criterion in score order with its default weight and the weight in force."""
-    overrides = overrides or {}
-    return [
-        WeightSetting(spec.id, spec.score, spec.label, spec.weight, float(overrides.get(spec.id, spec.weight)))
-        for spec in CRITERIA
-    ]
-
-
-def check_weights(values: Mapping[str, object]) -> dict[str, float]:
-    """Validate weights typed by a user; return only those that differ from the defaults.
-
-    Keeping only the differences lets a later change of a default reach every workspace
-    that did not choose its own. Raises WeightError listing every problem (unknown
-    criterion, not a number, negative, above ``MAX_WEIGHT``, a score whose criteria
-    would all weigh 0 and so could not be computed).
-    """
-    problems: list[str] = []
-    clean: dict[str, float] = {}
-    for key, raw in values.items():
-        spec = CRITERIA_BY_ID.get(str(key))
-        if spec is None:
-            problems.append(f"'{key}' is not a criterion")
-            continue
-        number = weight_number(raw)
-        if number is None:
-            problems.append(f"{spec.label}: the weight must be a number (got {raw!r})")
-            continue
-        if not 0 <= number <= MAX_WEIGHT:  # also refuses NaN
-            problems.append(f"{spec.label}: the weight must be between 0 and {MAX_WEIGHT:g} (got {raw!r})")
-            continue
-        clean[spec.id] = number
-    for name in SCORE_NAMES:
-        specs = [s for s in CRITERIA if s.score == name]
-        if specs and all(clean.get(s.id, s.weight) == 0 for s in specs):
-            problems.append(f"{name.replace('_', ' ')}: at least one criterion must weigh more than 0")
-    if problems:
-        raise WeightError(problems)
-    return {key: value for key, value in clean.items() if value != CRITERIA_BY_ID[key].weight}

@@ -1,6 +1,6 @@
 """What every set of weights a user types has in common: one number check, one error.
 
-The score weights (:func:`canvas_app.scoring.check_weights`) and the need-ranking weights
+The score weights (:func:`canvas_app.criteria.check_weights`) and the need-ranking weights
 (:func:`canvas_app.ranking.check_need_weights`) differ in their criteria and limits, not in
 how a typed weight is read or how a refusal is reported.
 """

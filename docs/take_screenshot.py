@@ -27,9 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from bench.ui import browser, start_server, wait
-    from canvas_app.app import create_app
     from canvas_app.model import load_configuration
-    from canvas_app.settings import Settings
+    from canvas_app.web.app import create_app
+    from canvas_app.web.settings import Settings
     from storage import Store
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

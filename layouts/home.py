@@ -9,6 +9,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from layouts.common import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import workspace_links
 
@@ -202,24 +203,6 @@ def deleted_list(
     ]
 
 
-def confirm_dialog(title: str, confirm_label: str, *, modal: str, text: str, confirm: str, cancel: str) -> dbc.Modal:
-    """A "Delete …?" question with Cancel and a red confirm button; the body is filled by a callback."""
-    return dbc.Modal(
-        [
-            dbc.ModalHeader(dbc.ModalTitle(title)),
-            dbc.ModalBody(id=text),
-            dbc.ModalFooter(
-                [
-                    dbc.Button("Cancel", id=cancel, color="secondary"),
-                    dbc.Button(confirm_label, id=confirm, color="danger"),
-                ]
-            ),
-        ],
-        id=modal,
-        is_open=False,
-    )
-
-
 def delete_dialogs() -> list[Any]:
     """The "Delete configuration?" and "Delete workspace?" dialogs, with the stores of what they ask about."""
     return [
@@ -411,15 +394,3 @@ def compare_bar() -> html.Div:
         ],
         className="d-flex flex-wrap align-items-center mb-2",
     )
-
-
-def message(lines: list[str] | str, color: str = "danger") -> dbc.Alert:
-    """An inline message; user-supplied text is rendered as text, never as HTML."""
-    if isinstance(lines, str):
-        lines = [lines]
-    # a problem may quote the input, and the input may hold escaped lone surrogates, which no JSON can carry
-    lines = [line.encode("utf-8", "backslashreplace").decode("utf-8") for line in lines]
-    body = [html.Div(line) for line in lines[:20]]
-    if len(lines) > 20:
-        body.append(html.Div(f"... and {len(lines) - 20} more problems"))
-    return dbc.Alert(body, color=color, className="mt-2 mb-0 small")

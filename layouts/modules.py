@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from canvas_app.library import MAX_MODULE_BYTES
-from layouts.home import confirm_dialog
+from layouts.common import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import page_header
 

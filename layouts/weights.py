@@ -1,7 +1,7 @@
 """The Score weights page of a workspace: every criterion's weight, editable, and what it does
 to the workspace's configurations.
 
-Pure builders over :func:`canvas_app.scoring.weight_settings`; names of configurations go into
+Pure builders over :func:`canvas_app.criteria.weight_settings`; names of configurations go into
 components as text, never as HTML.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from canvas_app.criteria import MAX_WEIGHT, WeightSetting
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES
-from canvas_app.scoring import MAX_WEIGHT, WeightSetting
 from layouts.ids import ID
 from layouts.needs import page_header
 

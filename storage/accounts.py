@@ -2,7 +2,7 @@
 
 A mixin of :class:`storage.Store` (kept in its own module so the workspace and
 revision code stays readable). Passwords arrive already hashed: hashing is
-``canvas_app.auth``'s job, the store only keeps the hash.
+``canvas_app.web.auth``'s job, the store only keeps the hash.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from builders import PLATFORM, config, eco, healthy_platform_flows
-from canvas_app.analysis import build_ecosystem
 from canvas_app.checks import CHECKS, funding_hhi, grant_share, run_checks
+from canvas_app.judging import build_ecosystem
 from canvas_app.library import place_module
 from canvas_app.module_schema import ModuleDefinition
 from canvas_app.scoring import CRITERIA_BY_ID

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from canvas_app.cli import EXIT_INVALID, EXIT_OK, main
+from canvas_app.cli.main import EXIT_INVALID, EXIT_OK, main
 from canvas_app.evaluation import SCORE_NAMES
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -170,7 +170,7 @@ def test_version_prints_the_release(capsys):
     ],
 )
 def test_serve_is_the_command_when_none_is_named(argv, command, port, modules):
-    from canvas_app.cli import build_parser, parse_arguments
+    from canvas_app.cli.main import build_parser, parse_arguments
 
     args = parse_arguments(build_parser(), argv)
     assert (args.command, getattr(args, "port", None), args.modules) == (command, port, modules)

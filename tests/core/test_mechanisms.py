@@ -6,7 +6,7 @@ from builders import config
 from canvas_app.library import load_library, place_module
 from canvas_app.mechanisms import KINDS, mechanisms_could_add, mechanisms_in_place
 from canvas_app.model import load_configuration
-from canvas_app.settings import REPO_DIR
+from canvas_app.web.settings import REPO_DIR
 
 LIBRARY = load_library(include_env=False)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from builders import PLATFORM, config, eco, healthy_platform_flows
-from canvas_app.analysis import build_ecosystem, evaluate
+from canvas_app.analysis import evaluate
 from canvas_app.checks import run_checks
 from canvas_app.commands import perform
+from canvas_app.judging import build_ecosystem
 from canvas_app.library import load_library, place_module
 from canvas_app.model import ConfigurationError, dump_configuration, parse_configuration
 from canvas_app.recommend import suggestion_change

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from canvas_app.analysis import build_ecosystem, evaluate
+from canvas_app.analysis import evaluate
 from canvas_app.exports import export_configuration
+from canvas_app.judging import build_ecosystem
 from canvas_app.library import load_library, place_module
 from canvas_app.model import ActorType, Configuration, FlowKind, parse_configuration
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from canvas_app import checks
-from canvas_app.analysis import build_ecosystem, evaluate
+from canvas_app.analysis import evaluate
 from canvas_app.commands import ChangeSet, perform
+from canvas_app.judging import build_ecosystem
 from canvas_app.library import LibraryError, load_library, parse_module, place_module
 from canvas_app.model import Configuration, ConfigurationError, load_configuration, parse_configuration
 from canvas_app.recommend import PER_ELEMENT, candidates, preview, suggestion_change

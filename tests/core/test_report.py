@@ -202,7 +202,7 @@ def test_comparison_workbook_side_by_side():
 
 
 def test_cli_writes_reports_and_never_overwrites(tmp_path, capsys):
-    from canvas_app.cli import main
+    from canvas_app.cli.main import main
 
     a, b = EXAMPLES / "parking-city-run.json", EXAMPLES / "parking-open-platform.json"
     html = tmp_path / "one.html"

@@ -6,8 +6,8 @@ import pytest
 
 from builders import PLATFORM, config, eco, healthy_platform_flows
 from canvas_app import scoring
-from canvas_app.analysis import build_ecosystem
 from canvas_app.evaluation import SCORE_NAMES
+from canvas_app.judging import build_ecosystem
 from canvas_app.library import place_module
 from canvas_app.model import Configuration
 from canvas_app.module_schema import ModuleDefinition
@@ -228,7 +228,8 @@ def test_file_weights_win_over_workspace_weights():
 
 
 def test_weight_settings_show_defaults_and_overrides():
-    from canvas_app.scoring import CRITERIA, weight_settings
+    from canvas_app.criteria import weight_settings
+    from canvas_app.scoring import CRITERIA
 
     settings = weight_settings({"r_open_standards": 5})
     assert [s.criterion for s in settings] == [c.id for c in CRITERIA]
@@ -237,7 +238,7 @@ def test_weight_settings_show_defaults_and_overrides():
 
 
 def test_check_weights_keeps_only_differences_and_names_every_problem():
-    from canvas_app.scoring import check_weights
+    from canvas_app.criteria import check_weights
 
     assert check_weights({"r_open_standards": "5", "r_generic_roles": 2}) == {"r_open_standards": 5.0}
     with pytest.raises(ValueError) as exc:
@@ -250,7 +251,8 @@ def test_check_weights_keeps_only_differences_and_names_every_problem():
 
 
 def test_check_weights_refuses_a_score_with_every_criterion_at_zero():
-    from canvas_app.scoring import CRITERIA, check_weights
+    from canvas_app.criteria import check_weights
+    from canvas_app.scoring import CRITERIA
 
     zeros = {c.id: 0 for c in CRITERIA if c.score == "value_capture"}
     with pytest.raises(ValueError, match="value capture: at least one criterion must weigh more than 0"):

@@ -67,7 +67,7 @@ def pg_url() -> Iterator[str]:
 
 
 class Gunicorn:
-    """``gunicorn -w N canvas_app.wsgi:server`` in its own process group (so kill -9 reaches every worker)."""
+    """``gunicorn -w N canvas_app.web.wsgi:server`` in its own process group (so kill -9 reaches every worker)."""
 
     def __init__(self, database_url: str, workers: int = 2, tmp: Path | None = None, accounts: bool = False):
         self.database_url = database_url
@@ -100,7 +100,7 @@ class Gunicorn:
             "--no-control-socket",
             "--timeout",
             "60",
-            "canvas_app.wsgi:server",
+            "canvas_app.web.wsgi:server",
         ]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(

@@ -132,7 +132,7 @@ def poll_jobs(
 def test_dep001_eight_editors_through_gunicorn_lose_nothing(pg_url, gunicorn, accounts):
     """With accounts on, the editors sign in, and two more signed-in users press "Suggest modules"
     and poll their jobs all along: each gets its own results or a busy refusal, never an error."""
-    from canvas_app.auth import hash_password
+    from canvas_app.web.auth import hash_password
     from storage import Store
 
     server = gunicorn(pg_url, workers=2, accounts=accounts)
@@ -176,8 +176,8 @@ def test_dep002_the_checker_catches_last_writer_wins(tmp_path):
     """Negative control: the same editors and checker, in-process on SQLite, with a save that ignores
     the base version (last writer wins) are caught; with the real save, the same run is clean."""
     from callbacks.editor_edits import handle_edit
-    from callbacks.services import Services
-    from canvas_app.settings import Settings
+    from canvas_app.web.services import Services
+    from canvas_app.web.settings import Settings
     from storage import Store
 
     class LastWriterWins:

@@ -15,7 +15,7 @@ from test_concurrency_gunicorn import EDITORS, http_edits, new_configuration, ve
 @pytest.mark.postgres
 @pytest.mark.parametrize("accounts", [False, True], ids=["accounts-off", "accounts-on"])
 def test_dep003_kill9_mid_run_then_restart_loses_no_acknowledged_save(pg_url, gunicorn, accounts):
-    from canvas_app.auth import hash_password
+    from canvas_app.web.auth import hash_password
     from storage import Store
 
     server = gunicorn(pg_url, workers=2, accounts=accounts)

@@ -16,8 +16,8 @@ REDIS_TEST_URL = os.environ.get("CITYCANVAS_TEST_REDIS_URL", "redis://127.0.0.1:
 
 def make_app(database_url: str, tmp_path, monkeypatch, redis: str | None = None):
     """The full app with accounts on (so an open route is open on purpose), jobs in ``tmp_path``."""
-    from canvas_app.app import create_app
-    from canvas_app.settings import Settings
+    from canvas_app.web.app import create_app
+    from canvas_app.web.settings import Settings
 
     monkeypatch.setenv("CITYCANVAS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("CITYCANVAS_JOB_QUEUE", f"health-{uuid.uuid4().hex}")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from canvas_app.security import MAX_JSON_DEPTH, content_security_policy
+from canvas_app.web.security import MAX_JSON_DEPTH, content_security_policy
 from layouts.ids import ID
 
 CALLBACK = "/_dash-update-component"
@@ -14,8 +14,8 @@ CALLBACK = "/_dash-update-component"
 
 @pytest.fixture()
 def app(tmp_path, monkeypatch):
-    from canvas_app.app import create_app
-    from canvas_app.settings import Settings
+    from canvas_app.web.app import create_app
+    from canvas_app.web.settings import Settings
     from storage import Store
 
     monkeypatch.delenv("CITYCANVAS_BEHIND_PROXY", raising=False)
@@ -73,8 +73,8 @@ def test_sec003_hsts_only_over_https_and_forwarded_proto_only_behind_proxy(tmp_p
     # Without CITYCANVAS_BEHIND_PROXY a forged X-Forwarded-Proto is ignored.
     assert "Strict-Transport-Security" not in client.get("/", headers={"X-Forwarded-Proto": "https"}).headers
 
-    from canvas_app.app import create_app
-    from canvas_app.settings import Settings
+    from canvas_app.web.app import create_app
+    from canvas_app.web.settings import Settings
 
     monkeypatch.setenv("CITYCANVAS_BEHIND_PROXY", "1")
     proxied = create_app(Settings(database_url=f"sqlite:///{tmp_path}/p.sqlite3", author="tester"))

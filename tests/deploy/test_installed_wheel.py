@@ -110,7 +110,7 @@ def test_cli_db_upgrade_score_and_library_from_the_installed_wheel(installed):
     )  # the README's example, as `canvas-app score` prints it here
     probe = (
         "from canvas_app.library import load_library, BUILTIN_MODULE_DIR\n"
-        "from canvas_app.settings import Settings\n"
+        "from canvas_app.web.settings import Settings\n"
         "print(len(load_library(()).ids()), BUILTIN_MODULE_DIR, Settings().examples_dir)"
     )
     count, modules, examples_dir = run([str(bin_dir / "python"), "-c", probe], work, env).stdout.split()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from canvas_app.auth import MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, THROTTLED, hash_password
+from canvas_app.web.auth import MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, THROTTLED, hash_password
 from conftest import REPO, free_port
 
 PASSWORD = "correct horse battery"

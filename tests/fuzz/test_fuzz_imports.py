@@ -78,7 +78,7 @@ def sqlite_store(tmp_path_factory):
 @settings(max_examples=120, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(data=configuration_files)
 def test_fz003_cli_import(sqlite_store, tmp_path_factory, data: bytes) -> None:
-    from canvas_app.cli import main
+    from canvas_app.cli.main import main
 
     path = tmp_path_factory.mktemp("in") / "upload.json"
     path.write_bytes(data)
@@ -115,8 +115,8 @@ def test_fz004_module_file_loading(tmp_path_factory, data: bytes, suffix: str) -
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
     """The real app over Flask's test client, with its store."""
-    from canvas_app.app import create_app
-    from canvas_app.settings import Settings
+    from canvas_app.web.app import create_app
+    from canvas_app.web.settings import Settings
     from dash_client import CallbackBodies
     from storage import Store
 
@@ -244,7 +244,7 @@ def test_fz006_damaged_callback_bodies_get_400_not_500(web, which: int, damage: 
     Damage that leaves a well-formed request (e.g. another list of changed ids) is not this test's
     business: such a request reaches the callback, whose own checks answer it.
     """
-    from canvas_app.security import is_callback_request
+    from canvas_app.web.security import is_callback_request
 
     client, store, bodies, _workspace_id, app = web
     server_side = [dep for dep in bodies.dependencies if not dep.get("clientside_function") and dep["inputs"]]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from canvas_app.store_cli import register
+from canvas_app.cli.store import register
 from storage import Store
 
 

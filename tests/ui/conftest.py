@@ -41,7 +41,7 @@ def store(tmp_path):
 
 @pytest.fixture()
 def settings(tmp_path):
-    from canvas_app.settings import Settings
+    from canvas_app.web.settings import Settings
 
     return Settings(
         database_url=f"sqlite:///{tmp_path}/t.sqlite3",
@@ -55,7 +55,7 @@ def examples_dir():
     """The repository's examples when installed, else the tests' own small example."""
     from pathlib import Path
 
-    from canvas_app.settings import REPO_DIR
+    from canvas_app.web.settings import REPO_DIR
 
     real = REPO_DIR / "examples"
     return real if any(real.glob("*.json")) else Path(__file__).parent / "data"
@@ -63,13 +63,13 @@ def examples_dir():
 
 @pytest.fixture()
 def services(settings, store):
-    from callbacks.services import Services
+    from canvas_app.web.services import Services
 
     return Services(settings=settings, store=store)
 
 
 @pytest.fixture()
 def app(settings, store):
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
 
     return create_app(settings, store=store)

@@ -158,7 +158,7 @@ def page_problems(dash_duo, url: str, ready: str, dash_page: bool = True) -> lis
 
 def test_a11y003_compare_reports_needs_advantages_mechanisms_weights(dash_duo, app, store):
     from canvas_app.model import load_configuration
-    from canvas_app.settings import REPO_DIR
+    from canvas_app.web.settings import REPO_DIR
 
     dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP})
     workspace = store.find_workspace("My workspace") or store.create_workspace("My workspace", author="tester")
@@ -204,9 +204,9 @@ def test_a11y004_sign_in_and_members_with_accounts_on(dash_duo, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    from canvas_app.app import create_app
-    from canvas_app.auth import hash_password
-    from canvas_app.settings import Settings
+    from canvas_app.web.app import create_app
+    from canvas_app.web.auth import hash_password
+    from canvas_app.web.settings import Settings
     from storage import Store
 
     dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP})

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from callbacks.services import NO_ACCESS, SIGNED_OUT, VIEW_ONLY
-from canvas_app.auth import MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, AuthConfigError, hash_password
 from canvas_app.model import parse_configuration
-from canvas_app.settings import Settings
+from canvas_app.web.auth import MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, AuthConfigError, hash_password
+from canvas_app.web.services import NO_ACCESS, SIGNED_OUT, VIEW_ONLY
+from canvas_app.web.settings import Settings
 from layouts.ids import ID
 
 PASSWORD = "correct horse battery"
@@ -39,7 +39,7 @@ def store(db_url):
 
 
 def make_app(store: Any, db_url: str) -> Any:
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
 
     return create_app(Settings(database_url=db_url, auth=True, secret_key=SECRET), store=store)
 
@@ -137,8 +137,8 @@ def test_sign_out_needs_the_form_token(app) -> None:
 
 
 def test_no_secret_key_no_start(store, db_url, monkeypatch, capsys) -> None:
-    from canvas_app import cli
-    from canvas_app.app import create_app
+    from canvas_app.cli import main as cli
+    from canvas_app.web.app import create_app
 
     with pytest.raises(AuthConfigError, match="CITYCANVAS_SECRET_KEY"):
         create_app(Settings(database_url=db_url, auth=True, secret_key=None), store=store)
@@ -152,8 +152,8 @@ def test_no_secret_key_no_start(store, db_url, monkeypatch, capsys) -> None:
 
 def test_no_accounts_no_network_address(db_url, monkeypatch, capsys) -> None:
     """Accounts off makes every visitor the owner: the app will not listen beyond this machine unless told twice."""
-    from canvas_app import app as app_module
-    from canvas_app import cli
+    from canvas_app.cli import main as cli
+    from canvas_app.web import app as app_module
 
     monkeypatch.delenv("CITYCANVAS_AUTH", raising=False)
     started = []
@@ -170,7 +170,7 @@ def test_no_accounts_no_network_address(db_url, monkeypatch, capsys) -> None:
 
 
 def test_users_add_from_stdin(tmp_path, monkeypatch, capsys) -> None:
-    from canvas_app import cli
+    from canvas_app.cli import main as cli
     from storage import Store
 
     url = f"sqlite:///{tmp_path}/cli.sqlite3"
@@ -194,7 +194,7 @@ def test_users_add_from_stdin(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("a brand new password\n"))
     assert cli.main(["users", "passwd", "ann", "--database-url", url]) == 0
     with Store.open(url) as store:
-        from canvas_app.auth import verify_password
+        from canvas_app.web.auth import verify_password
 
         assert verify_password(store.password_hash("ann")[1], "a brand new password")
         assert store.find_user("ann").session_epoch == 1  # open sessions ended
@@ -394,7 +394,7 @@ def beat_as(client: Any, app: Any, key: str, configuration: int) -> str:
 
 def test_accounts_off_is_the_local_owner(tmp_path) -> None:
     """The default: no sign-in page, no redirect, the settings' author on every revision."""
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
     from storage import Store
 
     url = f"sqlite:///{tmp_path}/off.sqlite3"

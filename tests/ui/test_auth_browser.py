@@ -12,9 +12,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 
-from canvas_app.auth import hash_password
 from canvas_app.model import parse_configuration
-from canvas_app.settings import Settings
+from canvas_app.web.auth import hash_password
+from canvas_app.web.settings import Settings
 from layouts.ids import ID
 from ui_helpers import wait_for
 
@@ -23,7 +23,7 @@ PASSWORD = "correct horse battery"
 
 
 def test_auth001_sign_in_home_shows_only_my_workspaces(dash_duo, tmp_path) -> None:
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
     from storage import Store
 
     url = f"sqlite:///{tmp_path}/browser.sqlite3"
@@ -82,7 +82,7 @@ def test_auth001_sign_in_home_shows_only_my_workspaces(dash_duo, tmp_path) -> No
 
 def test_auth002_sign_in_and_members_pages_pass_axe(dash_duo, tmp_path) -> None:
     """WCAG 2.1 A/AA rules of axe-core on the sign-in form (with an error shown) and the members panel."""
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
     from storage import Store
 
     vendor = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -128,9 +128,9 @@ def test_auth002_sign_in_and_members_pages_pass_axe(dash_duo, tmp_path) -> None:
 def test_auth003_every_page_loads_signed_in_without_a_refused_callback(dash_duo, tmp_path) -> None:
     """With accounts on, the callbacks a page fires by itself (initial calls, intervals) all pass the
     access check: a callback that returned before checking would be refused (403) and logged here."""
-    from canvas_app.app import create_app
     from canvas_app.model import load_configuration
-    from canvas_app.settings import REPO_DIR
+    from canvas_app.web.app import create_app
+    from canvas_app.web.settings import REPO_DIR
     from storage import Store
 
     url = f"sqlite:///{tmp_path}/pages.sqlite3"

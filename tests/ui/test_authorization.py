@@ -19,10 +19,10 @@ from typing import Any
 import flask
 import pytest
 
-from callbacks.services import REFUSALS
-from canvas_app.auth import hash_password
 from canvas_app.model import load_configuration, parse_configuration
-from canvas_app.settings import Settings
+from canvas_app.web.auth import hash_password
+from canvas_app.web.services import REFUSALS
+from canvas_app.web.settings import Settings
 from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
 from layouts.ids import ID
 
@@ -77,7 +77,7 @@ class World:
 
 @pytest.fixture()
 def world(tmp_path) -> World:
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
     from storage import Store
 
     url = f"sqlite:///{tmp_path}/auth.sqlite3"
@@ -116,7 +116,7 @@ def world(tmp_path) -> World:
 
 
 def examples_dir() -> Path:
-    from canvas_app.settings import REPO_DIR
+    from canvas_app.web.settings import REPO_DIR
 
     real = REPO_DIR / "examples"
     return real if any(real.glob("*.json")) else Path(__file__).parent / "data"
@@ -501,7 +501,7 @@ def test_a_deleted_workspace_is_closed_to_its_members(world: World, who: str) ->
     """Once the owner deletes a workspace, its viewer, its editor and the owner too get nothing from
     it -- no export of any format, no history, no delete, no save, no page -- until it is restored;
     only the owner's restore goes through (posted separately below)."""
-    from callbacks.services import WORKSPACE_DELETED
+    from canvas_app.web.services import WORKSPACE_DELETED
 
     world.store.delete_workspace(world.ours.wid, author="ann")
     before = fingerprint(world.store, world.ours.wid)

@@ -29,8 +29,8 @@ APPLY_BUTTONS = "return document.querySelectorAll('.recs button').length;"
 
 def make_app(tmp_path):
     """An app that treats every configuration as large (recommendations on request)."""
-    from canvas_app.app import create_app
-    from canvas_app.settings import Settings
+    from canvas_app.web.app import create_app
+    from canvas_app.web.settings import Settings
     from storage import Store
 
     url = f"sqlite:///{tmp_path}/bg.sqlite3"
@@ -102,7 +102,7 @@ def test_bg002_suggest_runs_on_a_celery_worker_with_redis(dash_duo, tmp_path, mo
                 "-m",
                 "celery",
                 "-A",
-                "canvas_app.worker",
+                "canvas_app.web.worker",
                 "worker",
                 "--pool=solo",
                 "--concurrency=1",

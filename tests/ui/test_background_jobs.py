@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from canvas_app.auth import hash_password
 from canvas_app.model import load_configuration
-from canvas_app.settings import Settings
+from canvas_app.web.auth import hash_password
+from canvas_app.web.settings import Settings
 from layouts.ids import ID
 
 DATA = Path(__file__).parent / "data"
@@ -34,7 +34,7 @@ SUGGEST = f"{ID.flags}.children"
 def jobs_world(tmp_path, monkeypatch):
     """Ann owns 'Ours' (Val views it, Ed edits it); Nora owns another workspace. One job per user,
     two in all, and every configuration treated as large (recommendations on request)."""
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
     from storage import Store
 
     monkeypatch.delenv("REDIS_URL", raising=False)
@@ -124,7 +124,7 @@ def test_job001_a_non_member_cannot_start_a_job_on_another_workspace(jobs_world)
         assert answer.status_code == 403, (key, answer.status_code, answer.get_data(as_text=True)[:200])
         assert "cacheKey" not in answer.get_data(as_text=True)
     assert app._background_manager is not None
-    from canvas_app.background import JobSlots
+    from canvas_app.web.background import JobSlots
 
     assert JobSlots(1, 2).held() == 0  # nothing was reserved, nothing forked
 
@@ -173,7 +173,7 @@ def test_job004_result_keys_differ_per_start_even_with_the_same_arguments(jobs_w
 
 
 def test_job005_jobs_are_capped_per_user_and_in_total(jobs_world):
-    from canvas_app.background import JobSlots
+    from canvas_app.web.background import JobSlots
 
     app, head = jobs_world["app"], jobs_world["head"]
     ann, ed, val = (signed_in(app, name) for name in ("ann", "ed", "val"))
@@ -195,7 +195,7 @@ def test_job005_jobs_are_capped_per_user_and_in_total(jobs_world):
 
 @pytest.mark.parametrize("backend", ["diskcache", "redis"])
 def test_job006_taking_a_slot_is_atomic_under_a_race(backend, tmp_path, monkeypatch):
-    from canvas_app.background import JobSlots
+    from canvas_app.web.background import JobSlots
 
     monkeypatch.setenv("CITYCANVAS_CACHE_DIR", str(tmp_path / "cache"))
     if backend == "redis":

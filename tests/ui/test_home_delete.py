@@ -11,8 +11,8 @@ import flask
 import pytest
 
 from callbacks import home
-from callbacks.services import NO_ACCESS, VIEW_ONLY, WORKSPACE_DELETED, Account, Services
 from canvas_app.model import load_configuration, parse_configuration
+from canvas_app.web.services import NO_ACCESS, VIEW_ONLY, WORKSPACE_DELETED, Account, Services
 from layouts import home as home_layouts
 from layouts.ids import ID
 from ui_helpers import click, find, text_of, wait_for
@@ -197,7 +197,7 @@ def test_only_editors_and_owners_get_delete_and_restore(services, workspace):
 def test_with_accounts_the_server_decides_who_may_delete_and_restore(settings, store):
     """The functions check the role themselves: a viewer or a non-member is refused, an editor is not,
     and nobody sees another workspace's deleted configurations."""
-    from canvas_app.auth import hash_password
+    from canvas_app.web.auth import hash_password
 
     services = Services(settings=dataclasses.replace(settings, auth=True, secret_key="k" * 32), store=store)
     users = {
@@ -459,7 +459,7 @@ def test_only_owners_get_delete_workspace(services, workspace):
 
 def test_with_accounts_only_owners_delete_and_restore_a_workspace(settings, store):
     """An editor, a viewer and a non-member are refused; nobody sees another's deleted workspace."""
-    from canvas_app.auth import hash_password
+    from canvas_app.web.auth import hash_password
 
     services = Services(settings=dataclasses.replace(settings, auth=True, secret_key="k" * 32), store=store)
     users = {

@@ -97,7 +97,7 @@ def test_invalid_modules_are_refused_with_the_reason_and_nothing_is_saved(servic
 def test_a_message_quoting_half_a_surrogate_pair_still_reaches_the_page():
     from dash._utils import to_json
 
-    from layouts.home import message
+    from layouts.common import message
 
     shown = message(["name: got 'x\ud800'"])  # half a pair: no JSON can carry it as it is
     line = json.loads(to_json(shown))["props"]["children"][0]["props"]["children"]
@@ -204,7 +204,7 @@ def test_workspace_modules_reach_the_editor_palette_and_value_mechanisms(service
 
 
 def test_viewers_only_look(services, workspace, monkeypatch):
-    from callbacks.services import Access, AccessDenied, Account
+    from canvas_app.web.services import Access, AccessDenied, Account
 
     modules.save_module(services, workspace.id, CURB_API, "yaml", None)
 
@@ -294,7 +294,7 @@ def test_a_stored_module_the_library_leaves_out_can_still_be_fixed_or_deleted(se
 def test_a_deleted_workspace_s_modules_do_not_change(services, workspace):
     modules.save_module(services, workspace.id, CURB_API, "yaml", None)
     services.store.delete_workspace(workspace.id, author="t")
-    from callbacks.services import WORKSPACE_DELETED, AccessDenied
+    from canvas_app.web.services import WORKSPACE_DELETED, AccessDenied
 
     with pytest.raises(AccessDenied, match=WORKSPACE_DELETED):  # a 403 for the browser
         modules.save_module(services, workspace.id, CURB_API.replace("curb-api", "other"), "yaml", None)

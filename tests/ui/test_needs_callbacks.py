@@ -134,7 +134,7 @@ def test_pages_route_by_path_and_unknown_ids_are_not_found(services, workspace, 
     assert "There is no workspace 999" in text_of(route(services, "/workspace/999/needs"))
     assert "There is no configuration 999" in text_of(route(services, "/mechanisms/999"))
     services.store.delete_workspace(workspace.id, author="tester")
-    from callbacks.services import WORKSPACE_DELETED, AccessDenied
+    from canvas_app.web.services import WORKSPACE_DELETED, AccessDenied
 
     with pytest.raises(AccessDenied, match=WORKSPACE_DELETED):  # the page shows the refusal
         route(services, f"/workspace/{workspace.id}/advantages")
@@ -240,7 +240,7 @@ def test_mechanism_gains_use_the_workspaces_score_weights(services, workspace, p
 
 
 def test_a_need_served_in_an_example_names_the_configuration_the_flow_and_the_module(services, workspace):
-    from canvas_app.settings import REPO_DIR
+    from canvas_app.web.settings import REPO_DIR
 
     oulu = services.store.create_configuration(
         workspace.id, load_configuration(REPO_DIR / "examples" / "oulu-parking.json"), author="tester"

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from canvas_app.auth import (
+from canvas_app.web.auth import (
     MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
     MAX_FAILURES_PER_ADDRESS,
     THROTTLED,
     hash_password,
 )
-from canvas_app.settings import Settings
+from canvas_app.web.settings import Settings
 
 PASSWORD = "correct horse battery"
 SECRET = "test-secret-key-0123456789abcdef"
@@ -68,7 +68,7 @@ def store(db_url):
 
 @pytest.fixture()
 def app(store, db_url):
-    from canvas_app.app import create_app
+    from canvas_app.web.app import create_app
 
     return create_app(Settings(database_url=db_url, auth=True, secret_key=SECRET), store=store)
 
@@ -216,7 +216,8 @@ def test_guesses_from_many_addresses_lock_the_account_but_not_its_known_browsers
 ) -> None:
     """The per-account limit over all addresses stops a spread-out attack; the real user's browser,
     which signed in before, still gets in; an administrator can lift the lock."""
-    from canvas_app import auth, cli
+    from canvas_app.cli import main as cli
+    from canvas_app.web import auth
 
     monkeypatch.setattr(auth, "MAX_FAILURES_PER_ACCOUNT", 12)  # the rule, at a size a test can reach
     usual = client_at(app, "192.0.2.10")

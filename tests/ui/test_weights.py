@@ -42,7 +42,7 @@ def test_saving_keeps_only_differences_and_changes_the_scores_as_computed(servic
     workspace, head = stored
     typed = {**defaults(), "cap_take_rate": 10, "cap_revenue": 0}
     values, feedback, effect = weights.save_weights(services, workspace.id, typed, reset=False)
-    assert weights.workspace_score_weights(services, workspace.id) == {"cap_take_rate": 10.0, "cap_revenue": 0.0}
+    assert services.score_weights(workspace.id) == {"cap_take_rate": 10.0, "cap_revenue": 0.0}
     assert values[[s.id for s in CRITERIA].index("cap_take_rate")] == 10.0
     assert "2 weights differ" in text_of(feedback)
     by_hand = (
@@ -57,7 +57,7 @@ def test_saving_keeps_only_differences_and_changes_the_scores_as_computed(servic
     )
     assert f"{by_hand:.1f}" in text_of(effect)
     config, _ = services.store.load(head.id)
-    stored_eval = weights.evaluate_stored(services, head.id, config, recommend=False, structure=False)
+    stored_eval = services.evaluate(workspace.id, config, recommend=False, structure=False)
     assert stored_eval.scores["value_capture"].score == by_hand
 
 
@@ -75,14 +75,14 @@ def test_invalid_weights_are_named_and_nothing_is_saved(services, stored):
         values, feedback, effect = weights.save_weights(services, workspace.id, typed, reset=False)
         assert values is no_update and effect is no_update
         assert message in text_of(feedback) and "Nothing was saved" in text_of(feedback)
-        assert weights.workspace_score_weights(services, workspace.id) == {"r_open_standards": 5.0}
+        assert services.score_weights(workspace.id) == {"r_open_standards": 5.0}
 
 
 def test_reset_goes_back_to_the_defaults(services, stored):
     workspace, _ = stored
     weights.save_weights(services, workspace.id, {**defaults(), "r_open_standards": 5}, reset=False)
     values, feedback, _ = weights.save_weights(services, workspace.id, {}, reset=True)
-    assert weights.workspace_score_weights(services, workspace.id) == {}
+    assert services.score_weights(workspace.id) == {}
     assert values == [spec.weight for spec in CRITERIA]
     assert "Back to the default weights" in text_of(feedback)
 
@@ -110,7 +110,7 @@ def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, servic
     dash_duo.wait_for_contains_text(f"#{ID.weights_feedback}", "1 weight differ")
     dash_duo.wait_for_text_to_equal(
         f"#{ID.weights_effect} tbody tr td:nth-child(6)",
-        f"{weights.evaluate_stored(services, head.id, services.store.load(head.id)[0], recommend=False, structure=False).scores['value_capture'].score:.1f}",
+        f"{services.evaluate(workspace.id, services.store.load(head.id)[0], recommend=False, structure=False).scores['value_capture'].score:.1f}",
     )
     assert dash_duo.find_element(f"#{ID.weights_effect}").text != before
     field = dash_duo.find_element(f"#{ID.weight_input('cap_take_rate')}")
@@ -118,4 +118,4 @@ def test_browser_change_a_weight_and_see_the_scores_change(dash_duo, app, servic
     field.send_keys("-3")
     click(dash_duo, f"#{ID.weights_save}")
     dash_duo.wait_for_contains_text(f"#{ID.weights_feedback}", "Nothing was saved")
-    assert weights.workspace_score_weights(services, workspace.id) == {"cap_revenue": 0.0}
+    assert services.score_weights(workspace.id) == {"cap_revenue": 0.0}

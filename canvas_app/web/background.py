@@ -1,7 +1,7 @@
 """Where long jobs run: Dash background callbacks on Celery workers, or in a subprocess.
 
 With ``REDIS_URL`` set, jobs go through Redis to Celery workers
-(``celery -A canvas_app.worker worker``), which may run on any host: that is how
+(``celery -A canvas_app.web.worker worker``), which may run on any host: that is how
 several web hosts behind a load balancer share them (``CITYCANVAS_JOB_QUEUE`` names
 the queue when several deployments share one Redis). Without it, each job runs in
 a subprocess of the web worker and its result waits in a diskcache folder
@@ -64,7 +64,7 @@ def team_import(module: str) -> Any:
 
 
 def celery_app(url: str | None = None) -> Any:
-    """The process's Celery app (one per process: the web app and ``canvas_app.worker`` share it)."""
+    """The process's Celery app (one per process: the web app and ``canvas_app.web.worker`` share it)."""
     global _celery
     with _celery_lock:
         if _celery is None:

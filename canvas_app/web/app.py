@@ -9,19 +9,38 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from dash import Dash, dcc, html
 
-from canvas_app.background import background_manager
+from callbacks import (
+    advantages,
+    auth,
+    compare,
+    editor,
+    editor_edits,
+    editor_panel,
+    history,
+    home,
+    mechanisms,
+    members,
+    modules,
+    needs,
+    presence,
+    report,
+    router,
+    weights,
+)
+from callbacks.jobs import install_job_guard
 from canvas_app.model import MAX_FILE_BYTES
-from canvas_app.security import install_security
-from canvas_app.settings import PACKAGE_DIR, Settings
+from canvas_app.web.auth import AuthConfigError
+from canvas_app.web.background import JobSlots, MissingExtra, background_manager
+from canvas_app.web.health import install_health
+from canvas_app.web.security import install_security
+from canvas_app.web.services import Services
+from canvas_app.web.settings import PACKAGE_DIR, Settings
 from layouts.accessibility import site_footer
 from layouts.ids import ID
-
-if TYPE_CHECKING:  # the callbacks are imported when the app is built
-    from callbacks.services import Services
+from storage import Store
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
@@ -45,33 +64,9 @@ INDEX_STRING = """<!DOCTYPE html>
 
 def create_app(settings: Settings | None = None, store: object | None = None) -> Dash:
     """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
-    from callbacks import (
-        advantages,
-        auth,
-        compare,
-        editor,
-        editor_edits,
-        editor_panel,
-        history,
-        home,
-        mechanisms,
-        members,
-        modules,
-        needs,
-        presence,
-        report,
-        router,
-        weights,
-    )
-    from callbacks.jobs import install_job_guard
-    from callbacks.services import Services
-    from canvas_app.background import JobSlots
-    from canvas_app.health import install_health
 
     settings = settings or Settings.from_env()
     if store is None:
-        from storage import Store
-
         store = Store.open(settings.database_url)
     services = Services(settings=settings, store=store)
 
@@ -116,7 +111,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
 
 
 def job_owner(services: Services) -> str:
-    """Who starts a background job, for its result key (see ``canvas_app.background``)."""
+    """Who starts a background job, for its result key (see ``canvas_app.web.background``)."""
     user = services.current_user()
     return "" if user is None else f"{user.id}:{user.name}"
 
@@ -150,8 +145,6 @@ def serve(
     With accounts off, everyone who reaches the server is the owner of every workspace, so it
     refuses a network address unless told twice (``--open-without-accounts``).
     """
-    from canvas_app.auth import AuthConfigError
-    from canvas_app.background import MissingExtra
 
     settings = Settings.from_env(database_url=database_url, host=host, port=port, debug=debug, module_dirs=module_dirs)
     if not settings.auth and not is_loopback(host) and not open_network:

@@ -13,13 +13,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from canvas_app.exports import export_configuration
+from canvas_app.library import LibraryError, load_library, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration
-from canvas_app.settings import default_author
-
-if TYPE_CHECKING:  # the store is imported when a command runs: `canvas-app --help` needs no database driver
-    from storage import Store, WorkspaceInfo
+from canvas_app.web.settings import default_author
+from storage import NotFoundError, StorageError, Store, WorkspaceInfo, migrate, resolve_url
+from storage.engine import make_engine
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -95,8 +95,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 # -- commands ---------------------------------------------------------------------------
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from storage import StorageError, migrate, resolve_url
-    from storage.engine import make_engine
 
     url = resolve_url(args.database_url)
     try:
@@ -113,8 +111,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_current(args: argparse.Namespace) -> int:
-    from storage import migrate, resolve_url
-    from storage.engine import make_engine
 
     url = resolve_url(args.database_url)
     engine = make_engine(url)
@@ -132,7 +128,6 @@ def cmd_db_current(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file only if it can be scored: its placed modules must carry a definition or be in the library."""
-    from canvas_app.library import LibraryError, load_library, resolve_definitions
 
     try:
         config = load_configuration(args.file)
@@ -155,7 +150,6 @@ def _import(store: Store, args: argparse.Namespace, config: Configuration) -> in
 
 def cmd_export(args: argparse.Namespace) -> int:
     def run(store: Store) -> int:
-        from canvas_app.exports import export_configuration
 
         config_id = _resolve_config(store, args.config, args.workspace)
         config, _head = store.load(config_id, args.version)
@@ -249,7 +243,6 @@ class _Invalid(Exception):
 
 
 def _with_store(args: argparse.Namespace, run: Callable[[Store], int]) -> int:
-    from storage import NotFoundError, StorageError, Store
 
     try:
         store = Store.open(args.database_url)

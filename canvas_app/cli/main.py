@@ -11,10 +11,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from canvas_app import __version__, auth, store_cli
+from canvas_app import __version__, report
+from canvas_app.analysis import evaluate, nine_blocks
+from canvas_app.cli import store, users
+from canvas_app.compare import compare_configurations, element_names
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
 from canvas_app.library import LibraryError, ModuleLibrary, load_library
-from canvas_app.model import ConfigurationError, load_configuration
+from canvas_app.model import ConfigurationError, json_schema, load_configuration
+from canvas_app.shipped import shipped_dir
+from canvas_app.web.app import serve
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
@@ -64,7 +69,6 @@ def format_evaluation(evaluation: Evaluation, title: str, *, recommended: bool =
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from canvas_app.analysis import evaluate
 
     config = load_configuration(args.file)
     evaluation = evaluate(config, _library(args), recommend=not args.no_recommendations)
@@ -77,7 +81,6 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from canvas_app.compare import compare_configurations, element_names
 
     configs = [load_configuration(f) for f in args.files]
     comparison = compare_configurations(configs, _library(args))
@@ -124,7 +127,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from canvas_app.app import serve
 
     serve(
         args.host,
@@ -139,9 +141,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML or XLSX report of one configuration file, or of a comparison of two to four."""
-    from canvas_app import report
-    from canvas_app.analysis import evaluate, nine_blocks
-    from canvas_app.compare import compare_configurations
 
     out: Path = args.output
     if out.exists() and not args.force:
@@ -173,7 +172,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_examples(args: argparse.Namespace) -> int:
     """Print where the shipped example configurations are (installed from a wheel, they are inside the package)."""
-    from canvas_app.shipped import shipped_dir
 
     for path in sorted(shipped_dir("examples").glob("*.json")):
         print(path)
@@ -181,7 +179,6 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from canvas_app.model import json_schema
 
     print(json.dumps(json_schema(), indent=2))
     return EXIT_OK
@@ -237,8 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of citycanvas/1")
     schema.set_defaults(func=cmd_schema)
 
-    store_cli.register(sub)
-    auth.register_cli(sub)
+    store.register(sub)
+    users.register(sub)
     return parser
 
 

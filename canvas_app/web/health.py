@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from canvas_app.background import redis_url, team_import
+from canvas_app.web.background import redis_url, team_import
 
 HEALTH_PATHS = ("/healthz", "/readyz")
 """Open to anyone (``callbacks.auth`` lets them through without a session)."""

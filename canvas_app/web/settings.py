@@ -9,7 +9,8 @@ from pathlib import Path
 
 from canvas_app.shipped import shipped_dir
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+"""The canvas_app package folder (its assets/ are served by the app)."""
 REPO_DIR = PACKAGE_DIR.parent
 """The checkout's top folder (tests and benches read its files; the app itself uses :func:`shipped_dir`)."""
 
@@ -24,7 +25,7 @@ def default_author() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything :func:`canvas_app.app.create_app` needs.
+    """Everything :func:`canvas_app.web.app.create_app` needs.
 
     database_url : SQLAlchemy URL; None means ``DATABASE_URL`` from the environment,
         else SQLite in the user's data folder (see ``storage.Store.open``).

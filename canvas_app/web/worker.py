@@ -2,14 +2,14 @@
 
 Run it beside the web workers, with the same settings::
 
-    REDIS_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgresql+psycopg://... celery -A canvas_app.worker worker
+    REDIS_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgresql+psycopg://... celery -A canvas_app.web.worker worker
 
 It builds the same Dash app as the web workers, so the background callbacks register the same
 Celery tasks, and reads configurations from the same database.
 """
 
-from canvas_app.app import create_app
-from canvas_app.background import celery_app
+from canvas_app.web.app import create_app
+from canvas_app.web.background import celery_app
 
 dash_app = create_app()
 app = celery_app()

@@ -1,4 +1,6 @@
-"""What the callbacks need from the rest of the app: settings, the store, the module library."""
+"""The application services between the callbacks and the core and storage: settings, the store, the module
+library, the access check, and the few operations every page shares (open a configuration, the workspace's
+effective score weights, evaluate with them, a live workspace). Callbacks call these instead of repeating them."""
 
 from __future__ import annotations
 
@@ -11,7 +13,13 @@ from typing import Any
 
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from canvas_app.settings import Settings
+from canvas_app.analysis import evaluate
+from canvas_app.criteria import CATALOGUE_BY_ID
+from canvas_app.evaluation import Evaluation
+from canvas_app.library import LibraryError, load_library, parse_workspace_module
+from canvas_app.model import MAX_FILE_BYTES, Configuration
+from canvas_app.web.settings import Settings
+from storage import DuplicateNameError, NotFoundError, StorageError
 
 DEFAULT_WORKSPACE = "My workspace"
 
@@ -68,6 +76,19 @@ class Access:
         return action == "use" or (self.role is not None and action in ROLE_ACTIONS[self.role])
 
 
+class Unavailable(Exception):
+    """A configuration that cannot be opened: not there, or deleted (its message says which)."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A stored configuration opened for a page: its head revision, and what the access check granted."""
+
+    config: Configuration
+    head: Any  # storage.ConfigurationHead
+    access: Access
+
+
 @dataclass
 class Services:
     """Shared, thread-safe handles; built once by ``create_app`` and passed to every ``register``."""
@@ -76,8 +97,10 @@ class Services:
     store: Any  # storage.Store
     _library: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _revisions: OrderedDict = field(default_factory=OrderedDict)
-    _workspace_libraries: OrderedDict = field(default_factory=OrderedDict)
+    _revisions: OrderedDict[tuple[int, int], tuple[Any, Any]] = field(default_factory=OrderedDict)
+    _workspace_libraries: OrderedDict[tuple[int, tuple[Any, ...]], tuple[Any, list[str]]] = field(
+        default_factory=OrderedDict
+    )
     cache_size: int = 16
 
     def load(self, configuration_id: int, version: int | None = None) -> Any:
@@ -111,8 +134,6 @@ class Services:
         if self._library is None:
             with self._lock:
                 if self._library is None:
-                    from canvas_app.library import load_library
-
                     self._library = load_library(extra_dirs=tuple(self.settings.module_dirs))
         return self._library
 
@@ -132,8 +153,6 @@ class Services:
 
     def _workspace_library(self, workspace_id: Any) -> tuple[Any, list[str]]:
         """``(library, problems)`` for a workspace's modules as stored now, built once per distinct text."""
-        from canvas_app.library import LibraryError, parse_workspace_module
-        from storage import NotFoundError
 
         base = self.library
         if workspace_id in (None, ""):
@@ -183,12 +202,12 @@ class Services:
             return Account(id=None, name=self.settings.author, local=True)
         from flask import g, has_request_context, session
 
-        if not has_request_context():  # background jobs run inside canvas_app.background.job_request_context
+        if not has_request_context():  # background jobs run inside canvas_app.web.background.job_request_context
             return None
-        if "citycanvas_user" in g:
-            return g.citycanvas_user
-        g.citycanvas_user = self._account(session)
-        return g.citycanvas_user
+        if "citycanvas_user" not in g:
+            g.citycanvas_user = self._account(session)
+        user: Account | None = g.citycanvas_user
+        return user
 
     def _account(self, data: Any) -> Account | None:
         """The user a session names, if it is still valid (the user exists, same session epoch)."""
@@ -272,6 +291,8 @@ class Services:
         if configuration is not None:
             found = self.store.access_to_configuration(None, configuration)
             deleted = found is not None and found[2]
+            if found is not None:  # the workspace, resolved once: callers score with its weights and modules
+                access = Access(user=user, workspace_id=found[0], role="owner")
         elif workspace is not None:
             found_workspace = self.store.access_to_workspace(None, workspace)
             deleted = found_workspace is not None and found_workspace[1]
@@ -298,7 +319,7 @@ class Services:
         if user is None:
             return []
         if user.local:
-            return self.store.list_workspaces()
+            return list(self.store.list_workspaces())
         return [workspace for workspace, _role in self.store.workspaces_of(user.id)]
 
     def roles(self) -> dict[int, str] | None:
@@ -331,7 +352,6 @@ class Services:
         None when every workspace was deleted (on purpose: nothing is brought back behind the
         user's back; Home's "Recently deleted" offers them), and with accounts on when the user
         is a member of none (nothing is created for them)."""
-        from storage import DuplicateNameError
 
         if self.settings.auth:
             mine = self.visible_workspaces()
@@ -348,6 +368,44 @@ class Services:
             if found is None or found.deleted_at is not None:
                 raise
             return found
+
+    def open_configuration(self, configuration_id: Any, action: str = "view") -> Opened:
+        """Check ``action`` on a stored configuration and load its head revision, for a page or an export.
+
+        Raises :class:`Unavailable` with the sentence to show when there is no such configuration or it (or its
+        workspace) is deleted; the access check raises as :meth:`require` does.
+        """
+
+        access = self.require(action, configuration_id=configuration_id)
+        try:
+            config, head = self.store.load(int(configuration_id))
+        except (StorageError, TypeError, ValueError):
+            raise Unavailable(f"There is no configuration {configuration_id}.") from None
+        hidden = self.why_hidden(head)
+        if hidden:
+            raise Unavailable(hidden)
+        return Opened(config, head, access)
+
+    def score_weights(self, workspace_id: Any) -> dict[str, float]:
+        """The score weights a workspace chose (criterion id → weight; empty means the defaults): what every
+        score of the app is computed with. The workspace's other rankings keep their weights apart."""
+        if workspace_id in (None, ""):
+            return {}
+        return {k: v for k, v in self.store.get_weights(int(workspace_id)).items() if k in CATALOGUE_BY_ID}
+
+    def evaluate(self, workspace_id: Any, config: Configuration, **options: Any) -> Evaluation:
+        """:func:`canvas_app.analysis.evaluate` with the workspace's modules and score weights, so the editor, the
+        comparison and the report show the same scores."""
+        return evaluate(config, self.library_for(workspace_id), weights=self.score_weights(workspace_id), **options)
+
+    def live_workspace(self, workspace_id: Any) -> Any:
+        """The workspace, or None when it does not exist or is deleted."""
+
+        try:
+            workspace = self.store.get_workspace(int(workspace_id))
+        except (StorageError, TypeError, ValueError):
+            return None
+        return None if workspace.deleted_at is not None else workspace
 
     def why_hidden(self, head: Any) -> str | None:
         """Why a stored configuration cannot be opened (it or its workspace is deleted), or None.
@@ -366,7 +424,6 @@ class Services:
         return None
 
     def max_upload_bytes(self) -> int:
-        from canvas_app.model import MAX_FILE_BYTES
 
         return self.settings.max_upload_bytes or MAX_FILE_BYTES
 

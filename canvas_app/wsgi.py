@@ -1,9 +1,0 @@
-"""WSGI entry point for gunicorn: ``gunicorn -w 2 -b 127.0.0.1:8050 'canvas_app.wsgi:server'``.
-
-Settings come from the environment (``DATABASE_URL``...); see canvas_app.settings.
-"""
-
-from canvas_app.app import create_app
-
-app = create_app()
-server = app.server
