@@ -1,6 +1,6 @@
-"""gunicorn settings of the CityCanvas web workers (``gunicorn --config gunicorn.conf.py canvas_app.wsgi:server``).
+"""gunicorn settings of the CityCanvas web workers (``gunicorn --config gunicorn.conf.py APP``).
 
-The app to serve is named on the command line (deploy/citycanvas-web.service), not here. Every
+The app to serve is named only on the command line, in deploy/citycanvas-web.service. Every
 value an installation changes comes from the environment file (deploy/citycanvas.env.example), so
 this file is copied as it is: ``CITYCANVAS_BIND`` and ``CITYCANVAS_WEB_WORKERS``.
 """

@@ -37,10 +37,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from conftest import PG_ADMIN_URL, REPO, free_port
 from dash_client import DEPLOY_PASSWORD, DashClient
 from installed import build_and_install, clean_env, run
-
 from layouts.ids import ID
 
 pytestmark = [pytest.mark.wheel, pytest.mark.postgres]
@@ -229,15 +229,14 @@ def stack(tmp_path_factory, database) -> Iterator[dict]:
             moved = moved.replace(production, str(here))
         (root / "units" / unit.name).write_text(moved)  # for systemd-analyze verify
         service = unit_service(unit)
-        environment = read_environment_file(Path(relocate(service["EnvironmentFile"], paths)))
-        units[name] = {"command": shlex.split(relocate(service["ExecStart"], paths)),
+        env_file = Path(relocate(service["EnvironmentFile"], paths))
+        units[name] = {"env_file": env_file, "command": shlex.split(relocate(service["ExecStart"], paths)),
                        "cwd": Path(relocate(service["WorkingDirectory"], paths)),
                        "env": {"PATH": os.environ["PATH"], "LANG": "C.UTF-8", "HOME": str(paths["/var/lib/citycanvas"]),
-                               **environment}}
-    assert units["web"]["env"] == units["worker"]["env"], "both units read the same settings"
+                               **read_environment_file(env_file)}}
+    assert units["web"]["env_file"] == units["worker"]["env_file"], "both units read the same settings"
     assert units["web"]["env"]["CITYCANVAS_AUTH"] == "on" and units["web"]["env"]["CITYCANVAS_BEHIND_PROXY"] == "1"
     env, state = units["web"]["env"], units["web"]["cwd"]
-    env_file = Path(relocate(unit_service(DEPLOY / "citycanvas-web.service")["EnvironmentFile"], paths))
     bare = {key: env[key] for key in ("PATH", "LANG", "HOME")}
 
     def canvas(*arguments: str, stdin: str | None = None) -> str:
@@ -296,6 +295,8 @@ def stack(tmp_path_factory, database) -> Iterator[dict]:
         ready = {"first answer over HTTPS": answers, "Celery worker ready": lambda: b"ready." in worker_log.read_bytes()}
 
         def check_both() -> bool:
+            for process, log in zip(services.started, (web_log, worker_log, nginx_log)):
+                assert process.poll() is None, f"{log.stem} exited {process.returncode}:\n{log.read_text()[-3000:]}"
             for what, check in ready.items():
                 if f"start to {what}" not in timings and check():
                     timings[f"start to {what}"] = time.monotonic() - started
