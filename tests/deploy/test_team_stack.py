@@ -1,19 +1,22 @@
 """The team stack of README "Deploy for a team", step by step, from the files in ``deploy/``.
 
-The same steps as the README, on this machine instead of /opt, /etc and /var: build the sdist and
-the wheel, install the wheel with its ``team`` extra into a fresh venv, write the environment file
-from ``deploy/citycanvas.env.example``, create a fresh PostgreSQL database and run
-``canvas-app db upgrade``, import an example and add the first account with the CLI, then start
-the web workers and the Celery worker with exactly the ``ExecStart=`` lines of
-``deploy/citycanvas-web.service`` and ``deploy/citycanvas-worker.service`` (their
-``EnvironmentFile=`` and ``WorkingDirectory=``, paths moved into the test's folder: systemd
-itself cannot run here), and nginx with ``deploy/nginx-citycanvas.conf`` (placeholders substituted,
-a self-signed certificate). Then, over HTTPS only: sign in, edit, run "Suggest modules" on the
-Celery worker, and ask ``/healthz`` and ``/readyz``.
+The README's steps, in the test's folder instead of /opt, /etc and /var (the unit files' paths are
+moved there): 1. build the sdist and the wheel, install the wheel with its ``team`` extra into a
+fresh venv; 2. a database of its own (``CREATE DATABASE`` on the test server instead of a system
+account and ``createdb``); 3. ``gunicorn.conf.py`` as shipped and the environment file from
+``deploy/citycanvas.env.example``; 4. ``canvas-app db upgrade``, ``import`` of an example and
+``users add`` of the first account, each through a shell that sources the environment file, as the
+README's ``canvas`` function does; 5. instead of ``systemctl``, exactly the ``ExecStart=`` lines of
+``deploy/citycanvas-web.service`` and ``deploy/citycanvas-worker.service`` with their
+``EnvironmentFile=`` and ``WorkingDirectory=`` (and ``systemd-analyze verify`` of both units);
+6. nginx with ``deploy/nginx-citycanvas.conf``, its placeholders substituted and a self-signed
+certificate. Then, over HTTPS only: sign in, edit, run "Suggest modules" on the Celery worker, and
+ask ``/healthz`` and ``/readyz``.
 
 Needs PostgreSQL (``CITYCANVAS_TEST_POSTGRES_URL``), Redis (``CITYCANVAS_TEST_REDIS_URL``,
 default ``redis://127.0.0.1:6379/15``), nginx and openssl (``.ci/run`` installs nginx); skipped,
-saying which is missing, otherwise. Timings are printed (``-s``), never asserted. About 1-2 minutes.
+saying which is missing, otherwise. Timings are printed (``-s``), never asserted. About a minute,
+most of it pip.
 """
 
 from __future__ import annotations
