@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
+import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -50,10 +51,21 @@ class CallbackBodies:
 class DashClient(CallbackBodies):
     """A minimal Dash front end over HTTP: knows the server's callbacks and posts callback requests."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0, *, user: str | None = None, password: str = ""):
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 30.0,
+        *,
+        user: str | None = None,
+        password: str = "",
+        tls: ssl.SSLContext | None = None,
+    ):
+        """``tls``: how to verify an HTTPS server (e.g. trusting a test's self-signed certificate)."""
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), urllib.request.HTTPSHandler(context=tls)
+        )
         if user is not None:
             self.sign_in(user, password)
         super().__init__(self.get_json("/_dash-dependencies"))
