@@ -18,7 +18,7 @@ from canvas_app.evaluation import Evaluation
 from canvas_app.ids import fresh_id, slug
 from canvas_app.model import Configuration, describe_validation_error
 from canvas_app.ranking import RankedAdvantage, criterion_choices, rank_advantages
-from canvas_app.web.services import Services
+from canvas_app.web.services import Services, Unavailable
 from canvas_app.workspace_model import Advantage, AdvantageState
 from layouts import advantages as advantages_layouts
 from layouts.common import not_found
@@ -60,10 +60,10 @@ def ranking_children(services: Services, workspace_id: int, state: WorkspaceAdva
 def advantages_page(services: Services, workspace_id: int) -> Any:
     """Build the Competitive advantages page of a workspace."""
 
-    services.require("view", workspace_id=workspace_id)
-    workspace = services.live_workspace(workspace_id)
-    if workspace is None:
-        return not_found(f"There is no workspace {workspace_id}.")
+    try:
+        workspace, _access = services.open_workspace(workspace_id)
+    except Unavailable as exc:
+        return not_found(str(exc))
     state = ranked_advantages(services, workspace_id)
     return advantages_layouts.advantages_layout(
         workspace_id=workspace.id,

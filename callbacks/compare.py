@@ -110,7 +110,6 @@ def load_comparison(services: Services, ids: list[int], *, recommend: bool = Fal
 
 
 def compare_page(services: Services, search: str | None) -> Any:
-
     ids, problems = parse_ids(search)
     loaded = load_comparison(services, ids) if not problems else None
     if loaded is None or loaded.comparison is None:
@@ -166,7 +165,6 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def open_compare_with(clicks, configuration_id):
-
         services.require("view", configuration_id=configuration_id)
         if not clicks or configuration_id is None:
             return no_update, no_update

@@ -533,7 +533,6 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def on_reload(_clicks, configuration_id):
-
         services.require("view", configuration_id=configuration_id)
         try:
             return reload_theirs(services, int(configuration_id))

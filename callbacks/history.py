@@ -16,7 +16,6 @@ from storage import StorageError
 
 
 def history_list(services: Services, configuration_id: int, shown_version: int | None) -> Any:
-
     try:
         head = services.store.get_configuration(int(configuration_id))
         revisions = services.store.revisions(int(configuration_id))

@@ -219,7 +219,6 @@ def _head_of(services: Services, configuration_id: Any, outcome: str) -> tuple[A
 
 
 def _stored(get: Callable[[int], Any], value: Any, what: str, outcome: str) -> tuple[Any, str | None]:
-
     number = parse_id(value)
     if number is None:
         return None, f"Choose a {what} first: {outcome}."
@@ -372,7 +371,6 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     def add_workspace(_clicks, name):
-
         access = services.require("use")  # any signed-in user may start a workspace, and owns it
         if not _clicks:
             return no_update, no_update, no_update, no_update

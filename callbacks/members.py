@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from canvas_app.web.services import Services
+from canvas_app.web.services import Services, Unavailable
 from layouts import members as members_layouts
 from layouts.common import message, not_found
 from layouts.ids import ID
@@ -16,10 +16,10 @@ from storage import StorageError
 def members_page(services: Services, workspace_id: int) -> Any:
     """The members page; any member may look, only owners get the controls (a deleted workspace
     opens once it is restored on Home, like everything in it)."""
-    access = services.require("view", workspace_id=workspace_id)
-    workspace = services.live_workspace(workspace_id)
-    if workspace is None:
-        return not_found(f"There is no workspace {workspace_id}, or it is deleted: an owner can restore it on Home.")
+    try:
+        workspace, access = services.open_workspace(workspace_id)
+    except Unavailable as exc:
+        return not_found(str(exc))
     members = services.store.list_members(workspace_id)
     return members_layouts.members_layout(workspace, members, can_manage=access.can("manage"))
 

@@ -26,7 +26,7 @@ from canvas_app.library import (
 )
 from canvas_app.model import ConfigurationError
 from canvas_app.standards import classify_all
-from canvas_app.web.services import Services
+from canvas_app.web.services import Services, Unavailable
 from canvas_app.workspace_model import ModuleRecord, text_digest
 from layouts import modules as modules_layouts
 from layouts.common import message, not_found
@@ -152,10 +152,10 @@ def module_detail(services: Services, workspace_id: int, module_id: Any) -> modu
 def modules_page(services: Services, workspace_id: int) -> Any:
     """Build the Module library page of a workspace the user may view (editable if they may edit)."""
 
-    access = services.require("view", workspace_id=workspace_id)
-    workspace = services.live_workspace(workspace_id)
-    if workspace is None:
-        return not_found(f"There is no workspace {workspace_id}.")
+    try:
+        workspace, access = services.open_workspace(workspace_id)
+    except Unavailable as exc:
+        return not_found(str(exc))
     library = services.library_for(workspace.id)
     return modules_layouts.modules_layout(
         workspace_id=workspace.id,

@@ -28,7 +28,7 @@ from canvas_app.ranking import (
     rank_needs,
     with_need_served,
 )
-from canvas_app.web.services import Services
+from canvas_app.web.services import Services, Unavailable
 from canvas_app.weights import WeightError
 from canvas_app.workspace_model import WorkspaceNeed
 from layouts import needs as needs_layouts
@@ -72,10 +72,10 @@ def module_names(services: Services, workspace_id: int) -> dict[str, str]:
 def needs_page(services: Services, workspace_id: int) -> Any:
     """Build the Needs & opportunities page of a workspace."""
 
-    services.require("view", workspace_id=workspace_id)
-    workspace = services.live_workspace(workspace_id)
-    if workspace is None:
-        return not_found(f"There is no workspace {workspace_id}.")
+    try:
+        workspace, _access = services.open_workspace(workspace_id)
+    except Unavailable as exc:
+        return not_found(str(exc))
     state = ranked_needs(services, workspace_id)
     return needs_layouts.needs_layout(
         workspace_id=workspace.id,

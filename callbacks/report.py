@@ -103,7 +103,6 @@ def build_configuration_report(
 
 
 def report_page(services: Services, configuration_id: int) -> Any:
-
     built = build_configuration_report(services, configuration_id)
     if built.report is None:
         return not_found(built.problem or "")
@@ -146,7 +145,6 @@ def build_comparison_report(services: Services, loaded: Any) -> Report:
 
 
 def comparison_report_page(services: Services, search: str | None) -> Any:
-
     ids, problems = parse_ids(search)
     loaded = load_comparison(services, ids, recommend=services.settings.recommend) if not problems else None
     if loaded is None or loaded.problems:

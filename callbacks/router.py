@@ -77,5 +77,4 @@ def workspace_pages() -> dict[re.Pattern[str], Any]:
 def register(app: Any, services: Services) -> None:
     @app.callback(Output(ID.page, "children"), Input(ID.url, "pathname"), Input(ID.url, "search"))
     def render_page(pathname: str | None, search: str | None) -> Any:
-
         return page_or_refusal(services, lambda: route(services, pathname, search), pathname)

@@ -10,7 +10,7 @@ from dash import Input, Output, State, ctx, no_update
 from canvas_app.analysis import evaluate
 from canvas_app.criteria import check_weights, weight_settings
 from canvas_app.scoring import CRITERIA, CRITERIA_BY_ID
-from canvas_app.web.services import Services
+from canvas_app.web.services import Services, Unavailable
 from layouts import weights as weights_layouts
 from layouts.common import not_found
 from layouts.ids import ID
@@ -20,7 +20,6 @@ MAX_EFFECT_ROWS = 20
 
 
 def effect_rows(services: Services, workspace_id: int, weights: dict[str, float]) -> list[weights_layouts.EffectRow]:
-
     rows = []
     library = services.library_for(workspace_id)
     for head in services.store.list_configurations(int(workspace_id))[:MAX_EFFECT_ROWS]:
@@ -33,10 +32,10 @@ def effect_rows(services: Services, workspace_id: int, weights: dict[str, float]
 def weights_page(services: Services, workspace_id: int) -> Any:
     """Build the page for a workspace the user may view (editable if they may edit)."""
 
-    access = services.require("view", workspace_id=workspace_id)
-    workspace = services.live_workspace(workspace_id)
-    if workspace is None:
-        return not_found(f"There is no workspace {workspace_id}, or it is deleted.")
+    try:
+        workspace, access = services.open_workspace(workspace_id)
+    except Unavailable as exc:
+        return not_found(str(exc))
     weights = services.score_weights(workspace.id)
     return weights_layouts.weights_layout(
         workspace.id,

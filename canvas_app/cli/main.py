@@ -69,7 +69,6 @@ def format_evaluation(evaluation: Evaluation, title: str, *, recommended: bool =
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-
     config = load_configuration(args.file)
     evaluation = evaluate(config, _library(args), recommend=not args.no_recommendations)
     if args.json:
@@ -81,7 +80,6 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-
     configs = [load_configuration(f) for f in args.files]
     comparison = compare_configurations(configs, _library(args))
     if args.json:
@@ -127,7 +125,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-
     serve(
         args.host,
         args.port,
@@ -179,7 +176,6 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-
     print(json.dumps(json_schema(), indent=2))
     return EXIT_OK
 

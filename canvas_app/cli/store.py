@@ -95,7 +95,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 # -- commands ---------------------------------------------------------------------------
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-
     url = resolve_url(args.database_url)
     try:
         migrate.upgrade(url, args.revision)
@@ -111,7 +110,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_current(args: argparse.Namespace) -> int:
-
     url = resolve_url(args.database_url)
     engine = make_engine(url)
     try:
@@ -150,7 +148,6 @@ def _import(store: Store, args: argparse.Namespace, config: Configuration) -> in
 
 def cmd_export(args: argparse.Namespace) -> int:
     def run(store: Store) -> int:
-
         config_id = _resolve_config(store, args.config, args.workspace)
         config, _head = store.load(config_id, args.version)
         data = export_configuration(config, args.format)
@@ -243,7 +240,6 @@ class _Invalid(Exception):
 
 
 def _with_store(args: argparse.Namespace, run: Callable[[Store], int]) -> int:
-
     try:
         store = Store.open(args.database_url)
     except StorageError as exc:

@@ -23,7 +23,6 @@ def read_new_password(stdin: Any = None) -> str:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-
     try:
         password = read_new_password()
         with Store.open(args.database_url) as store:
@@ -72,7 +71,6 @@ def cmd_users_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-
     try:
         with Store.open(args.database_url) as store:
             for user in store.list_users():

@@ -386,6 +386,19 @@ class Services:
             raise Unavailable(hidden)
         return Opened(config, head, access)
 
+    def open_workspace(self, workspace_id: Any, action: str = "view") -> tuple[Any, Access]:
+        """Check ``action`` on a workspace and return it with the access granted, for a workspace page.
+
+        Raises :class:`Unavailable` when there is no such workspace or it is deleted.
+        """
+        access = self.require(action, workspace_id=workspace_id)
+        workspace = self.live_workspace(workspace_id)
+        if workspace is None:
+            raise Unavailable(
+                f"There is no workspace {workspace_id}, or it is deleted: an owner can restore it on Home."
+            )
+        return workspace, access
+
     def score_weights(self, workspace_id: Any) -> dict[str, float]:
         """The score weights a workspace chose (criterion id → weight; empty means the defaults): what every
         score of the app is computed with. The workspace's other rankings keep their weights apart."""
@@ -424,7 +437,6 @@ class Services:
         return None
 
     def max_upload_bytes(self) -> int:
-
         return self.settings.max_upload_bytes or MAX_FILE_BYTES
 
 
