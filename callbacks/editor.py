@@ -103,7 +103,7 @@ def export_file(services: Services, configuration_id: int, fmt: str) -> dict[str
     if fmt == "svg":
         return dcc.send_bytes(graph.to_svg(config), f"{slug(config.name, 'configuration')}-v{head.version}.svg")
     fmt = fmt if fmt in ("json", "graphml", "csv") else "json"
-    data = export_configuration(config, fmt)  # type: ignore[arg-type]
+    data = export_configuration(config, fmt)  # type: ignore[arg-type]  # fmt is one of the three names checked above
     extension = {"json": "json", "graphml": "graphml", "csv": "csv"}[fmt]
     return dcc.send_bytes(data, f"{slug(config.name, 'configuration')}-v{head.version}.{extension}")
 

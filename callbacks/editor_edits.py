@@ -149,7 +149,7 @@ NUDGE_STEPS = {"left": (-40.0, 0.0), "up": (0.0, -40.0), "down": (0.0, 40.0), "r
 
 
 def command_for(
-    trigger: Any, value: Any, values: dict[str, Any]
+    services: Services, trigger: Any, value: Any, values: dict[str, Any]
 ) -> tuple[Callable[[Configuration], Command] | None, dict]:
     """The command factory for what the user did, and options for :func:`apply_edit`.
 
@@ -172,7 +172,7 @@ def command_for(
         if not value:
             return None, {}
         code, key = str(trigger["code"]), str(trigger["key"])
-        services, config_id = values["services"], values["config_id"]
+        config_id = values["config_id"]
         # recomputed on the stored revision: the browser only names the suggestion
         return (lambda c: suggestion_change(c, services.library_of_configuration(config_id), code, key)), {}
     if isinstance(trigger, dict) and trigger.get("type") == ID.NUDGE:
@@ -254,7 +254,7 @@ def command_for(
         if not value:
             return None, {}
         version = int(trigger["index"])
-        services, config_id = values["services"], values["config_id"]
+        config_id = values["config_id"]
 
         def restore(base: Configuration) -> Command:
             restored, _ = services.load(int(config_id), version)
@@ -263,7 +263,7 @@ def command_for(
         return restore, {}
     if trigger == ID.history_request:
         request = value or {}
-        change = history_change(values["services"], values["config_id"], request["step"], request.get("op") == "undo")
+        change = history_change(services, values["config_id"], request["step"], request.get("op") == "undo")
         return (lambda c: change), {}
     return None, {}
 
@@ -274,9 +274,8 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
     key = trigger if isinstance(trigger, str) else (trigger or {}).get("type", "")
     feedback = FEEDBACK_OF.get(key, "message")
 
-    values = {**values, "services": services}
     try:
-        make, options = command_for(trigger, value, values)
+        make, options = command_for(services, trigger, value, values)
     except (ConfigurationError, StorageError, KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, ConfigurationError):
             problems = exc.problems
@@ -405,9 +404,9 @@ EDIT_CALLBACKS = [
     ({ID.drop: Input(ID.drop, "data")}, {}, ()),
     ({ID.moved: Input(ID.moved, "data")}, {}, ()),
     ({ID.history_request: Input(ID.history_request, "data")}, {}, ()),
-    ({"apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks")}, {}, ()),  # type: ignore[arg-type]
-    ({"apply_fix": Input(ID.apply_fix(ALL, ALL, ALL), "n_clicks")}, {}, ()),  # type: ignore[arg-type]
-    ({"nudge": Input(ID.nudge(ALL), "n_clicks")}, {"selection": State(ID.selection, "data")}, ("actor_feedback",)),  # type: ignore[arg-type]
+    ({"apply_rec": Input(ID.apply_rec(ALL, ALL), "n_clicks")}, {}, ()),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
+    ({"apply_fix": Input(ID.apply_fix(ALL, ALL, ALL), "n_clicks")}, {}, ()),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
+    ({"nudge": Input(ID.nudge(ALL), "n_clicks")}, {"selection": State(ID.selection, "data")}, ("actor_feedback",)),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
     (
         {ID.actor_add: Input(ID.actor_add, "n_clicks"), ID.actor_save: Input(ID.actor_save, "n_clicks")},
         FORM_STATES["actor"],
@@ -426,7 +425,7 @@ EDIT_CALLBACKS = [
         {"selection": State(ID.selection, "data")},
         ("selection",),
     ),
-    ({"restore": Input(ID.restore_revision(ALL), "n_clicks")}, {}, ("history_feedback",)),  # type: ignore[arg-type]
+    ({"restore": Input(ID.restore_revision(ALL), "n_clicks")}, {}, ("history_feedback",)),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
     (
         {ID.details_save: Input(ID.details_save, "n_clicks")},
         {f"details_{key}": State(getattr(ID, f"details_{key}"), "value") for key in DETAIL_FIELDS},

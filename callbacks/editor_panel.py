@@ -399,7 +399,7 @@ def register(app: Any, services: Services) -> None:
 
     @app.callback(
         Output(ID.cy, "stylesheet"),
-        Input(ID.flag(ALL), "n_clicks"),  # type: ignore[arg-type]
+        Input(ID.flag(ALL), "n_clicks"),  # type: ignore[arg-type]  # ALL is Dash's wildcard, not an id
         Input(ID.clear_highlight, "n_clicks"),
         State(ID.flag_elements, "data"),
         prevent_initial_call=True,
