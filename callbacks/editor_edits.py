@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
@@ -34,7 +33,6 @@ from canvas_app.commands import (
     MoveNodes,
     PlaceModule,
     RemoveModule,
-    Step,
     UpdateActor,
     UpdateDetails,
     UpdateFlow,
@@ -42,85 +40,18 @@ from canvas_app.commands import (
     command_from_dict,
     new_actor_id,
     new_flow_id,
-    perform,
 )
 from canvas_app.forms import actor_fields, flow_costs, flow_fields, whole_number
 from canvas_app.model import Configuration, ConfigurationError
 from canvas_app.recommend import suggestion_change
+from canvas_app.web.editing import apply_edit
 from canvas_app.web.services import Services
 from layouts import graph, panels
 from layouts.common import message
 from layouts.ids import ID
-from storage import ConflictError, StorageError
-
-EMPTY_DIFF: dict[str, Any] = {"add": [], "update": [], "remove": []}
-
+from storage import StorageError
 
 # -- edits ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    """What one edit produced (``problems`` or ``conflict`` when nothing was saved)."""
-
-    config: Configuration | None = None
-    head: Any = None
-    step: Step | None = None
-    base: Configuration | None = None  # the revision the edit was applied to
-    diff: dict[str, Any] = field(default_factory=lambda: dict(EMPTY_DIFF))
-    problems: list[str] | None = None
-    conflict: dict[str, Any] | None = None
-
-
-def apply_edit(
-    services: Services,
-    configuration_id: int,
-    version: int,
-    make: Callable[[Configuration], Command],
-    *,
-    echo_positions: bool = True,
-) -> Outcome:
-    """Load revision ``version``, apply ``make(config)``, save it as ``version + 1``.
-
-    Bad input: ``problems`` (nothing saved). Someone saved first: ``conflict``
-    (nothing saved; it carries the change so the user can save it elsewhere).
-    """
-
-    try:
-        base, _head = services.load(int(configuration_id), int(version))
-    except StorageError as exc:
-        return Outcome(problems=[str(exc)])
-    try:
-        command = make(base)
-        kwargs = (
-            {"library": services.library_of_configuration(configuration_id)} if isinstance(command, PlaceModule) else {}
-        )
-        after, step = perform(base, command, **kwargs)
-    except ConfigurationError as exc:
-        return Outcome(problems=exc.problems)
-    if step.redo.is_empty():
-        return Outcome(config=base, head=_head, step=None)
-    try:
-        head = services.store.save(
-            int(configuration_id), after, base_version=int(version), author=services.author, summary=step.redo.label
-        )
-    except ConflictError as exc:
-        current = exc.current
-        return Outcome(
-            conflict={
-                "base_version": int(version),
-                "theirs": current.version,
-                "author": current.author,
-                "when": f"{current.created_at:%Y-%m-%d %H:%M:%S}",
-                "summary": current.summary,
-                "change": step.redo.to_dict(),
-            }
-        )
-    except StorageError as exc:
-        return Outcome(problems=[str(exc)])
-    if head.version == int(version) + 1:
-        services.remember(int(configuration_id), head.version, after)
-    return Outcome(config=after, head=head, step=step, diff=graph.element_diff(base, after, echo_positions), base=base)
 
 
 def _centre(extent: dict[str, Any] | None, jitter: int = 0) -> list[float]:
@@ -151,7 +82,7 @@ NUDGE_STEPS = {"left": (-40.0, 0.0), "up": (0.0, -40.0), "down": (0.0, 40.0), "r
 def command_for(
     services: Services, trigger: Any, value: Any, values: dict[str, Any]
 ) -> tuple[Callable[[Configuration], Command] | None, dict]:
-    """The command factory for what the user did, and options for :func:`apply_edit`.
+    """The command factory for what the user did, and options for drawing its answer (``echo_positions``).
 
     Raises ConfigurationError for bad form input. Returns (None, {}) for nothing to do.
     """
@@ -289,7 +220,7 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
         return out
     if values.get("config_id") is None or values.get("version") is None:
         return out
-    outcome = apply_edit(services, values["config_id"], values["version"], make, **options)
+    outcome = apply_edit(services, values["config_id"], values["version"], make)
     for name in ("message", "actor_feedback", "flow_feedback", "details_feedback", "history_feedback"):
         out[name] = None  # clear an earlier complaint
     if outcome.problems:
@@ -303,7 +234,8 @@ def handle_edit(services: Services, trigger: Any, value: Any, values: dict[str, 
         return out
     config = outcome.config
     assert config is not None
-    out["graph_diff"] = outcome.diff
+    assert outcome.base is not None  # a saved edit was applied to the revision on screen
+    out["graph_diff"] = graph.element_diff(outcome.base, config, options.get("echo_positions", True))
     out["version"] = outcome.head.version
     op = (value or {}).get("op") if trigger == ID.history_request else "do"
     step = (
