@@ -96,6 +96,25 @@ def layout_for(name: str | None) -> dict[str, Any]:
     return {"name": name, "animate": False, "fit": True, "padding": 30, "nonce": time.time()}
 
 
+PNG_SCALE = 3
+"""The PNG is drawn at three times the canvas's size: sharp on a projector and in a printed report."""
+
+
+def png_request(name: str, version: Any) -> dict[str, Any]:
+    """What cytoscape draws for the PNG export: the whole graph as the user sees it, on white, at PNG_SCALE,
+    named after the configuration and its version.
+
+    >>> png_request("Pysäköinti Oulu", 4)["filename"]
+    'pysakointi-oulu-v4'
+    """
+    return {
+        "type": "png",
+        "action": "download",
+        "filename": f"{slug(name, 'configuration')}-v{version}",
+        "options": {"full": True, "bg": "#ffffff", "scale": PNG_SCALE},
+    }
+
+
 def export_file(services: Services, configuration_id: int, fmt: str) -> dict[str, Any]:
     """The configuration as JSON, GraphML or CSV (canvas_app.exports), or the canvas picture as SVG."""
 
@@ -198,14 +217,10 @@ def register(app: Any, services: Services) -> None:
     @app.callback(
         Output(ID.cy, "generateImage"),
         Input(ID.export_png, "n_clicks"),
+        State(ID.config_id, "data"),
+        State(ID.version, "data"),
         prevent_initial_call=True,
     )
-    def export_png(_png):
-        services.require("use")
-        # PNG is drawn by cytoscape in the browser (what you see, full graph, white background)
-        return {
-            "type": "png",
-            "action": "download",
-            "filename": "citycanvas",
-            "options": {"full": True, "bg": "#ffffff"},
-        }
+    def export_png(_png, configuration_id, version):
+        services.require("view", configuration_id=configuration_id)
+        return png_request(services.store.get_configuration(int(configuration_id)).name, version)

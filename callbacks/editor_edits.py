@@ -42,6 +42,7 @@ from canvas_app.commands import (
     new_flow_id,
 )
 from canvas_app.forms import actor_fields, flow_costs, flow_fields, whole_number
+from canvas_app.library import FreeSpots, occupied_positions
 from canvas_app.model import Configuration, ConfigurationError
 from canvas_app.recommend import suggestion_change
 from canvas_app.web.editing import apply_edit
@@ -54,15 +55,16 @@ from storage import StorageError
 # -- edits ---------------------------------------------------------------------------------
 
 
-def _centre(extent: dict[str, Any] | None, jitter: int = 0) -> list[float]:
+def _centre(extent: dict[str, Any] | None) -> tuple[float, float]:
+    """The middle of the part of the canvas the user sees (graph units); the origin when unknown."""
     if not extent:
-        return [0.0 + jitter, 0.0 + jitter]
+        return (0.0, 0.0)
     try:
         x = (float(extent["x1"]) + float(extent["x2"])) / 2
         y = (float(extent["y1"]) + float(extent["y2"])) / 2
     except (KeyError, TypeError, ValueError):
-        return [0.0, 0.0]
-    return [round(x + jitter, 1), round(y + jitter, 1)]
+        return (0.0, 0.0)
+    return (round(x, 1), round(y, 1))
 
 
 FEEDBACK_OF = {
@@ -135,7 +137,8 @@ def command_for(
         fields = actor_fields(values)
 
         def make_actor(c: Configuration) -> Command:
-            position = _centre(extent, 15 * (len(c.actors) % 7))
+            # the middle of the view, or the free spot nearest it: never on top of an actor already there
+            position = FreeSpots(occupied_positions(c)).near(_centre(extent))
             return AddActor(
                 {"id": new_actor_id(c, fields["name"]), **fields, "position": {"x": position[0], "y": position[1]}}
             )

@@ -8,18 +8,27 @@ look alike and a change of the rules happens in one place.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Container
 
 MAX_SLUG = 60
+LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+"""Letters that do not decompose into a Latin letter and a mark."""
 
 
 def slug(text: str, fallback: str = "actor") -> str:
     """A readable id from a name: lower-case letters and digits joined by ``-``, at most 60 characters.
 
+    Accented letters keep their letter (``Pysäköinti`` → ``pysakointi``, ``Łódź`` → ``lodz``), never drop it.
+
     >>> slug("Parking app operator (Oulu)"), slug("City of Oulu!"), slug("!!", "configuration")
     ('parking-app-operator-oulu', 'city-of-oulu', 'configuration')
+    >>> slug("Pysäköinti"), slug("Łódź Straße"), slug("Ærø")
+    ('pysakointi', 'lodz-strasse', 'aero')
     """
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:MAX_SLUG].rstrip("-") or fallback
+    latin = unicodedata.normalize("NFKD", text.lower().translate(LETTERS))
+    plain = "".join(c for c in latin if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:MAX_SLUG].rstrip("-") or fallback
 
 
 def fresh_id(base: str, taken: Container[str]) -> str:

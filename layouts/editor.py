@@ -368,6 +368,28 @@ def flow_economics() -> html.Details:
     )
 
 
+CANVAS_CONTROLS = (("fit", "Fit", "Fit the whole map in view"), ("in", "+", "Zoom in"), ("out", "−", "Zoom out"))
+
+
+def canvas_controls() -> html.Div:
+    """Fit and zoom buttons over the canvas (canvas.js runs them: no server round trip)."""
+    return html.Div(
+        [
+            html.Button(  # html, not dbc: only plain elements take data-* attributes
+                [html.Span(text, **{"aria-hidden": "true"}), html.Span(label, className="visually-hidden")],
+                type="button",
+                title=label,
+                className="btn btn-sm btn-outline-secondary py-0",
+                **{"data-canvas": what},
+            )
+            for what, text, label in CANVAS_CONTROLS
+        ],
+        className="d-flex gap-1 mb-1 canvas-controls",
+        role="group",
+        **{"aria-label": "Canvas view"},
+    )
+
+
 ESTIMATE_HINT = "A module's default, not a figure entered for this service: type your own to replace it."
 ESTIMATE_INPUT_CLASS = "text-muted fst-italic"
 """How an estimated quantity's input looks (muted), beside its "estimate" badge."""
@@ -535,6 +557,7 @@ def editor_layout(
                 className="py-2",
             ),
             html.Div(id=ID.message, role="alert", **{"aria-live": "polite"}),
+            canvas_controls(),
             cyto.Cytoscape(
                 id=ID.cy,
                 elements=elements,
@@ -550,7 +573,8 @@ def editor_layout(
             ),
             html.P(
                 "Click an actor or a flow to edit it. Drag actors to move them; positions are saved. "
-                "Ctrl+Z undoes, Ctrl+Y redoes.",
+                "Delete asks to delete the selected element; Ctrl+Z undoes, Ctrl+Y redoes; Fit brings the whole map "
+                "back into view.",
                 className="small text-body-secondary mt-1 mb-0",
             ),
             legend(),

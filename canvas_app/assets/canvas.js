@@ -95,8 +95,46 @@
       if (key === "z" && !e.shiftKey) { button = document.getElementById(IDS.undo); }
       if ((key === "z" && e.shiftKey) || key === "y") { button = document.getElementById(IDS.redo); }
       if (button && !button.disabled) { e.preventDefault(); button.click(); }
+      return;
+    }
+    // Delete / Backspace outside text fields asks to delete the selected element (the same question
+    // as its Delete button: nothing is deleted without a confirmation, and it can be undone)
+    if ((e.key === "Delete" || e.key === "Backspace") && !/INPUT|TEXTAREA|SELECT/.test(tag) && !e.target.isContentEditable) {
+      var del = ["ed-actor-delete", "ed-flow-delete"].map(function (id) { return document.getElementById(id); })
+        .filter(function (b) { return b && !b.disabled; })[0];
+      if (del) { e.preventDefault(); del.click(); }
     }
   });
+
+  // -- canvas controls: fit, zoom in and out (buttons with data-canvas="fit" | "in" | "out") ----
+  document.addEventListener("click", function (e) {
+    var control = closest(e.target, "[data-canvas]");
+    var cy = core();
+    if (!control || !cy) { return; }
+    var what = control.getAttribute("data-canvas");
+    if (what === "fit") { cy.fit(undefined, 30); return; }
+    var factor = what === "in" ? 1.25 : 0.8;
+    var level = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), cy.zoom() * factor));
+    cy.zoom({level: level, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});
+  });
+
+  // -- page titles: each page is titled after its first heading, so browser tabs and history differ ----
+  function titlePage() {
+    var heading = document.querySelector("#page h1");
+    var text = heading ? heading.textContent.trim() : "";
+    var title = text && text !== "CityCanvas" ? text + " — CityCanvas" : "CityCanvas";
+    if (document.title !== title) { document.title = title; }
+  }
+  function watchTitles() {  // Dash renders #page after the document has loaded: watch the body for it
+    if (!window.MutationObserver) { return; }
+    var pending = null;
+    new MutationObserver(function () {
+      if (pending) { clearTimeout(pending); }
+      pending = setTimeout(titlePage, 50);
+    }).observe(document.body, {childList: true, subtree: true, characterData: true});
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", watchTitles); }
+  else { watchTitles(); }
 
   // -- node moves and layout results -> one small store update ---------------------
   var pending = {};

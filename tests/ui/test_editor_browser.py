@@ -514,3 +514,58 @@ def test_ui033_a_flow_form_shows_the_fields_of_its_kind_and_saves_a_term(dash_du
     kind.send_keys("Investment")
     wait_for(lambda: payback.is_displayed() and not term.is_displayed())
     assert dash_duo.get_logs() == []
+
+
+BOXES = (
+    "var c=document.getElementById('cy')._cyreg.cy; return c.nodes().map(function(n){"
+    "var b=n.boundingBox({includeLabels:false}); return [n.id(), b.x1, b.y1, b.x2, b.y2];});"
+)
+
+
+def test_ui034_actors_added_from_the_form_never_land_on_each_other(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    for name in ("Taxi drivers", "Bike riders", "Delivery firms"):
+        field = dash_duo.find_element(f"#{ID.actor_name}")
+        field.clear()
+        field.send_keys(name)
+        dash_duo.find_element(f"#{ID.actor_add}").click()
+        wait_for(
+            lambda: (
+                dash_duo.driver.execute_script(NODE_COUNT)
+                == 4 + ("Taxi drivers", "Bike riders", "Delivery firms").index(name) + 1
+            )
+        )
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 3)
+    boxes = dash_duo.driver.execute_script(BOXES)
+    overlapping = [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert overlapping == []
+    assert dash_duo.get_logs() == []
+
+
+ZOOM = "return document.getElementById('cy')._cyreg.cy.zoom();"
+
+
+def test_ui035_canvas_controls_zoom_and_fit_and_the_delete_key_asks_first(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    before = dash_duo.driver.execute_script(ZOOM)
+    click(dash_duo, "[data-canvas='in']")
+    wait_for(lambda: dash_duo.driver.execute_script(ZOOM) > before * 1.2)
+    click(dash_duo, "[data-canvas='out']")
+    click(dash_duo, "[data-canvas='out']")
+    wait_for(lambda: dash_duo.driver.execute_script(ZOOM) < before)
+    click(dash_duo, "[data-canvas='fit']")
+    wait_for(lambda: abs(dash_duo.driver.execute_script(ZOOM) - before) < before * 0.35)
+    dash_duo.find_element(f"#{ID.element_pick}").send_keys("Actor: Lonely vendor")
+    dash_duo.wait_for_contains_text(f"#{ID.actor_heading}", "Lonely vendor")
+    dash_duo.find_element("body").send_keys(Keys.DELETE)
+    dash_duo.wait_for_contains_text(f"#{ID.delete_text}", "Delete actor “Lonely vendor”")
+    dash_duo.find_element(f"#{ID.delete_cancel}").click()
+    time.sleep(0.3)
+    assert dash_duo.driver.execute_script(NODE_COUNT) == 4 and store.get_configuration(head.id).version == head.version
+    assert dash_duo.driver.title == "Test parking — CityCanvas"  # each page is titled after its heading
+    assert dash_duo.get_logs() == []
