@@ -22,7 +22,7 @@ def confirm_dialog(title: str, confirm_label: str, *, modal: str, text: str, con
     """A "Delete …?" question with Cancel and a red confirm button; the body is filled by a callback."""
     return dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle(title)),
+            dbc.ModalHeader(dbc.ModalTitle(title, id=f"{modal}-title")),
             dbc.ModalBody(id=text),
             dbc.ModalFooter(
                 [
@@ -32,6 +32,7 @@ def confirm_dialog(title: str, confirm_label: str, *, modal: str, text: str, con
             ),
         ],
         id=modal,
+        labelledby=f"{modal}-title",  # the dialog's accessible name is its title
         is_open=False,
     )
 

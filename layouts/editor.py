@@ -11,6 +11,7 @@ from dash import dcc, html
 from canvas_app.model import ActorType, FlowKind, Period
 from canvas_app.standards import known_standards
 from layouts import graph, history, members, panels
+from layouts.common import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import configuration_links
 
@@ -626,19 +627,13 @@ def editor_layout(
         className="side-panel",
         **{"aria-label": "Scores and element editor"},
     )
-    modal = dbc.Modal(
-        [
-            dbc.ModalHeader(dbc.ModalTitle("Delete?")),
-            dbc.ModalBody(id=ID.delete_text),
-            dbc.ModalFooter(
-                [
-                    dbc.Button("Cancel", id=ID.delete_cancel, color="secondary"),
-                    dbc.Button("Delete", id=ID.delete_confirm, color="danger"),
-                ]
-            ),
-        ],
-        id=ID.delete_modal,
-        is_open=False,
+    modal = confirm_dialog(
+        "Delete?",
+        "Delete",
+        modal=ID.delete_modal,
+        text=ID.delete_text,
+        confirm=ID.delete_confirm,
+        cancel=ID.delete_cancel,
     )
     return html.Main(
         [

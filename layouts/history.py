@@ -41,7 +41,7 @@ def editor_tools(configuration_id: int, name: str) -> list[Any]:
     )
     compare = dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle("Compare with…")),
+            dbc.ModalHeader(dbc.ModalTitle("Compare with…", id=f"{ID.compare_modal}-title")),
             dbc.ModalBody(
                 [
                     html.P("Pick one to three other configurations of this workspace.", className="small"),
@@ -52,6 +52,7 @@ def editor_tools(configuration_id: int, name: str) -> list[Any]:
             dbc.ModalFooter(dbc.Button("Compare", id=ID.compare_go, color="primary")),
         ],
         id=ID.compare_modal,
+        labelledby=f"{ID.compare_modal}-title",
         is_open=False,
     )
     return [
@@ -80,7 +81,7 @@ def revision_list(revisions: Sequence[Any], head_version: int, shown_version: in
             tags.append(dbc.Badge("on screen", color="info", className="ms-1"))
         buttons = [
             dbc.Button(
-                "Branch",
+                ["Branch", html.Span(f" from version {version}", className="visually-hidden")],
                 id=ID.branch_revision(version),
                 size="sm",
                 color="link",
@@ -92,7 +93,7 @@ def revision_list(revisions: Sequence[Any], head_version: int, shown_version: in
             buttons.insert(
                 0,
                 dbc.Button(
-                    "Restore",
+                    ["Restore", html.Span(f" version {version}", className="visually-hidden")],
                     id=ID.restore_revision(version),
                     size="sm",
                     color="link",

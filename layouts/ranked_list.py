@@ -74,7 +74,7 @@ def delete_modal(ids: ListIds, title: str) -> dbc.Modal:
     """The dialog that confirms a delete (its text names the item)."""
     return dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle(title)),
+            dbc.ModalHeader(dbc.ModalTitle(title, id=f"{ids.delete_modal}-title")),
             dbc.ModalBody(html.P(id=ids.delete_text)),
             dbc.ModalFooter(
                 [
@@ -84,6 +84,7 @@ def delete_modal(ids: ListIds, title: str) -> dbc.Modal:
             ),
         ],
         id=ids.delete_modal,
+        labelledby=f"{ids.delete_modal}-title",
         is_open=False,
     )
 
