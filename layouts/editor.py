@@ -592,7 +592,11 @@ def editor_layout(
     side = html.Aside(
         [
             html.Section(
-                [html.H2("Scores", className="h6"), html.Div(scores, id=ID.scores)],
+                [
+                    html.H2("Scores", className="h6"),
+                    html.Div(scores, id=ID.scores),
+                    html.Div(id=ID.score_changes, className="visually-hidden", role="status", **{"aria-live": "polite"}),
+                ],
                 **{"aria-label": "Scores"},
             ),
             html.Section(

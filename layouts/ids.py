@@ -135,6 +135,7 @@ class Ids:
 
     # score panel
     scores: str = "ed-scores"
+    score_changes: str = "ed-score-changes"  # (JS) live region: "Replicability 89 → 82" after an edit
     score_values: str = "ed-score-values"  # {name: {value, coverage}}: six scores per edit, drawn by canvas.js
     flags: str = "ed-flags"
     cash_data: str = "ed-cash-data"  # the second pass's money over time: positions by actor, names, horizon

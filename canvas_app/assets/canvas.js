@@ -278,23 +278,31 @@
         var nu = window.dash_clientside.no_update;
         var none = names.map(function () { return nu; });
         if (!values) { return none.concat(none, none); }
-        var texts = [], bars = [], evidence = [];
+        var texts = [], bars = [], evidence = [], changes = [];
+        var labels = {scalability: "Scalability", replicability: "Replicability", sustainability: "Sustainability",
+                      value_creation: "Value creation", value_capture: "Value capture", value_sharing: "Value sharing"};
+        function note(name, text) {  // "Replicability 89 → 82", for the score-change announcement
+          var shown = document.getElementById("score-" + name);
+          var before = shown ? shown.textContent.trim() : "";
+          if (before && before !== text) { changes.push(labels[name] + " " + before + " → " + text); }
+        }
         names.forEach(function (name) {
           if (!(name in values)) { texts.push(nu); bars.push(nu); evidence.push(nu); return; }
           var entry = values[name] || {};
           var coverage = Number(entry.coverage) || 0;
           if (entry.value === null || entry.value === undefined || coverage <= 0) {
-            texts.push("n/a"); bars.push({width: "0%"});
+            note(name, "n/a"); texts.push("n/a"); bars.push({width: "0%"});
             evidence.push("not assessable: nothing to judge yet");
             return;
           }
           var v = Math.max(0, Math.min(100, Number(entry.value) || 0));
-          texts.push(String(v));
+          note(name, String(v)); texts.push(String(v));
           bars.push({width: v + "%"});
           var pct = Math.round(coverage * 100) + "% of its weight judged";
           evidence.push(coverage >= 1 ? "all criteria judged" : (coverage < PROVISIONAL_BELOW ? "provisional: " + pct : pct));
         });
         window.citycanvasScoresAt = performance.now();
+        if (changes.length) { setProps("ed-score-changes", {children: changes.join(", ")}); }
         return texts.concat(bars, evidence);
       },
       updateHistory: function (stepOut, history) {

@@ -465,6 +465,8 @@ def test_ui031_scores_say_what_could_be_judged_and_follow_an_edit(dash_duo, app,
     wait_for(lambda: text(ID.score_value("value_capture")) not in ("n/a", None))
     coverage = text(ID.score_coverage("value_capture"))
     assert coverage == "all criteria judged" or "of its weight judged" in coverage
+    # and a screen reader hears what changed
+    wait_for(lambda: "Value capture n/a → " in (text(ID.score_changes) or ""))
     assert dash_duo.get_logs() == []
 
 
