@@ -595,7 +595,9 @@ def editor_layout(
                 [
                     html.H2("Scores", className="h6"),
                     html.Div(scores, id=ID.scores),
-                    html.Div(id=ID.score_changes, className="visually-hidden", role="status", **{"aria-live": "polite"}),
+                    html.Div(
+                        id=ID.score_changes, className="visually-hidden", role="status", **{"aria-live": "polite"}
+                    ),
                 ],
                 **{"aria-label": "Scores"},
             ),
