@@ -158,6 +158,14 @@ def register(app: Any, services: Services) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        ClientsideFunction(ns, "filterView"),
+        Output(ID.view_state, "data"),
+        Input(ID.view_kinds, "value"),
+        Input(ID.view_focus, "value"),
+        Input(ID.selection, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         ClientsideFunction(ns, "kindFields"),
         Output(ID.flow_term_box, "style"),
         Output(ID.flow_payback_box, "style"),

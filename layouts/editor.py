@@ -373,22 +373,50 @@ CANVAS_CONTROLS = (("fit", "Fit", "Fit the whole map in view"), ("in", "+", "Zoo
 
 
 def canvas_controls() -> html.Div:
-    """Fit and zoom buttons over the canvas (canvas.js runs them: no server round trip)."""
+    """Fit and zoom buttons over the canvas, which flow kinds to show and focus mode (canvas.js runs them all in
+    the browser: hiding is a view, nothing is deleted or saved)."""
+    kinds = [k.value for k in FlowKind]
+    view = [
+        dbc.Checklist(
+            id=ID.view_kinds,
+            options=[{"label": _label(k), "value": k} for k in kinds],
+            value=kinds,
+            inline=True,
+            className="small ms-2",
+            input_class_name="me-1",
+        ),
+        dbc.Switch(id=ID.view_focus, label="Focus on the selected actor", value=False, className="small ms-2"),
+        dcc.Store(id=ID.view_state),
+    ]
     return html.Div(
         [
-            html.Button(  # html, not dbc: only plain elements take data-* attributes
-                [html.Span(text, **{"aria-hidden": "true"}), html.Span(label, className="visually-hidden")],
-                type="button",
-                title=label,
-                className="btn btn-sm btn-outline-secondary py-0",
-                **{"data-canvas": what},
-            )
-            for what, text, label in CANVAS_CONTROLS
+            html.Div(
+                buttons_for_view(),
+                className="d-flex gap-1",
+                role="group",
+                **{"aria-label": "Canvas view"},
+            ),
+            html.Fieldset(
+                [html.Legend("Show flows", className="visually-hidden"), *view],
+                className="d-flex flex-wrap align-items-center",
+            ),
         ],
-        className="d-flex gap-1 mb-1 canvas-controls",
-        role="group",
-        **{"aria-label": "Canvas view"},
+        className="d-flex flex-wrap align-items-center gap-1 mb-1 canvas-controls",
     )
+
+
+def buttons_for_view() -> list[html.Button]:
+    """Fit, zoom in, zoom out."""
+    return [
+        html.Button(  # html, not dbc: only plain elements take data-* attributes
+            [html.Span(text, **{"aria-hidden": "true"}), html.Span(label, className="visually-hidden")],
+            type="button",
+            title=label,
+            className="btn btn-sm btn-outline-secondary py-0",
+            **{"data-canvas": what},
+        )
+        for what, text, label in CANVAS_CONTROLS
+    ]
 
 
 ESTIMATE_HINT = "A module's default, not a figure entered for this service: type your own to replace it."

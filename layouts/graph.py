@@ -159,6 +159,7 @@ def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, An
     sheet.append(
         {"selector": ":selected", "style": {"border-color": "#ffb300", "border-width": 4, "line-color": "#ffb300"}}
     )
+    sheet.append({"selector": ".filtered", "style": {"display": "none"}})  # the view filter's hidden elements
     for element_id in highlight:
         if not _safe_id(element_id):
             continue

@@ -135,6 +135,9 @@ class Ids:
 
     # score panel
     scores: str = "ed-scores"
+    view_kinds: str = "ed-view-kinds"  # flow kinds shown on the canvas (the others are hidden, not deleted)
+    view_focus: str = "ed-view-focus"  # focus mode: only the selected actor and its neighbours
+    view_state: str = "ed-view-state"  # (JS) what the view filter last applied
     score_changes: str = "ed-score-changes"  # (JS) live region: "Replicability 89 → 82" after an edit
     score_values: str = "ed-score-values"  # {name: {value, coverage}}: six scores per edit, drawn by canvas.js
     flags: str = "ed-flags"

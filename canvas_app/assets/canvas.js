@@ -217,6 +217,24 @@
     return out;
   }
 
+  // -- the view filter: flow kinds shown, focus on the selected actor (a view: nothing is deleted) --
+  var view = {kinds: null, focus: null};
+  function applyView(cy) {
+    cy.batch(function () {
+      cy.elements().removeClass("filtered");
+      if (view.kinds) {
+        cy.edges().forEach(function (e) { if (view.kinds.indexOf(e.data("kind")) < 0) { e.addClass("filtered"); } });
+      }
+      if (view.focus) {
+        var node = cy.getElementById(view.focus);
+        if (node.nonempty()) {
+          var keep = node.closedNeighborhood();
+          cy.elements().difference(keep).addClass("filtered");
+        }
+      }
+    });
+  }
+
   // -- clientside callbacks ---------------------------------------------------------------------
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     citycanvas: {
@@ -255,6 +273,7 @@
           if (nodes.length) { cy.add(nodes); nodesChanged = true; }
           if (edges.length) { cy.add(edges); }
         });
+        if (view.kinds || view.focus) { applyView(cy); }  // new elements follow the filter in force
         // the slower second pass (flags, recommendations, criteria, nine blocks) starts once this
         // frame is drawn, so its server work does not compete with drawing the edit
         requestAnimationFrame(function () {
@@ -325,6 +344,15 @@
       },
       // The flow form shows the fields its kind can carry: a term for a recurring flow, a payback
       // period for an investment, the personal-data switch for a data flow (forms.flow_fields agrees).
+      filterView: function (kinds, focus, selection) {
+        var cy = core();
+        if (!cy) { return window.dash_clientside.no_update; }
+        var all = cy.edges().map(function (e) { return e.data("kind"); });
+        view.kinds = (kinds || []).length >= new Set(all.concat(kinds || [])).size ? null : (kinds || []);
+        view.focus = focus && selection && selection.kind === "actor" ? selection.id : null;
+        applyView(cy);
+        return {kinds: view.kinds, focus: view.focus};
+      },
       pickElement: function (value) {
         if (!value || value.indexOf(":") < 0) { return null; }
         var kind = value.slice(0, value.indexOf(":")), id = value.slice(value.indexOf(":") + 1);

@@ -571,3 +571,28 @@ def test_ui035_canvas_controls_zoom_and_fit_and_the_delete_key_asks_first(dash_d
     assert dash_duo.driver.execute_script(NODE_COUNT) == 4 and store.get_configuration(head.id).version == head.version
     assert dash_duo.driver.title == "Test parking — CityCanvas"  # each page is titled after its heading
     assert dash_duo.get_logs() == []
+
+
+VISIBLE = (
+    "var c=document.getElementById('cy')._cyreg.cy;"
+    "return [c.nodes(':visible').map(function(n){return n.id();}).sort(), c.edges(':visible').length];"
+)
+
+
+def test_ui036_flow_kinds_can_be_hidden_and_focus_shows_one_actor_and_its_neighbours(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    assert dash_duo.driver.execute_script(VISIBLE)[1] == 3
+    money = dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.view_kinds} input[value='money']")
+    dash_duo.driver.execute_script("arguments[0].click();", money)
+    wait_for(lambda: dash_duo.driver.execute_script(VISIBLE)[1] == 2)  # the parking fee is hidden, not deleted
+    dash_duo.driver.execute_script("arguments[0].click();", money)
+    wait_for(lambda: dash_duo.driver.execute_script(VISIBLE)[1] == 3)
+    dash_duo.find_element(f"#{ID.element_pick}").send_keys("Actor: City of Testville")
+    dash_duo.wait_for_contains_text(f"#{ID.actor_heading}", "City of Testville")
+    focus = dash_duo.driver.find_element(By.ID, ID.view_focus)
+    dash_duo.driver.execute_script("arguments[0].click();", focus)
+    wait_for(lambda: dash_duo.driver.execute_script(VISIBLE) == [["city", "operator"], 1])
+    dash_duo.driver.execute_script("arguments[0].click();", focus)
+    wait_for(lambda: dash_duo.driver.execute_script(VISIBLE)[0] == ["city", "drivers", "lonely", "operator"])
+    assert store.get_configuration(head.id).version == head.version  # a view: nothing saved
+    assert dash_duo.get_logs() == []
