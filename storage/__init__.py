@@ -19,6 +19,8 @@ Use :class:`Store` (``Store.open()``) and the records and errors below; see
 
 from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
 from storage.api import (
+    AuditActor,
+    AuditEvent,
     ConfigurationHead,
     ConflictError,
     DuplicateNameError,
@@ -37,6 +39,8 @@ from storage.engine import default_sqlite_path, resolve_url
 from storage.repository import Store, summarize_change
 
 __all__ = [
+    "AuditActor",
+    "AuditEvent",
     "Advantage",
     "ModuleRecord",
     "WorkspaceNeed",

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.api import (
+    AuditActor,
     DuplicateNameError,
     InvitationInfo,
     LastOwnerError,
@@ -28,6 +29,7 @@ from storage.api import (
     UserInfo,
     WorkspaceInfo,
 )
+from storage.audit import add_event
 from storage.models import (
     ROLES,
     ConfigurationRow,
@@ -147,7 +149,9 @@ class AccountsMixin:
             return [_user_info(r) for r in s.scalars(select(UserRow).order_by(UserRow.name))]
 
     # -- memberships -------------------------------------------------------------------
-    def add_member(self, workspace_id: int, user_name: str, role: str, *, added_by: str) -> MemberInfo:
+    def add_member(
+        self, workspace_id: int, user_name: str, role: str, *, added_by: str, audit: AuditActor | None = None
+    ) -> MemberInfo:
         """Add an existing user to a workspace at once (an operator's step and test set-up; the
         app's owners :meth:`invite` instead, and the user accepts)."""
         role = _check_role(role)
@@ -169,16 +173,21 @@ class AccountsMixin:
                 workspace_id=workspace_id, user_id=user.id, role=role, added_at=utcnow(), added_by=added_by[:200]
             )
             s.add(row)
+            if audit is not None:
+                add_event(s, "member added", audit, workspace_id=int(workspace_id), detail=f"{user.name} as {role}")
             s.flush()
             return MemberInfo(user.id, user.name, role, row.added_at, row.added_by)
 
     # -- invitations ----------------------------------------------------------------------
-    def invite(self, workspace_id: int, user_name: str, role: str, *, invited_by: str) -> None:
+    def invite(
+        self, workspace_id: int, user_name: str, role: str, *, invited_by: str, audit: AuditActor | None = None
+    ) -> None:
         """Invite the user named ``user_name`` to a live workspace as ``role`` (an owner's request).
 
         Returns nothing on purpose: an unknown name, an existing member and a second invitation
         (which only updates the role) all look the same to the owner, so the form tells nobody
-        which accounts exist. The user becomes a member only by :meth:`accept_invitation`."""
+        which accounts exist. The user becomes a member only by :meth:`accept_invitation`. With
+        ``audit``, the request is recorded with the name as typed, the same words in every case."""
         role = _check_role(role)
         name = " ".join(str(user_name or "").split())
         if not name:
@@ -189,6 +198,8 @@ class AccountsMixin:
             write=True, integrity=lambda _exc: StorageError("invited at the same moment elsewhere: try again")
         ) as s:
             _live_workspace(s, workspace_id)
+            if audit is not None:  # before looking the name up: the record must not tell whether it exists
+                add_event(s, "invitation", audit, workspace_id=int(workspace_id), detail=f"{name} as {role}")
             user = s.scalar(select(UserRow).where(UserRow.name == name))
             if user is None or s.get(MembershipRow, (int(workspace_id), user.id)) is not None:
                 return
@@ -218,9 +229,10 @@ class AccountsMixin:
         """A workspace's pending invitations, newest first (what its owners see on Members)."""
         return self._invitations(InvitationRow.workspace_id == int(workspace_id))
 
-    def accept_invitation(self, invitation_id: int, user_id: int) -> MemberInfo:
+    def accept_invitation(self, invitation_id: int, user_id: int, *, audit: AuditActor | None = None) -> MemberInfo:
         """The invited user joins the workspace with the invited role; the invitation is used up.
-        Only the invited user may accept, and only while the workspace is live."""
+        Only the invited user may accept, and only while the workspace is live. (A decline is not
+        audited: it would tell the inviting owner that the name is an account.)"""
         with self._tx(write=True, integrity=lambda _exc: DuplicateNameError("you are already a member")) as s:
             row = _own_invitation(s, invitation_id, user_id)
             _live_workspace(s, row.workspace_id)
@@ -235,6 +247,9 @@ class AccountsMixin:
             s.add(member)
             s.flush()
             name = s.scalar(select(UserRow.name).where(UserRow.id == row.user_id)) or ""
+            if audit is not None:
+                detail = f"{name} as {member.role}"
+                add_event(s, "invitation accepted", audit, workspace_id=row.workspace_id, detail=detail)
             return MemberInfo(row.user_id, name, member.role, member.added_at, member.added_by)
 
     def decline_invitation(self, invitation_id: int, user_id: int) -> None:
@@ -242,12 +257,15 @@ class AccountsMixin:
         with self._tx(write=True) as s:
             s.delete(_own_invitation(s, invitation_id, user_id))
 
-    def withdraw_invitation(self, workspace_id: int, invitation_id: int) -> None:
+    def withdraw_invitation(self, workspace_id: int, invitation_id: int, *, audit: AuditActor | None = None) -> None:
         """An owner takes back an invitation of their workspace (not one of another workspace)."""
         with self._tx(write=True) as s:
             row = s.get(InvitationRow, int(invitation_id))
             if row is None or row.workspace_id != int(workspace_id):
                 raise NotFoundError("there is no such invitation in this workspace")
+            if audit is not None:
+                detail = f"invitation {row.id} withdrawn"
+                add_event(s, "invitation withdrawn", audit, workspace_id=row.workspace_id, detail=detail)
             s.delete(row)
 
     def _invitations(self, *where: ColumnElement[bool]) -> list[InvitationInfo]:
@@ -266,23 +284,30 @@ class AccountsMixin:
             for row, workspace, user in rows
         ]
 
-    def set_role(self, workspace_id: int, user_id: int, role: str) -> MemberInfo:
+    def set_role(self, workspace_id: int, user_id: int, role: str, *, audit: AuditActor | None = None) -> MemberInfo:
         """Change a member's role; the last owner cannot step down."""
         role = _check_role(role)
         with self._tx(write=True) as s:
             row = _membership_row(s, workspace_id, user_id)
             if row.role == "owner" and role != "owner":
                 _keep_an_owner(s, workspace_id)
-            row.role = role
+            before, row.role = row.role, role
             name = s.scalar(select(UserRow.name).where(UserRow.id == user_id)) or ""
+            if audit is not None and before != role:
+                add_event(
+                    s, "role changed", audit, workspace_id=int(workspace_id), detail=f"{name}: {before} to {role}"
+                )
             return MemberInfo(user_id, name, role, row.added_at, row.added_by)
 
-    def remove_member(self, workspace_id: int, user_id: int) -> None:
+    def remove_member(self, workspace_id: int, user_id: int, *, audit: AuditActor | None = None) -> None:
         """Take a user out of a workspace; the last owner cannot be removed."""
         with self._tx(write=True) as s:
             row = _membership_row(s, workspace_id, user_id)
             if row.role == "owner":
                 _keep_an_owner(s, workspace_id)
+            if audit is not None:
+                name = s.scalar(select(UserRow.name).where(UserRow.id == int(user_id))) or ""
+                add_event(s, "member removed", audit, workspace_id=int(workspace_id), detail=f"{name} ({row.role})")
             s.delete(row)
 
     def list_members(self, workspace_id: int) -> list[MemberInfo]:

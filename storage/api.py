@@ -127,6 +127,31 @@ class InvitationInfo:
     invited_by: str
 
 
+@dataclass(frozen=True, slots=True)
+class AuditActor:
+    """Who asks for a change and from where, for the audit log: a user (``user_id`` None with
+    accounts off, then ``name`` is ``"local"``) and the client's address (None off the web)."""
+
+    user_id: int | None
+    name: str
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One audit-log record: when, who, what (``action`` and a readable ``detail``), where."""
+
+    id: int
+    at: datetime
+    action: str
+    user_id: int | None
+    user_name: str
+    workspace_id: int | None
+    configuration_id: int | None
+    detail: str
+    address: str | None
+
+
 class StaleItemError(StorageError):
     """A workspace item changed (or appeared) since the editor read it; nothing was written."""
 

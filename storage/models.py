@@ -254,3 +254,26 @@ class PresenceRow(Base):
     client_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_name: Mapped[str] = mapped_column(String(200))
     last_seen: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """One event of the audit log (since 0005): sign-ins, member and role changes, invitations,
+    deletions and restores. Written in the transaction of the change it records, so a change that
+    fails leaves no record. ``user_name`` is kept as typed or as it was then (a failed sign-in's
+    account may not exist; a user may be renamed), never a password."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_workspace_id_at", "workspace_id", "at"),
+        Index("ix_audit_log_user_id_at", "user_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    user_name: Mapped[str] = mapped_column(String(200))
+    workspace_id: Mapped[int | None] = mapped_column(Integer)
+    configuration_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(500))
+    address: Mapped[str | None] = mapped_column(String(64))

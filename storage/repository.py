@@ -35,6 +35,7 @@ from canvas_app.model import Configuration, ConfigurationError, dump_configurati
 from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed, text_digest
 from storage.accounts import AccountsMixin
 from storage.api import (
+    AuditActor,
     ConfigurationHead,
     ConflictError,
     DuplicateNameError,
@@ -44,6 +45,7 @@ from storage.api import (
     StorageError,
     WorkspaceInfo,
 )
+from storage.audit import AuditMixin, add_event
 from storage.engine import WRITE_OPTION, is_sqlite, make_engine, resolve_url
 from storage.models import (
     AdvantageRow,
@@ -70,7 +72,7 @@ class _Stale(Exception):
     """Internal: the conditional head update matched no row."""
 
 
-class Store(AccountsMixin):
+class Store(AccountsMixin, AuditMixin):
     """Workspaces, configurations and their revision history on SQLite or PostgreSQL
     (accounts, memberships, throttling and presence: :class:`storage.accounts.AccountsMixin`)."""
 
@@ -212,19 +214,24 @@ class Store(AccountsMixin):
         with self._tx(write=False) as s:
             return _workspace_info(row) if (row := _only_workspace_named(s, name)) is not None else None
 
-    def delete_workspace(self, workspace_id: int, *, author: str) -> WorkspaceInfo:
-        """Soft delete: hidden from lists, everything kept, :meth:`restore_workspace` undoes it."""
+    def delete_workspace(self, workspace_id: int, *, author: str, audit: AuditActor | None = None) -> WorkspaceInfo:
+        """Soft delete: hidden from lists, everything kept, :meth:`restore_workspace` undoes it.
+        With ``audit``, the deletion is recorded in the audit log (in the same transaction)."""
         author = _clean_author(author)
         with self._tx(write=True) as s:
             row = _workspace_row(s, workspace_id)
             if row.deleted_at is None:
                 row.deleted_at, row.deleted_by = utcnow(), author
+                if audit is not None:
+                    add_event(s, "workspace deleted", audit, workspace_id=row.id, detail=row.name)
             return _workspace_info(row)
 
-    def restore_workspace(self, workspace_id: int, *, author: str) -> WorkspaceInfo:
+    def restore_workspace(self, workspace_id: int, *, author: str, audit: AuditActor | None = None) -> WorkspaceInfo:
         _clean_author(author)
         with self._tx(write=True) as s:
             row = _workspace_row(s, workspace_id)
+            if row.deleted_at is not None and audit is not None:
+                add_event(s, "workspace restored", audit, workspace_id=row.id, detail=row.name)
             row.deleted_at, row.deleted_by = None, None
             return _workspace_info(row)
 
@@ -415,21 +422,44 @@ class Store(AccountsMixin):
             ).all()
             return [RevisionInfo(*r) for r in rows]
 
-    def delete_configuration(self, configuration_id: int, *, author: str) -> ConfigurationHead:
-        """Soft delete: hidden from lists and closed to saves; :meth:`restore_configuration` undoes it."""
+    def delete_configuration(
+        self, configuration_id: int, *, author: str, audit: AuditActor | None = None
+    ) -> ConfigurationHead:
+        """Soft delete: hidden from lists and closed to saves; :meth:`restore_configuration` undoes it.
+        With ``audit``, the deletion is recorded in the audit log (in the same transaction)."""
         author = _clean_author(author)
         with self._tx(write=True) as s:
             row = _configuration_row(s, configuration_id)
             _live_workspace_row(s, row.workspace_id)  # a deleted workspace's content waits for its restore
             if row.deleted_at is None:
                 row.deleted_at, row.deleted_by = utcnow(), author
+                if audit is not None:
+                    add_event(
+                        s,
+                        "configuration deleted",
+                        audit,
+                        workspace_id=row.workspace_id,
+                        configuration_id=row.id,
+                        detail=row.name,
+                    )
             return _head(row)
 
-    def restore_configuration(self, configuration_id: int, *, author: str) -> ConfigurationHead:
+    def restore_configuration(
+        self, configuration_id: int, *, author: str, audit: AuditActor | None = None
+    ) -> ConfigurationHead:
         _clean_author(author)
         with self._tx(write=True) as s:
             row = _configuration_row(s, configuration_id)
             _live_workspace_row(s, row.workspace_id)
+            if row.deleted_at is not None and audit is not None:
+                add_event(
+                    s,
+                    "configuration restored",
+                    audit,
+                    workspace_id=row.workspace_id,
+                    configuration_id=row.id,
+                    detail=row.name,
+                )
             row.deleted_at, row.deleted_by = None, None
             return _head(row)
 
