@@ -178,7 +178,7 @@ def register(app: Any, services: Services) -> None:
         if not _csrf_ok():
             return redirect("/logout")
         if user is not None and user.id is not None:
-            services.store.end_sessions(user.id)
+            services.store.end_sessions(user.id, audit=services.audit_actor())
         session.clear()
         return redirect("/login?signed_out=1")
 

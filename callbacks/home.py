@@ -52,7 +52,7 @@ def answer_invitation(services: Services, invitation_id: int, accept: bool) -> t
         return False, "Invitations are for signed-in accounts."
     try:
         if accept:
-            member = services.store.accept_invitation(invitation_id, user.id)
+            member = services.store.accept_invitation(invitation_id, user.id, audit=services.audit_actor())
             return True, f"You joined the workspace as {member.role}."
         services.store.decline_invitation(invitation_id, user.id)
     except StorageError as exc:
@@ -127,7 +127,7 @@ def delete_configuration(services: Services, configuration_id: Any) -> tuple[boo
     if head.deleted_at is not None:
         return False, f"“{head.name}” was already deleted: restore it under Recently deleted."
     try:
-        services.store.delete_configuration(head.id, author=services.author)
+        services.store.delete_configuration(head.id, author=services.author, audit=services.audit_actor())
     except StorageError as exc:
         return False, f"{exc}: nothing was deleted."
     return True, f"Deleted “{head.name}”. All its revisions are kept: restore it under Recently deleted."
@@ -148,7 +148,7 @@ def restore_configuration(services: Services, configuration_id: Any) -> tuple[bo
     try:
         if services.store.get_workspace(head.workspace_id).deleted_at is not None:
             return False, f"“{head.name}” is in a deleted workspace: restore the workspace first."
-        services.store.restore_configuration(head.id, author=services.author)
+        services.store.restore_configuration(head.id, author=services.author, audit=services.audit_actor())
     except StorageError as exc:
         return False, f"{exc}: nothing was restored."
     return True, f"Restored “{head.name}”: it is back in its workspace, with all its revisions."
@@ -180,7 +180,7 @@ def delete_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]:
     if workspace.deleted_at is not None:
         return False, f"The workspace “{workspace.name}” was already deleted: restore it under Recently deleted."
     try:
-        services.store.delete_workspace(workspace.id, author=services.author)
+        services.store.delete_workspace(workspace.id, author=services.author, audit=services.audit_actor())
     except StorageError as exc:
         return False, f"{exc}: nothing was deleted."
     return True, (
@@ -202,7 +202,7 @@ def restore_workspace(services: Services, workspace_id: Any) -> tuple[bool, str]
     if workspace.deleted_at is None:
         return False, f"The workspace “{workspace.name}” is not deleted: nothing to restore."
     try:
-        services.store.restore_workspace(workspace.id, author=services.author)
+        services.store.restore_workspace(workspace.id, author=services.author, audit=services.audit_actor())
     except StorageError as exc:
         return False, f"{exc}: nothing was restored."
     return True, f"Restored the workspace “{workspace.name}”: it is back with all its configurations."

@@ -59,7 +59,9 @@ def register(app: Any, services: Services) -> None:
             if not clicks:
                 return None
             invited = " ".join(str(name or "").split())
-            store.invite(int(workspace_id), invited, role or "", invited_by=services.author)
+            store.invite(
+                int(workspace_id), invited, role or "", invited_by=services.author, audit=services.audit_actor()
+            )
             # the same words whether or not the account exists or is already a member (no name oracle)
             return (
                 f"If an account named '{invited}' exists and is not yet a member, it is invited as {role}. "
@@ -84,7 +86,7 @@ def register(app: Any, services: Services) -> None:
                 return None
             if store.role_in_workspace(int(user_id["index"]), int(workspace_id)) == role:
                 return None  # the list was just redrawn: nothing was changed
-            member = store.set_role(int(workspace_id), int(user_id["index"]), str(role))
+            member = store.set_role(int(workspace_id), int(user_id["index"]), str(role), audit=services.audit_actor())
             return f"{member.name} is now {member.role}."
 
         return change_members(services, workspace_id, set_role)
@@ -103,7 +105,7 @@ def register(app: Any, services: Services) -> None:
         def remove(store: Any) -> str | None:
             if not clicked or not isinstance(user_id, dict):
                 return None
-            store.remove_member(int(workspace_id), int(user_id["index"]))
+            store.remove_member(int(workspace_id), int(user_id["index"]), audit=services.audit_actor())
             return "Member removed."
 
         return change_members(services, workspace_id, remove)

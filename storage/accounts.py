@@ -137,11 +137,14 @@ class AccountsMixin:
             row = _user_row(s, user_id)
             row.password_hash = password_hash
 
-    def end_sessions(self, user_id: int) -> UserInfo:
-        """Sign the user out everywhere: cookies carrying the old epoch stop working."""
+    def end_sessions(self, user_id: int, *, audit: AuditActor | None = None) -> UserInfo:
+        """Sign the user out everywhere: cookies carrying the old epoch stop working. With
+        ``audit`` (the user signing out), a ``sign-out`` event is recorded in the same transaction."""
         with self._tx(write=True) as s:
             row = _user_row(s, user_id)
             row.session_epoch += 1
+            if audit is not None:
+                add_event(s, "sign-out", audit)
             return _user_info(row)
 
     def list_users(self) -> list[UserInfo]:

@@ -78,7 +78,7 @@ def add_event(
             at=utcnow(),
             action=action[:40],
             user_id=actor.user_id,
-            user_name=(actor.name or "local")[:200],
+            user_name=actor.name[:200],
             workspace_id=workspace_id,
             configuration_id=configuration_id,
             detail=detail[:500],

@@ -35,6 +35,7 @@ from canvas_app.model import MAX_FILE_BYTES
 from canvas_app.web.auth import AuthConfigError
 from canvas_app.web.background import JobSlots, MissingExtra, background_manager
 from canvas_app.web.health import install_health
+from canvas_app.web.logs import configure_logging, install_request_ids
 from canvas_app.web.security import install_security
 from canvas_app.web.services import Services
 from canvas_app.web.settings import PACKAGE_DIR, Settings
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     """Build the app. ``store`` (a ``storage.Store``) defaults to ``Store.open(settings.database_url)``."""
 
     settings = settings or Settings.from_env()
+    configure_logging(settings)
     if store is None:
         store = Store.open(settings.database_url)
     services = Services(settings=settings, store=store)
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         background_callback_manager=background_manager(store, key_owner=lambda: job_owner(services)),
     )
+    install_request_ids(app.server)  # first: every later check and log line of a request knows its id
     app.index_string = INDEX_STRING
     # Uploads arrive base64-encoded (4/3 of the file) inside a JSON callback body.
     app.server.config["MAX_CONTENT_LENGTH"] = int(services.max_upload_bytes() * 1.4) + 64_000
@@ -155,6 +158,7 @@ def serve(
             file=sys.stderr,
         )
         raise SystemExit(2)
+    configure_logging(settings)  # before the app is built, so its start-up lines are formatted too
     try:
         app = create_app(settings)
     except (AuthConfigError, MissingExtra) as exc:

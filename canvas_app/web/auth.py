@@ -33,6 +33,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from storage import AuditActor
+
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 """Longer input is refused before hashing (argon2 would hash it, slowly, for nothing)."""
@@ -147,7 +149,10 @@ def sign_in(store: Any, name: str, password: str, address: str | None, *, known_
     """Check a user name and password against the store, within the throttle's limits.
 
     The same message for an unknown name and a wrong password (no account discovery);
-    a throttled attempt is refused before its password is looked at.
+    a throttled attempt is refused before its password is looked at. A counted attempt goes into
+    the audit log: ``sign-in``, or ``sign-in failed`` with the name as typed (never the password)
+    and the account's id when the name is one. A throttled attempt is not recorded (the throttle
+    bounds the failures, so a flood of refused guesses cannot fill the database).
     """
     name = " ".join(str(name or "").split())
     password = str(password or "")
@@ -157,12 +162,16 @@ def sign_in(store: Any, name: str, password: str, address: str | None, *, known_
         return SignIn(message=throttled_message(refused.key, refused.retry_after), retry_after=refused.retry_after)
     # from here on the attempt is already counted as a failure; only a right password gives it back
     if not name or not password or len(password) > MAX_PASSWORD_LENGTH:
+        store.record_audit("sign-in failed", AuditActor(None, name, address), detail="no user name or password")
         return SignIn(message=REFUSED)
     found = store.password_hash(name)
     stored = found[1] if found else _dummy_hash()
     if found is None or not verify_password(stored, password):
+        account = AuditActor(found[0].id if found else None, name, address)
+        store.record_audit("sign-in failed", account, detail="wrong user name or password")
         return SignIn(message=REFUSED)
     user = found[0]
+    store.record_audit("sign-in", AuditActor(user.id, user.name, address))
     this_address, *shared = rules  # throttle_rules puts the account+address key first
     store.sign_in_succeeded(clear=[this_address], refund=shared, purge_before=ACCOUNT_WINDOW)
     if _hasher.check_needs_rehash(stored):

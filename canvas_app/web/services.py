@@ -19,7 +19,7 @@ from canvas_app.evaluation import Evaluation
 from canvas_app.library import LibraryError, load_library, parse_workspace_module
 from canvas_app.model import MAX_FILE_BYTES, Configuration
 from canvas_app.web.settings import Settings
-from storage import DuplicateNameError, NotFoundError, StorageError
+from storage import AuditActor, DuplicateNameError, NotFoundError, StorageError
 
 DEFAULT_WORKSPACE = "My workspace"
 
@@ -193,6 +193,18 @@ class Services:
         """Recorded on revisions: the signed-in user (accounts on), else the settings' author."""
         user = self.current_user() if self.settings.auth else None
         return user.name if user is not None else self.settings.author
+
+    def audit_actor(self) -> AuditActor:
+        """Who makes this request and from where, for the audit log: the signed-in user, or
+        ``local`` with accounts off (anyone at the keyboard); the client's address when in a request
+        (the proxy's client with ``CITYCANVAS_BEHIND_PROXY=1``)."""
+        from flask import has_request_context, request
+
+        user = self.current_user()
+        address = request.remote_addr if has_request_context() else None
+        if user is None or user.local:
+            return AuditActor(None, "local", address)
+        return AuditActor(user.id, user.name, address)
 
     # -- authorization -------------------------------------------------------------------
     def current_user(self) -> Account | None:

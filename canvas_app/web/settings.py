@@ -57,11 +57,15 @@ class Settings:
     """Accounts and workspace roles (``CITYCANVAS_AUTH=on``); off: one local user owns everything."""
     secret_key: str | None = field(default=None, repr=False)
     """Signs session cookies (``CITYCANVAS_SECRET_KEY``); required when ``auth`` is on."""
+    log_format: str = "text"
+    """``json`` (``CITYCANVAS_LOG_FORMAT=json``): one JSON object per log line; else readable text."""
+    log_level: str = "INFO"
+    """The least important log level written (``CITYCANVAS_LOG_LEVEL``: DEBUG, INFO, WARNING, ERROR)."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from ``DATABASE_URL``, ``CITYCANVAS_AUTHOR``, ``CITYCANVAS_AUTH``, ``CITYCANVAS_SECRET_KEY``,
-        ``CITYCANVAS_JOBS_PER_USER`` and ``CITYCANVAS_JOBS_TOTAL``.
+        ``CITYCANVAS_JOBS_PER_USER``, ``CITYCANVAS_JOBS_TOTAL``, ``CITYCANVAS_LOG_FORMAT`` and ``CITYCANVAS_LOG_LEVEL``.
 
         Custom module folders come from ``CITYCANVAS_MODULE_PATH``, which the library reads itself.
         """
@@ -72,6 +76,10 @@ class Settings:
             values["author"] = os.environ["CITYCANVAS_AUTHOR"]
         values["auth"] = os.environ.get("CITYCANVAS_AUTH", "").strip().lower() in ("1", "on", "true", "yes")
         values["secret_key"] = os.environ.get("CITYCANVAS_SECRET_KEY") or None
+        values["log_format"] = (
+            "json" if os.environ.get("CITYCANVAS_LOG_FORMAT", "").strip().lower() == "json" else "text"
+        )
+        values["log_level"] = os.environ.get("CITYCANVAS_LOG_LEVEL", "").strip().upper() or "INFO"
         for name, variable in (("jobs_per_user", "CITYCANVAS_JOBS_PER_USER"), ("jobs_total", "CITYCANVAS_JOBS_TOTAL")):
             if os.environ.get(variable, "").strip():
                 values[name] = max(1, int(os.environ[variable]))

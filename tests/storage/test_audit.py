@@ -97,7 +97,7 @@ def test_workspace_log_shows_its_members_sign_ins_only(store: Store) -> None:
     store.record_audit("sign-in failed", AuditActor(ann.id, "ann", "10.0.0.8"))
     store.record_audit("sign-in", AuditActor(bob.id, "bob", "10.0.0.9"))  # not a member of Oulu
     store.record_audit("sign-in failed", AuditActor(None, "mallory", "10.6.6.6"))  # no such account
-    store.record_audit("sign-out", AuditActor(ann.id, "ann", "10.0.0.7"))
+    store.end_sessions(ann.id, audit=AuditActor(ann.id, "ann", "10.0.0.7"))
     assert [(e.action, e.user_name, e.address) for e in store.audit_log(ws.id)] == [
         ("sign-out", "ann", "10.0.0.7"),
         ("sign-in failed", "ann", "10.0.0.8"),
