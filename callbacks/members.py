@@ -1,16 +1,23 @@
-"""The members panel: owners invite users (who join when they accept on Home), change roles and remove members."""
+"""The members panel: owners invite users (who join when they accept on Home), change roles and remove
+members, and read the workspace's audit log (drawn again after each change, downloadable as CSV)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, no_update
 
+from canvas_app.exports import safe_cell
 from canvas_app.web.services import Services, Unavailable
 from layouts import members as members_layouts
 from layouts.common import message, not_found
 from layouts.ids import ID
-from storage import StorageError
+from storage import AuditEvent, StorageError
+from storage.audit import MAX_AUDIT_ROWS
+
+AUDIT_COLUMNS = ("time_utc", "user_id", "user", "event", "workspace_id", "configuration_id", "detail", "address")
 
 
 def members_page(services: Services, workspace_id: int) -> Any:
@@ -21,7 +28,43 @@ def members_page(services: Services, workspace_id: int) -> Any:
     except Unavailable as exc:
         return not_found(str(exc))
     members = services.store.list_members(workspace_id)
-    return members_layouts.members_layout(workspace, members, can_manage=access.can("manage"))
+    can_manage = access.can("manage")
+    events = services.store.audit_log(workspace_id, limit=members_layouts.AUDIT_SHOWN) if can_manage else None
+    return members_layouts.members_layout(workspace, members, can_manage=can_manage, audit_events=events)
+
+
+def audit_rows(services: Services, workspace_id: Any) -> Any:
+    """The workspace's audit table, for its owners only (anyone else: refused, 403)."""
+    access = services.require("manage", workspace_id=workspace_id)
+    return members_layouts.audit_table(services.store.audit_log(access.workspace_id, limit=members_layouts.AUDIT_SHOWN))
+
+
+def audit_download(services: Services, workspace_id: Any) -> dict[str, Any]:
+    """The workspace's audit log as a CSV download, for its owners only (anyone else: refused, 403)."""
+    access = services.require("manage", workspace_id=workspace_id)
+    events = services.store.audit_log(access.workspace_id, limit=MAX_AUDIT_ROWS)
+    return dcc.send_string(audit_csv(events), f"audit-log-workspace-{access.workspace_id}.csv")
+
+
+def audit_csv(events: list[AuditEvent]) -> str:
+    """One row per event, newest first; text a spreadsheet could read as a formula (a user name or
+    a configuration name starting with = + - @) is written as text (see ``canvas_app.exports.safe_cell``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(AUDIT_COLUMNS)
+    for e in events:
+        row = (
+            e.at.isoformat(timespec="seconds"),
+            e.user_id,
+            e.user_name,
+            e.action,
+            e.workspace_id,
+            e.configuration_id,
+            e.detail,
+            e.address,
+        )
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    return buffer.getvalue()
 
 
 def change_members(services: Services, workspace_id: Any, change: Any) -> tuple[Any, Any]:
@@ -109,3 +152,22 @@ def register(app: Any, services: Services) -> None:
             return "Member removed."
 
         return change_members(services, workspace_id, remove)
+
+    @app.callback(
+        Output(ID.members_audit, "children"),
+        Input(ID.members_list, "children"),  # a member change was drawn: its event is in the log now
+        State(ID.members_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def refresh_audit(_rows, workspace_id):
+        return audit_rows(services, workspace_id)
+
+    @app.callback(
+        Output(ID.members_audit_file, "data"),
+        Input(ID.members_audit_download, "n_clicks"),
+        State(ID.members_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def download_audit(clicks, workspace_id):
+        download = audit_download(services, workspace_id)
+        return download if clicks else no_update

@@ -198,6 +198,9 @@ class Ids:
     members_invite_role: str = "mem-invite-role"
     members_invite: str = "mem-invite"
     members_message: str = "mem-message"
+    members_audit: str = "mem-audit"  # the audit-log table (owners only)
+    members_audit_download: str = "mem-audit-download"
+    members_audit_file: str = "mem-audit-file"
 
     # editor presence ("also here: ...")
     presence_client: str = "ed-presence-client"  # store: this page's random id

@@ -14,6 +14,8 @@ from layouts.ids import ID
 ROLE_LABELS = {"owner": "Owner", "editor": "Editor", "viewer": "Viewer"}
 ROLE_HELP = "Owners manage members; editors change configurations; viewers look and export."
 PRESENCE_INTERVAL_MS = 15_000
+AUDIT_SHOWN = 200
+"""The newest audit events the page shows; the CSV download holds more (``storage.audit.MAX_AUDIT_ROWS``)."""
 
 
 def member_rows(members: list[Any], *, can_manage: bool) -> html.Table:
@@ -55,8 +57,50 @@ def member_rows(members: list[Any], *, can_manage: bool) -> html.Table:
     return html.Table([head, html.Tbody(rows)], className="table table-sm align-middle")
 
 
-def members_layout(workspace: Any, members: list[Any], *, can_manage: bool) -> html.Main:
-    """The whole members page of ``workspace``."""
+def audit_table(events: list[Any]) -> Any:
+    """The audit events (``storage.AuditEvent``), newest first; every value shown as text."""
+    if not events:
+        return html.P("No events recorded yet.", className="small text-body-secondary")
+    head = html.Thead(
+        html.Tr([html.Th(label, scope="col") for label in ("When (UTC)", "Who", "Event", "Detail", "From")])
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(event.at.strftime("%Y-%m-%d %H:%M:%S")),
+                html.Td(event.user_name),
+                html.Td(event.action),
+                html.Td(event.detail),
+                html.Td(event.address or ""),
+            ]
+        )
+        for event in events
+    ]
+    return html.Table([head, html.Tbody(rows)], className="table table-sm small")
+
+
+def audit_section(events: list[Any]) -> html.Section:
+    """Owners' view of the audit log: the newest events and a CSV download of the whole log."""
+    return html.Section(
+        [
+            html.H2("Audit log", className="h5 mt-4"),
+            html.P(
+                "Sign-ins, failed sign-ins and sign-outs of this workspace's members; invitations, role and member "
+                f"changes; deletions and restores. The newest {AUDIT_SHOWN} are shown; the download holds more.",
+                className="small text-body-secondary",
+            ),
+            dbc.Button("Download audit log (CSV)", id=ID.members_audit_download, size="sm", color="secondary"),
+            dcc.Download(id=ID.members_audit_file),
+            html.Div(audit_table(events), id=ID.members_audit, className="mt-2"),
+        ],
+        **{"aria-label": "Audit log"},
+    )
+
+
+def members_layout(
+    workspace: Any, members: list[Any], *, can_manage: bool, audit_events: list[Any] | None = None
+) -> html.Main:
+    """The whole members page of ``workspace``; the audit log only for owners (``audit_events`` given)."""
     invite = (
         dbc.Card(
             dbc.CardBody(
@@ -94,6 +138,7 @@ def members_layout(workspace: Any, members: list[Any], *, can_manage: bool) -> h
                 html.Div(id=ID.members_message, role="alert", **{"aria-live": "polite"}),
                 html.Div(member_rows(members, can_manage=can_manage), id=ID.members_list),
                 invite,
+                *([audit_section(audit_events)] if can_manage and audit_events is not None else []),
             ],
             fluid="lg",
         )
