@@ -203,12 +203,18 @@ def test_request_id_in_header_and_every_json_log_line(app, captured) -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", first[0]["time"])
 
 
-def test_text_log_lines_carry_the_request_id(app, captured) -> None:
+def test_text_log_lines_carry_the_request_id_and_no_password(app, captured) -> None:
     buffer = captured("text")
     answer = app.server.test_client().get("/healthz", headers={REQUEST_ID_HEADER: "abc-123"})
     assert answer.headers[REQUEST_ID_HEADER] == "abc-123"
     (line,) = [line for line in buffer.getvalue().splitlines() if "abc-123" in line]
     assert re.fullmatch(r"\S+ \S+ INFO \[abc-123\] canvas_app\.requests: GET /healthz 200 \d+ ms", line)
+    client = app.server.test_client()
+    assert sign_in(client, "ann", "Tr0ub4dor guess").status_code == 401
+    assert sign_in(client, "ann").status_code == 302
+    assert "POST /login 401" in buffer.getvalue() and "POST /login 302" in buffer.getvalue()
+    assert "Tr0ub4dor" not in buffer.getvalue() and PASSWORD not in buffer.getvalue()
+    assert "citycanvas_session" not in buffer.getvalue()
     logging.getLogger("canvas_app.test").warning("outside any request")
     assert buffer.getvalue().splitlines()[-1].endswith("WARNING [-] canvas_app.test: outside any request")
 
