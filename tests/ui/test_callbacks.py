@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from pathlib import Path
 
 import pytest
 from dash import no_update
 
 from callbacks import editor, editor_edits, editor_panel, home, router
+from canvas_app.library import MIN_GAP
 from canvas_app.model import load_configuration
 from layouts import graph
 from layouts.ids import ID
@@ -111,7 +113,11 @@ def test_cb004_add_update_delete_actor_and_flow(services, stored):
         services, ID.actor_add, 1, values(stored, actor_name="Bike operator", actor_type="business")
     )
     assert out["graph_diff"]["add"][0]["data"] == {"id": "bike-operator", "label": "Bike operator", "type": "business"}
-    assert out["graph_diff"]["add"][0]["position"] == {"x": 200.0 + 15 * 4, "y": 100.0 + 15 * 4}
+    # the middle of the view (x 0..400, y 0..200), or the free spot nearest it: never on top of an actor
+    added = out["graph_diff"]["add"][0]["position"]
+    others = [(a.position.x, a.position.y) for a in services.store.load(stored.id, v)[0].actors if a.position]
+    assert all(math.dist((added["x"], added["y"]), p) >= MIN_GAP for p in others)
+    assert math.dist((added["x"], added["y"]), (200.0, 100.0)) <= 2 * MIN_GAP
     v += 1
     out = editor_edits.handle_edit(
         services,
