@@ -17,7 +17,6 @@ from pathlib import Path
 from canvas_app.exports import export_configuration
 from canvas_app.library import LibraryError, load_library, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration
-from canvas_app.web.settings import default_author
 from storage import NotFoundError, StorageError, Store, WorkspaceInfo, migrate, resolve_url
 from storage.engine import make_engine
 
@@ -129,7 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         config = load_configuration(args.file)
-        resolve_definitions(config, load_library(tuple(Path(p) for p in getattr(args, "modules", None) or ())))
+        resolve_definitions(config, load_library(args.settings.library_dirs))
     except (ConfigurationError, LibraryError) as exc:
         print(f"canvas-app import: invalid input, nothing was imported:\n{exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -278,7 +277,7 @@ def _resolve_config(store: Store, ref: str, workspace: str | None) -> int:
 
 
 def _author(args: argparse.Namespace) -> str:
-    return args.author or os.environ.get("CITYCANVAS_AUTHOR") or default_author()
+    return str(args.author or args.settings.author)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
