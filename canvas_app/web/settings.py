@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from canvas_app.shipped import shipped_dir
@@ -27,7 +27,7 @@ SECRET_FIELDS = frozenset({"secret_key"})
 """Shown as ``***`` by ``canvas-app config``; the URLs show their password masked instead."""
 URL_FIELDS = frozenset({"database_url", "redis_url"})
 
-Source = Literal["default", "environment", "file", "argument"]
+Source = Literal["default", "environment", "file"]
 
 
 class SettingsError(ValueError):
@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, repr=False, validation_alias=AliasChoices("CITYCANVAS_SECRET_KEY"))
     """Signs session cookies; required when ``auth`` is on."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: Any) -> Any:
+        """A variable set to spaces (``CITYCANVAS_JOBS_TOTAL= ``) is unset, as an empty one is."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
+
     @field_validator("module_path", mode="before")
     @classmethod
     def _split_path(cls, value: Any) -> Any:
@@ -124,7 +132,7 @@ class Settings(BaseSettings):
         """The module folders beside the built-in one: the environment's first, then the arguments'."""
         return (*self.module_path, *self.module_dirs)
 
-    def describe(self, env_file: str | Path | None = None, arguments: frozenset[str] = frozenset()) -> list[str]:
+    def describe(self, env_file: str | Path | None = None) -> list[str]:
         """``name = value  (source: …)`` per variable the environment sets, secrets and URL passwords masked."""
         file_values = _read_env_file(env_file)
         lines = []
@@ -132,11 +140,10 @@ class Settings(BaseSettings):
             if info.exclude:
                 continue
             variable = _variable(name)
-            if name in arguments:
-                source: Source = "argument"
-            elif os.environ.get(variable):
+            source: Source
+            if os.environ.get(variable, "").strip():
                 source = "environment"
-            elif file_values.get(variable):
+            elif (file_values.get(variable) or "").strip():
                 source = "file"
             else:
                 source = "default"
@@ -152,7 +159,7 @@ def _variable(field_name: str) -> str:
 
 def _shown(name: str, value: object) -> str:
     if value is None or value == ():
-        return ""
+        return "(unset)"
     if name in SECRET_FIELDS:
         return "***"
     if name in URL_FIELDS:
