@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,14 @@ def sqlite_url(path: Path) -> str:
 
 @pytest.fixture
 def populated(tmp_path, make_config) -> tuple[str, dict[int, list[tuple[int, str, str]]]]:
-    """Two configurations, three and two revisions: {configuration id: [(version, author, content)]}."""
     url = sqlite_url(tmp_path / "live.sqlite3")
+    return url, populate(url, make_config)
+
+
+def populate(url: str, make_config) -> dict[int, list[tuple[int, str, str]]]:
+    """Two configurations, three and two revisions: {configuration id: [(version, author, content)]}."""
     expected: dict[int, list[tuple[int, str, str]]] = {}
-    with Store.open(url) as store:
+    with Store.open(url, upgrade=True) as store:
         workspace = store.create_workspace("Oulu", author="ann")
         for name, actors in (("Parking", 3), ("Bikes", 2)):
             config = make_config(name, actors=actors)
@@ -33,7 +39,7 @@ def populated(tmp_path, make_config) -> tuple[str, dict[int, list[tuple[int, str
                 head = store.save(head.id, config, base_version=head.version, author="val")
                 history.append((head.version, "val", dump_configuration(config)))
             expected[head.id] = history
-    return url, expected
+    return expected
 
 
 def stored(url: str) -> dict[int, list[tuple[int, str, str]]]:
@@ -140,3 +146,22 @@ def test_postgres_gets_the_exact_pg_dump_and_pg_restore_commands(tmp_path, capsy
         f" --dbname=postgresql://citycanvas@db.example.org:5433/citycanvas {tmp_path / 'cc.dump'}"
     )
     assert not (tmp_path / "cc.dump").exists()
+
+
+@pytest.mark.postgres
+def test_the_printed_pg_dump_and_pg_restore_lines_carry_every_revision(pg_server, tmp_path, make_config, capsys):
+    """The lines the commands print, run as printed against the real server, restore every revision."""
+    source, fresh = pg_server.create_database(), pg_server.create_database()
+    try:
+        source_url, fresh_url = (u.render_as_string(hide_password=False) for u in (source, fresh))
+        expected = populate(source_url, make_config)
+        dump = tmp_path / "citycanvas.dump"
+        capsys.readouterr()
+        assert main(["db", "backup", str(dump), "--database-url", source_url]) == 2
+        subprocess.run(shlex.split(capsys.readouterr().out), check=True, timeout=120)
+        assert main(["db", "restore", str(dump), "--database-url", fresh_url]) == 2
+        subprocess.run(shlex.split(capsys.readouterr().out), check=True, timeout=120)
+        assert stored(fresh_url) == expected
+    finally:
+        pg_server.drop_database(source)
+        pg_server.drop_database(fresh)
