@@ -122,3 +122,15 @@ def test_a_bad_value_stops_the_console_script_without_a_traceback():
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("canvas-app: invalid settings: CITYCANVAS_JOBS_PER_USER='abc'")
+
+
+def test_no_module_but_the_settings_reads_the_environment():
+    """One place for settings: a new ``os.environ`` read elsewhere would bypass the checks and ``config``."""
+    allowed = REPO / "canvas_app" / "web" / "settings.py"
+    readers = [
+        str(path.relative_to(REPO))
+        for package in ("canvas_app", "storage", "callbacks", "layouts")
+        for path in (REPO / package).rglob("*.py")
+        if path != allowed and any(word in path.read_text() for word in ("os.environ", "getenv", "environ["))
+    ]
+    assert readers == []
