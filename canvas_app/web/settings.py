@@ -52,6 +52,7 @@ class Settings(BaseSettings):
 
     Precedence: arguments (the command line's options) over environment variables over the
     environment file (``from_env(env_file=…)``) over the defaults below. Empty variables count as unset.
+    Fields marked ``exclude=True`` are arguments only (the command line's, the tests'), no variable.
     """
 
     model_config = SettingsConfigDict(
@@ -133,7 +134,7 @@ class Settings(BaseSettings):
         return (*self.module_path, *self.module_dirs)
 
     def describe(self, env_file: str | Path | None = None) -> list[str]:
-        """``name = value  (source: …)`` per variable the environment sets, secrets and URL passwords masked."""
+        """``NAME = value  (source: …)`` per environment variable, secrets and URL passwords masked."""
         file_values = _read_env_file(env_file)
         lines = []
         for name, info in type(self).model_fields.items():
