@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     """Accounts and workspace roles (``CITYCANVAS_AUTH=on``); off: one local user owns everything."""
     secret_key: str | None = Field(None, repr=False, validation_alias=AliasChoices("CITYCANVAS_SECRET_KEY"))
     """Signs session cookies; required when ``auth`` is on."""
+    log_format: str = Field("text", validation_alias=AliasChoices("CITYCANVAS_LOG_FORMAT"))
+    """``json``: one JSON object per log line; anything else: readable text."""
+    log_level: str = Field("INFO", validation_alias=AliasChoices("CITYCANVAS_LOG_LEVEL"))
+    """The least important log level written (DEBUG, INFO, WARNING, ERROR)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -115,6 +119,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(Path(p) for p in value.split(os.pathsep) if p.strip())
         return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _json_or_text(cls, value: Any) -> Any:
+        return "json" if isinstance(value, str) and value.strip().lower() == "json" else "text"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @classmethod
     def from_env(cls, env_file: str | Path | None = None, **overrides: object) -> Settings:

@@ -25,6 +25,8 @@ VARIABLES = (
     "CITYCANVAS_JOBS_TOTAL",
     "CITYCANVAS_AUTH",
     "CITYCANVAS_SECRET_KEY",
+    "CITYCANVAS_LOG_FORMAT",
+    "CITYCANVAS_LOG_LEVEL",
 )
 
 
@@ -51,6 +53,8 @@ def test_config_prints_every_variable_with_its_default(capsys, monkeypatch):
     assert shown["CITYCANVAS_JOB_QUEUE"] == "citycanvas  (source: default)"
     assert shown["CITYCANVAS_AUTH"] == "off  (source: default)"
     assert shown["CITYCANVAS_AUTHOR"] == "ann  (source: environment)"
+    assert shown["CITYCANVAS_LOG_FORMAT"] == "text  (source: default)"
+    assert shown["CITYCANVAS_LOG_LEVEL"] == "INFO  (source: default)"
 
 
 def test_config_masks_the_secret_key_and_url_passwords(capsys, monkeypatch):
@@ -95,6 +99,9 @@ def test_values_are_typed_and_empty_variables_count_as_unset(monkeypatch, tmp_pa
     assert settings.jobs_total == 4
     assert settings.behind_proxy is True
     assert settings.module_path == (tmp_path / "a", tmp_path / "b")
+    monkeypatch.setenv("CITYCANVAS_LOG_FORMAT", " JSON ")
+    monkeypatch.setenv("CITYCANVAS_LOG_LEVEL", "warning")
+    assert (Settings.from_env().log_format, Settings.from_env().log_level) == ("json", "WARNING")
 
 
 @pytest.mark.parametrize(
