@@ -44,7 +44,7 @@ def with_needs(config: Configuration, needs: int) -> Configuration:
 
 
 def main() -> None:
-    library = load_library(include_env=False)
+    library = load_library()
     print(f"library: {len(library)} modules")
     print("actors  flows  in place (ms)  could add (s)")
     for size in (30, 100, 300):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -43,9 +42,6 @@ from canvas_app.shipped import shipped_dir
 
 BUILTIN_MODULE_DIR = shipped_dir("modules")
 """The library shipped with CityCanvas (the repository's top-level ``modules/``, inside the package once installed)."""
-
-ENV_VAR = "CITYCANVAS_MODULE_PATH"
-"""Extra module folders, separated by ``os.pathsep``."""
 
 MAX_MODULE_BYTES = 200_000
 """Largest module accepted, as a file, an upload or a workspace module's text (200 KB; a real
@@ -385,13 +381,9 @@ def _builtin_library() -> ModuleLibrary:
     return ModuleLibrary(definitions, origins)
 
 
-def env_module_dirs() -> list[Path]:
-    """Folders named by ``CITYCANVAS_MODULE_PATH`` (empty entries ignored)."""
-    return [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
-
-
-def load_library(extra_dirs: Iterable[str | Path] = (), *, include_env: bool = True) -> ModuleLibrary:
-    """The built-in modules plus those of ``CITYCANVAS_MODULE_PATH`` and ``extra_dirs``.
+def load_library(extra_dirs: Iterable[str | Path] = ()) -> ModuleLibrary:
+    """The built-in modules plus those of ``extra_dirs`` (the shell passes a city's folders, see
+    ``Settings.library_dirs``: the core never reads the environment).
 
     The built-in folder is read once per process (the editor asks often); extra
     folders are re-read on each call so a city's edits show up. Raises
@@ -400,7 +392,7 @@ def load_library(extra_dirs: Iterable[str | Path] = (), *, include_env: bool = T
     builtin = _builtin_library()
     folders: list[Path] = []
     seen = {BUILTIN_MODULE_DIR}
-    for folder in [*(env_module_dirs() if include_env else []), *(Path(d) for d in extra_dirs)]:
+    for folder in (Path(d) for d in extra_dirs):
         key = folder.resolve()
         if key not in seen:
             seen.add(key)

@@ -626,7 +626,7 @@ EXAMPLES: dict[str, Callable[[ModuleLibrary], Configuration]] = {
 
 
 def build_all() -> dict[str, str]:
-    library = load_library(include_env=False)
+    library = load_library()
     built = {name: build(library) for name, build in EXAMPLES.items()}
     built = {name: ECONOMICS[name](config) if name in ECONOMICS else config for name, config in built.items()}
     return {name: dump_configuration(config) + "\n" for name, config in built.items()}

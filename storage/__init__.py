@@ -3,7 +3,7 @@
 Use :class:`Store` (``Store.open()``) and the records and errors below; see
 ``storage/repository.py`` for the concurrency rule.
 
-- Where: ``Store.open(url)``; ``None`` means ``DATABASE_URL``, else
+- Where: ``Store.open(url)`` (the shell passes ``DATABASE_URL``); ``None`` means
   ``platformdirs.user_data_dir("citycanvas")/citycanvas.sqlite3``.
 - Schema: alembic revisions in ``storage/migrations`` (``canvas-app db upgrade``).
   SQLite files upgrade themselves on open; PostgreSQL is checked and raises

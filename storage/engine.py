@@ -9,7 +9,6 @@ save survives a power cut, not only a killed process.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +30,11 @@ def default_sqlite_path() -> Path:
 
 
 def resolve_url(url: str | URL | None = None) -> URL:
-    """An explicit URL, else ``DATABASE_URL``, else the per-user SQLite file.
+    """An explicit URL, else the per-user SQLite file (the shell's settings supply ``DATABASE_URL``).
 
     ``postgres://`` and ``postgresql://`` (Heroku style) are mapped to psycopg 3,
     the driver this project installs.
     """
-    if url is None:
-        url = os.environ.get("DATABASE_URL") or None
     if url is None:
         return URL.create("sqlite+pysqlite", database=str(default_sqlite_path()))
     parsed = make_url(url) if isinstance(url, str) else url

@@ -85,7 +85,7 @@ class Store(AccountsMixin, AuditMixin):
     # -- lifecycle -------------------------------------------------------------
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool | None = None) -> Store:
-        """Open the store at ``url`` (None: ``DATABASE_URL``, else the per-user SQLite file).
+        """Open the store at ``url`` (None: the per-user SQLite file; the shell resolves ``DATABASE_URL``).
 
         ``upgrade=None`` (default): SQLite files are upgraded to the latest schema
         on open (a fresh file is created); PostgreSQL is only checked, and

@@ -20,12 +20,13 @@ from canvas_app.library import LibraryError, ModuleLibrary, load_library
 from canvas_app.model import ConfigurationError, json_schema, load_configuration
 from canvas_app.shipped import shipped_dir
 from canvas_app.web.app import serve
+from canvas_app.web.settings import Settings, SettingsError
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
 
 def _library(args: argparse.Namespace) -> ModuleLibrary:
-    return load_library(tuple(Path(p) for p in args.modules or ()))
+    return load_library(args.settings.library_dirs)
 
 
 def format_evaluation(evaluation: Evaluation, title: str, *, recommended: bool = True) -> str:
@@ -136,6 +137,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    """Print the settings this process would run with, and where each comes from, secrets masked."""
+    settings = Settings.from_env(env_file=args.env_file) if args.env_file else args.settings
+    for line in settings.describe(args.env_file):
+        print(line)
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML or XLSX report of one configuration file, or of a comparison of two to four."""
 
@@ -230,6 +239,16 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of citycanvas/1")
     schema.set_defaults(func=cmd_schema)
 
+    config = sub.add_parser("config", help="print the effective settings (secrets masked) and where each comes from")
+    config.add_argument(
+        "--env-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also read this environment file (e.g. /etc/citycanvas/citycanvas.env); the environment wins",
+    )
+    config.set_defaults(func=cmd_config)
+
     store.register(sub)
     users.register(sub)
     return parser
@@ -264,6 +283,17 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str]) -> arg
     return parser.parse_args(with_default_command(argv, list(commands)))
 
 
+def settings_for(args: argparse.Namespace) -> Settings:
+    """The settings, read once; ``--modules`` and ``--database-url`` are given, the rest comes from the environment.
+
+    Commands then read ``args.database_url`` (filled in from ``DATABASE_URL`` when not given) and ``args.settings``.
+    """
+    settings = Settings.from_env(module_dirs=tuple(Path(p) for p in args.modules or ()) or None)
+    if getattr(args, "database_url", "absent") is None:
+        args.database_url = settings.database_url
+    return settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parse_arguments(parser, sys.argv[1:] if argv is None else argv)
@@ -272,7 +302,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "report" and (len(args.files) > 4 or args.output.suffix.lower() not in (".html", ".xlsx")):
         parser.error("report takes one file, or two to four to compare, and an output ending in .html or .xlsx")
     try:
+        args.settings = settings_for(args)
         return int(args.func(args))
+    except SettingsError as exc:
+        print(f"canvas-app: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     except (ConfigurationError, LibraryError) as exc:
         print(f"canvas-app: invalid input:\n{exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -1,4 +1,5 @@
-"""Store commands of ``canvas-app``: db upgrade, import, export, workspaces, configs, history, delete, restore.
+"""Store commands of ``canvas-app``: db upgrade/current/backup/restore, import, export, workspaces, configs,
+history, delete, restore.
 
 ``canvas_app.cli`` calls :func:`register`. Every command takes ``--database-url``
 (default: ``DATABASE_URL``, else the per-user SQLite file) and exits 0 on
@@ -17,9 +18,8 @@ from pathlib import Path
 from canvas_app.exports import export_configuration
 from canvas_app.library import LibraryError, load_library, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration
-from canvas_app.web.settings import default_author
-from storage import NotFoundError, StorageError, Store, WorkspaceInfo, migrate, resolve_url
-from storage.engine import make_engine
+from storage import NotFoundError, StorageError, Store, WorkspaceInfo, backup, migrate, resolve_url
+from storage.engine import is_sqlite, make_engine
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -45,6 +45,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     upgrade.set_defaults(func=cmd_db_upgrade)
     current = db_sub.add_parser("current", parents=[common], help="print the database's schema revision")
     current.set_defaults(func=cmd_db_current)
+    backup = db_sub.add_parser(
+        "backup", parents=[common], help="copy an SQLite database to FILE (PostgreSQL: prints the pg_dump command)"
+    )
+    backup.add_argument("file", type=Path, metavar="FILE")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    backup.set_defaults(func=cmd_db_backup)
+    restore_db = db_sub.add_parser(
+        "restore",
+        parents=[common],
+        help="replace an SQLite database with the backup FILE (PostgreSQL: prints the pg_restore command)",
+    )
+    restore_db.add_argument("file", type=Path, metavar="FILE")
+    restore_db.add_argument("--force", action="store_true", help="replace a database that holds data")
+    restore_db.set_defaults(func=cmd_db_restore)
 
     imp = subparsers.add_parser(
         "import", parents=[common, author], help="validate a configuration file and add it to a workspace"
@@ -124,12 +138,52 @@ def cmd_db_current(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    """SQLite: a consistent copy while the app runs; PostgreSQL: the pg_dump line to run instead."""
+    url = resolve_url(args.database_url)
+    if not is_sqlite(url):
+        return _postgres_tool("backup", backup.pg_dump_command(url, args.file))
+    try:
+        backup.backup_sqlite(url, args.file, force=args.force)
+    except (backup.BackupFailed, OSError) as exc:
+        return _fail(f"backup failed, {args.file} is unchanged: {exc}")
+    except backup.BackupError as exc:
+        return _invalid(f"backup refused: {exc}")
+    print(f"{url.render_as_string(hide_password=True)}: backed up to {args.file}")
+    return EXIT_OK
+
+
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    """SQLite: replace the database with a backup (stop the app first); PostgreSQL: the pg_restore line."""
+    url = resolve_url(args.database_url)
+    if not is_sqlite(url):
+        return _postgres_tool("restore", backup.pg_restore_command(url, args.file))
+    try:
+        backup.restore_sqlite(args.file, url, force=args.force)
+    except (backup.BackupFailed, OSError) as exc:
+        return _fail(f"restore failed, the database is unchanged: {exc}")
+    except backup.BackupError as exc:
+        return _invalid(f"restore refused, the database is unchanged: {exc}")
+    print(f"{url.render_as_string(hide_password=True)}: restored from {args.file}")
+    return EXIT_OK
+
+
+def _postgres_tool(verb: str, command: str) -> int:
+    """PostgreSQL has its own tools: say so, and print the exact command for the configured database."""
+    print(
+        f"canvas-app: db {verb} copies SQLite files only; for PostgreSQL run (password from ~/.pgpass or PGPASSWORD):",
+        file=sys.stderr,
+    )
+    print(command)
+    return EXIT_INVALID
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file only if it can be scored: its placed modules must carry a definition or be in the library."""
 
     try:
         config = load_configuration(args.file)
-        resolve_definitions(config, load_library(tuple(Path(p) for p in getattr(args, "modules", None) or ())))
+        resolve_definitions(config, load_library(args.settings.library_dirs))
     except (ConfigurationError, LibraryError) as exc:
         print(f"canvas-app import: invalid input, nothing was imported:\n{exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -278,7 +332,7 @@ def _resolve_config(store: Store, ref: str, workspace: str | None) -> int:
 
 
 def _author(args: argparse.Namespace) -> str:
-    return args.author or os.environ.get("CITYCANVAS_AUTHOR") or default_author()
+    return str(args.author or args.settings.author)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -286,6 +340,11 @@ def _write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _invalid(message: str) -> int:
+    print(f"canvas-app: {message}", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def _fail(message: str) -> int:

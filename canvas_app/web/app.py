@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
         title="CityCanvas",
         update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off; Dash's hint says str
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
-        background_callback_manager=background_manager(store, key_owner=lambda: job_owner(services)),
+        background_callback_manager=background_manager(settings, store, key_owner=lambda: job_owner(services)),
     )
     install_request_ids(app.server)  # first: every later check and log line of a request knows its id
     app.index_string = INDEX_STRING
@@ -108,8 +108,10 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     advantages.register(app, services)
     weights.register(app, services)
     modules.register(app, services)
-    install_security(app)  # first among the request checks: malformed bodies never reach the others
-    install_job_guard(app, services, JobSlots(settings.jobs_per_user, settings.jobs_total))
+    install_security(
+        app, behind_proxy=settings.behind_proxy
+    )  # first among the request checks: malformed bodies never reach the others
+    install_job_guard(app, services, JobSlots(settings.jobs_per_user, settings.jobs_total, settings))
     return app
 
 

@@ -30,6 +30,8 @@ from typing import Any
 
 import platformdirs
 
+from canvas_app.web.settings import Settings
+
 JOB_EXPIRE_SECONDS = 3600
 """Results nobody fetched are dropped after an hour."""
 
@@ -47,10 +49,6 @@ class MissingExtra(RuntimeError):
     """``REDIS_URL`` asks for Redis and Celery, which come with the ``team`` extra, not installed here."""
 
 
-def redis_url() -> str | None:
-    return os.environ.get("REDIS_URL") or None
-
-
 def team_import(module: str) -> Any:
     """Import ``module`` of the ``team`` extra, or say plainly what to install (no bare ImportError)."""
     try:
@@ -63,12 +61,12 @@ def team_import(module: str) -> Any:
         ) from None
 
 
-def celery_app(url: str | None = None) -> Any:
+def celery_app(settings: Settings) -> Any:
     """The process's Celery app (one per process: the web app and ``canvas_app.web.worker`` share it)."""
     global _celery
     with _celery_lock:
         if _celery is None:
-            broker = url or redis_url()
+            broker = settings.redis_url
             if broker is None:
                 raise RuntimeError("REDIS_URL is not set: Celery needs a Redis broker")
             team_import("redis")  # Celery's Redis transport, imported only when the first job is sent
@@ -77,14 +75,14 @@ def celery_app(url: str | None = None) -> Any:
                 result_expires=JOB_EXPIRE_SECONDS,
                 broker_connection_retry_on_startup=True,
                 # several deployments (or test runs) may share one Redis: each names its own queue
-                task_default_queue=os.environ.get("CITYCANVAS_JOB_QUEUE") or "citycanvas",
+                task_default_queue=settings.job_queue,
             )
         return _celery
 
 
-def cache_folder() -> Path:
+def cache_folder(settings: Settings) -> Path:
     """Where in-process job results wait (``CITYCANVAS_CACHE_DIR``, else the user cache folder)."""
-    folder = os.environ.get("CITYCANVAS_CACHE_DIR") or platformdirs.user_cache_dir("citycanvas", appauthor=False)
+    folder = settings.cache_dir or platformdirs.user_cache_dir("citycanvas", appauthor=False)
     path = Path(folder) / "background-jobs"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -106,7 +104,7 @@ class _OwnResultPerStart:
         return hashlib.sha256(f"{shared}|{self.key_owner()}|{secrets.token_hex(16)}".encode()).hexdigest()
 
 
-def background_manager(store: Any = None, key_owner: Callable[[], str] | None = None) -> Any:
+def background_manager(settings: Settings, store: Any = None, key_owner: Callable[[], str] | None = None) -> Any:
     """A Dash background callback manager: Celery when ``REDIS_URL`` is set, else diskcache.
 
     ``key_owner`` names the user starting a job (it salts the job's result key, see
@@ -114,14 +112,13 @@ def background_manager(store: Any = None, key_owner: Callable[[], str] | None = 
     """
     if store is not None and getattr(store, "engine", None) is not None:
         _forget_connections_in_children(store.engine)
-    url = redis_url()
-    if url:
+    if settings.redis_url:
         from dash import CeleryManager
 
         class OwnCeleryManager(_OwnResultPerStart, CeleryManager):
             """Celery jobs, each start with its own result key."""
 
-        manager: Any = OwnCeleryManager(celery_app(url), expire=JOB_EXPIRE_SECONDS)  # type: ignore[no-untyped-call]  # Dash leaves its managers' __init__ and terminate_job unannotated
+        manager: Any = OwnCeleryManager(celery_app(settings), expire=JOB_EXPIRE_SECONDS)  # type: ignore[no-untyped-call]  # Dash leaves its managers' __init__ and terminate_job unannotated
     else:
         import diskcache
         from dash import DiskcacheManager
@@ -135,7 +132,7 @@ def background_manager(store: Any = None, key_owner: Callable[[], str] | None = 
                 with suppress(psutil.NoSuchProcess):
                     super().terminate_job(job)  # type: ignore[no-untyped-call]  # Dash leaves its managers' __init__ and terminate_job unannotated
 
-        manager = OwnDiskcacheManager(diskcache.Cache(str(cache_folder())), expire=JOB_EXPIRE_SECONDS)  # type: ignore[no-untyped-call]  # Dash leaves its managers' __init__ and terminate_job unannotated
+        manager = OwnDiskcacheManager(diskcache.Cache(str(cache_folder(settings))), expire=JOB_EXPIRE_SECONDS)  # type: ignore[no-untyped-call]  # Dash leaves its managers' __init__ and terminate_job unannotated
     if key_owner is not None:
         manager.key_owner = key_owner
     return manager
@@ -169,20 +166,20 @@ class JobSlots:
     return 'ok'
     """
 
-    def __init__(self, per_user: int, total: int, *, lease_seconds: float = JOB_LEASE_SECONDS) -> None:
+    def __init__(
+        self, per_user: int, total: int, settings: Settings, *, lease_seconds: float = JOB_LEASE_SECONDS
+    ) -> None:
         self.per_user, self.total, self.lease_seconds = per_user, total, lease_seconds
-        url = redis_url()
-        if url:
-            self._redis: Any = team_import("redis").Redis.from_url(url)
-            queue = os.environ.get("CITYCANVAS_JOB_QUEUE") or "citycanvas"
-            self._key = f"{queue}:job-slots"
+        if settings.redis_url:
+            self._redis: Any = team_import("redis").Redis.from_url(settings.redis_url)
+            self._key = f"{settings.job_queue}:job-slots"
             self._take_script = self._redis.register_script(self._LUA)
             self._cache: Any = None
         else:
             import diskcache
 
             self._redis = None
-            self._cache = diskcache.Cache(str(cache_folder().parent / "job-slots"))
+            self._cache = diskcache.Cache(str(cache_folder(settings).parent / "job-slots"))
 
     def take(self, user: str, lease: str, subject: Any = None) -> str | None:
         """Take a slot for ``user`` under the name ``lease`` (``subject``: what the job reads, kept
@@ -288,7 +285,6 @@ __all__ = [
     "background_manager",
     "celery_app",
     "cache_folder",
-    "redis_url",
     "job_request_context",
     "JobSlots",
     "JOB_LEASE_SECONDS",

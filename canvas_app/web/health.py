@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from canvas_app.web.background import redis_url, team_import
+from canvas_app.web.background import team_import
 
 HEALTH_PATHS = ("/healthz", "/readyz")
 """Open to anyone (``callbacks.auth`` lets them through without a session)."""
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def install_health(app: Any, services: Any) -> None:
     """Add ``/healthz`` and ``/readyz`` to the Flask server of ``app`` (a Dash app)."""
     server: Flask = app.server
-    url = redis_url()
+    url = services.settings.redis_url
     redis_client = None
     if url:
         redis_client = team_import("redis").Redis.from_url(

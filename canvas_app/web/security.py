@@ -23,7 +23,6 @@ One call in ``create_app``: :func:`install_security`. What it adds, and why:
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from typing import Any, TypeGuard
 
@@ -69,11 +68,6 @@ BASE_POLICY: dict[str, list[str]] = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-
-
-def behind_proxy() -> bool:
-    """True when ``CITYCANVAS_BEHIND_PROXY=1``: trust one proxy's X-Forwarded-* headers."""
-    return os.environ.get("CITYCANVAS_BEHIND_PROXY", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def json_depth_exceeds(value: Any, limit: int) -> bool:
@@ -166,14 +160,16 @@ def content_security_policy(script_hashes: list[str]) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
 
 
-def install_security(app: Any) -> None:
+def install_security(app: Any, *, behind_proxy: bool = False) -> None:
     """Add the headers and request checks above to ``app`` (a Dash app).
+
+    ``behind_proxy`` (``CITYCANVAS_BEHIND_PROXY``): trust one proxy's X-Forwarded-* headers.
 
     Call it after the callbacks are registered; the CSP is computed on the first
     response, so inline scripts registered later are still covered.
     """
     server: Flask = app.server
-    if behind_proxy():
+    if behind_proxy:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]  # wrapping the WSGI app is how Werkzeug's ProxyFix is installed
     policy_lock = threading.Lock()
     policy: dict[str, str] = {}
@@ -227,4 +223,4 @@ def install_security(app: Any) -> None:
         return response
 
 
-__all__ = ["install_security", "content_security_policy", "json_depth_exceeds", "MAX_JSON_DEPTH", "behind_proxy"]
+__all__ = ["install_security", "content_security_policy", "json_depth_exceeds", "MAX_JSON_DEPTH"]

@@ -134,7 +134,7 @@ class Services:
         if self._library is None:
             with self._lock:
                 if self._library is None:
-                    self._library = load_library(extra_dirs=tuple(self.settings.module_dirs))
+                    self._library = load_library(extra_dirs=self.settings.library_dirs)
         return self._library
 
     def library_for(self, workspace_id: Any) -> Any:

@@ -10,6 +10,8 @@ Celery tasks, and reads configurations from the same database.
 
 from canvas_app.web.app import create_app
 from canvas_app.web.background import celery_app
+from canvas_app.web.settings import Settings
 
-dash_app = create_app()
-app = celery_app()
+settings = Settings.from_env()
+dash_app = create_app(settings)
+app = celery_app(settings)

@@ -68,7 +68,7 @@ ORDERING_KEYS = {"score", "criterion", "field", "higher", "lower", "why", "xfail
 
 @functools.cache
 def library() -> ModuleLibrary:
-    return load_library(include_env=False)
+    return load_library()
 
 
 @functools.cache

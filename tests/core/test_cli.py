@@ -54,7 +54,7 @@ def test_every_recommendation_closes_its_gap(capsys):
     from canvas_app.library import load_library, place_module
     from canvas_app.model import load_configuration
 
-    config, library = load_configuration(EXAMPLES / "parking-city-run.json"), load_library(include_env=False)
+    config, library = load_configuration(EXAMPLES / "parking-city-run.json"), load_library()
     _, out, _ = run(capsys, "score", "--json", str(EXAMPLES / "parking-city-run.json"))
     result = json.loads(out)
     recommended = [(f, r) for f in result["flags"] for r in f["recommendations"]]

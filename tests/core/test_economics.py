@@ -13,7 +13,7 @@ from canvas_app.model import ConfigurationError, parse_configuration
 from canvas_app.recommend import annuity, suggestion_change
 from tests.core.builders import config, eco
 
-LIBRARY = load_library(include_env=False)
+LIBRARY = load_library()
 INVESTED = {"bank": "funder", "op": "service_provider", "city": "city", "residents": "citizen"}
 
 

@@ -10,7 +10,7 @@ from canvas_app.library import load_library, place_module
 from canvas_app.messages import say
 from canvas_app.model import Configuration
 
-LIBRARY = load_library(include_env=False)
+LIBRARY = load_library()
 
 
 def criteria(configuration: Configuration) -> dict:

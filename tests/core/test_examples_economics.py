@@ -22,7 +22,7 @@ from canvas_app.model import load_configuration
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "core" / "cases"
 EXAMPLES = ROOT / "examples"
-LIBRARY = load_library(include_env=False)
+LIBRARY = load_library()
 M = 1_000_000
 
 

@@ -27,7 +27,7 @@ FILES = sorted(EXAMPLES.glob("*.json"))
 
 @pytest.fixture(scope="module")
 def library():
-    return load_library(include_env=False)
+    return load_library()
 
 
 def test_the_named_examples_exist():

@@ -16,7 +16,7 @@ from canvas_app.library import MAX_MODULE_BYTES, LibraryError, load_library, par
 from canvas_app.model import MAX_COUNT, ConfigurationError, parse_configuration
 from canvas_app.workspace_model import MAX_MODULE_TEXT
 
-LIBRARY = load_library(include_env=False)
+LIBRARY = load_library()
 
 
 def test_a_deeply_nested_toml_module_is_refused_with_a_message():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import pytest
 
 from canvas_app.library import (
     BUILTIN_MODULE_DIR,
-    ENV_VAR,
     LibraryError,
     ModuleLibrary,
     load_library,
@@ -45,7 +45,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 @pytest.fixture()
 def library() -> ModuleLibrary:
-    return load_library(include_env=False)
+    return load_library()
 
 
 @pytest.fixture()
@@ -147,7 +147,7 @@ def test_the_modules_named_in_the_design_are_there(library):
 
 
 def test_builtin_load_is_cached(library):
-    assert load_library(include_env=False) is library
+    assert load_library() is library
     assert load_library() is library or len(load_library()) >= len(library)
 
 
@@ -169,7 +169,7 @@ def test_get_contains_iter_len_and_search(library):
 def refused(tmp_path: Path, name: str, text: str) -> str:
     write(tmp_path / "city", name, text)
     with pytest.raises(LibraryError) as info:
-        load_library([tmp_path / "city"], include_env=False)
+        load_library([tmp_path / "city"])
     message = str(info.value)
     assert name in message, message
     return message
@@ -177,7 +177,7 @@ def refused(tmp_path: Path, name: str, text: str) -> str:
 
 def test_a_city_folder_adds_its_modules(tmp_path):
     write(tmp_path / "city", "our-help.yaml", GOOD.format(id="our-help"))
-    lib = load_library([tmp_path / "city"], include_env=False)
+    lib = load_library([tmp_path / "city"])
     assert "our-help" in lib and "mobile-parking" in lib
     assert lib.origin("our-help") == str(tmp_path / "city" / "our-help.yaml")
 
@@ -235,7 +235,7 @@ def test_duplicate_id_across_folders_names_both_files(tmp_path):
     first = write(tmp_path / "a", "twin.yaml", GOOD.format(id="twin"))
     second = write(tmp_path / "b", "twin.yaml", GOOD.format(id="twin"))
     with pytest.raises(LibraryError) as info:
-        load_library([tmp_path / "a", tmp_path / "b"], include_env=False)
+        load_library([tmp_path / "a", tmp_path / "b"])
     message = str(info.value)
     assert str(first) in message and str(second) in message and "id:" in message
 
@@ -243,7 +243,7 @@ def test_duplicate_id_across_folders_names_both_files(tmp_path):
 def test_a_city_module_may_not_override_a_builtin_one(tmp_path):
     path = write(tmp_path / "city", "mobile-parking.yaml", GOOD.format(id="mobile-parking"))
     with pytest.raises(LibraryError) as info:
-        load_library([tmp_path / "city"], include_env=False)
+        load_library([tmp_path / "city"])
     message = str(info.value)
     assert str(path) in message and str(BUILTIN_MODULE_DIR / "mobile-parking.yaml") in message
 
@@ -252,23 +252,27 @@ def test_every_bad_file_is_reported_at_once(tmp_path):
     write(tmp_path / "city", "one.yaml", "id: [")
     write(tmp_path / "city", "two.yaml", GOOD.format(id="two") + "oops: 1\n")
     with pytest.raises(LibraryError) as info:
-        load_library([tmp_path / "city"], include_env=False)
+        load_library([tmp_path / "city"])
     assert len(info.value.problems) == 2
     assert isinstance(info.value, ValueError)
 
 
 def test_missing_folder_is_an_error(tmp_path):
     with pytest.raises(LibraryError, match="does not exist"):
-        load_library([tmp_path / "nowhere"], include_env=False)
+        load_library([tmp_path / "nowhere"])
 
 
-def test_env_var_adds_folders(tmp_path, monkeypatch):
+def test_env_var_adds_folders_through_the_settings(tmp_path, monkeypatch):
+    """CITYCANVAS_MODULE_PATH reaches the library as an argument: the core itself never reads it."""
+    from canvas_app.web.settings import MODULE_PATH_VAR, Settings
+
     write(tmp_path / "env", "from-env.yaml", GOOD.format(id="from-env"))
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "env"))
-    assert "from-env" in load_library()
-    assert "from-env" not in load_library(include_env=False)
+    monkeypatch.setenv(MODULE_PATH_VAR, f"{tmp_path / 'env'}{os.pathsep}")
+    settings = Settings.from_env(module_dirs=(tmp_path / "env",))
+    assert settings.library_dirs == (tmp_path / "env", tmp_path / "env")
+    assert "from-env" not in load_library()
     # the same folder named twice (env and argument) is read once, not reported as a duplicate
-    assert "from-env" in load_library([tmp_path / "env"])
+    assert "from-env" in load_library(settings.library_dirs)
 
 
 def test_toml_modules_load_too(tmp_path):
@@ -278,7 +282,7 @@ def test_toml_modules_load_too(tmp_path):
         '[[sources]]\ntitle = "Test"\n'
     )
     write(tmp_path / "city", "tomly.toml", toml)
-    assert load_library([tmp_path / "city"], include_env=False)["tomly"].flows[0].kind is FlowKind.DATA
+    assert load_library([tmp_path / "city"])["tomly"].flows[0].kind is FlowKind.DATA
 
 
 def test_parse_module_accepts_text_and_dicts_and_names_the_upload():

@@ -8,7 +8,7 @@ from canvas_app.mechanisms import KINDS, mechanisms_could_add, mechanisms_in_pla
 from canvas_app.model import load_configuration
 from canvas_app.web.settings import REPO_DIR
 
-LIBRARY = load_library(include_env=False)
+LIBRARY = load_library()
 
 PLATFORM = config(
     {

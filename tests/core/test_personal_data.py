@@ -14,7 +14,7 @@ from canvas_app.model import ConfigurationError, dump_configuration, parse_confi
 from canvas_app.recommend import suggestion_change
 from canvas_app.scoring import score_ecosystem
 
-LIBRARY = load_library(include_env=False)
+LIBRARY = load_library()
 LOCATION = ("drivers", "op", "data", None, None, {"personal_data": True, "label": "location traces"})
 PROFILES = ("op", "ads", "data", None, None, {"personal_data": True, "label": "driver profiles"})
 DATA_FEE = ("ads", "op", "money", 500.0, 1, {"label": "data fee"})

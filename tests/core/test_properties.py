@@ -15,7 +15,7 @@ from canvas_app.model import ActorType, Configuration, FlowKind, parse_configura
 NON_FINANCIAL = [k for k in FlowKind if k not in (FlowKind.MONEY, FlowKind.GRANT, FlowKind.INVESTMENT)]
 STANDARDS = ["NGSI-LD", "MIM1", "GTFS", "proprietary API"]
 PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-LIBRARY = load_library(include_env=False)
+LIBRARY = load_library()
 WITH_MODULES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

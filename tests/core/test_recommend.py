@@ -24,7 +24,7 @@ from canvas_app.model import Configuration, ConfigurationError, load_configurati
 from canvas_app.recommend import PER_ELEMENT, candidates, preview, suggestion_change
 
 ROOT = Path(__file__).resolve().parents[2]
-LIBRARY = load_library(include_env=False)
+LIBRARY = load_library()
 _spec = importlib.util.spec_from_file_location("bench_synthetic", ROOT / "bench" / "synthetic.py")
 _synthetic = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_synthetic)  # not via sys.path: bench/ has modules named like the app's packages

@@ -83,7 +83,7 @@ def test_one_spelling_may_not_name_two_standards():
 def test_the_registry_covers_every_standard_the_built_in_library_and_examples_declare():
     """A module or example naming a standard the registry lacks would be scored as unverified."""
     declared: dict[str, set[str]] = {}
-    for definition in load_library(include_env=False):
+    for definition in load_library():
         for name in definition.attributes.standards + [s for f in definition.flows for s in f.standards]:
             declared.setdefault(name, set()).add(f"module {definition.id}")
     for path in sorted((ROOT / "examples").glob("*.json")):

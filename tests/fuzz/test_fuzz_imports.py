@@ -104,7 +104,7 @@ def test_fz004_module_file_loading(tmp_path_factory, data: bytes, suffix: str) -
     folder = tmp_path_factory.mktemp("modules")
     (folder / f"fuzz-module{suffix}").write_bytes(data)
     try:
-        library = load_library(extra_dirs=[folder], include_env=False)
+        library = load_library(extra_dirs=[folder])
     except LibraryError as exc:
         assert_clear(exc.problems)
         assert all(str(folder) in p for p in exc.problems)  # every problem names the file

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
-from canvas_app.cli.store import register
+from canvas_app.cli.main import main
 from storage import Store
 
 
 def run(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="canvas-app")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(list(argv))
-    return args.func(args)
+    """``canvas-app ARGV``, the way the console script runs it (settings read, then the command)."""
+    return main(list(argv))
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_job001_a_non_member_cannot_start_a_job_on_another_workspace(jobs_world)
     assert app._background_manager is not None
     from canvas_app.web.background import JobSlots
 
-    assert JobSlots(1, 2).held() == 0  # nothing was reserved, nothing forked
+    assert JobSlots(1, 2, Settings()).held() == 0  # nothing was reserved, nothing forked
 
 
 def test_job002_a_poll_is_answered_only_to_its_starter_while_they_may_view(jobs_world):
@@ -187,9 +187,9 @@ def test_job005_jobs_are_capped_per_user_and_in_total(jobs_world):
     assert "cacheKey" in second.get_json()
     third = start(val, body)  # two running in all
     assert "server is busy" in json.dumps(third.get_json())
-    assert JobSlots(1, 2).held() == 2
+    assert JobSlots(1, 2, Settings()).held() == 2
     poll_until_done(ann, body, first.get_json())  # fetching the result gives the slot back
-    assert JobSlots(1, 2).held() == 1
+    assert JobSlots(1, 2, Settings()).held() == 1
     assert "cacheKey" in start(ann, body).get_json()
 
 
@@ -210,12 +210,13 @@ def test_job006_taking_a_slot_is_atomic_under_a_race(backend, tmp_path, monkeypa
         monkeypatch.setenv("CITYCANVAS_JOB_QUEUE", f"test-{uuid.uuid4().hex}")
     else:
         monkeypatch.delenv("REDIS_URL", raising=False)
-    slots = JobSlots(per_user=2, total=3)
+    slots = JobSlots(per_user=2, total=3, settings=Settings())
     taken: list[str] = []
     lock = threading.Lock()
 
     def grab(i: int) -> None:
-        mine = JobSlots(per_user=2, total=3)  # each thread its own connection, like separate workers
+        # each thread its own connection, like separate workers
+        mine = JobSlots(per_user=2, total=3, settings=Settings())
         if mine.take("user:1" if i % 2 else "user:2", f"lease-{i}") is None:
             with lock:
                 taken.append(f"lease-{i}")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
@@ -199,7 +198,7 @@ def test_with_accounts_the_server_decides_who_may_delete_and_restore(settings, s
     and nobody sees another workspace's deleted configurations."""
     from canvas_app.web.auth import hash_password
 
-    services = Services(settings=dataclasses.replace(settings, auth=True, secret_key="k" * 32), store=store)
+    services = Services(settings=settings.model_copy(update={"auth": True, "secret_key": "k" * 32}), store=store)
     users = {
         name: store.create_user(name, hash_password("correct horse battery")) for name in ("ann", "val", "ed", "nora")
     }
@@ -461,7 +460,7 @@ def test_with_accounts_only_owners_delete_and_restore_a_workspace(settings, stor
     """An editor, a viewer and a non-member are refused; nobody sees another's deleted workspace."""
     from canvas_app.web.auth import hash_password
 
-    services = Services(settings=dataclasses.replace(settings, auth=True, secret_key="k" * 32), store=store)
+    services = Services(settings=settings.model_copy(update={"auth": True, "secret_key": "k" * 32}), store=store)
     users = {
         name: store.create_user(name, hash_password("correct horse battery")) for name in ("ann", "val", "ed", "nora")
     }
