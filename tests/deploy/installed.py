@@ -57,7 +57,8 @@ def build_and_install(root: Path, env: dict[str, str], extras: str = "") -> Inst
     bin_dir = root / "venv" / ("Scripts" if os.name == "nt" else "bin")
     requirement = f"{wheel}[{extras}]" if extras else str(wheel)
     run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", requirement],
+        [str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", requirement]
+        + ["-c", str(REPO / "constraints.txt")],  # the tested versions, as the README installs them
         root,
         env,
         timeout=600,
