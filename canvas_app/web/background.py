@@ -39,7 +39,7 @@ JOB_LEASE_SECONDS = 900
 """A started job holds one of its user's (and the host's) job slots until its result is fetched,
 or at most this long: a tab closed mid-job frees its slot after 15 minutes."""
 
-_celery: Any = None
+_celery_apps: dict[tuple[str, str], Any] = {}
 _celery_lock = threading.Lock()
 _forked_engines: weakref.WeakSet[Any] = weakref.WeakSet()
 _fork_hook_installed = False
@@ -62,22 +62,26 @@ def team_import(module: str) -> Any:
 
 
 def celery_app(settings: Settings) -> Any:
-    """The process's Celery app (one per process: the web app and ``canvas_app.web.worker`` share it)."""
-    global _celery
+    """The process's Celery app for this broker and queue (the web app and ``canvas_app.web.worker`` share it).
+
+    One per (broker, queue), not one per process: an app built for one queue must never send another
+    configuration's jobs to it (a worker takes only its own queue, so those jobs would wait forever)."""
+    broker = settings.redis_url
+    if broker is None:
+        raise RuntimeError("REDIS_URL is not set: Celery needs a Redis broker")
+    key = (broker, settings.job_queue)
     with _celery_lock:
-        if _celery is None:
-            broker = settings.redis_url
-            if broker is None:
-                raise RuntimeError("REDIS_URL is not set: Celery needs a Redis broker")
+        if key not in _celery_apps:
             team_import("redis")  # Celery's Redis transport, imported only when the first job is sent
-            _celery = team_import("celery").Celery("citycanvas", broker=broker, backend=broker)
-            _celery.conf.update(
+            app = team_import("celery").Celery("citycanvas", broker=broker, backend=broker)
+            app.conf.update(
                 result_expires=JOB_EXPIRE_SECONDS,
                 broker_connection_retry_on_startup=True,
                 # several deployments (or test runs) may share one Redis: each names its own queue
                 task_default_queue=settings.job_queue,
             )
-        return _celery
+            _celery_apps[key] = app
+        return _celery_apps[key]
 
 
 def cache_folder(settings: Settings) -> Path:

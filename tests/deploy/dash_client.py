@@ -24,19 +24,22 @@ class CallbackBodies:
     def __init__(self, dependencies: list[dict[str, Any]]):
         self.dependencies = dependencies
 
-    def find(self, input_id: str, prop: str) -> dict[str, Any]:
-        """The server-side callback that has ``input_id.prop`` among its inputs."""
+    def find(self, input_id: str, prop: str, output: str = "") -> dict[str, Any]:
+        """The server-side callback that has ``input_id.prop`` among its inputs (and ``output`` in its outputs,
+        when several callbacks take that input)."""
         for dep in self.dependencies:
-            if dep.get("clientside_function"):
+            if dep.get("clientside_function") or output not in dep["output"]:
                 continue
             if any(i["id"] == input_id and i["property"] == prop for i in dep["inputs"]):
                 return dep
         raise LookupError(f"no server callback takes {input_id}.{prop}")
 
-    def body(self, input_id: str, prop: str, value: Any, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    def body(
+        self, input_id: str, prop: str, value: Any, values: dict[str, Any] | None = None, output: str = ""
+    ) -> dict[str, Any]:
         """The request body for ``input_id.prop`` changing to ``value``; ``values`` give other inputs and states
-        by ``"id.prop"`` (unset ones are null)."""
-        dep = self.find(input_id, prop)
+        by ``"id.prop"`` (unset ones are null); ``output`` picks among callbacks that take the same input."""
+        dep = self.find(input_id, prop, output)
         values = {f"{input_id}.{prop}": value, **(values or {})}
         outputs = [_split(key) for key in _output_keys(dep["output"])]
         return {

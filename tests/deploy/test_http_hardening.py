@@ -117,7 +117,8 @@ def test_sec009_a_pattern_output_sent_as_a_plain_id_is_400_not_500(client, app):
     from dash_client import CallbackBodies
 
     bodies = CallbackBodies(client.get("/_dash-dependencies").get_json())
-    body = bodies.body(ID.selection, "data", None)  # the helper writes every output id as a plain string
+    # the form filler (it also sets the move buttons); the helper writes every output id as a plain string
+    body = bodies.body(ID.selection, "data", None, output=ID.actor_heading)
     assert any(o["id"].startswith('{"dir"') for o in body["outputs"])
     response = client.post(CALLBACK, json=body)
     assert response.status_code == 400 and "not a call of one of this app" in response.get_data(as_text=True)
@@ -129,7 +130,7 @@ def test_sec010_a_pattern_output_with_zero_matches_is_400_not_500(client, app):
     from dash_client import CallbackBodies
 
     bodies = CallbackBodies(client.get("/_dash-dependencies").get_json())
-    body = bodies.body(ID.selection, "data", None)
+    body = bodies.body(ID.selection, "data", None, output=ID.actor_heading)
     body["outputs"] = [[] if o["id"].startswith('{"dir"') else o for o in body["outputs"]]
     response = client.post(CALLBACK, json=body)
     assert response.status_code == 400 and "values the callback cannot use" in response.get_data(as_text=True)

@@ -267,3 +267,16 @@ def test_job007_a_large_configuration_s_report_leaves_recommendations_to_a_backg
         full = build_configuration_report(services, head.id, recommend=True)
     names = {r.name for flag in full.evaluation.flags for r in flag.recommendations}
     assert names and all(name in text for name in names)
+
+
+def test_each_queue_gets_its_own_celery_app():
+    """An app built for one queue never sends another configuration's jobs to it: a worker takes only its
+    own queue, so such jobs would wait forever (seen when one test process built apps for two queues)."""
+    from canvas_app.web.background import celery_app
+    from canvas_app.web.settings import Settings
+
+    first = celery_app(Settings(redis_url="redis://127.0.0.1:6379/0", job_queue="citycanvas-a"))
+    second = celery_app(Settings(redis_url="redis://127.0.0.1:6379/0", job_queue="citycanvas-b"))
+    again = celery_app(Settings(redis_url="redis://127.0.0.1:6379/0", job_queue="citycanvas-a"))
+    assert (first.conf.task_default_queue, second.conf.task_default_queue) == ("citycanvas-a", "citycanvas-b")
+    assert again is first and second is not first
