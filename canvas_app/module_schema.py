@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from canvas_app.estimates import MAX_FORMULA_LENGTH, NAMES, SAMPLE_SCALE, FormulaError, evaluate
+from canvas_app.flags import FLAGS_BY_CODE
 from canvas_app.model import QUANTITIES, ActorType, FlowKind, Identifier, MarginalCost, Name, NonNegative, Years
 
 
@@ -129,31 +130,8 @@ class Ova(_Strict):
     advantage: str = ""
 
 
-FLAG_CODES = (
-    "isolated-actor",
-    "disconnected-ecosystem",
-    "no-return",
-    "free-rider",
-    "no-revenue",
-    "negative-net-value",
-    "grant-dependent",
-    "funding-concentration",
-    "single-point-of-failure",
-    "vendor-lock-in",
-    "not-multi-sided",
-    "no-network-effects",
-    "high-marginal-cost",
-    "no-open-standards",
-    "local-dependency",
-    "no-citizen-value",
-    "unmet-need",
-    "missing-quantities",
-    "no-payback",
-    "per-use-subsidy",
-    "personal-data-without-consent",
-    "personal-data-sold",
-)
-"""Flag codes of the checks (docs/scoring.md): what a module may declare it remedies."""
+FLAG_CODES = tuple(FLAGS_BY_CODE)
+"""Flag codes of the checks (the registry in canvas_app/flags.py): what a module may declare it remedies."""
 
 
 class Remedy(_Strict):

@@ -20,6 +20,7 @@ import yaml
 
 from canvas_app.analysis import evaluate
 from canvas_app.evaluation import SCORE_NAMES, Criterion, Evaluation, Score
+from canvas_app.flags import FLAGS_BY_CODE
 from canvas_app.library import ModuleLibrary, load_library, resolve_definitions
 from canvas_app.model import Configuration, load_configuration
 from canvas_app.scoring import CRITERIA_BY_ID
@@ -27,32 +28,7 @@ from canvas_app.scoring import CRITERIA_BY_ID
 CASES = Path(__file__).resolve().parent / "cases"
 NAMES = sorted(p.stem for p in CASES.glob("*.json"))
 AWAITS = "awaits issue 9 scoring"
-FLAG_CODES = frozenset(
-    {
-        "isolated-actor",
-        "disconnected-ecosystem",
-        "no-return",
-        "free-rider",
-        "no-revenue",
-        "negative-net-value",
-        "grant-dependent",
-        "funding-concentration",
-        "single-point-of-failure",
-        "vendor-lock-in",
-        "not-multi-sided",
-        "no-network-effects",
-        "high-marginal-cost",
-        "no-open-standards",
-        "local-dependency",
-        "no-citizen-value",
-        "unmet-need",
-        "missing-quantities",
-        "no-payback",
-        "per-use-subsidy",
-        "personal-data-without-consent",
-        "personal-data-sold",
-    }
-)
+FLAG_CODES = frozenset(FLAGS_BY_CODE)
 """Every flag code an expectation may name: a misspelt code in ``flags_absent`` would pass vacuously."""
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 SCORE_FIELDS = ("score", "coverage", "assessable", "provisional")
