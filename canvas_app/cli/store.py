@@ -18,7 +18,7 @@ from pathlib import Path
 from canvas_app.exports import export_configuration
 from canvas_app.library import LibraryError, load_library, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration
-from storage import NotFoundError, StorageError, Store, WorkspaceInfo, backup, migrate, resolve_url
+from storage import AuditActor, NotFoundError, StorageError, Store, WorkspaceInfo, backup, migrate, resolve_url
 from storage.engine import is_sqlite, make_engine
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -259,10 +259,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
     def run(store: Store) -> int:
         if args.kind == "workspace":
             ws = _resolve_workspace(store, args.ref)
-            store.delete_workspace(ws.id, author=_author(args))
+            store.delete_workspace(ws.id, author=_author(args), audit=_audited(args))
             print(f"deleted workspace '{ws.name}'; bring it back with: canvas-app restore workspace '{ws.name}'")
         else:
-            head = store.delete_configuration(_resolve_config(store, args.ref, args.workspace), author=_author(args))
+            head = store.delete_configuration(
+                _resolve_config(store, args.ref, args.workspace), author=_author(args), audit=_audited(args)
+            )
             print(
                 f"deleted configuration '{head.name}' (id {head.id}); bring it back with: "
                 f"canvas-app restore config {head.id}"
@@ -276,12 +278,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     def run(store: Store) -> int:
         if args.kind == "workspace":
             ws = _resolve_workspace(store, args.ref)
-            store.restore_workspace(ws.id, author=_author(args))
+            store.restore_workspace(ws.id, author=_author(args), audit=_audited(args))
             print(f"restored workspace '{ws.name}'")
         else:
             if not args.ref.isdigit():
                 raise _Invalid("give the configuration's id (canvas-app configs --workspace W --all lists them)")
-            head = store.restore_configuration(int(args.ref), author=_author(args))
+            head = store.restore_configuration(int(args.ref), author=_author(args), audit=_audited(args))
             print(f"restored configuration '{head.name}' (id {head.id}, version {head.version})")
         return EXIT_OK
 
@@ -333,6 +335,11 @@ def _resolve_config(store: Store, ref: str, workspace: str | None) -> int:
 
 def _author(args: argparse.Namespace) -> str:
     return str(args.author or args.settings.author)
+
+
+def _audited(args: argparse.Namespace) -> AuditActor:
+    """The command line's deletes and restores go into the audit log like the web app's (no address: a shell)."""
+    return AuditActor(None, f"{_author(args)} (command line)")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -120,4 +120,9 @@ def test_delete_and_restore_keep_everything(store_url, config_file, capsys) -> N
         [head] = store.list_configurations(ws.id)
         config, _ = store.load(head.id)
         assert config.name == "Parking" and len(config.actors) == 3 and head.version == 1
+        logged = [(e.action, e.user_name) for e in reversed(store.audit_log())]
+    # the command line's deletes and restores are in the audit log too, oldest first, by the author it names
+    actions = ["configuration deleted", "configuration restored", "workspace deleted", "workspace restored"]
+    assert [action for action, _who in logged] == actions
+    assert logged[0][1] == "ann (command line)" and all(who.endswith(" (command line)") for _a, who in logged)
     assert run("delete", "config", "Nope", "--database-url", store_url) == 2
