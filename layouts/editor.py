@@ -134,18 +134,10 @@ def actor_form() -> html.Div:
                         "Money this actor spends that is not paid to another actor on the map. Empty: not entered.",
                         className="text-muted d-block",
                     ),
-                    dbc.Label(
-                        "Running cost per period (staff, energy, maintenance)",
-                        html_for=ID.actor_fixed_cost,
-                        className="small mb-0 mt-1",
+                    *number_field("Running cost per period (staff, energy, maintenance)", ID.actor_fixed_cost, min=0),
+                    *number_field(
+                        "Up-front cost, paid once in year 0 (hardware, installation)", ID.actor_capital_cost, min=0
                     ),
-                    dbc.Input(id=ID.actor_fixed_cost, type="number", min=0, size="sm"),
-                    dbc.Label(
-                        "Up-front cost, paid once in year 0 (hardware, installation)",
-                        html_for=ID.actor_capital_cost,
-                        className="small mb-0 mt-1",
-                    ),
-                    dbc.Input(id=ID.actor_capital_cost, type="number", min=0, size="sm"),
                     dbc.Label(
                         "Funding source (optional: boxes with the same source count as one payer)",
                         html_for=ID.actor_funding_source,
@@ -291,6 +283,14 @@ def flow_form(actor_options: list[dict[str, str]]) -> html.Div:
     )
 
 
+def number_field(label: str, field_id: str, *, top: bool = True, **limits: Any) -> list[Any]:
+    """A small label and the number input it names (``limits``: min, step); empty means not entered."""
+    return [
+        dbc.Label(label, html_for=field_id, className="small mb-0" + (" mt-1" if top else "")),
+        dbc.Input(id=field_id, type="number", size="sm", **limits),
+    ]
+
+
 def flow_economics() -> html.Details:
     """The flow's time, per-occurrence costs and personal data, folded away: most flows need none of them.
     Which fields show follows the flow's kind (canvas.js ``kindFields``)."""
@@ -298,57 +298,26 @@ def flow_economics() -> html.Details:
         [
             html.Summary("Time, costs and personal data", className="small"),
             html.Div(
-                [
-                    dbc.Label(
-                        "Runs for (years from year 1; empty: the whole horizon)",
-                        html_for=ID.flow_term_years,
-                        className="small mb-0 mt-1",
-                    ),
-                    dbc.Input(id=ID.flow_term_years, type="number", min=1, step=1, size="sm"),
-                ],
+                number_field(
+                    "Runs for (years from year 1; empty: the whole horizon)", ID.flow_term_years, min=1, step=1
+                ),
                 id=ID.flow_term_box,
             ),
             html.Div(
-                [
-                    dbc.Label(
-                        "Paid back within (years; empty: the horizon)",
-                        html_for=ID.flow_payback_years,
-                        className="small mb-0 mt-1",
-                    ),
-                    dbc.Input(id=ID.flow_payback_years, type="number", min=1, step=1, size="sm"),
-                ],
+                number_field("Paid back within (years; empty: the horizon)", ID.flow_payback_years, min=1, step=1),
                 id=ID.flow_payback_box,
                 style={"display": "none"},
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        [
-                            dbc.Label(
-                                "Giver's own cost per occurrence", html_for=ID.flow_source_cost, className="small mb-0"
-                            ),
-                            dbc.Input(id=ID.flow_source_cost, type="number", min=0, size="sm"),
-                        ]
-                    ),
-                    dbc.Col(
-                        [
-                            dbc.Label(
-                                "Receiver's own cost per occurrence",
-                                html_for=ID.flow_target_cost,
-                                className="small mb-0",
-                            ),
-                            dbc.Input(id=ID.flow_target_cost, type="number", min=0, size="sm"),
-                        ]
-                    ),
+                    dbc.Col(number_field("Giver's own cost per occurrence", ID.flow_source_cost, top=False, min=0)),
+                    dbc.Col(number_field("Receiver's own cost per occurrence", ID.flow_target_cost, top=False, min=0)),
                 ],
                 className="g-1 mt-1",
             ),
-            dbc.Label(
-                "Public benefit per occurrence, in money (declared by its city or agency end)",
-                html_for=ID.flow_benefit,
-                className="small mb-0 mt-1",
+            *number_field(
+                "Public benefit per occurrence, in money (declared by its city or agency end)", ID.flow_benefit, min=0
             ),
-            dbc.Input(id=ID.flow_benefit, type="number", min=0, size="sm"),
             html.Small(
                 "Time saved, emissions avoided: shown beside the city's cash, never added to it.",
                 className="text-muted d-block",

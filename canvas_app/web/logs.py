@@ -73,7 +73,7 @@ class _CurrentStderr(logging.StreamHandler[TextIO]):
 
     @stream.setter
     def stream(self, _value: TextIO) -> None:
-        pass
+        """StreamHandler assigns its stream on setup and on setStream: ignored, the stream is sys.stderr."""
 
 
 _HANDLER_MARK = "citycanvas"
