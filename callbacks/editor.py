@@ -163,6 +163,7 @@ def register(app: Any, services: Services) -> None:
         Input(ID.view_kinds, "value"),
         Input(ID.view_focus, "value"),
         Input(ID.selection, "data"),
+        State(ID.view_kinds, "options"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -14,20 +14,21 @@ from canvas_app.criteria import MAX_YEARS
 from canvas_app.model import ConfigurationError, FlowKind
 
 
-def number(value: Any, field: str = "") -> float | None:
-    """A number typed in a form (empty: None).
+def number(value: Any, field: str = "", finite: bool = True) -> float | None:
+    """A number typed in a form (empty: None); infinity is refused unless ``finite`` is False.
 
     >>> number("2.5"), number(""), number(None)
     (2.5, None, None)
     """
     if value in (None, ""):
         return None
+    prefix = f"{field}: " if field else ""
     try:
         result = float(value)
     except (TypeError, ValueError):
-        raise ConfigurationError([f"{field + ': ' if field else ''}'{value}' is not a number"]) from None
-    if not math.isfinite(result):
-        raise ConfigurationError([f"{field + ': ' if field else ''}'{value}' is not a finite number"])
+        raise ConfigurationError([f"{prefix}'{value}' is not a number"]) from None
+    if finite and not math.isfinite(result):
+        raise ConfigurationError([f"{prefix}'{value}' is not a finite number"])
     return result
 
 
@@ -37,17 +38,10 @@ def whole_number(value: Any, field: str, what: str = "a count") -> int | None:
     >>> whole_number("12", "Population")
     12
     """
-    if value not in (None, "") and isinstance(value, (int, float, str)):
-        try:
-            infinite = not math.isfinite(float(value))
-        except ValueError:
-            infinite = False
-        if infinite:
-            raise ConfigurationError([f"{field}: {what} must be a whole number"])
-    result = number(value, field)
+    result = number(value, field, finite=False)  # infinity is no whole number: the same message as 2.5
     if result is None:
         return None
-    if result != int(result):
+    if not math.isfinite(result) or result != int(result):
         raise ConfigurationError([f"{field}: {what} must be a whole number"])
     return int(result)
 

@@ -344,11 +344,11 @@
       },
       // The flow form shows the fields its kind can carry: a term for a recurring flow, a payback
       // period for an investment, the personal-data switch for a data flow (forms.flow_fields agrees).
-      filterView: function (kinds, focus, selection) {
+      filterView: function (kinds, focus, selection, options) {
         var cy = core();
         if (!cy) { return window.dash_clientside.no_update; }
-        var all = cy.edges().map(function (e) { return e.data("kind"); });
-        view.kinds = (kinds || []).length >= new Set(all.concat(kinds || [])).size ? null : (kinds || []);
+        kinds = kinds || [];
+        view.kinds = kinds.length === (options || []).length ? null : kinds;  // null: every kind shown
         view.focus = focus && selection && selection.kind === "actor" ? selection.id : null;
         applyView(cy);
         return {kinds: view.kinds, focus: view.focus};
