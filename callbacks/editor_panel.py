@@ -19,6 +19,7 @@ from canvas_app.web.services import Services
 from layouts import advice, graph, panels
 from layouts import editor as editor_layouts
 from layouts.ids import ID
+from layouts.table_view import table_view
 from storage import StorageError
 
 # -- side panel -------------------------------------------------------------------------
@@ -48,11 +49,11 @@ def pick_value(selection: Any) -> Any:
     """The element picker's value for a selection (what the canvas tap selected shows in the picker too).
 
     >>> pick_value({"kind": "flow", "id": "f1"}), pick_value(None)
-    ('flow:f1', '')
+    ('flow:f1', 'new')
     """
     if isinstance(selection, dict):
         return f"{selection['kind']}:{selection['id']}"
-    return "" if selection is None else selection  # no_update passes through
+    return editor_layouts.NEW_ELEMENT if selection is None else selection  # no_update passes through
 
 
 def form_values(config: Configuration | None, selection: dict | None) -> dict[str, Any]:
@@ -275,6 +276,31 @@ def register(app: Any, services: Services) -> None:
             }:
                 bodies[i] = apply_preview(services, int(configuration_id), version, which)
         return bodies
+
+    @app.callback(
+        Output(ID.table_view_body, "children"),
+        Output(ID.canvas_region, "aria-label"),
+        Input(ID.diff_applied, "data"),
+        State(ID.version, "data"),
+        State(ID.config_id, "data"),
+    )
+    def refresh_table_view(_drawn, version, configuration_id):
+        """The Table view (and the canvas's name, which counts actors and flows) after each drawn edit."""
+        services.require("view", configuration_id=configuration_id)
+        if configuration_id is None:
+            raise PreventUpdate
+        try:
+            config, _ = services.load(int(configuration_id), int(version) if version else None)
+        except StorageError:
+            raise PreventUpdate from None
+        return table_view(config), f"Value network map: {len(config.actors)} actors, {len(config.flows)} flows"
+
+    app.clientside_callback(  # a row's Edit button opens its element in the form, like a tap on the canvas
+        ClientsideFunction("citycanvas", "editFromTable"),
+        Output(ID.element_pick, "value", allow_duplicate=True),
+        Input(ID.table_edit(ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
 
     app.clientside_callback(  # the picker is the one way into the selection: canvas taps set the picker
         ClientsideFunction("citycanvas", "pickElement"),

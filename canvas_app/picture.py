@@ -18,7 +18,7 @@ TYPE_STYLE = {
     "platform_operator": ("#6a1b9a", "hexagon"),
     "service_provider": ("#00695c", "round-diamond"),
     "technology_vendor": ("#455a64", "rhomboid"),
-    "public_agency": ("#283593", "round-rectangle"),
+    "public_agency": ("#0277bd", "cut-rectangle"),
     "funder": ("#8d6e00", "round-triangle"),
     "research": ("#ad1457", "round-pentagon"),
     "community": ("#bf360c", "round-octagon"),
@@ -26,8 +26,8 @@ TYPE_STYLE = {
 KIND_STYLE = {
     # kind: (colour, line style)
     "money": ("#2e7d32", "solid"),
-    "grant": ("#558b2f", "dashed"),
-    "investment": ("#33691e", "dashed"),
+    "grant": ("#827717", "dashed"),
+    "investment": ("#ad1457", "dashed"),
     "data": ("#1565c0", "solid"),
     "service": ("#6a1b9a", "solid"),
     "goods": ("#4e342e", "solid"),
@@ -35,6 +35,20 @@ KIND_STYLE = {
     "reputation": ("#c62828", "dotted"),
     "permission": ("#37474f", "dashed"),
 }
+KIND_MARKER = {
+    # kind: arrow head (cytoscape's names): with the line style, no two kinds look alike without colour
+    "money": "triangle",
+    "grant": "triangle",
+    "investment": "diamond",
+    "data": "vee",
+    "service": "circle",
+    "goods": "square",
+    "knowledge": "vee",
+    "reputation": "triangle",
+    "permission": "tee",
+}
+LOCAL_BORDER = "#a84300"
+"""The dashed outline of a local actor: 5:1 on the canvas, above the 3:1 WCAG 1.4.11 asks of a graphic cue."""
 
 
 def flow_label(flow: Flow) -> str:
@@ -116,7 +130,7 @@ def to_svg(config: Configuration, node_radius: float = 17.0, margin: float = 60.
         x, y = pos[actor.id]
         colour, _shape = TYPE_STYLE.get(actor.type.value, ("#777777", "ellipse"))
         stroke = (
-            ' stroke="#ff8f00" stroke-width="3" stroke-dasharray="4 2"'
+            f' stroke="{LOCAL_BORDER}" stroke-width="3" stroke-dasharray="4 2"'
             if actor.local
             else ' stroke="#ffffff" stroke-width="2"'
         )

@@ -27,6 +27,10 @@ INITIAL = {"name": "preset", "fit": True, "padding": 30, "animate": False}
 """On page load: stored positions (computed once), fitted to the view."""
 
 
+NEW_ELEMENT = "new"
+"""The element picker's "(new element)" value: not empty, or the select shows a blank placeholder beside it."""
+
+
 def _label(text: str) -> str:
     return text.replace("_", " ").capitalize()
 
@@ -39,7 +43,7 @@ def palette_items(modules: list[Any], own: frozenset[str] = frozenset()) -> list
     if not modules:
         return [html.P("No module matches.", className="text-body-secondary small")]
     items = []
-    for module in modules:
+    for index, module in enumerate(modules):
         summary_id = ID.palette_summary(module.id)
         items.append(
             html.Div(
@@ -57,7 +61,7 @@ def palette_items(modules: list[Any], own: frozenset[str] = frozenset()) -> list
                 id=ID.palette_item(module.id),
                 className="palette-item",
                 draggable="true",
-                tabIndex="0",
+                tabIndex="0" if index == 0 else "-1",  # one Tab stop: arrow keys move within (canvas.js)
                 role="button",
                 title=module.summary,
                 **{"data-module": module.id},
@@ -451,18 +455,35 @@ def toolbar(status: str = "") -> html.Div:
     )
 
 
+def skip_links() -> html.Nav:
+    """Links past the header to each part of the editor (visible when focused; WCAG 2.4.1)."""
+    targets = [
+        ("Palette", ID.palette_region),
+        ("Canvas", ID.canvas_region),
+        ("Table view", ID.table_view),
+        ("Scores", ID.scores_region),
+        ("Flags", ID.flags_region),
+    ]
+    return html.Nav(
+        [html.A(f"Skip to {text.lower()}", href=f"#{target}", className="skip-link") for text, target in targets],
+        className="skip-links",
+        **{"aria-label": "Skip links"},
+    )
+
+
 def legend() -> html.Details:
-    """What the node colours/shapes and edge colours/dashes mean (static text)."""
+    """What the node shapes/colours and the edge patterns/arrow heads/colours mean, each with its caption."""
     chips = [
-        html.Span([html.Span(className="chip", style={"background": colour}), _label(type_)], className="legend-item")
-        for type_, (colour, _shape) in graph.TYPE_STYLE.items()
+        html.Span(
+            [html.Img(src=graph.type_symbol(type_), alt="", className="symbol"), _label(type_)], className="legend-item"
+        )
+        for type_ in graph.TYPE_STYLE
     ]
     lines = [
         html.Span(
-            [html.Span(className="line", style={"borderTop": f"3px {style} {colour}"}), _label(kind)],
-            className="legend-item",
+            [html.Img(src=graph.kind_symbol(kind), alt="", className="symbol"), _label(kind)], className="legend-item"
         )
-        for kind, (colour, style) in graph.KIND_STYLE.items()
+        for kind in graph.KIND_STYLE
     ]
     return html.Details(
         [
@@ -494,7 +515,7 @@ def editor_layout(
     """The editor for one stored configuration (built once per page load)."""
     actor_options = [{"label": label, "value": actor_id} for actor_id, label in actors]
     element_options = (
-        [{"label": "(new element)", "value": ""}]
+        [{"label": "(new element)", "value": NEW_ELEMENT}]
         + [{"label": f"Actor: {label}", "value": f"actor:{actor_id}"} for actor_id, label in actors]
         + [{"label": f"Flow: {label}", "value": f"flow:{flow_id}"} for flow_id, label in (flows or [])]
     )
@@ -528,11 +549,21 @@ def editor_layout(
                 className="mt-1 mb-2",
             ),
             html.P(
-                "Drag a module onto the canvas, or focus it and press Enter.", className="small text-body-secondary"
+                "Drag a module onto the canvas, or focus it and press Enter. Arrow keys move between modules.",
+                className="small text-body-secondary",
+                id=ID.palette_help,
             ),
-            html.Div(palette_items(modules, own_modules), id=ID.palette_list, className="palette-list"),
+            html.Div(
+                palette_items(modules, own_modules),
+                id=ID.palette_list,
+                className="palette-list",
+                role="toolbar",
+                **{"aria-orientation": "vertical", "aria-label": "Modules", "aria-describedby": ID.palette_help},
+            ),
         ],
         className="palette",
+        id=ID.palette_region,
+        tabIndex="-1",
         **{"aria-label": "Module palette"},
     )
     canvas = html.Div(
@@ -556,26 +587,46 @@ def editor_layout(
             ),
             html.Div(id=ID.message, role="alert", **{"aria-live": "polite"}),
             canvas_controls(),
-            cyto.Cytoscape(
-                id=ID.cy,
-                elements=elements,
-                layout=INITIAL,
-                stylesheet=graph.stylesheet(),
-                autoRefreshLayout=False,
-                style={"width": "100%", "height": "62vh"},
-                className="canvas border rounded",
-                minZoom=0.1,
-                maxZoom=4,
-                wheelSensitivity=0.3,
-                boxSelectionEnabled=True,
+            html.Div(
+                cyto.Cytoscape(
+                    id=ID.cy,
+                    elements=elements,
+                    layout=INITIAL,
+                    stylesheet=graph.stylesheet(),
+                    autoRefreshLayout=False,
+                    style={"width": "100%", "height": "62vh"},
+                    className="canvas border rounded",
+                    minZoom=0.1,
+                    maxZoom=4,
+                    wheelSensitivity=0.3,
+                    boxSelectionEnabled=True,
+                ),
+                id=ID.canvas_region,
+                tabIndex="0",
+                role="group",
+                **{
+                    "aria-roledescription": "map",
+                    "aria-label": f"Value network map: {len(actors)} actors, {len(flows or [])} flows",
+                    "aria-describedby": ID.canvas_help,
+                },
             ),
             html.P(
                 "Click an actor or a flow to edit it. Drag actors to move them; positions are saved. "
                 "Delete asks to delete the selected element; Ctrl+Z undoes, Ctrl+Y redoes; Fit brings the whole map "
-                "back into view.",
+                "back into view. The Table view below lists every actor and flow, with an Edit button for each.",
                 className="small text-body-secondary mt-1 mb-0",
+                id=ID.canvas_help,
             ),
             legend(),
+            html.Section(
+                [
+                    html.H2("Table view", className="h6 mt-2", id=ID.table_view_heading),
+                    html.Div(id=ID.table_view_body, className="table-view"),
+                ],
+                id=ID.table_view,
+                tabIndex="-1",
+                **{"aria-labelledby": ID.table_view_heading},
+            ),
             html.Section(
                 [
                     html.H2("Nine-block canvas (derived, read-only)", className="h6 mt-2"),
@@ -596,10 +647,14 @@ def editor_layout(
                         id=ID.score_changes, className="visually-hidden", role="status", **{"aria-live": "polite"}
                     ),
                 ],
+                id=ID.scores_region,
+                tabIndex="-1",
                 **{"aria-label": "Scores"},
             ),
             html.Section(
                 [html.H2("Flags", className="h6 mt-3"), panels.suggest_button(), html.Div(id=ID.flags)],
+                id=ID.flags_region,
+                tabIndex="-1",
                 **{"aria-label": "Flags"},
             ),
             html.Section(
@@ -623,7 +678,7 @@ def editor_layout(
                 html_for=ID.element_pick,
                 className="small mb-0",
             ),
-            dbc.Select(id=ID.element_pick, options=element_options, value="", size="sm", className="mb-2"),
+            dbc.Select(id=ID.element_pick, options=element_options, value=NEW_ELEMENT, size="sm", className="mb-2"),
             actor_form(),
             flow_form(actor_options),
         ],
@@ -641,6 +696,7 @@ def editor_layout(
     return html.Main(
         [
             *stores,
+            skip_links(),
             html.Div(
                 [
                     dcc.Link("← Home", href="/", className="me-3"),

@@ -13,14 +13,26 @@ elements back after a drag.
 
 from __future__ import annotations
 
+import math
 from typing import Any
+from urllib.parse import quote
 
 from canvas_app.model import Actor, Configuration, Flow
-from canvas_app.picture import KIND_STYLE, TYPE_STYLE, fallback_positions, flow_label, to_svg
+from canvas_app.picture import (
+    KIND_MARKER,
+    KIND_STYLE,
+    LOCAL_BORDER,
+    TYPE_STYLE,
+    fallback_positions,
+    flow_label,
+    to_svg,
+)
 
 __all__ = [
+    "KIND_MARKER",
     "KIND_STYLE",
     "TYPE_STYLE",
+    "SELECTED",
     "HIGHLIGHT",
     "flow_label",
     "to_svg",
@@ -30,6 +42,8 @@ __all__ = [
 ]
 
 HIGHLIGHT = "#d81b60"
+SELECTED = "#0b3d91"
+"""The selection's outline and line colour: 10:1 on the canvas background (WCAG 1.4.11 asks 3:1)."""
 
 
 def actor_element(actor: Actor, fallback: tuple[float, float] | None = None) -> dict[str, Any]:
@@ -148,16 +162,36 @@ def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, An
     ]
     for type_, (colour, shape) in TYPE_STYLE.items():
         sheet.append({"selector": f'node[type = "{type_}"]', "style": {"background-color": colour, "shape": shape}})
-    sheet.append({"selector": "node[local = 1]", "style": {"border-color": "#ff8f00", "border-style": "dashed"}})
+    sheet.append(
+        {
+            "selector": "node[local = 1]",
+            "style": {"border-color": LOCAL_BORDER, "border-style": "dashed", "border-width": 3},
+        }
+    )
     for kind, (colour, line) in KIND_STYLE.items():
         sheet.append(
             {
                 "selector": f'edge[kind = "{kind}"]',
-                "style": {"line-color": colour, "target-arrow-color": colour, "line-style": line},
+                "style": {
+                    "line-color": colour,
+                    "target-arrow-color": colour,
+                    "line-style": line,
+                    "target-arrow-shape": KIND_MARKER.get(kind, "triangle"),
+                },
             }
         )
     sheet.append(
-        {"selector": ":selected", "style": {"border-color": "#ffb300", "border-width": 4, "line-color": "#ffb300"}}
+        {
+            "selector": ":selected",
+            "style": {
+                "border-color": SELECTED,
+                "border-width": 5,
+                "border-style": "double",
+                "line-color": SELECTED,
+                "target-arrow-color": SELECTED,
+                "width": 5,
+            },
+        }
     )
     sheet.append({"selector": ".filtered", "style": {"display": "none"}})  # the view filter's hidden elements
     for element_id in highlight:
@@ -180,3 +214,59 @@ def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, An
 
 def _safe_id(value: str) -> bool:
     return isinstance(value, str) and '"' not in value and "\\" not in value
+
+
+def _polygon(sides: int, rotate: float = -90.0) -> list[tuple[float, float]]:
+    """A regular polygon on the unit circle, first corner at ``rotate`` degrees (up by default)."""
+    return [
+        (math.cos(math.radians(rotate + 360 * k / sides)), math.sin(math.radians(rotate + 360 * k / sides)))
+        for k in range(sides)
+    ]
+
+
+SHAPE_OUTLINE: dict[str, list[tuple[float, float]]] = {
+    # cytoscape shape name → its outline on [-1, 1]², for the legend's little pictures (round-* drawn square-cornered)
+    "rectangle": [(-1, -1), (1, -1), (1, 1), (-1, 1)],
+    "round-rectangle": [(-1, -1), (1, -1), (1, 1), (-1, 1)],
+    "cut-rectangle": [(-0.6, -1), (0.6, -1), (1, -0.6), (1, 0.6), (0.6, 1), (-0.6, 1), (-1, 0.6), (-1, -0.6)],
+    "hexagon": _polygon(6, 0),
+    "round-diamond": [(0, -1), (1, 0), (0, 1), (-1, 0)],
+    "rhomboid": [(-0.6, -1), (1, -1), (0.6, 1), (-1, 1)],
+    "round-triangle": [(0, -1), (1, 1), (-1, 1)],
+    "round-pentagon": _polygon(5),
+    "round-octagon": _polygon(8, 22.5),
+}
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)
+
+
+def type_symbol(type_: str) -> str:
+    """The legend's picture of an actor type: its canvas shape in its colour (a data URI, no request)."""
+    colour, shape = TYPE_STYLE.get(type_, ("#777777", "ellipse"))
+    if shape == "ellipse":
+        body = f'<circle cx="8" cy="8" r="7" fill="{colour}"/>'
+    else:
+        corners = SHAPE_OUTLINE.get(shape, SHAPE_OUTLINE["rectangle"])
+        points = " ".join(f"{8 + 7 * x:.1f},{8 + 7 * y:.1f}" for x, y in corners)
+        body = f'<polygon points="{points}" fill="{colour}"/>'
+    return _data_uri(f'<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16">{body}</svg>')
+
+
+_DASH = {"solid": "", "dashed": ' stroke-dasharray="6 3"', "dotted": ' stroke-dasharray="1.5 3" stroke-linecap="round"'}
+
+
+def kind_symbol(kind: str) -> str:
+    """The legend's picture of a flow kind: its line pattern and arrow head in its colour (a data URI)."""
+    colour, line = KIND_STYLE.get(kind, ("#555555", "solid"))
+    head = {
+        "triangle": f'<polygon points="30,6 22,1 22,11" fill="{colour}"/>',
+        "vee": f'<polygon points="30,6 21,1 24,6 21,11" fill="{colour}"/>',
+        "diamond": f'<polygon points="30,6 25,1 20,6 25,11" fill="{colour}"/>',
+        "circle": f'<circle cx="25" cy="6" r="4.5" fill="{colour}"/>',
+        "square": f'<rect x="21" y="2" width="8" height="8" fill="{colour}"/>',
+        "tee": f'<rect x="27" y="0" width="3" height="12" fill="{colour}"/>',
+    }[KIND_MARKER.get(kind, "triangle")]
+    body = f'<line x1="1" y1="6" x2="22" y2="6" stroke="{colour}" stroke-width="2"{_DASH.get(line, "")}/>{head}'
+    return _data_uri(f'<svg xmlns="http://www.w3.org/2000/svg" width="32" height="12">{body}</svg>')

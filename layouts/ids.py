@@ -46,6 +46,17 @@ class Ids:
 
     # editor: canvas and toolbar
     cy: str = "cy"  # (JS) the dash-cytoscape graph
+    # editor regions the skip links and the focus fallbacks of canvas.js go to (JS)
+    palette_region: str = "ed-palette"
+    canvas_region: str = "ed-canvas-region"  # the focusable, named wrapper of the graph
+    table_view: str = "ed-table-view"
+    table_view_body: str = "ed-table-view-body"
+    table_view_heading: str = "ed-table-view-heading"
+    canvas_help: str = "ed-canvas-help"
+    palette_help: str = "ed-palette-help"
+    scores_region: str = "ed-scores-region"
+    flags_region: str = "ed-flags-region"
+    edit_region: str = "ed-edit-region"
     undo: str = "ed-undo"
     redo: str = "ed-redo"
     layout_name: str = "ed-layout-name"
@@ -424,6 +435,11 @@ class Ids:
     mod_delete_text: str = "md-delete-text"
     mod_delete_confirm: str = "md-delete-confirm"
     mod_delete_cancel: str = "md-delete-cancel"
+
+    @staticmethod
+    def table_edit(element: Any) -> dict:
+        """The Table view's Edit button of one element (``actor:<id>`` or ``flow:<id>``)."""
+        return {"type": "ed-tv-edit", "element": element}
 
     @staticmethod
     def mod_view(module_id: str) -> dict:

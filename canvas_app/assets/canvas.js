@@ -118,12 +118,139 @@
     cy.zoom({level: level, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});
   });
 
+  // -- the palette is one Tab stop: arrow keys, Home and End move between its modules (roving tabindex) ----
+  document.addEventListener("keydown", function (e) {
+    var item = closest(e.target, "[data-module]");
+    var list = item && closest(item, "[role=toolbar]");
+    if (!list) { return; }
+    var items = Array.prototype.slice.call(list.querySelectorAll("[data-module]"));
+    var at = items.indexOf(item), to = -1;
+    if (e.key === "ArrowDown" || e.key === "ArrowRight") { to = Math.min(items.length - 1, at + 1); }
+    if (e.key === "ArrowUp" || e.key === "ArrowLeft") { to = Math.max(0, at - 1); }
+    if (e.key === "Home") { to = 0; }
+    if (e.key === "End") { to = items.length - 1; }
+    if (to < 0) { return; }
+    e.preventDefault();
+    items.forEach(function (other, k) { other.setAttribute("tabindex", k === to ? "0" : "-1"); });
+    items[to].focus();
+  });
+
+  // -- Table view: column buttons sort the rows in place; the order is kept when the table is redrawn ----
+  var sorted = {};  // table name -> {column, direction}
+  function sortTable(table, column, direction, numeric) {
+    var body = table.tBodies[0];
+    if (!body) { return; }
+    var rows = Array.prototype.slice.call(body.rows);
+    function key(row) {
+      var text = row.cells[column] ? row.cells[column].textContent.replace(/[≈\s]/g, "") : "";
+      if (!numeric) { return text.toLowerCase(); }
+      var n = parseFloat(text);
+      return isNaN(n) ? -Infinity : n;
+    }
+    rows.sort(function (a, b) {
+      var x = key(a), y = key(b);
+      return (x < y ? -1 : x > y ? 1 : 0) * (direction === "descending" ? -1 : 1);
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.querySelectorAll("thead th"), function (th, k) {
+      if (k === column) { th.setAttribute("aria-sort", direction); } else { th.removeAttribute("aria-sort"); }
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var button = closest(e.target, "button[data-sort]");
+    if (!button) { return; }
+    var table = closest(button, "table");
+    var name = button.getAttribute("data-sort"), column = parseInt(button.getAttribute("data-column"), 10);
+    var was = sorted[name];
+    var direction = was && was.column === column && was.direction === "ascending" ? "descending" : "ascending";
+    sorted[name] = {column: column, direction: direction, numeric: button.getAttribute("data-numeric") === "1"};
+    sortTable(table, column, direction, sorted[name].numeric);
+  });
+  function keepSortOrder() {
+    Object.keys(sorted).forEach(function (name) {
+      var table = document.querySelector("table[data-table=" + name + "]");
+      var want = sorted[name];
+      if (!table) { return; }
+      var th = table.querySelectorAll("thead th")[want.column];
+      if (th && th.getAttribute("aria-sort") !== want.direction) { sortTable(table, want.column, want.direction, want.numeric); }
+    });
+  }
+
+  // -- focus is never dropped on <body> (WCAG 2.4.3) ------------------------------------------------
+  // When the focused control disappears or is disabled (Apply on a flag, Delete confirmed, Undo with
+  // nothing left to undo), focus moves to the nearest sensible place: the other history button, else
+  // the part of the page the control was in (its section, or the canvas), else the page's heading.
+  var lastFocus = null, lastHome = null;
+  document.addEventListener("focusin", function (e) {
+    if (e.target === document.body) { return; }
+    lastFocus = e.target;
+    lastHome = closest(e.target, "section[id], nav[id], [role=group][id], main") || lastHome;
+  });
+  function usable(el) {
+    return el && el.isConnected && !el.disabled && el.getClientRects().length > 0 && !closest(el, "[aria-hidden=true]");
+  }
+  function focusOn(el) {
+    if (!el) { return false; }
+    if (!el.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) { el.setAttribute("tabindex", "-1"); }
+    el.focus();
+    return document.activeElement === el;
+  }
+  var held = false;  // the last focused control still had focus at the previous check
+  function rescueFocus() {
+    var active = document.activeElement;
+    var lost = active === document.body || (active && active === lastFocus && active.disabled);
+    if (!lost) { held = active === lastFocus; return; }
+    if (!held || !lastFocus || usable(lastFocus)) { held = false; return; }  // the user clicked away: leave it
+    if (document.querySelector(".modal.show, .offcanvas.show")) { return; }  // a dialog is opening
+    var id = lastFocus.id, other = null;
+    if (id === IDS.undo) { other = document.getElementById(IDS.redo); }
+    if (id === IDS.redo) { other = document.getElementById(IDS.undo); }
+    var candidates = [other, lastHome, document.getElementById("ed-canvas-region"), document.querySelector("#page h1")];
+    for (var k = 0; k < candidates.length; k++) {
+      if (usable(candidates[k]) && focusOn(candidates[k])) { break; }
+    }
+    held = false;
+  }
+  setInterval(rescueFocus, 200);
+
+  // -- dialogs that say aria-modal keep Tab inside them (the History panel is an offcanvas) ----------
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Tab") { return; }
+    var dialogs = document.querySelectorAll(".offcanvas.show[aria-modal=true], .modal.show[aria-modal=true]");
+    var dialog = dialogs[dialogs.length - 1];
+    if (!dialog) { return; }
+    var stops = Array.prototype.filter.call(
+      dialog.querySelectorAll("a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"),
+      function (el) { return !el.disabled && el.getClientRects().length > 0; });
+    if (!stops.length) { e.preventDefault(); return; }
+    var first = stops[0], last = stops[stops.length - 1];
+    var inside = dialog.contains(document.activeElement);
+    if (e.shiftKey && (document.activeElement === first || !inside)) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && (document.activeElement === last || !inside)) { e.preventDefault(); first.focus(); }
+  });
+
+  // -- skip links move focus to their target (the targets have tabindex=-1) ---------------------------
+  document.addEventListener("click", function (e) {
+    var link = closest(e.target, "a.skip-link, a.visually-hidden-focusable");
+    if (!link) { return; }
+    var href = link.getAttribute("href") || "";
+    var target = href === "#page" ? document.querySelector("#page h1") : document.getElementById(href.slice(1));
+    if (target) { e.preventDefault(); focusOn(target); }
+  });
+
   // -- page titles: each page is titled after its first heading, so browser tabs and history differ ----
+  // A page changed inside the app also moves focus to its heading, as a new page load would start there.
+  var shownPath = null;
   function titlePage() {
     var heading = document.querySelector("#page h1");
     var text = heading ? heading.textContent.trim() : "";
     var title = text && text !== "CityCanvas" ? text + " — CityCanvas" : "CityCanvas";
     if (document.title !== title) { document.title = title; }
+    keepSortOrder();
+    if (!heading) { return; }
+    var path = window.location.pathname + window.location.search;
+    if (shownPath !== null && path !== shownPath && !document.querySelector(".modal.show")) { focusOn(heading); }
+    shownPath = path;
   }
   function watchTitles() {  // Dash renders #page after the document has loaded: watch the body for it
     if (!window.MutationObserver) { return; }
@@ -208,7 +335,7 @@
     });
   }
   function elementOptions(cy) {
-    var out = [{label: "(new element)", value: ""}];
+    var out = [{label: "(new element)", value: "new"}];  // layouts/editor.py NEW_ELEMENT
     actorOptions(cy).forEach(function (o) { out.push({label: "Actor: " + o.label, value: "actor:" + o.value}); });
     cy.edges().forEach(function (e) {
       out.push({label: "Flow: " + e.data("label") + " (" + nameOf(cy, e.data("source")) + " → " +
@@ -354,9 +481,30 @@
         return {kinds: view.kinds, focus: view.focus};
       },
       pickElement: function (value) {
-        if (!value || value.indexOf(":") < 0) { return null; }
-        var kind = value.slice(0, value.indexOf(":")), id = value.slice(value.indexOf(":") + 1);
-        return (kind === "actor" || kind === "flow") && id ? {kind: kind, id: id} : null;
+        var cy = core();
+        var picked = null;
+        if (value && value.indexOf(":") > 0) {
+          var kind = value.slice(0, value.indexOf(":")), id = value.slice(value.indexOf(":") + 1);
+          picked = (kind === "actor" || kind === "flow") && id ? {kind: kind, id: id} : null;
+        }
+        if (cy) {  // the chosen element is shown selected on the canvas, whichever way it was chosen
+          cy.batch(function () {
+            cy.elements(":selected").unselect();
+            if (picked) { cy.getElementById(picked.id).select(); }
+          });
+        }
+        return picked;
+      },
+      // A Table view row's Edit button: its element goes to the picker, and focus to the form's first field.
+      editFromTable: function () {
+        var ctx = window.dash_clientside.callback_context;
+        var hit = ctx && ctx.triggered && ctx.triggered[0];
+        if (!hit || !hit.value) { return window.dash_clientside.no_update; }  // a redrawn table, not a click
+        var element = ctx.triggered_id && ctx.triggered_id.element;
+        if (!element) { return window.dash_clientside.no_update; }
+        var field = document.getElementById(element.indexOf("actor:") === 0 ? "ed-actor-name" : "ed-flow-label");
+        if (field) { setTimeout(function () { field.focus(); }, 0); }
+        return element;
       },
       kindFields: function (kind) {
         var shown = {}, hidden = {display: "none"};

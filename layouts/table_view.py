@@ -1,0 +1,150 @@
+"""The editor's Table view: the configuration's actors and flows as two sortable tables.
+
+It is the text alternative of the canvas (and of the report's picture): everything the map
+shows, by name. Each row's Edit button opens the element in the side panel's form, so edits go
+through the same commands as on the canvas. Sorting is done in the browser (``canvas.js``,
+buttons with ``data-sort``), so it costs no request and survives the table being redrawn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from canvas_app.model import Configuration, Flow
+from layouts.ids import ID
+
+
+def _label(text: str) -> str:
+    return text.replace("_", " ").capitalize()
+
+
+def _header(text: str, table: str, column: int, numeric: bool = False) -> html.Th:
+    """A column header whose button sorts by that column (``aria-sort`` is set by canvas.js)."""
+    return html.Th(
+        html.Button(
+            text,
+            type="button",
+            className="btn btn-link btn-sm p-0 text-start fw-semibold",
+            **{"data-sort": table, "data-column": str(column), "data-numeric": "1" if numeric else "0"},
+        ),
+        scope="col",
+    )
+
+
+def _number(value: float | None, estimated: bool) -> str:
+    if value is None:
+        return ""
+    return f"{'≈' if estimated else ''}{value:,.6g}".replace(",", " ")
+
+
+def _edit_button(element: str, name: str) -> html.Button:
+    return html.Button(
+        "Edit",
+        id=ID.table_edit(element),
+        type="button",
+        className="btn btn-outline-primary btn-sm py-0 tv-edit",
+        **{"aria-label": f"Edit {name}", "data-element": element},
+    )
+
+
+def flow_name(flow: Flow, names: dict[str, str]) -> str:
+    """How a flow is named in the table and on its Edit button: “label (From → To)”."""
+    return f"{flow.label or _label(flow.kind.value)} ({names.get(flow.source, flow.source)} → {names.get(flow.target, flow.target)})"
+
+
+def table_view(config: Configuration) -> list[Any]:
+    """Both tables for ``config`` (the children of the Table view section)."""
+    names = {a.id: a.name for a in config.actors}
+    gives = {a.id: 0 for a in config.actors}
+    gets = {a.id: 0 for a in config.actors}
+    for flow in config.flows:
+        gives[flow.source] = gives.get(flow.source, 0) + 1
+        gets[flow.target] = gets.get(flow.target, 0) + 1
+    actor_rows = [
+        html.Tr(
+            [
+                html.Th(actor.name, scope="row"),
+                html.Td(_label(actor.type.value)),
+                html.Td("local" if actor.local else "generic role"),
+                html.Td(str(gives.get(actor.id, 0))),
+                html.Td(str(gets.get(actor.id, 0))),
+                html.Td(_edit_button(f"actor:{actor.id}", actor.name)),
+            ]
+        )
+        for actor in config.actors
+    ]
+    flow_rows = [
+        html.Tr(
+            [
+                html.Th(names.get(flow.source, flow.source), scope="row"),
+                html.Td(names.get(flow.target, flow.target)),
+                html.Td(_label(flow.kind.value)),
+                html.Td(flow.label or ""),
+                html.Td(_number(flow.amount, flow.is_estimated("amount"))),
+                html.Td(_number(flow.occurrences, flow.is_estimated("occurrences"))),
+                html.Td(_edit_button(f"flow:{flow.id}", flow_name(flow, names))),
+            ]
+        )
+        for flow in config.flows
+    ]
+    period = config.period
+    return [
+        html.Div(
+            html.Table(
+                [
+                    html.Caption(f"Actors ({len(config.actors)}): flows each gives and gets"),
+                    html.Thead(
+                        html.Tr(
+                            [
+                                _header("Name", "actors", 0),
+                                _header("Type", "actors", 1),
+                                _header("Role", "actors", 2),
+                                _header("Gives", "actors", 3, numeric=True),
+                                _header("Gets", "actors", 4, numeric=True),
+                                html.Th(html.Span("Edit", className="visually-hidden"), scope="col"),
+                            ]
+                        )
+                    ),
+                    html.Tbody(actor_rows),
+                ],
+                className="table table-sm align-middle mb-2",
+                **{"data-table": "actors"},
+            ),
+            className="table-scroll",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": "Actors table"},
+        ),
+        html.Div(
+            html.Table(
+                [
+                    html.Caption(
+                        f"Value flows ({len(config.flows)}): amount per occurrence, occurrences per {period}; "
+                        "≈ marks a module's estimate"
+                    ),
+                    html.Thead(
+                        html.Tr(
+                            [
+                                _header("From", "flows", 0),
+                                _header("To", "flows", 1),
+                                _header("Kind", "flows", 2),
+                                _header("Label", "flows", 3),
+                                _header("Amount", "flows", 4, numeric=True),
+                                _header("Occurrences", "flows", 5, numeric=True),
+                                html.Th(html.Span("Edit", className="visually-hidden"), scope="col"),
+                            ]
+                        )
+                    ),
+                    html.Tbody(flow_rows),
+                ],
+                className="table table-sm align-middle mb-0",
+                **{"data-table": "flows"},
+            ),
+            className="table-scroll",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": "Value flows table"},
+        ),
+    ]
