@@ -705,7 +705,7 @@ def editor_layout(
                     *history.editor_tools(configuration_id, name),
                     *members.presence_tools(),
                 ],
-                className="d-flex align-items-baseline py-2",
+                className="d-flex flex-wrap align-items-baseline gap-1 py-2",
             ),
             dbc.Row(
                 [

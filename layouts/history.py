@@ -62,7 +62,7 @@ def editor_tools(configuration_id: int, name: str) -> list[Any]:
                 dbc.Button("Compare with…", id=ID.compare_open, size="sm", color="secondary", outline=True),
                 dcc.Link("Report", href=f"/report/{configuration_id}", className="btn btn-sm btn-outline-secondary"),
             ],
-            className="d-flex gap-1 ms-auto",
+            className="d-flex flex-wrap gap-1 ms-auto",
         ),
         history,
         compare,

@@ -54,11 +54,11 @@ INDEX_STRING = """<!DOCTYPE html>
     <body>
         <a class="visually-hidden-focusable" href="#page">Skip to content</a>
         {%app_entry%}
-        <footer>
+        <div class="dash-scripts">
             {%config%}
             {%scripts%}
             {%renderer%}
-        </footer>
+        </div>
     </body>
 </html>"""
 

@@ -7,12 +7,15 @@ disable the focused control, the History panel holding focus, and the element pi
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 
 from layouts.ids import ID
+from test_accessibility import VENDOR
 from test_editor_browser import open_editor
 from ui_helpers import click, wait_for
 
@@ -169,3 +172,41 @@ def test_a11y015_history_panel_keeps_focus_and_a_page_change_focuses_its_heading
     wait_for(lambda: "show" not in panel.get_attribute("class"))
     dash_duo.find_element("a[href$='/needs']").click()  # a page change inside the app
     wait_for(lambda: active(dash_duo) == "H1")
+
+
+def test_a11y016_the_editor_reflows_at_320_css_pixels(dash_duo, app, store):
+    open_editor(dash_duo, app, store)
+    dash_duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": False}
+    )
+    try:
+        wait_for(lambda: dash_duo.driver.execute_script("return document.documentElement.clientWidth") <= 320)
+        dash_duo.driver.execute_script("window.dispatchEvent(new Event('resize'));")  # as a real resize tells cytoscape
+        fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        with contextlib.suppress(AssertionError):  # the assertion below says by how much
+            wait_for(lambda: dash_duo.driver.execute_script(fits), timeout=5)
+        width = dash_duo.driver.execute_script("return document.documentElement.scrollWidth")
+        client = dash_duo.driver.execute_script("return document.documentElement.clientWidth")
+        assert width <= client, f"the editor is {width} px wide in a {client} px window"
+        # the nine blocks are stacked: each as wide as the grid
+        widths = dash_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll('.nine-blocks .block')).map(b => b.getBoundingClientRect().width)"
+        )
+        grid = dash_duo.driver.execute_script(
+            "return document.querySelector('.nine-blocks').getBoundingClientRect().width"
+        )
+        assert widths and all(abs(w - grid) < 2 for w in widths)
+    finally:
+        dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a11y017_axe_best_practice_rules_find_nothing_in_the_editor(dash_duo, app, store):
+    open_editor(dash_duo, app, store)
+    wait_for(lambda: len(dash_duo.find_elements(f"#{ID.table_view_body} tbody tr")) == 7)
+    dash_duo.driver.execute_script(VENDOR.read_text(encoding="utf-8"))
+    found = dash_duo.driver.execute_async_script(
+        "const done = arguments[0]; axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
+        "'best-practice']}).then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map("
+        "n => n.target.join(' ')).join(' | '))));"
+    )
+    assert found == []
