@@ -403,7 +403,8 @@ def _kept_figures(config: Configuration, rescaled: Configuration, target_city: s
             continue
         name = config.flow_name(flow)
         if flow.per_use:
-            reason = "a price per use: kept (the uses are rescaled); check the tariff in " + target_city
+            uses = " (its uses are rescaled)" if after[flow.id].occurrences != flow.occurrences else ""
+            reason = f"a price per use: kept{uses}; check the tariff in {target_city}"
             what = "amount per use"
         else:
             reason = f"a fixed payment per period does not grow with the population: check it with {target_city}"
@@ -509,3 +510,68 @@ def _notes(source: CityProfile | None, target: CityProfile) -> list[str]:
     if source is not None and source.language and target.language and source.language != target.language:
         notes.append(f"Residents' channels and texts need {target.language} (the source city uses {source.language}).")
     return notes
+
+
+def plan_lines(plan: ReplicationPlan) -> list[str]:
+    """The plan as plain text, in names (the command line prints it; the web page shows the same sections)."""
+    title = f"Replication of “{plan.source}” to {plan.target_city}"
+    lines = [title, "=" * len(title), plan.provenance, ""]
+    lines.append("Generic roles carried over:")
+    for role in plan.carried:
+        renamed = f" → {role.new_name}" if role.new_name != role.name else ""
+        lines.append(f"  - {role.name} ({role.type}){renamed}")
+    lines.append("")
+    lines.append("Named local organisations:")
+    if not plan.substitutions:
+        lines.append("  none: every role is generic")
+    for line in plan.substitutions:
+        lines.append(f"  - {line.actor} ({line.type}): {line.action}")
+    lines.append("")
+    lines.append("Preconditions:")
+    if not plan.preconditions:
+        lines.append("  the placed modules name none")
+    for check in plan.preconditions:
+        lines.append(f"  [{check.status}] {check.module}: {check.precondition}")
+        lines.append(f"      {check.action}")
+    lines.append("")
+    lines.append("Rescaled (estimates):")
+    lines.append(f"  {plan.factor_reason}")
+    for item in plan.rescaled:
+        lines.append(f"  - {item.element}, {item.quantity}: {item.before:,.6g} → {item.after:,.6g} ({item.rule})")
+    if plan.kept:
+        lines.append("")
+        lines.append("Figures kept (check them):")
+        for kept in plan.kept:
+            lines.append(f"  - {kept.element}, {kept.what} {kept.value:,.6g}: {kept.reason}")
+    lines.append("")
+    lines.append(f"{'score':<16}{'original':>10}{'replica':>10}")
+    for row in plan.scores:
+        lines.append(f"{row.label:<16}{row.original:>10}{row.replica:>10}")
+        for reason in row.reasons:
+            lines.append(f"    {reason}")
+    if plan.notes:
+        lines.append("")
+        lines.append("Notes:")
+        lines.extend(f"  - {note}" for note in plan.notes)
+    return lines
+
+
+def substitutions_by_name(config: Configuration, named: Mapping[str, Substitution]) -> dict[str, Substitution]:
+    """Substitutions given by the organisation's name (as a person types them) keyed by actor id.
+
+    Raises :class:`ConfigurationError` for a name that is no named local organisation of ``config``.
+    """
+    result: dict[str, Substitution] = {}
+    problems: list[str] = []
+    locals_ = local_organisations(config)
+    for name, chosen in named.items():
+        matches = [a for a in locals_ if a.name.casefold() == name.strip().casefold()]
+        if not matches:
+            offered = ", ".join(f"“{a.name}”" for a in locals_) or "none"
+            problems.append(f"substitute: no named local organisation is called “{name}” (there are: {offered})")
+            continue
+        for actor in matches:
+            result[actor.id] = chosen
+    if problems:
+        raise ConfigurationError(problems)
+    return result
