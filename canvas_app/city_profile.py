@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from canvas_app.ids import fresh_id, slug
 from canvas_app.library import ModuleLibrary
 from canvas_app.model import MAX_POPULATION, ConfigurationError, Name, describe_validation_error
 
@@ -145,3 +148,20 @@ def library_preconditions(library: ModuleLibrary) -> list[str]:
         for text in definition.attributes.preconditions:
             seen.setdefault(item_key(text), text)
     return sorted(seen.values(), key=item_key)
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    """A profile kept in a workspace, under a readable id (the slug of its name when first saved)."""
+
+    id: str
+    profile: CityProfile
+
+
+def new_profile_id(name: str, taken: Container[str]) -> str:
+    """A readable id for a new profile: the slug of the city's name, numbered when taken.
+
+    >>> new_profile_id("Umeå", {"ume"}), new_profile_id("Umeå", {"ume", "ume-2"})
+    ('ume-2', 'ume-3')
+    """
+    return fresh_id(slug(name, fallback="city"), taken)
