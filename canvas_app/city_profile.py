@@ -161,7 +161,7 @@ class ProfileRecord:
 def new_profile_id(name: str, taken: Container[str]) -> str:
     """A readable id for a new profile: the slug of the city's name, numbered when taken.
 
-    >>> new_profile_id("Umeå", {"ume"}), new_profile_id("Umeå", {"ume", "ume-2"})
-    ('ume-2', 'ume-3')
+    >>> new_profile_id("Umeå", set()), new_profile_id("Umeå", {"umea"})
+    ('umea', 'umea-2')
     """
     return fresh_id(slug(name, fallback="city"), taken)
