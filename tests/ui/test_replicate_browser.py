@@ -51,6 +51,28 @@ def test_rp001_profile_replicate_substitute_create_and_open(dash_duo, app, store
     (record,) = store.list_city_profiles(workspace.id)
     assert (record.profile.currency, record.profile.has) == ("SEK", ["local parking ordinance allows mobile payment"])
 
+    # ... edited (the form fills from the profile, the library item ticked), and a second one deleted
+    click(dash_duo, f"[data-profile='{record.id}'] button[aria-label='Edit Umeå']")
+    dash_duo.wait_for_text_to_equal(css(ID.cp_form_heading), "Edit the profile of Umeå")
+    assert dash_duo.find_element(css(ID.cp_name)).get_attribute("value") == "Umeå"
+    population = dash_duo.find_element(css(ID.cp_population))
+    population.clear()
+    population.send_keys("132000")
+    click(dash_duo, css(ID.cp_save))
+    dash_duo.wait_for_contains_text(css(ID.cp_list), "132,000 inhabitants")
+    (record,) = store.list_city_profiles(workspace.id)
+    assert record.profile.population == 132_000 and record.profile.has == [
+        "local parking ordinance allows mobile payment"
+    ]
+    dash_duo.find_element(css(ID.cp_name)).send_keys("Luleå")
+    click(dash_duo, css(ID.cp_save))
+    dash_duo.wait_for_contains_text(css(ID.cp_list), "Luleå")
+    click(dash_duo, "button[aria-label='Delete Luleå']")
+    dash_duo.wait_for_contains_text(css(ID.cp_delete_text), "The profile of Luleå will be removed.")
+    click(dash_duo, css(ID.cp_delete_confirm))
+    dash_duo.wait_for_contains_text(css(ID.cp_feedback), "Profile deleted.")
+    assert [r.profile.name for r in store.list_city_profiles(workspace.id)] == ["Umeå"]
+
     # 2. from the report, to the replicate page; the plan shows at once for the only profile
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/report/{original.id}")
     click(dash_duo, f'a[href="/replicate/{original.id}"]')
