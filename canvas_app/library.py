@@ -669,34 +669,19 @@ def refresh_estimates(config: Configuration) -> Configuration:
     whose label the user changed, or whose module carries no definition, is left alone.
     """
     counts = {a.id: a.count for a in config.actors}
-    templates: dict[str, dict[tuple[str, str], list[int]]] = {}
-    definitions: dict[str, ModuleDefinition] = {}
-    for instance in config.modules:
-        if not instance.definition:
-            continue
-        try:
-            definition = _definition_from_json(json.dumps(instance.definition, sort_keys=True))
-        except ValidationError:
-            continue
-        if not any(isinstance(getattr(t, q), str) for t in definition.flows for q in QUANTITIES):
-            continue  # numbers only: nothing depends on the scale
-        definitions[instance.id] = definition
-        by_key: dict[tuple[str, str], list[int]] = {}
-        for index, template in enumerate(definition.flows):
-            by_key.setdefault((template.kind.value, template.label), []).append(index)
-        templates[instance.id] = by_key
-    if not definitions:
+    matched = {
+        flow_id: (definition, index)
+        for flow_id, (definition, index) in flow_templates(config).items()
+        if any(isinstance(getattr(t, q), str) for t in definition.flows for q in QUANTITIES)
+    }  # numbers only: nothing depends on the scale
+    if not matched:
         return config
     flows = list(config.flows)
     changed = False
     for position, flow in enumerate(flows):
-        if flow.module not in definitions:
+        if flow.id not in matched:
             continue
-        candidates = templates[flow.module].get((flow.kind.value, flow.label))
-        if not candidates:
-            continue
-        index = candidates.pop(0)
-        definition = definitions[flow.module]
+        definition, index = matched[flow.id]
         scale = scale_of(config.period, config.population, counts.get(flow.source), counts.get(flow.target))
         quantities = _estimates(definition, index, scale)
         update: dict[str, Any] = {}
@@ -718,6 +703,37 @@ def refresh_estimates(config: Configuration) -> Configuration:
             flows[position] = new_flow
             changed = True
     return config.model_copy(update={"flows": flows}) if changed else config
+
+
+def flow_templates(config: Configuration) -> dict[str, tuple[ModuleDefinition, int]]:
+    """The module flow template each placed flow came from, by flow id: ``(definition, index in its flows)``.
+
+    A flow is matched to its module's flow template by kind and label (the n-th flow of that kind and label
+    to the n-th such template); a flow whose label the user changed, or whose module carries no (valid)
+    definition, has none.
+    """
+    definitions: dict[str, ModuleDefinition] = {}
+    templates: dict[str, dict[tuple[str, str], list[int]]] = {}
+    for instance in config.modules:
+        if not instance.definition:
+            continue
+        try:
+            definition = _definition_from_json(json.dumps(instance.definition, sort_keys=True))
+        except ValidationError:
+            continue
+        definitions[instance.id] = definition
+        by_key: dict[tuple[str, str], list[int]] = {}
+        for index, template in enumerate(definition.flows):
+            by_key.setdefault((template.kind.value, template.label), []).append(index)
+        templates[instance.id] = by_key
+    matched: dict[str, tuple[ModuleDefinition, int]] = {}
+    for flow in config.flows:
+        if flow.module not in definitions:
+            continue
+        candidates = templates[flow.module].get((flow.kind.value, flow.label))
+        if candidates:
+            matched[flow.id] = (definitions[flow.module], candidates.pop(0))
+    return matched
 
 
 def remove_module(config: Configuration, instance_id: str) -> Configuration:

@@ -270,6 +270,35 @@ class Goal(_Strict):
         return bool(self.indicator) and self.target is not None and self.year is not None
 
 
+class Provenance(_Strict):
+    """Where a replica comes from: the configuration it copies, at which revision, from which city, for which."""
+
+    configuration: Name = Field(description="Name of the configuration replicated.")
+    revision: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Its revision number in the store (omitted: copied from a file)."
+    )
+    from_city: Annotated[str, Field(max_length=200)] = ""
+    for_city: Name
+    population_factor: Annotated[float, Field(gt=0, le=MAX_POPULATION, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description="Target population over source population, by which scaling quantities were multiplied "
+        "(omitted: nothing was rescaled).",
+    )
+    estimated_counts: list[Identifier] = Field(
+        default_factory=list, description="Actors whose count (segment size) is a rescaled estimate."
+    )
+
+    def sentence(self) -> str:
+        """How the replica says where it comes from.
+
+        >>> Provenance(configuration="Parking", revision=3, from_city="Oulu", for_city="Tampere").sentence()
+        'Replicated from “Parking”, revision 3 (Oulu), for Tampere.'
+        """
+        revision = f", revision {self.revision}" if self.revision is not None else ""
+        origin = f" ({self.from_city})" if self.from_city else ""
+        return f"Replicated from “{self.configuration}”{revision}{origin}, for {self.for_city}."
+
+
 class Configuration(_Strict):
     """One variant of one city service."""
 
@@ -291,6 +320,9 @@ class Configuration(_Strict):
     weights: dict[Identifier, NonNegative] = Field(default_factory=dict)
     parameters: dict[Identifier, NonNegative] = Field(default_factory=dict)
     """Thresholds the criteria judge against (take-rate band, healthy margin...), by parameter id."""
+    replicated_from: Provenance | None = Field(
+        default=None, description="Set on a replica made for another city: where it comes from (omitted: an original)."
+    )
 
     @model_validator(mode="after")
     def _check_references(self) -> Configuration:
@@ -352,9 +384,11 @@ class Configuration(_Strict):
 
     @model_serializer(mode="wrap")
     def _omit_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Leave out an unknown ``population``, empty ``parameters`` and no ``goals``, so files written
-        before they existed stay as they were."""
+        """Leave out an unknown ``population``, empty ``parameters``, no ``goals`` and no provenance, so files
+        written before they existed stay as they were."""
         data: dict[str, Any] = handler(self)
+        if self.replicated_from is None:
+            data.pop("replicated_from", None)
         if not self.goals:
             data.pop("goals", None)
         if self.population is None:

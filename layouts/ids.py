@@ -456,5 +456,59 @@ class Ids:
     def weight_input(criterion: str) -> str:
         return f"wt-{criterion}"
 
+    # -- replication (issue 16): city profiles page (layouts/city_profiles.py) and the replicate page
+    # (layouts/replicate.py) -------------------------------------------------------------------------------
+    cp_workspace: str = "cp-workspace"  # store: the workspace id
+    cp_changed: str = "cp-changed"  # store: bumped after each save or delete, redraws the list
+    cp_editing: str = "cp-editing"  # store: id of the profile in the form (None: a new one)
+    cp_delete_pending: str = "cp-delete-pending"
+    cp_form_heading: str = "cp-form-heading"
+    cp_name: str = "cp-name"
+    cp_country: str = "cp-country"
+    cp_population: str = "cp-population"
+    cp_language: str = "cp-language"
+    cp_currency: str = "cp-currency"
+    cp_has: str = "cp-has"  # checklist of the library's preconditions
+    cp_has_other: str = "cp-has-other"  # free text, one item a line
+    cp_lacks: str = "cp-lacks"
+    cp_lacks_other: str = "cp-lacks-other"
+    cp_notes: str = "cp-notes"
+    cp_save: str = "cp-save"
+    cp_clear: str = "cp-clear"
+    cp_feedback: str = "cp-feedback"
+    cp_list: str = "cp-list"
+    cp_delete_modal: str = "cp-delete-modal"
+    cp_delete_text: str = "cp-delete-text"
+    cp_delete_confirm: str = "cp-delete-confirm"
+    cp_delete_cancel: str = "cp-delete-cancel"
+    rp_config: str = "rp-config"  # store: the configuration id
+    rp_target: str = "rp-target"  # select: "<workspace id>:<profile id>"
+    rp_source: str = "rp-source"  # select: "" or "<workspace id>:<profile id>"
+    rp_workspace: str = "rp-workspace"  # select: the workspace the replica is saved in
+    rp_plan: str = "rp-plan"
+    rp_create: str = "rp-create"
+    rp_result: str = "rp-result"
+    rp_open: str = "rp-open-replica"  # link to the replica just created
+
+    @staticmethod
+    def cp_edit(profile_id: str) -> dict:
+        return {"type": "cp-edit", "profile": profile_id}
+
+    @staticmethod
+    def cp_delete(profile_id: str) -> dict:
+        return {"type": "cp-delete", "profile": profile_id}
+
+    @staticmethod
+    def rp_substitute(actor_id: str) -> dict:
+        return {"type": "rp-substitute", "actor": actor_id}
+
+    @staticmethod
+    def rp_generic(actor_id: str) -> dict:
+        return {"type": "rp-generic", "actor": actor_id}
+
+    @staticmethod
+    def rp_names(index: int) -> str:
+        return f"rp-names-{index}"  # the datalist of names offered for the index-th organisation's counterpart
+
 
 ID = Ids()

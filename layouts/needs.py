@@ -62,12 +62,13 @@ def configuration_links(configuration_id: int, workspace_id: int | None) -> list
 
 
 def page_header(title: str, workspace_id: int, current: str) -> html.Nav:
-    """Heading with links between Home and the workspace's Needs, Advantages, Score weights and Modules pages."""
+    """Heading with links between Home and the workspace's Needs, Advantages, Score weights, Modules and City profiles pages."""
     links = [
         ("needs", "Needs & opportunities", f"/workspace/{workspace_id}/needs"),
         ("advantages", "Competitive advantages", f"/workspace/{workspace_id}/advantages"),
         ("weights", "Score weights", f"/workspace/{workspace_id}/weights"),
         ("modules", "Module library", f"/workspace/{workspace_id}/modules"),
+        ("cities", "City profiles", f"/workspace/{workspace_id}/cities"),
     ]
     return html.Div(
         [

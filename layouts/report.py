@@ -95,7 +95,12 @@ def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str],
         dbc.Container(
             [
                 html.Div(
-                    [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0])],
+                    [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0])]
+                    + (  # a single configuration can be replicated to another city (layouts/replicate.py)
+                        [dcc.Link("Replicate to another city", href=f"/replicate/{target['id']}", className="ms-3")]
+                        if target.get("kind") == "configuration"
+                        else []
+                    ),
                     className="py-2 no-print",
                 ),
                 html.H1(report.title, className="h3"),

@@ -164,6 +164,13 @@ class CustomModuleRow(_WorkspaceItem, Base):
     format: Mapped[str] = mapped_column(String(10))
 
 
+class CityProfileRow(_WorkspaceItem, Base):
+    """A city profile of the workspace (CityProfile as JSON), since 0007: where a service may be replicated."""
+
+    __tablename__ = "city_profiles"
+    __table_args__ = (UniqueConstraint("workspace_id", "item_id", name="uq_city_profiles_workspace_id_item_id"),)
+
+
 class WeightRow(Base):
     """One score-criterion weight of a workspace."""
 

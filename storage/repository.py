@@ -30,6 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlche
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
+from canvas_app.city_profile import CityProfile, ProfileRecord
 from canvas_app.diff import diff_configurations
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
 from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed, text_digest
@@ -49,6 +50,7 @@ from storage.audit import AuditMixin, add_event
 from storage.engine import WRITE_OPTION, is_sqlite, make_engine, resolve_url
 from storage.models import (
     AdvantageRow,
+    CityProfileRow,
     ConfigurationRow,
     CustomModuleRow,
     MembershipRow,
@@ -484,6 +486,27 @@ class Store(AccountsMixin, AuditMixin):
 
     def delete_advantage(self, workspace_id: int, advantage_id: str, *, author: str | None = None) -> None:
         self._delete_item(AdvantageRow, workspace_id, advantage_id, "advantage")
+
+    def list_city_profiles(self, workspace_id: int) -> list[ProfileRecord]:
+        """The workspace's city profiles, in the order they were first added."""
+        with self._tx(write=False) as s:
+            _workspace_row(s, workspace_id)
+            rows = s.execute(
+                select(CityProfileRow.item_id, CityProfileRow.data)
+                .where(CityProfileRow.workspace_id == workspace_id)
+                .order_by(CityProfileRow.id)
+            ).all()
+        return [ProfileRecord(i, CityProfile.model_validate_json(d)) for i, d in rows]
+
+    def upsert_city_profile(
+        self, workspace_id: int, profile_id: str, profile: CityProfile, *, author: str | None = None
+    ) -> ProfileRecord:
+        """Add a profile, or replace the one with this id."""
+        self._upsert_item(CityProfileRow, workspace_id, profile_id, profile.model_dump_json(), author)
+        return ProfileRecord(profile_id, profile)
+
+    def delete_city_profile(self, workspace_id: int, profile_id: str, *, author: str | None = None) -> None:
+        self._delete_item(CityProfileRow, workspace_id, profile_id, "city profile")
 
     def list_modules(self, workspace_id: int) -> list[ModuleRecord]:
         """The workspace's custom modules, as the text their authors wrote."""

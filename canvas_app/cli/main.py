@@ -11,13 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from canvas_app import __version__, report
+from canvas_app import __version__, replication, report
 from canvas_app.analysis import evaluate, nine_blocks
+from canvas_app.city_profile import load_profile
 from canvas_app.cli import store, users
 from canvas_app.compare import compare_configurations, element_names
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
 from canvas_app.library import LibraryError, ModuleLibrary, load_library
-from canvas_app.model import ConfigurationError, json_schema, load_configuration
+from canvas_app.model import ConfigurationError, dump_configuration, json_schema, load_configuration
 from canvas_app.shipped import shipped_dir
 from canvas_app.web.app import serve
 from canvas_app.web.settings import Settings, SettingsError
@@ -176,6 +177,41 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _pairs(values: Sequence[str] | None, option: str) -> dict[str, str]:
+    """``OLD=NEW`` arguments as a dict; a value without ``=`` or with an empty side is refused."""
+    pairs: dict[str, str] = {}
+    for value in values or ():
+        old, sep, new = value.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise ConfigurationError(
+                [f"{option} {value!r}: write it as OLD=NEW (the organisation's name, then its counterpart's)"]
+            )
+        pairs[old.strip()] = new.strip()
+    return pairs
+
+
+def cmd_replicate(args: argparse.Namespace) -> int:
+    """Write the replica of a configuration file for the city of a profile, and print the replication plan."""
+    out: Path = args.output
+    if out.exists() and not args.force:
+        print(f"canvas-app: {out} exists; nothing was written (pass --force to replace it)", file=sys.stderr)
+        return EXIT_INVALID
+    config = load_configuration(args.file)
+    target = load_profile(args.profile)
+    source = load_profile(args.from_profile) if args.from_profile else None
+    named = {old: replication.Substitution(new) for old, new in _pairs(args.substitute, "--substitute").items()}
+    named |= {old: replication.Substitution(new, local=False) for old, new in _pairs(args.generic, "--generic").items()}
+    substitutions = replication.substitutions_by_name(config, named)
+    result = replication.replicate(config, _library(args), source, target, substitutions)
+    out.write_text(dump_configuration(result.replica) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(result.plan.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(replication.plan_lines(result.plan)))
+        print(f"\nwrote {out}")
+    return EXIT_OK
+
+
 def cmd_examples(args: argparse.Namespace) -> int:
     """Print where the shipped example configurations are (installed from a wheel, they are inside the package)."""
 
@@ -232,6 +268,31 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", type=Path, required=True, help="report.html or report.xlsx")
     report.add_argument("--force", action="store_true", help="replace the output file if it exists")
     report.set_defaults(func=cmd_report)
+
+    replicate = sub.add_parser(
+        "replicate", help="write a configuration's replica for another city and print the replication plan"
+    )
+    replicate.add_argument("file", type=Path)
+    replicate.add_argument("--profile", type=Path, required=True, help="the target city's profile (JSON)")
+    replicate.add_argument(
+        "--from-profile", type=Path, default=None, help="the source city's profile (its population and currency)"
+    )
+    replicate.add_argument(
+        "--substitute",
+        action="append",
+        metavar="OLD=NEW",
+        help="a named local organisation and its counterpart in the target city (repeatable)",
+    )
+    replicate.add_argument(
+        "--generic",
+        action="append",
+        metavar="OLD=ROLE",
+        help="a named local organisation to turn into a generic role of that name (repeatable)",
+    )
+    replicate.add_argument("-o", "--output", type=Path, required=True, help="the replica's file (JSON)")
+    replicate.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    replicate.add_argument("--json", action="store_true", help="print the plan as JSON")
+    replicate.set_defaults(func=cmd_replicate)
 
     examples = sub.add_parser("examples", help="print the paths of the example configurations shipped with CityCanvas")
     examples.set_defaults(func=cmd_examples)

@@ -15,6 +15,7 @@ from dash import Dash, dcc, html
 from callbacks import (
     advantages,
     auth,
+    city_profiles,
     compare,
     editor,
     editor_edits,
@@ -26,6 +27,7 @@ from callbacks import (
     modules,
     needs,
     presence,
+    replicate,
     report,
     router,
     weights,
@@ -108,6 +110,8 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     advantages.register(app, services)
     weights.register(app, services)
     modules.register(app, services)
+    city_profiles.register(app, services)
+    replicate.register(app, services)
     install_security(
         app, behind_proxy=settings.behind_proxy
     )  # first among the request checks: malformed bodies never reach the others

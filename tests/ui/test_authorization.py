@@ -19,6 +19,7 @@ from typing import Any
 import flask
 import pytest
 
+from canvas_app.city_profile import CityProfile
 from canvas_app.model import load_configuration, parse_configuration
 from canvas_app.web.auth import hash_password
 from canvas_app.web.services import REFUSALS
@@ -46,7 +47,9 @@ PAGE_PATHS = [
     ("/workspace/{wid}/weights", ""),
     ("/workspace/{wid}/modules", ""),
     ("/accessibility", ""),
+    ("/workspace/{wid}/cities", ""),
     ("/mechanisms/{cid}", ""),
+    ("/replicate/{cid}", ""),
     ("/report/{cid}", ""),
     ("/compare", "?ids={cid},{cid}"),
     ("/report/compare", "?ids={cid},{cid}"),
@@ -101,6 +104,7 @@ def world(tmp_path) -> World:
         store.upsert_advantage(workspace, Advantage(id="a1", service=text, text=text), author="x")
         module = f"id: own-module\nname: {text}\ncategory: data\nsummary: {text}\nsources:\n  - {{title: t}}\n"
         store.put_module(workspace, ModuleRecord(id="own-module", text=module), author="x")
+        store.upsert_city_profile(workspace, "city", CityProfile(name=f"City {text}", has=[text]), author="x")
     settings = Settings(
         database_url=url, auth=True, secret_key=SECRET, examples_dir=examples_dir(), module_dirs=(TEST_MODULES,)
     )
@@ -143,6 +147,8 @@ def id_value(component: str, prop: str, target: Target) -> Any:
         return target.cid if prop == "data" else str(target.cid)
     if component == ID.version:
         return target.version
+    if component in (ID.rp_target, ID.rp_source):
+        return f"{target.wid}:city"  # a city profile of the target's workspace
     if component == ID.report_target:
         return {"kind": "configuration", "id": target.cid}
     if component == ID.history_request:
@@ -175,6 +181,7 @@ def concrete_id(pattern: dict[str, Any], target: Target) -> dict[str, Any]:
                     "need": "n1",
                     "advantage": "a1",
                     "module": "own-module",
+                    "profile": "city",
                     "config": target.cid,
                     "workspace": target.wid,
                 }.get(key, "x")
