@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from canvas_app.checks import non_reciprocal_actors
+from canvas_app.commands import AddScenario, RemoveScenario, command_from_dict, perform
 from canvas_app.ecosystem import Ecosystem
 from canvas_app.model import Configuration, ConfigurationError, Scenario, dump_configuration, parse_configuration
 from canvas_app.stress import all_single_exits, apply_scenario, describe, run_saved, run_scenario
@@ -157,6 +158,24 @@ def test_saved_scenarios_round_trip_and_rerun():
         parse_configuration(
             {**c.model_dump(mode="json"), "scenarios": [{"id": "s", "kind": "demand", "factor": 1}] * 2}
         )
+
+
+def test_adding_and_removing_a_scenario_are_undoable_edits():
+    c0 = _service()
+    c1, add = perform(c0, AddScenario({"kind": "actor_leaves", "actor": "riders", "factor": None}))
+    assert [(s.id, s.kind, s.actor) for s in c1.scenarios] == [("s1", "actor_leaves", "riders")]
+    assert add.undo.apply(c1) == c0 and add.redo.apply(c0) == c1
+    assert dump_configuration(add.undo.apply(c1)) == dump_configuration(c0)  # no empty "scenarios" left behind
+    c2, _ = perform(c1, command_from_dict(AddScenario({"kind": "demand", "factor": 2}).to_dict()))
+    assert [s.id for s in c2.scenarios] == ["s1", "s2"]
+    c3, remove = perform(c2, RemoveScenario("s1"))
+    assert [s.id for s in c3.scenarios] == ["s2"] and remove.undo.apply(c3) == c2
+    c4, last = perform(c3, RemoveScenario("s2"))
+    assert c4.scenarios == [] and last.undo.apply(c4) == c3 and last.redo.apply(c3) == c4
+    with pytest.raises(ConfigurationError, match="no longer exists"):
+        RemoveScenario("s9").apply(c4)
+    with pytest.raises(ConfigurationError, match=r"scenarios\[0\].*factor: a 'demand' scenario needs one"):
+        AddScenario({"kind": "demand"}).apply(c0)
 
 
 # -- properties -------------------------------------------------------------------------------
