@@ -419,3 +419,18 @@ def all_single_exits(
         exits.append(Exit(actor.id, actor.name, damage, losses, flows_lost, drop))
     exits.sort(key=lambda e: (-round(e.damage, 2), e.score_drop is None, -(e.score_drop or 0.0), -e.flows_lost, e.name))
     return exits
+
+
+def exits_to_dict(exits: list[Exit], config: Configuration) -> list[dict[str, Any]]:
+    """The single-exit ranking, JSON-ready, with names instead of ids."""
+    names = {a.id: a.name for a in config.actors}
+    return [
+        {
+            "actor": e.name,
+            "money_lost": round(e.damage, 2),
+            "money_lost_by": {names.get(a, a): round(v, 2) for a, v in e.losses.items()},
+            "score_drop": None if e.score_drop is None else round(e.score_drop, 1),
+            "flows_lost": e.flows_lost,
+        }
+        for e in exits
+    ]
