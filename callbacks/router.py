@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import Input, Output
 
-from callbacks import advantages, compare, editor, home, mechanisms, members, modules, needs, report, weights
+from callbacks import advantages, compare, editor, home, mechanisms, members, modules, needs, report, stress, weights
 from callbacks.auth import page_or_refusal
 from canvas_app.web.services import Services
 from layouts.accessibility import statement_route
@@ -22,6 +22,7 @@ ADVANTAGES_PATH = re.compile(r"^/workspace/(\d{1,12})/advantages/?$")
 MODULES_PATH = re.compile(r"^/workspace/(\d{1,12})/modules/?$")
 MECHANISMS_PATH = re.compile(r"^/mechanisms/(\d{1,12})/?$")
 REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
+STRESS_PATH = re.compile(r"^/stress/(\d{1,12})/?$")
 
 
 def route(services: Services, pathname: str | None, search: str | None = None) -> Any:
@@ -64,13 +65,14 @@ def compare_and_report_page(services: Services, pathname: str, search: str | Non
 
 
 def workspace_pages() -> dict[re.Pattern[str], Any]:
-    """Needs, advantages, module library and value-mechanism pages: path pattern → page builder(services, id)."""
+    """Needs, advantages, module library, value-mechanism and stress-test pages: path pattern → page builder(services, id)."""
 
     return {
         NEEDS_PATH: needs.needs_page,
         ADVANTAGES_PATH: advantages.advantages_page,
         MODULES_PATH: modules.modules_page,
         MECHANISMS_PATH: mechanisms.mechanisms_page,
+        STRESS_PATH: stress.stress_page,
     }
 
 

@@ -95,7 +95,13 @@ def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str],
         dbc.Container(
             [
                 html.Div(
-                    [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0])],
+                    [
+                        dcc.Link("← Home", href="/", className="me-3"),
+                        dcc.Link(back[1], href=back[0], className="me-3"),
+                        dcc.Link("Stress tests", href=f"/stress/{target['id']}")
+                        if target.get("kind") == "configuration"
+                        else None,
+                    ],
                     className="py-2 no-print",
                 ),
                 html.H1(report.title, className="h3"),

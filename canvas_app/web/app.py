@@ -28,6 +28,7 @@ from callbacks import (
     presence,
     report,
     router,
+    stress,
     weights,
 )
 from callbacks.jobs import install_job_guard
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     presence.register(app, services)
     needs.register(app, services)
     mechanisms.register(app, services)
+    stress.register(app, services)
     advantages.register(app, services)
     weights.register(app, services)
     modules.register(app, services)

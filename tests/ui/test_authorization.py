@@ -47,6 +47,7 @@ PAGE_PATHS = [
     ("/workspace/{wid}/modules", ""),
     ("/accessibility", ""),
     ("/mechanisms/{cid}", ""),
+    ("/stress/{cid}", ""),
     ("/report/{cid}", ""),
     ("/compare", "?ids={cid},{cid}"),
     ("/report/compare", "?ids={cid},{cid}"),
