@@ -239,3 +239,17 @@ def test_leaving_never_makes_a_trading_partner_reciprocal(c):
         after = apply_scenario(c, Scenario(id="s", kind="actor_leaves", actor=leaver.id))
         broken_after = set(non_reciprocal_actors(Ecosystem(after)))
         assert (partners & broken_before) - {leaver.id} <= broken_after, leaver.id
+
+
+def test_the_report_has_a_stress_tests_section():
+    from canvas_app.analysis import evaluate
+    from canvas_app.report import configuration_report
+
+    c = _service().model_copy(update={"scenarios": [Scenario(id="s1", kind="actor_leaves", actor="riders")]})
+    sections = {s.title: s for s in configuration_report(c, evaluate(c)).sections}
+    (row,) = sections["Stress tests"].tables[0].rows
+    assert row[0] == "Exit of Riders"
+    assert "+ A business actor loses money each year" in row[2]
+    assert row[3] == f"{200 * A:,.0f}"  # 347
+    plain = {s.title: s for s in configuration_report(_service(), evaluate(_service())).sections}
+    assert plain["Stress tests"].paragraphs == ("No stress test saved with this configuration.",)
