@@ -1,13 +1,13 @@
-"""Stress-test page callbacks: build the page, and add a scenario as an edit (a new revision, with the conflict
-check of every edit) whose results replace the saved-scenarios table."""
+"""Stress-test page callbacks: build the page, and add or remove a scenario as an edit (a new revision, with the
+conflict check of every edit) whose results replace the saved-scenarios table."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
-from canvas_app.commands import AddScenario
+from canvas_app.commands import AddScenario, Command, RemoveScenario
 from canvas_app.stress import all_single_exits, run_saved
 from canvas_app.web.editing import apply_edit
 from canvas_app.web.services import Services, Unavailable
@@ -57,7 +57,17 @@ def scenario_fields(kind: str, actor: str, flow: str, flow_kind: str, number: An
 
 def add_scenario(services: Services, configuration_id: int, version: int, fields: dict[str, Any]) -> tuple[Any, ...]:
     """Save the scenario as the next revision; ``(results, version, feedback)``."""
-    outcome = apply_edit(services, configuration_id, version, lambda _config: AddScenario(fields))
+    return save_edit(services, configuration_id, version, AddScenario(fields), "Scenario saved")
+
+
+def remove_scenario(services: Services, configuration_id: int, version: int, scenario_id: str) -> tuple[Any, ...]:
+    """Remove one saved scenario as the next revision; ``(results, version, feedback)``."""
+    return save_edit(services, configuration_id, version, RemoveScenario(scenario_id), "Scenario removed")
+
+
+def save_edit(services: Services, configuration_id: int, version: int, command: Command, done: str) -> tuple[Any, ...]:
+    """Apply ``command`` to revision ``version`` with the conflict check of every edit, then rerun the scenarios."""
+    outcome = apply_edit(services, configuration_id, version, lambda _config: command)
     if outcome.problems:
         return no_update, no_update, message(outcome.problems)
     if outcome.conflict:
@@ -66,7 +76,7 @@ def add_scenario(services: Services, configuration_id: int, version: int, fields
             no_update,
             message(
                 f"Someone saved version {outcome.conflict['theirs']} first; nothing was saved. "
-                "Reload the page and add the scenario again."
+                "Reload the page and do it again."
             ),
         )
     config, head = outcome.config, outcome.head
@@ -76,7 +86,7 @@ def add_scenario(services: Services, configuration_id: int, version: int, fields
     return (
         stress_layouts.results_view(results, names),
         head.version,
-        message(f"Scenario saved: version {head.version}.", color="success"),
+        message(f"{done}: version {head.version}.", color="success"),
     )
 
 
@@ -86,6 +96,7 @@ def register(app: Any, services: Services) -> None:
         Output(ID.stress_version, "data"),
         Output(ID.stress_feedback, "children"),
         Input(ID.stress_add, "n_clicks"),
+        Input(ID.stress_remove(ALL), "n_clicks"),
         State(ID.stress_config, "data"),
         State(ID.stress_version, "data"),
         State(ID.stress_kind, "value"),
@@ -95,10 +106,15 @@ def register(app: Any, services: Services) -> None:
         State(ID.stress_number, "value"),
         prevent_initial_call=True,
     )
-    def add(clicks, configuration_id, version, kind, actor, flow, flow_kind, number):
+    def add_or_remove(clicks, _removes, configuration_id, version, kind, actor, flow, flow_kind, number):
         refusal = services.refusal("edit", configuration_id=configuration_id)
         if refusal:
             return no_update, no_update, message(refusal)
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and trigger.get("type") == "st-remove":
+            if not ctx.triggered[0].get("value"):  # the buttons were redrawn, not clicked
+                return no_update, no_update, no_update
+            return remove_scenario(services, int(configuration_id), int(version), str(trigger.get("scenario")))
         if not clicks:
             return no_update, no_update, no_update
         return add_scenario(

@@ -453,5 +453,9 @@ class Ids:
     stress_feedback: str = "st-feedback"
     stress_tornado: str = "st-tornado"
 
+    @staticmethod
+    def stress_remove(scenario_id: str) -> dict:
+        return {"type": "st-remove", "scenario": scenario_id}
+
 
 ID = Ids()

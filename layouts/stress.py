@@ -34,7 +34,21 @@ def _change(result: StressResult, name: str) -> Any:
     return html.Td(text, className="table-danger" if delta < 0 else "table-success" if delta > 0 else None)
 
 
-def results_view(results: Sequence[StressResult], names: dict[str, str]) -> Any:
+def _remove(result: StressResult, can_edit: bool) -> Any:
+    if not can_edit:
+        return html.Td()
+    return html.Td(
+        html.Button(
+            "Remove",
+            id=ID.stress_remove(result.scenario.id),
+            type="button",
+            className="btn btn-link btn-sm",
+            **{"aria-label": f"Remove the scenario: {result.description}"},
+        )
+    )
+
+
+def results_view(results: Sequence[StressResult], names: dict[str, str], can_edit: bool = True) -> Any:
     """One row per saved scenario: its six scores before → after, flags added and removed, money lost."""
     if not results:
         return html.P("No scenario saved yet: add one below.", className="text-body-secondary")
@@ -45,6 +59,7 @@ def results_view(results: Sequence[StressResult], names: dict[str, str]) -> Any:
                 *(html.Th(SCORE_LABELS[n], scope="col") for n in SCORE_NAMES),
                 html.Th("Flags", scope="col"),
                 html.Th("Money lost by those who stay", scope="col"),
+                html.Th(html.Span("Remove", className="visually-hidden"), scope="col"),
             ]
         )
     )
@@ -56,6 +71,7 @@ def results_view(results: Sequence[StressResult], names: dict[str, str]) -> Any:
                     [
                         html.Td(result.description),
                         html.Td(f"Not run: {result.problem}", colSpan=len(SCORE_NAMES) + 2),
+                        _remove(result, can_edit),
                     ],
                     className="stress-result",
                 )
@@ -71,6 +87,7 @@ def results_view(results: Sequence[StressResult], names: dict[str, str]) -> Any:
                     *(_change(result, n) for n in SCORE_NAMES),
                     html.Td(flags or "no change", className="small"),
                     html.Td([html.Div(money(result.damage)), html.Div(lost, className="small")]),
+                    _remove(result, can_edit),
                 ],
                 className="stress-result",
             )
@@ -228,7 +245,7 @@ def stress_layout(
                     className="text-body-secondary small",
                 ),
                 html.H2("Saved scenarios", className="h5"),
-                html.Div(results_view(results, names), id=ID.stress_results),
+                html.Div(results_view(results, names, can_edit), id=ID.stress_results),
                 add_form(config)
                 if can_edit
                 else html.P(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from callbacks.stress import add_scenario, scenario_fields, stress_page
+from callbacks.stress import add_scenario, remove_scenario, scenario_fields, stress_page
 from canvas_app.model import load_configuration
 from layouts.ids import ID
 from ui_helpers import find, text_of, wait_for
@@ -45,6 +45,9 @@ def test_strc001_page_ranks_exits_and_adding_a_scenario_saves_a_revision(service
     # bad input: the field is named, nothing saved
     _, _, bad = add_scenario(services, head.id, version, scenario_fields("demand", "", "", "", None))
     assert "factor: a 'demand' scenario needs one" in text_of(bad) and store.load(head.id)[1].version == version
+    results, removed_version, feedback = remove_scenario(services, head.id, version, "s1")
+    assert removed_version == version + 1 and "No scenario saved yet" in text_of(results)
+    assert store.load(head.id)[0].scenarios == []
 
 
 def violations(dash_duo) -> list[str]:
@@ -80,4 +83,7 @@ def test_strb001_add_actor_leaves_and_see_scores_change_and_the_tornado(dash_duo
     assert "Exit of Drivers" in row and "→" in row
     assert dash_duo.find_elements(f"#{ID.stress_results} td.table-danger")  # a score fell
     assert violations(dash_duo) == []
+    dash_duo.find_element(f"#{ID.stress_results} button").click()  # Remove
+    dash_duo.wait_for_contains_text(f"#{ID.stress_feedback}", "Scenario removed")
+    dash_duo.wait_for_contains_text(f"#{ID.stress_results}", "No scenario saved yet")
     assert dash_duo.get_logs() == []
