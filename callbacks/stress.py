@@ -8,7 +8,7 @@ from typing import Any
 from dash import ALL, Input, Output, State, ctx, no_update
 
 from canvas_app.commands import AddScenario, Command, RemoveScenario
-from canvas_app.stress import all_single_exits, run_saved
+from canvas_app.stress import SCORED_EXITS, all_single_exits, run_saved
 from canvas_app.web.editing import apply_edit
 from canvas_app.web.services import Services, Unavailable
 from layouts import stress as stress_layouts
@@ -16,6 +16,9 @@ from layouts.common import message, not_found
 from layouts.ids import ID
 
 PERCENT_KINDS = ("price", "vendor_fees")
+SCORED_UP_TO_ACTORS = 300
+"""Above this many actors the page ranks exits by money alone (re-judging 20 exits of 1,000 actors takes ~7 s);
+``canvas-app stress`` always re-judges them."""
 
 
 def stress_page(services: Services, configuration_id: int) -> Any:
@@ -32,7 +35,9 @@ def stress_page(services: Services, configuration_id: int) -> Any:
         version=head.version,
         config=config,
         results=run_saved(config, library, weights),
-        exits=all_single_exits(config, library, weights),
+        exits=all_single_exits(
+            config, library, weights, scored=SCORED_EXITS if len(config.actors) <= SCORED_UP_TO_ACTORS else 0
+        ),
         can_edit=opened.access.can("edit"),
     )
 

@@ -28,6 +28,7 @@ from canvas_app.model import (
     MAX_COUNT,
     MAX_QUANTITY,
     PUBLIC_TYPES,
+    Actor,
     Configuration,
     ConfigurationError,
     Flow,
@@ -353,6 +354,7 @@ def _without(config: Configuration, leaver: str) -> Configuration:
 def _exit_money(
     config: Configuration,
     touching: Mapping[str, list[Flow]],
+    by_id: Mapping[str, Actor],
     econ: Economics,
     npv: Mapping[str, float],
     leaver: str,
@@ -376,8 +378,7 @@ def _exit_money(
         )
         if a.id in partners and (a.unit_costs or a.unit_benefits)
         else a
-        for a in config.actors
-        if a.id in ends
+        for a in (by_id[i] for i in sorted(ends))
     ]
     part = config.model_copy(update={"actors": actors, "flows": flows, "needs": [], "scenarios": []})
     after = _economics_like(Ecosystem(part), econ)
@@ -406,7 +407,7 @@ def all_single_exits(
         touching[flow.target].append(flow)
     rough = []
     for actor in config.actors:
-        losses = _exit_money(config, touching, econ, npv, actor.id)
+        losses = _exit_money(config, touching, eco.actors, econ, npv, actor.id)
         rough.append((actor, losses, sum(losses.values()), len(touching.get(actor.id, ()))))
     rough.sort(key=lambda r: (-round(r[2], 2), -r[3], r[0].name))
     base = _total(evaluate(config, library, recommend=False, structure=False, weights=weights).scores) if rough else 0

@@ -256,8 +256,13 @@ def stress_layout(
                         html.H2("Every actor leaves, one at a time", className="h5 mt-4"),
                         html.P(
                             f"The {min(SHOWN_EXITS, len(exits))} most damaging exits of {len(exits)}: by money lost "
-                            f"by those who stay, then by the points the six scores lose together (re-judged for the "
-                            f"{SCORED_EXITS} exits that cost the most money).",
+                            "by those who stay, then by the points the six scores lose together "
+                            + (
+                                f"(re-judged for the {SCORED_EXITS} exits that cost the most money)."
+                                if any(e.score_drop is not None for e in exits)
+                                else "(not re-judged on this page for so large a configuration: "
+                                "canvas-app stress re-judges them)."
+                            ),
                             className="small text-body-secondary",
                         ),
                         dcc.Graph(id=ID.stress_tornado, figure=tornado_figure(exits), config=GRAPH_CONFIG),
