@@ -382,7 +382,8 @@ def _exit_money(
     ]
     part = config.model_copy(update={"actors": actors, "flows": flows, "needs": [], "scenarios": []})
     after = _economics_like(Ecosystem(part), econ)
-    return money_lost({a: npv[a] for a in partners}, _npvs(after, partners))
+    ordered = sorted(partners)  # the same order on every run (a set's order changes between processes)
+    return money_lost({a: npv[a] for a in ordered}, _npvs(after, ordered))
 
 
 def _total(scores: Mapping[str, Score]) -> float:
