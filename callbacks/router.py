@@ -19,6 +19,7 @@ from callbacks import (
     needs,
     replicate,
     report,
+    stress,
     weights,
 )
 from callbacks.auth import page_or_refusal
@@ -37,6 +38,7 @@ MECHANISMS_PATH = re.compile(r"^/mechanisms/(\d{1,12})/?$")
 REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
 CITIES_PATH = re.compile(r"^/workspace/(\d{1,12})/cities/?$")
 REPLICATE_PATH = re.compile(r"^/replicate/(\d{1,12})/?$")
+STRESS_PATH = re.compile(r"^/stress/(\d{1,12})/?$")
 
 
 def route(services: Services, pathname: str | None, search: str | None = None) -> Any:
@@ -79,8 +81,8 @@ def compare_and_report_page(services: Services, pathname: str, search: str | Non
 
 
 def workspace_pages() -> dict[re.Pattern[str], Any]:
-    """Needs, advantages, module library, value-mechanism, city-profile and replicate pages: path pattern → page
-    builder(services, id)."""
+    """Needs, advantages, module library, value-mechanism, city-profile, replicate and stress-test pages: path
+    pattern → page builder(services, id)."""
 
     return {
         NEEDS_PATH: needs.needs_page,
@@ -89,6 +91,7 @@ def workspace_pages() -> dict[re.Pattern[str], Any]:
         MECHANISMS_PATH: mechanisms.mechanisms_page,
         CITIES_PATH: city_profiles.profiles_page,
         REPLICATE_PATH: replicate.replicate_page,
+        STRESS_PATH: stress.stress_page,
     }
 
 

@@ -468,6 +468,43 @@ class RemoveModule(Command):
         return f"remove module {self.instance_id}"
 
 
+@dataclass(frozen=True)
+class AddScenario(Command):
+    """Save a stress test with the configuration (a dict of :class:`~canvas_app.model.Scenario` fields; a fresh
+    id ``s1``, ``s2``... when it has none), so it is rerun on every revision."""
+
+    kind: ClassVar[str] = "add_scenario"
+    scenario: dict[str, Any]
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        scenario = {k: v for k, v in self.scenario.items() if v is not None}
+        scenario.setdefault("id", numbered_id("s", {s.id for s in config.scenarios}))
+        data["scenarios"] = [*data.get("scenarios", []), scenario]
+        return validate(data)
+
+    def describe(self) -> str:
+        return f"add stress test {str(self.scenario.get('kind', '')).replace('_', ' ')}"
+
+
+@dataclass(frozen=True)
+class RemoveScenario(Command):
+    """Delete one saved stress test."""
+
+    kind: ClassVar[str] = "remove_scenario"
+    scenario_id: str
+
+    def apply(self, config: Configuration) -> Configuration:
+        if not any(s.id == self.scenario_id for s in config.scenarios):
+            raise ConfigurationError([f"stress test '{self.scenario_id}' no longer exists"])
+        data = config.model_dump(mode="json")
+        data["scenarios"] = [s for s in data.get("scenarios", []) if s["id"] != self.scenario_id]
+        return validate(data)
+
+    def describe(self) -> str:
+        return "remove a stress test"
+
+
 # -- performing an edit ----------------------------------------------------------
 
 

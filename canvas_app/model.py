@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     SerializerFunctionWrapHandler,
     ValidationError,
+    field_validator,
     model_serializer,
     model_validator,
 )
@@ -299,6 +300,61 @@ class Provenance(_Strict):
         return f"Replicated from “{self.configuration}”{revision}{origin}, for {self.for_city}."
 
 
+SCENARIO_KINDS: tuple[str, ...] = ("actor_leaves", "payer_stops", "grant_ends", "demand", "price", "vendor_fees")
+"""What can happen to a service in a stress test (rules in docs/stress.md)."""
+ScenarioKind = Literal["actor_leaves", "payer_stops", "grant_ends", "demand", "price", "vendor_fees"]
+MAX_DEMAND_FACTOR = 1000.0
+"""Largest demand multiplier accepted (a thousandfold growth is already beyond any plan)."""
+MAX_PERCENT = 1000.0
+"""Largest price or fee rise accepted, in percent (a tenfold price); a fall stops at -100 % (free)."""
+
+
+class Scenario(_Strict):
+    """One stress test saved with the configuration: what happens (``kind``) to whom (``actor``, ``flow``).
+
+    Which fields a kind needs: ``actor_leaves`` and ``payer_stops`` an actor; ``grant_ends`` a grant flow, a
+    funder (its grants) or neither (every grant); ``demand`` a ``factor``; ``price`` a ``percent`` and a flow
+    or a financial ``flow_kind``; ``vendor_fees`` an actor and a ``percent``. An actor or flow deleted since
+    is reported when the scenario runs, not refused here, so deleting it stays possible.
+    """
+
+    id: Identifier
+    kind: ScenarioKind
+    actor: Identifier | None = None
+    flow: Identifier | None = None
+    flow_kind: FlowKind | None = None
+    factor: Annotated[float, Field(ge=0, le=MAX_DEMAND_FACTOR, allow_inf_nan=False)] | None = None
+    percent: Annotated[float, Field(ge=-100, le=MAX_PERCENT, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> Scenario:
+        needs = {
+            "actor_leaves": ("actor",),
+            "payer_stops": ("actor",),
+            "grant_ends": (),
+            "demand": ("factor",),
+            "price": ("percent",),
+            "vendor_fees": ("actor", "percent"),
+        }[self.kind]
+        problems = [f"{name}: a '{self.kind}' scenario needs one" for name in needs if getattr(self, name) is None]
+        if self.kind == "price" and (self.flow is None) == (self.flow_kind is None):
+            problems.append("price: name either one flow or one flow_kind whose money flows change price")
+        if self.flow_kind is not None and self.flow_kind not in FINANCIAL_KINDS:
+            problems.append(f"flow_kind: only money, grant or investment flows have a price (got '{self.flow_kind}')")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _omit_unset(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Only the fields the scenario uses are written."""
+        data: dict[str, Any] = handler(self)
+        for name in ("actor", "flow", "flow_kind", "factor", "percent"):
+            if getattr(self, name) is None:
+                data.pop(name, None)
+        return data
+
+
 class Configuration(_Strict):
     """One variant of one city service."""
 
@@ -323,6 +379,15 @@ class Configuration(_Strict):
     replicated_from: Provenance | None = Field(
         default=None, description="Set on a replica made for another city: where it comes from (omitted: an original)."
     )
+    scenarios: list[Scenario] = Field(
+        default_factory=list, description="Stress tests rerun on every revision (omitted: none saved)."
+    )
+
+    @field_validator("scenarios", mode="before")
+    @classmethod
+    def _no_scenarios(cls, value: Any) -> Any:
+        """A change set that removes the last scenario writes null (the empty list is not dumped)."""
+        return [] if value is None else value
 
     @model_validator(mode="after")
     def _check_references(self) -> Configuration:
@@ -332,6 +397,7 @@ class Configuration(_Strict):
         module_ids = _unique_ids("modules", self.modules, problems)
         need_ids = _unique_ids("needs", self.needs, problems)
         _unique_ids("goals", self.goals, problems)
+        _unique_ids("scenarios", self.scenarios, problems)
         for i, actor in enumerate(self.actors):
             if actor.module is not None and actor.module not in module_ids:
                 problems.append(f"actors[{i}] (id '{actor.id}'): module: no placed module has id '{actor.module}'")
@@ -384,8 +450,8 @@ class Configuration(_Strict):
 
     @model_serializer(mode="wrap")
     def _omit_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Leave out an unknown ``population``, empty ``parameters``, no ``goals`` and no provenance, so files
-        written before they existed stay as they were."""
+        """Leave out an unknown ``population``, empty ``parameters``, no ``goals``, no provenance and no
+        ``scenarios``, so files written before they existed stay as they were."""
         data: dict[str, Any] = handler(self)
         if self.replicated_from is None:
             data.pop("replicated_from", None)
@@ -395,6 +461,8 @@ class Configuration(_Strict):
             data.pop("population", None)
         if not self.parameters:
             data.pop("parameters", None)
+        if not self.scenarios:
+            data.pop("scenarios", None)
         return data
 
     # -- convenient lookups (not serialised) ---------------------------------

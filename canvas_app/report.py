@@ -541,7 +541,27 @@ def configuration_report(
                 ),
             )
         )
+    sections.append(stress_section(config))
     return Report(config.name, where, tuple(sections))
+
+
+def stress_section(config: Configuration) -> Section:
+    """The saved stress tests rerun on this revision (docs/stress.md), judged with the file's own weights."""
+    from canvas_app.stress import run_saved
+
+    if not config.scenarios:
+        return Section("Stress tests", ("No stress test saved with this configuration.",))
+    rows = []
+    for r in run_saved(config):
+        changes = "; ".join(
+            f"{SCORE_LABELS[n]} {r.scores_before[n].score:.0f} → {r.scores_after[n].score:.0f}"
+            for n in SCORE_NAMES
+            if r.scores_after and round(r.score_change(n), 1) != 0
+        )
+        flags = "; ".join([*(f"+ {f.message}" for f in r.flags_added), *(f"− {f.message}" for f in r.flags_removed)])
+        rows.append((r.description, r.problem or changes or "no change", flags or "–", money(r.damage)))
+    headers = ("Scenario", "Scores", "Flags added (+) and removed (−)", "Money lost by those who stay (NPV)")
+    return Section("Stress tests", tables=(Table(headers, tuple(rows)),))
 
 
 def goal_target(baseline: float | None, target: float | None, unit: str, year: int | None) -> str:

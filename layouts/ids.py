@@ -510,5 +510,22 @@ class Ids:
     def rp_names(index: int) -> str:
         return f"rp-names-{index}"  # the datalist of names offered for the index-th organisation's counterpart
 
+    # stress-test page (layouts/stress.py, callbacks/stress.py)
+    stress_config: str = "st-config"  # store: the configuration id
+    stress_version: str = "st-version"  # store: the version the page shows (the base of the next edit)
+    stress_results: str = "st-results"
+    stress_kind: str = "st-kind"
+    stress_actor: str = "st-actor"
+    stress_flow: str = "st-flow"
+    stress_flow_kind: str = "st-flow-kind"
+    stress_number: str = "st-number"
+    stress_add: str = "st-add"
+    stress_feedback: str = "st-feedback"
+    stress_tornado: str = "st-tornado"
+
+    @staticmethod
+    def stress_remove(scenario_id: str) -> dict:
+        return {"type": "st-remove", "scenario": scenario_id}
+
 
 ID = Ids()

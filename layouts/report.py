@@ -96,8 +96,11 @@ def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str],
             [
                 html.Div(
                     [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0])]
-                    + (  # a single configuration can be replicated to another city (layouts/replicate.py)
-                        [dcc.Link("Replicate to another city", href=f"/replicate/{target['id']}", className="ms-3")]
+                    + (  # a single configuration can be stress-tested and replicated to another city
+                        [
+                            dcc.Link("Stress tests", href=f"/stress/{target['id']}", className="ms-3"),
+                            dcc.Link("Replicate to another city", href=f"/replicate/{target['id']}", className="ms-3"),
+                        ]
                         if target.get("kind") == "configuration"
                         else []
                     ),

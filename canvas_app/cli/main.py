@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from canvas_app import __version__, replication, report
+from canvas_app import __version__, replication, report, stress
 from canvas_app.analysis import evaluate, nine_blocks
 from canvas_app.city_profile import load_profile
 from canvas_app.cli import store, users
@@ -123,6 +123,73 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print("Verdict:")
     for line in comparison.verdict:
         print(f"  - {line}")
+    return EXIT_OK
+
+
+SHOWN_EXITS = 20
+"""Exits printed as text (the JSON lists every actor)."""
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def format_stress(
+    config_name: str, results: list[stress.StressResult], exits: list[stress.Exit], names: dict[str, str]
+) -> str:
+    """Each saved scenario's score and flag changes and money lost, then the single-exit ranking (names only)."""
+    lines = [f"Stress tests of {config_name}", ""]
+    if not results:
+        lines += ["No scenarios saved with this configuration (single exits below).", ""]
+    for result in results:
+        lines.append(f"{result.description}")
+        if result.problem:
+            lines += [f"    not run: {result.problem}", ""]
+            continue
+        changes = [
+            f"{SCORE_LABELS[n]} {result.scores_before[n].score:.1f} → {result.scores_after[n].score:.1f}"
+            for n in SCORE_NAMES
+            if round(result.score_change(n), 1) != 0
+        ]
+        lines.append("    scores: " + ("; ".join(changes) if changes else "no change"))
+        lines += [f"    + {f.message}" for f in result.flags_added]
+        lines += [f"    − {f.message}" for f in result.flags_removed]
+        lost = ", ".join(f"{names.get(a, a)} {_money(v)}" for a, v in result.losses.items())
+        lines.append(
+            f"    money lost by those who stay (NPV): {_money(result.damage)}" + (f" ({lost})" if lost else "")
+        )
+        if result.operator is not None:
+            after = result.npv_after.get(result.operator)
+            lines.append(
+                f"    operator {names.get(result.operator, result.operator)} NPV: "
+                f"{_money(result.npv_before[result.operator])} → {'gone' if after is None else _money(after)}"
+            )
+        lines.append("")
+    lines += ["Single exits, most damaging first (money lost by those who stay, then score points lost)", ""]
+    for e in exits[:SHOWN_EXITS]:
+        if e.score_drop is None:
+            drop = "scores not re-judged"
+        else:
+            drop = f"{abs(e.score_drop):.1f} score points {'lost' if e.score_drop >= 0 else 'gained'}"
+        lines.append(f"  {e.name:<32} {_money(e.damage):>14}  {drop}, {e.flows_lost} flows")
+    if len(exits) > SHOWN_EXITS:
+        lines.append(f"  … {len(exits) - SHOWN_EXITS} more (--json lists every actor)")
+    return "\n".join(lines)
+
+
+def cmd_stress(args: argparse.Namespace) -> int:
+    config = load_configuration(args.file)
+    library = _library(args)
+    results = stress.run_saved(config, library)
+    exits = stress.all_single_exits(config, library)
+    if args.json:
+        out = {
+            "scenarios": [r.to_dict(config) for r in results],
+            "single_exits": stress.exits_to_dict(exits, config),
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(format_stress(config.name, results, exits, {a.id: a.name for a in config.actors}))
     return EXIT_OK
 
 
@@ -293,6 +360,10 @@ def build_parser() -> argparse.ArgumentParser:
     replicate.add_argument("--force", action="store_true", help="replace the output file if it exists")
     replicate.add_argument("--json", action="store_true", help="print the plan as JSON")
     replicate.set_defaults(func=cmd_replicate)
+    stress_ = sub.add_parser("stress", help="run a file's saved stress tests and rank every actor's exit by its damage")
+    stress_.add_argument("file", type=Path)
+    stress_.add_argument("--json", action="store_true", help="print JSON")
+    stress_.set_defaults(func=cmd_stress)
 
     examples = sub.add_parser("examples", help="print the paths of the example configurations shipped with CityCanvas")
     examples.set_defaults(func=cmd_examples)

@@ -30,6 +30,7 @@ from callbacks import (
     replicate,
     report,
     router,
+    stress,
     weights,
 )
 from callbacks.jobs import install_job_guard
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     presence.register(app, services)
     needs.register(app, services)
     mechanisms.register(app, services)
+    stress.register(app, services)
     advantages.register(app, services)
     weights.register(app, services)
     modules.register(app, services)

@@ -190,3 +190,56 @@ def test_examples_prints_the_shipped_example_files(capsys):
     assert code == EXIT_OK
     assert out.splitlines() == [str(p) for p in sorted(EXAMPLES.resolve().glob("*.json"))]
     assert str(OULU.resolve()) in out.splitlines()
+
+
+def _with_scenarios(tmp_path: Path) -> Path:
+    data = json.loads(OULU.read_text(encoding="utf-8"))
+    data["scenarios"] = [
+        {"id": "s1", "kind": "payer_stops", "actor": "drivers"},
+        {"id": "s2", "kind": "actor_leaves", "actor": "someone-deleted"},
+    ]
+    path = tmp_path / "stressed.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+ANNUITY_10_YEARS_3_PERCENT = (1 - 1.03**-10) / 0.03
+"""Present value of 1 a year for the default horizon and discount rate (10 years, 3 %): 8.5302."""
+
+
+def test_stress_prints_each_scenario_and_the_single_exit_ranking_in_names(capsys, tmp_path):
+    code, out, err = run(capsys, "stress", str(_with_scenarios(tmp_path)))
+    assert code == EXIT_OK and not err
+    # drivers stop paying 1.90 × 400,000 parking fees a year to the operator
+    lost = f"{760_000 * ANNUITY_10_YEARS_3_PERCENT:,.0f}"
+    assert lost == "6,482,954"
+    assert "Payments from Drivers stop\n    scores: " in out
+    assert f"money lost by those who stay (NPV): {lost} (Parking app operator {lost})" in out
+    assert "Exit of an actor no longer on the canvas\n    not run: the actor this scenario names" in out
+    ranking = out.split("Single exits")[1].splitlines()[2:]
+    assert ranking[0].split()[0] == "Drivers" and lost in ranking[0]
+    assert "payment-service-provider" not in out and "m1-f1" not in out  # names, never ids
+
+
+def test_stress_json(capsys, tmp_path):
+    code, out, _ = run(capsys, "stress", "--json", str(_with_scenarios(tmp_path)))
+    assert code == EXIT_OK
+    result = json.loads(out)
+    first, second = result["scenarios"]
+    assert first["scenario"] == "Payments from Drivers stop"
+    assert first["money_lost"] == pytest.approx(760_000 * ANNUITY_10_YEARS_3_PERCENT, abs=0.01)
+    assert first["operator_npv"]["operator"] == "Parking app operator"
+    assert first["scores"]["value_capture"]["after"] < first["scores"]["value_capture"]["before"]
+    assert second["problem"] and second["scores"] == {}
+    assert [e["actor"] for e in result["single_exits"]][:2] == ["Drivers", "Parking app operator"]
+    assert len(result["single_exits"]) == 5
+
+
+def test_stress_of_an_invalid_scenario_exits_2_naming_it(capsys, tmp_path):
+    data = json.loads(OULU.read_text(encoding="utf-8"))
+    data["scenarios"] = [{"id": "s1", "kind": "demand"}]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run(capsys, "stress", str(path))
+    assert code == EXIT_INVALID
+    assert "scenarios[0] (id 's1'): factor: a 'demand' scenario needs one" in err

@@ -50,6 +50,7 @@ PAGE_PATHS = [
     ("/workspace/{wid}/cities", ""),
     ("/mechanisms/{cid}", ""),
     ("/replicate/{cid}", ""),
+    ("/stress/{cid}", ""),
     ("/report/{cid}", ""),
     ("/compare", "?ids={cid},{cid}"),
     ("/report/compare", "?ids={cid},{cid}"),
