@@ -62,8 +62,17 @@ def flow_label(flow: Flow) -> str:
     """
     text = flow.label or flow.kind.value
     if flow.amount is not None:
-        text += f" ({'≈' if flow.is_estimated('amount') else ''}{flow.amount:g})"
+        text += f" ({'≈' if flow.is_estimated('amount') else ''}{readable_amount(flow.amount)})"
     return text
+
+
+def readable_amount(value: float) -> str:
+    """An amount as a person writes it: thousands grouped, never in exponent form.
+
+    >>> readable_amount(4_000_000), readable_amount(1234.6), readable_amount(2.8), readable_amount(0.125)
+    ('4,000,000', '1,235', '2.8', '0.125')
+    """
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
 def fallback_positions(config: Configuration) -> dict[str, tuple[float, float]]:

@@ -149,6 +149,10 @@ def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, An
                 "font-size": 10,
                 "color": "#222222",
                 "curve-style": "bezier",
+                # parallel and opposite flows fan out far enough for their captions to sit apart: each
+                # caption rides above its own line in its direction, so opposite flows' captions part ways
+                "control-point-step-size": 56,
+                "text-margin-y": -7,
                 "target-arrow-shape": "triangle",
                 "arrow-scale": 1.1,
                 "min-zoomed-font-size": 7,
@@ -191,6 +195,13 @@ def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, An
                 "target-arrow-color": SELECTED,
                 "width": 5,
             },
+        }
+    )
+    # captions too small to read are hidden (min-zoomed-font-size), except on the element pointed at or selected
+    sheet.append(
+        {
+            "selector": ".hover, :selected",
+            "style": {"min-zoomed-font-size": 0, "font-size": 13, "z-index": 999, "text-background-opacity": 1},
         }
     )
     sheet.append({"selector": ".filtered", "style": {"display": "none"}})  # the view filter's hidden elements

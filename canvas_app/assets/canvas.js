@@ -282,6 +282,9 @@
     if (!cy || cy.__citycanvasBound) { return; }
     cy.__citycanvasBound = true;
     cy.on("dragfree", "node", function (evt) { queueMove(evt.target); });
+    // the element under the pointer shows its caption at any zoom (layouts/graph.py ".hover")
+    cy.on("mouseover", "node, edge", function (evt) { evt.target.addClass("hover"); });
+    cy.on("mouseout", "node, edge", function (evt) { evt.target.removeClass("hover"); });
     cy.on("layoutstop", function (evt) {
       var name = evt.layout && evt.layout.options && evt.layout.options.name;
       if (!name || name === "preset") { return; }

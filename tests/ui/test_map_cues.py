@@ -84,3 +84,11 @@ def test_focus_ring_and_field_borders_in_the_stylesheet_reach_3_to_1() -> None:
     assert ring and border
     assert contrast(ring.group(1), "#ffffff") >= 3
     assert contrast(border.group(1), "#ffffff") >= 3
+
+
+def test_parallel_flows_fan_out_and_small_captions_show_on_hover_and_selection() -> None:
+    sheet = {rule["selector"]: rule["style"] for rule in graph.stylesheet()}
+    assert sheet["edge"]["curve-style"] == "bezier" and sheet["edge"]["control-point-step-size"] >= 50
+    assert sheet["edge"]["text-rotation"] == "autorotate" and sheet["edge"]["text-margin-y"] < 0
+    assert sheet["edge"]["min-zoomed-font-size"] > 0
+    assert sheet[".hover, :selected"]["min-zoomed-font-size"] == 0
