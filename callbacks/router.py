@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import Input, Output
 
-from callbacks import advantages, compare, editor, home, mechanisms, members, modules, needs, report, weights
+from callbacks import advantages, compare, editor, home, mechanisms, members, modules, needs, poster, report, weights
 from callbacks.auth import page_or_refusal
 from canvas_app.web.services import Services
 from layouts.accessibility import statement_route
@@ -22,6 +22,7 @@ ADVANTAGES_PATH = re.compile(r"^/workspace/(\d{1,12})/advantages/?$")
 MODULES_PATH = re.compile(r"^/workspace/(\d{1,12})/modules/?$")
 MECHANISMS_PATH = re.compile(r"^/mechanisms/(\d{1,12})/?$")
 REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
+POSTER_PATH = re.compile(r"^/poster/(\d{1,12})/?$")
 
 
 def route(services: Services, pathname: str | None, search: str | None = None) -> Any:
@@ -53,12 +54,15 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
 
 
 def compare_and_report_page(services: Services, pathname: str, search: str | None) -> Any:
-    """``/compare?ids=…``, ``/report/compare?ids=…`` and ``/report/<id>``; None for other paths."""
+    """``/compare?ids=…``, ``/report/compare?ids=…``, ``/report/<id>`` and ``/poster/<id>``; None for other paths."""
 
     if pathname.rstrip("/") == "/compare":
         return compare.compare_page(services, search)
     if pathname.rstrip("/") == "/report/compare":
         return report.comparison_report_page(services, search)
+    match = POSTER_PATH.match(pathname)
+    if match:
+        return poster.poster_page(services, int(match.group(1)))
     match = REPORT_PATH.match(pathname)
     return report.report_page(services, int(match.group(1))) if match else None
 

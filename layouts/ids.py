@@ -440,5 +440,13 @@ class Ids:
     def weight_input(criterion: str) -> str:
         return f"wt-{criterion}"
 
+    # -- poster page (layouts/poster.py, callbacks/poster.py) --
+    poster_paper: str = "po-paper"  # A4 or A3 landscape: the sheet's class, so print.css picks its @page
+    poster_print: str = "po-print"  # (JS) window.print()
+    poster_sheet: str = "po-sheet"
+    poster_scores: str = "po-scores"
+    poster_flags: str = "po-flags"
+    poster_blocks: str = "po-blocks"
+
 
 ID = Ids()

@@ -88,14 +88,18 @@ def deferred_recommendations(configuration_id: int, max_actors: int) -> html.Sec
     )
 
 
-def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str], extra: Any = None) -> html.Main:
+def report_layout(
+    report: Report, target: dict[str, Any], back: tuple[str, str], extra: Any = None, poster_href: str | None = None
+) -> html.Main:
     """The whole report page; ``back`` is ``(href, text)`` of the page it came from; ``extra``
-    goes before the sections (e.g. :func:`deferred_recommendations`)."""
+    goes before the sections (e.g. :func:`deferred_recommendations`); ``poster_href`` links the
+    configuration's one-page poster."""
+    poster = [dcc.Link("One-page poster", href=poster_href, className="ms-3")] if poster_href else []
     return html.Main(
         dbc.Container(
             [
                 html.Div(
-                    [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0])],
+                    [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0]), *poster],
                     className="py-2 no-print",
                 ),
                 html.H1(report.title, className="h3"),

@@ -48,6 +48,7 @@ PAGE_PATHS = [
     ("/accessibility", ""),
     ("/mechanisms/{cid}", ""),
     ("/report/{cid}", ""),
+    ("/poster/{cid}", ""),
     ("/compare", "?ids={cid},{cid}"),
     ("/report/compare", "?ids={cid},{cid}"),
 ]
