@@ -22,13 +22,22 @@ def svg_image(svg: str, label: str) -> html.Img:
     return html.Img(src=f"data:image/svg+xml;base64,{data}", alt=label, className="report-figure")
 
 
-def table(t: Table) -> dbc.Table:
+def scroll_region(child: Any, label: str) -> html.Div:
+    """A wide table's own horizontal scroller (reflow at 320 px, WCAG 1.4.10): the page never scrolls
+    sideways; the region is focusable (keyboard scrolling) and named after what it holds."""
+    return html.Div(child, className="table-scroll", tabIndex=0, role="region", **{"aria-label": label})
+
+
+def table(t: Table) -> html.Div:
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in t.headers]))
     body = html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in t.rows])
     children = [head, body]
     if t.caption:
         children.insert(0, html.Caption(t.caption))
-    return dbc.Table(children, bordered=True, size="sm", className="report-table caption-bottom")
+    return scroll_region(
+        dbc.Table(children, bordered=True, size="sm", className="report-table caption-bottom"),
+        t.caption or "Table of " + ", ".join(t.headers),
+    )
 
 
 def section(s: Section, replace_picture: Any = None) -> html.Section:
