@@ -56,14 +56,11 @@ def poster_layout(
                     html.Fieldset(
                         [
                             html.Legend("Paper", className="float-none w-auto fs-6 fw-semibold d-inline me-2 mb-0"),
-                            dcc.RadioItems(
+                            dbc.RadioItems(
                                 id=ID.poster_paper,
                                 options=[{"label": label, "value": value} for value, label in PAPER_SIZES],
                                 value="a4",
                                 inline=True,
-                                className="d-inline-block",
-                                inputClassName="me-1",
-                                labelClassName="me-3",
                             ),
                         ],
                         className="d-inline-flex align-items-center me-2",
