@@ -116,6 +116,7 @@ def report_page(services: Services, configuration_id: int) -> Any:
         {"kind": "configuration", "id": int(configuration_id)},
         (f"/edit/{configuration_id}", "← Back to the editor"),
         extra,
+        poster_href=f"/poster/{configuration_id}",
     )
 
 

@@ -17,6 +17,7 @@ from callbacks import (
     members,
     modules,
     needs,
+    poster,
     replicate,
     report,
     stress,
@@ -39,6 +40,7 @@ REPORT_PATH = re.compile(r"^/report/(\d{1,12})/?$")
 CITIES_PATH = re.compile(r"^/workspace/(\d{1,12})/cities/?$")
 REPLICATE_PATH = re.compile(r"^/replicate/(\d{1,12})/?$")
 STRESS_PATH = re.compile(r"^/stress/(\d{1,12})/?$")
+POSTER_PATH = re.compile(r"^/poster/(\d{1,12})/?$")
 
 
 def route(services: Services, pathname: str | None, search: str | None = None) -> Any:
@@ -70,12 +72,15 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
 
 
 def compare_and_report_page(services: Services, pathname: str, search: str | None) -> Any:
-    """``/compare?ids=…``, ``/report/compare?ids=…`` and ``/report/<id>``; None for other paths."""
+    """``/compare?ids=…``, ``/report/compare?ids=…``, ``/report/<id>`` and ``/poster/<id>``; None for other paths."""
 
     if pathname.rstrip("/") == "/compare":
         return compare.compare_page(services, search)
     if pathname.rstrip("/") == "/report/compare":
         return report.comparison_report_page(services, search)
+    match = POSTER_PATH.match(pathname)
+    if match:
+        return poster.poster_page(services, int(match.group(1)))
     match = REPORT_PATH.match(pathname)
     return report.report_page(services, int(match.group(1))) if match else None
 

@@ -25,7 +25,7 @@ from canvas_app.ecosystem import GROWTH_FACTORS, Ecosystem
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES, Evaluation
 from canvas_app.exports import FLOW_COLUMNS, flow_row, safe_cell
 from canvas_app.model import FINANCIAL_KINDS, Configuration, Flow, Quantity
-from canvas_app.picture import to_svg
+from canvas_app.picture import to_svg, type_caption
 from canvas_app.ranking import RankedAdvantage, RankedNeed
 
 LETTERS = "ABCD"
@@ -186,6 +186,45 @@ def cash_svg(series: Mapping[str, Sequence[float]], width: int = 420, height: in
 def canvas_svg(config: Configuration) -> str:
     """The canvas picture (the editor's SVG export) without its XML prolog, for inlining."""
     return to_svg(config).decode("utf-8")
+
+
+def canvas_section(config: Configuration, title: str = "Canvas") -> Section:
+    """The canvas picture followed by its text alternative (WCAG 1.1.1, 1.3.1): a table of the actors and
+    one of the flows, which the picture's label points to.
+
+    >>> from canvas_app.model import Configuration
+    >>> c = Configuration.model_validate({"name": "x", "actors": [
+    ...     {"id": "a", "name": "A", "type": "city"}, {"id": "b", "name": "B", "type": "citizen"}],
+    ...     "flows": [{"id": "f", "source": "a", "target": "b", "kind": "service", "label": "s", "amount": 2}]})
+    >>> s = canvas_section(c)
+    >>> s.svg_label
+    'The value network of x: 2 actors and 1 flow, listed in the two tables that follow the picture.'
+    >>> s.tables[0].rows, s.tables[1].rows
+    ((('A', 'City'), ('B', 'Citizen')), (('A', 'B', 'Service', 's', '2'),))
+    """
+    names = _actor_names(config)
+    actors = Table(
+        ("Actor", "Type"),
+        tuple((a.name, type_caption(a.type.value)) for a in config.actors),
+        caption=f"Actors of {config.name} (the picture above as text)",
+    )
+    flows = Table(
+        ("From", "To", "Kind", "Label", "Amount"),
+        tuple(
+            (
+                names[f.source],
+                names[f.target],
+                type_caption(f.kind.value),
+                f.label,
+                "–" if f.amount is None else f"{'≈' if f.is_estimated('amount') else ''}{f.amount:g}",
+            )
+            for f in config.flows
+        ),
+        caption=f"Value flows of {config.name} (the picture above as text)",
+    )
+    count = f"{len(config.actors)} actor{'s' * (len(config.actors) != 1)} and {len(config.flows)} flow{'s' * (len(config.flows) != 1)}"
+    label = f"The value network of {config.name}: {count}, listed in the two tables that follow the picture."
+    return Section(title, svg=canvas_svg(config), svg_label=label, tables=(actors, flows))
 
 
 # -- sections shared by both reports -----------------------------------------------------------
@@ -501,7 +540,7 @@ def configuration_report(
     )
     sections = [
         Section("Summary", tuple(facts)),
-        Section("Canvas", svg=canvas_svg(config), svg_label=f"The value network of {config.name}"),
+        canvas_section(config),
         Section(
             "Scores",
             ("Each score is the weighted mean of the criteria below (0–100).",),
@@ -750,10 +789,7 @@ def comparison_report(
         _compared_needs_section(comparison, letters, needs),
         _compared_advantages_section(comparison, letters, advantages),
     ]
-    sections += [
-        Section(f"Canvas of {k}: {c.name}", svg=canvas_svg(c), svg_label=f"The value network of {c.name}")
-        for k, c in zip(letters, comparison.configurations)
-    ]
+    sections += [canvas_section(c, f"Canvas of {k}: {c.name}") for k, c in zip(letters, comparison.configurations)]
     title = "Comparison: " + " / ".join(c.name for c in comparison.configurations)
     return Report(title, f"generated {generated:%Y-%m-%d %H:%M} UTC", tuple(sections))
 

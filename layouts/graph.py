@@ -20,6 +20,7 @@ from urllib.parse import quote
 from canvas_app.model import Actor, Configuration, Flow
 from canvas_app.picture import (
     KIND_MARKER,
+    KIND_PATTERN,
     KIND_STYLE,
     LOCAL_BORDER,
     TYPE_STYLE,
@@ -179,8 +180,8 @@ def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, An
                 "style": {
                     "line-color": colour,
                     "target-arrow-color": colour,
-                    "line-style": line,
                     "target-arrow-shape": KIND_MARKER.get(kind, "triangle"),
+                    **_line_pattern(kind, line),
                 },
             }
         )
@@ -221,6 +222,14 @@ def stylesheet(highlight: tuple[str, ...] | list[str] = ()) -> list[dict[str, An
             }
         )
     return sheet
+
+
+def _line_pattern(kind: str, line: str) -> dict[str, Any]:
+    """The kind's own dash pattern (as in the SVG picture), else cytoscape's plain line style."""
+    dashes = KIND_PATTERN.get(kind, ("", ()))[1]
+    if not dashes:
+        return {"line-style": "solid" if kind in KIND_PATTERN else line}
+    return {"line-style": "dashed", "line-dash-pattern": list(dashes)}
 
 
 def _safe_id(value: str) -> bool:
@@ -265,12 +274,9 @@ def type_symbol(type_: str) -> str:
     return _data_uri(f'<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16">{body}</svg>')
 
 
-_DASH = {"solid": "", "dashed": ' stroke-dasharray="6 3"', "dotted": ' stroke-dasharray="1.5 3" stroke-linecap="round"'}
-
-
 def kind_symbol(kind: str) -> str:
     """The legend's picture of a flow kind: its line pattern and arrow head in its colour (a data URI)."""
-    colour, line = KIND_STYLE.get(kind, ("#555555", "solid"))
+    colour, _line = KIND_STYLE.get(kind, ("#555555", "solid"))
     head = {
         "triangle": f'<polygon points="30,6 22,1 22,11" fill="{colour}"/>',
         "vee": f'<polygon points="30,6 21,1 24,6 21,11" fill="{colour}"/>',
@@ -279,5 +285,7 @@ def kind_symbol(kind: str) -> str:
         "square": f'<rect x="21" y="2" width="8" height="8" fill="{colour}"/>',
         "tee": f'<rect x="27" y="0" width="3" height="12" fill="{colour}"/>',
     }[KIND_MARKER.get(kind, "triangle")]
-    body = f'<line x1="1" y1="6" x2="22" y2="6" stroke="{colour}" stroke-width="2"{_DASH.get(line, "")}/>{head}'
+    dashes = KIND_PATTERN.get(kind, ("", ()))[1]
+    dash = f' stroke-dasharray="{" ".join(str(d) for d in dashes)}"' if dashes else ""
+    body = f'<line x1="1" y1="6" x2="22" y2="6" stroke="{colour}" stroke-width="2"{dash}/>{head}'
     return _data_uri(f'<svg xmlns="http://www.w3.org/2000/svg" width="32" height="12">{body}</svg>')

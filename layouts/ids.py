@@ -527,5 +527,13 @@ class Ids:
     def stress_remove(scenario_id: str) -> dict:
         return {"type": "st-remove", "scenario": scenario_id}
 
+    # -- poster page (layouts/poster.py, callbacks/poster.py) --
+    poster_paper: str = "po-paper"  # A4 or A3 landscape: the sheet's class, so print.css picks its @page
+    poster_print: str = "po-print"  # (JS) window.print()
+    poster_sheet: str = "po-sheet"
+    poster_scores: str = "po-scores"
+    poster_flags: str = "po-flags"
+    poster_blocks: str = "po-blocks"
+
 
 ID = Ids()

@@ -22,13 +22,22 @@ def svg_image(svg: str, label: str) -> html.Img:
     return html.Img(src=f"data:image/svg+xml;base64,{data}", alt=label, className="report-figure")
 
 
-def table(t: Table) -> dbc.Table:
+def scroll_region(child: Any, label: str) -> html.Div:
+    """A wide table's own horizontal scroller (reflow at 320 px, WCAG 1.4.10): the page never scrolls
+    sideways; the region is focusable (keyboard scrolling) and named after what it holds."""
+    return html.Div(child, className="table-scroll", tabIndex=0, role="region", **{"aria-label": label})
+
+
+def table(t: Table) -> html.Div:
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in t.headers]))
     body = html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in t.rows])
     children = [head, body]
     if t.caption:
         children.insert(0, html.Caption(t.caption))
-    return dbc.Table(children, bordered=True, size="sm", className="report-table caption-bottom")
+    return scroll_region(
+        dbc.Table(children, bordered=True, size="sm", className="report-table caption-bottom"),
+        t.caption or "Table of " + ", ".join(t.headers),
+    )
 
 
 def section(s: Section, replace_picture: Any = None) -> html.Section:
@@ -88,14 +97,18 @@ def deferred_recommendations(configuration_id: int, max_actors: int) -> html.Sec
     )
 
 
-def report_layout(report: Report, target: dict[str, Any], back: tuple[str, str], extra: Any = None) -> html.Main:
+def report_layout(
+    report: Report, target: dict[str, Any], back: tuple[str, str], extra: Any = None, poster_href: str | None = None
+) -> html.Main:
     """The whole report page; ``back`` is ``(href, text)`` of the page it came from; ``extra``
-    goes before the sections (e.g. :func:`deferred_recommendations`)."""
+    goes before the sections (e.g. :func:`deferred_recommendations`); ``poster_href`` links the
+    configuration's one-page poster."""
+    poster = [dcc.Link("One-page poster", href=poster_href, className="ms-3")] if poster_href else []
     return html.Main(
         dbc.Container(
             [
                 html.Div(
-                    [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0])]
+                    [dcc.Link("← Home", href="/", className="me-3"), dcc.Link(back[1], href=back[0]), *poster]
                     + (  # a single configuration can be stress-tested and replicated to another city
                         [
                             dcc.Link("Stress tests", href=f"/stress/{target['id']}", className="ms-3"),

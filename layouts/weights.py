@@ -17,6 +17,7 @@ from canvas_app.criteria import MAX_WEIGHT, WeightSetting
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES
 from layouts.ids import ID
 from layouts.needs import page_header
+from layouts.report import scroll_region
 
 EffectRow = tuple[int, str, dict[str, float]]
 """(configuration id, name, score name → score) for the effect table."""
@@ -88,7 +89,10 @@ def effect_table(rows: Sequence[EffectRow]) -> Any:
             for config_id, name, scores in rows
         ]
     )
-    return dbc.Table([header, body], bordered=False, hover=True, size="sm", className="mb-0")
+    return scroll_region(
+        dbc.Table([header, body], bordered=False, hover=True, size="sm", className="mb-0"),
+        "Scores of the workspace's configurations under these weights",
+    )
 
 
 def weights_layout(

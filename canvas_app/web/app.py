@@ -26,6 +26,7 @@ from callbacks import (
     members,
     modules,
     needs,
+    poster,
     presence,
     replicate,
     report,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     editor_panel.register(app, services)
     compare.register(app, services)
     report.register(app, services)
+    poster.register(app, services)
     history.register(app, services)
     members.register(app, services)
     presence.register(app, services)

@@ -179,6 +179,7 @@ def test_a11y003_compare_reports_needs_advantages_mechanisms_weights(dash_duo, a
     for path in (
         f"/compare?ids={a},{b}",
         f"/report/{a}",
+        f"/poster/{a}",
         f"/report/compare?ids={a},{b}",
         f"/workspace/{workspace.id}/needs",
         f"/workspace/{workspace.id}/advantages",

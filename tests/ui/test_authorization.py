@@ -52,6 +52,7 @@ PAGE_PATHS = [
     ("/replicate/{cid}", ""),
     ("/stress/{cid}", ""),
     ("/report/{cid}", ""),
+    ("/poster/{cid}", ""),
     ("/compare", "?ids={cid},{cid}"),
     ("/report/compare", "?ids={cid},{cid}"),
 ]

@@ -32,9 +32,18 @@ def test_contrast_helper_matches_known_ratios() -> None:
     assert round(contrast("#767676", "#ffffff"), 2) == 4.54
 
 
-def test_no_two_flow_kinds_share_line_pattern_and_arrow_head() -> None:
-    looks = [(graph.KIND_STYLE[kind][1], graph.KIND_MARKER[kind]) for kind in graph.KIND_STYLE]
+def test_no_two_flow_kinds_share_line_pattern_or_arrow_head_pair() -> None:
+    sheet = {rule["selector"]: rule["style"] for rule in graph.stylesheet()}
+    looks = [
+        (
+            sheet[f'edge[kind = "{kind}"]']["line-style"],
+            tuple(sheet[f'edge[kind = "{kind}"]'].get("line-dash-pattern", ())),
+            graph.KIND_MARKER[kind],
+        )
+        for kind in graph.KIND_STYLE
+    ]
     assert len(set(looks)) == len(looks)
+    assert len({look[:2] for look in looks}) == len(looks)  # the patterns alone already differ
 
 
 def test_every_flow_kind_of_the_file_format_has_a_pattern_and_a_marker() -> None:
@@ -68,7 +77,7 @@ def _svg(uri: str) -> ET.Element:
 def test_legend_pictures_draw_the_pattern_and_the_shape() -> None:
     ns = "{http://www.w3.org/2000/svg}"
     dotted = _svg(graph.kind_symbol("knowledge"))
-    assert dotted.find(f"{ns}line").get("stroke-dasharray") == "1.5 3"
+    assert dotted.find(f"{ns}line").get("stroke-dasharray") == "2 3"  # KIND_PATTERN, as in the SVG picture
     solid = _svg(graph.kind_symbol("money"))
     assert solid.find(f"{ns}line").get("stroke-dasharray") is None
     assert _svg(graph.kind_symbol("service")).find(f"{ns}circle") is not None
