@@ -33,7 +33,7 @@ def _heads(url: str) -> set[str]:
 
 def test_upgrade_from_empty_matches_the_models(empty_db_url: str) -> None:
     command.upgrade(migrate.alembic_config(empty_db_url), "head")
-    assert _heads(empty_db_url) == migrate.head_revisions() == {"0005_audit_log"}
+    assert _heads(empty_db_url) == migrate.head_revisions() == {"0006_rounds"}
     engine = make_engine(empty_db_url)
     try:
         with engine.connect() as conn:
@@ -84,7 +84,7 @@ def test_upgrade_from_first_revision_keeps_data(empty_db_url: str, make_config) 
         command.upgrade(migrate.alembic_config(empty_db_url), "head")
         store = Store.open(empty_db_url)
     with store:
-        assert _heads(empty_db_url) == {"0005_audit_log"}
+        assert _heads(empty_db_url) == {"0006_rounds"}
         assert [w.name for w in store.list_workspaces()] == ["Oulu"]
         history = store.revisions(1)
         assert [(r.version, r.author, r.summary, r.actor_count, r.flow_count) for r in history] == [
@@ -106,7 +106,7 @@ def test_downgrade_to_first_revision_and_back(empty_db_url: str) -> None:
     command.downgrade(config, "0001_initial")
     assert _heads(empty_db_url) == {"0001_initial"}
     command.upgrade(config, "head")
-    assert _heads(empty_db_url) == {"0005_audit_log"}
+    assert _heads(empty_db_url) == {"0006_rounds"}
 
 
 def test_fresh_sqlite_opened_by_many_at_once(tmp_path) -> None:
@@ -125,7 +125,7 @@ def test_fresh_sqlite_opened_by_many_at_once(tmp_path) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert _heads(url) == {"0005_audit_log"}
+    assert _heads(url) == {"0006_rounds"}
 
 
 def test_fresh_database_upgraded_by_many_processes_at_once(empty_db_url: str) -> None:
@@ -141,7 +141,7 @@ def test_fresh_database_upgraded_by_many_processes_at_once(empty_db_url: str) ->
     for proc in procs:
         _out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-    assert _heads(empty_db_url) == {"0005_audit_log"}
+    assert _heads(empty_db_url) == {"0006_rounds"}
 
 
 def test_sqlite_settings(tmp_path) -> None:

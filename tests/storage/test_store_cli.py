@@ -24,7 +24,7 @@ def config_file(tmp_path, make_config):
 
 def test_upgrade_import_list_export(empty_db_url, config_file, tmp_path, capsys) -> None:
     assert run("db", "upgrade", "--database-url", empty_db_url) == 0
-    assert "0005_audit_log" in capsys.readouterr().out
+    assert "0006_rounds" in capsys.readouterr().out
     assert (
         run("import", str(config_file), "--workspace", "Oulu", "--database-url", empty_db_url, "--author", "ann") == 0
     )

@@ -1,0 +1,147 @@
+"""Co-creation rounds on real SQLite and PostgreSQL: the link token is stored only hashed, revocable
+and expiring; one answer per participant and item (a revision replaces it); answers only while the
+round is open; a participant's answers can be deleted; proposals are kept for moderation."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from canvas_app.rounds import Answer, Round, aggregate
+from storage import NotFoundError, StorageError, Store
+
+OPENS, CLOSES = date(2026, 3, 1), date(2026, 3, 31)
+DURING = date(2026, 3, 15)
+
+
+def needs_round() -> Round:
+    return Round.model_validate(
+        {
+            "kind": "needs",
+            "items": [{"id": "n1", "text": "Safe cycling"}, {"id": "n2", "text": "Quiet streets"}],
+            "intro": "Rate these needs.",
+            "opens": OPENS,
+            "closes": CLOSES,
+            "language": "fi",
+        }
+    )
+
+
+def answer(participant: str, item: str, rating: int | None, **extra: str) -> Answer:
+    return Answer.model_validate(
+        {"participant": participant, "group": "resident", "item": item, "rating": rating, **extra}
+    )
+
+
+@pytest.fixture
+def opened(store: Store) -> tuple[Store, int, str]:
+    ws = store.create_workspace("Oulu", author="ann")
+    info, token = store.create_round(ws.id, needs_round(), author="ann")
+    return store, info.id, token
+
+
+def test_the_link_token_is_stored_only_as_its_hash(opened, store_url: str) -> None:
+    store, round_id, token = opened
+    assert len(token) >= 43  # token_urlsafe(32)
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT token_hash FROM rounds WHERE id = :i"), {"i": round_id}).scalar_one()
+    engine.dispose()
+    assert stored == hashlib.sha256(token.encode()).hexdigest() and token not in stored
+    found = store.get_round_by_token(token)
+    assert (found.id, found.round) == (round_id, needs_round())
+    assert found.state(DURING) == "open"
+    assert found.state(date(2026, 2, 28)) == "not open yet"
+    assert found.state(date(2026, 4, 1)) == "closed"  # expiry = the close date
+    with pytest.raises(NotFoundError):
+        store.get_round_by_token(token + "x")
+
+
+def test_one_answer_per_participant_and_item_a_revision_replaces_it(opened) -> None:
+    store, round_id, _ = opened
+    p1 = store.join_round(round_id, "browser-1", "resident", today=DURING)
+    p2 = store.join_round(round_id, "browser-2", "business", today=DURING)
+    assert p1 == hashlib.sha256(b"browser-1").hexdigest()
+    store.save_answer(round_id, answer(p1, "n1", 2), today=DURING)
+    store.save_answer(round_id, answer(p1, "n2", None, comment="no idea"), today=DURING)
+    store.save_answer(round_id, answer(p2, "n1", 5), today=DURING)
+    store.save_answer(round_id, answer(p1, "n1", 4, reason="thought again"), today=DURING)
+    answers = store.list_answers(round_id)
+    assert sorted((a.participant == p1, a.group, a.item, a.rating, a.reason) for a in answers) == [
+        (False, "business", "n1", 5, ""),
+        (True, "resident", "n1", 4, "thought again"),
+        (True, "resident", "n2", None, ""),
+    ]
+    results = aggregate(answers, ["n1", "n2"])
+    assert (results["n1"].n, results["n1"].median) == (2, 4.5)
+    assert (results["n2"].n, results["n2"].dont_know) == (0, 1)
+
+
+def test_answers_refused_outside_the_round_and_without_consent(opened) -> None:
+    store, round_id, token = opened
+    stranger = hashlib.sha256(b"nobody").hexdigest()
+    with pytest.raises(StorageError, match="consent"):
+        store.save_answer(round_id, answer(stranger, "n1", 3), today=DURING)
+    p1 = store.join_round(round_id, "browser-1", "resident", today=DURING)
+    with pytest.raises(StorageError, match="not asked"):
+        store.save_answer(round_id, answer(p1, "n9", 3), today=DURING)
+    with pytest.raises(StorageError, match="closed"):
+        store.save_answer(round_id, answer(p1, "n1", 3), today=date(2026, 4, 1))
+    with pytest.raises(StorageError, match="stakeholder group"):
+        store.join_round(round_id, "browser-3", "politician", today=DURING)
+    store.save_answer(round_id, answer(p1, "n1", 3), today=DURING)
+    store.close_round(round_id)
+    with pytest.raises(StorageError, match="closed"):
+        store.save_answer(round_id, answer(p1, "n1", 1), today=DURING)
+    assert [a.rating for a in store.list_answers(round_id)] == [3]  # the refused change lost nothing
+    store.revoke_round(round_id)
+    with pytest.raises(NotFoundError):
+        store.get_round_by_token(token)
+    assert store.get_round(round_id).state(DURING) == "revoked"
+
+
+def test_deleting_a_participant_deletes_exactly_their_answers(opened) -> None:
+    store, round_id, _ = opened
+    p1 = store.join_round(round_id, "browser-1", "resident", today=DURING)
+    p2 = store.join_round(round_id, "browser-2", "resident", today=DURING)
+    for p in (p1, p2):
+        store.save_answer(round_id, answer(p, "n1", 3), today=DURING)
+        store.save_answer(round_id, answer(p, "n2", 4), today=DURING)
+    proposal = store.add_proposal(round_id, p1, "  Benches at bus stops ", today=DURING)
+    assert store.delete_participant(round_id, p1) == 2
+    assert {a.participant for a in store.list_answers(round_id)} == {p2}
+    assert [(p.id, p.text, p.status) for p in store.list_proposals(round_id)] == [
+        (proposal.id, "Benches at bus stops", "new")
+    ]
+    with pytest.raises(NotFoundError):
+        store.delete_participant(round_id, p1)
+
+
+def test_proposals_are_plain_text_and_moderated(opened) -> None:
+    store, round_id, _ = opened
+    p1 = store.join_round(round_id, "browser-1", "third sector", today=DURING)
+    with pytest.raises(ValueError, match="plain text"):
+        store.add_proposal(round_id, p1, "<b>x</b>", today=DURING)
+    with pytest.raises(StorageError, match="1 to 1000"):
+        store.add_proposal(round_id, p1, "x" * 1001, today=DURING)
+    made = store.add_proposal(round_id, p1, "Shade trees", today=DURING)
+    assert store.set_proposal_status(made.id, "rejected").status == "rejected"
+    with pytest.raises(StorageError):
+        store.set_proposal_status(made.id, "maybe")
+
+
+def test_rounds_of_a_workspace_listed_in_order(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann")
+    other = store.create_workspace("Turku", author="ann")
+    first, _ = store.create_round(ws.id, needs_round(), author="ann")
+    second, _ = store.create_round(ws.id, needs_round().model_copy(update={"follow_up_of": first.id}), author="bob")
+    store.create_round(other.id, needs_round(), author="ann")
+    assert [(r.id, r.created_by, r.round.follow_up_of) for r in store.list_rounds(ws.id)] == [
+        (first.id, "ann", None),
+        (second.id, "bob", first.id),
+    ]
+    with pytest.raises(NotFoundError):
+        store.create_round(999, needs_round(), author="ann")
