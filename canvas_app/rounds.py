@@ -14,7 +14,7 @@ import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -35,6 +35,14 @@ AGREEMENT_BAND = 1.0
 """A rating counts as agreeing when it lies within this distance of the item's median."""
 CONSENSUS_IQR = 1.0
 """An item has reached consensus when its IQR is at most this (on the 1–5 scale)."""
+
+WRITE_WINDOW = timedelta(minutes=10)
+MAX_WRITES_PER_ADDRESS = 60
+"""Submissions (consent, a page of answers, a proposal) one network address may make to one round per window:
+a workshop of 20 people behind one office address can each save three times in ten minutes."""
+MAX_WRITES_PER_ROUND = 3000
+"""Submissions one round takes per window from all addresses together: 500 participants saving a
+20-item page, joining and revising once fit with room to spare; a flood from a leaked link does not."""
 
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -250,3 +258,12 @@ def importance_from_median(median: float) -> int:
     if not 1 <= median <= 5:
         raise ValueError(f"A median of 1–5 ratings lies in 1..5, not {median}")
     return min(5, math.floor(median + 0.5))
+
+
+def write_limits(round_id: int, address: str) -> dict[str, tuple[int, timedelta]]:
+    """The counters one submission to a round counts against (key: (limit, window)), for the same
+    database-kept throttle as sign-ins. ``address`` is the caller's normalised network address."""
+    return {
+        f"round:{int(round_id)}|address:{address}": (MAX_WRITES_PER_ADDRESS, WRITE_WINDOW),
+        f"round:{int(round_id)}": (MAX_WRITES_PER_ROUND, WRITE_WINDOW),
+    }

@@ -201,3 +201,12 @@ def test_changing_one_answer_changes_exactly_that_answer(answers, data):
 def test_revise_adds_a_first_answer():
     first = answer("p1", "a", 4)
     assert revise([], first) == (first,)
+
+
+def test_write_limits_name_the_round_and_the_address():
+    from canvas_app.rounds import MAX_WRITES_PER_ADDRESS, MAX_WRITES_PER_ROUND, WRITE_WINDOW, write_limits
+
+    assert write_limits(3, "10.0.0.0/24") == {
+        "round:3|address:10.0.0.0/24": (MAX_WRITES_PER_ADDRESS, WRITE_WINDOW),
+        "round:3": (MAX_WRITES_PER_ROUND, WRITE_WINDOW),
+    }

@@ -145,3 +145,16 @@ def test_rounds_of_a_workspace_listed_in_order(store: Store) -> None:
     ]
     with pytest.raises(NotFoundError):
         store.create_round(999, needs_round(), author="ann")
+
+
+def test_submissions_are_throttled_per_link_and_address(store: Store) -> None:
+    """The round's limits go through the store's sign-in throttle: the 61st submission from one
+    address in ten minutes is refused, another address is still admitted."""
+    from canvas_app import rounds
+
+    for _ in range(rounds.MAX_WRITES_PER_ADDRESS):
+        assert store.reserve_sign_in(rounds.write_limits(7, "10.0.0.1")) is None
+    refused = store.reserve_sign_in(rounds.write_limits(7, "10.0.0.1"))
+    assert refused is not None and refused.key == "round:7|address:10.0.0.1"
+    assert store.reserve_sign_in(rounds.write_limits(7, "10.0.0.2")) is None
+    assert store.reserve_sign_in(rounds.write_limits(8, "10.0.0.1")) is None  # another round's own counter
