@@ -8,6 +8,8 @@ out of the web pages, the exports and the tests.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 import statistics
@@ -18,6 +20,8 @@ from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from canvas_app.exports import safe_cell
 
 KINDS = ("needs", "value", "advantages")
 Kind = Literal["needs", "value", "advantages"]
@@ -267,3 +271,53 @@ def write_limits(round_id: int, address: str) -> dict[str, tuple[int, timedelta]
         f"round:{int(round_id)}|address:{address}": (MAX_WRITES_PER_ADDRESS, WRITE_WINDOW),
         f"round:{int(round_id)}": (MAX_WRITES_PER_ROUND, WRITE_WINDOW),
     }
+
+
+CSV_COLUMNS = ("participant", "group", "item", "item text", "rating", "comment", "reason")
+
+
+def answers_csv(round_: Round, answers: Sequence[Answer]) -> bytes:
+    """The round's answers as CSV without personal data: participants are numbered P1, P2… in order of
+    their first answer (no token or hash), *don't know* is written "don't know"; cells that a
+    spreadsheet would read as a formula are quoted (:func:`canvas_app.exports.safe_cell`)."""
+    texts = {item.id: item.text for item in round_.items}
+    numbers: dict[str, str] = {}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for a in answers:
+        if a.item not in texts:
+            continue
+        number = numbers.setdefault(a.participant, f"P{len(numbers) + 1}")
+        rating: object = "don't know" if a.rating is None else a.rating
+        writer.writerow([safe_cell(v) for v in (number, a.group, a.item, texts[a.item], rating, a.comment, a.reason)])
+    return out.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    """What a returning participant sees on an item of a Delphi follow-up round."""
+
+    item: str
+    group_median: float | None  # of everyone in the earlier round
+    group_iqr: float | None
+    group_n: int
+    own_rating: int | None  # their earlier rating (None: "don't know" or no answer)
+    answered_before: bool
+
+
+def follow_up(earlier: Sequence[Answer], participant: str, items: Sequence[str]) -> list[FollowUpItem]:
+    """Per item of the follow-up round, the earlier round's median and IQR next to the participant's own answer."""
+    results = aggregate(earlier, items)
+    own = {a.item: a for a in earlier if a.participant == participant}
+    return [
+        FollowUpItem(
+            item=item,
+            group_median=results[item].median,
+            group_iqr=results[item].iqr,
+            group_n=results[item].n,
+            own_rating=own[item].rating if item in own else None,
+            answered_before=item in own,
+        )
+        for item in items
+    ]

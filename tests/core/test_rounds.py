@@ -210,3 +210,40 @@ def test_write_limits_name_the_round_and_the_address():
         "round:3|address:10.0.0.0/24": (MAX_WRITES_PER_ADDRESS, WRITE_WINDOW),
         "round:3": (MAX_WRITES_PER_ROUND, WRITE_WINDOW),
     }
+
+
+def test_csv_export_numbers_participants_and_keeps_no_hash():
+    from canvas_app.rounds import answers_csv
+
+    round_ = Round.model_validate(
+        {
+            "kind": "needs",
+            "items": [{"id": "n1", "text": "Safe cycling"}],
+            "opens": date(2026, 3, 1),
+            "closes": date(2026, 3, 31),
+        }
+    )
+    answers = [
+        answer("ann", "n1", 4, comment="=HYPERLINK(1)"),
+        answer("bob", "n1", None, "business"),
+        answer("ann", "other", 2),  # not asked in this round: left out
+    ]
+    text = answers_csv(round_, answers).decode()
+    assert text.splitlines() == [
+        "participant,group,item,item text,rating,comment,reason",
+        "P1,resident,n1,Safe cycling,4,'=HYPERLINK(1),",
+        "P2,business,n1,Safe cycling,don't know,,",
+    ]
+    assert who("ann") not in text and who("bob") not in text
+
+
+def test_follow_up_shows_the_group_figures_next_to_the_own_answer():
+    from canvas_app.rounds import FollowUpItem, follow_up
+
+    earlier = [answer("ann", "a", 1), answer("bob", "a", 3), answer("cem", "a", 5), answer("bob", "b", None)]
+    # item a: [1, 3, 5] → Q1 2, median 3, Q3 4, IQR 2; item b: only "don't know"
+    assert follow_up(earlier, who("ann"), ["a", "b"]) == [
+        FollowUpItem("a", 3, 2, 3, 1, True),
+        FollowUpItem("b", None, None, 0, None, False),
+    ]
+    assert follow_up(earlier, who("bob"), ["b"]) == [FollowUpItem("b", None, None, 0, None, True)]
