@@ -321,3 +321,15 @@ def follow_up(earlier: Sequence[Answer], participant: str, items: Sequence[str])
         )
         for item in items
     ]
+
+
+def accepted_importances(current: Mapping[str, int], results: Mapping[str, ItemResult]) -> dict[str, int]:
+    """The need importances an accepted needs round sets: {need id: importance from its median},
+    for the needs that still exist, were rated by someone, and whose importance changes."""
+    changes = {}
+    for need_id, result in results.items():
+        if need_id in current and result.median is not None:
+            importance = importance_from_median(result.median)
+            if importance != current[need_id]:
+                changes[need_id] = importance
+    return changes

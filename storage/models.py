@@ -340,3 +340,17 @@ class ProposalRow(Base):
     text: Mapped[str] = mapped_column(String(1000))
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
+
+
+class AcceptanceRow(Base):
+    """A round's results accepted into the needs ranking: ``previous`` is the JSON of
+    {need id: importance before}, so the step can be undone (``undone_at``)."""
+
+    __tablename__ = "round_acceptances"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    accepted_at: Mapped[datetime]
+    accepted_by: Mapped[str] = mapped_column(String(200))
+    previous: Mapped[str] = mapped_column(Text)
+    undone_at: Mapped[datetime | None]

@@ -22,8 +22,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from canvas_app.rounds import GROUPS, MAX_COMMENT, Answer, Round, plain_text
+from canvas_app.workspace_model import WorkspaceNeed
 from storage.api import NotFoundError, StorageError
-from storage.models import AnswerRow, ParticipantRow, ProposalRow, RoundRow, WorkspaceRow, utcnow
+from storage.models import (
+    AcceptanceRow,
+    AnswerRow,
+    NeedRow,
+    ParticipantRow,
+    ProposalRow,
+    RoundRow,
+    WorkspaceRow,
+    utcnow,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
@@ -237,6 +247,66 @@ class RoundsMixin:
                 raise NotFoundError(f"proposal {proposal_id} not found")
             row.status = status
             return _proposal(row)
+
+    def accept_importances(self, round_id: int, importances: dict[str, int], *, author: str) -> int:
+        """Set the needs' importances from a closed round's results as one recorded step; returns its id.
+
+        Only the importance changes (other fields keep later edits); the values before are kept
+        with the step so :meth:`undo_acceptance` can put them back."""
+        with self._tx(write=True) as s:
+            round_row = _round_row(s, round_id)
+            if _info(round_row).state(utcnow().date()) in ("open", "not open yet"):
+                raise StorageError("close the round before accepting its results")
+            rows = {
+                r.item_id: r
+                for r in s.scalars(
+                    select(NeedRow).where(
+                        NeedRow.workspace_id == round_row.workspace_id, NeedRow.item_id.in_(importances)
+                    )
+                )
+            }
+            missing = sorted(set(importances) - set(rows))
+            if missing:
+                raise NotFoundError(f"no such need in the workspace: {', '.join(missing)}")
+            previous = {}
+            for need_id, importance in importances.items():
+                need = WorkspaceNeed.model_validate_json(rows[need_id].data)
+                previous[need_id] = need.importance
+                _set_importance(rows[need_id], need, importance, author)
+            step = AcceptanceRow(
+                round_id=round_row.id,
+                accepted_at=utcnow(),
+                accepted_by=author.strip()[:200] or "unknown",
+                previous=json.dumps(previous),
+                undone_at=None,
+            )
+            s.add(step)
+            s.flush()
+            return step.id
+
+    def undo_acceptance(self, acceptance_id: int, *, author: str) -> dict[str, int]:
+        """Put back the importances an acceptance replaced (needs deleted since are skipped); returns them."""
+        with self._tx(write=True) as s:
+            step = s.get(AcceptanceRow, int(acceptance_id))
+            if step is None:
+                raise NotFoundError(f"acceptance {acceptance_id} not found")
+            if step.undone_at is not None:
+                raise StorageError("this acceptance is already undone")
+            workspace_id = _round_row(s, step.round_id).workspace_id
+            previous: dict[str, int] = json.loads(step.previous)
+            restored = {}
+            rows = s.scalars(select(NeedRow).where(NeedRow.workspace_id == workspace_id, NeedRow.item_id.in_(previous)))
+            for row in rows:
+                _set_importance(row, WorkspaceNeed.model_validate_json(row.data), previous[row.item_id], author)
+                restored[row.item_id] = previous[row.item_id]
+            step.undone_at = utcnow()
+            return restored
+
+
+def _set_importance(row: NeedRow, need: WorkspaceNeed, importance: int, author: str) -> None:
+    row.data = need.model_copy(update={"importance": importance}).model_dump_json()
+    row.updated_at = utcnow()
+    row.updated_by = author.strip()[:200] or "unknown"
 
 
 def _info(row: RoundRow) -> RoundInfo:

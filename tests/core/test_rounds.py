@@ -247,3 +247,14 @@ def test_follow_up_shows_the_group_figures_next_to_the_own_answer():
         FollowUpItem("b", None, None, 0, None, False),
     ]
     assert follow_up(earlier, who("bob"), ["b"]) == [FollowUpItem("b", None, None, 0, None, True)]
+
+
+def test_accepted_importances_follow_the_medians():
+    from canvas_app.rounds import accepted_importances
+
+    results = aggregate(
+        [answer("p1", "n1", 5), answer("p2", "n1", 4), answer("p1", "n2", 3), answer("p1", "n3", None)],
+        ["n1", "n2", "n3", "gone"],
+    )
+    # n1: median 4.5 → 5 (was 3); n2: median 3 = unchanged; n3: nobody rated; "gone" no longer exists
+    assert accepted_importances({"n1": 3, "n2": 3, "n3": 1}, results) == {"n1": 5}

@@ -5,7 +5,7 @@ round is open; a participant's answers can be deleted; proposals are kept for mo
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -158,3 +158,33 @@ def test_submissions_are_throttled_per_link_and_address(store: Store) -> None:
     assert refused is not None and refused.key == "round:7|address:10.0.0.1"
     assert store.reserve_sign_in(rounds.write_limits(7, "10.0.0.2")) is None
     assert store.reserve_sign_in(rounds.write_limits(8, "10.0.0.1")) is None  # another round's own counter
+
+
+def test_accepting_results_is_one_step_that_undo_reverses(store: Store) -> None:
+    from canvas_app.workspace_model import WorkspaceNeed
+
+    ws = store.create_workspace("Oulu", author="ann").id
+    today = date.today()
+    running = needs_round().model_copy(
+        update={"opens": today - timedelta(days=1), "closes": today + timedelta(days=30)}
+    )
+    round_id = store.create_round(ws, running, author="ann")[0].id
+    store.upsert_need(ws, WorkspaceNeed(id="n1", name="Safe cycling", importance=2, urgency=4), author="ann")
+    store.upsert_need(ws, WorkspaceNeed(id="n2", name="Quiet streets", importance=3), author="ann")
+    with pytest.raises(StorageError, match="close the round"):
+        store.accept_importances(round_id, {"n1": 5}, author="ann")
+    store.close_round(round_id)
+    step = store.accept_importances(round_id, {"n1": 5, "n2": 1}, author="ann")
+    assert [(n.id, n.importance, n.urgency) for n in store.list_needs(ws)] == [("n1", 5, 4), ("n2", 1, 3)]
+    store.upsert_need(ws, WorkspaceNeed(id="n1", name="Safe cycling to school", importance=5, urgency=4), author="bob")
+    assert store.undo_acceptance(step, author="ann") == {"n1": 2, "n2": 3}
+    # the importances are back; the later rename is kept
+    assert [(n.id, n.name, n.importance) for n in store.list_needs(ws)] == [
+        ("n1", "Safe cycling to school", 2),
+        ("n2", "Quiet streets", 3),
+    ]
+    with pytest.raises(StorageError, match="already undone"):
+        store.undo_acceptance(step, author="ann")
+    with pytest.raises(NotFoundError, match="n9"):
+        store.accept_importances(round_id, {"n1": 4, "n9": 4}, author="ann")
+    assert [n.importance for n in store.list_needs(ws)] == [2, 3]  # the refused step changed nothing

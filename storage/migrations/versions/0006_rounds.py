@@ -5,6 +5,7 @@
 - ``participants``: the sha256 of a participant's browser token, consent time, stakeholder group.
 - ``answers``: one row per participant and item (a revision updates it).
 - ``proposals``: needs or opportunities proposed by participants, with a moderation status.
+- ``round_acceptances``: results accepted into the needs ranking, with the importances before (undo).
 
 The lead may re-chain ``down_revision`` if another revision lands before this one.
 
@@ -91,9 +92,25 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_proposals_round_id", "proposals", ["round_id"])
+    op.create_table(
+        "round_acceptances",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("accepted_at", UTCDateTime(), nullable=False),
+        sa.Column("accepted_by", sa.String(200), nullable=False),
+        sa.Column("previous", sa.Text(), nullable=False),
+        sa.Column("undone_at", UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_round_acceptances"),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["rounds.id"], name="fk_round_acceptances_round_id_rounds", ondelete="CASCADE"
+        ),
+    )
+    op.create_index("ix_round_acceptances_round_id", "round_acceptances", ["round_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_round_acceptances_round_id", table_name="round_acceptances")
+    op.drop_table("round_acceptances")
     op.drop_index("ix_proposals_round_id", table_name="proposals")
     op.drop_table("proposals")
     op.drop_table("answers")
