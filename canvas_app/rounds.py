@@ -333,3 +333,74 @@ def accepted_importances(current: Mapping[str, int], results: Mapping[str, ItemR
             if importance != current[need_id]:
                 changes[need_id] = importance
     return changes
+
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "consent_title": "Before you start",
+        "consent_body": (
+            "We collect your ratings, comments and proposals, the stakeholder group you choose and when you "
+            "agreed. We do not collect your name, e-mail or network address with your answers. The people "
+            "running this round in the city see the answers, per item and per group; exports carry no "
+            "identifier of you. The answers are kept until the round's owner deletes them; you can ask them "
+            "to delete yours."
+        ),
+        "consent_agree": "I agree, start",
+        "group_label": "I speak for",
+        "rating_label": "How much does this matter? 1 = not at all, 5 = very much",
+        "dont_know": "Don't know",
+        "comment_label": "Comment (optional)",
+        "reason_label": "Why did you change your answer? (optional)",
+        "propose_label": "Propose a need or opportunity (optional)",
+        "save": "Save my answers",
+        "saved": "Your answers are saved. You can come back with the same link and change them until the round closes.",
+        "closed": "This round is closed: it takes no more answers. Thank you.",
+        "not_open": "This round is not open yet.",
+        "invalid": "This participation link is not valid.",
+        "too_many": "Too many submissions from your network. Try again in a few minutes.",
+        "group_median": "Everyone in the previous round: median {median}, spread (IQR) {iqr}, {n} answers",
+        "your_earlier": "Your earlier answer: {rating}",
+    },
+    "fi": {
+        "consent_title": "Ennen kuin aloitat",
+        "consent_body": (
+            "Keräämme arviosi, kommenttisi ja ehdotuksesi, valitsemasi sidosryhmän ja suostumuksesi ajan. "
+            "Emme kerää nimeäsi, sähköpostiosoitettasi emmekä verkko-osoitettasi vastaustesi yhteydessä. "
+            "Kierroksen järjestäjät kaupungilla näkevät vastaukset kohteittain ja ryhmittäin; vientitiedostoissa "
+            "ei ole sinua yksilöivää tunnistetta. Vastaukset säilytetään, kunnes kierroksen omistaja poistaa ne; "
+            "voit pyytää poistamaan omasi."
+        ),
+        "consent_agree": "Hyväksyn, aloitetaan",
+        "group_label": "Edustan",
+        "rating_label": "Kuinka tärkeä tämä on? 1 = ei lainkaan, 5 = erittäin",
+        "dont_know": "En osaa sanoa",
+        "comment_label": "Kommentti (vapaaehtoinen)",
+        "reason_label": "Miksi muutit vastaustasi? (vapaaehtoinen)",
+        "propose_label": "Ehdota tarvetta tai mahdollisuutta (vapaaehtoinen)",
+        "save": "Tallenna vastaukseni",
+        "saved": "Vastauksesi on tallennettu. Voit palata samalla linkillä ja muuttaa niitä, kunnes kierros sulkeutuu.",
+        "closed": "Tämä kierros on suljettu eikä ota enää vastauksia. Kiitos.",
+        "not_open": "Tämä kierros ei ole vielä auki.",
+        "invalid": "Tämä osallistumislinkki ei ole voimassa.",
+        "too_many": "Verkostasi on tullut liian monta lähetystä. Yritä uudelleen muutaman minuutin kuluttua.",
+        "group_median": "Kaikki edellisellä kierroksella: mediaani {median}, hajonta (IQR) {iqr}, {n} vastausta",
+        "your_earlier": "Aiempi vastauksesi: {rating}",
+    },
+}
+"""The participant page's texts in each round language; item texts are shown as the designer wrote them."""
+GROUP_NAMES: dict[str, dict[str, str]] = {
+    "en": {g: g.capitalize() for g in GROUPS},
+    "fi": {
+        "resident": "Asukas",
+        "business": "Yritys",
+        "city department": "Kaupungin toimiala",
+        "researcher": "Tutkija",
+        "third sector": "Kolmas sektori",
+        "other": "Muu",
+    },
+}
+
+
+def text(language: Language, key: str, **values: object) -> str:
+    """A participant-page text in the round's language, with its ``{placeholders}`` filled."""
+    return TEXTS[language][key].format(**values)

@@ -258,3 +258,13 @@ def test_accepted_importances_follow_the_medians():
     )
     # n1: median 4.5 → 5 (was 3); n2: median 3 = unchanged; n3: nobody rated; "gone" no longer exists
     assert accepted_importances({"n1": 3, "n2": 3, "n3": 1}, results) == {"n1": 5}
+
+
+def test_every_page_text_exists_in_english_and_finnish():
+    from canvas_app.rounds import GROUP_NAMES, LANGUAGES, TEXTS, text
+
+    assert set(TEXTS) == set(GROUP_NAMES) == set(LANGUAGES)
+    assert set(TEXTS["en"]) == set(TEXTS["fi"])
+    assert all(set(GROUP_NAMES[lang]) == set(GROUPS) for lang in LANGUAGES)
+    assert text("fi", "your_earlier", rating=4) == "Aiempi vastauksesi: 4"
+    assert text("en", "group_median", median=3.5, iqr=1, n=12).startswith("Everyone in the previous round: median 3.5")
