@@ -302,6 +302,23 @@ class RoundsMixin:
             step.undone_at = utcnow()
             return restored
 
+    def delete_rounds_closed_before(self, workspace_id: int, cutoff: date) -> list[int]:
+        """Retention: delete the workspace's rounds that closed (on their close date or earlier by the
+        designer) before ``cutoff``, with their participants, answers, proposals and acceptances.
+        Returns the deleted round ids. Accepted importances stay in the needs."""
+        with self._tx(write=True) as s:
+            rows = s.scalars(select(RoundRow).where(RoundRow.workspace_id == int(workspace_id))).all()
+            old = [r.id for r in rows if _closed_on(r) < cutoff]
+            if old:
+                s.execute(delete(RoundRow).where(RoundRow.id.in_(old)))
+            return old
+
+
+def _closed_on(row: RoundRow) -> date:
+    """The day a round stopped taking answers: its close date, or the day the designer closed it if earlier."""
+    closes = Round.model_validate_json(row.spec).closes
+    return min(closes, row.closed_at.date()) if row.closed_at is not None else closes
+
 
 def _set_importance(row: NeedRow, need: WorkspaceNeed, importance: int, author: str) -> None:
     row.data = need.model_copy(update={"importance": importance}).model_dump_json()

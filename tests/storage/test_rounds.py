@@ -188,3 +188,24 @@ def test_accepting_results_is_one_step_that_undo_reverses(store: Store) -> None:
     with pytest.raises(NotFoundError, match="n9"):
         store.accept_importances(round_id, {"n1": 4, "n9": 4}, author="ann")
     assert [n.importance for n in store.list_needs(ws)] == [2, 3]  # the refused step changed nothing
+
+
+def test_retention_deletes_rounds_closed_before_the_cutoff_with_their_answers(opened, store_url: str) -> None:
+    store, round_id, _ = opened  # closes 2026-03-31
+    ws = store.get_round(round_id).workspace_id
+    p1 = store.join_round(round_id, "browser-1", "resident", today=DURING)
+    store.save_answer(round_id, answer(p1, "n1", 3), today=DURING)
+    store.add_proposal(round_id, p1, "Benches", today=DURING)
+    later = needs_round().model_copy(update={"opens": date(2026, 5, 1), "closes": date(2026, 5, 31)})
+    kept, _ = store.create_round(ws, later, author="ann")
+    assert store.delete_rounds_closed_before(ws, date(2026, 3, 31)) == []  # closed on the cutoff day: kept
+    assert store.delete_rounds_closed_before(ws, date(2026, 4, 1)) == [round_id]
+    assert [r.id for r in store.list_rounds(ws)] == [kept.id]
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        left = [
+            conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("participants", "answers", "proposals")
+        ]
+    engine.dispose()
+    assert left == [0, 0, 0]
