@@ -250,11 +250,10 @@ def convergence(before: Mapping[str, ItemResult], after: Mapping[str, ItemResult
 
 def revise(answers: Sequence[Answer], new: Answer) -> tuple[Answer, ...]:
     """The answers with ``new`` replacing the same participant's answer on the same item (or added)."""
-    kept = [a for a in answers if (a.participant, a.item) != (new.participant, new.item)]
-    replaced = len(kept) != len(answers)
-    if not replaced:
+    key = (new.participant, new.item)
+    if all((a.participant, a.item) != key for a in answers):
         return (*answers, new)
-    return tuple(new if (a.participant, a.item) == (new.participant, new.item) else a for a in answers)
+    return tuple(new if (a.participant, a.item) == key else a for a in answers)
 
 
 def importance_from_median(median: float) -> int:
