@@ -304,8 +304,8 @@ class ParticipantRow(Base):
     """One participant of a round: the sha256 of their browser's token, when they consented and the
     stakeholder group they speak for. No name, e-mail or address."""
 
-    __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("round_id", "token_hash", name="uq_participants_round_id_token_hash"),)
+    __tablename__ = "round_participants"
+    __table_args__ = (UniqueConstraint("round_id", "token_hash", name="uq_round_participants_round_id_token_hash"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
@@ -317,11 +317,11 @@ class ParticipantRow(Base):
 class AnswerRow(Base):
     """A participant's answer on one item; a revision updates the row (one per participant and item)."""
 
-    __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("participant_id", "item", name="uq_answers_participant_id_item"),)
+    __tablename__ = "round_answers"
+    __table_args__ = (UniqueConstraint("participant_id", "item", name="uq_round_answers_participant_id_item"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("round_participants.id", ondelete="CASCADE"))
     item: Mapped[str] = mapped_column(String(100))
     rating: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text)
@@ -332,11 +332,11 @@ class AnswerRow(Base):
 class ProposalRow(Base):
     """A need or opportunity a participant proposed, waiting for the designer's moderation."""
 
-    __tablename__ = "proposals"
+    __tablename__ = "round_proposals"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("round_participants.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(String(1000))
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]

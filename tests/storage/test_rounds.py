@@ -205,7 +205,7 @@ def test_retention_deletes_rounds_closed_before_the_cutoff_with_their_answers(op
     with engine.connect() as conn:
         left = [
             conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-            for t in ("participants", "answers", "proposals")
+            for t in ("round_participants", "round_answers", "round_proposals")
         ]
     engine.dispose()
     assert left == [0, 0, 0]

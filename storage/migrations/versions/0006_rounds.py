@@ -47,20 +47,20 @@ def upgrade() -> None:
     )
     op.create_index("ix_rounds_workspace_id", "rounds", ["workspace_id"])
     op.create_table(
-        "participants",
+        "round_participants",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("group", sa.String(40), nullable=False),
         sa.Column("consented_at", UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_participants"),
+        sa.PrimaryKeyConstraint("id", name="pk_round_participants"),
         sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name="fk_participants_round_id_rounds", ondelete="CASCADE"
+            ["round_id"], ["rounds.id"], name="fk_round_participants_round_id_rounds", ondelete="CASCADE"
         ),
-        sa.UniqueConstraint("round_id", "token_hash", name="uq_participants_round_id_token_hash"),
+        sa.UniqueConstraint("round_id", "token_hash", name="uq_round_participants_round_id_token_hash"),
     )
     op.create_table(
-        "answers",
+        "round_answers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
         sa.Column("item", sa.String(100), nullable=False),
@@ -68,30 +68,35 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("answered_at", UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_answers"),
+        sa.PrimaryKeyConstraint("id", name="pk_round_answers"),
         sa.ForeignKeyConstraint(
-            ["participant_id"], ["participants.id"], name="fk_answers_participant_id_participants", ondelete="CASCADE"
+            ["participant_id"],
+            ["round_participants.id"],
+            name="fk_round_answers_participant_id_round_participants",
+            ondelete="CASCADE",
         ),
-        sa.UniqueConstraint("participant_id", "item", name="uq_answers_participant_id_item"),
+        sa.UniqueConstraint("participant_id", "item", name="uq_round_answers_participant_id_item"),
     )
     op.create_table(
-        "proposals",
+        "round_proposals",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.String(1000), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_proposals"),
-        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name="fk_proposals_round_id_rounds", ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name="pk_round_proposals"),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["rounds.id"], name="fk_round_proposals_round_id_rounds", ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(
             ["participant_id"],
-            ["participants.id"],
-            name="fk_proposals_participant_id_participants",
+            ["round_participants.id"],
+            name="fk_round_proposals_participant_id_round_participants",
             ondelete="SET NULL",
         ),
     )
-    op.create_index("ix_proposals_round_id", "proposals", ["round_id"])
+    op.create_index("ix_round_proposals_round_id", "round_proposals", ["round_id"])
     op.create_table(
         "round_acceptances",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -111,9 +116,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_round_acceptances_round_id", table_name="round_acceptances")
     op.drop_table("round_acceptances")
-    op.drop_index("ix_proposals_round_id", table_name="proposals")
-    op.drop_table("proposals")
-    op.drop_table("answers")
-    op.drop_table("participants")
+    op.drop_index("ix_round_proposals_round_id", table_name="round_proposals")
+    op.drop_table("round_proposals")
+    op.drop_table("round_answers")
+    op.drop_table("round_participants")
     op.drop_index("ix_rounds_workspace_id", table_name="rounds")
     op.drop_table("rounds")
