@@ -639,6 +639,23 @@ def editor_layout(
     )
     side = html.Aside(
         [
+            html.Div(  # the two forms sit below the scores and flags: these reach them without scrolling
+                [
+                    html.Button(
+                        "Add an actor",
+                        type="button",
+                        className="btn btn-sm btn-outline-primary",
+                        **{"data-jump": ID.actor_name},
+                    ),
+                    html.Button(
+                        "Draw a value flow",
+                        type="button",
+                        className="btn btn-sm btn-outline-primary",
+                        **{"data-jump": ID.flow_source},
+                    ),
+                ],
+                className="d-flex flex-wrap gap-1 mb-2",
+            ),
             html.Section(
                 [
                     html.H2("Scores", className="h6"),

@@ -15,6 +15,7 @@ Use :class:`Store` (``Store.open()``) and the records and errors below; see
 - Deleting a workspace or configuration is a soft delete (``deleted_at``),
   undone by ``restore_workspace`` / ``restore_configuration``; workspace items
   (needs, advantages, custom modules) are deleted for real.
+- Co-creation rounds: ``storage/rounds.py`` (link tokens stored only as their sha256).
 """
 
 from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed
@@ -37,6 +38,7 @@ from storage.api import (
 )
 from storage.engine import default_sqlite_path, resolve_url
 from storage.repository import Store, summarize_change
+from storage.rounds import ProposalInfo, RoundInfo
 
 __all__ = [
     "AuditActor",
@@ -53,6 +55,8 @@ __all__ = [
     "UserInfo",
     "NotFoundError",
     "RevisionInfo",
+    "RoundInfo",
+    "ProposalInfo",
     "SchemaOutOfDate",
     "StaleItemError",
     "StorageError",

@@ -284,3 +284,80 @@ class AuditRow(Base):
     configuration_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(500))
     address: Mapped[str | None] = mapped_column(String(64))
+
+
+# -- co-creation rounds (since 0006) ------------------------------------------------------------
+
+
+class RoundRow(Base):
+    """A questionnaire round of a workspace. ``spec`` is the :class:`canvas_app.rounds.Round` as JSON
+    (items with their texts, intro, dates, language, follow-up); ``token_hash`` is the sha256 of the
+    participation link's token, the token itself is never stored."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    spec: Mapped[str] = mapped_column(Text)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class ParticipantRow(Base):
+    """One participant of a round: the sha256 of their browser's token, when they consented and the
+    stakeholder group they speak for. No name, e-mail or address."""
+
+    __tablename__ = "round_participants"
+    __table_args__ = (UniqueConstraint("round_id", "token_hash", name="uq_round_participants_round_id_token_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    group: Mapped[str] = mapped_column(String(40))
+    consented_at: Mapped[datetime]
+
+
+class AnswerRow(Base):
+    """A participant's answer on one item; a revision updates the row (one per participant and item)."""
+
+    __tablename__ = "round_answers"
+    __table_args__ = (UniqueConstraint("participant_id", "item", name="uq_round_answers_participant_id_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("round_participants.id", ondelete="CASCADE"))
+    item: Mapped[str] = mapped_column(String(100))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime]
+
+
+class ProposalRow(Base):
+    """A need or opportunity a participant proposed, waiting for the designer's moderation."""
+
+    __tablename__ = "round_proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("round_participants.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+
+
+class AcceptanceRow(Base):
+    """A round's results accepted into the needs ranking: ``previous`` is the JSON of
+    {need id: importance before}, so the step can be undone (``undone_at``)."""
+
+    __tablename__ = "round_acceptances"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    accepted_at: Mapped[datetime]
+    accepted_by: Mapped[str] = mapped_column(String(200))
+    previous: Mapped[str] = mapped_column(Text)
+    undone_at: Mapped[datetime | None]

@@ -60,6 +60,7 @@ from storage.models import (
     WorkspaceRow,
     utcnow,
 )
+from storage.rounds import RoundsMixin
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,7 +75,7 @@ class _Stale(Exception):
     """Internal: the conditional head update matched no row."""
 
 
-class Store(AccountsMixin, AuditMixin):
+class Store(AccountsMixin, AuditMixin, RoundsMixin):
     """Workspaces, configurations and their revision history on SQLite or PostgreSQL
     (accounts, memberships, throttling and presence: :class:`storage.accounts.AccountsMixin`)."""
 

@@ -229,6 +229,16 @@
     else if (!e.shiftKey && (document.activeElement === last || !inside)) { e.preventDefault(); first.focus(); }
   });
 
+  // -- "Add an actor" / "Draw a value flow": clear the selection, then go to the form's first field ------
+  document.addEventListener("click", function (e) {
+    var jump = closest(e.target, "[data-jump]");
+    if (!jump) { return; }
+    var deselect = document.getElementById("ed-deselect");
+    if (deselect) { deselect.click(); }
+    var field = document.getElementById(jump.getAttribute("data-jump"));
+    if (field) { field.scrollIntoView({block: "center"}); field.focus(); }
+  });
+
   // -- skip links move focus to their target (the targets have tabindex=-1) ---------------------------
   document.addEventListener("click", function (e) {
     var link = closest(e.target, "a.skip-link, a.visually-hidden-focusable");

@@ -30,7 +30,7 @@ SHIPPED = {
     "canvas_app/assets": 5,
     "canvas_app/data": 1,
     "storage/migrations": 2,
-    "storage/migrations/versions": 6,
+    "storage/migrations/versions": 7,
 }
 """Files the app reads at run time, per folder of the wheel (counted in the checkout: ``ls``)."""
 

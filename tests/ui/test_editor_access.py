@@ -210,3 +210,14 @@ def test_a11y017_axe_best_practice_rules_find_nothing_in_the_editor(dash_duo, ap
         "n => n.target.join(' ')).join(' | '))));"
     )
     assert found == []
+
+
+def test_a11y018_add_actor_and_draw_flow_are_reached_from_the_top_of_the_side_panel(dash_duo, app, store):
+    open_editor(dash_duo, app, store)
+    dash_duo.find_element(f"#{ID.element_pick}").send_keys("Actor: Drivers")
+    dash_duo.wait_for_contains_text(f"#{ID.actor_heading}", "Drivers")
+    click(dash_duo, f"[data-jump='{ID.actor_name}']")  # a new actor: the selection is cleared
+    dash_duo.wait_for_text_to_equal(f"#{ID.actor_heading}", "Add an actor")
+    wait_for(lambda: active(dash_duo) == ID.actor_name)
+    click(dash_duo, f"[data-jump='{ID.flow_source}']")
+    wait_for(lambda: active(dash_duo) == ID.flow_source)

@@ -3,10 +3,8 @@
 - ``city_profiles``: one row per profile, the CityProfile (canvas_app.city_profile) as JSON text, keyed by
   the workspace and a readable id, like needs and advantages (so a new profile field needs no migration).
 
-The lead may re-chain ``down_revision`` if another revision lands before this one.
-
 Revision ID: 0007_city_profiles
-Revises: 0005_audit_log
+Revises: 0006_rounds
 Create Date: 2026-12-03
 """
 
@@ -18,7 +16,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0007_city_profiles"
-down_revision = "0005_audit_log"
+down_revision = "0006_rounds"
 branch_labels = None
 depends_on = None
 

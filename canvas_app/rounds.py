@@ -1,0 +1,405 @@
+"""Co-creation rounds: stakeholders rate a workspace's needs, value or advantages, and the answers are aggregated.
+
+The seed approach ranked needs, value and advantages with three questionnaire rounds run with
+city stakeholders. This module holds the round and answer records and the aggregates the
+designer sees (docs/co-creation.md states every rule): pure functions, so the same figures come
+out of the web pages, the exports and the tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from canvas_app.exports import safe_cell
+
+KINDS = ("needs", "value", "advantages")
+Kind = Literal["needs", "value", "advantages"]
+LANGUAGES = ("en", "fi")
+Language = Literal["en", "fi"]
+GROUPS = ("resident", "business", "city department", "researcher", "third sector", "other")
+"""The stakeholder groups a participant may speak for: a fixed list, so the breakdown compares like with like."""
+Group = Literal["resident", "business", "city department", "researcher", "third sector", "other"]
+RATINGS = (1, 2, 3, 4, 5)
+MAX_COMMENT = 1000
+MAX_ITEM_TEXT = 500
+MAX_INTRO = 4000
+MAX_ITEMS = 100
+AGREEMENT_BAND = 1.0
+"""A rating counts as agreeing when it lies within this distance of the item's median."""
+CONSENSUS_IQR = 1.0
+"""An item has reached consensus when its IQR is at most this (on the 1–5 scale)."""
+
+WRITE_WINDOW = timedelta(minutes=10)
+MAX_WRITES_PER_ADDRESS = 60
+"""Submissions (consent, a page of answers, a proposal) one network address may make to one round per window:
+a workshop of 20 people behind one office address can each save three times in ten minutes."""
+MAX_WRITES_PER_ROUND = 3000
+"""Submissions one round takes per window from all addresses together: 500 participants saving a
+20-item page, joining and revising once fit with room to spare; a flood from a leaked link does not."""
+
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def plain_text(value: str, what: str) -> str:
+    """Refuse markup and control characters: participants' words are shown as typed, never as HTML."""
+    if _MARKUP.search(value):
+        raise ValueError(f"{what} must be plain text: remove the '<' markup")
+    if _CONTROL.search(value):
+        raise ValueError(f"{what} contains control characters")
+    return value.strip()
+
+
+class RoundItem(BaseModel):
+    """One item put to the participants: the id of a need, actor value or advantage, and the designer's text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_ITEM_TEXT)]
+
+    @field_validator("text")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return plain_text(value, "Item text")
+
+
+class Round(BaseModel):
+    """A questionnaire round on a workspace's needs, one configuration's value, or its advantages."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Kind
+    items: Annotated[tuple[RoundItem, ...], Field(min_length=1, max_length=MAX_ITEMS)]
+    intro: Annotated[str, StringConstraints(max_length=MAX_INTRO)] = ""
+    opens: date
+    closes: date
+    language: Language = "en"
+    follow_up_of: int | None = None
+    """The round this one follows up (Delphi-style): its results are shown next to each participant's earlier answer."""
+
+    @field_validator("intro")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return plain_text(value, "Intro")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Round:
+        if self.closes < self.opens:
+            raise ValueError("The round must close on or after the day it opens")
+        ids = [item.id for item in self.items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("Each item may be asked only once in a round")
+        return self
+
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items)
+
+    def is_open(self, today: date) -> bool:
+        """Answers are taken from the opening day to the closing day, both included."""
+        return self.opens <= today <= self.closes
+
+
+class Answer(BaseModel):
+    """One participant's answer on one item. ``participant`` is the sha256 of their link token: no personal data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    participant: str
+    group: Group
+    item: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    rating: Annotated[int, Field(ge=1, le=5)] | None
+    """1 (not at all) … 5 (very much); None is "don't know" and counts apart from the ratings."""
+    comment: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] = ""
+    reason: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] = ""
+    """Why the participant revised an earlier answer (Delphi follow-up); empty otherwise."""
+
+    @field_validator("participant")
+    @classmethod
+    def _hashed(cls, value: str) -> str:
+        if not _HASH.fullmatch(value):
+            raise ValueError("A participant is named by the sha256 of their token (64 hex digits)")
+        return value
+
+    @field_validator("comment", "reason")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return plain_text(value, "A comment")
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The aggregate of one item's answers (docs/co-creation.md)."""
+
+    item: str
+    n: int  # ratings 1–5 given
+    dont_know: int
+    distribution: tuple[int, int, int, int, int]  # how many answered 1, 2, 3, 4, 5
+    median: float | None
+    q1: float | None
+    q3: float | None
+    iqr: float | None
+    agreement: float | None  # share of ratings within ±AGREEMENT_BAND of the median, 0..1
+    consensus: bool  # iqr ≤ CONSENSUS_IQR (False when nobody rated)
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """How an item's spread changed from one round to the next: a negative change means the views converged."""
+
+    item: str
+    iqr_before: float
+    iqr_after: float
+    change: float
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    """Q1, median, Q3 by linear interpolation between order statistics (Hyndman & Fan type 7, "inclusive").
+
+    The same method as numpy's default percentile, Excel's QUARTILE.INC and R's default quantile,
+    so a participation officer can check the figures in a spreadsheet. One value gives (v, v, v).
+    """
+    if not values:
+        raise ValueError("No values to take quartiles of")
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0], ordered[0], ordered[0]
+    q1, q2, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def item_result(item: str, ratings: Sequence[int | None]) -> ItemResult:
+    """Aggregate one item's ratings (None = "don't know", counted apart and left out of every figure)."""
+    given = [r for r in ratings if r is not None]
+    dont_know = len(ratings) - len(given)
+    counts = Counter(given)
+    distribution = (counts[1], counts[2], counts[3], counts[4], counts[5])
+    if not given:
+        return ItemResult(item, 0, dont_know, distribution, None, None, None, None, None, False)
+    q1, median, q3 = quartiles(given)
+    iqr = q3 - q1
+    agreeing = sum(1 for r in given if abs(r - median) <= AGREEMENT_BAND)
+    return ItemResult(
+        item=item,
+        n=len(given),
+        dont_know=dont_know,
+        distribution=distribution,
+        median=median,
+        q1=q1,
+        q3=q3,
+        iqr=iqr,
+        agreement=agreeing / len(given),
+        consensus=iqr <= CONSENSUS_IQR,
+    )
+
+
+def _check_unique(answers: Sequence[Answer]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for answer in answers:
+        key = (answer.participant, answer.item)
+        if key in seen:
+            raise ValueError(f"Participant {answer.participant[:8]}… answered item {answer.item!r} twice")
+        seen.add(key)
+
+
+def aggregate(answers: Sequence[Answer], items: Sequence[str]) -> dict[str, ItemResult]:
+    """Per item of ``items`` (in that order) its aggregate; answers on other items are ignored.
+
+    Each participant has at most one answer per item (a revision replaces the earlier one,
+    see :func:`revise`); a second one is refused rather than silently counted twice.
+    """
+    _check_unique(answers)
+    by_item: dict[str, list[int | None]] = {item: [] for item in items}
+    for answer in answers:
+        if answer.item in by_item:
+            by_item[answer.item].append(answer.rating)
+    return {item: item_result(item, ratings) for item, ratings in by_item.items()}
+
+
+def by_group(answers: Sequence[Answer], items: Sequence[str]) -> dict[str, dict[str, ItemResult]]:
+    """The aggregates per stakeholder group, for the groups that answered, in the order of :data:`GROUPS`."""
+    _check_unique(answers)
+    grouped: dict[str, list[Answer]] = {}
+    for answer in answers:
+        grouped.setdefault(answer.group, []).append(answer)
+    return {group: aggregate(grouped[group], items) for group in GROUPS if group in grouped}
+
+
+def convergence(before: Mapping[str, ItemResult], after: Mapping[str, ItemResult]) -> list[Convergence]:
+    """The change of IQR per item rated in both rounds, in the order of ``after``."""
+    changes = []
+    for item, result in after.items():
+        earlier = before.get(item)
+        if earlier is None or earlier.iqr is None or result.iqr is None:
+            continue
+        changes.append(Convergence(item, earlier.iqr, result.iqr, result.iqr - earlier.iqr))
+    return changes
+
+
+def revise(answers: Sequence[Answer], new: Answer) -> tuple[Answer, ...]:
+    """The answers with ``new`` replacing the same participant's answer on the same item (or added)."""
+    key = (new.participant, new.item)
+    if all((a.participant, a.item) != key for a in answers):
+        return (*answers, new)
+    return tuple(new if (a.participant, a.item) == key else a for a in answers)
+
+
+def importance_from_median(median: float) -> int:
+    """The need importance (1–5) an accepted round sets: the median rounded half up (2.5 → 3, 3.5 → 4)."""
+    if not 1 <= median <= 5:
+        raise ValueError(f"A median of 1–5 ratings lies in 1..5, not {median}")
+    return min(5, math.floor(median + 0.5))
+
+
+def write_limits(round_id: int, address: str) -> dict[str, tuple[int, timedelta]]:
+    """The counters one submission to a round counts against (key: (limit, window)), for the same
+    database-kept throttle as sign-ins. ``address`` is the caller's normalised network address."""
+    return {
+        f"round:{int(round_id)}|address:{address}": (MAX_WRITES_PER_ADDRESS, WRITE_WINDOW),
+        f"round:{int(round_id)}": (MAX_WRITES_PER_ROUND, WRITE_WINDOW),
+    }
+
+
+CSV_COLUMNS = ("participant", "group", "item", "item text", "rating", "comment", "reason")
+
+
+def answers_csv(round_: Round, answers: Sequence[Answer]) -> bytes:
+    """The round's answers as CSV without personal data: participants are numbered P1, P2… in order of
+    their first answer (no token or hash), *don't know* is written "don't know"; cells that a
+    spreadsheet would read as a formula are quoted (:func:`canvas_app.exports.safe_cell`)."""
+    texts = {item.id: item.text for item in round_.items}
+    numbers: dict[str, str] = {}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for a in answers:
+        if a.item not in texts:
+            continue
+        number = numbers.setdefault(a.participant, f"P{len(numbers) + 1}")
+        rating: object = "don't know" if a.rating is None else a.rating
+        writer.writerow([safe_cell(v) for v in (number, a.group, a.item, texts[a.item], rating, a.comment, a.reason)])
+    return out.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    """What a returning participant sees on an item of a Delphi follow-up round."""
+
+    item: str
+    group_median: float | None  # of everyone in the earlier round
+    group_iqr: float | None
+    group_n: int
+    own_rating: int | None  # their earlier rating (None: "don't know" or no answer)
+    answered_before: bool
+
+
+def follow_up(earlier: Sequence[Answer], participant: str, items: Sequence[str]) -> list[FollowUpItem]:
+    """Per item of the follow-up round, the earlier round's median and IQR next to the participant's own answer."""
+    results = aggregate(earlier, items)
+    own = {a.item: a for a in earlier if a.participant == participant}
+    return [
+        FollowUpItem(
+            item=item,
+            group_median=results[item].median,
+            group_iqr=results[item].iqr,
+            group_n=results[item].n,
+            own_rating=own[item].rating if item in own else None,
+            answered_before=item in own,
+        )
+        for item in items
+    ]
+
+
+def accepted_importances(current: Mapping[str, int], results: Mapping[str, ItemResult]) -> dict[str, int]:
+    """The need importances an accepted needs round sets: {need id: importance from its median},
+    for the needs that still exist, were rated by someone, and whose importance changes."""
+    changes = {}
+    for need_id, result in results.items():
+        if need_id in current and result.median is not None:
+            importance = importance_from_median(result.median)
+            if importance != current[need_id]:
+                changes[need_id] = importance
+    return changes
+
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "consent_title": "Before you start",
+        "consent_body": (
+            "We collect your ratings, comments and proposals, the stakeholder group you choose and when you "
+            "agreed. We do not collect your name, e-mail or network address with your answers. The people "
+            "running this round in the city see the answers, per item and per group; exports carry no "
+            "identifier of you. The answers are kept until the round's owner deletes them; you can ask them "
+            "to delete yours."
+        ),
+        "consent_agree": "I agree, start",
+        "group_label": "I speak for",
+        "rating_label": "How much does this matter? 1 = not at all, 5 = very much",
+        "dont_know": "Don't know",
+        "comment_label": "Comment (optional)",
+        "reason_label": "Why did you change your answer? (optional)",
+        "propose_label": "Propose a need or opportunity (optional)",
+        "save": "Save my answers",
+        "saved": "Your answers are saved. You can come back with the same link and change them until the round closes.",
+        "closed": "This round is closed: it takes no more answers. Thank you.",
+        "not_open": "This round is not open yet.",
+        "invalid": "This participation link is not valid.",
+        "too_many": "Too many submissions from your network. Try again in a few minutes.",
+        "group_median": "Everyone in the previous round: median {median}, spread (IQR) {iqr}, {n} answers",
+        "your_earlier": "Your earlier answer: {rating}",
+    },
+    "fi": {
+        "consent_title": "Ennen kuin aloitat",
+        "consent_body": (
+            "Keräämme arviosi, kommenttisi ja ehdotuksesi, valitsemasi sidosryhmän ja suostumuksesi ajan. "
+            "Emme kerää nimeäsi, sähköpostiosoitettasi emmekä verkko-osoitettasi vastaustesi yhteydessä. "
+            "Kierroksen järjestäjät kaupungilla näkevät vastaukset kohteittain ja ryhmittäin; vientitiedostoissa "
+            "ei ole sinua yksilöivää tunnistetta. Vastaukset säilytetään, kunnes kierroksen omistaja poistaa ne; "
+            "voit pyytää poistamaan omasi."
+        ),
+        "consent_agree": "Hyväksyn, aloitetaan",
+        "group_label": "Edustan",
+        "rating_label": "Kuinka tärkeä tämä on? 1 = ei lainkaan, 5 = erittäin",
+        "dont_know": "En osaa sanoa",
+        "comment_label": "Kommentti (vapaaehtoinen)",
+        "reason_label": "Miksi muutit vastaustasi? (vapaaehtoinen)",
+        "propose_label": "Ehdota tarvetta tai mahdollisuutta (vapaaehtoinen)",
+        "save": "Tallenna vastaukseni",
+        "saved": "Vastauksesi on tallennettu. Voit palata samalla linkillä ja muuttaa niitä, kunnes kierros sulkeutuu.",
+        "closed": "Tämä kierros on suljettu eikä ota enää vastauksia. Kiitos.",
+        "not_open": "Tämä kierros ei ole vielä auki.",
+        "invalid": "Tämä osallistumislinkki ei ole voimassa.",
+        "too_many": "Verkostasi on tullut liian monta lähetystä. Yritä uudelleen muutaman minuutin kuluttua.",
+        "group_median": "Kaikki edellisellä kierroksella: mediaani {median}, hajonta (IQR) {iqr}, {n} vastausta",
+        "your_earlier": "Aiempi vastauksesi: {rating}",
+    },
+}
+"""The participant page's texts in each round language; item texts are shown as the designer wrote them."""
+GROUP_NAMES: dict[str, dict[str, str]] = {
+    "en": {g: g.capitalize() for g in GROUPS},
+    "fi": {
+        "resident": "Asukas",
+        "business": "Yritys",
+        "city department": "Kaupungin toimiala",
+        "researcher": "Tutkija",
+        "third sector": "Kolmas sektori",
+        "other": "Muu",
+    },
+}
+
+
+def text(language: Language, key: str, **values: object) -> str:
+    """A participant-page text in the round's language, with its ``{placeholders}`` filled."""
+    return TEXTS[language][key].format(**values)

@@ -1,0 +1,365 @@
+"""Co-creation rounds in the store: rounds with revocable, expiring link tokens, participants without
+personal data, one answer per participant and item, and proposed needs.
+
+A mixin of :class:`storage.Store`. Tokens (the participation link's and each participant's browser
+token) are ``secrets.token_urlsafe(32)``; only their sha256 is stored, so a copy of the database
+lets nobody answer in a participant's name. A round takes answers from its open date to its close
+date (both included, UTC), unless the designer closed or revoked it earlier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from canvas_app.rounds import GROUPS, MAX_COMMENT, Answer, Round, plain_text
+from canvas_app.workspace_model import WorkspaceNeed
+from storage.api import NotFoundError, StorageError
+from storage.models import (
+    AcceptanceRow,
+    AnswerRow,
+    NeedRow,
+    ParticipantRow,
+    ProposalRow,
+    RoundRow,
+    WorkspaceRow,
+    utcnow,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy import Engine
+
+PROPOSAL_STATES = ("new", "accepted", "merged", "rejected")
+
+
+def token_hash(token: str) -> str:
+    """The sha256 (hex) under which a token is stored and looked up."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    workspace_id: int
+    round: Round
+    created_at: datetime
+    created_by: str
+    closed_at: datetime | None
+    revoked_at: datetime | None
+
+    def state(self, today: date) -> str:
+        """'revoked', 'closed' (by the designer or past its close date), 'not open yet' or 'open'."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.closed_at is not None or today > self.round.closes:
+            return "closed"
+        if today < self.round.opens:
+            return "not open yet"
+        return "open"
+
+
+@dataclass(frozen=True)
+class ProposalInfo:
+    id: int
+    round_id: int
+    text: str
+    status: str
+    created_at: datetime
+
+
+class RoundsMixin:
+    """Round methods of :class:`storage.Store`."""
+
+    if TYPE_CHECKING:  # provided by Store
+        _tx: Callable[..., AbstractContextManager[Session]]
+        engine: Engine
+
+    def create_round(self, workspace_id: int, round_: Round, *, author: str) -> tuple[RoundInfo, str]:
+        """Store a round; returns it and its participation token (shown once: only its hash is kept)."""
+        token = new_token()
+        with self._tx(write=True) as s:
+            workspace = s.get(WorkspaceRow, int(workspace_id))
+            if workspace is None or workspace.deleted_at is not None:
+                raise NotFoundError(f"workspace {workspace_id} not found")
+            row = RoundRow(
+                workspace_id=workspace.id,
+                kind=round_.kind,
+                spec=round_.model_dump_json(),
+                token_hash=token_hash(token),
+                created_at=utcnow(),
+                created_by=author.strip()[:200] or "unknown",
+                closed_at=None,
+                revoked_at=None,
+            )
+            s.add(row)
+            s.flush()
+            return _info(row), token
+
+    def list_rounds(self, workspace_id: int) -> list[RoundInfo]:
+        with self._tx(write=False) as s:
+            rows = s.scalars(select(RoundRow).where(RoundRow.workspace_id == int(workspace_id)).order_by(RoundRow.id))
+            return [_info(r) for r in rows]
+
+    def get_round(self, round_id: int) -> RoundInfo:
+        with self._tx(write=False) as s:
+            return _info(_round_row(s, round_id))
+
+    def get_round_by_token(self, token: str) -> RoundInfo:
+        """The round a participation link names; a revoked or unknown link names none (same message)."""
+        with self._tx(write=False) as s:
+            row = s.scalar(select(RoundRow).where(RoundRow.token_hash == token_hash(token)))
+            if row is None or row.revoked_at is not None:
+                raise NotFoundError("this participation link is not valid")
+            return _info(row)
+
+    def close_round(self, round_id: int) -> RoundInfo:
+        """Stop taking answers now (before the close date); results stay."""
+        with self._tx(write=True) as s:
+            row = _round_row(s, round_id)
+            row.closed_at = row.closed_at or utcnow()
+            return _info(row)
+
+    def revoke_round(self, round_id: int) -> RoundInfo:
+        """Invalidate the link: it opens nothing any more; the answers stay for the designer."""
+        with self._tx(write=True) as s:
+            row = _round_row(s, round_id)
+            row.revoked_at = row.revoked_at or utcnow()
+            return _info(row)
+
+    def join_round(self, round_id: int, participant_token: str, group: str, *, today: date | None = None) -> str:
+        """Record a participant's consent and group (or a new group); returns their hash."""
+        if group not in GROUPS:
+            raise StorageError(f"the stakeholder group is one of: {', '.join(GROUPS)}")
+        participant = token_hash(participant_token)
+        with self._tx(write=True) as s:
+            _open_round_row(s, round_id, today)
+            row = _participant_row(s, round_id, participant)
+            if row is None:
+                s.add(
+                    ParticipantRow(round_id=int(round_id), token_hash=participant, group=group, consented_at=utcnow())
+                )
+            else:
+                row.group = group
+        return participant
+
+    def save_answer(self, round_id: int, answer: Answer, *, today: date | None = None) -> None:
+        """Insert or replace the participant's answer on the item (one per participant and item).
+
+        Refused with a message when the round is not open, the item is not in it, or the participant
+        has not consented; nothing else is changed."""
+        with self._tx(write=True) as s:
+            round_row = _open_round_row(s, round_id, today)
+            if answer.item not in Round.model_validate_json(round_row.spec).item_ids():
+                raise StorageError(f"item {answer.item!r} is not asked in this round")
+            participant = _participant_row(s, round_id, answer.participant)
+            if participant is None:
+                raise StorageError("give your consent and stakeholder group first")
+            values: dict[str, Any] = {
+                "rating": answer.rating,
+                "comment": answer.comment,
+                "reason": answer.reason,
+                "answered_at": utcnow(),
+            }
+            insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
+            statement = insert(AnswerRow).values(participant_id=participant.id, item=answer.item, **values)
+            s.execute(statement.on_conflict_do_update(index_elements=["participant_id", "item"], set_=values))
+
+    def list_answers(self, round_id: int) -> list[Answer]:
+        """Every answer of the round, with its participant's current group."""
+        with self._tx(write=False) as s:
+            rows = s.execute(
+                select(AnswerRow, ParticipantRow)
+                .join(ParticipantRow, AnswerRow.participant_id == ParticipantRow.id)
+                .where(ParticipantRow.round_id == int(round_id))
+                .order_by(AnswerRow.id)
+            )
+            return [
+                Answer(
+                    participant=p.token_hash,
+                    group=p.group,
+                    item=a.item,
+                    rating=a.rating,
+                    comment=a.comment,
+                    reason=a.reason,
+                )
+                for a, p in rows
+            ]
+
+    def delete_participant(self, round_id: int, participant_hash: str) -> int:
+        """Delete a participant (on request) with their answers; their proposals stay, unattributed.
+        Returns how many answers were deleted."""
+        with self._tx(write=True) as s:
+            row = _participant_row(s, round_id, participant_hash)
+            if row is None:
+                raise NotFoundError("no such participant in this round")
+            count = len(s.scalars(select(AnswerRow.id).where(AnswerRow.participant_id == row.id)).all())
+            s.execute(delete(AnswerRow).where(AnswerRow.participant_id == row.id))
+            s.execute(update(ProposalRow).where(ProposalRow.participant_id == row.id).values(participant_id=None))
+            s.delete(row)
+            return count
+
+    def add_proposal(
+        self, round_id: int, participant_hash: str, text: str, *, today: date | None = None
+    ) -> ProposalInfo:
+        """A participant proposes a need or opportunity (plain text, at most 1000 characters)."""
+        clean = plain_text(text, "A proposal")
+        if not clean or len(clean) > MAX_COMMENT:
+            raise StorageError(f"a proposal has 1 to {MAX_COMMENT} characters")
+        with self._tx(write=True) as s:
+            _open_round_row(s, round_id, today)
+            participant = _participant_row(s, round_id, participant_hash)
+            if participant is None:
+                raise StorageError("give your consent and stakeholder group first")
+            row = ProposalRow(
+                round_id=int(round_id), participant_id=participant.id, text=clean, status="new", created_at=utcnow()
+            )
+            s.add(row)
+            s.flush()
+            return _proposal(row)
+
+    def list_proposals(self, round_id: int) -> list[ProposalInfo]:
+        with self._tx(write=False) as s:
+            rows = s.scalars(select(ProposalRow).where(ProposalRow.round_id == int(round_id)).order_by(ProposalRow.id))
+            return [_proposal(r) for r in rows]
+
+    def set_proposal_status(self, proposal_id: int, status: str) -> ProposalInfo:
+        if status not in PROPOSAL_STATES:
+            raise StorageError(f"a proposal is one of {', '.join(PROPOSAL_STATES)}")
+        with self._tx(write=True) as s:
+            row = s.get(ProposalRow, int(proposal_id))
+            if row is None:
+                raise NotFoundError(f"proposal {proposal_id} not found")
+            row.status = status
+            return _proposal(row)
+
+    def accept_importances(self, round_id: int, importances: dict[str, int], *, author: str) -> int:
+        """Set the needs' importances from a closed round's results as one recorded step; returns its id.
+
+        Only the importance changes (other fields keep later edits); the values before are kept
+        with the step so :meth:`undo_acceptance` can put them back."""
+        with self._tx(write=True) as s:
+            round_row = _round_row(s, round_id)
+            if _info(round_row).state(utcnow().date()) in ("open", "not open yet"):
+                raise StorageError("close the round before accepting its results")
+            rows = {
+                r.item_id: r
+                for r in s.scalars(
+                    select(NeedRow).where(
+                        NeedRow.workspace_id == round_row.workspace_id, NeedRow.item_id.in_(importances)
+                    )
+                )
+            }
+            missing = sorted(set(importances) - set(rows))
+            if missing:
+                raise NotFoundError(f"no such need in the workspace: {', '.join(missing)}")
+            previous = {}
+            for need_id, importance in importances.items():
+                need = WorkspaceNeed.model_validate_json(rows[need_id].data)
+                previous[need_id] = need.importance
+                _set_importance(rows[need_id], need, importance, author)
+            step = AcceptanceRow(
+                round_id=round_row.id,
+                accepted_at=utcnow(),
+                accepted_by=author.strip()[:200] or "unknown",
+                previous=json.dumps(previous),
+                undone_at=None,
+            )
+            s.add(step)
+            s.flush()
+            return step.id
+
+    def undo_acceptance(self, acceptance_id: int, *, author: str) -> dict[str, int]:
+        """Put back the importances an acceptance replaced (needs deleted since are skipped); returns them."""
+        with self._tx(write=True) as s:
+            step = s.get(AcceptanceRow, int(acceptance_id))
+            if step is None:
+                raise NotFoundError(f"acceptance {acceptance_id} not found")
+            if step.undone_at is not None:
+                raise StorageError("this acceptance is already undone")
+            workspace_id = _round_row(s, step.round_id).workspace_id
+            previous: dict[str, int] = json.loads(step.previous)
+            restored = {}
+            rows = s.scalars(select(NeedRow).where(NeedRow.workspace_id == workspace_id, NeedRow.item_id.in_(previous)))
+            for row in rows:
+                _set_importance(row, WorkspaceNeed.model_validate_json(row.data), previous[row.item_id], author)
+                restored[row.item_id] = previous[row.item_id]
+            step.undone_at = utcnow()
+            return restored
+
+    def delete_rounds_closed_before(self, workspace_id: int, cutoff: date) -> list[int]:
+        """Retention: delete the workspace's rounds that closed (on their close date or earlier by the
+        designer) before ``cutoff``, with their participants, answers, proposals and acceptances.
+        Returns the deleted round ids. Accepted importances stay in the needs."""
+        with self._tx(write=True) as s:
+            rows = s.scalars(select(RoundRow).where(RoundRow.workspace_id == int(workspace_id))).all()
+            old = [r.id for r in rows if _closed_on(r) < cutoff]
+            if old:
+                s.execute(delete(RoundRow).where(RoundRow.id.in_(old)))
+            return old
+
+
+def _closed_on(row: RoundRow) -> date:
+    """The day a round stopped taking answers: its close date, or the day the designer closed it if earlier."""
+    closes = Round.model_validate_json(row.spec).closes
+    return min(closes, row.closed_at.date()) if row.closed_at is not None else closes
+
+
+def _set_importance(row: NeedRow, need: WorkspaceNeed, importance: int, author: str) -> None:
+    row.data = need.model_copy(update={"importance": importance}).model_dump_json()
+    row.updated_at = utcnow()
+    row.updated_by = author.strip()[:200] or "unknown"
+
+
+def _info(row: RoundRow) -> RoundInfo:
+    return RoundInfo(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        round=Round.model_validate(json.loads(row.spec)),
+        created_at=row.created_at,
+        created_by=row.created_by,
+        closed_at=row.closed_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def _proposal(row: ProposalRow) -> ProposalInfo:
+    return ProposalInfo(row.id, row.round_id, row.text, row.status, row.created_at)
+
+
+def _round_row(s: Session, round_id: int) -> RoundRow:
+    row = s.get(RoundRow, int(round_id))
+    if row is None:
+        raise NotFoundError(f"round {round_id} not found")
+    return row
+
+
+def _open_round_row(s: Session, round_id: int, today: date | None) -> RoundRow:
+    row = _round_row(s, round_id)
+    state = _info(row).state(today or utcnow().date())
+    if state != "open":
+        raise StorageError(f"this round is {state}: it takes no answers")
+    return row
+
+
+def _participant_row(s: Session, round_id: int, participant_hash: str) -> ParticipantRow | None:
+    return s.scalar(
+        select(ParticipantRow).where(
+            ParticipantRow.round_id == int(round_id), ParticipantRow.token_hash == participant_hash
+        )
+    )

@@ -1,0 +1,270 @@
+"""Co-creation round aggregates on hand-computed data, the answer rules, and their properties."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from canvas_app.rounds import (
+    GROUPS,
+    Answer,
+    Round,
+    RoundItem,
+    aggregate,
+    by_group,
+    convergence,
+    importance_from_median,
+    item_result,
+    quartiles,
+    revise,
+)
+
+
+def who(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+def answer(name: str, item: str, rating: int | None, group: str = "resident", **extra: str) -> Answer:
+    return Answer.model_validate({"participant": who(name), "group": group, "item": item, "rating": rating, **extra})
+
+
+def test_quartiles_are_the_inclusive_linear_ones():
+    # positions (n - 1) p into the sorted values: 1 → 2, 2 → 3, 3 → 4
+    assert quartiles([5, 1, 4, 2, 3]) == (2, 3, 4)
+    # [2, 4, 4, 5]: Q1 at 0.75 → 2 + 0.75·2 = 3.5; median 4; Q3 at 2.25 → 4 + 0.25·1 = 4.25
+    assert quartiles([4, 4, 5, 2]) == (3.5, 4, 4.25)
+    assert quartiles([1, 5]) == (2, 3, 4)
+    assert quartiles([3]) == (3, 3, 3)
+    with pytest.raises(ValueError):
+        quartiles([])
+
+
+def test_item_result_of_five_spread_ratings():
+    result = item_result("a", [1, 2, 3, 4, 5])
+    assert (result.n, result.dont_know, result.distribution) == (5, 0, (1, 1, 1, 1, 1))
+    assert (result.median, result.q1, result.q3, result.iqr) == (3, 2, 4, 2)
+    assert result.agreement == pytest.approx(3 / 5)  # 2, 3 and 4 lie within ±1 of 3
+    assert result.consensus is False  # IQR 2 > 1
+
+
+def test_dont_know_counts_apart_from_the_ratings():
+    result = item_result("b", [4, None, 4, 5, 2])
+    assert (result.n, result.dont_know, result.distribution) == (4, 1, (0, 1, 0, 2, 1))
+    assert (result.median, result.q1, result.q3, result.iqr) == (4, 3.5, 4.25, 0.75)
+    assert result.agreement == pytest.approx(3 / 4)  # the 2 lies 2 from the median
+    assert result.consensus is True
+
+
+def test_an_item_nobody_rated_has_no_figures():
+    result = item_result("c", [None, None])
+    assert (result.n, result.dont_know, result.median, result.iqr, result.agreement) == (0, 2, None, None, None)
+    assert result.consensus is False
+
+
+def test_two_opposite_ratings_do_not_agree():
+    result = item_result("d", [1, 5])
+    assert (result.median, result.iqr, result.agreement) == (3, 2, 0)
+
+
+def test_aggregate_covers_the_asked_items_in_order_and_ignores_others():
+    answers = [answer("p1", "a", 5), answer("p2", "a", 3), answer("p1", "zz", 1)]
+    results = aggregate(answers, ["b", "a"])
+    assert list(results) == ["b", "a"]
+    assert results["b"].n == 0
+    assert (results["a"].n, results["a"].median) == (2, 4)
+
+
+def test_an_answer_given_twice_is_refused_not_counted_twice():
+    with pytest.raises(ValueError, match="twice"):
+        aggregate([answer("p1", "a", 5), answer("p1", "a", 4)], ["a"])
+
+
+def test_breakdown_by_stakeholder_group():
+    answers = [
+        answer("p1", "a", 5, "resident"),
+        answer("p2", "a", 3, "resident"),
+        answer("p3", "a", 1, "business"),
+    ]
+    groups = by_group(answers, ["a"])
+    assert list(groups) == ["resident", "business"]  # the order of GROUPS, only groups that answered
+    residents = groups["resident"]["a"]
+    assert (residents.n, residents.median, residents.q1, residents.q3, residents.iqr) == (2, 4, 3.5, 4.5, 1)
+    assert residents.agreement == 1  # 5 and 3 both lie 1 from 4
+    business = groups["business"]["a"]
+    assert (business.n, business.median, business.iqr, business.agreement) == (1, 1, 0, 1)
+
+
+def test_convergence_is_the_change_of_iqr_per_item():
+    first = aggregate([answer(f"p{i}", "a", r) for i, r in enumerate([1, 2, 3, 4, 5])], ["a", "b"])
+    second = aggregate(
+        [answer(f"p{i}", "a", r) for i, r in enumerate([3, 3, 4, 4, 3])] + [answer("p0", "b", 2)], ["a", "b"]
+    )
+    # round 2, item a: [3, 3, 3, 4, 4] → Q1 3, Q3 4, IQR 1; item b was not rated in round 1
+    changes = convergence(first, second)
+    assert [(c.item, c.iqr_before, c.iqr_after, c.change) for c in changes] == [("a", 2, 1, -1)]
+
+
+def test_importance_from_median_rounds_half_up():
+    assert [importance_from_median(m) for m in (1, 2.5, 3.5, 4.25, 4.5, 5)] == [1, 3, 4, 4, 5, 5]
+    with pytest.raises(ValueError):
+        importance_from_median(0.5)
+
+
+def test_answer_rules():
+    assert answer("p", "a", None).rating is None
+    assert answer("p", "a", 3, comment="  3 < 4 is fine  ").comment == "3 < 4 is fine"
+    for bad in (
+        {"rating": 0},
+        {"rating": 6},
+        {"group": "politician"},
+        {"participant": "not-a-hash"},
+        {"comment": "x" * 1001},
+        {"comment": "<script>alert(1)</script>"},
+        {"comment": "bell\x07"},
+        {"reason": "<b>bold</b>"},
+    ):
+        data = {"participant": who("p"), "group": "resident", "item": "a", "rating": 3, **bad}
+        with pytest.raises(ValidationError):
+            Answer.model_validate(data)
+
+
+def test_round_rules():
+    base = {
+        "kind": "needs",
+        "items": [{"id": "n1", "text": "Safe cycling to school"}],
+        "opens": date(2026, 3, 1),
+        "closes": date(2026, 3, 31),
+        "language": "fi",
+    }
+    round_ = Round.model_validate(base)
+    assert round_.item_ids() == ("n1",)
+    assert round_.is_open(date(2026, 3, 1)) and round_.is_open(date(2026, 3, 31))
+    assert not round_.is_open(date(2026, 4, 1))
+    for bad in (
+        {"kind": "costs"},
+        {"language": "sv"},
+        {"closes": date(2026, 2, 1)},
+        {"items": []},
+        {"items": [{"id": "n1", "text": "A"}, {"id": "n1", "text": "B"}]},
+        {"intro": "<img src=x onerror=alert(1)>"},
+    ):
+        with pytest.raises(ValidationError):
+            Round.model_validate({**base, **bad})
+    assert RoundItem(id="n1", text="Kävely").text == "Kävely"
+
+
+ITEMS = ["a", "b", "c"]
+answers_strategy = st.dictionaries(
+    st.tuples(st.integers(0, 30), st.sampled_from(ITEMS)),
+    st.tuples(st.one_of(st.none(), st.integers(1, 5)), st.sampled_from(GROUPS)),
+    max_size=60,
+).map(
+    lambda d: [
+        Answer(participant=who(f"p{p}"), group=g, item=i, rating=r)  # type: ignore[arg-type]
+        for (p, i), (r, g) in d.items()
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers_strategy, st.randoms(use_true_random=False))
+def test_aggregates_do_not_depend_on_the_order_of_answers(answers, rnd):
+    shuffled = list(answers)
+    rnd.shuffle(shuffled)
+    assert aggregate(shuffled, ITEMS) == aggregate(answers, ITEMS)
+    assert by_group(shuffled, ITEMS) == by_group(answers, ITEMS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers_strategy, st.data())
+def test_changing_one_answer_changes_exactly_that_answer(answers, data):
+    if not answers:
+        return
+    old = data.draw(st.sampled_from(answers))
+    rating = data.draw(st.one_of(st.none(), st.integers(1, 5)))
+    new = old.model_copy(update={"rating": rating, "reason": "I thought again"})
+    revised = revise(answers, new)
+    assert len(revised) == len(answers)
+    assert [a for a in revised if a != new] == [a for a in answers if a != old]
+    before, after = aggregate(answers, ITEMS), aggregate(revised, ITEMS)
+    for item in ITEMS:
+        if item != old.item:
+            assert after[item] == before[item]
+    assert after[old.item] == item_result(old.item, [a.rating for a in revised if a.item == old.item])
+
+
+def test_revise_adds_a_first_answer():
+    first = answer("p1", "a", 4)
+    assert revise([], first) == (first,)
+
+
+def test_write_limits_name_the_round_and_the_address():
+    from canvas_app.rounds import MAX_WRITES_PER_ADDRESS, MAX_WRITES_PER_ROUND, WRITE_WINDOW, write_limits
+
+    assert write_limits(3, "10.0.0.0/24") == {
+        "round:3|address:10.0.0.0/24": (MAX_WRITES_PER_ADDRESS, WRITE_WINDOW),
+        "round:3": (MAX_WRITES_PER_ROUND, WRITE_WINDOW),
+    }
+
+
+def test_csv_export_numbers_participants_and_keeps_no_hash():
+    from canvas_app.rounds import answers_csv
+
+    round_ = Round.model_validate(
+        {
+            "kind": "needs",
+            "items": [{"id": "n1", "text": "Safe cycling"}],
+            "opens": date(2026, 3, 1),
+            "closes": date(2026, 3, 31),
+        }
+    )
+    answers = [
+        answer("ann", "n1", 4, comment="=HYPERLINK(1)"),
+        answer("bob", "n1", None, "business"),
+        answer("ann", "other", 2),  # not asked in this round: left out
+    ]
+    text = answers_csv(round_, answers).decode()
+    assert text.splitlines() == [
+        "participant,group,item,item text,rating,comment,reason",
+        "P1,resident,n1,Safe cycling,4,'=HYPERLINK(1),",
+        "P2,business,n1,Safe cycling,don't know,,",
+    ]
+    assert who("ann") not in text and who("bob") not in text
+
+
+def test_follow_up_shows_the_group_figures_next_to_the_own_answer():
+    from canvas_app.rounds import FollowUpItem, follow_up
+
+    earlier = [answer("ann", "a", 1), answer("bob", "a", 3), answer("cem", "a", 5), answer("bob", "b", None)]
+    # item a: [1, 3, 5] → Q1 2, median 3, Q3 4, IQR 2; item b: only "don't know"
+    assert follow_up(earlier, who("ann"), ["a", "b"]) == [
+        FollowUpItem("a", 3, 2, 3, 1, True),
+        FollowUpItem("b", None, None, 0, None, False),
+    ]
+    assert follow_up(earlier, who("bob"), ["b"]) == [FollowUpItem("b", None, None, 0, None, True)]
+
+
+def test_accepted_importances_follow_the_medians():
+    from canvas_app.rounds import accepted_importances
+
+    results = aggregate(
+        [answer("p1", "n1", 5), answer("p2", "n1", 4), answer("p1", "n2", 3), answer("p1", "n3", None)],
+        ["n1", "n2", "n3", "gone"],
+    )
+    # n1: median 4.5 → 5 (was 3); n2: median 3 = unchanged; n3: nobody rated; "gone" no longer exists
+    assert accepted_importances({"n1": 3, "n2": 3, "n3": 1}, results) == {"n1": 5}
+
+
+def test_every_page_text_exists_in_english_and_finnish():
+    from canvas_app.rounds import GROUP_NAMES, LANGUAGES, TEXTS, text
+
+    assert set(TEXTS) == set(GROUP_NAMES) == set(LANGUAGES)
+    assert set(TEXTS["en"]) == set(TEXTS["fi"])
+    assert all(set(GROUP_NAMES[lang]) == set(GROUPS) for lang in LANGUAGES)
+    assert text("fi", "your_earlier", rating=4) == "Aiempi vastauksesi: 4"
+    assert text("en", "group_median", median=3.5, iqr=1, n=12).startswith("Everyone in the previous round: median 3.5")
