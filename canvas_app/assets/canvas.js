@@ -248,6 +248,36 @@
     if (target) { e.preventDefault(); focusOn(target); }
   });
 
+  // -- a form's problems mark the fields they name (aria-invalid, described by the message; WCAG 3.3.1) --
+  // Each problem starts with the field's caption ("Amount: cannot be negative"), as canvas_app/forms.py
+  // writes them; the field is the one whose label starts with that caption, in the same form.
+  var FEEDBACK = ["ed-actor-feedback", "ed-flow-feedback", "ed-details-feedback"];
+  function markInvalid() {
+    FEEDBACK.forEach(function (id) {
+      var box = document.getElementById(id);
+      var form = box && closest(box, "section, details");
+      if (!form) { return; }
+      var danger = box.querySelector(".alert-danger");
+      var captions = danger ? Array.prototype.map.call(danger.children, function (line) {
+        var text = line.textContent || "";
+        return text.indexOf(":") > 0 ? text.slice(0, text.indexOf(":")).trim().toLowerCase() : "";
+      }) : [];
+      Array.prototype.forEach.call(form.querySelectorAll("label[for]"), function (label) {
+        var field = document.getElementById(label.getAttribute("for"));
+        if (!field) { return; }
+        var caption = (label.textContent || "").trim().toLowerCase();
+        var named = captions.some(function (c) { return c && caption.indexOf(c) === 0; });
+        if (named) {
+          field.setAttribute("aria-invalid", "true");
+          field.setAttribute("aria-describedby", id);
+        } else if (field.getAttribute("aria-invalid")) {
+          field.removeAttribute("aria-invalid");
+          if (field.getAttribute("aria-describedby") === id) { field.removeAttribute("aria-describedby"); }
+        }
+      });
+    });
+  }
+
   // -- page titles: each page is titled after its first heading, so browser tabs and history differ ----
   // A page changed inside the app also moves focus to its heading, as a new page load would start there.
   var shownPath = null;
@@ -257,6 +287,7 @@
     var title = text && text !== "CityCanvas" ? text + " — CityCanvas" : "CityCanvas";
     if (document.title !== title) { document.title = title; }
     keepSortOrder();
+    markInvalid();
     if (!heading) { return; }
     var path = window.location.pathname + window.location.search;
     if (shownPath !== null && path !== shownPath && !document.querySelector(".modal.show")) { focusOn(heading); }

@@ -221,3 +221,23 @@ def test_a11y018_add_actor_and_draw_flow_are_reached_from_the_top_of_the_side_pa
     wait_for(lambda: active(dash_duo) == ID.actor_name)
     click(dash_duo, f"[data-jump='{ID.flow_source}']")
     wait_for(lambda: active(dash_duo) == ID.flow_source)
+
+
+def test_a11y019_a_field_in_error_is_marked_invalid_until_corrected(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    dash_duo.find_element(f"#{ID.element_pick}").send_keys("Flow: parking fee")
+    dash_duo.wait_for_contains_text(f"#{ID.flow_heading}", "parking fee")
+    amount = dash_duo.find_element(f"#{ID.flow_amount}")
+    amount.clear()
+    amount.send_keys("-3")
+    click(dash_duo, f"#{ID.flow_save}")
+    dash_duo.wait_for_contains_text(f"#{ID.flow_feedback}", "Amount: cannot be negative")
+    wait_for(lambda: amount.get_attribute("aria-invalid") == "true")
+    assert amount.get_attribute("aria-describedby") == ID.flow_feedback
+    assert dash_duo.find_element(f"#{ID.flow_label}").get_attribute("aria-invalid") is None  # only the field named
+    assert store.load(head.id)[0].flows[0].amount == 1.5  # nothing saved
+    amount.clear()
+    amount.send_keys("2")
+    click(dash_duo, f"#{ID.flow_save}")
+    wait_for(lambda: store.load(head.id)[0].flows[0].amount == 2)
+    wait_for(lambda: amount.get_attribute("aria-invalid") is None)
