@@ -231,7 +231,7 @@ def ranking_table(
     header = html.Thead(
         html.Tr(
             [
-                html.Th(h, scope="col")
+                html.Th(h or html.Span("Actions", className="visually-hidden"), scope="col")
                 for h in (
                     "#",
                     "Need or opportunity",

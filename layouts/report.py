@@ -28,15 +28,19 @@ def scroll_region(child: Any, label: str) -> html.Div:
     return html.Div(child, className="table-scroll", tabIndex=0, role="region", **{"aria-label": label})
 
 
-def table(t: Table) -> html.Div:
-    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in t.headers]))
+def table(t: Table, where: str = "") -> html.Div:
+    """A report table in its scroll region, named after its caption (or headers) and ``where`` it is, so two
+    regions of one page never share a name."""
+    head = html.Thead(
+        html.Tr([html.Th(h or html.Span("Item", className="visually-hidden"), scope="col") for h in t.headers])
+    )
     body = html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in t.rows])
     children = [head, body]
     if t.caption:
         children.insert(0, html.Caption(t.caption))
     return scroll_region(
         dbc.Table(children, bordered=True, size="sm", className="report-table caption-bottom"),
-        t.caption or "Table of " + ", ".join(t.headers),
+        (f"{where}: " if where else "") + (t.caption or "table of " + ", ".join(h for h in t.headers if h)),
     )
 
 
@@ -50,7 +54,10 @@ def section(s: Section, replace_picture: Any = None) -> html.Section:
         children.append(replace_picture)
     elif s.svg:
         children.append(svg_image(s.svg, s.svg_label))
-    children += [table(t) for t in s.tables]
+    children += [
+        table(t, f"{s.title} ({number})" if len(s.tables) > 1 else s.title)
+        for number, t in enumerate(s.tables, start=1)
+    ]
     return html.Section(children)
 
 

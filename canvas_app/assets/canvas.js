@@ -278,6 +278,16 @@
     });
   }
 
+  // -- an offcanvas panel is named by its title (dbc.Offcanvas sets role=dialog without a name) ----------
+  function nameDialogs() {
+    Array.prototype.forEach.call(document.querySelectorAll(".offcanvas:not([aria-labelledby])"), function (panel) {
+      var title = panel.querySelector(".offcanvas-title");
+      if (!title) { return; }
+      if (!title.id) { title.id = (panel.id || "offcanvas") + "-title"; }
+      panel.setAttribute("aria-labelledby", title.id);
+    });
+  }
+
   // -- page titles: each page is titled after its first heading, so browser tabs and history differ ----
   // A page changed inside the app also moves focus to its heading, as a new page load would start there.
   var shownPath = null;
@@ -288,6 +298,7 @@
     if (document.title !== title) { document.title = title; }
     keepSortOrder();
     markInvalid();
+    nameDialogs();
     if (!heading) { return; }
     var path = window.location.pathname + window.location.search;
     if (shownPath !== null && path !== shownPath && !document.querySelector(".modal.show")) { focusOn(heading); }

@@ -20,7 +20,7 @@ from ui_helpers import wait_for
 
 pytestmark = pytest.mark.browser
 VENDOR = Path(__file__).parent / "vendor" / "axe.min.js"
-RULES = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
+RULES = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']"
 RUN_AXE = (
     "const done = arguments[0]; axe.run(document, {runOnly: " + RULES + "}).then(r => done(r.violations.map("
     "v => v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))));"
