@@ -65,11 +65,10 @@ def create_form(needs: Sequence[tuple[str, str]], today: date) -> dbc.Card:
                 html.Fieldset(
                     [
                         html.Legend("Needs to rate", className="form-label fs-6"),
-                        dcc.Checklist(
+                        dbc.Checklist(
                             id=ID.rounds_needs,
-                            options=[{"label": f" {name}", "value": need_id} for need_id, name in needs],
+                            options=[{"label": name, "value": need_id} for need_id, name in needs],
                             value=[],
-                            labelClassName="d-block",
                         )
                         if needs
                         else html.P("This workspace has no needs yet: add some on the Needs page.", id=ID.rounds_needs),
@@ -258,13 +257,13 @@ def participant_message(message: str) -> html.Main:
 
 
 def _item_fieldset(item_id: str, item_text: str, language: Language) -> html.Fieldset:
-    options = [{"label": f" {r}", "value": str(r)} for r in RATINGS]
-    options.append({"label": f" {text(language, 'dont_know')}", "value": DONT_KNOW})
+    options = [{"label": str(r), "value": str(r)} for r in RATINGS]
+    options.append({"label": text(language, "dont_know"), "value": DONT_KNOW})
     return html.Fieldset(
         [
             html.Legend(item_text, className="fs-6 fw-semibold"),
             html.Div(text(language, "rating_label"), className="small mb-1"),
-            dcc.RadioItems(id=ID.participate_rating(item_id), options=options, inline=True, labelClassName="me-3"),
+            dbc.RadioItems(id=ID.participate_rating(item_id), options=options, inline=True),
             html.Label(
                 [
                     text(language, "comment_label"),
