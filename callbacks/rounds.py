@@ -119,7 +119,7 @@ NO_ROUND = "Choose a round of this workspace first."
 
 
 def round_action(services: Services, action: str, workspace_id: Any, round_id: Any) -> tuple[Any, bool]:
-    """Close, revoke, accept or undo; ``(message, changed)``."""
+    """Close, revoke, accept or undo (anything else: nothing); ``(message, changed)``."""
     refusal = services.refusal("edit", workspace_id=workspace_id)
     if refusal:
         return message(refusal), False
@@ -143,6 +143,8 @@ def round_action(services: Services, action: str, workspace_id: Any, round_id: A
             store.accept_importances(info.id, changes, author=services.author)
             names = ", ".join(f"{need} → {value}" for need, value in changes.items())
             return message(f"Accepted into the needs ranking: {names}.", "success"), True
+        if action != "undo":
+            return no_update, False
         step = store.last_acceptance(info.id)
         if step is None:
             return message("Nothing to undo for this round.", "info"), False
@@ -322,7 +324,7 @@ def register(app: Any, services: Services) -> None:
             ID.rounds_revoke: "revoke",
             ID.rounds_accept: "accept",
             ID.rounds_undo: "undo",
-        }.get(str(ctx.triggered_id), "close")
+        }.get(str(ctx.triggered_id), "")
         shown, done = round_action(services, action, workspace_id, round_id)
         return shown, (int(changed or 0) + 1) if done else no_update
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from dash import no_update
 
 from callbacks import rounds as cb
 from callbacks.router import route
@@ -121,6 +122,8 @@ def test_a_round_of_another_workspace_is_not_acted_on(services, workspace, store
     shown, ok = cb.round_action(services, "close", other.id, round_id)
     assert not ok and cb.NO_ROUND in text_of(shown) and store.get_round(round_id).closed_at is None
     assert cb.results_view(services, other.id, round_id) is None
+    assert cb.round_action(services, "delete", workspace.id, round_id) == (no_update, False)  # no such action
+    assert store.get_round(round_id).closed_at is None and store.get_round(round_id).revoked_at is None
 
 
 def test_the_write_limit_refuses_a_flood_from_one_address(services, workspace):
