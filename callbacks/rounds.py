@@ -10,7 +10,7 @@ The bodies are plain functions, tested directly.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
@@ -37,7 +37,8 @@ from storage.rounds import RoundInfo, new_token, token_hash
 
 
 def today() -> date:
-    return date.today()
+    """Today in UTC: the day the store opens and closes rounds by (docs/co-creation.md)."""
+    return datetime.now(UTC).date()
 
 
 def first_problem(exc: ValidationError) -> str:
@@ -48,6 +49,7 @@ def first_problem(exc: ValidationError) -> str:
 
 # -- designer page ----------------------------------------------------------------------
 def participant_counts(services: Services, rounds: list[RoundInfo]) -> dict[int, int]:
+    """Per round, how many participants saved at least one answer."""
     return {info.id: len({a.participant for a in services.store.list_answers(info.id)}) for info in rounds}
 
 
@@ -156,6 +158,7 @@ def round_action(services: Services, action: str, workspace_id: Any, round_id: A
 
 
 def results_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
+    """The chosen round's results section (nothing for a round of another workspace)."""
     services.require("view", workspace_id=workspace_id)
     info = workspace_round(services, workspace_id, round_id)
     if info is None:
@@ -179,6 +182,7 @@ def round_from_path(services: Services, pathname: Any) -> RoundInfo | None:
 
 
 def participant_page(services: Services, token: str) -> Any:
+    """The public participant page: only a message unless the token names an open round."""
     info = round_from_path(services, f"{layouts.PARTICIPATE_PREFIX}{token}")
     if info is None:
         return layouts.participant_message(text("en", "invalid"))

@@ -33,7 +33,12 @@ def rounds_table(rounds: Sequence[Any], participants: Mapping[int, int], today: 
     if not rounds:
         return html.P("No rounds yet.", className="text-muted")
     header = html.Thead(
-        html.Tr([html.Th(h) for h in ("Round", "State", "Opens", "Closes", "Language", "Items", "Participants")])
+        html.Tr(
+            [
+                html.Th(h)
+                for h in ("Round", "State", "Opens", "Closes", "Language", "Items", "Participants who answered")
+            ]
+        )
     )
     rows = [
         html.Tr(
@@ -53,6 +58,7 @@ def rounds_table(rounds: Sequence[Any], participants: Mapping[int, int], today: 
 
 
 def round_options(rounds: Sequence[Any], today: date) -> list[dict[str, Any]]:
+    """The round select's options: the buttons and the results act on the chosen round."""
     return [{"label": f"#{info.id} ({info.state(today)})", "value": str(info.id)} for info in rounds]
 
 
@@ -107,6 +113,7 @@ def created_notice(link: str) -> dbc.Alert:
 
 
 def actions_card(options: list[dict[str, Any]]) -> dbc.Card:
+    """The round select (latest round chosen) and the buttons acting on it."""
     return dbc.Card(
         dbc.CardBody(
             [
