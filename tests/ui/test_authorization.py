@@ -111,6 +111,7 @@ def world(tmp_path) -> World:
         module = f"id: own-module\nname: {text}\ncategory: data\nsummary: {text}\nsources:\n  - {{title: t}}\n"
         store.put_module(workspace, ModuleRecord(id="own-module", text=module), author="x")
         store.upsert_city_profile(workspace, "city", CityProfile(name=f"City {text}", has=[text]), author="x")
+        store.create_round(workspace, open_round(text), author="x")  # ours is round 1: the id the matrix sends
     settings = Settings(
         database_url=url, auth=True, secret_key=SECRET, examples_dir=examples_dir(), module_dirs=(TEST_MODULES,)
     )
@@ -123,6 +124,18 @@ def world(tmp_path) -> World:
         theirs=Target(theirs_ws.id, theirs.id, theirs.version, users["vic"].id),
     )
     store.close()
+
+
+def open_round(item_text: str) -> Any:
+    """A needs round on need n1, open from today for three days."""
+    from datetime import date, timedelta
+
+    from canvas_app.rounds import Round, RoundItem
+
+    today = date.today()
+    return Round(
+        kind="needs", items=(RoundItem(id="n1", text=item_text),), opens=today, closes=today + timedelta(days=3)
+    )
 
 
 def examples_dir() -> Path:
@@ -275,6 +288,7 @@ def fingerprint(store: Any, workspace_id: int) -> tuple:
         store.get_weights(workspace_id),
         store.list_modules(workspace_id),
         [(m.user_id, m.role) for m in store.list_members(workspace_id)],
+        [(r.id, r.closed_at, r.revoked_at) for r in store.list_rounds(workspace_id)],
     )
 
 
@@ -574,17 +588,7 @@ def test_only_the_owner_restores_a_deleted_workspace_over_http(world: World) -> 
 def test_the_participant_page_opens_without_an_account_only_for_a_valid_token(world: World) -> None:
     """``/r/<token>`` loads for anyone and its callbacks work for anyone, with the round read from the
     token each time; a revoked token opens nothing. Other pages still send anonymous users to sign in."""
-    from datetime import date, timedelta
-
-    from canvas_app.rounds import Round, RoundItem
-
-    running = Round(
-        kind="needs",
-        items=(RoundItem(id="n1", text="Pay without a meter"),),
-        opens=date.today(),
-        closes=date.today() + timedelta(days=3),
-    )
-    info, token = world.store.create_round(world.ours.wid, running, author="ann")
+    info, token = world.store.create_round(world.ours.wid, open_round("Pay without a meter"), author="ann")
     anonymous = client_for(world, None)
     assert anonymous.get(f"/r/{token}").status_code == 200
     assert anonymous.get(f"/workspace/{world.ours.wid}/rounds").status_code == 302
