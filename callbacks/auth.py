@@ -36,14 +36,25 @@ from canvas_app.web.health import HEALTH_PATHS
 from canvas_app.web.services import Services
 from layouts import auth as auth_layouts
 from layouts.accessibility import STATEMENT_PATH
+from layouts.rounds import PARTICIPATE_PATH, PARTICIPATE_PREFIX
 
 log = logging.getLogger(__name__)
 SESSION_LIFETIME = timedelta(hours=12)
 PUBLIC_PAGES = (STATEMENT_PATH,)
 """Dash pages anyone may read: the accessibility statement must be reachable before signing in."""
-PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/_dash-", "/_favicon.ico", "/_reload-hash", *PUBLIC_PAGES)
-"""Paths that load without a signed-in user: the sign-in pages, public pages and Dash's own scripts
-and endpoints (``/_dash-update-component`` checks access in every callback instead)."""
+PUBLIC_PREFIXES = (
+    "/login",
+    "/logout",
+    "/assets/",
+    "/_dash-",
+    "/_favicon.ico",
+    "/_reload-hash",
+    *PUBLIC_PAGES,
+    PARTICIPATE_PREFIX,
+)
+"""Paths that load without a signed-in user: the sign-in pages, public pages, a co-creation round's
+participant page (``/r/<token>``: the token is the key, checked by the page and each of its callbacks)
+and Dash's own scripts and endpoints (``/_dash-update-component`` checks access in every callback instead)."""
 CALLBACK_PATH = "/_dash-update-component"
 KNOWN_BROWSER_COOKIE = "citycanvas_known_browser"
 
@@ -214,7 +225,7 @@ def page_or_refusal(services: Services, build: Any, pathname: str | None = None)
     from werkzeug.exceptions import HTTPException
 
     try:
-        if (pathname or "").rstrip("/") in PUBLIC_PAGES:
+        if (pathname or "").rstrip("/") in PUBLIC_PAGES or PARTICIPATE_PATH.match(pathname or ""):
             services.public_route()
             user = services.current_user()
         else:

@@ -20,6 +20,7 @@ from callbacks import (
     poster,
     replicate,
     report,
+    rounds,
     stress,
     weights,
 )
@@ -28,6 +29,7 @@ from canvas_app.web.services import Services
 from layouts.accessibility import statement_route
 from layouts.common import not_found
 from layouts.ids import ID
+from layouts.rounds import PARTICIPATE_PATH
 
 EDIT_PATH = re.compile(r"^/edit/(\d{1,12})/?$")
 WEIGHTS_PATH = re.compile(r"^/workspace/(\d{1,12})/weights/?$")
@@ -41,6 +43,7 @@ CITIES_PATH = re.compile(r"^/workspace/(\d{1,12})/cities/?$")
 REPLICATE_PATH = re.compile(r"^/replicate/(\d{1,12})/?$")
 STRESS_PATH = re.compile(r"^/stress/(\d{1,12})/?$")
 POSTER_PATH = re.compile(r"^/poster/(\d{1,12})/?$")
+ROUNDS_PATH = re.compile(r"^/workspace/(\d{1,12})/rounds/?$")
 
 
 def route(services: Services, pathname: str | None, search: str | None = None) -> Any:
@@ -52,6 +55,9 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
     statement = statement_route(pathname)
     if statement is not None:
         return statement
+    participate = PARTICIPATE_PATH.match(pathname)
+    if participate:  # public: the page shows the round only for a valid token
+        return rounds.participant_page(services, participate.group(1))
     match = EDIT_PATH.match(pathname)
     if match:
         return editor.editor_page(services, int(match.group(1)))
@@ -86,7 +92,7 @@ def compare_and_report_page(services: Services, pathname: str, search: str | Non
 
 
 def workspace_pages() -> dict[re.Pattern[str], Any]:
-    """Needs, advantages, module library, value-mechanism, city-profile, replicate and stress-test pages: path
+    """Needs, advantages, module library, value-mechanism, city-profile, replicate, stress-test and rounds pages: path
     pattern → page builder(services, id)."""
 
     return {
@@ -97,6 +103,7 @@ def workspace_pages() -> dict[re.Pattern[str], Any]:
         CITIES_PATH: city_profiles.profiles_page,
         REPLICATE_PATH: replicate.replicate_page,
         STRESS_PATH: stress.stress_page,
+        ROUNDS_PATH: rounds.rounds_page,
     }
 
 

@@ -535,5 +535,39 @@ class Ids:
     poster_flags: str = "po-flags"
     poster_blocks: str = "po-blocks"
 
+    # -- co-creation rounds (layouts/rounds.py, callbacks/rounds.py) --
+    rounds_workspace: str = "rd-workspace"  # store: the workspace id
+    rounds_changed: str = "rd-changed"  # store: bumped after a create/close/revoke/accept/undo
+    rounds_list: str = "rd-list"
+    rounds_needs: str = "rd-needs"  # checklist of the workspace's needs
+    rounds_intro: str = "rd-intro"
+    rounds_opens: str = "rd-opens"
+    rounds_closes: str = "rd-closes"
+    rounds_language: str = "rd-language"
+    rounds_create: str = "rd-create"
+    rounds_created: str = "rd-created"  # the new round's link, shown once
+    rounds_round: str = "rd-round"  # select: the round the buttons below act on
+    rounds_close: str = "rd-close"
+    rounds_revoke: str = "rd-revoke"
+    rounds_accept: str = "rd-accept"
+    rounds_undo: str = "rd-undo"
+    rounds_feedback: str = "rd-feedback"
+    rounds_results: str = "rd-results"
+    # participant page /r/<token> (public: every callback re-reads the round from the URL's token)
+    participate_me: str = "pt-me"  # local store: {round id: this browser's participant token}
+    participate_group: str = "pt-group"
+    participate_agree: str = "pt-agree"
+    participate_joined: str = "pt-joined"
+    participate_save: str = "pt-save"
+    participate_feedback: str = "pt-feedback"
+
+    @staticmethod
+    def participate_rating(item: str) -> dict:
+        return {"type": "pt-rating", "item": item}
+
+    @staticmethod
+    def participate_comment(item: str) -> dict:
+        return {"type": "pt-comment", "item": item}
+
 
 ID = Ids()

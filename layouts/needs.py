@@ -69,6 +69,7 @@ def page_header(title: str, workspace_id: int, current: str) -> html.Nav:
         ("weights", "Score weights", f"/workspace/{workspace_id}/weights"),
         ("modules", "Module library", f"/workspace/{workspace_id}/modules"),
         ("cities", "City profiles", f"/workspace/{workspace_id}/cities"),
+        ("rounds", "Co-creation rounds", f"/workspace/{workspace_id}/rounds"),
     ]
     return html.Div(
         [

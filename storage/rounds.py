@@ -284,6 +284,16 @@ class RoundsMixin:
             s.flush()
             return step.id
 
+    def last_acceptance(self, round_id: int) -> int | None:
+        """The round's latest acceptance that is not undone (the one an "Undo accept" button undoes), or None."""
+        with self._tx(write=False) as s:
+            return s.scalar(
+                select(AcceptanceRow.id)
+                .where(AcceptanceRow.round_id == int(round_id), AcceptanceRow.undone_at.is_(None))
+                .order_by(AcceptanceRow.id.desc())
+                .limit(1)
+            )
+
     def undo_acceptance(self, acceptance_id: int, *, author: str) -> dict[str, int]:
         """Put back the importances an acceptance replaced (needs deleted since are skipped); returns them."""
         with self._tx(write=True) as s:

@@ -30,6 +30,7 @@ from callbacks import (
     presence,
     replicate,
     report,
+    rounds,
     router,
     stress,
     weights,
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     modules.register(app, services)
     city_profiles.register(app, services)
     replicate.register(app, services)
+    rounds.register(app, services)
     install_security(
         app, behind_proxy=settings.behind_proxy
     )  # first among the request checks: malformed bodies never reach the others

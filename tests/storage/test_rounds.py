@@ -174,10 +174,13 @@ def test_accepting_results_is_one_step_that_undo_reverses(store: Store) -> None:
     with pytest.raises(StorageError, match="close the round"):
         store.accept_importances(round_id, {"n1": 5}, author="ann")
     store.close_round(round_id)
+    assert store.last_acceptance(round_id) is None
     step = store.accept_importances(round_id, {"n1": 5, "n2": 1}, author="ann")
+    assert store.last_acceptance(round_id) == step
     assert [(n.id, n.importance, n.urgency) for n in store.list_needs(ws)] == [("n1", 5, 4), ("n2", 1, 3)]
     store.upsert_need(ws, WorkspaceNeed(id="n1", name="Safe cycling to school", importance=5, urgency=4), author="bob")
     assert store.undo_acceptance(step, author="ann") == {"n1": 2, "n2": 3}
+    assert store.last_acceptance(round_id) is None  # nothing left to undo
     # the importances are back; the later rename is kept
     assert [(n.id, n.name, n.importance) for n in store.list_needs(ws)] == [
         ("n1", "Safe cycling to school", 2),

@@ -38,6 +38,8 @@ PUBLIC_ROUTES = {
     "/healthz",
     "/readyz",
 }  # the probes say only ok/failing (tests/deploy/test_health.py)
+PARTICIPATE_NO_TOKEN = "/r/not-a-participation-token-0000"
+"""The participant page is public; without a valid token it shows nothing but "not valid"."""
 PAGE_PATHS = [
     ("/", ""),
     ("/edit/{cid}", ""),
@@ -55,6 +57,8 @@ PAGE_PATHS = [
     ("/poster/{cid}", ""),
     ("/compare", "?ids={cid},{cid}"),
     ("/report/compare", "?ids={cid},{cid}"),
+    ("/workspace/{wid}/rounds", ""),
+    (PARTICIPATE_NO_TOKEN, ""),
 ]
 """Every page of the router, filled with the target's ids (a router pattern not covered here fails
 ``test_every_router_pattern_is_in_the_matrix``)."""
@@ -107,6 +111,7 @@ def world(tmp_path) -> World:
         module = f"id: own-module\nname: {text}\ncategory: data\nsummary: {text}\nsources:\n  - {{title: t}}\n"
         store.put_module(workspace, ModuleRecord(id="own-module", text=module), author="x")
         store.upsert_city_profile(workspace, "city", CityProfile(name=f"City {text}", has=[text]), author="x")
+        store.create_round(workspace, open_round(text), author="x")  # ours is round 1: the id the matrix sends
     settings = Settings(
         database_url=url, auth=True, secret_key=SECRET, examples_dir=examples_dir(), module_dirs=(TEST_MODULES,)
     )
@@ -119,6 +124,18 @@ def world(tmp_path) -> World:
         theirs=Target(theirs_ws.id, theirs.id, theirs.version, users["vic"].id),
     )
     store.close()
+
+
+def open_round(item_text: str) -> Any:
+    """A needs round on need n1, open from today for three days."""
+    from datetime import date, timedelta
+
+    from canvas_app.rounds import Round, RoundItem
+
+    today = date.today()
+    return Round(
+        kind="needs", items=(RoundItem(id="n1", text=item_text),), opens=today, closes=today + timedelta(days=3)
+    )
 
 
 def examples_dir() -> Path:
@@ -271,6 +288,7 @@ def fingerprint(store: Any, workspace_id: int) -> tuple:
         store.get_weights(workspace_id),
         store.list_modules(workspace_id),
         [(m.user_id, m.role) for m in store.list_members(workspace_id)],
+        [(r.id, r.closed_at, r.revoked_at) for r in store.list_rounds(workspace_id)],
     )
 
 
@@ -331,6 +349,24 @@ def writes(answer: Answer) -> bool:
 
 
 # -- the matrix ---------------------------------------------------------------------------
+INVALID_LINK = "This participation link is not valid."
+
+
+def participant_page(key: str) -> bool:
+    """The participant page and its callbacks (public: they check the link's token instead)."""
+    return key == f"page {PARTICIPATE_NO_TOKEN}" or key.startswith(("pt-", "..pt-", '..{"item":["ALL"],"type":"pt-'))
+
+
+def shows_nothing(answer: Answer) -> bool:
+    """Only "this link is not valid", or no update of any output."""
+    if answer.status == 204 or INVALID_LINK in answer.text:
+        return True
+    if answer.status != 200:
+        return False
+    values = [v for output in json.loads(answer.text)["response"].values() for v in output.values()]
+    return all(item == {"_dash_no_update": "_dash_no_update"} for value in values for item in value)
+
+
 def test_anonymous_is_refused_everywhere(world: World) -> None:
     before = fingerprint(world.store, world.theirs.wid), fingerprint(world.store, world.ours.wid)
     answers = run_all(world, None, world.theirs)
@@ -338,7 +374,14 @@ def test_anonymous_is_refused_everywhere(world: World) -> None:
     problems += [
         f"{key}: anonymous got {a.status} {a.text[:120]}"
         for key, a in answers
-        if not a.refused and key != "page /accessibility"  # the statement is public (EU directive)
+        if not a.refused
+        and key != "page /accessibility"  # the statement is public (EU directive)
+        and not participant_page(key)
+    ]
+    problems += [
+        f"{key}: the public participant page answered without a valid token: {a.text[:160]}"
+        for key, a in answers
+        if participant_page(key) and not shows_nothing(a)
     ]
     report(problems)
     assert (fingerprint(world.store, world.theirs.wid), fingerprint(world.store, world.ours.wid)) == before
@@ -540,3 +583,46 @@ def test_only_the_owner_restores_a_deleted_workspace_over_http(world: World) -> 
         assert answer.refused and world.store.get_workspace(world.ours.wid).deleted_at is not None, who
     answer = post(client_for(world, "ann"), payload(key, callback, world.ours))
     assert answer.status == 200 and world.store.get_workspace(world.ours.wid).deleted_at is None, answer.text[:300]
+
+
+def test_the_participant_page_opens_without_an_account_only_for_a_valid_token(world: World) -> None:
+    """``/r/<token>`` loads for anyone and its callbacks work for anyone, with the round read from the
+    token each time; a revoked token opens nothing. Other pages still send anonymous users to sign in."""
+    info, token = world.store.create_round(world.ours.wid, open_round("Pay without a meter"), author="ann")
+    anonymous = client_for(world, None)
+    assert anonymous.get(f"/r/{token}").status_code == 200
+    assert anonymous.get(f"/workspace/{world.ours.wid}/rounds").status_code == 302
+
+    def page(path: str) -> Answer:
+        body = {
+            "output": f"{ID.page}.children",
+            "outputs": {"id": ID.page, "property": "children"},
+            "inputs": [
+                {"id": ID.url, "property": "pathname", "value": path},
+                {"id": ID.url, "property": "search", "value": ""},
+            ],
+            "changedPropIds": [f"{ID.url}.pathname"],
+        }
+        return post(anonymous, body)
+
+    assert "Pay without a meter" in page(f"/r/{token}").text
+    key = f"..{ID.participate_me}.data...{ID.participate_joined}.children.."
+    join = {
+        "output": key,
+        "outputs": [
+            {"id": ID.participate_me, "property": "data"},
+            {"id": ID.participate_joined, "property": "children"},
+        ],
+        "inputs": [{"id": ID.participate_agree, "property": "n_clicks", "value": 1}],
+        "state": [
+            {"id": ID.url, "property": "pathname", "value": f"/r/{token}"},
+            {"id": ID.participate_group, "property": "value", "value": "resident"},
+            {"id": ID.participate_me, "property": "data", "value": None},
+        ],
+        "changedPropIds": [f"{ID.participate_agree}.n_clicks"],
+    }
+    joined = post(anonymous, join)
+    assert joined.status == 200 and "Thank you" in joined.text and str(info.id) in joined.text
+    world.store.revoke_round(info.id)
+    assert INVALID_LINK in page(f"/r/{token}").text and "Pay without a meter" not in page(f"/r/{token}").text
+    assert INVALID_LINK in post(anonymous, join).text

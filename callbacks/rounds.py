@@ -1,0 +1,381 @@
+"""Co-creation round callbacks: the designer's page of a workspace's rounds, and the participant's
+page at ``/r/<token>``, which needs no account.
+
+The designer's callbacks check ``view``/``edit`` on the workspace, and that the round they act on
+belongs to it. The participant's callbacks are public on purpose (``Services.public_route``): each
+one reads the round again from the token in the URL, so a round id sent by a browser is never
+trusted, and counts its submission against the round's write limits (``canvas_app.rounds``).
+The bodies are plain functions, tested directly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dash import ALL, Input, Output, State, ctx, no_update
+from pydantic import ValidationError
+
+from canvas_app.rounds import (
+    GROUPS,
+    Answer,
+    Round,
+    RoundItem,
+    accepted_importances,
+    aggregate,
+    by_group,
+    text,
+    write_limits,
+)
+from canvas_app.web.auth import address_key
+from canvas_app.web.services import Services, Unavailable
+from layouts import rounds as layouts
+from layouts.common import message, not_found
+from layouts.ids import ID
+from storage import NotFoundError, StorageError
+from storage.rounds import RoundInfo, new_token, token_hash
+
+
+def today() -> date:
+    """Today in UTC: the day the store opens and closes rounds by (docs/co-creation.md)."""
+    return datetime.now(UTC).date()
+
+
+def first_problem(exc: ValidationError) -> str:
+    """The core's own message (e.g. "A comment must be plain text: …"), without pydantic's prefix."""
+    problem = str(exc.errors()[0]["msg"])
+    return problem.removeprefix("Value error, ")
+
+
+# -- designer page ----------------------------------------------------------------------
+def participant_counts(services: Services, rounds: list[RoundInfo]) -> dict[int, int]:
+    """Per round, how many participants saved at least one answer."""
+    return {info.id: len({a.participant for a in services.store.list_answers(info.id)}) for info in rounds}
+
+
+def rounds_page(services: Services, workspace_id: int) -> Any:
+    """Build the designer's page of a workspace's rounds."""
+    try:
+        workspace, _access = services.open_workspace(workspace_id)
+    except Unavailable as exc:
+        return not_found(str(exc))
+    rounds = services.store.list_rounds(workspace.id)
+    return layouts.rounds_layout(
+        workspace_id=workspace.id,
+        workspace_name=workspace.name,
+        rounds=rounds,
+        participants=participant_counts(services, rounds),
+        needs=[(n.id, n.name) for n in services.store.list_needs(workspace.id)],
+        today=today(),
+    )
+
+
+def create_round(
+    services: Services, workspace_id: Any, need_ids: Any, intro: Any, opens: Any, closes: Any, language: Any,
+    host_url: str,
+) -> tuple[Any, bool]:  # fmt: skip
+    """Create a needs round on the chosen needs; ``(message with the link shown once, created)``."""
+    refusal = services.refusal("edit", workspace_id=workspace_id)
+    if refusal:
+        return message(refusal), False
+    needs = {n.id: n for n in services.store.list_needs(int(workspace_id))}
+    chosen = [i for i in need_ids or [] if isinstance(i, str) and i in needs]
+    if not chosen:
+        return message("Choose at least one need to rate."), False
+    try:
+        round_ = Round(
+            kind="needs",
+            items=tuple(RoundItem(id=i, text=needs[i].name) for i in chosen),
+            intro=str(intro or ""),
+            opens=date.fromisoformat(str(opens or "")),
+            closes=date.fromisoformat(str(closes or "")),
+            language=language if language in ("en", "fi") else "en",
+        )
+    except ValidationError as exc:
+        return message(first_problem(exc)), False
+    except ValueError:
+        return message("Give the opening and closing days as dates."), False
+    _info, token = services.store.create_round(int(workspace_id), round_, author=services.author)
+    return layouts.created_notice(f"{host_url.rstrip('/')}{layouts.PARTICIPATE_PREFIX}{token}"), True
+
+
+def list_view(services: Services, workspace_id: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """The rounds table and the options of the round select."""
+    services.require("view", workspace_id=workspace_id)
+    rounds = services.store.list_rounds(int(workspace_id))
+    return layouts.rounds_table(rounds, participant_counts(services, rounds), today()), layouts.round_options(
+        rounds, today()
+    )
+
+
+def workspace_round(services: Services, workspace_id: Any, round_id: Any) -> RoundInfo | None:
+    """The round the browser names, only if it belongs to the workspace access was checked on."""
+    try:
+        info = services.store.get_round(int(round_id))
+    except (NotFoundError, TypeError, ValueError):
+        return None
+    return info if info.workspace_id == int(workspace_id) else None
+
+
+NO_ROUND = "Choose a round of this workspace first."
+
+
+def round_action(services: Services, action: str, workspace_id: Any, round_id: Any) -> tuple[Any, bool]:
+    """Close, revoke, accept or undo (anything else: nothing); ``(message, changed)``."""
+    refusal = services.refusal("edit", workspace_id=workspace_id)
+    if refusal:
+        return message(refusal), False
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return message(NO_ROUND), False
+    store = services.store
+    try:
+        if action == "close":
+            store.close_round(info.id)
+            return message(f"Round #{info.id} is closed: it takes no more answers.", "success"), True
+        if action == "revoke":
+            store.revoke_round(info.id)
+            return message(f"Round #{info.id}'s link is revoked: it opens nothing any more.", "success"), True
+        if action == "accept":
+            results = aggregate(store.list_answers(info.id), info.round.item_ids())
+            current = {n.id: n.importance for n in store.list_needs(info.workspace_id)}
+            changes = accepted_importances(current, results)
+            if not changes:
+                return message("No importance changes: the needs already match the results.", "info"), False
+            store.accept_importances(info.id, changes, author=services.author)
+            names = ", ".join(f"{need} → {value}" for need, value in changes.items())
+            return message(f"Accepted into the needs ranking: {names}.", "success"), True
+        if action != "undo":
+            return no_update, False
+        step = store.last_acceptance(info.id)
+        if step is None:
+            return message("Nothing to undo for this round.", "info"), False
+        restored = store.undo_acceptance(step, author=services.author)
+        names = ", ".join(f"{need} → {value}" for need, value in restored.items())
+        return message(f"Undone: the importances are back ({names}).", "success"), True
+    except StorageError as exc:
+        return message(str(exc)[:1].upper() + str(exc)[1:] + "."), False
+
+
+def results_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
+    """The chosen round's results section (nothing for a round of another workspace)."""
+    services.require("view", workspace_id=workspace_id)
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return None
+    answers = services.store.list_answers(info.id)
+    items = info.round.item_ids()
+    return layouts.results_section(info, aggregate(answers, items), by_group(answers, items), today())
+
+
+# -- participant page -------------------------------------------------------------------
+def round_from_path(services: Services, pathname: Any) -> RoundInfo | None:
+    """The round the URL's token names (None: invalid or revoked). Marks the request as public on purpose."""
+    services.public_route()
+    match = layouts.PARTICIPATE_PATH.match(pathname if isinstance(pathname, str) else "")
+    if match is None:
+        return None
+    try:
+        return services.store.get_round_by_token(match.group(1))
+    except NotFoundError:
+        return None
+
+
+def participant_page(services: Services, token: str) -> Any:
+    """The public participant page: only a message unless the token names an open round."""
+    info = round_from_path(services, f"{layouts.PARTICIPATE_PREFIX}{token}")
+    if info is None:
+        return layouts.participant_message(text("en", "invalid"))
+    state = info.state(today())
+    if state == "closed":
+        return layouts.participant_message(text(info.round.language, "closed"))
+    if state == "not open yet":
+        return layouts.participant_message(text(info.round.language, "not_open"))
+    return layouts.participant_layout(info.round)
+
+
+def within_limits(services: Services, info: RoundInfo, address: str | None) -> bool:
+    """Count one submission against the round's limits (per address and per round); False when refused."""
+    return services.store.reserve_sign_in(write_limits(info.id, address_key(address))) is None
+
+
+def join(services: Services, pathname: Any, group: Any, me: Any, address: str | None) -> tuple[Any, Any]:
+    """Consent with a group: ``(new local store or no_update, message)``."""
+    info = round_from_path(services, pathname)
+    if info is None:
+        return no_update, message(text("en", "invalid"))
+    language = info.round.language
+    if group not in GROUPS:
+        return no_update, message(text(language, "choose_group"))
+    if not within_limits(services, info, address):
+        return no_update, message(text(language, "too_many"))
+    mine = dict(me) if isinstance(me, dict) else {}
+    token = mine.get(str(info.id))
+    token = token if isinstance(token, str) and 20 <= len(token) <= 100 else new_token()
+    try:
+        services.store.join_round(info.id, token, group)
+    except StorageError as exc:
+        return no_update, message(str(exc))
+    mine[str(info.id)] = token
+    return mine, message(text(language, "joined"), "success")
+
+
+def own_answers(services: Services, pathname: Any, me: Any, item_ids: list[Any]) -> tuple[list[Any], list[Any]]:
+    """This browser's saved ratings and comments, in the order of the page's items (for coming back)."""
+    info = round_from_path(services, pathname)
+    token = me.get(str(info.id)) if info is not None and isinstance(me, dict) else None
+    if info is None or not isinstance(token, str):
+        return [no_update] * len(item_ids), [no_update] * len(item_ids)
+    participant = token_hash(token)
+    mine = {a.item: a for a in services.store.list_answers(info.id) if a.participant == participant}
+    ratings, comments = [], []
+    for item in item_ids:
+        answer = mine.get(item.get("item") if isinstance(item, dict) else None)
+        ratings.append(
+            no_update if answer is None else layouts.DONT_KNOW if answer.rating is None else str(answer.rating)
+        )
+        comments.append(no_update if answer is None else answer.comment)
+    return ratings, comments
+
+
+def save_answers(
+    services: Services, pathname: Any, me: Any, group: Any, ratings: list[Any], rating_ids: list[Any],
+    comments: list[Any], address: str | None,
+) -> Any:  # fmt: skip
+    """Save the rated items (unrated ones are left out); all are checked before any is saved."""
+    info = round_from_path(services, pathname)
+    if info is None:
+        return message(text("en", "invalid"))
+    language = info.round.language
+    token = me.get(str(info.id)) if isinstance(me, dict) else None
+    if not isinstance(token, str):
+        return message(text(language, "consent_first"))
+    answers = []
+    try:
+        for rating, rid, comment in zip(ratings, rating_ids, comments):
+            if rating is None:
+                continue
+            answers.append(
+                Answer(
+                    participant=token_hash(token),
+                    group=group if group in GROUPS else "other",
+                    item=str(rid.get("item")),
+                    rating=None if rating == layouts.DONT_KNOW else int(rating),
+                    comment=str(comment or ""),
+                )
+            )
+    except ValidationError as exc:
+        return message(first_problem(exc))
+    if not answers:
+        return message(text(language, "nothing_rated"))
+    if not within_limits(services, info, address):
+        return message(text(language, "too_many"))
+    try:
+        for answer in answers:
+            services.store.save_answer(info.id, answer)
+    except StorageError as exc:
+        return message(str(exc))
+    return message(text(language, "saved"), "success")
+
+
+def register(app: Any, services: Services) -> None:
+    from flask import request
+
+    @app.callback(
+        Output(ID.rounds_created, "children"),
+        Output(ID.rounds_changed, "data", allow_duplicate=True),
+        Input(ID.rounds_create, "n_clicks"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_needs, "value"),
+        State(ID.rounds_intro, "value"),
+        State(ID.rounds_opens, "value"),
+        State(ID.rounds_closes, "value"),
+        State(ID.rounds_language, "value"),
+        State(ID.rounds_changed, "data"),
+        prevent_initial_call=True,
+    )
+    def create(_n: Any, workspace_id: Any, needs: Any, intro: Any, opens: Any, closes: Any, language: Any,
+               changed: Any) -> tuple[Any, Any]:  # fmt: skip
+        shown, created = create_round(services, workspace_id, needs, intro, opens, closes, language, request.host_url)
+        return shown, (int(changed or 0) + 1) if created else no_update
+
+    @app.callback(
+        Output(ID.rounds_list, "children"),
+        Output(ID.rounds_round, "options"),
+        Input(ID.rounds_changed, "data"),
+        State(ID.rounds_workspace, "data"),
+        prevent_initial_call=True,
+    )
+    def refresh(_changed: Any, workspace_id: Any) -> tuple[Any, Any]:
+        return list_view(services, workspace_id)
+
+    @app.callback(
+        Output(ID.rounds_feedback, "children"),
+        Output(ID.rounds_changed, "data", allow_duplicate=True),
+        Input(ID.rounds_close, "n_clicks"),
+        Input(ID.rounds_revoke, "n_clicks"),
+        Input(ID.rounds_accept, "n_clicks"),
+        Input(ID.rounds_undo, "n_clicks"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_round, "value"),
+        State(ID.rounds_changed, "data"),
+        prevent_initial_call=True,
+    )
+    def act(*values: Any) -> tuple[Any, Any]:
+        workspace_id, round_id, changed = values[4:]
+        action = {
+            ID.rounds_close: "close",
+            ID.rounds_revoke: "revoke",
+            ID.rounds_accept: "accept",
+            ID.rounds_undo: "undo",
+        }.get(str(ctx.triggered_id), "")
+        shown, done = round_action(services, action, workspace_id, round_id)
+        return shown, (int(changed or 0) + 1) if done else no_update
+
+    @app.callback(
+        Output(ID.rounds_results, "children"),
+        Input(ID.rounds_round, "value"),
+        Input(ID.rounds_changed, "data"),
+        State(ID.rounds_workspace, "data"),
+    )
+    def results(round_id: Any, _changed: Any, workspace_id: Any) -> Any:
+        return results_view(services, workspace_id, round_id)
+
+    @app.callback(
+        Output(ID.participate_me, "data"),
+        Output(ID.participate_joined, "children"),
+        Input(ID.participate_agree, "n_clicks"),
+        State(ID.url, "pathname"),
+        State(ID.participate_group, "value"),
+        State(ID.participate_me, "data"),
+        prevent_initial_call=True,
+    )
+    def agree(_n: Any, pathname: Any, group: Any, me: Any) -> tuple[Any, Any]:
+        return join(services, pathname, group, me, request.remote_addr)
+
+    @app.callback(
+        Output(ID.participate_rating(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
+        Output(ID.participate_comment(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
+        Input(ID.participate_me, "data"),
+        State(ID.url, "pathname"),
+        State(ID.participate_rating(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
+    )
+    def come_back(me: Any, pathname: Any, item_ids: Any) -> tuple[list[Any], list[Any]]:
+        return own_answers(services, pathname, me, list(item_ids or []))
+
+    @app.callback(
+        Output(ID.participate_feedback, "children"),
+        Input(ID.participate_save, "n_clicks"),
+        State(ID.url, "pathname"),
+        State(ID.participate_me, "data"),
+        State(ID.participate_group, "value"),
+        State(ID.participate_rating(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.participate_rating(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.participate_comment(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
+        prevent_initial_call=True,
+    )
+    def save(_n: Any, pathname: Any, me: Any, group: Any, ratings: Any, rating_ids: Any, comments: Any) -> Any:
+        return save_answers(
+            services, pathname, me, group, list(ratings or []), list(rating_ids or []), list(comments or []),
+            request.remote_addr,
+        )  # fmt: skip

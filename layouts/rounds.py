@@ -1,0 +1,310 @@
+"""Co-creation round pages: the designer's page of a workspace's rounds (with results) and the
+participant's page at ``/r/<token>``.
+
+Pure builders over the core's records and aggregates (:mod:`canvas_app.rounds`); every text a
+designer or participant typed goes into components as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from canvas_app.rounds import GROUP_NAMES, GROUPS, RATINGS, ItemResult, Language, Round, text
+from layouts.ids import ID
+from layouts.needs import page_header
+
+PARTICIPATE_PREFIX = "/r/"
+PARTICIPATE_PATH = re.compile(r"^/r/([A-Za-z0-9_-]{20,100})/?$")
+"""The participant page: public (no account), the token in the path is the only key."""
+DONT_KNOW = "dk"
+"""The radio value of "don't know" (stored as a rating of None)."""
+
+
+# -- designer page ----------------------------------------------------------------------
+def rounds_table(rounds: Sequence[Any], participants: Mapping[int, int], today: date) -> Any:
+    """The workspace's rounds (RoundInfo): state, dates, language, items and participants."""
+    if not rounds:
+        return html.P("No rounds yet.", className="text-muted")
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h)
+                for h in ("Round", "State", "Opens", "Closes", "Language", "Items", "Participants who answered")
+            ]
+        )
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(f"#{info.id}"),
+                html.Td(info.state(today)),
+                html.Td(info.round.opens.isoformat()),
+                html.Td(info.round.closes.isoformat()),
+                html.Td(info.round.language),
+                html.Td(str(len(info.round.items))),
+                html.Td(str(participants.get(info.id, 0))),
+            ]
+        )
+        for info in rounds
+    ]
+    return dbc.Table([header, html.Tbody(rows)], bordered=True, size="sm", className="small")
+
+
+def round_options(rounds: Sequence[Any], today: date) -> list[dict[str, Any]]:
+    """The round select's options: the buttons and the results act on the chosen round."""
+    return [{"label": f"#{info.id} ({info.state(today)})", "value": str(info.id)} for info in rounds]
+
+
+def create_form(needs: Sequence[tuple[str, str]], today: date) -> dbc.Card:
+    """A needs round: which needs, the intro, the dates and the participants' language."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("New needs round", className="h5"),
+                html.Fieldset(
+                    [
+                        html.Legend("Needs to rate", className="form-label fs-6"),
+                        dbc.Checklist(
+                            id=ID.rounds_needs,
+                            options=[{"label": name, "value": need_id} for need_id, name in needs],
+                            value=[],
+                        )
+                        if needs
+                        else html.P("This workspace has no needs yet: add some on the Needs page.", id=ID.rounds_needs),
+                    ]
+                ),
+                dbc.Label("Intro for the participants (plain text)", html_for=ID.rounds_intro, className="mt-2"),
+                dbc.Textarea(id=ID.rounds_intro, maxLength=4000, rows=3),
+                dbc.Label("Opens", html_for=ID.rounds_opens, className="mt-2"),
+                dbc.Input(id=ID.rounds_opens, type="date", value=today.isoformat()),
+                dbc.Label("Closes", html_for=ID.rounds_closes, className="mt-2"),
+                dbc.Input(id=ID.rounds_closes, type="date", value=(today + timedelta(days=14)).isoformat()),
+                dbc.Label("Language of the participant page", html_for=ID.rounds_language, className="mt-2"),
+                dbc.Select(
+                    id=ID.rounds_language,
+                    options=[{"label": "English", "value": "en"}, {"label": "Suomi", "value": "fi"}],
+                    value="en",
+                ),
+                dbc.Button("Create round", id=ID.rounds_create, color="primary", className="mt-3"),
+                html.Div(id=ID.rounds_created, role="status"),
+            ]
+        ),
+        className="mb-3",
+    )
+
+
+def created_notice(link: str) -> dbc.Alert:
+    """The participation link, shown once: only its hash is kept."""
+    return dbc.Alert(
+        [
+            html.Div("Round created. Copy the participation link now: it is shown only once."),
+            html.Code(link, id="rd-link", className="user-select-all text-break"),
+        ],
+        color="success",
+        className="mt-2 mb-0 small",
+    )
+
+
+def actions_card(options: list[dict[str, Any]]) -> dbc.Card:
+    """The round select (latest round chosen) and the buttons acting on it."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                dbc.Label("Round", html_for=ID.rounds_round),
+                dbc.Select(id=ID.rounds_round, options=options, value=options[-1]["value"] if options else None),
+                html.Div(
+                    [
+                        dbc.Button("Close", id=ID.rounds_close, color="secondary", className="me-2 mt-2"),
+                        dbc.Button("Revoke link", id=ID.rounds_revoke, color="danger", className="me-2 mt-2"),
+                        dbc.Button(
+                            "Accept into the needs ranking", id=ID.rounds_accept, color="primary", className="me-2 mt-2"
+                        ),
+                        dbc.Button("Undo accept", id=ID.rounds_undo, color="secondary", className="mt-2"),
+                    ]
+                ),
+                html.Div(id=ID.rounds_feedback, role="status"),
+            ]
+        ),
+        className="mb-3",
+    )
+
+
+def rounds_layout(
+    *, workspace_id: int, workspace_name: str, rounds: Sequence[Any], participants: Mapping[int, int],
+    needs: Sequence[tuple[str, str]], today: date,
+) -> html.Main:  # fmt: skip
+    """The designer's page: the rounds, the create form, the actions and the selected round's results."""
+    return html.Main(
+        dbc.Container(
+            [
+                dcc.Store(id=ID.rounds_workspace, data=workspace_id),
+                dcc.Store(id=ID.rounds_changed, data=0),
+                page_header(f"Co-creation rounds · {workspace_name}", workspace_id, "rounds"),
+                html.P(
+                    "Stakeholders rate the workspace's needs through a link, without an account; the results "
+                    "can set the needs' importance.",
+                    className="small",
+                ),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            [
+                                html.H2("Rounds", className="h5"),
+                                html.Div(rounds_table(rounds, participants, today), id=ID.rounds_list),
+                                actions_card(round_options(rounds, today)),
+                                html.Div(id=ID.rounds_results),
+                            ],
+                            lg=8,
+                        ),
+                        dbc.Col(create_form(needs, today), lg=4),
+                    ]
+                ),
+            ],
+            fluid=True,
+        )
+    )
+
+
+def _figure(value: float | None) -> str:
+    """A figure with at most two decimals (3, 3.5, 3.25); "–" when nobody rated."""
+    return "–" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def results_table(results: Mapping[str, ItemResult], texts: Mapping[str, str], caption: str) -> dbc.Table:
+    """Per item: n, don't know, median, IQR, agreement and consensus (also the charts' text alternative)."""
+    head = ("Item", "n", "Don't know", "Median", "Q1", "Q3", "IQR", "Agreement", "Consensus", "1", "2", "3", "4", "5")
+    rows = [
+        html.Tr(
+            [
+                html.Td(texts.get(item, item)),
+                html.Td(str(r.n)),
+                html.Td(str(r.dont_know)),
+                html.Td(_figure(r.median)),
+                html.Td(_figure(r.q1)),
+                html.Td(_figure(r.q3)),
+                html.Td(_figure(r.iqr)),
+                html.Td("–" if r.agreement is None else f"{round(r.agreement * 100)} %"),
+                html.Td("yes" if r.consensus else "no"),
+                *[html.Td(str(count)) for count in r.distribution],
+            ]
+        )
+        for item, r in results.items()
+    ]
+    return dbc.Table(
+        [html.Caption(caption), html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)],
+        bordered=True,
+        size="sm",
+        responsive=True,
+        className="small caption-top",
+    )
+
+
+def distribution_figure(result: ItemResult, title: str) -> go.Figure:
+    """How many gave each rating 1–5 (and "don't know" apart), one bar per answer."""
+    figure = go.Figure(
+        go.Bar(
+            x=[str(r) for r in RATINGS] + ["Don't know"],
+            y=[*result.distribution, result.dont_know],
+            marker_color="#0b5394",
+        )
+    )
+    figure.update_layout(
+        title={"text": title[:80], "font": {"size": 13}},
+        height=220,
+        margin={"l": 40, "r": 10, "t": 40, "b": 30},
+        yaxis={"title": "answers", "rangemode": "tozero", "dtick": 1},
+        xaxis={"title": "rating"},
+    )
+    return figure
+
+
+def results_section(
+    info: Any, results: Mapping[str, ItemResult], groups: Mapping[str, Mapping[str, ItemResult]], today: date
+) -> html.Section:
+    """A round's results: the table (text alternative), one chart per item, the breakdown by group."""
+    texts = {item.id: item.text for item in info.round.items}
+    charts = [
+        html.Figure(
+            [
+                dcc.Graph(figure=distribution_figure(result, texts.get(item, item)), config={"displayModeBar": False}),
+                html.Figcaption(
+                    f"Distribution of the ratings of “{texts.get(item, item)}” (the figures: table above)",
+                    className="small text-muted",
+                ),
+            ]
+        )
+        for item, result in results.items()
+    ]
+    by_group = [results_table(group_results, texts, f"Group: {group}") for group, group_results in groups.items()] or [
+        html.P("No answers yet.", className="text-muted")
+    ]
+    return html.Section(
+        [
+            html.H2(f"Results of round #{info.id} ({info.state(today)})", className="h5"),
+            results_table(results, texts, "All participants"),
+            *charts,
+            html.H3("By stakeholder group", className="h6 mt-3"),
+            *by_group,
+        ],
+        **{"aria-label": "Results"},
+    )
+
+
+# -- participant page -------------------------------------------------------------------
+def participant_message(message: str) -> html.Main:
+    """A page with only a message: an invalid, closed or not yet open link shows nothing of the round."""
+    return html.Main(dbc.Container([html.H1("CityCanvas", className="h4 mt-3"), html.P(message)]))
+
+
+def _item_fieldset(item_id: str, item_text: str, language: Language) -> html.Fieldset:
+    options = [{"label": str(r), "value": str(r)} for r in RATINGS]
+    options.append({"label": text(language, "dont_know"), "value": DONT_KNOW})
+    return html.Fieldset(
+        [
+            html.Legend(item_text, className="fs-6 fw-semibold"),
+            html.Div(text(language, "rating_label"), className="small mb-1"),
+            dbc.RadioItems(id=ID.participate_rating(item_id), options=options, inline=True),
+            html.Label(
+                [
+                    text(language, "comment_label"),
+                    dcc.Textarea(
+                        id=ID.participate_comment(item_id), value="", maxLength=1000, className="form-control"
+                    ),
+                ],
+                className="small mt-2 d-block",
+            ),
+        ],
+        className="border rounded p-2 mb-3",
+    )
+
+
+def participant_layout(round_: Round) -> html.Main:
+    """Consent and group, then each item with a 1–5 rating (or don't know) and a comment; one column."""
+    language = round_.language
+    groups = [{"label": GROUP_NAMES[language][g], "value": g} for g in GROUPS]
+    return html.Main(
+        dbc.Container(
+            [
+                dcc.Store(id=ID.participate_me, storage_type="local"),
+                html.H1(text(language, "consent_title"), className="h4 mt-3"),
+                html.P(round_.intro, className="text-pre-wrap") if round_.intro else None,
+                html.P(text(language, "consent_body"), className="small"),
+                dbc.Label(text(language, "group_label"), html_for=ID.participate_group),
+                dbc.Select(id=ID.participate_group, options=groups, value=None),
+                dbc.Button(text(language, "consent_agree"), id=ID.participate_agree, color="primary", className="mt-2"),
+                html.Div(id=ID.participate_joined, role="status", className="mb-3"),
+                html.Div([_item_fieldset(item.id, item.text, language) for item in round_.items]),
+                dbc.Button(text(language, "save"), id=ID.participate_save, color="primary"),
+                html.Div(id=ID.participate_feedback, role="status", className="mb-4"),
+            ],
+            style={"maxWidth": "40rem"},
+        ),
+        lang=language,
+    )

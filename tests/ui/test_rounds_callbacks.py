@@ -1,0 +1,146 @@
+"""Co-creation round pages: the designer's and the participant's callback bodies, on a real SQLite store."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from dash import no_update
+
+from callbacks import rounds as cb
+from callbacks.router import route
+from canvas_app.rounds import text
+from canvas_app.workspace_model import WorkspaceNeed
+from layouts.ids import ID
+from ui_helpers import find, text_of
+
+HOST = "http://city.example/"
+
+
+@pytest.fixture()
+def workspace(store):
+    ws = store.create_workspace("Oulu", author="tester")
+    store.upsert_need(ws.id, WorkspaceNeed(id="n1", name="Safe cycling", importance=2), author="tester")
+    store.upsert_need(ws.id, WorkspaceNeed(id="n2", name="Quiet streets", importance=3), author="tester")
+    return ws
+
+
+def created(services, workspace, **changes) -> str:
+    """Create a round open today on both needs; returns the participant path from the link shown."""
+    values = {
+        "need_ids": ["n1", "n2"],
+        "intro": "Tell us",
+        "opens": date.today().isoformat(),
+        "closes": (date.today() + timedelta(days=7)).isoformat(),
+        "language": "en",
+        **changes,
+    }
+    shown, ok = cb.create_round(services, workspace.id, host_url=HOST, **values)
+    assert ok, text_of(shown)
+    link = text_of(find(shown, "rd-link"))
+    assert link.startswith(f"{HOST}r/") and len(link) > len(HOST) + 30
+    return link.removeprefix(HOST.rstrip("/"))
+
+
+def answer(services, path, me, ratings, comments, address="10.0.0.1"):
+    ids = [{"type": "pt-rating", "item": "n1"}, {"type": "pt-rating", "item": "n2"}]
+    return text_of(cb.save_answers(services, path, me, None, ratings, ids, comments, address))
+
+
+def test_a_round_is_created_on_chosen_needs_and_bad_input_is_refused(services, workspace):
+    refused, ok = cb.create_round(services, workspace.id, [], "", "2026-01-01", "2026-01-02", "en", HOST)
+    assert not ok and "at least one need" in text_of(refused)
+    refused, ok = cb.create_round(services, workspace.id, ["n1"], "<b>hi</b>", "2026-01-01", "2026-01-02", "en", HOST)
+    assert not ok and "plain text" in text_of(refused)
+    refused, ok = cb.create_round(services, workspace.id, ["n1"], "", "2026-02-01", "2026-01-02", "en", HOST)
+    assert not ok and "close on or after" in text_of(refused)
+    refused, ok = cb.create_round(services, workspace.id, ["n1"], "", "", "2026-01-02", "en", HOST)
+    assert not ok and "as dates" in text_of(refused)
+    assert services.store.list_rounds(workspace.id) == []
+    created(services, workspace)
+    (info,) = services.store.list_rounds(workspace.id)
+    assert [(i.id, i.text) for i in info.round.items] == [("n1", "Safe cycling"), ("n2", "Quiet streets")]
+    table, options = cb.list_view(services, workspace.id)
+    assert "open" in text_of(table) and options == [{"label": f"#{info.id} (open)", "value": str(info.id)}]
+
+
+def test_participants_consent_answer_revise_and_the_designer_accepts_then_undoes(services, workspace):
+    path = created(services, workspace)
+    page = route(services, path)
+    assert text("en", "consent_body") in text_of(page) and "Safe cycling" in text_of(page)
+    round_id = services.store.list_rounds(workspace.id)[0].id
+
+    assert text("en", "consent_first") in answer(services, path, {}, ["4", None], ["", ""])
+    me_a, joined = cb.join(services, path, "resident", None, "10.0.0.1")
+    assert text("en", "joined") in text_of(joined) and list(me_a) == [str(round_id)]
+    me_b, _ = cb.join(services, path, "business", {}, "10.0.0.2")
+    assert me_a[str(round_id)] != me_b[str(round_id)]
+    assert "plain text" in answer(services, path, me_a, ["4", "5"], ["<script>", ""])
+    assert services.store.list_answers(round_id) == []  # nothing of a refused page is saved
+    assert text("en", "saved") in answer(services, path, me_a, ["2", "dk"], ["too far", ""])
+    assert text("en", "saved") in answer(services, path, me_b, ["5", "3"], ["", ""])
+    assert text("en", "saved") in answer(services, path, me_a, ["4", "dk"], ["changed my mind", ""])  # revision
+    item_ids = [{"type": "pt-rating", "item": "n1"}, {"type": "pt-rating", "item": "n2"}]
+    assert cb.own_answers(services, path, me_a, item_ids) == (["4", "dk"], ["changed my mind", ""])
+
+    # results: n1 rated 4 and 5 (median 4.5), n2 one 3 and one don't know
+    results = text_of(cb.results_view(services, workspace.id, round_id))
+    assert "4.5" in results and "Group: resident" in results and "Group: business" in results
+    refused, _ = cb.round_action(services, "accept", workspace.id, round_id)
+    assert "Close the round before accepting" in text_of(refused)
+    assert cb.round_action(services, "close", workspace.id, round_id)[1]
+    assert text("en", "closed") in text_of(route(services, path))
+    assert "closed" in answer(services, path, me_b, ["1", "1"], ["", ""])
+    assert sorted(a.rating for a in services.store.list_answers(round_id) if a.item == "n1") == [4, 5]
+
+    shown, ok = cb.round_action(services, "accept", workspace.id, round_id)
+    assert ok, text_of(shown)
+    # 4.5 rounds half up to 5; n2's median 3 is its importance already
+    assert [(n.id, n.importance) for n in services.store.list_needs(workspace.id)] == [("n1", 5), ("n2", 3)]
+    assert cb.round_action(services, "undo", workspace.id, round_id)[1]
+    assert [(n.id, n.importance) for n in services.store.list_needs(workspace.id)] == [("n1", 2), ("n2", 3)]
+    assert "Nothing to undo" in text_of(cb.round_action(services, "undo", workspace.id, round_id)[0])
+
+
+def test_a_closed_round_takes_no_answers_and_a_revoked_link_shows_nothing(services, workspace):
+    path = created(services, workspace)
+    round_id = services.store.list_rounds(workspace.id)[0].id
+    me, _ = cb.join(services, path, "other", None, None)
+    cb.round_action(services, "close", workspace.id, round_id)
+    assert "closed" in answer(services, path, me, ["3", "3"], ["", ""])
+    assert services.store.list_answers(round_id) == []
+    cb.round_action(services, "revoke", workspace.id, round_id)
+    page = text_of(route(services, path))
+    assert page.endswith(text("en", "invalid")) and "Safe cycling" not in page
+    assert text("en", "invalid") in text_of(cb.join(services, path, "other", None, None)[1])
+
+
+def test_a_round_of_another_workspace_is_not_acted_on(services, workspace, store):
+    created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    other = store.create_workspace("Other", author="tester")
+    shown, ok = cb.round_action(services, "close", other.id, round_id)
+    assert not ok and cb.NO_ROUND in text_of(shown) and store.get_round(round_id).closed_at is None
+    assert cb.results_view(services, other.id, round_id) is None
+    assert cb.round_action(services, "delete", workspace.id, round_id) == (no_update, False)  # no such action
+    assert store.get_round(round_id).closed_at is None and store.get_round(round_id).revoked_at is None
+
+
+def test_the_write_limit_refuses_a_flood_from_one_address(services, workspace):
+    from canvas_app.rounds import MAX_WRITES_PER_ADDRESS
+
+    path = created(services, workspace, language="fi")
+    me, joined = cb.join(services, path, "resident", None, "10.0.0.9")  # the first submission
+    assert text("fi", "joined") in text_of(joined)
+    for _ in range(MAX_WRITES_PER_ADDRESS - 1):
+        assert text("fi", "saved") in answer(services, path, me, ["3", None], ["", ""], "10.0.0.9")
+    assert text("fi", "too_many") in answer(services, path, me, ["4", None], ["", ""], "10.0.0.9")
+    assert text("fi", "saved") in answer(services, path, me, ["4", None], ["", ""], "10.0.0.10")
+    assert [a.rating for a in services.store.list_answers(services.store.list_rounds(workspace.id)[0].id)] == [4]
+
+
+def test_the_designer_page_lists_rounds_and_links_from_the_needs_page(services, workspace):
+    created(services, workspace)
+    page = route(services, f"/workspace/{workspace.id}/rounds")
+    assert "Co-creation rounds · Oulu" in text_of(page) and find(page, ID.rounds_create) is not None
+    assert "Co-creation rounds" in text_of(route(services, f"/workspace/{workspace.id}/needs"))
