@@ -27,7 +27,7 @@ SHIPPED = {
     "canvas_app/_shipped/modules": 36,
     "canvas_app/_shipped/examples": 8,
     "canvas_app/_shipped/schema": 2,
-    "canvas_app/assets": 5,
+    "canvas_app/assets": 7,
     "canvas_app/data": 1,
     "storage/migrations": 2,
     "storage/migrations/versions": 7,

@@ -241,3 +241,19 @@ def test_a11y019_a_field_in_error_is_marked_invalid_until_corrected(dash_duo, ap
     click(dash_duo, f"#{ID.flow_save}")
     wait_for(lambda: store.load(head.id)[0].flows[0].amount == 2)
     wait_for(lambda: amount.get_attribute("aria-invalid") is None)
+
+
+def test_a11y020_after_apply_on_a_flag_focus_stays_in_the_flags(dash_duo, app, store):
+    head = open_editor(dash_duo, app, store)
+    version = store.get_configuration(head.id).version
+    find_apply = (
+        f"return Array.from(document.querySelectorAll('#{ID.flags_region} button'))"
+        ".find(b => b.textContent.trim() === 'Apply') || null;"
+    )
+    button = wait_for(lambda: dash_duo.driver.execute_script(find_apply))
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", button)
+    press(dash_duo, Keys.ENTER)  # the keyboard user's Apply: the flag (and its button) goes away
+    wait_for(lambda: store.get_configuration(head.id).version == version + 1)
+    in_flags = f"return document.getElementById('{ID.flags_region}').contains(document.activeElement)"
+    wait_for(lambda: dash_duo.driver.execute_script(in_flags))
+    assert active(dash_duo) != "BODY"
