@@ -9,18 +9,17 @@ Profiles are files (``citycanvas-city/1``, see ``examples/cities/``) or rows of 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from canvas_app.ids import fresh_id, slug
 from canvas_app.library import ModuleLibrary
-from canvas_app.model import MAX_POPULATION, ConfigurationError, Name, describe_validation_error
+from canvas_app.model import MAX_POPULATION, ConfigurationError, Name, parse_document
 
 PROFILE_FORMAT: Literal["citycanvas-city/1"] = "citycanvas-city/1"
 MAX_PROFILE_BYTES = 200 * 1024
@@ -102,26 +101,14 @@ class CityProfile(BaseModel):
 
 def parse_profile(source: str | bytes | dict[str, Any]) -> CityProfile:
     """Validate JSON text, bytes or a dict into a CityProfile; any problem is a ConfigurationError naming the field."""
-    if isinstance(source, (str, bytes)):
-        size = len(source.encode() if isinstance(source, str) else source)
-        if size > MAX_PROFILE_BYTES:
-            raise ConfigurationError([f"profile is {size / 1024:.0f} KB; the limit is {MAX_PROFILE_BYTES // 1024} KB"])
-        try:
-            data = json.loads(source)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigurationError([f"not valid JSON: {exc}"]) from None
-        except RecursionError:
-            raise ConfigurationError(["not valid JSON: nested too deeply"]) from None
-    else:
-        data = source
-    if not isinstance(data, dict):
-        raise ConfigurationError([f"a city profile must be a JSON object, not {type(data).__name__}"])
-    if data.get("format", PROFILE_FORMAT) != PROFILE_FORMAT:
-        raise ConfigurationError([f"format: expected '{PROFILE_FORMAT}', got {data.get('format')!r}"])
-    try:
-        return CityProfile.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigurationError(describe_validation_error(exc, data)) from None
+    return parse_document(
+        source,
+        CityProfile,
+        document_format=PROFILE_FORMAT,
+        noun="a city profile",
+        max_bytes=MAX_PROFILE_BYTES,
+        size_problem=lambda size: f"profile is {size / 1024:.0f} KB; the limit is {MAX_PROFILE_BYTES // 1024} KB",
+    )
 
 
 def load_profile(path: str | Path) -> CityProfile:

@@ -9,9 +9,10 @@ the same message.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -29,6 +30,8 @@ from canvas_app.criteria import MAX_YEARS, check_parameters, check_weights
 FORMAT: Literal["citycanvas/1"] = "citycanvas/1"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest configuration file accepted (10 MB; a 5,000-actor configuration is ~3 MB)."""
+
+DocumentModel = TypeVar("DocumentModel", bound=BaseModel)
 
 Identifier = Annotated[
     str,
@@ -572,15 +575,24 @@ def _locate(loc: list[Any], data: Any) -> str:
     return (": ".join(parts) + ": ") if parts else ""
 
 
-def parse_configuration(source: str | bytes | dict[str, Any]) -> Configuration:
-    """Validate JSON text, bytes or an already-parsed dict into a Configuration.
+def parse_document(
+    source: str | bytes | dict[str, Any],
+    model: type[DocumentModel],
+    *,
+    document_format: str,
+    noun: str,
+    max_bytes: int,
+    size_problem: Callable[[int], str],
+) -> DocumentModel:
+    """Validate JSON text, bytes or a parsed dict into ``model``: the one reading of every file format.
 
-    Raises ConfigurationError (never a bare traceback) on any problem.
+    Text over ``max_bytes`` is refused with ``size_problem(size)`` before it is parsed; every other
+    problem is a ConfigurationError naming the field, never a bare traceback.
     """
     if isinstance(source, (str, bytes)):
         size = len(source.encode() if isinstance(source, str) else source)
-        if size > MAX_FILE_BYTES:
-            raise ConfigurationError([f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"])
+        if size > max_bytes:
+            raise ConfigurationError([size_problem(size)])
         try:
             data = json.loads(source)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -590,15 +602,35 @@ def parse_configuration(source: str | bytes | dict[str, Any]) -> Configuration:
     else:
         data = source
     if not isinstance(data, dict):
-        raise ConfigurationError([f"a configuration must be a JSON object, not {type(data).__name__}"])
-    if data.get("format", FORMAT) != FORMAT:
-        raise ConfigurationError([f"format: expected '{FORMAT}', got {data.get('format')!r}"])
+        raise ConfigurationError([f"{noun} must be a JSON object, not {type(data).__name__}"])
+    if data.get("format", document_format) != document_format:
+        raise ConfigurationError([f"format: expected '{document_format}', got {data.get('format')!r}"])
     try:
-        return Configuration.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise ConfigurationError(describe_validation_error(exc, data)) from None
     except RecursionError:
-        raise ConfigurationError(["configuration is nested too deeply"]) from None
+        raise ConfigurationError([f"{noun} is nested too deeply"]) from None
+
+
+def parse_configuration(source: str | bytes | dict[str, Any]) -> Configuration:
+    """Validate JSON text, bytes or an already-parsed dict into a Configuration.
+
+    Raises ConfigurationError (never a bare traceback) on any problem.
+    """
+    return parse_document(
+        source,
+        Configuration,
+        document_format=FORMAT,
+        noun="a configuration",
+        max_bytes=MAX_FILE_BYTES,
+        size_problem=file_size_problem,
+    )
+
+
+def file_size_problem(size: int) -> str:
+    """The message for a configuration file over MAX_FILE_BYTES."""
+    return f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
 
 
 def load_configuration(path: str | Path) -> Configuration:
@@ -609,7 +641,7 @@ def load_configuration(path: str | Path) -> Configuration:
     except OSError as exc:
         raise ConfigurationError([f"{path}: cannot read ({exc.strerror})"]) from None
     if size > MAX_FILE_BYTES:
-        raise ConfigurationError([f"{path}: file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"])
+        raise ConfigurationError([f"{path}: {file_size_problem(size)}"])
     try:
         return parse_configuration(path.read_bytes())
     except ConfigurationError as exc:

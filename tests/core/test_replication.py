@@ -152,6 +152,21 @@ def test_profiles_refuse_an_item_both_had_and_lacked_and_name_the_field():
     assert "local parking ordinance allows mobile payment" in library_preconditions(LIBRARY)
 
 
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ('{"name": "' + "x" * 210_000 + '"}', "profile is 205 KB; the limit is 200 KB"),
+        ("[1, 2]", "a city profile must be a JSON object, not list"),
+        ('{"name": "X"', "not valid JSON: Expecting ',' delimiter"),
+        ('{"format": "citycanvas/1", "name": "X"}', "format: expected 'citycanvas-city/1', got 'citycanvas/1'"),
+    ],
+)
+def test_profiles_read_like_configurations_refuse_what_is_too_big_not_an_object_or_another_format(source, problem):
+    with pytest.raises(ConfigurationError) as caught:
+        parse_profile(source)
+    assert caught.value.problems[0].startswith(problem)
+
+
 # -- rescaling ---------------------------------------------------------------------------------------------------------
 
 
