@@ -1,6 +1,9 @@
-"""Widgets every page shares: an inline message, a delete question, the not-found page."""
+"""Widgets every page shares: an inline message, a delete question, the not-found page, a configuration page's header."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -42,3 +45,18 @@ def not_found(text: str) -> html.Main:
     return html.Main(
         dbc.Container([html.H1("Not found", className="h4 mt-3"), html.P(text), dcc.Link("← Home", href="/")])
     )
+
+
+def configuration_header(title: str, configuration_id: int, related: Sequence[tuple[str, str]] = ()) -> list[Any]:
+    """The links from a configuration's own page (back to Home, its editor, its report, then ``related``
+    as (label, address); not printed) and the page's heading: every such page reads the same way."""
+    links = [("Back to the editor", f"/edit/{configuration_id}"), ("Report", f"/report/{configuration_id}"), *related]
+    return [
+        html.Nav(
+            [dcc.Link("← Home", href="/", className="me-3")]
+            + [dcc.Link(label, href=href, className="me-3") for label, href in links],
+            className="small mt-3 no-print",
+            **{"aria-label": "Pages of this configuration"},
+        ),
+        html.H1(title, className="h4 mt-2"),
+    ]

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from canvas_app.mechanisms import KIND_LABELS, KIND_SCORE, KINDS, Mechanism, MechanismOption
+from layouts.common import configuration_header
 from layouts.ids import ID
 
 
@@ -115,17 +116,14 @@ def mechanisms_layout(
         dbc.Container(
             [
                 dcc.Store(id=ID.mech_config, data=configuration_id),
-                html.Nav(
+                *configuration_header(
+                    f"Value mechanisms · {name}",
+                    configuration_id,
                     [
-                        dcc.Link("← Home", href="/", className="me-3"),
-                        dcc.Link("Back to the editor", href=f"/edit/{configuration_id}", className="me-3"),
-                        dcc.Link("Needs & opportunities", href=f"/workspace/{workspace_id}/needs", className="me-3"),
-                        dcc.Link("Competitive advantages", href=f"/workspace/{workspace_id}/advantages"),
+                        ("Needs & opportunities", f"/workspace/{workspace_id}/needs"),
+                        ("Competitive advantages", f"/workspace/{workspace_id}/advantages"),
                     ],
-                    className="small mt-3",
-                    **{"aria-label": "Related pages"},
                 ),
-                html.H1(f"Value mechanisms · {name}", className="h4 mt-2"),
                 html.P(
                     "Mechanisms in place come from the placed modules' declared category, revenue models and "
                     "network effects, and from the flows: value objects delivered (creation), money reaching the "

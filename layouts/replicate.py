@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from canvas_app.model import Actor
 from canvas_app.replication import ReplicationPlan
+from layouts.common import configuration_header
 from layouts.ids import ID
 
 STATUS_COLOURS = {"met": "success", "not met": "danger", "unknown": "secondary"}
@@ -119,16 +120,7 @@ def replicate_layout(
         dbc.Container(
             [
                 dcc.Store(id=ID.rp_config, data=configuration_id),
-                html.Nav(
-                    [
-                        dcc.Link("← Home", href="/", className="me-3"),
-                        dcc.Link("Editor", href=f"/edit/{configuration_id}", className="me-3"),
-                        dcc.Link("Report", href=f"/report/{configuration_id}"),
-                    ],
-                    className="small mt-3 no-print",
-                    **{"aria-label": "Configuration pages"},
-                ),
-                html.H1(f"Replicate to another city: {name}", className="h4 mt-2"),
+                *configuration_header(f"Replicate to another city: {name}", configuration_id),
                 html.P(
                     "Generic roles are carried over; each named local organisation gets a counterpart; every module "
                     "precondition is checked against the target city; segment sizes and uses are rescaled by "

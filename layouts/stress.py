@@ -16,6 +16,7 @@ from dash import dcc, html
 from canvas_app.evaluation import SCORE_LABELS, SCORE_NAMES
 from canvas_app.model import FINANCIAL_KINDS, SCENARIO_KINDS, Configuration
 from canvas_app.stress import KIND_LABELS, SCORED_EXITS, Exit, StressResult
+from layouts.common import configuration_header
 from layouts.compare import GRAPH_CONFIG, chart_text
 from layouts.ids import ID
 
@@ -227,16 +228,7 @@ def stress_layout(
             [
                 dcc.Store(id=ID.stress_config, data=configuration_id),
                 dcc.Store(id=ID.stress_version, data=version),
-                html.Nav(
-                    [
-                        dcc.Link("← Home", href="/", className="me-3"),
-                        dcc.Link("Back to the editor", href=f"/edit/{configuration_id}", className="me-3"),
-                        dcc.Link("Report", href=f"/report/{configuration_id}"),
-                    ],
-                    className="small mt-3",
-                    **{"aria-label": "Related pages"},
-                ),
-                html.H1(f"Stress tests · {config.name}", className="h4 mt-2"),
+                *configuration_header(f"Stress tests · {config.name}", configuration_id),
                 html.P(
                     "Each scenario is applied to a copy of the configuration, which is scored again. Money lost by "
                     "those who stay: the fall of the net present value of every actor still there, over the "
