@@ -135,20 +135,54 @@ def estimate_marks(config: Configuration | None, selection: dict | None) -> dict
     return out
 
 
-def delete_question(config: Configuration | None, selection: dict | None) -> str | None:
-    kind, element_id = (selection or {}).get("kind"), (selection or {}).get("id")
-    if config is None or not kind:
+def delete_question(config: Configuration | None, target: dict | None) -> str | None:
+    """The question before deleting ``target`` ({"actors": [...], "flows": [...]}), by names; None: nothing there."""
+    if config is None or not isinstance(target, dict):
         return None
-    if kind == "actor":
-        actor = next((a for a in config.actors if a.id == element_id), None)
-        if actor is None:
+    names = {a.id: a.name for a in config.actors}
+    actors = [a for a in config.actors if a.id in set(target.get("actors") or [])]
+    flows = [f for f in config.flows if f.id in set(target.get("flows") or [])]
+    if len(actors) == 1 and not flows:
+        n = sum(1 for f in config.flows if actors[0].id in (f.source, f.target))
+        return f"Delete actor “{actors[0].name}” and its {n} flow{'s' if n != 1 else ''}? You can undo this."
+    if len(flows) == 1 and not actors:
+        flow = flows[0]
+        return (
+            f"Delete the {flow.kind.value} flow “{flow.label or flow.kind.value}” from {names[flow.source]} "
+            f"to {names[flow.target]}? You can undo this."
+        )
+    if not actors and not flows:
+        return None
+    gone = {a.id for a in actors}
+    also = sum(1 for f in config.flows if f not in flows and (f.source in gone or f.target in gone))
+    parts = (
+        [f"{len(actors)} actor{'s' if len(actors) != 1 else ''} ({', '.join(a.name for a in actors)})"]
+        if actors
+        else []
+    )
+    if flows:
+        parts.append(f"{len(flows)} flow{'s' if len(flows) != 1 else ''}")
+    tail = f", with the {also} other flow{'s' if also != 1 else ''} of those actors" if also else ""
+    return f"Delete {' and '.join(parts)}{tail}? This is one step: one Undo brings them all back."
+
+
+def delete_target(selection: Any, many: Any, many_asked: bool) -> dict | None:
+    """What a delete question is about: ``many`` (the box selection, or what the Delete key or the context menu
+    named) when that asked, else the selected element."""
+    if many_asked:
+        if not isinstance(many, dict):
             return None
-        n = sum(1 for f in config.flows if actor.id in (f.source, f.target))
-        return f"Delete actor “{actor.name}” and its {n} flow{'s' if n != 1 else ''}? You can undo this."
-    flow = next((f for f in config.flows if f.id == element_id), None)
-    if flow is None:
+        return {
+            "actors": [str(a) for a in many.get("actors") or []],
+            "flows": [str(f) for f in many.get("flows") or []],
+        }
+    if not isinstance(selection, dict) or selection.get("kind") not in ("actor", "flow"):
         return None
-    return f"Delete the {flow.kind.value} flow “{flow.label or flow.id}” from {flow.source} to {flow.target}? You can undo this."
+    return (
+        {"actors": [selection["id"]], "flows": []}
+        if selection["kind"] == "actor"
+        else {"actors": [], "flows": [selection["id"]]}
+    )
 
 
 def highlight(trigger: Any, value: Any, flag_elements: list[list[str]] | None) -> Any:
@@ -405,23 +439,40 @@ def register(app: Any, services: Services) -> None:
     @app.callback(
         Output(ID.delete_modal, "is_open"),
         Output(ID.delete_text, "children"),
+        Output(ID.delete_target, "data"),
         Input(ID.actor_delete, "n_clicks"),
         Input(ID.flow_delete, "n_clicks"),
+        Input(ID.delete_many, "n_clicks"),
+        Input(ID.delete_request, "data"),
         Input(ID.delete_cancel, "n_clicks"),
         Input(ID.delete_confirm, "n_clicks"),
         State(ID.selection, "data"),
+        State(ID.many_selected, "data"),
         State(ID.config_id, "data"),
         prevent_initial_call=True,
     )
-    def confirm_delete(_a, _f, _cancel, _confirm, selection, configuration_id):
+    def confirm_delete(_a, _f, _many, request, _cancel, _confirm, selection, many, configuration_id):
+        """Ask before deleting, and keep what was asked about: Delete deletes that, whatever is selected since."""
         services.require("edit", configuration_id=configuration_id)
         if ctx.triggered_id in (ID.delete_cancel, ID.delete_confirm):
-            return False, no_update
+            return False, no_update, no_update
         config = services.store.load(int(configuration_id))[0] if configuration_id is not None else None
-        question = delete_question(config, selection)
+        asked = {ID.delete_many: many, ID.delete_request: request}
+        target = delete_target(selection, asked.get(ctx.triggered_id), ctx.triggered_id in asked)
+        question = delete_question(config, target)
         if question is None:
-            return False, no_update
-        return True, question
+            return False, no_update, None
+        return True, question, target
+
+    app.clientside_callback(  # the box selection's Delete button says how many it deletes, and shows only then
+        """function (many) {
+            var n = many ? (many.actors || []).length + (many.flows || []).length : 0;
+            return [n > 1 ? {} : {display: "none"}, "Delete the " + n + " selected elements"];
+        }""",
+        Output(ID.delete_many, "style"),
+        Output(ID.delete_many, "children"),
+        Input(ID.many_selected, "data"),
+    )
 
     @app.callback(
         Output(ID.cy, "stylesheet"),

@@ -407,6 +407,40 @@ class DeleteFlow(Command):
 
 
 @dataclass(frozen=True)
+class DeleteElements(Command):
+    """Delete several actors and flows at once (a box selection): one question, one revision, one undo.
+
+    An actor's flows go with it, as with :class:`DeleteActor`; every id must still exist, or nothing is deleted.
+    """
+
+    kind: ClassVar[str] = "delete_elements"
+    actor_ids: list[str]
+    flow_ids: list[str]
+
+    def apply(self, config: Configuration) -> Configuration:
+        data = config.model_dump(mode="json")
+        actors, flows = set(self.actor_ids), set(self.flow_ids)
+        missing = sorted(actors - {a["id"] for a in data["actors"]}) + sorted(flows - {f["id"] for f in data["flows"]})
+        if missing:
+            raise ConfigurationError([f"'{element}' no longer exists" for element in missing])
+        gone_flows = flows | {f["id"] for f in data["flows"] if f["source"] in actors or f["target"] in actors}
+        data["actors"] = [a for a in data["actors"] if a["id"] not in actors]
+        forget_flows(data, gone_flows)
+        for need in data["needs"]:
+            if need.get("actor") in actors:
+                need["actor"] = None
+        return validate(data)
+
+    def describe(self) -> str:
+        parts = [
+            f"{len(ids)} {noun}{'s' if len(ids) != 1 else ''}"
+            for ids, noun in ((self.actor_ids, "actor"), (self.flow_ids, "flow"))
+            if ids
+        ]
+        return "delete " + " and ".join(parts)
+
+
+@dataclass(frozen=True)
 class MoveNodes(Command):
     """Set the canvas positions of actors: ``{actor id: [x, y]}`` (unknown ids are ignored)."""
 

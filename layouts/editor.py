@@ -342,7 +342,47 @@ def flow_economics() -> html.Details:
     )
 
 
-CANVAS_CONTROLS = (("fit", "Fit", "Fit the whole map in view"), ("in", "+", "Zoom in"), ("out", "−", "Zoom out"))
+CANVAS_CONTROLS = (
+    ("fit", "Fit", "Fit the whole map in view"),
+    ("in", "+", "Zoom in"),
+    ("out", "−", "Zoom out"),
+    ("help", "?", "Keyboard shortcuts"),
+)
+SHORTCUTS = (
+    # (keys, what they do): the help dialog lists them; canvas.js runs them outside text fields
+    ("?", "Show these shortcuts"),
+    ("F or 0", "Fit the whole map in view"),
+    ("+ and −", "Zoom in and out"),
+    ("Enter on a module", "Place it in the middle of the map"),
+    ("Arrow keys in the palette", "Move between modules"),
+    ("Shift+F10 or the Menu key", "Actions for the selected element: edit, delete, draw a flow from it"),
+    ("Delete or Backspace", "Delete the selected element, or every element of a box selection (asks first)"),
+    ("Shift+drag on the map", "Select several elements with a box; drag one of them to move them all"),
+    ("Ctrl+Z, Ctrl+Y", "Undo, redo"),
+    ("Escape", "Close a menu or dialog"),
+)
+
+
+def shortcuts_dialog() -> dbc.Modal:
+    """The keyboard shortcuts, as a table (opened by canvas.js: "?" or the canvas's "?" button)."""
+    rows = [html.Tr([html.Th(keys, scope="row"), html.Td(what)]) for keys, what in SHORTCUTS]
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle("Keyboard shortcuts", id=f"{ID.keys_modal}-title")),
+            dbc.ModalBody(
+                html.Table(
+                    [
+                        html.Thead(html.Tr([html.Th("Keys", scope="col"), html.Th("What they do", scope="col")])),
+                        html.Tbody(rows),
+                    ],
+                    className="table table-sm mb-0",
+                )
+            ),
+        ],
+        id=ID.keys_modal,
+        labelledby=f"{ID.keys_modal}-title",
+        is_open=False,
+    )
 
 
 def canvas_controls() -> html.Div:
@@ -533,6 +573,9 @@ def editor_layout(
         dcc.Store(id=ID.selection),
         dcc.Store(id=ID.conflict),
         dcc.Store(id=ID.flag_elements, data=[]),
+        dcc.Store(id=ID.many_selected),
+        dcc.Store(id=ID.delete_target),
+        dcc.Store(id=ID.delete_request),
     ]
     palette = html.Nav(
         [
@@ -611,9 +654,10 @@ def editor_layout(
                 },
             ),
             html.P(
-                "Click an actor or a flow to edit it. Drag actors to move them; positions are saved. "
-                "Delete asks to delete the selected element; Ctrl+Z undoes, Ctrl+Y redoes; Fit brings the whole map "
-                "back into view. The Table view below lists every actor and flow, with an Edit button for each.",
+                "Click an actor or a flow to edit it; right-click it (or press Shift+F10) for its actions. Drag actors "
+                "to move them; positions are saved. Shift+drag selects several. Delete asks to delete the selection; "
+                "Ctrl+Z undoes, Ctrl+Y redoes; F fits the whole map in view; ? lists every shortcut. The Table view "
+                "below lists every actor and flow, with an Edit button for each.",
                 className="small text-body-secondary mt-1 mb-0",
                 id=ID.canvas_help,
             ),
@@ -639,7 +683,7 @@ def editor_layout(
     )
     side = html.Aside(
         [
-            html.Div(  # the two forms sit below the scores and flags: these reach them without scrolling
+            html.Div(  # the element forms come first: these go to the first field of each, selection cleared
                 [
                     html.Button(
                         "Add an actor",
@@ -656,6 +700,30 @@ def editor_layout(
                 ],
                 className="d-flex flex-wrap gap-1 mb-2",
             ),
+            html.Div(
+                [
+                    html.H2("Edit", className="h6 d-inline me-2"),
+                    dbc.Button("New element", id=ID.deselect, size="sm", color="link", className="p-0 align-baseline"),
+                ]
+            ),
+            dbc.Label(
+                "Select an element to edit (or click it on the canvas)",
+                html_for=ID.element_pick,
+                className="small mb-0",
+            ),
+            dbc.Select(id=ID.element_pick, options=element_options, value=NEW_ELEMENT, size="sm", className="mb-2"),
+            dbc.Button(  # shown while two or more elements are selected on the canvas (canvas.js fills many_selected)
+                "Delete the selected elements",
+                id=ID.delete_many,
+                size="sm",
+                color="danger",
+                outline=True,
+                className="mb-2",
+                style={"display": "none"},
+            ),
+            actor_form(),
+            flow_form(actor_options),
+            html.Hr(),
             html.Section(
                 [
                     html.H2("Scores", className="h6"),
@@ -684,20 +752,6 @@ def editor_layout(
             ),
             html.Hr(),
             details_form(details or {"name": name}),
-            html.Div(
-                [
-                    html.H2("Edit", className="h6 d-inline me-2"),
-                    dbc.Button("New element", id=ID.deselect, size="sm", color="link", className="p-0 align-baseline"),
-                ]
-            ),
-            dbc.Label(
-                "Select an element to edit (or click it on the canvas)",
-                html_for=ID.element_pick,
-                className="small mb-0",
-            ),
-            dbc.Select(id=ID.element_pick, options=element_options, value=NEW_ELEMENT, size="sm", className="mb-2"),
-            actor_form(),
-            flow_form(actor_options),
         ],
         className="side-panel",
         **{"aria-label": "Scores and element editor"},
@@ -733,6 +787,7 @@ def editor_layout(
                 className="g-2",
             ),
             modal,
+            shortcuts_dialog(),
         ],
         className="container-fluid editor",
     )

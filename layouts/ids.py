@@ -143,6 +143,11 @@ class Ids:
     delete_text: str = "ed-delete-text"
     delete_confirm: str = "ed-delete-confirm"
     delete_cancel: str = "ed-delete-cancel"
+    delete_target: str = "ed-delete-target"  # what the open question deletes: {"actors": [...], "flows": [...]}
+    delete_many: str = "ed-delete-many"  # button: delete every element of a box selection (one question)
+    delete_request: str = "ed-delete-request"  # (JS) the Delete key or the context menu asks: {"actors", "flows"}
+    many_selected: str = "ed-many-selected"  # (JS) two or more elements selected: {"actors": [...], "flows": [...]}
+    keys_modal: str = "ed-keys-modal"  # (JS) the keyboard shortcuts, opened by "?" or the toolbar's "?" button
 
     # score panel
     scores: str = "ed-scores"

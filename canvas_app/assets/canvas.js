@@ -97,26 +97,152 @@
       if (button && !button.disabled) { e.preventDefault(); button.click(); }
       return;
     }
-    // Delete / Backspace outside text fields asks to delete the selected element (the same question
+    if (/INPUT|TEXTAREA|SELECT/.test(tag) || (e.target && e.target.isContentEditable) || e.altKey) { return; }
+    // Delete / Backspace asks to delete the box selection, else the selected element (the same question
     // as its Delete button: nothing is deleted without a confirmation, and it can be undone)
-    if ((e.key === "Delete" || e.key === "Backspace") && !/INPUT|TEXTAREA|SELECT/.test(tag) && !e.target.isContentEditable) {
+    if (e.key === "Delete" || e.key === "Backspace") {
+      var boxed = selectedElements();
+      if (boxed && boxed.actors.length + boxed.flows.length > 1) { e.preventDefault(); askDelete(boxed); return; }
       var del = ["ed-actor-delete", "ed-flow-delete"].map(function (id) { return document.getElementById(id); })
         .filter(function (b) { return b && !b.disabled; })[0];
       if (del) { e.preventDefault(); del.click(); }
+      return;
+    }
+    if (document.querySelector(".modal.show") || closest(e.target, ".context-menu")) { return; }
+    // the view keys of the shortcuts dialog (layouts/editor.py SHORTCUTS)
+    if (e.key === "?") { e.preventDefault(); showShortcuts(); return; }
+    if (!core()) { return; }
+    if (e.key === "f" || e.key === "F" || e.key === "0") { e.preventDefault(); viewControl("fit"); return; }
+    if (e.key === "+" || e.key === "=") { e.preventDefault(); viewControl("in"); return; }
+    if (e.key === "-" || e.key === "_") { e.preventDefault(); viewControl("out"); return; }
+    if ((e.key === "F10" && e.shiftKey) || e.key === "ContextMenu") {
+      var cy = core(), chosen = cy.elements(":selected");
+      if (!chosen.nonempty()) { return; }
+      e.preventDefault();
+      var at = chosen[0].renderedBoundingBox(), box = document.getElementById(IDS.cy).getBoundingClientRect();
+      openMenu(cy, chosen[0], box.left + (at.x1 + at.x2) / 2, box.top + (at.y1 + at.y2) / 2);
     }
   });
 
-  // -- canvas controls: fit, zoom in and out (buttons with data-canvas="fit" | "in" | "out") ----
-  document.addEventListener("click", function (e) {
-    var control = closest(e.target, "[data-canvas]");
+  // -- canvas controls: fit, zoom in and out, the shortcuts (buttons with data-canvas="fit" | "in" | "out" | "help") ----
+  function viewControl(what) {
     var cy = core();
-    if (!control || !cy) { return; }
-    var what = control.getAttribute("data-canvas");
+    if (what === "help") { showShortcuts(); return; }
+    if (!cy) { return; }
     if (what === "fit") { cy.fit(undefined, 30); return; }
     var factor = what === "in" ? 1.25 : 0.8;
     var level = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), cy.zoom() * factor));
     cy.zoom({level: level, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});
+  }
+  function showShortcuts() {  // on the editor only (a closed dbc.Modal is not in the page: look for the canvas)
+    if (document.getElementById(IDS.cy)) { setProps("ed-keys-modal", {is_open: true}); }
+  }
+  document.addEventListener("click", function (e) {
+    var control = closest(e.target, "[data-canvas]");
+    if (control) { viewControl(control.getAttribute("data-canvas")); }
   });
+
+  // -- several elements selected (Shift+drag a box): the side panel's Delete button and the Delete key take them all ----
+  function selectedElements() {
+    var cy = core();
+    if (!cy) { return null; }
+    var chosen = cy.elements(":selected");
+    return {actors: chosen.nodes().map(function (n) { return n.id(); }),
+            flows: chosen.edges().map(function (e) { return e.id(); })};
+  }
+  function askDelete(target) {  // the question names them; Delete in it deletes exactly these (one revision)
+    setProps("ed-delete-request", {data: {actors: target.actors, flows: target.flows, nonce: Date.now()}});
+  }
+  var boxedShown = false, boxTimer = null;
+  function reportSelection() {
+    boxTimer = null;
+    var chosen = selectedElements();
+    var many = chosen && chosen.actors.length + chosen.flows.length > 1;
+    if (many) { setProps("ed-many-selected", {data: chosen}); boxedShown = true; }
+    else if (boxedShown) { setProps("ed-many-selected", {data: null}); boxedShown = false; }
+  }
+
+  // -- the context menu: right-click an element (or Shift+F10 / the Menu key on the selection) for its actions ----
+  // Built here, not by Dash: it lives only while open. role=menu, arrow keys move, Escape closes, focus goes back.
+  var menu = null;
+  function closeMenu(refocus) {
+    if (!menu) { return; }
+    var was = menu;
+    menu = null;
+    if (was.box.parentNode) { was.box.parentNode.removeChild(was.box); }
+    if (refocus) { focusOn(document.getElementById("ed-canvas-region")); }
+  }
+  function openMenu(cy, element, x, y) {
+    closeMenu(false);
+    var kind = element.isNode() ? "actor" : "flow";
+    var name = element.data("label") || kind;
+    var chosen = cy.elements(":selected");
+    var items = chosen.length > 1 && element.selected()
+      ? [["delete-many", "Delete the " + chosen.length + " selected elements…"]]
+      : [["edit", "Edit " + kind + " “" + name + "”"], ["delete", "Delete " + kind + "…"]]
+        .concat(kind === "actor" ? [["flow", "Draw a flow from here"]] : []);
+    var box = document.createElement("div");
+    box.className = "context-menu dropdown-menu show";
+    box.setAttribute("role", "menu");
+    box.setAttribute("aria-label", "Actions for " + kind + " " + name);
+    items.forEach(function (item, k) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "dropdown-item";
+      b.setAttribute("role", "menuitem");
+      b.setAttribute("tabindex", k === 0 ? "0" : "-1");
+      b.setAttribute("data-menu", item[0]);
+      b.textContent = item[1];  // user text as text, never HTML
+      box.appendChild(b);
+    });
+    document.body.appendChild(box);
+    var width = box.offsetWidth, height = box.offsetHeight;
+    box.style.left = Math.max(0, Math.min(x, window.innerWidth - width - 4)) + "px";
+    box.style.top = Math.max(0, Math.min(y, window.innerHeight - height - 4)) + "px";
+    menu = {box: box, element: element, kind: kind};
+    box.querySelector("button").focus();
+  }
+  function pickOnCanvas(kind, id) { setProps("ed-element-pick", {value: kind + ":" + id}); }
+  function runMenu(action) {
+    var was = menu;
+    if (!was) { return; }
+    closeMenu(false);
+    var id = was.element.id();
+    if (action === "edit") {
+      pickOnCanvas(was.kind, id);
+      focusOn(document.getElementById(was.kind === "actor" ? "ed-actor-name" : "ed-flow-label"));
+    } else if (action === "delete") {
+      pickOnCanvas(was.kind, id);
+      askDelete(was.kind === "actor" ? {actors: [id], flows: []} : {actors: [], flows: [id]});
+    } else if (action === "delete-many") {
+      askDelete(selectedElements());
+    } else if (action === "flow") {
+      setProps("ed-element-pick", {value: "new"});  // layouts/editor.py NEW_ELEMENT
+      setProps("ed-flow-source", {value: id});
+      focusOn(document.getElementById("ed-flow-target"));
+    }
+  }
+  document.addEventListener("click", function (e) {
+    if (!menu) { return; }
+    var item = closest(e.target, ".context-menu [data-menu]");
+    if (item) { runMenu(item.getAttribute("data-menu")); return; }
+    if (!closest(e.target, ".context-menu")) { closeMenu(false); }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (!menu || !closest(e.target, ".context-menu")) { return; }
+    var items = Array.prototype.slice.call(menu.box.querySelectorAll("[role=menuitem]"));
+    var at = items.indexOf(document.activeElement), to = -1;
+    if (e.key === "Escape" || e.key === "Tab") { e.preventDefault(); closeMenu(true); return; }
+    if (e.key === "ArrowDown") { to = (at + 1) % items.length; }
+    if (e.key === "ArrowUp") { to = (at - 1 + items.length) % items.length; }
+    if (e.key === "Home") { to = 0; }
+    if (e.key === "End") { to = items.length - 1; }
+    if (to < 0) { return; }
+    e.preventDefault();
+    items.forEach(function (item, k) { item.setAttribute("tabindex", k === to ? "0" : "-1"); });
+    items[to].focus();
+  });
+
 
   // -- the palette is one Tab stop: arrow keys, Home and End move between its modules (roving tabindex) ----
   document.addEventListener("keydown", function (e) {
@@ -343,6 +469,12 @@
       cy.nodes().forEach(queueMove);
     });
     cy.on("add remove data", function () { window.citycanvasLastRender = performance.now(); });
+    cy.on("select unselect remove", function () { if (!boxTimer) { boxTimer = setTimeout(reportSelection, 60); } });
+    cy.on("cxttap", "node, edge", function (evt) {
+      var box = document.getElementById(IDS.cy).getBoundingClientRect(), p = evt.renderedPosition;
+      openMenu(cy, evt.target, box.left + p.x, box.top + p.y);
+    });
+    cy.on("tapstart viewport", function () { closeMenu(false); });
   }
   function labelUpload() {
     var labels = {"home-upload": "Import a configuration file (JSON)", "md-upload": "Import a module file (YAML, JSON or TOML)"};

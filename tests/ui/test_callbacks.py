@@ -157,7 +157,15 @@ def test_cb004_add_update_delete_actor_and_flow(services, stored):
     assert flow_id in out["graph_diff"]["remove"] and out["graph_diff"]["add"][0]["data"]["target"] == "city"
     v += 1
     out = editor_edits.handle_edit(
-        services, ID.delete_confirm, 1, values(stored, version=v, selection={"kind": "actor", "id": "bike-operator"})
+        services,
+        ID.delete_confirm,
+        1,
+        values(
+            stored,
+            version=v,
+            selection={"kind": "actor", "id": "city"},  # selected since the question: the question's actor goes
+            delete_target={"actors": ["bike-operator"], "flows": []},
+        ),
     )
     assert set(out["graph_diff"]["remove"]) == {"bike-operator", flow_id} and out["selection"] is None
     assert "bike-operator" not in {a.id for a in services.store.load(stored.id)[0].actors}
@@ -226,7 +234,13 @@ def test_cb008_forms_delete_question_highlight_layout(services, stored):
     form = editor_panel.form_values(config, {"kind": "flow", "id": "f1"})
     assert form["flow_amount"] == 1.5 and form["flow_source"] == "drivers"
     assert editor_panel.form_values(config, None)["actor_save_disabled"]
-    assert "its 2 flows" in editor_panel.delete_question(config, {"kind": "actor", "id": "drivers"})
+    assert "its 2 flows" in editor_panel.delete_question(config, {"actors": ["drivers"], "flows": []})
+    flow = editor_panel.delete_question(config, editor_panel.delete_target({"kind": "flow", "id": "f1"}, None, False))
+    assert flow is not None and "from Drivers to " in flow and "drivers" not in flow  # names, never ids
+    many = editor_panel.delete_target(None, {"actors": ["drivers"], "flows": ["f1"]}, True)
+    question = editor_panel.delete_question(config, many)
+    assert question is not None and question.startswith("Delete 1 actor (Drivers) and 1 flow, with the 1 other flow")
+    assert editor_panel.delete_target({"kind": "actor", "id": "drivers"}, None, True) is None  # nothing boxed
     sheet = editor_panel.highlight({"type": "ed-flag", "index": 0}, 1, [["lonely", "f1"]])
     selectors = [rule["selector"] for rule in sheet]
     assert 'node[id = "lonely"]' in selectors and 'edge[id = "f1"]' in selectors

@@ -11,6 +11,7 @@ from canvas_app.commands import (
     AddFlow,
     ChangeSet,
     DeleteActor,
+    DeleteElements,
     DeleteFlow,
     MoveNodes,
     UpdateActor,
@@ -49,6 +50,7 @@ COMMANDS = [
     UpdateFlow("f1", {"amount": 3.5, "standards": ["MIM1"]}),
     DeleteFlow("f2"),
     MoveNodes({"city": [10, 20], "op": [30.25, 40]}),
+    DeleteElements(["city", "drivers"], ["f2"]),
 ]
 
 
@@ -94,6 +96,22 @@ def test_cmd004_bad_edits_raise_readable_errors_and_leave_config(config, command
         command.apply(config)
     assert words in "\n".join(info.value.problems)
     assert config.model_dump() == before
+
+
+def test_delete_elements_takes_actors_their_flows_and_the_chosen_flows_in_one_step(config):
+    after, step = perform(config, DeleteElements(["drivers"], []))
+    assert [a.id for a in after.actors] == ["city", "op"] and after.flows == []  # both flows touched drivers
+    assert after.needs[0].actor is None and after.needs[0].served_by == []
+    assert step.undo.apply(after) == config
+    only_flow, _ = perform(config, DeleteElements([], ["f1"]))
+    assert [f.id for f in only_flow.flows] == ["f2"] and len(only_flow.actors) == 3
+    assert DeleteElements(["a", "b"], ["f1"]).describe() == "delete 2 actors and 1 flow"
+
+
+def test_delete_elements_deletes_nothing_when_one_element_is_gone(config):
+    with pytest.raises(ConfigurationError) as info:
+        DeleteElements(["drivers", "ghost"], ["f9"]).apply(config)
+    assert info.value.problems == ["'ghost' no longer exists", "'f9' no longer exists"]
 
 
 def test_cmd007_changeset_touched_and_unknown_command(config):
