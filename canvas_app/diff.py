@@ -13,6 +13,7 @@ _COLLECTIONS = ("modules", "actors", "flows", "needs")
 NAMED_AT_MOST = 3
 """A change touching more elements of one collection than this counts them: a history line stays one line."""
 NAME_LENGTH = 60
+"""Longest name a history line shows whole; a longer one is cut with "…" (names are user text)."""
 
 
 @dataclass(frozen=True)
