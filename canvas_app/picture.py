@@ -53,6 +53,16 @@ KIND_MARKER = {
     "reputation": "triangle",
     "permission": "tee",
 }
+MARKER_SHAPE = {
+    # cytoscape arrow head: the SVG element (less its fill) drawing it in a 10 x 10 box, pointing right (+x)
+    "triangle": '<path d="M 0 0 L 10 5 L 0 10 z"',
+    "vee": '<path d="M 0 0 L 10 5 L 0 10 L 3 5 z"',
+    "diamond": '<path d="M 0 5 L 5 0 L 10 5 L 5 10 z"',
+    "circle": '<circle cx="5" cy="5" r="5"',
+    "square": '<rect x="0" y="0" width="10" height="10"',
+    "tee": '<rect x="7" y="0" width="3" height="10"',
+}
+"""Every head reaches x = 10, the marker's refX: it ends where the line does, on the node's edge."""
 LOCAL_BORDER = "#a84300"
 """The dashed outline of a local actor: 5:1 on the canvas, above the 3:1 WCAG 1.4.11 asks of a graphic cue."""
 
@@ -262,9 +272,11 @@ def to_svg(config: Configuration, margin: float = 40.0) -> bytes:
 
 
 def _marker(kind: str, colour: str) -> str:
+    """The arrow head the canvas draws for ``kind`` (:data:`KIND_MARKER`), so paper tells kinds apart the same way."""
+    shape = MARKER_SHAPE[KIND_MARKER.get(kind, "triangle")]
     return (
         f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-        f'orient="auto"><path d="M 0 0 L 10 5 L 0 10 z" fill="{colour}"/></marker>'
+        f'orient="auto">{shape} fill="{colour}"/></marker>'
     )
 
 

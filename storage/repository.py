@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from canvas_app.city_profile import CityProfile, ProfileRecord
-from canvas_app.diff import diff_configurations
+from canvas_app.diff import named_summary
 from canvas_app.model import Configuration, ConfigurationError, dump_configuration, parse_configuration
 from canvas_app.workspace_model import Advantage, ModuleRecord, WorkspaceNeed, text_digest
 from storage.accounts import AccountsMixin
@@ -853,11 +853,11 @@ def _check_prefix(prefix: str) -> None:
 
 
 def summarize_change(old: Configuration, new: Configuration) -> str:
-    """'added 2 actors, 3 flows; removed module m1', the history's line for a revision."""
+    """The history's line for a revision, by name: "deleted actor 'Citizens' and 3 flows; moved 2 actors"."""
     try:
-        return _clip(diff_configurations(old, new).summary() or "edited")
+        return _clip(named_summary(old, new) or "edited")
     except Exception:  # a bug in the diff must never block saving a team's work
-        log.exception("diff_configurations failed; the revision is summarised as 'edited'")
+        log.exception("named_summary failed; the revision is summarised as 'edited'")
         return "edited"
 
 

@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from canvas_app.model import ActorType, Configuration, FlowKind
-from canvas_app.picture import KIND_PATTERN, KIND_STYLE, TYPE_STYLE, to_svg
+from canvas_app.picture import KIND_MARKER, KIND_PATTERN, KIND_STYLE, TYPE_STYLE, to_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
@@ -161,3 +161,34 @@ def test_pic007_every_example_draws_as_well_formed_svg_with_every_name():
         assert len({g.find("svg:path", NS).get("d") for g in root.iterfind(".//svg:g[@class='flow']", NS)}) == len(  # type: ignore[union-attr]
             config.flows
         ), path.name
+
+
+def test_pic008_each_kind_ends_in_the_canvas_arrow_head_and_each_flow_points_at_its_kind():
+    kinds = ["money", "data", "service", "permission", "investment", "goods"]
+    root = picture(
+        {
+            "actors": [actor("a", "city", 0, 0), actor("b", "business", 200, 0)],
+            "flows": [flow(k, "a", "b", k) for k in kinds],
+        }
+    )
+    markers = {m.get("id"): m for m in root.iterfind(".//svg:defs/svg:marker", NS)}
+
+    def head(kind: str) -> tuple[str, dict[str, str]]:
+        (shape,) = list(markers[f"arrow-{kind}"])
+        return shape.tag.removeprefix(f"{{{NS['svg']}}}"), dict(shape.attrib)
+
+    # the shapes the task names, written out by hand: a triangle, a notched chevron, a circle, a thin bar...
+    assert head("money") == ("path", {"d": "M 0 0 L 10 5 L 0 10 z", "fill": KIND_STYLE["money"][0]})
+    assert head("data") == ("path", {"d": "M 0 0 L 10 5 L 0 10 L 3 5 z", "fill": KIND_STYLE["data"][0]})
+    assert head("investment")[1]["d"] == "M 0 5 L 5 0 L 10 5 L 5 10 z"
+    assert head("service") == ("circle", {"cx": "5", "cy": "5", "r": "5", "fill": KIND_STYLE["service"][0]})
+    assert head("goods")[0] == "rect" and head("goods")[1]["width"] == head("goods")[1]["height"] == "10"
+    tee = head("permission")
+    assert tee[0] == "rect" and (tee[1]["x"], tee[1]["width"], tee[1]["height"]) == ("7", "3", "10")
+    # every head reaches the marker's tip (refX 10), so it touches the node's edge as the triangle did
+    assert {m.get("refX") for m in markers.values()} == {"10"}
+    assert set(markers) == {f"arrow-{k}" for k in KIND_MARKER}
+    for group in root.iterfind(".//svg:g[@class='flow']", NS):
+        path = group.find("svg:path", NS)
+        assert path is not None and path.get("marker-end") == f"url(#arrow-{group.get('data-kind')})"
+    assert len(root.findall(".//svg:g[@class='flow']", NS)) == len(kinds)

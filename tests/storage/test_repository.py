@@ -40,7 +40,10 @@ def test_create_load_save_and_history(store: Store, make_config) -> None:
     history = store.revisions(head.id)
     assert [(r.version, r.author) for r in history] == [(1, "ann"), (2, "bob"), (3, "cem")]
     assert history[0].summary == "created"
-    assert "2 actors" in history[1].summary and "2 flows" in history[1].summary
+    # the two actors and flows bob added, by name (build_config: "Actor i", flows a chain of service/money)
+    assert history[1].summary == (
+        "added actors 'Actor 2', 'Actor 3', flows 'money' (Actor 1 → Actor 2), 'service' (Actor 2 → Actor 3)"
+    )
     assert history[2].summary == "trimmed"
     assert store.load(head.id, 2)[0] == make_config(actors=4)
     assert store.load(head.id)[1] == head3
