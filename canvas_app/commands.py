@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from canvas_app.diff import named_summary
 from canvas_app.ids import fresh_id, numbered_id, slug
 from canvas_app.model import (
     PUBLIC_TYPES,
@@ -63,6 +64,9 @@ class Command:
     """Base of all commands: ``apply``, ``invert``, ``to_dict``."""
 
     kind: ClassVar[str] = ""
+    named_by_the_diff: ClassVar[bool] = False
+    """True for an edit of elements: its step's label names them from the change (``diff.named_summary``:
+    "edited flow 'fee' (Drivers → Operator)"), where :meth:`describe` knows only ids ("edit flow f16")."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -204,6 +208,7 @@ class AddActor(Command):
     """Add one actor (a dict of :class:`~canvas_app.model.Actor` fields)."""
 
     kind: ClassVar[str] = "add_actor"
+    named_by_the_diff: ClassVar[bool] = True
     actor: dict[str, Any]
 
     def apply(self, config: Configuration) -> Configuration:
@@ -236,6 +241,7 @@ class UpdateDetails(Command):
     """
 
     kind: ClassVar[str] = "update_details"
+    named_by_the_diff: ClassVar[bool] = True
     changes: dict[str, Any]
 
     def apply(self, config: Configuration) -> Configuration:
@@ -255,6 +261,7 @@ class UpdateActor(Command):
     """Change fields of one actor (``changes`` must not contain ``id``)."""
 
     kind: ClassVar[str] = "update_actor"
+    named_by_the_diff: ClassVar[bool] = True
     actor_id: str
     changes: dict[str, Any]
 
@@ -280,6 +287,7 @@ class DeleteActor(Command):
     """Delete an actor, its flows, the needs' references to those flows and needs held by it."""
 
     kind: ClassVar[str] = "delete_actor"
+    named_by_the_diff: ClassVar[bool] = True
     actor_id: str
 
     def apply(self, config: Configuration) -> Configuration:
@@ -334,6 +342,7 @@ class AddFlow(Command):
     :func:`set_flow_costs`)."""
 
     kind: ClassVar[str] = "add_flow"
+    named_by_the_diff: ClassVar[bool] = True
     flow: dict[str, Any]
     costs: dict[str, float | None] = field(default_factory=dict)
 
@@ -354,6 +363,7 @@ class UpdateFlow(Command):
     Redrawn between other actors, the flow leaves the old ends' costs on it behind."""
 
     kind: ClassVar[str] = "update_flow"
+    named_by_the_diff: ClassVar[bool] = True
     flow_id: str
     changes: dict[str, Any]
     costs: dict[str, float | None] = field(default_factory=dict)
@@ -393,6 +403,7 @@ def _still_estimated(flow: dict[str, Any], changes: dict[str, Any]) -> list[str]
 @dataclass(frozen=True)
 class DeleteFlow(Command):
     kind: ClassVar[str] = "delete_flow"
+    named_by_the_diff: ClassVar[bool] = True
     flow_id: str
 
     def apply(self, config: Configuration) -> Configuration:
@@ -414,6 +425,7 @@ class DeleteElements(Command):
     """
 
     kind: ClassVar[str] = "delete_elements"
+    named_by_the_diff: ClassVar[bool] = True
     actor_ids: list[str]
     flow_ids: list[str]
 
@@ -445,6 +457,7 @@ class MoveNodes(Command):
     """Set the canvas positions of actors: ``{actor id: [x, y]}`` (unknown ids are ignored)."""
 
     kind: ClassVar[str] = "move_nodes"
+    named_by_the_diff: ClassVar[bool] = True
     positions: dict[str, list[float]]
 
     def apply(self, config: Configuration) -> Configuration:
@@ -469,6 +482,7 @@ class PlaceModule(Command):
     """
 
     kind: ClassVar[str] = "place_module"
+    named_by_the_diff: ClassVar[bool] = True
     module: str
     position: list[float] | None = field(default_factory=lambda: [0.0, 0.0])
     instance_id: str | None = None
@@ -491,6 +505,7 @@ class PlaceModule(Command):
 @dataclass(frozen=True)
 class RemoveModule(Command):
     kind: ClassVar[str] = "remove_module"
+    named_by_the_diff: ClassVar[bool] = True
     instance_id: str
 
     def apply(self, config: Configuration) -> Configuration:
@@ -560,5 +575,5 @@ def perform(config: Configuration, command: Command, **kwargs: Any) -> tuple[Con
     True
     """
     after = command.apply(config, **kwargs) if kwargs else command.apply(config)
-    label = command.describe()
+    label = named_summary(config, after) if command.named_by_the_diff else command.describe()
     return after, Step(redo=changeset_between(config, after, label), undo=changeset_between(after, config, label))

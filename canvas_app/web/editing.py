@@ -8,40 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from canvas_app.commands import (
-    AddActor,
-    AddFlow,
-    Command,
-    DeleteActor,
-    DeleteFlow,
-    MoveNodes,
-    PlaceModule,
-    RemoveModule,
-    Step,
-    UpdateActor,
-    UpdateDetails,
-    UpdateFlow,
-    perform,
-)
+from canvas_app.commands import Command, PlaceModule, Step, perform
 from canvas_app.model import Configuration, ConfigurationError
 from canvas_app.web.services import Services
-from storage import ConflictError, StorageError, summarize_change
-
-NAMED_FROM_THE_DIFF = (
-    AddActor,
-    AddFlow,
-    DeleteActor,
-    DeleteFlow,
-    MoveNodes,
-    PlaceModule,
-    RemoveModule,
-    UpdateActor,
-    UpdateDetails,
-    UpdateFlow,
-)
-"""Edits whose own label names elements by id ("edit flow f16"): their history line names them from the
-diff instead. A change set (undo, redo, an applied recommendation) and a stress test keep their label,
-which says why the change was made."""
+from storage import ConflictError, StorageError
 
 
 @dataclass
@@ -82,10 +52,9 @@ def apply_edit(
         return Outcome(problems=exc.problems)
     if step.redo.is_empty():
         return Outcome(config=base, head=_head, step=None)
-    summary = summarize_change(base, after) if isinstance(command, NAMED_FROM_THE_DIFF) else step.redo.label
     try:
         head = services.store.save(
-            int(configuration_id), after, base_version=int(version), author=services.author, summary=summary
+            int(configuration_id), after, base_version=int(version), author=services.author, summary=step.redo.label
         )
     except ConflictError as exc:
         current = exc.current

@@ -49,7 +49,7 @@ def test_cb001_drop_places_module_saves_and_returns_small_diff(services, stored)
     assert out["step_out"]["step"] == {
         "before": stored.version,
         "after": stored.version + 1,
-        "label": "place module test-pay",
+        "label": "added module 'Test pay-by-phone' and 1 actor, 4 flows",  # names, never ids
     }
     config, head = services.store.load(stored.id)
     assert head.version == stored.version + 1 and config.modules[0].position.x == 120.5
