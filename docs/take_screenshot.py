@@ -1,10 +1,10 @@
 """Take docs/editor.png: the canvas editor with an example open (headless Debian Chromium).
 
-    python docs/take_screenshot.py [--example oulu-parking.json] [--out docs/editor.png]
+    python docs/take_screenshot.py [--example oulu-parking.json] [--out docs/editor.png] [--width 1600]
 
 Starts the app on a free port with a throwaway SQLite database, creates the
 example configuration, opens it in the editor, places one module with the
-keyboard path (so the score panel is live) and saves a 1400x1000 screenshot.
+keyboard path (so the score panel is live) and saves a screenshot of the window (--width wide).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--example", default="oulu-parking.json")
     parser.add_argument("--out", default=str(REPO / "docs" / "editor.png"))
+    parser.add_argument("--width", type=int, default=1600, help="window width in CSS px (e.g. 1024 to check a laptop)")
     args = parser.parse_args(argv)
 
     from bench.ui import browser, start_server, wait
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     head = store.create_configuration(workspace.id, load_configuration(path), author="designer")
     base_url, server = start_server(app)
     driver = browser()
+    driver.set_window_size(args.width, 900)
     try:
         driver.get(f"{base_url}/edit/{head.id}")
         wait(

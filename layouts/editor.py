@@ -16,7 +16,8 @@ from layouts.ids import ID
 from layouts.needs import configuration_links
 
 LAYOUTS = [
-    ("preset", "Keep positions (preset)"),
+    ("preset", "Keep positions"),
+    ("fcose", "Organic (for value networks)"),
     ("breadthfirst", "Breadth-first"),
     ("concentric", "Concentric"),
     ("cose", "Force-directed (cose)"),
@@ -386,7 +387,7 @@ def shortcuts_dialog() -> dbc.Modal:
 
 
 def canvas_controls() -> html.Div:
-    """Fit and zoom buttons over the canvas, which flow kinds to show and focus mode (canvas.js runs them all in
+    """Fit and zoom buttons over the canvas (and Clear highlight, after a flag's), which flow kinds to show and focus mode (canvas.js runs them all in
     the browser: hiding is a view, nothing is deleted or saved)."""
     kinds = [k.value for k in FlowKind]
     view = [
@@ -404,7 +405,7 @@ def canvas_controls() -> html.Div:
     return html.Div(
         [
             html.Div(
-                buttons_for_view(),
+                [*buttons_for_view(), dbc.Button("Clear highlight", id=ID.clear_highlight, size="sm", color="link")],
                 className="d-flex gap-1",
                 role="group",
                 **{"aria-label": "Canvas view"},
@@ -458,27 +459,27 @@ def toolbar(status: str = "") -> html.Div:
                 options=[{"label": label, "value": name} for name, label in LAYOUTS],
                 value="preset",
                 size="sm",
-                style={"width": "13rem"},
+                style={"width": "12.5rem"},
             ),
             dbc.Button(
                 "Apply layout", id=ID.layout_apply, size="sm", color="secondary", outline=True, className="me-2"
             ),
-            dbc.Label("Export format", html_for=ID.export_format, className="visually-hidden"),
-            dbc.Select(
-                id=ID.export_format,
-                options=[
-                    {"label": "JSON", "value": "json"},
-                    {"label": "GraphML", "value": "graphml"},
-                    {"label": "CSV of flows", "value": "csv"},
+            dbc.DropdownMenu(  # one menu, not a select and four buttons: the toolbar fits one line at 1024 px
+                [
+                    dbc.DropdownMenuItem("Configuration (JSON)", id=ID.export_button),
+                    dbc.DropdownMenuItem("Network (GraphML)", id=ID.export_graphml),
+                    dbc.DropdownMenuItem("Flows (CSV)", id=ID.export_csv),
+                    dbc.DropdownMenuItem(divider=True),
+                    dbc.DropdownMenuItem("Picture (PNG, 3×)", id=ID.export_png),
+                    dbc.DropdownMenuItem("Picture (SVG)", id=ID.export_svg),
                 ],
-                value="json",
+                id=ID.export_menu,
+                label="Export",
                 size="sm",
-                style={"width": "9rem"},
+                color="secondary",
+                toggle_class_name="btn-outline-secondary bg-transparent text-body",
+                className="me-2",
             ),
-            dbc.Button("Export", id=ID.export_button, size="sm", color="secondary", outline=True),
-            dbc.Button("PNG", id=ID.export_png, size="sm", color="secondary", outline=True),
-            dbc.Button("SVG", id=ID.export_svg, size="sm", color="secondary", outline=True, className="me-2"),
-            dbc.Button("Clear highlight", id=ID.clear_highlight, size="sm", color="link"),
             html.Span(
                 [
                     dbc.Spinner(size="sm", spinner_class_name="me-1"),

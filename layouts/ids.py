@@ -69,8 +69,10 @@ class Ids:
     reload_theirs: str = "ed-reload-theirs"
     save_mine: str = "ed-save-mine"
     clear_highlight: str = "ed-clear-highlight"
-    export_format: str = "ed-export-format"
-    export_button: str = "ed-export"
+    export_menu: str = "ed-export-menu"  # the toolbar's Export menu: the items below
+    export_button: str = "ed-export"  # the configuration as JSON
+    export_graphml: str = "ed-export-graphml"
+    export_csv: str = "ed-export-csv"
     export_png: str = "ed-export-png"
     export_svg: str = "ed-export-svg"
     download: str = "ed-download"

@@ -8,6 +8,7 @@ buttons with ``data-sort``), so it costs no request and survives the table being
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from dash import html
@@ -89,62 +90,50 @@ def table_view(config: Configuration) -> list[Any]:
         )
         for flow in config.flows
     ]
-    period = config.period
     return [
-        html.Div(
-            html.Table(
-                [
-                    html.Caption(f"Actors ({len(config.actors)}): flows each gives and gets"),
-                    html.Thead(
-                        html.Tr(
-                            [
-                                _header("Name", "actors", 0),
-                                _header("Type", "actors", 1),
-                                _header("Role", "actors", 2),
-                                _header("Gives", "actors", 3, numeric=True),
-                                _header("Gets", "actors", 4, numeric=True),
-                                html.Th(html.Span("Edit", className="visually-hidden"), scope="col"),
-                            ]
-                        )
-                    ),
-                    html.Tbody(actor_rows),
-                ],
-                className="table table-sm align-middle mb-2",
-                **{"data-table": "actors"},
-            ),
-            className="table-scroll",
-            tabIndex="0",
-            role="region",
-            **{"aria-label": "Actors table"},
+        _sortable_table(
+            "actors",
+            f"Actors ({len(config.actors)}): flows each gives and gets",
+            [("Name", False), ("Type", False), ("Role", False), ("Gives", True), ("Gets", True)],
+            actor_rows,
+            "Actors table",
         ),
-        html.Div(
-            html.Table(
-                [
-                    html.Caption(
-                        f"Value flows ({len(config.flows)}): amount per occurrence, occurrences per {period}; "
-                        "≈ marks a module's estimate"
-                    ),
-                    html.Thead(
-                        html.Tr(
-                            [
-                                _header("From", "flows", 0),
-                                _header("To", "flows", 1),
-                                _header("Kind", "flows", 2),
-                                _header("Label", "flows", 3),
-                                _header("Amount", "flows", 4, numeric=True),
-                                _header("Occurrences", "flows", 5, numeric=True),
-                                html.Th(html.Span("Edit", className="visually-hidden"), scope="col"),
-                            ]
-                        )
-                    ),
-                    html.Tbody(flow_rows),
-                ],
-                className="table table-sm align-middle mb-0",
-                **{"data-table": "flows"},
-            ),
-            className="table-scroll",
-            tabIndex="0",
-            role="region",
-            **{"aria-label": "Value flows table"},
+        _sortable_table(
+            "flows",
+            f"Value flows ({len(config.flows)}): amount per occurrence, occurrences per {config.period}; "
+            "≈ marks a module's estimate",
+            [
+                ("From", False),
+                ("To", False),
+                ("Kind", False),
+                ("Label", False),
+                ("Amount", True),
+                ("Occurrences", True),
+            ],
+            flow_rows,
+            "Value flows table",
         ),
     ]
+
+
+def _sortable_table(
+    name: str, caption: str, columns: Sequence[tuple[str, bool]], rows: list[html.Tr], region: str
+) -> html.Div:
+    """A table whose column buttons sort it in the browser (``columns``: caption, numeric), with a last Edit
+    column, in its own focusable scrolling region named ``region``."""
+    headers = [_header(text, name, k, numeric=numeric) for k, (text, numeric) in enumerate(columns)]
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(caption),
+                html.Thead(html.Tr([*headers, html.Th(html.Span("Edit", className="visually-hidden"), scope="col")])),
+                html.Tbody(rows),
+            ],
+            className="table table-sm align-middle mb-2",
+            **{"data-table": name},
+        ),
+        className="table-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": region},
+    )

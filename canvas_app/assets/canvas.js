@@ -414,32 +414,35 @@
     });
   }
 
-  // -- page titles: each page is titled after its first heading, so browser tabs and history differ ----
-  // A page changed inside the app also moves focus to its heading, as a new page load would start there.
+  // -- after each render, one pass: the page's title, the tables' sort order, the invalid fields, the dialogs' names ----
+  // Each page is titled after its first heading, so browser tabs and history differ; a page changed inside
+  // the app also moves focus to its heading, as a new page load would start there.
   var shownPath = null;
-  function titlePage() {
-    var heading = document.querySelector("#page h1");
+  function titlePage(heading) {
     var text = heading ? heading.textContent.trim() : "";
     var title = text && text !== "CityCanvas" ? text + " — CityCanvas" : "CityCanvas";
     if (document.title !== title) { document.title = title; }
-    keepSortOrder();
-    markInvalid();
-    nameDialogs();
     if (!heading) { return; }
     var path = window.location.pathname + window.location.search;
     if (shownPath !== null && path !== shownPath && !document.querySelector(".modal.show")) { focusOn(heading); }
     shownPath = path;
   }
-  function watchTitles() {  // Dash renders #page after the document has loaded: watch the body for it
+  function afterRender() {
+    keepSortOrder();
+    markInvalid();
+    nameDialogs();
+    titlePage(document.querySelector("#page h1"));
+  }
+  function watchRenders() {  // Dash renders #page after the document has loaded: watch the body for it
     if (!window.MutationObserver) { return; }
     var pending = null;
     new MutationObserver(function () {
       if (pending) { clearTimeout(pending); }
-      pending = setTimeout(titlePage, 50);
+      pending = setTimeout(afterRender, 50);
     }).observe(document.body, {childList: true, subtree: true, characterData: true});
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", watchTitles); }
-  else { watchTitles(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", watchRenders); }
+  else { watchRenders(); }
 
   // -- node moves and layout results -> one small store update ---------------------
   var pending = {};

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import dash_cytoscape as cyto
 from dash import Dash, dcc, html
 
 from callbacks import (
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     if store is None:
         store = Store.open(settings.database_url)
     services = Services(settings=settings, store=store)
+    cyto.load_extra_layouts()  # fcose, the layout offered for value networks (the bundle is served from here too)
 
     app = Dash(
         __name__,

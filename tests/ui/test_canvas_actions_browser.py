@@ -3,6 +3,9 @@ shortcuts and their help dialog, a box selection deleted with one question and o
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -169,3 +172,29 @@ def test_dragging_one_of_a_selection_moves_them_all_in_one_revision(dash_duo, ap
         assert (saved[name].x, saved[name].y) == (round(after[k]["x"], 1), round(after[k]["y"], 1))
     assert after[2] == before[2]  # the city was not selected
     assert store.get_configuration(head.id).version == head.version + 1  # one revision for the whole move
+
+
+def test_organic_layout_tidies_a_twelve_actor_map_in_one_revision_with_no_actor_over_another(dash_duo, app, store):
+    example = Path(__file__).resolve().parents[2] / "examples" / "open-sensor-platform.json"
+    head = open_editor(dash_duo, app, store, path=example)
+    dash_duo.find_element(f"#{ID.layout_name}").send_keys("Organic (for value networks)")
+    dash_duo.find_element(f"#{ID.layout_apply}").click()
+    wait_for(lambda: store.get_configuration(head.id).version == head.version + 1, timeout=20)
+    boxes = dash_duo.driver.execute_script(
+        CY + "return cy.nodes().map(n => [n.id(), n.boundingBox({includeLabels: false})]);"
+    )
+    assert len(boxes) >= 12
+    overlapping = [
+        (a, b)
+        for k, (a, p) in enumerate(boxes)
+        for b, q in boxes[k + 1 :]
+        if p["x1"] < q["x2"] and q["x1"] < p["x2"] and p["y1"] < q["y2"] and q["y1"] < p["y2"]
+    ]
+    assert overlapping == []
+    saved = {a.id: a.position for a in store.load(head.id)[0].actors}
+    shown = dash_duo.driver.execute_script(
+        CY + "var o = {}; cy.nodes().forEach(n => o[n.id()] = n.position()); return o;"
+    )
+    assert all(abs(saved[i].x - p["x"]) < 1 and abs(saved[i].y - p["y"]) < 1 for i, p in shown.items())
+    time.sleep(1)  # the layout's positions went as one edit: no second revision follows
+    assert store.get_configuration(head.id).version == head.version + 1

@@ -322,13 +322,25 @@ def test_ui013_apply_recommendation_is_undoable_and_image_export(dash_duo, app, 
     folder = Path(dash_duo.download_path)
     dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
     config, _ = store.load(head.id)
-    dash_duo.find_element(f"#{ID.export_png}").click()  # drawn by cytoscape in the browser
-    png = downloaded(folder, ".png").read_bytes()
+
+    def export(item):  # the toolbar's Export menu, then one of its items
+        click(dash_duo, f"#{ID.export_menu} .dropdown-toggle")
+        click(dash_duo, f"#{item}")
+
+    export(ID.export_png)  # drawn by cytoscape in the browser: the whole graph at 3x, named after the version
+    picture = downloaded(folder, ".png")
+    png = picture.read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
-    dash_duo.find_element(f"#{ID.export_svg}").click()
+    assert picture.name == f"test-parking-v{store.get_configuration(head.id).version}.png"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    box = dash_duo.driver.execute_script("return document.getElementById('cy')._cyreg.cy.elements().boundingBox();")
+    assert width >= 2.5 * box["w"] and height >= 2.5 * box["h"]
+    export(ID.export_svg)
     svg = downloaded(folder, ".svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<svg") and all(a.name in svg for a in config.actors)
-    dash_duo.find_element(f"#{ID.export_button}").click()  # the format chosen: JSON by default
+    export(ID.export_graphml)
+    assert "<graphml" in downloaded(folder, ".graphml").read_text(encoding="utf-8")
+    export(ID.export_button)
     exported = json.loads(downloaded(folder, ".json").read_text(encoding="utf-8"))
     assert exported["name"] == config.name and len(exported["flows"]) == len(config.flows)
     assert dash_duo.get_logs() == []
