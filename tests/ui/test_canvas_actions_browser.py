@@ -198,3 +198,27 @@ def test_organic_layout_tidies_a_twelve_actor_map_in_one_revision_with_no_actor_
     assert all(abs(saved[i].x - p["x"]) < 1 and abs(saved[i].y - p["y"]) < 1 for i, p in shown.items())
     time.sleep(1)  # the layout's positions went as one edit: no second revision follows
     assert store.get_configuration(head.id).version == head.version + 1
+
+
+def test_at_1024_px_the_toolbar_is_one_line_and_the_form_sits_beside_the_canvas_in_view(dash_duo, app, store):
+    open_editor(dash_duo, app, store)
+    dash_duo.driver.set_window_size(1024, 800)
+    wait_for(lambda: dash_duo.driver.execute_script("return window.innerWidth;") <= 1024)
+    tops = dash_duo.driver.execute_script(
+        "return [arguments[0], arguments[1], arguments[2], arguments[3]].map("
+        "id => Math.round(document.getElementById(id).getBoundingClientRect().top));",
+        ID.undo,
+        ID.layout_name,
+        ID.layout_apply,
+        ID.export_menu,
+    )
+    assert max(tops) - min(tops) <= 6, tops  # no control wrapped onto a second line
+    canvas, side, name = dash_duo.driver.execute_script(
+        "return [arguments[0], arguments[1], arguments[2]].map(s => document.querySelector(s).getBoundingClientRect());",
+        f"#{ID.cy}",
+        ".side-panel",
+        f"#{ID.actor_name}",
+    )
+    assert side["left"] >= canvas["right"] - 1  # beside the canvas, not below it
+    assert name["bottom"] <= dash_duo.driver.execute_script("return window.innerHeight;")  # no scrolling to reach it
+    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth;")
