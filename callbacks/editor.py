@@ -184,9 +184,11 @@ def register(app: Any, services: Services) -> None:
         ClientsideFunction(ns, "filterView"),
         Output(ID.view_state, "data"),
         Input(ID.view_kinds, "value"),
+        Input(ID.view_types, "value"),
         Input(ID.view_focus, "value"),
         Input(ID.selection, "data"),
         State(ID.view_kinds, "options"),
+        State(ID.view_types, "options"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -399,6 +399,20 @@ def canvas_controls() -> html.Div:
             className="small ms-2",
             input_class_name="me-1",
         ),
+        html.Details(
+            [
+                html.Summary("Actor types", className="small"),
+                dbc.Checklist(
+                    id=ID.view_types,
+                    options=[{"label": _label(t.value), "value": t.value} for t in ActorType],
+                    value=[t.value for t in ActorType],
+                    inline=True,
+                    className="small",
+                    input_class_name="me-1",
+                ),
+            ],
+            className="ms-2",
+        ),
         dbc.Switch(id=ID.view_focus, label="Focus on the selected actor", value=False, className="small ms-2"),
         dcc.Store(id=ID.view_state),
     ]

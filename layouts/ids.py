@@ -154,6 +154,7 @@ class Ids:
     # score panel
     scores: str = "ed-scores"
     view_kinds: str = "ed-view-kinds"  # flow kinds shown on the canvas (the others are hidden, not deleted)
+    view_types: str = "ed-view-types"  # actor types shown on the canvas (the others, and their flows, hidden)
     view_focus: str = "ed-view-focus"  # focus mode: only the selected actor and its neighbours
     view_state: str = "ed-view-state"  # (JS) what the view filter last applied
     score_changes: str = "ed-score-changes"  # (JS) live region: "Replicability 89 → 82" after an edit

@@ -534,13 +534,18 @@
     return out;
   }
 
-  // -- the view filter: flow kinds shown, focus on the selected actor (a view: nothing is deleted) --
-  var view = {kinds: null, focus: null};
+  // -- the view filter: flow kinds and actor types shown, focus on the selected actor (a view: nothing is deleted) --
+  var view = {kinds: null, types: null, focus: null};
   function applyView(cy) {
     cy.batch(function () {
       cy.elements().removeClass("filtered");
       if (view.kinds) {
         cy.edges().forEach(function (e) { if (view.kinds.indexOf(e.data("kind")) < 0) { e.addClass("filtered"); } });
+      }
+      if (view.types) {  // an actor of a hidden type goes with its flows
+        cy.nodes().forEach(function (n) {
+          if (view.types.indexOf(n.data("type")) < 0) { n.addClass("filtered"); n.connectedEdges().addClass("filtered"); }
+        });
       }
       if (view.focus) {
         var node = cy.getElementById(view.focus);
@@ -590,7 +595,7 @@
           if (nodes.length) { cy.add(nodes); nodesChanged = true; }
           if (edges.length) { cy.add(edges); }
         });
-        if (view.kinds || view.focus) { applyView(cy); }  // new elements follow the filter in force
+        if (view.kinds || view.types || view.focus) { applyView(cy); }  // new elements follow the filter in force
         // the slower second pass (flags, recommendations, criteria, nine blocks) starts once this
         // frame is drawn, so its server work does not compete with drawing the edit
         requestAnimationFrame(function () {
@@ -661,14 +666,16 @@
       },
       // The flow form shows the fields its kind can carry: a term for a recurring flow, a payback
       // period for an investment, the personal-data switch for a data flow (forms.flow_fields agrees).
-      filterView: function (kinds, focus, selection, options) {
+      filterView: function (kinds, types, focus, selection, kindOptions, typeOptions) {
         var cy = core();
         if (!cy) { return window.dash_clientside.no_update; }
         kinds = kinds || [];
-        view.kinds = kinds.length === (options || []).length ? null : kinds;  // null: every kind shown
+        types = types || [];
+        view.kinds = kinds.length === (kindOptions || []).length ? null : kinds;  // null: every kind shown
+        view.types = types.length === (typeOptions || []).length ? null : types;
         view.focus = focus && selection && selection.kind === "actor" ? selection.id : null;
         applyView(cy);
-        return {kinds: view.kinds, focus: view.focus};
+        return {kinds: view.kinds, types: view.types, focus: view.focus};
       },
       pickElement: function (value) {
         var cy = core();

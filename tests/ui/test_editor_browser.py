@@ -591,13 +591,20 @@ VISIBLE = (
 )
 
 
-def test_ui036_flow_kinds_can_be_hidden_and_focus_shows_one_actor_and_its_neighbours(dash_duo, app, store):
+def test_ui036_flow_kinds_and_actor_types_can_be_hidden_and_focus_shows_one_actor_and_its_neighbours(
+    dash_duo, app, store
+):
     head = open_editor(dash_duo, app, store)
     assert dash_duo.driver.execute_script(VISIBLE)[1] == 3
     money = dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.view_kinds} input[value='money']")
     dash_duo.driver.execute_script("arguments[0].click();", money)
     wait_for(lambda: dash_duo.driver.execute_script(VISIBLE)[1] == 2)  # the parking fee is hidden, not deleted
     dash_duo.driver.execute_script("arguments[0].click();", money)
+    wait_for(lambda: dash_duo.driver.execute_script(VISIBLE)[1] == 3)
+    citizens = dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ID.view_types} input[value='citizen']")
+    dash_duo.driver.execute_script("arguments[0].click();", citizens)  # the drivers go, with their two flows
+    wait_for(lambda: dash_duo.driver.execute_script(VISIBLE) == [["city", "lonely", "operator"], 1])
+    dash_duo.driver.execute_script("arguments[0].click();", citizens)
     wait_for(lambda: dash_duo.driver.execute_script(VISIBLE)[1] == 3)
     dash_duo.find_element(f"#{ID.element_pick}").send_keys("Actor: City of Testville")
     dash_duo.wait_for_contains_text(f"#{ID.actor_heading}", "City of Testville")
