@@ -76,6 +76,13 @@ class RoundItem(BaseModel):
         return plain_text(value, "Item text")
 
 
+DEFAULT_KEEP_DAYS = 365
+MIN_KEEP_DAYS = 30
+MAX_KEEP_DAYS = 3650
+"""How long a round's answers are kept after it closes: a year unless the owner says otherwise, never less
+than a month (time to read and accept the results) nor more than ten years."""
+
+
 class Round(BaseModel):
     """A questionnaire round on a workspace's needs, one configuration's value, or its advantages."""
 
@@ -89,6 +96,9 @@ class Round(BaseModel):
     language: Language = "en"
     follow_up_of: int | None = None
     """The round this one follows up (Delphi-style): its results are shown next to each participant's earlier answer."""
+    keep_days: Annotated[int, Field(ge=MIN_KEEP_DAYS, le=MAX_KEEP_DAYS)] = DEFAULT_KEEP_DAYS
+    """Retention the owner sets: the round and its answers are deleted this many days after it closes
+    (``canvas-app rounds purge``); what was accepted into the rankings stays."""
 
     @field_validator("intro")
     @classmethod
@@ -106,6 +116,15 @@ class Round(BaseModel):
 
     def item_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
+
+    def kept_until(self, closed_on: date) -> date:
+        """The last day the round and its answers are kept, for a round that stopped taking answers on ``closed_on``.
+
+        >>> r = Round(kind="needs", items=[RoundItem(id="n1", text="x")], opens=date(2026, 3, 1), closes=date(2026, 3, 31))
+        >>> r.kept_until(r.closes)
+        datetime.date(2027, 3, 31)
+        """
+        return closed_on + timedelta(days=self.keep_days)
 
     def is_open(self, today: date) -> bool:
         """Answers are taken from the opening day to the closing day, both included."""

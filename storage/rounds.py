@@ -323,6 +323,17 @@ class RoundsMixin:
                 s.execute(delete(RoundRow).where(RoundRow.id.in_(old)))
             return old
 
+    def delete_expired_rounds(self, today: date) -> list[int]:
+        """Retention, for every workspace: delete each round kept past its owner's ``keep_days`` (counted from the
+        day it stopped taking answers), with its participants, answers, proposals and acceptances.
+        Returns the deleted round ids. Accepted importances stay in the needs."""
+        with self._tx(write=True) as s:
+            rows = s.scalars(select(RoundRow)).all()
+            expired = [r.id for r in rows if Round.model_validate_json(r.spec).kept_until(_closed_on(r)) < today]
+            if expired:
+                s.execute(delete(RoundRow).where(RoundRow.id.in_(expired)))
+            return expired
+
 
 def _closed_on(row: RoundRow) -> date:
     """The day a round stopped taking answers: its close date, or the day the designer closed it if earlier."""

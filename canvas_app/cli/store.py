@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from canvas_app.exports import export_configuration
@@ -105,6 +106,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     restore.add_argument("kind", choices=("config", "workspace"))
     restore.add_argument("ref", metavar="REF", help="configuration id (see 'configs --all'), or workspace name")
     restore.set_defaults(func=cmd_restore)
+
+    rounds = subparsers.add_parser("rounds", help="co-creation rounds kept in the store")
+    rounds_sub = rounds.add_subparsers(dest="rounds_command", required=True, metavar="COMMAND")
+    purge = rounds_sub.add_parser(
+        "purge",
+        parents=[common],
+        help="delete the rounds kept past their retention (each round's 'keep answers for' days after it closed)",
+    )
+    purge.add_argument(
+        "--today", type=_day, default=None, metavar="YYYY-MM-DD", help="count from this day (default: today)"
+    )
+    purge.set_defaults(func=cmd_rounds_purge)
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -293,6 +306,29 @@ def cmd_restore(args: argparse.Namespace) -> int:
 # -- helpers ----------------------------------------------------------------------------
 class _Invalid(Exception):
     """A reference the user typed matches nothing (or too much)."""
+
+
+def cmd_rounds_purge(args: argparse.Namespace) -> int:
+    """Retention as the owners set it: run daily (cron, a systemd timer) on the shared store."""
+
+    def run(store: Store) -> int:
+        deleted = store.delete_expired_rounds(args.today or date.today())
+        if deleted:
+            print(
+                f"deleted {len(deleted)} round(s) past their retention, with their answers: ids {', '.join(map(str, deleted))}"
+            )
+        else:
+            print("no round is past its retention")
+        return EXIT_OK
+
+    return _with_store(args, run)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _with_store(args: argparse.Namespace, run: Callable[[Store], int]) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -268,3 +268,16 @@ def test_every_page_text_exists_in_english_and_finnish():
     assert all(set(GROUP_NAMES[lang]) == set(GROUPS) for lang in LANGUAGES)
     assert text("fi", "your_earlier", rating=4) == "Aiempi vastauksesi: 4"
     assert text("en", "group_median", median=3.5, iqr=1, n=12).startswith("Everyone in the previous round: median 3.5")
+
+
+@pytest.mark.parametrize("days, ok", [(29, False), (30, True), (365, True), (3650, True), (3651, False)])
+def test_retention_is_between_a_month_and_ten_years(days: int, ok: bool) -> None:
+    spec = {"kind": "needs", "items": [{"id": "n1", "text": "x"}], "opens": "2026-03-01", "closes": "2026-03-31"}
+    if ok:
+        assert Round.model_validate({**spec, "keep_days": days}).kept_until(date(2026, 3, 31)) == date(
+            2026, 3, 31
+        ) + timedelta(days=days)
+    else:
+        with pytest.raises(ValidationError):
+            Round.model_validate({**spec, "keep_days": days})
+    assert Round.model_validate(spec).keep_days == 365  # a year unless the owner says otherwise

@@ -212,3 +212,23 @@ def test_retention_deletes_rounds_closed_before_the_cutoff_with_their_answers(op
         ]
     engine.dispose()
     assert left == [0, 0, 0]
+
+
+def test_each_round_is_deleted_once_its_owners_retention_has_run_out(opened, store_url: str) -> None:
+    store, yearly, _ = opened  # closes 2026-03-31, kept a year by default: until 2027-03-31
+    ws = store.get_round(yearly).workspace_id
+    p1 = store.join_round(yearly, "browser-1", "resident", today=DURING)
+    store.save_answer(yearly, answer(p1, "n1", 3), today=DURING)
+    short = needs_round().model_copy(update={"opens": date(2026, 5, 1), "closes": date(2026, 5, 31), "keep_days": 30})
+    monthly, _ = store.create_round(ws, short, author="ann")
+    assert store.delete_expired_rounds(date(2026, 6, 30)) == []  # the last day kept
+    assert store.delete_expired_rounds(date(2026, 7, 1)) == [monthly.id]
+    assert store.delete_expired_rounds(date(2027, 3, 31)) == []
+    assert [a.item for a in store.list_answers(yearly)] == ["n1"]  # nothing of the kept round went
+    assert store.delete_expired_rounds(date(2027, 4, 1)) == [yearly]
+    assert store.list_rounds(ws) == []
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM round_answers")).scalar_one()
+    engine.dispose()
+    assert left == 0

@@ -126,3 +126,29 @@ def test_delete_and_restore_keep_everything(store_url, config_file, capsys) -> N
     assert [action for action, _who in logged] == actions
     assert logged[0][1] == "ann (command line)" and all(who.endswith(" (command line)") for _a, who in logged)
     assert run("delete", "config", "Nope", "--database-url", store_url) == 2
+
+
+def test_rounds_purge_deletes_what_is_past_its_retention(empty_db_url, capsys) -> None:
+    from datetime import date
+
+    from canvas_app.rounds import Round
+
+    assert run("db", "upgrade", "--database-url", empty_db_url) == 0
+    store = Store.open(empty_db_url)
+    ws = store.create_workspace("Oulu", author="ann")
+    spec = {"kind": "needs", "items": [{"id": "n1", "text": "Quiet streets"}], "opens": "2026-03-01"}
+    old, _ = store.create_round(
+        ws.id, Round.model_validate({**spec, "closes": "2026-03-31", "keep_days": 30}), author="ann"
+    )
+    kept, _ = store.create_round(ws.id, Round.model_validate({**spec, "closes": "2026-03-31"}), author="ann")
+    store.close()
+    capsys.readouterr()
+    assert run("rounds", "purge", "--today", "2026-05-01", "--database-url", empty_db_url) == 0
+    assert f"deleted 1 round(s) past their retention, with their answers: ids {old.id}" in capsys.readouterr().out
+    assert run("rounds", "purge", "--today", "2026-05-01", "--database-url", empty_db_url) == 0
+    assert "no round is past its retention" in capsys.readouterr().out
+    store = Store.open(empty_db_url)
+    assert [r.id for r in store.list_rounds(ws.id)] == [kept.id] and date(2026, 5, 1) < date(2027, 3, 31)
+    store.close()
+    with pytest.raises(SystemExit):
+        run("rounds", "purge", "--today", "May 1st", "--database-url", empty_db_url)
