@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, no_update
 from pydantic import ValidationError
 
 from canvas_app.rounds import (
@@ -23,6 +23,8 @@ from canvas_app.rounds import (
     RoundItem,
     accepted_importances,
     aggregate,
+    answers_csv,
+    answers_xlsx,
     by_group,
     text,
     write_limits,
@@ -166,6 +168,20 @@ def results_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
     answers = services.store.list_answers(info.id)
     items = info.round.item_ids()
     return layouts.results_section(info, aggregate(answers, items), by_group(answers, items), today())
+
+
+def export_answers(services: Services, fmt: str, workspace_id: Any, round_id: Any) -> tuple[Any, Any]:
+    """The chosen round's answers as CSV or XLSX (``view`` may export): ``(download, message)``."""
+    refusal = services.refusal("view", workspace_id=workspace_id)
+    if refusal:
+        return no_update, message(refusal)
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return no_update, message(NO_ROUND)
+    answers = services.store.list_answers(info.id)
+    if fmt == "xlsx":
+        return dcc.send_bytes(answers_xlsx(info.round, answers), f"round-{info.id}-answers.xlsx"), None
+    return dcc.send_bytes(answers_csv(info.round, answers), f"round-{info.id}-answers.csv"), None
 
 
 # -- participant page -------------------------------------------------------------------
@@ -340,6 +356,19 @@ def register(app: Any, services: Services) -> None:
     )
     def results(round_id: Any, _changed: Any, workspace_id: Any) -> Any:
         return results_view(services, workspace_id, round_id)
+
+    @app.callback(
+        Output(ID.rounds_download, "data"),
+        Output(ID.rounds_export_feedback, "children"),
+        Input(ID.rounds_download_csv, "n_clicks"),
+        Input(ID.rounds_download_xlsx, "n_clicks"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_round, "value"),
+        prevent_initial_call=True,
+    )
+    def download(_csv: Any, _xlsx: Any, workspace_id: Any, round_id: Any) -> tuple[Any, Any]:
+        fmt = "xlsx" if ctx.triggered_id == ID.rounds_download_xlsx else "csv"
+        return export_answers(services, fmt, workspace_id, round_id)
 
     @app.callback(
         Output(ID.participate_me, "data"),

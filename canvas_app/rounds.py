@@ -16,7 +16,7 @@ import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -125,6 +125,8 @@ class Answer(BaseModel):
     comment: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] = ""
     reason: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] = ""
     """Why the participant revised an earlier answer (Delphi follow-up); empty otherwise."""
+    answered_at: datetime | None = None
+    """When the answer was last saved (UTC), as the store keeps it; None for an answer not saved yet."""
 
     @field_validator("participant")
     @classmethod
@@ -272,25 +274,65 @@ def write_limits(round_id: int, address: str) -> dict[str, tuple[int, timedelta]
     }
 
 
-CSV_COLUMNS = ("participant", "group", "item", "item text", "rating", "comment", "reason")
+EXPORT_COLUMNS = ("item id", "item text", "stakeholder group", "rating", "comment", "answered at")
+"""The export's columns: no participant token, hash, number or address, and the day only, not the time."""
+ExportRow = tuple[str, str, str, int | str, str, str]
+
+
+def export_rows(round_: Round, answers: Sequence[Answer]) -> list[ExportRow]:
+    """One row per answer on an item of the round, in the order of :data:`EXPORT_COLUMNS`.
+
+    *Don't know* is an empty rating. The rows are sorted by the round's item order, then group, day,
+    rating and comment, so their order does not tell which answers one participant saved together."""
+    texts = {item.id: item.text for item in round_.items}
+    position = {item_id: n for n, item_id in enumerate(round_.item_ids())}
+    rows = [
+        (
+            a.item,
+            texts[a.item],
+            a.group,
+            "" if a.rating is None else a.rating,
+            a.comment,
+            "" if a.answered_at is None else a.answered_at.date().isoformat(),
+        )
+        for a in answers
+        if a.item in texts
+    ]
+    return sorted(rows, key=lambda r: (position[r[0]], GROUPS.index(r[2]), r[5], str(r[3]), r[4]))
 
 
 def answers_csv(round_: Round, answers: Sequence[Answer]) -> bytes:
-    """The round's answers as CSV without personal data: participants are numbered P1, P2… in order of
-    their first answer (no token or hash), *don't know* is written "don't know"; cells that a
-    spreadsheet would read as a formula are quoted (:func:`canvas_app.exports.safe_cell`)."""
-    texts = {item.id: item.text for item in round_.items}
-    numbers: dict[str, str] = {}
+    """The round's answers as CSV (:func:`export_rows`); a cell a spreadsheet would read as a formula
+    gets a leading quote (:func:`canvas_app.exports.safe_cell`). Comments are written as typed."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for a in answers:
-        if a.item not in texts:
-            continue
-        number = numbers.setdefault(a.participant, f"P{len(numbers) + 1}")
-        rating: object = "don't know" if a.rating is None else a.rating
-        writer.writerow([safe_cell(v) for v in (number, a.group, a.item, texts[a.item], rating, a.comment, a.reason)])
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows([safe_cell(v) for v in row] for row in export_rows(round_, answers))
     return out.getvalue().encode("utf-8")
+
+
+def answers_xlsx(round_: Round, answers: Sequence[Answer]) -> bytes:
+    """The same rows as :func:`answers_csv` in one XLSX sheet "Answers": ratings are numbers, every
+    other cell is text (a formula-like cell gets the same leading quote and is never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Answers"
+    sheet.append(list(EXPORT_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in export_rows(round_, answers):
+        sheet.append([safe_cell(v) for v in row])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl takes any string starting with "=" for a formula
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

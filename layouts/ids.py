@@ -574,5 +574,11 @@ class Ids:
     def participate_comment(item: str) -> dict:
         return {"type": "pt-comment", "item": item}
 
+    # rounds: export without personal data, deletion on request, proposals and their moderation
+    rounds_download_csv: str = "rd-download-csv"
+    rounds_download_xlsx: str = "rd-download-xlsx"
+    rounds_download: str = "rd-download"  # dcc.Download of the chosen round's answers
+    rounds_export_feedback: str = "rd-export-feedback"
+
 
 ID = Ids()

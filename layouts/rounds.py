@@ -130,6 +130,22 @@ def actions_card(options: list[dict[str, Any]]) -> dbc.Card:
                     ]
                 ),
                 html.Div(id=ID.rounds_feedback, role="status"),
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Download answers (CSV)", id=ID.rounds_download_csv, color="link", className="ps-0 me-2"
+                        ),
+                        dbc.Button("Download answers (XLSX)", id=ID.rounds_download_xlsx, color="link"),
+                        dcc.Download(id=ID.rounds_download),
+                    ],
+                    className="mt-2",
+                ),
+                html.P(
+                    "The export has one row per answer: item, group, rating, comment and the day it was saved; "
+                    "no participant identifier. Comments are as typed and may hold personal details.",
+                    className="small text-muted mb-0",
+                ),
+                html.Div(id=ID.rounds_export_feedback, role="status"),
             ]
         ),
         className="mb-3",

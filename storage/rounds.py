@@ -197,6 +197,7 @@ class RoundsMixin:
                     rating=a.rating,
                     comment=a.comment,
                     reason=a.reason,
+                    answered_at=a.answered_at,
                 )
                 for a, p in rows
             ]

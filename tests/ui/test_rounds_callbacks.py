@@ -144,3 +144,33 @@ def test_the_designer_page_lists_rounds_and_links_from_the_needs_page(services, 
     page = route(services, f"/workspace/{workspace.id}/rounds")
     assert "Co-creation rounds · Oulu" in text_of(page) and find(page, ID.rounds_create) is not None
     assert "Co-creation rounds" in text_of(route(services, f"/workspace/{workspace.id}/needs"))
+
+
+def test_the_designer_exports_the_answers_without_participants_as_csv_and_xlsx(services, workspace, store):
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    path = created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    me, _ = cb.join(services, path, "resident", None, "10.0.0.1")
+    assert text("en", "saved") in answer(services, path, me, ["4", "dk"], ["+31 6 1234", ""])
+    sent, shown = cb.export_answers(services, "csv", workspace.id, round_id)
+    assert shown is None and sent["filename"] == f"round-{round_id}-answers.csv"
+    csv_text = base64.b64decode(sent["content"]).decode()
+    day = cb.today().isoformat()  # the store saves in UTC; the test does not run across midnight
+    assert csv_text.splitlines() == [
+        "item id,item text,stakeholder group,rating,comment,answered at",
+        f"n1,Safe cycling,resident,4,'+31 6 1234,{day}",
+        f"n2,Quiet streets,resident,,,{day}",
+    ]
+    token = me[str(round_id)]
+    assert token not in csv_text and cb.token_hash(token)[:8] not in csv_text
+    sent, _ = cb.export_answers(services, "xlsx", workspace.id, round_id)
+    assert sent["filename"] == f"round-{round_id}-answers.xlsx"
+    sheet = load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active
+    assert [c.value for c in sheet[2]] == ["n1", "Safe cycling", "resident", 4, "'+31 6 1234", day]
+    other = store.create_workspace("Other", author="tester")
+    sent, shown = cb.export_answers(services, "csv", other.id, round_id)
+    assert sent is no_update and cb.NO_ROUND in text_of(shown)
