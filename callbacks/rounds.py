@@ -26,6 +26,8 @@ from canvas_app.rounds import (
     answers_csv,
     answers_xlsx,
     by_group,
+    parse_reference,
+    reference_code,
     text,
     write_limits,
 )
@@ -184,6 +186,56 @@ def export_answers(services: Services, fmt: str, workspace_id: Any, round_id: An
     return dcc.send_bytes(answers_csv(info.round, answers), f"round-{info.id}-answers.csv"), None
 
 
+def participant_by_code(services: Services, info: RoundInfo, code: Any) -> tuple[str | None, str]:
+    """The hash of the round's participant a quoted reference code names: ``(hash, "")`` or ``(None, why not)``."""
+    parsed = parse_reference(code)
+    if parsed is None:
+        return None, "A reference code is 8 characters, digits 0–9 and letters a–f, as the participant page shows it."
+    found = services.store.participants_with_code(info.id, parsed)
+    if not found:
+        return None, f"No participant of round #{info.id} has the reference code {parsed}: nothing was deleted."
+    if len(found) > 1:
+        return None, f"More than one participant of round #{info.id} has the code {parsed}: nothing was deleted."
+    return found[0], ""
+
+
+def ask_to_erase(services: Services, workspace_id: Any, round_id: Any, code: Any) -> tuple[bool, Any, Any, Any]:
+    """The confirm step of a deletion on request: ``(dialog open, its question, pending, message)``."""
+    refusal = services.refusal("edit", workspace_id=workspace_id)
+    if refusal:
+        return False, no_update, None, message(refusal)
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return False, no_update, None, message(NO_ROUND)
+    participant, problem = participant_by_code(services, info, code)
+    if participant is None:
+        return False, no_update, None, message(problem)
+    answers = sum(1 for a in services.store.list_answers(info.id) if a.participant == participant)
+    code = reference_code(participant)
+    return True, layouts.erase_question(code, answers, info.id), {"round": info.id, "code": code}, None
+
+
+def erase_participant(services: Services, workspace_id: Any, pending: Any) -> tuple[Any, bool]:
+    """Delete the participant the dialog asked about (looked up again: the browser's store is only a key)."""
+    refusal = services.refusal("edit", workspace_id=workspace_id)
+    if refusal:
+        return message(refusal), False
+    pending = pending if isinstance(pending, dict) else {}
+    info = workspace_round(services, workspace_id, pending.get("round"))
+    if info is None:
+        return message(NO_ROUND), False
+    participant, problem = participant_by_code(services, info, pending.get("code"))
+    if participant is None:
+        return message(problem), False
+    try:
+        deleted = services.store.delete_participant(info.id, participant)
+    except NotFoundError:  # deleted meanwhile, e.g. from another tab
+        return message(f"No participant of round #{info.id} has that code any more: nothing was deleted."), False
+    plural = "s" if deleted != 1 else ""
+    shown = f"Deleted {deleted} answer{plural} of the participant with reference code {reference_code(participant)}."
+    return message(shown, "success"), True
+
+
 # -- participant page -------------------------------------------------------------------
 def round_from_path(services: Services, pathname: Any) -> RoundInfo | None:
     """The round the URL's token names (None: invalid or revoked). Marks the request as public on purpose."""
@@ -208,6 +260,15 @@ def participant_page(services: Services, token: str) -> Any:
     if state == "not open yet":
         return layouts.participant_message(text(info.round.language, "not_open"))
     return layouts.participant_layout(info.round)
+
+
+def reference_notice(services: Services, pathname: Any, me: Any) -> Any:
+    """This browser's reference code in the round (after consent), and what it is for."""
+    info = round_from_path(services, pathname)
+    token = me.get(str(info.id)) if info is not None and isinstance(me, dict) else None
+    if info is None or not isinstance(token, str):
+        return no_update  # before consent the page has no code to show
+    return text(info.round.language, "reference", code=reference_code(token_hash(token)))
 
 
 def within_limits(services: Services, info: RoundInfo, address: str | None) -> bool:
@@ -369,6 +430,46 @@ def register(app: Any, services: Services) -> None:
     def download(_csv: Any, _xlsx: Any, workspace_id: Any, round_id: Any) -> tuple[Any, Any]:
         fmt = "xlsx" if ctx.triggered_id == ID.rounds_download_xlsx else "csv"
         return export_answers(services, fmt, workspace_id, round_id)
+
+    @app.callback(
+        Output(ID.rounds_erase_modal, "is_open"),
+        Output(ID.rounds_erase_text, "children"),
+        Output(ID.rounds_erase_pending, "data"),
+        Output(ID.rounds_erase_feedback, "children"),
+        Input(ID.rounds_erase, "n_clicks"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_round, "value"),
+        State(ID.rounds_erase_code, "value"),
+        prevent_initial_call=True,
+    )
+    def ask_erase(_n: Any, workspace_id: Any, round_id: Any, code: Any) -> tuple[Any, Any, Any, Any]:
+        return ask_to_erase(services, workspace_id, round_id, code)
+
+    @app.callback(
+        Output(ID.rounds_erase_modal, "is_open", allow_duplicate=True),
+        Output(ID.rounds_erase_feedback, "children", allow_duplicate=True),
+        Output(ID.rounds_changed, "data", allow_duplicate=True),
+        Input(ID.rounds_erase_confirm, "n_clicks"),
+        Input(ID.rounds_erase_cancel, "n_clicks"),
+        State(ID.rounds_erase_pending, "data"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_changed, "data"),
+        prevent_initial_call=True,
+    )
+    def confirm_erase(_confirm: Any, _cancel: Any, pending: Any, workspace_id: Any, changed: Any) -> tuple[Any, ...]:
+        if ctx.triggered_id != ID.rounds_erase_confirm:
+            services.require("view", workspace_id=workspace_id)
+            return False, no_update, no_update
+        shown, done = erase_participant(services, workspace_id, pending)
+        return False, shown, (int(changed or 0) + 1) if done else no_update
+
+    @app.callback(
+        Output(ID.participate_code, "children"),
+        Input(ID.participate_me, "data"),
+        State(ID.url, "pathname"),
+    )
+    def show_reference(me: Any, pathname: Any) -> Any:
+        return reference_notice(services, pathname, me)
 
     @app.callback(
         Output(ID.participate_me, "data"),

@@ -274,6 +274,25 @@ def write_limits(round_id: int, address: str) -> dict[str, tuple[int, timedelta]
     }
 
 
+REFERENCE_LENGTH = 8
+_REFERENCE = re.compile(rf"[0-9a-f]{{{REFERENCE_LENGTH}}}")
+
+
+def reference_code(participant: str) -> str:
+    """The code a participant quotes to have their answers deleted: the first 8 hex digits of their hash.
+
+    The store keeps only the hash, so the designer can find them by it; it tells nothing of the token
+    behind it. Two of 500 participants share a code about once in 30,000 rounds; the deletion is then
+    refused as ambiguous rather than guessed."""
+    return participant[:REFERENCE_LENGTH]
+
+
+def parse_reference(value: object) -> str | None:
+    """A reference code as typed (any case, spaces around it), or None when it is not one."""
+    code = value.strip().lower() if isinstance(value, str) else ""
+    return code if _REFERENCE.fullmatch(code) else None
+
+
 EXPORT_COLUMNS = ("item id", "item text", "stakeholder group", "rating", "comment", "answered at")
 """The export's columns: no participant token, hash, number or address, and the day only, not the time."""
 ExportRow = tuple[str, str, str, int | str, str, str]
@@ -405,6 +424,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nothing_rated": "Rate at least one item before saving.",
         "group_median": "Everyone in the previous round: median {median}, spread (IQR) {iqr}, {n} answers",
         "your_earlier": "Your earlier answer: {rating}",
+        "reference": "Your reference code: {code}. Quote this code to ask for your answers to be deleted.",
     },
     "fi": {
         "consent_title": "Ennen kuin aloitat",
@@ -434,6 +454,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nothing_rated": "Arvioi vähintään yksi kohde ennen tallentamista.",
         "group_median": "Kaikki edellisellä kierroksella: mediaani {median}, hajonta (IQR) {iqr}, {n} vastausta",
         "your_earlier": "Aiempi vastauksesi: {rating}",
+        "reference": "Viitekoodisi: {code}. Mainitse tämä koodi, jos pyydät vastaustesi poistamista.",
     },
 }
 """The participant page's texts in each round language; item texts are shown as the designer wrote them."""

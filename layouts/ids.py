@@ -579,6 +579,15 @@ class Ids:
     rounds_download_xlsx: str = "rd-download-xlsx"
     rounds_download: str = "rd-download"  # dcc.Download of the chosen round's answers
     rounds_export_feedback: str = "rd-export-feedback"
+    rounds_erase_code: str = "rd-erase-code"  # a participant's reference code, as they quote it
+    rounds_erase: str = "rd-erase"  # "Delete their answers": asks first
+    rounds_erase_pending: str = "rd-erase-pending"  # store: {round, code} the dialog asks about
+    rounds_erase_modal: str = "rd-erase-modal"
+    rounds_erase_text: str = "rd-erase-text"
+    rounds_erase_confirm: str = "rd-erase-confirm"
+    rounds_erase_cancel: str = "rd-erase-cancel"
+    rounds_erase_feedback: str = "rd-erase-feedback"
+    participate_code: str = "pt-code"  # the participant's reference code, to quote for deletion
 
 
 ID = Ids()

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from canvas_app.rounds import GROUP_NAMES, GROUPS, RATINGS, ItemResult, Language, Round, text
+from layouts.common import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import page_header
 
@@ -152,6 +153,45 @@ def actions_card(options: list[dict[str, Any]]) -> dbc.Card:
     )
 
 
+def erase_card() -> dbc.Card:
+    """Deleting a participant's answers on request: they quote the reference code their page shows."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Delete a participant's answers on request", className="h6"),
+                html.P(
+                    "The participant page shows each participant a reference code; a participant who asks for "
+                    "their answers to be deleted quotes it. This deletes their answers in the chosen round and "
+                    "their consent record; their proposals stay, no longer linked to them.",
+                    className="small",
+                ),
+                dbc.Label("Reference code", html_for=ID.rounds_erase_code),
+                dbc.Input(id=ID.rounds_erase_code, maxLength=20, autoComplete="off", style={"maxWidth": "12rem"}),
+                dbc.Button("Delete their answers", id=ID.rounds_erase, color="danger", outline=True, className="mt-2"),
+                html.Div(id=ID.rounds_erase_feedback, role="status"),
+                dcc.Store(id=ID.rounds_erase_pending),
+                confirm_dialog(
+                    "Delete a participant's answers?",
+                    "Delete their answers",
+                    modal=ID.rounds_erase_modal,
+                    text=ID.rounds_erase_text,
+                    confirm=ID.rounds_erase_confirm,
+                    cancel=ID.rounds_erase_cancel,
+                ),
+            ]
+        ),
+        className="mb-3",
+    )
+
+
+def erase_question(code: str, answers: int, round_id: int) -> str:
+    """What the confirm dialog asks: whose answers, how many, in which round."""
+    return (
+        f"Delete the {answers} answer{'s' if answers != 1 else ''} of the participant with reference code {code} "
+        f"in round #{round_id}, and their consent record? Their proposals stay, unattributed. This cannot be undone."
+    )
+
+
 def rounds_layout(
     *, workspace_id: int, workspace_name: str, rounds: Sequence[Any], participants: Mapping[int, int],
     needs: Sequence[tuple[str, str]], today: date,
@@ -175,6 +215,7 @@ def rounds_layout(
                                 html.H2("Rounds", className="h5"),
                                 html.Div(rounds_table(rounds, participants, today), id=ID.rounds_list),
                                 actions_card(round_options(rounds, today)),
+                                erase_card(),
                                 html.Div(id=ID.rounds_results),
                             ],
                             lg=8,
@@ -316,6 +357,7 @@ def participant_layout(round_: Round) -> html.Main:
                 dbc.Select(id=ID.participate_group, options=groups, value=None),
                 dbc.Button(text(language, "consent_agree"), id=ID.participate_agree, color="primary", className="mt-2"),
                 html.Div(id=ID.participate_joined, role="status", className="mb-3"),
+                html.Div(id=ID.participate_code, className="small mb-3"),
                 html.Div([_item_fieldset(item.id, item.text, language) for item in round_.items]),
                 dbc.Button(text(language, "save"), id=ID.participate_save, color="primary"),
                 html.Div(id=ID.participate_feedback, role="status", className="mb-4"),

@@ -202,6 +202,21 @@ class RoundsMixin:
                 for a, p in rows
             ]
 
+    def participants_with_code(self, round_id: int, code: str) -> list[str]:
+        """The hashes of the round's participants whose hash starts with ``code`` (a reference code,
+        :func:`canvas_app.rounds.reference_code`); more than one means the code is ambiguous."""
+        with self._tx(write=False) as s:
+            return list(
+                s.scalars(
+                    select(ParticipantRow.token_hash)
+                    .where(
+                        ParticipantRow.round_id == int(round_id),
+                        ParticipantRow.token_hash.startswith(code, autoescape=True),
+                    )
+                    .order_by(ParticipantRow.id)
+                )
+            )
+
     def delete_participant(self, round_id: int, participant_hash: str) -> int:
         """Delete a participant (on request) with their answers; their proposals stay, unattributed.
         Returns how many answers were deleted."""

@@ -304,3 +304,11 @@ def test_every_page_text_exists_in_english_and_finnish():
     assert all(set(GROUP_NAMES[lang]) == set(GROUPS) for lang in LANGUAGES)
     assert text("fi", "your_earlier", rating=4) == "Aiempi vastauksesi: 4"
     assert text("en", "group_median", median=3.5, iqr=1, n=12).startswith("Everyone in the previous round: median 3.5")
+
+
+def test_a_reference_code_is_the_start_of_the_participant_hash_and_is_read_as_typed():
+    from canvas_app.rounds import parse_reference, reference_code
+
+    assert reference_code(who("ann")) == who("ann")[:8] and len(reference_code(who("ann"))) == 8
+    assert parse_reference(" 0A1b2C3d ") == "0a1b2c3d"
+    assert [parse_reference(v) for v in ("0a1b2c3", "0a1b2c3d4", "0a1b2c3g", "", None, 12345678)] == [None] * 6

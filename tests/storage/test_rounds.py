@@ -120,6 +120,17 @@ def test_deleting_a_participant_deletes_exactly_their_answers(opened) -> None:
         store.delete_participant(round_id, p1)
 
 
+def test_participants_are_found_by_the_start_of_their_hash(opened) -> None:
+    store, round_id, _ = opened
+    p1 = store.join_round(round_id, "browser-1", "resident", today=DURING)
+    p2 = store.join_round(round_id, "browser-2", "resident", today=DURING)
+    assert store.participants_with_code(round_id, p1[:8]) == [p1]
+    assert store.participants_with_code(round_id, p2[:8]) == [p2]
+    assert store.participants_with_code(round_id, "") == [p1, p2]  # every hash starts with nothing
+    assert store.participants_with_code(round_id, "%") == []  # a LIKE wildcard is taken literally
+    assert store.participants_with_code(round_id + 1, p1[:8]) == []
+
+
 def test_proposals_are_plain_text_and_moderated(opened) -> None:
     store, round_id, _ = opened
     p1 = store.join_round(round_id, "browser-1", "third sector", today=DURING)

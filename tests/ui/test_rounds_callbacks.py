@@ -174,3 +174,41 @@ def test_the_designer_exports_the_answers_without_participants_as_csv_and_xlsx(s
     other = store.create_workspace("Other", author="tester")
     sent, shown = cb.export_answers(services, "csv", other.id, round_id)
     assert sent is no_update and cb.NO_ROUND in text_of(shown)
+
+
+def test_a_participant_quotes_their_code_and_only_their_answers_are_deleted(services, workspace, store):
+    path = created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    me_a, _ = cb.join(services, path, "resident", None, "10.0.0.1")
+    me_b, _ = cb.join(services, path, "business", None, "10.0.0.2")
+    answer(services, path, me_a, ["2", "3"], ["mine", ""])
+    answer(services, path, me_b, ["5", None], ["", ""])
+    hash_a = cb.token_hash(me_a[str(round_id)])
+    store.add_proposal(round_id, hash_a, "Benches")
+    code = hash_a[:8]
+    assert cb.reference_notice(services, path, me_a) == (
+        f"Your reference code: {code}. Quote this code to ask for your answers to be deleted."
+    )
+    assert cb.reference_notice(services, path, None) is no_update  # no code before consent
+    assert cb.reference_notice(services, "/edit/1", me_a) is no_update
+
+    hashes = (hash_a, cb.token_hash(me_b[str(round_id)]))
+    unknown = next(c for c in ("00000000", "ffffffff") if not any(h.startswith(c) for h in hashes))
+    for typed, problem in (("zz", "8 characters"), (unknown, "No participant")):
+        is_open, _, pending, shown = cb.ask_to_erase(services, workspace.id, round_id, typed)
+        assert not is_open and pending is None and problem in text_of(shown)
+    is_open, question, pending, _ = cb.ask_to_erase(services, workspace.id, round_id, f"  {code.upper()} ")
+    assert is_open and pending == {"round": round_id, "code": code}
+    assert f"Delete the 2 answers of the participant with reference code {code} in round #{round_id}" in question
+    assert len(store.list_answers(round_id)) == 3  # asking deletes nothing
+
+    other = store.create_workspace("Other", author="tester")
+    shown, done = cb.erase_participant(services, other.id, pending)  # a round of another workspace
+    assert not done and cb.NO_ROUND in text_of(shown) and len(store.list_answers(round_id)) == 3
+    shown, done = cb.erase_participant(services, workspace.id, pending)
+    assert done and f"Deleted 2 answers of the participant with reference code {code}." in text_of(shown)
+    remaining = store.list_answers(round_id)
+    assert [(a.participant, a.item, a.rating) for a in remaining] == [(hashes[1], "n1", 5)]
+    assert [p.text for p in store.list_proposals(round_id)] == ["Benches"]  # kept, unattributed
+    shown, done = cb.erase_participant(services, workspace.id, pending)  # twice: nothing left to delete
+    assert not done and "No participant" in text_of(shown)
