@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from canvas_app.rounds import (
     GROUPS,
+    MAX_PROPOSAL,
     Answer,
     Round,
     RoundItem,
@@ -26,7 +27,9 @@ from canvas_app.rounds import (
     answers_csv,
     answers_xlsx,
     by_group,
+    need_from_proposal,
     parse_reference,
+    plain_text,
     reference_code,
     text,
     write_limits,
@@ -184,6 +187,41 @@ def export_answers(services: Services, fmt: str, workspace_id: Any, round_id: An
     if fmt == "xlsx":
         return dcc.send_bytes(answers_xlsx(info.round, answers), f"round-{info.id}-answers.xlsx"), None
     return dcc.send_bytes(answers_csv(info.round, answers), f"round-{info.id}-answers.csv"), None
+
+
+def proposals_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
+    """The chosen round's proposals to moderate (nothing for a round of another workspace)."""
+    services.require("view", workspace_id=workspace_id)
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return None
+    return layouts.proposals_section(info.id, services.store.list_proposals(info.id))
+
+
+def moderate(services: Services, action: str, workspace_id: Any, round_id: Any, proposal_id: Any) -> tuple[Any, bool]:
+    """Accept a new proposal into the workspace's needs, or reject it; ``(message, changed)``."""
+    refusal = services.refusal("edit", workspace_id=workspace_id)
+    if refusal:
+        return message(refusal), False
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return message(NO_ROUND), False
+    proposal = next((p for p in services.store.list_proposals(info.id) if str(p.id) == str(proposal_id)), None)
+    if proposal is None or action not in ("accept", "reject"):
+        return message(f"That proposal is not one of round #{info.id}'s."), False
+    if proposal.status != "new":
+        return message(f"This proposal is already {proposal.status}.", "info"), False
+    if action == "reject":
+        services.store.set_proposal_status(proposal.id, "rejected")
+        return message("Proposal rejected: it stays in the list, marked rejected.", "success"), True
+    taken = {n.id for n in services.store.list_needs(info.workspace_id)}
+    need = need_from_proposal(proposal.text, taken, info.id)
+    services.store.upsert_need(info.workspace_id, need, author=services.author)
+    services.store.set_proposal_status(proposal.id, "accepted")
+    return message(
+        f"Added “{need.name}” to the workspace's needs with importance and urgency 3: set them on the Needs page.",
+        "success",
+    ), True
 
 
 def participant_by_code(services: Services, info: RoundInfo, code: Any) -> tuple[str | None, str]:
@@ -355,6 +393,32 @@ def save_answers(
     return message(text(language, "saved"), "success")
 
 
+def propose(services: Services, pathname: Any, me: Any, proposal: Any, address: str | None) -> tuple[Any, Any]:
+    """Send a proposed need or opportunity: ``(message, the textarea's new value)`` (emptied once sent)."""
+    info = round_from_path(services, pathname)
+    if info is None:
+        return message(text("en", "invalid")), no_update
+    language = info.round.language
+    token = me.get(str(info.id)) if isinstance(me, dict) else None
+    if not isinstance(token, str):
+        return message(text(language, "consent_first")), no_update
+    try:
+        clean = plain_text(str(proposal or ""), "A proposal")
+    except ValueError as exc:
+        return message(str(exc)), no_update
+    if not clean:
+        return message(text(language, "nothing_proposed")), no_update
+    if len(clean) > MAX_PROPOSAL:
+        return message(text(language, "proposal_too_long", n=MAX_PROPOSAL)), no_update
+    if not within_limits(services, info, address):
+        return message(text(language, "too_many")), no_update
+    try:
+        services.store.add_proposal(info.id, token_hash(token), clean)
+    except StorageError as exc:
+        return message(str(exc)), no_update
+    return message(text(language, "proposed"), "success"), ""
+
+
 def register(app: Any, services: Services) -> None:
     from flask import request
 
@@ -462,6 +526,45 @@ def register(app: Any, services: Services) -> None:
             return False, no_update, no_update
         shown, done = erase_participant(services, workspace_id, pending)
         return False, shown, (int(changed or 0) + 1) if done else no_update
+
+    @app.callback(
+        Output(ID.rounds_proposals, "children"),
+        Input(ID.rounds_round, "value"),
+        Input(ID.rounds_changed, "data"),
+        State(ID.rounds_workspace, "data"),
+    )
+    def proposals(round_id: Any, _changed: Any, workspace_id: Any) -> Any:
+        return proposals_view(services, workspace_id, round_id)
+
+    @app.callback(
+        Output(ID.rounds_proposals_feedback, "children"),
+        Output(ID.rounds_changed, "data", allow_duplicate=True),
+        Input(ID.rounds_proposal_accept(ALL), "n_clicks"),
+        Input(ID.rounds_proposal_reject(ALL), "n_clicks"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_round, "value"),
+        State(ID.rounds_changed, "data"),
+        prevent_initial_call=True,
+    )
+    def moderate_proposal(_accept: Any, _reject: Any, workspace_id: Any, round_id: Any, changed: Any) -> Any:
+        services.require("view", workspace_id=workspace_id)
+        if not (ctx.triggered and ctx.triggered[0]["value"]) or not isinstance(ctx.triggered_id, dict):
+            return no_update, no_update  # the list was re-rendered: nothing was clicked
+        action = "accept" if ctx.triggered_id.get("type") == ID.rounds_proposal_accept(None)["type"] else "reject"
+        shown, done = moderate(services, action, workspace_id, round_id, ctx.triggered_id.get("proposal"))
+        return shown, (int(changed or 0) + 1) if done else no_update
+
+    @app.callback(
+        Output(ID.participate_proposed, "children"),
+        Output(ID.participate_proposal, "value"),
+        Input(ID.participate_propose, "n_clicks"),
+        State(ID.url, "pathname"),
+        State(ID.participate_me, "data"),
+        State(ID.participate_proposal, "value"),
+        prevent_initial_call=True,
+    )
+    def send_proposal(_n: Any, pathname: Any, me: Any, proposal: Any) -> tuple[Any, Any]:
+        return propose(services, pathname, me, proposal, request.remote_addr)
 
     @app.callback(
         Output(ID.participate_code, "children"),

@@ -22,6 +22,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from canvas_app.exports import safe_cell
+from canvas_app.ids import fresh_id, slug
+from canvas_app.workspace_model import WorkspaceNeed
 
 KINDS = ("needs", "value", "advantages")
 Kind = Literal["needs", "value", "advantages"]
@@ -35,6 +37,10 @@ MAX_COMMENT = 1000
 MAX_ITEM_TEXT = 500
 MAX_INTRO = 4000
 MAX_ITEMS = 100
+MAX_PROPOSAL = MAX_ITEM_TEXT
+"""A participant's proposal may become an item of a later round, so it has at most an item text's length."""
+MAX_NEED_NAME = 300
+"""The longest need name (``canvas_app.model.Name``): a longer accepted proposal is cut to it."""
 AGREEMENT_BAND = 1.0
 """A rating counts as agreeing when it lies within this distance of the item's median."""
 CONSENSUS_IQR = 1.0
@@ -274,6 +280,24 @@ def write_limits(round_id: int, address: str) -> dict[str, tuple[int, timedelta]
     }
 
 
+def need_from_proposal(proposal: str, taken: set[str], round_id: int) -> WorkspaceNeed:
+    """The need an accepted proposal becomes: its text as the name (cut at a word with "…" past
+    300 characters, the whole text then in the description), importance and urgency 3 (the
+    designer sets them on the Needs page), and a note of where it came from as its evidence."""
+    name = proposal
+    description = ""
+    if len(proposal) > MAX_NEED_NAME:
+        cut = proposal[: MAX_NEED_NAME - 1]
+        name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
+        description = proposal
+    return WorkspaceNeed(
+        id=fresh_id("need-" + slug(name, "proposal"), taken),
+        name=name,
+        description=description,
+        evidence=f"Proposed by a participant of co-creation round #{int(round_id)}.",
+    )
+
+
 REFERENCE_LENGTH = 8
 _REFERENCE = re.compile(rf"[0-9a-f]{{{REFERENCE_LENGTH}}}")
 
@@ -425,6 +449,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "group_median": "Everyone in the previous round: median {median}, spread (IQR) {iqr}, {n} answers",
         "your_earlier": "Your earlier answer: {rating}",
         "reference": "Your reference code: {code}. Quote this code to ask for your answers to be deleted.",
+        "propose_send": "Send my proposal",
+        "proposed": "Thank you: your proposal is sent to the people running this round.",
+        "nothing_proposed": "Write your proposal first.",
+        "proposal_too_long": "A proposal has at most {n} characters.",
     },
     "fi": {
         "consent_title": "Ennen kuin aloitat",
@@ -455,6 +483,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "group_median": "Kaikki edellisellä kierroksella: mediaani {median}, hajonta (IQR) {iqr}, {n} vastausta",
         "your_earlier": "Aiempi vastauksesi: {rating}",
         "reference": "Viitekoodisi: {code}. Mainitse tämä koodi, jos pyydät vastaustesi poistamista.",
+        "propose_send": "Lähetä ehdotukseni",
+        "proposed": "Kiitos: ehdotuksesi on lähetetty kierroksen järjestäjille.",
+        "nothing_proposed": "Kirjoita ensin ehdotuksesi.",
+        "proposal_too_long": "Ehdotuksessa voi olla enintään {n} merkkiä.",
     },
 }
 """The participant page's texts in each round language; item texts are shown as the designer wrote them."""

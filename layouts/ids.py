@@ -588,6 +588,19 @@ class Ids:
     rounds_erase_cancel: str = "rd-erase-cancel"
     rounds_erase_feedback: str = "rd-erase-feedback"
     participate_code: str = "pt-code"  # the participant's reference code, to quote for deletion
+    rounds_proposals: str = "rd-proposals"  # the chosen round's proposals, to accept or reject
+    rounds_proposals_feedback: str = "rd-proposals-feedback"
+    participate_proposal: str = "pt-proposal"  # textarea: a proposed need or opportunity
+    participate_propose: str = "pt-propose"
+    participate_proposed: str = "pt-proposed"  # the proposal's message
+
+    @staticmethod
+    def rounds_proposal_accept(proposal: Any) -> dict:
+        return {"type": "rd-proposal-accept", "proposal": proposal}
+
+    @staticmethod
+    def rounds_proposal_reject(proposal: Any) -> dict:
+        return {"type": "rd-proposal-reject", "proposal": proposal}
 
 
 ID = Ids()

@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from canvas_app.rounds import GROUP_NAMES, GROUPS, RATINGS, ItemResult, Language, Round, text
+from canvas_app.rounds import GROUP_NAMES, GROUPS, MAX_PROPOSAL, RATINGS, ItemResult, Language, Round, text
 from layouts.common import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import page_header
@@ -153,6 +153,44 @@ def actions_card(options: list[dict[str, Any]]) -> dbc.Card:
     )
 
 
+def proposals_section(round_id: int, proposals: Sequence[Any]) -> html.Section:
+    """The round's proposals (ProposalInfo), oldest first; a new one can be accepted as a need or rejected."""
+    items = [
+        html.Li(
+            [
+                html.Div(p.text, className="text-pre-wrap"),
+                html.Div(f"{p.status} · received {p.created_at.date().isoformat()}", className="small text-muted"),
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Accept as a need",
+                            id=ID.rounds_proposal_accept(p.id),
+                            color="primary",
+                            size="sm",
+                            className="me-2",
+                        ),
+                        dbc.Button("Reject", id=ID.rounds_proposal_reject(p.id), color="secondary", size="sm"),
+                    ],
+                    className="mt-1",
+                )
+                if p.status == "new"
+                else None,
+            ],
+            className="list-group-item",
+        )
+        for p in proposals
+    ]
+    return html.Section(
+        [
+            html.H2(f"Proposals from participants of round #{round_id}", className="h6"),
+            html.Ul(items, className="list-group mb-2")
+            if items
+            else html.P("No proposals yet.", className="small text-muted"),
+        ],
+        **{"aria-label": "Proposals"},
+    )
+
+
 def erase_card() -> dbc.Card:
     """Deleting a participant's answers on request: they quote the reference code their page shows."""
     return dbc.Card(
@@ -215,6 +253,8 @@ def rounds_layout(
                                 html.H2("Rounds", className="h5"),
                                 html.Div(rounds_table(rounds, participants, today), id=ID.rounds_list),
                                 actions_card(round_options(rounds, today)),
+                                html.Div(id=ID.rounds_proposals, className="mb-2"),
+                                html.Div(id=ID.rounds_proposals_feedback, role="status", className="mb-3"),
                                 erase_card(),
                                 html.Div(id=ID.rounds_results),
                             ],
@@ -361,6 +401,19 @@ def participant_layout(round_: Round) -> html.Main:
                 html.Div([_item_fieldset(item.id, item.text, language) for item in round_.items]),
                 dbc.Button(text(language, "save"), id=ID.participate_save, color="primary"),
                 html.Div(id=ID.participate_feedback, role="status", className="mb-4"),
+                html.Label(
+                    [
+                        text(language, "propose_label"),
+                        dcc.Textarea(
+                            id=ID.participate_proposal, value="", maxLength=MAX_PROPOSAL, className="form-control"
+                        ),
+                    ],
+                    className="small d-block",
+                ),
+                dbc.Button(
+                    text(language, "propose_send"), id=ID.participate_propose, color="secondary", className="mt-2"
+                ),
+                html.Div(id=ID.participate_proposed, role="status", className="mb-4"),
             ],
             style={"maxWidth": "40rem"},
         ),

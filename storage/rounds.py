@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from canvas_app.rounds import GROUPS, MAX_COMMENT, Answer, Round, plain_text
+from canvas_app.rounds import GROUPS, MAX_PROPOSAL, Answer, Round, plain_text
 from canvas_app.workspace_model import WorkspaceNeed
 from storage.api import NotFoundError, StorageError
 from storage.models import (
@@ -233,10 +233,10 @@ class RoundsMixin:
     def add_proposal(
         self, round_id: int, participant_hash: str, text: str, *, today: date | None = None
     ) -> ProposalInfo:
-        """A participant proposes a need or opportunity (plain text, at most 1000 characters)."""
+        """A participant proposes a need or opportunity (plain text, at most 500 characters)."""
         clean = plain_text(text, "A proposal")
-        if not clean or len(clean) > MAX_COMMENT:
-            raise StorageError(f"a proposal has 1 to {MAX_COMMENT} characters")
+        if not clean or len(clean) > MAX_PROPOSAL:
+            raise StorageError(f"a proposal has 1 to {MAX_PROPOSAL} characters")
         with self._tx(write=True) as s:
             _open_round_row(s, round_id, today)
             participant = _participant_row(s, round_id, participant_hash)

@@ -312,3 +312,16 @@ def test_a_reference_code_is_the_start_of_the_participant_hash_and_is_read_as_ty
     assert reference_code(who("ann")) == who("ann")[:8] and len(reference_code(who("ann"))) == 8
     assert parse_reference(" 0A1b2C3d ") == "0a1b2c3d"
     assert [parse_reference(v) for v in ("0a1b2c3", "0a1b2c3d4", "0a1b2c3g", "", None, 12345678)] == [None] * 6
+
+
+def test_an_accepted_proposal_becomes_a_need_cut_at_a_word_past_300_characters():
+    from canvas_app.rounds import need_from_proposal
+
+    short = need_from_proposal("Shade at bus stops", {"need-shade-at-bus-stops"}, 4)
+    assert (short.id, short.name, short.description) == ("need-shade-at-bus-stops-2", "Shade at bus stops", "")
+    assert short.evidence == "Proposed by a participant of co-creation round #4."
+    words = "word " * 99 + "end"  # 498 characters
+    long = need_from_proposal(words, set(), 1)
+    # 299 characters are 59 whole "word " and "word"; cut at the last space: 59 words, then "…"
+    assert long.name == ("word " * 59).rstrip() + "…" and len(long.name) == 295
+    assert long.description == words

@@ -212,3 +212,50 @@ def test_a_participant_quotes_their_code_and_only_their_answers_are_deleted(serv
     assert [p.text for p in store.list_proposals(round_id)] == ["Benches"]  # kept, unattributed
     shown, done = cb.erase_participant(services, workspace.id, pending)  # twice: nothing left to delete
     assert not done and "No participant" in text_of(shown)
+
+
+def test_participants_propose_needs_and_the_designer_accepts_or_rejects_them(services, workspace, store):
+    path = created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    shown, kept = cb.propose(services, path, {}, "Benches", "10.0.0.1")
+    assert text("en", "consent_first") in text_of(shown) and kept is no_update
+    me, _ = cb.join(services, path, "resident", None, "10.0.0.1")
+    for typed, problem in (
+        ("<img src=x>", "plain text"),
+        ("   ", text("en", "nothing_proposed")),
+        ("x" * 501, "at most 500 characters"),
+    ):
+        shown, kept = cb.propose(services, path, me, typed, "10.0.0.1")
+        assert problem in text_of(shown) and kept is no_update
+    assert store.list_proposals(round_id) == []
+    shown, kept = cb.propose(services, path, me, "  Benches at bus stops ", "10.0.0.1")
+    assert text("en", "proposed") in text_of(shown) and kept == ""
+    cb.propose(services, path, me, "More night buses", "10.0.0.1")
+    assert text("en", "invalid") in text_of(cb.propose(services, "/r/" + "x" * 43, me, "Spam", "10.0.0.1")[0])
+
+    listed = cb.proposals_view(services, workspace.id, round_id)
+    assert "Benches at bus stops" in text_of(listed) and "More night buses" in text_of(listed)
+    first, second = store.list_proposals(round_id)
+    assert find(listed, ID.rounds_proposal_accept(first.id)) is not None
+
+    shown, done = cb.moderate(services, "accept", workspace.id, round_id, first.id)
+    assert done and "Added “Benches at bus stops” to the workspace's needs" in text_of(shown)
+    need = next(n for n in store.list_needs(workspace.id) if n.name == "Benches at bus stops")
+    assert (need.id, need.importance, need.urgency) == ("need-benches-at-bus-stops", 3, 3)
+    assert need.evidence == f"Proposed by a participant of co-creation round #{round_id}."
+    shown, done = cb.moderate(services, "accept", workspace.id, round_id, first.id)
+    assert not done and "already accepted" in text_of(shown) and len(store.list_needs(workspace.id)) == 3
+    other = store.create_workspace("Other", author="tester")
+    shown, done = cb.moderate(services, "reject", other.id, round_id, second.id)
+    assert not done and cb.NO_ROUND in text_of(shown)
+    shown, done = cb.moderate(services, "reject", workspace.id, round_id, "x")
+    assert not done and "not one of round" in text_of(shown)
+    assert cb.moderate(services, "reject", workspace.id, round_id, second.id)[1]
+    assert [(p.text, p.status) for p in store.list_proposals(round_id)] == [
+        ("Benches at bus stops", "accepted"),
+        ("More night buses", "rejected"),
+    ]
+    assert [n.name for n in store.list_needs(workspace.id)] == ["Safe cycling", "Quiet streets", "Benches at bus stops"]
+    listed = cb.proposals_view(services, workspace.id, round_id)
+    assert find(listed, ID.rounds_proposal_accept(second.id)) is None  # moderated: no buttons any more
+    assert cb.proposals_view(services, other.id, round_id) is None
