@@ -259,3 +259,79 @@ def test_participants_propose_needs_and_the_designer_accepts_or_rejects_them(ser
     listed = cb.proposals_view(services, workspace.id, round_id)
     assert find(listed, ID.rounds_proposal_accept(second.id)) is None  # moderated: no buttons any more
     assert cb.proposals_view(services, other.id, round_id) is None
+
+
+def post_callback(app, output_start: str, inputs: list, state: list, trigger: dict | None = None) -> dict:
+    """Post one registered callback as the browser would (accounts off; ``trigger``: the input
+    that changed, by default the first) and return its response."""
+    import json
+
+    from test_authorization import outputs, prop_id
+
+    key = next(k for k in app.callback_map if k.removeprefix("..").startswith(output_start))
+    trigger = trigger or inputs[0]
+    body = {
+        "output": key,
+        "outputs": outputs(key),
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [prop_id(trigger["id"], trigger["property"])],
+    }
+    answer = app.server.test_client().post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    return json.loads(answer.get_data(as_text=True))["response"]
+
+
+def test_the_registered_moderation_and_deletion_callbacks_act_on_the_clicked_proposal_and_code(app, store, workspace):
+    from canvas_app.rounds import Answer, Round, RoundItem
+
+    today = cb.today()
+    one_item = Round(kind="needs", items=(RoundItem(id="n1", text="Safe cycling"),), opens=today, closes=today)
+    info, _link_token = store.create_round(workspace.id, one_item, author="tester")
+    participant = store.join_round(info.id, "browser-token-0123456789", "resident")
+    first = store.add_proposal(info.id, participant, "Benches")
+    second = store.add_proposal(info.id, participant, "Night buses")
+    page = [
+        {"id": ID.rounds_workspace, "property": "data", "value": workspace.id},
+        {"id": ID.rounds_round, "property": "value", "value": str(info.id)},
+        {"id": ID.rounds_changed, "property": "data", "value": 0},
+    ]
+
+    def click(kind: str, proposal: int) -> dict:
+        buttons = {"accept": ID.rounds_proposal_accept, "reject": ID.rounds_proposal_reject}
+        inputs = [
+            [{"id": buttons[k](p.id), "property": "n_clicks", "value": 1 if (k, p.id) == (kind, proposal) else None}
+             for p in (first, second)]
+            for k in ("accept", "reject")
+        ]  # fmt: skip
+        clicked = next(entry for group in inputs for entry in group if entry["value"])
+        return post_callback(app, ID.rounds_proposals_feedback, inputs, page, clicked)
+
+    assert "Proposal rejected" in json_text(click("reject", second.id))
+    assert "Added" in json_text(click("accept", first.id))
+    assert [(p.text, p.status) for p in store.list_proposals(info.id)] == [
+        ("Benches", "accepted"),
+        ("Night buses", "rejected"),
+    ]
+
+    store.save_answer(info.id, Answer(participant=participant, group="resident", item="n1", rating=3))
+    code = participant[:8]
+    asked = post_callback(
+        app, ID.rounds_erase_modal, [{"id": ID.rounds_erase, "property": "n_clicks", "value": 1}],
+        [page[0], page[1], {"id": ID.rounds_erase_code, "property": "value", "value": code}],
+    )  # fmt: skip
+    assert asked[ID.rounds_erase_modal]["is_open"] is True
+    pending = asked[ID.rounds_erase_pending]["data"]
+    done = post_callback(
+        app, f"{ID.rounds_erase_modal}.is_open@",
+        [{"id": ID.rounds_erase_confirm, "property": "n_clicks", "value": 1},
+         {"id": ID.rounds_erase_cancel, "property": "n_clicks", "value": None}],
+        [{"id": ID.rounds_erase_pending, "property": "data", "value": pending}, page[0], page[2]],
+    )  # fmt: skip
+    assert "Deleted 1 answer of the participant" in json_text(done) and store.list_answers(info.id) == []
+
+
+def json_text(response: dict) -> str:
+    import json
+
+    return json.dumps(response, ensure_ascii=False)
