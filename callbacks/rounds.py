@@ -209,15 +209,19 @@ def moderate(services: Services, action: str, workspace_id: Any, round_id: Any, 
     proposal = next((p for p in services.store.list_proposals(info.id) if str(p.id) == str(proposal_id)), None)
     if proposal is None or action not in ("accept", "reject"):
         return message(f"That proposal is not one of round #{info.id}'s."), False
-    if proposal.status != "new":
-        return message(f"This proposal is already {proposal.status}.", "info"), False
+    store = services.store
+    try:  # marked first, only if still new: a second click or moderator meanwhile gets "already …"
+        store.set_proposal_status(proposal.id, "accepted" if action == "accept" else "rejected", expected="new")
+    except StorageError as exc:
+        return message(str(exc)[:1].upper() + str(exc)[1:] + ".", "info"), False
     if action == "reject":
-        services.store.set_proposal_status(proposal.id, "rejected")
         return message("Proposal rejected: it stays in the list, marked rejected.", "success"), True
-    taken = {n.id for n in services.store.list_needs(info.workspace_id)}
-    need = need_from_proposal(proposal.text, taken, info.id)
-    services.store.upsert_need(info.workspace_id, need, author=services.author)
-    services.store.set_proposal_status(proposal.id, "accepted")
+    need = need_from_proposal(proposal.text, {n.id for n in store.list_needs(info.workspace_id)}, info.id)
+    try:
+        store.upsert_need(info.workspace_id, need, author=services.author)
+    except StorageError:
+        store.set_proposal_status(proposal.id, "new", expected="accepted")  # not added: it waits again
+        raise
     return message(
         f"Added “{need.name}” to the workspace's needs with importance and urgency 3: set them on the Needs page.",
         "success",

@@ -14,9 +14,9 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -254,14 +254,22 @@ class RoundsMixin:
             rows = s.scalars(select(ProposalRow).where(ProposalRow.round_id == int(round_id)).order_by(ProposalRow.id))
             return [_proposal(r) for r in rows]
 
-    def set_proposal_status(self, proposal_id: int, status: str) -> ProposalInfo:
+    def set_proposal_status(self, proposal_id: int, status: str, *, expected: str | None = None) -> ProposalInfo:
+        """Moderate a proposal. With ``expected``, only a proposal still in that status changes (one
+        conditional UPDATE), else StorageError: two moderators accepting it at once make one need."""
         if status not in PROPOSAL_STATES:
             raise StorageError(f"a proposal is one of {', '.join(PROPOSAL_STATES)}")
         with self._tx(write=True) as s:
+            condition = [ProposalRow.id == int(proposal_id)]
+            if expected is not None:
+                condition.append(ProposalRow.status == expected)
+            result = cast(CursorResult[Any], s.execute(update(ProposalRow).where(*condition).values(status=status)))
+            changed = result.rowcount  # an UPDATE's result
             row = s.get(ProposalRow, int(proposal_id))
             if row is None:
                 raise NotFoundError(f"proposal {proposal_id} not found")
-            row.status = status
+            if not changed:
+                raise StorageError(f"this proposal is already {row.status}")
             return _proposal(row)
 
     def accept_importances(self, round_id: int, importances: dict[str, int], *, author: str) -> int:

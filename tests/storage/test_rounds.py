@@ -141,6 +141,11 @@ def test_proposals_are_plain_text_and_moderated(opened) -> None:
     assert store.add_proposal(round_id, p1, "x" * 500, today=DURING).text == "x" * 500
     made = store.add_proposal(round_id, p1, "Shade trees", today=DURING)
     assert store.set_proposal_status(made.id, "rejected").status == "rejected"
+    with pytest.raises(StorageError, match="already rejected"):  # a second moderator's accept of it
+        store.set_proposal_status(made.id, "accepted", expected="new")
+    assert store.list_proposals(round_id)[-1].status == "rejected"
+    with pytest.raises(NotFoundError):
+        store.set_proposal_status(made.id + 100, "accepted", expected="new")
     with pytest.raises(StorageError):
         store.set_proposal_status(made.id, "maybe")
 
