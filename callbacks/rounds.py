@@ -27,6 +27,7 @@ from canvas_app.rounds import (
     answers_csv,
     answers_xlsx,
     by_group,
+    merged_evidence,
     need_from_proposal,
     parse_reference,
     plain_text,
@@ -36,6 +37,7 @@ from canvas_app.rounds import (
 )
 from canvas_app.web.auth import address_key
 from canvas_app.web.services import Services, Unavailable
+from canvas_app.workspace_model import WorkspaceNeed
 from layouts import rounds as layouts
 from layouts.common import message, not_found
 from layouts.ids import ID
@@ -195,11 +197,19 @@ def proposals_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
     info = workspace_round(services, workspace_id, round_id)
     if info is None:
         return None
-    return layouts.proposals_section(info.id, services.store.list_proposals(info.id))
+    needs = [(n.id, n.name) for n in services.store.list_needs(info.workspace_id)]
+    return layouts.proposals_section(info.id, services.store.list_proposals(info.id), needs)
 
 
-def moderate(services: Services, action: str, workspace_id: Any, round_id: Any, proposal_id: Any) -> tuple[Any, bool]:
-    """Accept a new proposal into the workspace's needs, or reject it; ``(message, changed)``."""
+MODERATION = {"accept": "accepted", "reject": "rejected", "merge": "merged"}
+"""A moderation action and the status it gives a new proposal."""
+
+
+def moderate(
+    services: Services, action: str, workspace_id: Any, round_id: Any, proposal_id: Any, target: Any = None
+) -> tuple[Any, bool]:
+    """Accept a new proposal as a need, merge it into the need ``target`` (its evidence gets the
+    proposal's text), or reject it; ``(message, changed)``."""
     refusal = services.refusal("edit", workspace_id=workspace_id)
     if refusal:
         return message(refusal), False
@@ -207,25 +217,38 @@ def moderate(services: Services, action: str, workspace_id: Any, round_id: Any, 
     if info is None:
         return message(NO_ROUND), False
     proposal = next((p for p in services.store.list_proposals(info.id) if str(p.id) == str(proposal_id)), None)
-    if proposal is None or action not in ("accept", "reject"):
+    if proposal is None or action not in MODERATION:
         return message(f"That proposal is not one of round #{info.id}'s."), False
     store = services.store
+    needs = {n.id: n for n in store.list_needs(info.workspace_id)}
+    if action == "merge":
+        need = needs.get(target) if isinstance(target, str) else None
+        if need is None:
+            return message("Choose a need of this workspace to merge the proposal into."), False
+        evidence = merged_evidence(need.evidence, proposal.text, info.id)
+        try:
+            stored: WorkspaceNeed | None = WorkspaceNeed.model_validate({**need.model_dump(), "evidence": evidence})
+        except ValidationError:
+            return message(f"“{need.name}” has no room left in its evidence: nothing was merged."), False
+        done = f"Merged into “{need.name}”: its evidence quotes the proposal."
+    elif action == "accept":
+        stored = need_from_proposal(proposal.text, set(needs), info.id)
+        done = (
+            f"Added “{stored.name}” to the workspace's needs with importance and urgency 3: set them on the Needs page."
+        )
+    else:
+        stored, done = None, "Proposal rejected: it stays in the list, marked rejected."
     try:  # marked first, only if still new: a second click or moderator meanwhile gets "already …"
-        store.set_proposal_status(proposal.id, "accepted" if action == "accept" else "rejected", expected="new")
+        store.set_proposal_status(proposal.id, MODERATION[action], expected="new")
     except StorageError as exc:
         return message(str(exc)[:1].upper() + str(exc)[1:] + ".", "info"), False
-    if action == "reject":
-        return message("Proposal rejected: it stays in the list, marked rejected.", "success"), True
-    need = need_from_proposal(proposal.text, {n.id for n in store.list_needs(info.workspace_id)}, info.id)
-    try:
-        store.upsert_need(info.workspace_id, need, author=services.author)
-    except StorageError:
-        store.set_proposal_status(proposal.id, "new", expected="accepted")  # not added: it waits again
-        raise
-    return message(
-        f"Added “{need.name}” to the workspace's needs with importance and urgency 3: set them on the Needs page.",
-        "success",
-    ), True
+    if stored is not None:
+        try:
+            store.upsert_need(info.workspace_id, stored, author=services.author)
+        except StorageError:
+            store.set_proposal_status(proposal.id, "new", expected=MODERATION[action])  # nothing stored: it waits
+            raise
+    return message(done, "success"), True
 
 
 def participant_by_code(services: Services, info: RoundInfo, code: Any) -> tuple[str | None, str]:
@@ -543,19 +566,32 @@ def register(app: Any, services: Services) -> None:
     @app.callback(
         Output(ID.rounds_proposals_feedback, "children"),
         Output(ID.rounds_changed, "data", allow_duplicate=True),
-        Input(ID.rounds_proposal_accept(ALL), "n_clicks"),
-        Input(ID.rounds_proposal_reject(ALL), "n_clicks"),
+        Input(ID.rounds_proposal_accept(ALL), "n_clicks"),  # type: ignore[arg-type]  # a wildcard id
+        Input(ID.rounds_proposal_reject(ALL), "n_clicks"),  # type: ignore[arg-type]  # a wildcard id
+        Input(ID.rounds_proposal_merge(ALL), "n_clicks"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.rounds_proposal_target(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.rounds_proposal_target(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
         State(ID.rounds_workspace, "data"),
         State(ID.rounds_round, "value"),
         State(ID.rounds_changed, "data"),
         prevent_initial_call=True,
     )
-    def moderate_proposal(_accept: Any, _reject: Any, workspace_id: Any, round_id: Any, changed: Any) -> Any:
+    def moderate_proposal(
+        _accept: Any, _reject: Any, _merge: Any, targets: Any, target_ids: Any, workspace_id: Any, round_id: Any,
+        changed: Any,
+    ) -> Any:  # fmt: skip
         services.require("view", workspace_id=workspace_id)
-        if not (ctx.triggered and ctx.triggered[0]["value"]) or not isinstance(ctx.triggered_id, dict):
+        clicked = ctx.triggered_id
+        if not (ctx.triggered and ctx.triggered[0]["value"]) or not isinstance(clicked, dict):
             return no_update, no_update  # the list was re-rendered: nothing was clicked
-        action = "accept" if ctx.triggered_id.get("type") == ID.rounds_proposal_accept(None)["type"] else "reject"
-        shown, done = moderate(services, action, workspace_id, round_id, ctx.triggered_id.get("proposal"))
+        proposal = clicked.get("proposal")
+        action = {
+            ID.rounds_proposal_accept(None)["type"]: "accept",
+            ID.rounds_proposal_reject(None)["type"]: "reject",
+            ID.rounds_proposal_merge(None)["type"]: "merge",
+        }.get(str(clicked.get("type")), "")
+        chosen = {str(i.get("proposal")): v for i, v in zip(target_ids or [], targets or []) if isinstance(i, dict)}
+        shown, done = moderate(services, action, workspace_id, round_id, proposal, chosen.get(str(proposal)))
         return shown, (int(changed or 0) + 1) if done else no_update
 
     @app.callback(

@@ -298,6 +298,12 @@ def need_from_proposal(proposal: str, taken: set[str], round_id: int) -> Workspa
     )
 
 
+def merged_evidence(evidence: str, proposal: str, round_id: int) -> str:
+    """A need's evidence with a proposal merged into it: one line naming the round, after what was there."""
+    line = f"Also proposed by a participant of co-creation round #{int(round_id)}: {proposal}"
+    return f"{evidence.rstrip()}\n{line}" if evidence.strip() else line
+
+
 REFERENCE_LENGTH = 8
 _REFERENCE = re.compile(rf"[0-9a-f]{{{REFERENCE_LENGTH}}}")
 

@@ -602,5 +602,13 @@ class Ids:
     def rounds_proposal_reject(proposal: Any) -> dict:
         return {"type": "rd-proposal-reject", "proposal": proposal}
 
+    @staticmethod
+    def rounds_proposal_target(proposal: Any) -> dict:  # select: the need a proposal is merged into
+        return {"type": "rd-proposal-target", "proposal": proposal}
+
+    @staticmethod
+    def rounds_proposal_merge(proposal: Any) -> dict:
+        return {"type": "rd-proposal-merge", "proposal": proposal}
+
 
 ID = Ids()

@@ -153,8 +153,34 @@ def actions_card(options: list[dict[str, Any]]) -> dbc.Card:
     )
 
 
-def proposals_section(round_id: int, proposals: Sequence[Any]) -> html.Section:
-    """The round's proposals (ProposalInfo), oldest first; a new one can be accepted as a need or rejected."""
+def _merge_control(proposal_id: int, needs: Sequence[tuple[str, str]]) -> Any:
+    """Choose an existing need and merge the proposal into it (nothing to choose: no control)."""
+    if not needs:
+        return None
+    return html.Div(
+        [
+            html.Label(
+                [
+                    "or merge into the need ",
+                    dbc.Select(
+                        id=ID.rounds_proposal_target(proposal_id),
+                        options=[{"label": name, "value": need_id} for need_id, name in needs],
+                        value=needs[0][0],
+                        size="sm",
+                        className="d-inline-block w-auto",
+                    ),
+                ],
+                className="small me-2",
+            ),
+            dbc.Button("Merge", id=ID.rounds_proposal_merge(proposal_id), color="secondary", size="sm"),
+        ],
+        className="mt-1",
+    )
+
+
+def proposals_section(round_id: int, proposals: Sequence[Any], needs: Sequence[tuple[str, str]]) -> html.Section:
+    """The round's proposals (ProposalInfo), oldest first; a new one can be accepted as a need, merged
+    into one of ``needs`` (id, name), or rejected."""
     items = [
         html.Li(
             [
@@ -170,6 +196,7 @@ def proposals_section(round_id: int, proposals: Sequence[Any]) -> html.Section:
                             className="me-2",
                         ),
                         dbc.Button("Reject", id=ID.rounds_proposal_reject(p.id), color="secondary", size="sm"),
+                        _merge_control(p.id, needs),
                     ],
                     className="mt-1",
                 )

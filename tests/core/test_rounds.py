@@ -325,3 +325,12 @@ def test_an_accepted_proposal_becomes_a_need_cut_at_a_word_past_300_characters()
     # 299 characters are 59 whole "word " and "word"; cut at the last space: 59 words, then "…"
     assert long.name == ("word " * 59).rstrip() + "…" and len(long.name) == 295
     assert long.description == words
+
+
+def test_a_merged_proposal_is_one_more_line_of_evidence():
+    from canvas_app.rounds import merged_evidence
+
+    assert merged_evidence("", "Shade", 2) == "Also proposed by a participant of co-creation round #2: Shade"
+    assert merged_evidence("Survey 2025\n", "Shade", 2) == (
+        "Survey 2025\nAlso proposed by a participant of co-creation round #2: Shade"
+    )

@@ -291,6 +291,8 @@ def test_the_registered_moderation_and_deletion_callbacks_act_on_the_clicked_pro
     participant = store.join_round(info.id, "browser-token-0123456789", "resident")
     first = store.add_proposal(info.id, participant, "Benches")
     second = store.add_proposal(info.id, participant, "Night buses")
+    third = store.add_proposal(info.id, participant, "Lanes on Main Street")
+    proposals = (first, second, third)
     page = [
         {"id": ID.rounds_workspace, "property": "data", "value": workspace.id},
         {"id": ID.rounds_round, "property": "value", "value": str(info.id)},
@@ -298,21 +300,34 @@ def test_the_registered_moderation_and_deletion_callbacks_act_on_the_clicked_pro
     ]
 
     def click(kind: str, proposal: int) -> dict:
-        buttons = {"accept": ID.rounds_proposal_accept, "reject": ID.rounds_proposal_reject}
+        buttons = {
+            "accept": ID.rounds_proposal_accept,
+            "reject": ID.rounds_proposal_reject,
+            "merge": ID.rounds_proposal_merge,
+        }
         inputs = [
             [{"id": buttons[k](p.id), "property": "n_clicks", "value": 1 if (k, p.id) == (kind, proposal) else None}
-             for p in (first, second)]
-            for k in ("accept", "reject")
+             for p in proposals]
+            for k in buttons
         ]  # fmt: skip
+        targets = [ID.rounds_proposal_target(p.id) for p in proposals]
+        state = [
+            [{"id": t, "property": "value", "value": "n1" if t["proposal"] == proposal else "n2"} for t in targets],
+            [{"id": t, "property": "id", "value": t} for t in targets],
+            *page,
+        ]
         clicked = next(entry for group in inputs for entry in group if entry["value"])
-        return post_callback(app, ID.rounds_proposals_feedback, inputs, page, clicked)
+        return post_callback(app, ID.rounds_proposals_feedback, inputs, state, clicked)
 
     assert "Proposal rejected" in json_text(click("reject", second.id))
     assert "Added" in json_text(click("accept", first.id))
+    assert "Merged into “Safe cycling”" in json_text(click("merge", third.id))  # the clicked row's choice
     assert [(p.text, p.status) for p in store.list_proposals(info.id)] == [
         ("Benches", "accepted"),
         ("Night buses", "rejected"),
+        ("Lanes on Main Street", "merged"),
     ]
+    assert "Lanes on Main Street" in next(n for n in store.list_needs(workspace.id) if n.id == "n1").evidence
 
     store.save_answer(info.id, Answer(participant=participant, group="resident", item="n1", rating=3))
     code = participant[:8]
@@ -335,3 +350,33 @@ def json_text(response: dict) -> str:
     import json
 
     return json.dumps(response, ensure_ascii=False)
+
+
+def test_a_proposal_merged_into_a_need_is_quoted_in_its_evidence(services, workspace, store):
+    path = created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    me, _ = cb.join(services, path, "resident", None, "10.0.0.1")
+    for proposal in ("Lanes on Main Street", "Wider lanes", "Night buses"):
+        cb.propose(services, path, me, proposal, "10.0.0.1")
+    lanes, wider, buses = store.list_proposals(round_id)
+    listed = cb.proposals_view(services, workspace.id, round_id)
+    assert find(listed, ID.rounds_proposal_target(lanes.id)) is not None  # a need to merge into, per proposal
+
+    for target in (None, "gone"):
+        shown, done = cb.moderate(services, "merge", workspace.id, round_id, lanes.id, target)
+        assert not done and "Choose a need of this workspace" in text_of(shown)
+    assert cb.moderate(services, "merge", workspace.id, round_id, lanes.id, "n1")[1]
+    assert cb.moderate(services, "merge", workspace.id, round_id, wider.id, "n1")[1]
+    cycling = next(n for n in store.list_needs(workspace.id) if n.id == "n1")
+    assert cycling.evidence == (
+        f"Also proposed by a participant of co-creation round #{round_id}: Lanes on Main Street\n"
+        f"Also proposed by a participant of co-creation round #{round_id}: Wider lanes"
+    )
+    assert (cycling.name, cycling.importance) == ("Safe cycling", 2)  # nothing else of the need changes
+
+    quiet = next(n for n in store.list_needs(workspace.id) if n.id == "n2")
+    store.upsert_need(workspace.id, quiet.model_copy(update={"evidence": "e" * 4990}), author="tester")
+    shown, done = cb.moderate(services, "merge", workspace.id, round_id, buses.id, "n2")
+    assert not done and "no room left in its evidence" in text_of(shown)
+    assert [p.status for p in store.list_proposals(round_id)] == ["merged", "merged", "new"]
+    assert len(store.list_needs(workspace.id)) == 2  # merging adds no need
