@@ -13,22 +13,31 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, no_update
 from pydantic import ValidationError
 
 from canvas_app.rounds import (
     GROUPS,
+    MAX_PROPOSAL,
     Answer,
     Round,
     RoundItem,
     accepted_importances,
     aggregate,
+    answers_csv,
+    answers_xlsx,
     by_group,
+    merged_evidence,
+    need_from_proposal,
+    parse_reference,
+    plain_text,
+    reference_code,
     text,
     write_limits,
 )
 from canvas_app.web.auth import address_key
 from canvas_app.web.services import Services, Unavailable
+from canvas_app.workspace_model import WorkspaceNeed
 from layouts import rounds as layouts
 from layouts.common import message, not_found
 from layouts.ids import ID
@@ -168,6 +177,130 @@ def results_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
     return layouts.results_section(info, aggregate(answers, items), by_group(answers, items), today())
 
 
+def export_answers(services: Services, fmt: str, workspace_id: Any, round_id: Any) -> tuple[Any, Any]:
+    """The chosen round's answers as CSV or XLSX (``view`` may export): ``(download, message)``."""
+    refusal = services.refusal("view", workspace_id=workspace_id)
+    if refusal:
+        return no_update, message(refusal)
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return no_update, message(NO_ROUND)
+    answers = services.store.list_answers(info.id)
+    if fmt == "xlsx":
+        return dcc.send_bytes(answers_xlsx(info.round, answers), f"round-{info.id}-answers.xlsx"), None
+    return dcc.send_bytes(answers_csv(info.round, answers), f"round-{info.id}-answers.csv"), None
+
+
+def proposals_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
+    """The chosen round's proposals to moderate (nothing for a round of another workspace)."""
+    services.require("view", workspace_id=workspace_id)
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return None
+    needs = [(n.id, n.name) for n in services.store.list_needs(info.workspace_id)]
+    return layouts.proposals_section(info.id, services.store.list_proposals(info.id), needs)
+
+
+MODERATION = {"accept": "accepted", "reject": "rejected", "merge": "merged"}
+"""A moderation action and the status it gives a new proposal."""
+
+
+def moderate(
+    services: Services, action: str, workspace_id: Any, round_id: Any, proposal_id: Any, target: Any = None
+) -> tuple[Any, bool]:
+    """Accept a new proposal as a need, merge it into the need ``target`` (its evidence gets the
+    proposal's text), or reject it; ``(message, changed)``."""
+    refusal = services.refusal("edit", workspace_id=workspace_id)
+    if refusal:
+        return message(refusal), False
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return message(NO_ROUND), False
+    proposal = next((p for p in services.store.list_proposals(info.id) if str(p.id) == str(proposal_id)), None)
+    if proposal is None or action not in MODERATION:
+        return message(f"That proposal is not one of round #{info.id}'s."), False
+    store = services.store
+    needs = {n.id: n for n in store.list_needs(info.workspace_id)}
+    if action == "merge":
+        need = needs.get(target) if isinstance(target, str) else None
+        if need is None:
+            return message("Choose a need of this workspace to merge the proposal into."), False
+        evidence = merged_evidence(need.evidence, proposal.text, info.id)
+        try:
+            stored: WorkspaceNeed | None = WorkspaceNeed.model_validate({**need.model_dump(), "evidence": evidence})
+        except ValidationError:
+            return message(f"“{need.name}” has no room left in its evidence: nothing was merged."), False
+        done = f"Merged into “{need.name}”: its evidence quotes the proposal."
+    elif action == "accept":
+        stored = need_from_proposal(proposal.text, set(needs), info.id)
+        done = (
+            f"Added “{stored.name}” to the workspace's needs with importance and urgency 3: set them on the Needs page."
+        )
+    else:
+        stored, done = None, "Proposal rejected: it stays in the list, marked rejected."
+    try:  # marked first, only if still new: a second click or moderator meanwhile gets "already …"
+        store.set_proposal_status(proposal.id, MODERATION[action], expected="new")
+    except StorageError as exc:
+        return message(str(exc)[:1].upper() + str(exc)[1:] + ".", "info"), False
+    if stored is not None:
+        try:
+            store.upsert_need(info.workspace_id, stored, author=services.author)
+        except StorageError:
+            store.set_proposal_status(proposal.id, "new", expected=MODERATION[action])  # nothing stored: it waits
+            raise
+    return message(done, "success"), True
+
+
+def participant_by_code(services: Services, info: RoundInfo, code: Any) -> tuple[str | None, str]:
+    """The hash of the round's participant a quoted reference code names: ``(hash, "")`` or ``(None, why not)``."""
+    parsed = parse_reference(code)
+    if parsed is None:
+        return None, "A reference code is 8 characters, digits 0–9 and letters a–f, as the participant page shows it."
+    found = services.store.participants_with_code(info.id, parsed)
+    if not found:
+        return None, f"No participant of round #{info.id} has the reference code {parsed}: nothing was deleted."
+    if len(found) > 1:
+        return None, f"More than one participant of round #{info.id} has the code {parsed}: nothing was deleted."
+    return found[0], ""
+
+
+def ask_to_erase(services: Services, workspace_id: Any, round_id: Any, code: Any) -> tuple[bool, Any, Any, Any]:
+    """The confirm step of a deletion on request: ``(dialog open, its question, pending, message)``."""
+    refusal = services.refusal("edit", workspace_id=workspace_id)
+    if refusal:
+        return False, no_update, None, message(refusal)
+    info = workspace_round(services, workspace_id, round_id)
+    if info is None:
+        return False, no_update, None, message(NO_ROUND)
+    participant, problem = participant_by_code(services, info, code)
+    if participant is None:
+        return False, no_update, None, message(problem)
+    answers = sum(1 for a in services.store.list_answers(info.id) if a.participant == participant)
+    code = reference_code(participant)
+    return True, layouts.erase_question(code, answers, info.id), {"round": info.id, "code": code}, None
+
+
+def erase_participant(services: Services, workspace_id: Any, pending: Any) -> tuple[Any, bool]:
+    """Delete the participant the dialog asked about (looked up again: the browser's store is only a key)."""
+    refusal = services.refusal("edit", workspace_id=workspace_id)
+    if refusal:
+        return message(refusal), False
+    pending = pending if isinstance(pending, dict) else {}
+    info = workspace_round(services, workspace_id, pending.get("round"))
+    if info is None:
+        return message(NO_ROUND), False
+    participant, problem = participant_by_code(services, info, pending.get("code"))
+    if participant is None:
+        return message(problem), False
+    try:
+        deleted = services.store.delete_participant(info.id, participant)
+    except NotFoundError:  # deleted meanwhile, e.g. from another tab
+        return message(f"No participant of round #{info.id} has that code any more: nothing was deleted."), False
+    plural = "s" if deleted != 1 else ""
+    shown = f"Deleted {deleted} answer{plural} of the participant with reference code {reference_code(participant)}."
+    return message(shown, "success"), True
+
+
 # -- participant page -------------------------------------------------------------------
 def round_from_path(services: Services, pathname: Any) -> RoundInfo | None:
     """The round the URL's token names (None: invalid or revoked). Marks the request as public on purpose."""
@@ -192,6 +325,15 @@ def participant_page(services: Services, token: str) -> Any:
     if state == "not open yet":
         return layouts.participant_message(text(info.round.language, "not_open"))
     return layouts.participant_layout(info.round)
+
+
+def reference_notice(services: Services, pathname: Any, me: Any) -> Any:
+    """This browser's reference code in the round (after consent), and what it is for."""
+    info = round_from_path(services, pathname)
+    token = me.get(str(info.id)) if info is not None and isinstance(me, dict) else None
+    if info is None or not isinstance(token, str):
+        return no_update  # before consent the page has no code to show
+    return text(info.round.language, "reference", code=reference_code(token_hash(token)))
 
 
 def within_limits(services: Services, info: RoundInfo, address: str | None) -> bool:
@@ -278,6 +420,32 @@ def save_answers(
     return message(text(language, "saved"), "success")
 
 
+def propose(services: Services, pathname: Any, me: Any, proposal: Any, address: str | None) -> tuple[Any, Any]:
+    """Send a proposed need or opportunity: ``(message, the textarea's new value)`` (emptied once sent)."""
+    info = round_from_path(services, pathname)
+    if info is None:
+        return message(text("en", "invalid")), no_update
+    language = info.round.language
+    token = me.get(str(info.id)) if isinstance(me, dict) else None
+    if not isinstance(token, str):
+        return message(text(language, "consent_first")), no_update
+    try:
+        clean = plain_text(str(proposal or ""), "A proposal")
+    except ValueError as exc:
+        return message(str(exc)), no_update
+    if not clean:
+        return message(text(language, "nothing_proposed")), no_update
+    if len(clean) > MAX_PROPOSAL:
+        return message(text(language, "proposal_too_long", n=MAX_PROPOSAL)), no_update
+    if not within_limits(services, info, address):
+        return message(text(language, "too_many")), no_update
+    try:
+        services.store.add_proposal(info.id, token_hash(token), clean)
+    except StorageError as exc:
+        return message(str(exc)), no_update
+    return message(text(language, "proposed"), "success"), ""
+
+
 def register(app: Any, services: Services) -> None:
     from flask import request
 
@@ -340,6 +508,111 @@ def register(app: Any, services: Services) -> None:
     )
     def results(round_id: Any, _changed: Any, workspace_id: Any) -> Any:
         return results_view(services, workspace_id, round_id)
+
+    @app.callback(
+        Output(ID.rounds_download, "data"),
+        Output(ID.rounds_export_feedback, "children"),
+        Input(ID.rounds_download_csv, "n_clicks"),
+        Input(ID.rounds_download_xlsx, "n_clicks"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_round, "value"),
+        prevent_initial_call=True,
+    )
+    def download(_csv: Any, _xlsx: Any, workspace_id: Any, round_id: Any) -> tuple[Any, Any]:
+        fmt = "xlsx" if ctx.triggered_id == ID.rounds_download_xlsx else "csv"
+        return export_answers(services, fmt, workspace_id, round_id)
+
+    @app.callback(
+        Output(ID.rounds_erase_modal, "is_open"),
+        Output(ID.rounds_erase_text, "children"),
+        Output(ID.rounds_erase_pending, "data"),
+        Output(ID.rounds_erase_feedback, "children"),
+        Input(ID.rounds_erase, "n_clicks"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_round, "value"),
+        State(ID.rounds_erase_code, "value"),
+        prevent_initial_call=True,
+    )
+    def ask_erase(_n: Any, workspace_id: Any, round_id: Any, code: Any) -> tuple[Any, Any, Any, Any]:
+        return ask_to_erase(services, workspace_id, round_id, code)
+
+    @app.callback(
+        Output(ID.rounds_erase_modal, "is_open", allow_duplicate=True),
+        Output(ID.rounds_erase_feedback, "children", allow_duplicate=True),
+        Output(ID.rounds_changed, "data", allow_duplicate=True),
+        Input(ID.rounds_erase_confirm, "n_clicks"),
+        Input(ID.rounds_erase_cancel, "n_clicks"),
+        State(ID.rounds_erase_pending, "data"),
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_changed, "data"),
+        prevent_initial_call=True,
+    )
+    def confirm_erase(_confirm: Any, _cancel: Any, pending: Any, workspace_id: Any, changed: Any) -> tuple[Any, ...]:
+        if ctx.triggered_id != ID.rounds_erase_confirm:
+            services.require("view", workspace_id=workspace_id)
+            return False, no_update, no_update
+        shown, done = erase_participant(services, workspace_id, pending)
+        return False, shown, (int(changed or 0) + 1) if done else no_update
+
+    @app.callback(
+        Output(ID.rounds_proposals, "children"),
+        Input(ID.rounds_round, "value"),
+        Input(ID.rounds_changed, "data"),
+        State(ID.rounds_workspace, "data"),
+    )
+    def proposals(round_id: Any, _changed: Any, workspace_id: Any) -> Any:
+        return proposals_view(services, workspace_id, round_id)
+
+    @app.callback(
+        Output(ID.rounds_proposals_feedback, "children"),
+        Output(ID.rounds_changed, "data", allow_duplicate=True),
+        Input(ID.rounds_proposal_accept(ALL), "n_clicks"),  # type: ignore[arg-type]  # a wildcard id
+        Input(ID.rounds_proposal_reject(ALL), "n_clicks"),  # type: ignore[arg-type]  # a wildcard id
+        Input(ID.rounds_proposal_merge(ALL), "n_clicks"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.rounds_proposal_target(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.rounds_proposal_target(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.rounds_workspace, "data"),
+        State(ID.rounds_round, "value"),
+        State(ID.rounds_changed, "data"),
+        prevent_initial_call=True,
+    )
+    def moderate_proposal(
+        _accept: Any, _reject: Any, _merge: Any, targets: Any, target_ids: Any, workspace_id: Any, round_id: Any,
+        changed: Any,
+    ) -> Any:  # fmt: skip
+        services.require("view", workspace_id=workspace_id)
+        clicked = ctx.triggered_id
+        if not (ctx.triggered and ctx.triggered[0]["value"]) or not isinstance(clicked, dict):
+            return no_update, no_update  # the list was re-rendered: nothing was clicked
+        proposal = clicked.get("proposal")
+        action = {
+            ID.rounds_proposal_accept(None)["type"]: "accept",
+            ID.rounds_proposal_reject(None)["type"]: "reject",
+            ID.rounds_proposal_merge(None)["type"]: "merge",
+        }.get(str(clicked.get("type")), "")
+        chosen = {str(i.get("proposal")): v for i, v in zip(target_ids or [], targets or []) if isinstance(i, dict)}
+        shown, done = moderate(services, action, workspace_id, round_id, proposal, chosen.get(str(proposal)))
+        return shown, (int(changed or 0) + 1) if done else no_update
+
+    @app.callback(
+        Output(ID.participate_proposed, "children"),
+        Output(ID.participate_proposal, "value"),
+        Input(ID.participate_propose, "n_clicks"),
+        State(ID.url, "pathname"),
+        State(ID.participate_me, "data"),
+        State(ID.participate_proposal, "value"),
+        prevent_initial_call=True,
+    )
+    def send_proposal(_n: Any, pathname: Any, me: Any, proposal: Any) -> tuple[Any, Any]:
+        return propose(services, pathname, me, proposal, request.remote_addr)
+
+    @app.callback(
+        Output(ID.participate_code, "children"),
+        Input(ID.participate_me, "data"),
+        State(ID.url, "pathname"),
+    )
+    def show_reference(me: Any, pathname: Any) -> Any:
+        return reference_notice(services, pathname, me)
 
     @app.callback(
         Output(ID.participate_me, "data"),

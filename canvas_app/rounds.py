@@ -16,12 +16,14 @@ import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from canvas_app.exports import safe_cell
+from canvas_app.ids import fresh_id, slug
+from canvas_app.workspace_model import WorkspaceNeed
 
 KINDS = ("needs", "value", "advantages")
 Kind = Literal["needs", "value", "advantages"]
@@ -35,6 +37,10 @@ MAX_COMMENT = 1000
 MAX_ITEM_TEXT = 500
 MAX_INTRO = 4000
 MAX_ITEMS = 100
+MAX_PROPOSAL = MAX_ITEM_TEXT
+"""A participant's proposal may become an item of a later round, so it has at most an item text's length."""
+MAX_NEED_NAME = 300
+"""The longest need name (``canvas_app.model.Name``): a longer accepted proposal is cut to it."""
 AGREEMENT_BAND = 1.0
 """A rating counts as agreeing when it lies within this distance of the item's median."""
 CONSENSUS_IQR = 1.0
@@ -144,6 +150,8 @@ class Answer(BaseModel):
     comment: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] = ""
     reason: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] = ""
     """Why the participant revised an earlier answer (Delphi follow-up); empty otherwise."""
+    answered_at: datetime | None = None
+    """When the answer was last saved (UTC), as the store keeps it; None for an answer not saved yet."""
 
     @field_validator("participant")
     @classmethod
@@ -291,25 +299,108 @@ def write_limits(round_id: int, address: str) -> dict[str, tuple[int, timedelta]
     }
 
 
-CSV_COLUMNS = ("participant", "group", "item", "item text", "rating", "comment", "reason")
+def need_from_proposal(proposal: str, taken: set[str], round_id: int) -> WorkspaceNeed:
+    """The need an accepted proposal becomes: its text as the name (cut at a word with "…" past
+    300 characters, the whole text then in the description), importance and urgency 3 (the
+    designer sets them on the Needs page), and a note of where it came from as its evidence."""
+    name = proposal
+    description = ""
+    if len(proposal) > MAX_NEED_NAME:
+        cut = proposal[: MAX_NEED_NAME - 1]
+        name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
+        description = proposal
+    return WorkspaceNeed(
+        id=fresh_id("need-" + slug(name, "proposal"), taken),
+        name=name,
+        description=description,
+        evidence=f"Proposed by a participant of co-creation round #{int(round_id)}.",
+    )
+
+
+def merged_evidence(evidence: str, proposal: str, round_id: int) -> str:
+    """A need's evidence with a proposal merged into it: one line naming the round, after what was there."""
+    line = f"Also proposed by a participant of co-creation round #{int(round_id)}: {proposal}"
+    return f"{evidence.rstrip()}\n{line}" if evidence.strip() else line
+
+
+REFERENCE_LENGTH = 8
+_REFERENCE = re.compile(rf"[0-9a-f]{{{REFERENCE_LENGTH}}}")
+
+
+def reference_code(participant: str) -> str:
+    """The code a participant quotes to have their answers deleted: the first 8 hex digits of their hash.
+
+    The store keeps only the hash, so the designer can find them by it; it tells nothing of the token
+    behind it. Two of 500 participants share a code about once in 30,000 rounds; the deletion is then
+    refused as ambiguous rather than guessed."""
+    return participant[:REFERENCE_LENGTH]
+
+
+def parse_reference(value: object) -> str | None:
+    """A reference code as typed (any case, spaces around it), or None when it is not one."""
+    code = value.strip().lower() if isinstance(value, str) else ""
+    return code if _REFERENCE.fullmatch(code) else None
+
+
+EXPORT_COLUMNS = ("item id", "item text", "stakeholder group", "rating", "comment", "answered at")
+"""The export's columns: no participant token, hash, number or address, and the day only, not the time."""
+ExportRow = tuple[str, str, str, int | str, str, str]
+
+
+def export_rows(round_: Round, answers: Sequence[Answer]) -> list[ExportRow]:
+    """One row per answer on an item of the round, in the order of :data:`EXPORT_COLUMNS`.
+
+    *Don't know* is an empty rating. The rows are sorted by the round's item order, then group, day,
+    rating and comment, so their order does not tell which answers one participant saved together."""
+    texts = {item.id: item.text for item in round_.items}
+    position = {item_id: n for n, item_id in enumerate(round_.item_ids())}
+    rows = [
+        (
+            a.item,
+            texts[a.item],
+            a.group,
+            "" if a.rating is None else a.rating,
+            a.comment,
+            "" if a.answered_at is None else a.answered_at.date().isoformat(),
+        )
+        for a in answers
+        if a.item in texts
+    ]
+    return sorted(rows, key=lambda r: (position[r[0]], GROUPS.index(r[2]), r[5], str(r[3]), r[4]))
 
 
 def answers_csv(round_: Round, answers: Sequence[Answer]) -> bytes:
-    """The round's answers as CSV without personal data: participants are numbered P1, P2… in order of
-    their first answer (no token or hash), *don't know* is written "don't know"; cells that a
-    spreadsheet would read as a formula are quoted (:func:`canvas_app.exports.safe_cell`)."""
-    texts = {item.id: item.text for item in round_.items}
-    numbers: dict[str, str] = {}
+    """The round's answers as CSV (:func:`export_rows`); a cell a spreadsheet would read as a formula
+    gets a leading quote (:func:`canvas_app.exports.safe_cell`). Comments are written as typed."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for a in answers:
-        if a.item not in texts:
-            continue
-        number = numbers.setdefault(a.participant, f"P{len(numbers) + 1}")
-        rating: object = "don't know" if a.rating is None else a.rating
-        writer.writerow([safe_cell(v) for v in (number, a.group, a.item, texts[a.item], rating, a.comment, a.reason)])
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows([safe_cell(v) for v in row] for row in export_rows(round_, answers))
     return out.getvalue().encode("utf-8")
+
+
+def answers_xlsx(round_: Round, answers: Sequence[Answer]) -> bytes:
+    """The same rows as :func:`answers_csv` in one XLSX sheet "Answers": ratings are numbers, every
+    other cell is text (a formula-like cell gets the same leading quote and is never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Answers"
+    sheet.append(list(EXPORT_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in export_rows(round_, answers):
+        sheet.append([safe_cell(v) for v in row])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl takes any string starting with "=" for a formula
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -382,6 +473,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nothing_rated": "Rate at least one item before saving.",
         "group_median": "Everyone in the previous round: median {median}, spread (IQR) {iqr}, {n} answers",
         "your_earlier": "Your earlier answer: {rating}",
+        "reference": "Your reference code: {code}. Quote this code to ask for your answers to be deleted.",
+        "propose_send": "Send my proposal",
+        "proposed": "Thank you: your proposal is sent to the people running this round.",
+        "nothing_proposed": "Write your proposal first.",
+        "proposal_too_long": "A proposal has at most {n} characters.",
     },
     "fi": {
         "consent_title": "Ennen kuin aloitat",
@@ -411,6 +507,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nothing_rated": "Arvioi vähintään yksi kohde ennen tallentamista.",
         "group_median": "Kaikki edellisellä kierroksella: mediaani {median}, hajonta (IQR) {iqr}, {n} vastausta",
         "your_earlier": "Aiempi vastauksesi: {rating}",
+        "reference": "Viitekoodisi: {code}. Mainitse tämä koodi, jos pyydät vastaustesi poistamista.",
+        "propose_send": "Lähetä ehdotukseni",
+        "proposed": "Kiitos: ehdotuksesi on lähetetty kierroksen järjestäjille.",
+        "nothing_proposed": "Kirjoita ensin ehdotuksesi.",
+        "proposal_too_long": "Ehdotuksessa voi olla enintään {n} merkkiä.",
     },
 }
 """The participant page's texts in each round language; item texts are shown as the designer wrote them."""

@@ -577,5 +577,41 @@ class Ids:
     def participate_comment(item: str) -> dict:
         return {"type": "pt-comment", "item": item}
 
+    # rounds: export without personal data, deletion on request, proposals and their moderation
+    rounds_download_csv: str = "rd-download-csv"
+    rounds_download_xlsx: str = "rd-download-xlsx"
+    rounds_download: str = "rd-download"  # dcc.Download of the chosen round's answers
+    rounds_export_feedback: str = "rd-export-feedback"
+    rounds_erase_code: str = "rd-erase-code"  # a participant's reference code, as they quote it
+    rounds_erase: str = "rd-erase"  # "Delete their answers": asks first
+    rounds_erase_pending: str = "rd-erase-pending"  # store: {round, code} the dialog asks about
+    rounds_erase_modal: str = "rd-erase-modal"
+    rounds_erase_text: str = "rd-erase-text"
+    rounds_erase_confirm: str = "rd-erase-confirm"
+    rounds_erase_cancel: str = "rd-erase-cancel"
+    rounds_erase_feedback: str = "rd-erase-feedback"
+    participate_code: str = "pt-code"  # the participant's reference code, to quote for deletion
+    rounds_proposals: str = "rd-proposals"  # the chosen round's proposals, to accept or reject
+    rounds_proposals_feedback: str = "rd-proposals-feedback"
+    participate_proposal: str = "pt-proposal"  # textarea: a proposed need or opportunity
+    participate_propose: str = "pt-propose"
+    participate_proposed: str = "pt-proposed"  # the proposal's message
+
+    @staticmethod
+    def rounds_proposal_accept(proposal: Any) -> dict:
+        return {"type": "rd-proposal-accept", "proposal": proposal}
+
+    @staticmethod
+    def rounds_proposal_reject(proposal: Any) -> dict:
+        return {"type": "rd-proposal-reject", "proposal": proposal}
+
+    @staticmethod
+    def rounds_proposal_target(proposal: Any) -> dict:  # select: the need a proposal is merged into
+        return {"type": "rd-proposal-target", "proposal": proposal}
+
+    @staticmethod
+    def rounds_proposal_merge(proposal: Any) -> dict:
+        return {"type": "rd-proposal-merge", "proposal": proposal}
+
 
 ID = Ids()

@@ -16,7 +16,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from canvas_app.rounds import GROUP_NAMES, GROUPS, RATINGS, ItemResult, Language, Round, text
+from canvas_app.rounds import GROUP_NAMES, GROUPS, MAX_PROPOSAL, RATINGS, ItemResult, Language, Round, text
+from layouts.common import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import page_header
 
@@ -130,9 +131,129 @@ def actions_card(options: list[dict[str, Any]]) -> dbc.Card:
                     ]
                 ),
                 html.Div(id=ID.rounds_feedback, role="status"),
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Download answers (CSV)", id=ID.rounds_download_csv, color="link", className="ps-0 me-2"
+                        ),
+                        dbc.Button("Download answers (XLSX)", id=ID.rounds_download_xlsx, color="link"),
+                        dcc.Download(id=ID.rounds_download),
+                    ],
+                    className="mt-2",
+                ),
+                html.P(
+                    "The export has one row per answer: item, group, rating, comment and the day it was saved; "
+                    "no participant identifier. Comments are as typed and may hold personal details.",
+                    className="small text-muted mb-0",
+                ),
+                html.Div(id=ID.rounds_export_feedback, role="status"),
             ]
         ),
         className="mb-3",
+    )
+
+
+def _merge_control(proposal_id: int, needs: Sequence[tuple[str, str]]) -> Any:
+    """Choose an existing need and merge the proposal into it (nothing to choose: no control)."""
+    if not needs:
+        return None
+    return html.Div(
+        [
+            html.Label(
+                [
+                    "or merge into the need ",
+                    dbc.Select(
+                        id=ID.rounds_proposal_target(proposal_id),
+                        options=[{"label": name, "value": need_id} for need_id, name in needs],
+                        value=needs[0][0],
+                        size="sm",
+                        className="d-inline-block w-auto",
+                    ),
+                ],
+                className="small me-2",
+            ),
+            dbc.Button("Merge", id=ID.rounds_proposal_merge(proposal_id), color="secondary", size="sm"),
+        ],
+        className="mt-1",
+    )
+
+
+def proposals_section(round_id: int, proposals: Sequence[Any], needs: Sequence[tuple[str, str]]) -> html.Section:
+    """The round's proposals (ProposalInfo), oldest first; a new one can be accepted as a need, merged
+    into one of ``needs`` (id, name), or rejected."""
+    items = [
+        html.Li(
+            [
+                html.Div(p.text, className="text-pre-wrap"),
+                html.Div(f"{p.status} · received {p.created_at.date().isoformat()}", className="small text-muted"),
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Accept as a need",
+                            id=ID.rounds_proposal_accept(p.id),
+                            color="primary",
+                            size="sm",
+                            className="me-2",
+                        ),
+                        dbc.Button("Reject", id=ID.rounds_proposal_reject(p.id), color="secondary", size="sm"),
+                        _merge_control(p.id, needs),
+                    ],
+                    className="mt-1",
+                )
+                if p.status == "new"
+                else None,
+            ],
+            className="list-group-item",
+        )
+        for p in proposals
+    ]
+    return html.Section(
+        [
+            html.H2(f"Proposals from participants of round #{round_id}", className="h6"),
+            html.Ul(items, className="list-group mb-2")
+            if items
+            else html.P("No proposals yet.", className="small text-muted"),
+        ],
+        **{"aria-label": "Proposals"},
+    )
+
+
+def erase_card() -> dbc.Card:
+    """Deleting a participant's answers on request: they quote the reference code their page shows."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Delete a participant's answers on request", className="h6"),
+                html.P(
+                    "The participant page shows each participant a reference code; a participant who asks for "
+                    "their answers to be deleted quotes it. This deletes their answers in the chosen round and "
+                    "their consent record; their proposals stay, no longer linked to them.",
+                    className="small",
+                ),
+                dbc.Label("Reference code", html_for=ID.rounds_erase_code),
+                dbc.Input(id=ID.rounds_erase_code, maxLength=20, autoComplete="off", style={"maxWidth": "12rem"}),
+                dbc.Button("Delete their answers", id=ID.rounds_erase, color="danger", outline=True, className="mt-2"),
+                html.Div(id=ID.rounds_erase_feedback, role="status"),
+                dcc.Store(id=ID.rounds_erase_pending),
+                confirm_dialog(
+                    "Delete a participant's answers?",
+                    "Delete their answers",
+                    modal=ID.rounds_erase_modal,
+                    text=ID.rounds_erase_text,
+                    confirm=ID.rounds_erase_confirm,
+                    cancel=ID.rounds_erase_cancel,
+                ),
+            ]
+        ),
+        className="mb-3",
+    )
+
+
+def erase_question(code: str, answers: int, round_id: int) -> str:
+    """What the confirm dialog asks: whose answers, how many, in which round."""
+    return (
+        f"Delete the {answers} answer{'s' if answers != 1 else ''} of the participant with reference code {code} "
+        f"in round #{round_id}, and their consent record? Their proposals stay, unattributed. This cannot be undone."
     )
 
 
@@ -159,6 +280,9 @@ def rounds_layout(
                                 html.H2("Rounds", className="h5"),
                                 html.Div(rounds_table(rounds, participants, today), id=ID.rounds_list),
                                 actions_card(round_options(rounds, today)),
+                                html.Div(id=ID.rounds_proposals, className="mb-2"),
+                                html.Div(id=ID.rounds_proposals_feedback, role="status", className="mb-3"),
+                                erase_card(),
                                 html.Div(id=ID.rounds_results),
                             ],
                             lg=8,
@@ -300,9 +424,23 @@ def participant_layout(round_: Round) -> html.Main:
                 dbc.Select(id=ID.participate_group, options=groups, value=None),
                 dbc.Button(text(language, "consent_agree"), id=ID.participate_agree, color="primary", className="mt-2"),
                 html.Div(id=ID.participate_joined, role="status", className="mb-3"),
+                html.Div(id=ID.participate_code, className="small mb-3"),
                 html.Div([_item_fieldset(item.id, item.text, language) for item in round_.items]),
                 dbc.Button(text(language, "save"), id=ID.participate_save, color="primary"),
                 html.Div(id=ID.participate_feedback, role="status", className="mb-4"),
+                html.Label(
+                    [
+                        text(language, "propose_label"),
+                        dcc.Textarea(
+                            id=ID.participate_proposal, value="", maxLength=MAX_PROPOSAL, className="form-control"
+                        ),
+                    ],
+                    className="small d-block",
+                ),
+                dbc.Button(
+                    text(language, "propose_send"), id=ID.participate_propose, color="secondary", className="mt-2"
+                ),
+                html.Div(id=ID.participate_proposed, role="status", className="mb-4"),
             ],
             style={"maxWidth": "40rem"},
         ),

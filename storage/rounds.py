@@ -14,14 +14,14 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from canvas_app.rounds import GROUPS, MAX_COMMENT, Answer, Round, plain_text
+from canvas_app.rounds import GROUPS, MAX_PROPOSAL, Answer, Round, plain_text
 from canvas_app.workspace_model import WorkspaceNeed
 from storage.api import NotFoundError, StorageError
 from storage.models import (
@@ -197,9 +197,25 @@ class RoundsMixin:
                     rating=a.rating,
                     comment=a.comment,
                     reason=a.reason,
+                    answered_at=a.answered_at,
                 )
                 for a, p in rows
             ]
+
+    def participants_with_code(self, round_id: int, code: str) -> list[str]:
+        """The hashes of the round's participants whose hash starts with ``code`` (a reference code,
+        :func:`canvas_app.rounds.reference_code`); more than one means the code is ambiguous."""
+        with self._tx(write=False) as s:
+            return list(
+                s.scalars(
+                    select(ParticipantRow.token_hash)
+                    .where(
+                        ParticipantRow.round_id == int(round_id),
+                        ParticipantRow.token_hash.startswith(code, autoescape=True),
+                    )
+                    .order_by(ParticipantRow.id)
+                )
+            )
 
     def delete_participant(self, round_id: int, participant_hash: str) -> int:
         """Delete a participant (on request) with their answers; their proposals stay, unattributed.
@@ -217,10 +233,10 @@ class RoundsMixin:
     def add_proposal(
         self, round_id: int, participant_hash: str, text: str, *, today: date | None = None
     ) -> ProposalInfo:
-        """A participant proposes a need or opportunity (plain text, at most 1000 characters)."""
+        """A participant proposes a need or opportunity (plain text, at most 500 characters)."""
         clean = plain_text(text, "A proposal")
-        if not clean or len(clean) > MAX_COMMENT:
-            raise StorageError(f"a proposal has 1 to {MAX_COMMENT} characters")
+        if not clean or len(clean) > MAX_PROPOSAL:
+            raise StorageError(f"a proposal has 1 to {MAX_PROPOSAL} characters")
         with self._tx(write=True) as s:
             _open_round_row(s, round_id, today)
             participant = _participant_row(s, round_id, participant_hash)
@@ -238,14 +254,22 @@ class RoundsMixin:
             rows = s.scalars(select(ProposalRow).where(ProposalRow.round_id == int(round_id)).order_by(ProposalRow.id))
             return [_proposal(r) for r in rows]
 
-    def set_proposal_status(self, proposal_id: int, status: str) -> ProposalInfo:
+    def set_proposal_status(self, proposal_id: int, status: str, *, expected: str | None = None) -> ProposalInfo:
+        """Moderate a proposal. With ``expected``, only a proposal still in that status changes (one
+        conditional UPDATE), else StorageError: two moderators accepting it at once make one need."""
         if status not in PROPOSAL_STATES:
             raise StorageError(f"a proposal is one of {', '.join(PROPOSAL_STATES)}")
         with self._tx(write=True) as s:
+            condition = [ProposalRow.id == int(proposal_id)]
+            if expected is not None:
+                condition.append(ProposalRow.status == expected)
+            result = cast(CursorResult[Any], s.execute(update(ProposalRow).where(*condition).values(status=status)))
+            changed = result.rowcount  # an UPDATE's result
             row = s.get(ProposalRow, int(proposal_id))
             if row is None:
                 raise NotFoundError(f"proposal {proposal_id} not found")
-            row.status = status
+            if not changed:
+                raise StorageError(f"this proposal is already {row.status}")
             return _proposal(row)
 
     def accept_importances(self, round_id: int, importances: dict[str, int], *, author: str) -> int:

@@ -29,7 +29,7 @@ def who(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()
 
 
-def answer(name: str, item: str, rating: int | None, group: str = "resident", **extra: str) -> Answer:
+def answer(name: str, item: str, rating: int | None, group: str = "resident", **extra: object) -> Answer:
     return Answer.model_validate({"participant": who(name), "group": group, "item": item, "rating": rating, **extra})
 
 
@@ -212,29 +212,65 @@ def test_write_limits_name_the_round_and_the_address():
     }
 
 
-def test_csv_export_numbers_participants_and_keeps_no_hash():
-    from canvas_app.rounds import answers_csv
+def export_case() -> tuple[Round, list[Answer]]:
+    """Two items; ann and bob answer, a comment is a formula, one answer is on an item not asked."""
+    from datetime import datetime
 
     round_ = Round.model_validate(
         {
             "kind": "needs",
-            "items": [{"id": "n1", "text": "Safe cycling"}],
+            "items": [{"id": "n1", "text": "Safe cycling"}, {"id": "n2", "text": "Quiet streets"}],
             "opens": date(2026, 3, 1),
             "closes": date(2026, 3, 31),
         }
     )
+    at = datetime(2026, 3, 4, 23, 59, 58)
     answers = [
-        answer("ann", "n1", 4, comment="=HYPERLINK(1)"),
-        answer("bob", "n1", None, "business"),
-        answer("ann", "other", 2),  # not asked in this round: left out
+        answer("ann", "n2", 3, comment="@SUM(A1)", answered_at=at),
+        answer("ann", "n1", 4, comment="=HYPERLINK(1)", answered_at=at),
+        answer("bob", "n1", None, "business", comment="-1 and +2", answered_at=datetime(2026, 3, 2, 8, 0)),
+        answer("cem", "n1", 2, answered_at=at),
+        answer("ann", "other", 2, answered_at=at),  # not asked in this round: left out
     ]
+    return round_, answers
+
+
+def test_csv_export_has_no_participant_and_quotes_formulas():
+    from canvas_app.rounds import answers_csv
+
+    round_, answers = export_case()
     text = answers_csv(round_, answers).decode()
+    # sorted by item (n1 before n2), then group (resident before business), day, rating
     assert text.splitlines() == [
-        "participant,group,item,item text,rating,comment,reason",
-        "P1,resident,n1,Safe cycling,4,'=HYPERLINK(1),",
-        "P2,business,n1,Safe cycling,don't know,,",
+        "item id,item text,stakeholder group,rating,comment,answered at",
+        "n1,Safe cycling,resident,2,,2026-03-04",
+        "n1,Safe cycling,resident,4,'=HYPERLINK(1),2026-03-04",
+        "n1,Safe cycling,business,,'-1 and +2,2026-03-02",
+        "n2,Quiet streets,resident,3,'@SUM(A1),2026-03-04",
     ]
-    assert who("ann") not in text and who("bob") not in text
+    assert not any(who(name) in text or who(name)[:8] in text for name in ("ann", "bob", "cem"))
+    assert "23:59" not in text and "P1" not in text
+
+
+def test_xlsx_export_reads_back_as_the_csv_rows_with_no_formula():
+    import io
+
+    from openpyxl import load_workbook
+
+    from canvas_app.rounds import answers_xlsx
+
+    round_, answers = export_case()
+    sheet = load_workbook(io.BytesIO(answers_xlsx(round_, answers))).active
+    assert sheet.title == "Answers"
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values == [
+        ["item id", "item text", "stakeholder group", "rating", "comment", "answered at"],
+        ["n1", "Safe cycling", "resident", 2, None, "2026-03-04"],
+        ["n1", "Safe cycling", "resident", 4, "'=HYPERLINK(1)", "2026-03-04"],
+        ["n1", "Safe cycling", "business", None, "'-1 and +2", "2026-03-02"],
+        ["n2", "Quiet streets", "resident", 3, "'@SUM(A1)", "2026-03-04"],
+    ]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
 def test_follow_up_shows_the_group_figures_next_to_the_own_answer():
@@ -281,3 +317,33 @@ def test_retention_is_between_a_month_and_ten_years(days: int, ok: bool) -> None
         with pytest.raises(ValidationError):
             Round.model_validate({**spec, "keep_days": days})
     assert Round.model_validate(spec).keep_days == 365  # a year unless the owner says otherwise
+
+
+def test_a_reference_code_is_the_start_of_the_participant_hash_and_is_read_as_typed():
+    from canvas_app.rounds import parse_reference, reference_code
+
+    assert reference_code(who("ann")) == who("ann")[:8] and len(reference_code(who("ann"))) == 8
+    assert parse_reference(" 0A1b2C3d ") == "0a1b2c3d"
+    assert [parse_reference(v) for v in ("0a1b2c3", "0a1b2c3d4", "0a1b2c3g", "", None, 12345678)] == [None] * 6
+
+
+def test_an_accepted_proposal_becomes_a_need_cut_at_a_word_past_300_characters():
+    from canvas_app.rounds import need_from_proposal
+
+    short = need_from_proposal("Shade at bus stops", {"need-shade-at-bus-stops"}, 4)
+    assert (short.id, short.name, short.description) == ("need-shade-at-bus-stops-2", "Shade at bus stops", "")
+    assert short.evidence == "Proposed by a participant of co-creation round #4."
+    words = "word " * 99 + "end"  # 498 characters
+    long = need_from_proposal(words, set(), 1)
+    # 299 characters are 59 whole "word " and "word"; cut at the last space: 59 words, then "…"
+    assert long.name == ("word " * 59).rstrip() + "…" and len(long.name) == 295
+    assert long.description == words
+
+
+def test_a_merged_proposal_is_one_more_line_of_evidence():
+    from canvas_app.rounds import merged_evidence
+
+    assert merged_evidence("", "Shade", 2) == "Also proposed by a participant of co-creation round #2: Shade"
+    assert merged_evidence("Survey 2025\n", "Shade", 2) == (
+        "Survey 2025\nAlso proposed by a participant of co-creation round #2: Shade"
+    )

@@ -120,15 +120,32 @@ def test_deleting_a_participant_deletes_exactly_their_answers(opened) -> None:
         store.delete_participant(round_id, p1)
 
 
+def test_participants_are_found_by_the_start_of_their_hash(opened) -> None:
+    store, round_id, _ = opened
+    p1 = store.join_round(round_id, "browser-1", "resident", today=DURING)
+    p2 = store.join_round(round_id, "browser-2", "resident", today=DURING)
+    assert store.participants_with_code(round_id, p1[:8]) == [p1]
+    assert store.participants_with_code(round_id, p2[:8]) == [p2]
+    assert store.participants_with_code(round_id, "") == [p1, p2]  # every hash starts with nothing
+    assert store.participants_with_code(round_id, "%") == []  # a LIKE wildcard is taken literally
+    assert store.participants_with_code(round_id + 1, p1[:8]) == []
+
+
 def test_proposals_are_plain_text_and_moderated(opened) -> None:
     store, round_id, _ = opened
     p1 = store.join_round(round_id, "browser-1", "third sector", today=DURING)
     with pytest.raises(ValueError, match="plain text"):
         store.add_proposal(round_id, p1, "<b>x</b>", today=DURING)
-    with pytest.raises(StorageError, match="1 to 1000"):
-        store.add_proposal(round_id, p1, "x" * 1001, today=DURING)
+    with pytest.raises(StorageError, match="1 to 500"):
+        store.add_proposal(round_id, p1, "x" * 501, today=DURING)
+    assert store.add_proposal(round_id, p1, "x" * 500, today=DURING).text == "x" * 500
     made = store.add_proposal(round_id, p1, "Shade trees", today=DURING)
     assert store.set_proposal_status(made.id, "rejected").status == "rejected"
+    with pytest.raises(StorageError, match="already rejected"):  # a second moderator's accept of it
+        store.set_proposal_status(made.id, "accepted", expected="new")
+    assert store.list_proposals(round_id)[-1].status == "rejected"
+    with pytest.raises(NotFoundError):
+        store.set_proposal_status(made.id + 100, "accepted", expected="new")
     with pytest.raises(StorageError):
         store.set_proposal_status(made.id, "maybe")
 

@@ -114,3 +114,68 @@ def test_rd001_a_round_from_creation_to_accepted_results(dash_duo, app, store):
     click(dash_duo, f"#{ID.rounds_undo}")
     dash_duo.wait_for_contains_text(f"#{ID.rounds_feedback}", "Undone")
     assert [(n.id, n.importance) for n in store.list_needs(workspace.id)] == [("n1", 2), ("n2", 3)]
+
+
+def click_id(dash_duo, component_id: dict) -> None:
+    """Click the element of a dict id (its DOM id is JSON, awkward in a CSS selector)."""
+    element = wait_for(
+        lambda: dash_duo.driver.execute_script("return document.getElementById(arguments[0]);", dom_id(component_id))
+    )
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+    element.click()
+
+
+def test_rd002_a_proposal_is_accepted_the_answers_exported_and_one_participant_deleted(dash_duo, app, store):
+    from pathlib import Path
+
+    from storage.rounds import token_hash
+    from ui_helpers import downloaded
+
+    workspace = store.create_workspace("Oulu", author="tester")
+    store.upsert_need(workspace.id, WorkspaceNeed(id="n1", name="Safe cycling", importance=2), author="tester")
+    dash_duo.start_server(app)
+    dash_duo.driver.get(f"{dash_duo.server_url}/workspace/{workspace.id}/rounds")
+    click(dash_duo, f"#{ID.rounds_needs} input")
+    click(dash_duo, f"#{ID.rounds_create}")
+    link = wait_for(
+        lambda: dash_duo.driver.execute_script(
+            "const c = document.getElementById('rd-link'); return c && c.textContent;"
+        )
+    )
+
+    participate(dash_duo, link, "resident", {"n1": "4"})
+    round_id = store.list_rounds(workspace.id)[0].id
+    token = dash_duo.driver.execute_script("return JSON.parse(localStorage.getItem(arguments[0]));", ID.participate_me)
+    code = token_hash(token[str(round_id)])[:8]
+    dash_duo.wait_for_contains_text(f"#{ID.participate_code}", f"Your reference code: {code}.")
+    dash_duo.find_element(f"#{ID.participate_proposal}").send_keys("Benches at bus stops")
+    click(dash_duo, f"#{ID.participate_propose}")
+    dash_duo.wait_for_contains_text(f"#{ID.participate_proposed}", "Thank you: your proposal is sent")
+    dash_duo.driver.execute_script("window.localStorage.clear();")
+    participate(dash_duo, link, "business", {"n1": "2"})
+
+    dash_duo.driver.get(f"{dash_duo.server_url}/workspace/{workspace.id}/rounds")
+    dash_duo.wait_for_contains_text(f"#{ID.rounds_proposals}", "Benches at bus stops")
+    assert violations(dash_duo) == []
+    (proposal,) = store.list_proposals(round_id)
+    click_id(dash_duo, ID.rounds_proposal_accept(proposal.id))
+    dash_duo.wait_for_contains_text(f"#{ID.rounds_proposals_feedback}", "Added “Benches at bus stops”")
+    dash_duo.wait_for_contains_text(f"#{ID.rounds_proposals}", "accepted")
+    assert [n.name for n in store.list_needs(workspace.id)] == ["Safe cycling", "Benches at bus stops"]
+
+    folder = Path(dash_duo.download_path)
+    dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    click(dash_duo, f"#{ID.rounds_download_csv}")
+    exported = downloaded(folder, ".csv").read_text(encoding="utf-8").splitlines()
+    assert exported[0] == "item id,item text,stakeholder group,rating,comment,answered at" and len(exported) == 3
+
+    dash_duo.find_element(f"#{ID.rounds_erase_code}").send_keys(code.upper())
+    click(dash_duo, f"#{ID.rounds_erase}")
+    dash_duo.wait_for_contains_text(
+        f"#{ID.rounds_erase_text}", f"Delete the 1 answer of the participant with reference code {code}"
+    )
+    click(dash_duo, f"#{ID.rounds_erase_confirm}")
+    dash_duo.wait_for_contains_text(
+        f"#{ID.rounds_erase_feedback}", f"Deleted 1 answer of the participant with reference code {code}."
+    )
+    assert [(a.group, a.rating) for a in store.list_answers(round_id)] == [("business", 2)]

@@ -144,3 +144,239 @@ def test_the_designer_page_lists_rounds_and_links_from_the_needs_page(services, 
     page = route(services, f"/workspace/{workspace.id}/rounds")
     assert "Co-creation rounds · Oulu" in text_of(page) and find(page, ID.rounds_create) is not None
     assert "Co-creation rounds" in text_of(route(services, f"/workspace/{workspace.id}/needs"))
+
+
+def test_the_designer_exports_the_answers_without_participants_as_csv_and_xlsx(services, workspace, store):
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    path = created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    me, _ = cb.join(services, path, "resident", None, "10.0.0.1")
+    assert text("en", "saved") in answer(services, path, me, ["4", "dk"], ["+31 6 1234", ""])
+    sent, shown = cb.export_answers(services, "csv", workspace.id, round_id)
+    assert shown is None and sent["filename"] == f"round-{round_id}-answers.csv"
+    csv_text = base64.b64decode(sent["content"]).decode()
+    day = cb.today().isoformat()  # the store saves in UTC; the test does not run across midnight
+    assert csv_text.splitlines() == [
+        "item id,item text,stakeholder group,rating,comment,answered at",
+        f"n1,Safe cycling,resident,4,'+31 6 1234,{day}",
+        f"n2,Quiet streets,resident,,,{day}",
+    ]
+    token = me[str(round_id)]
+    assert token not in csv_text and cb.token_hash(token)[:8] not in csv_text
+    sent, _ = cb.export_answers(services, "xlsx", workspace.id, round_id)
+    assert sent["filename"] == f"round-{round_id}-answers.xlsx"
+    sheet = load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active
+    assert [c.value for c in sheet[2]] == ["n1", "Safe cycling", "resident", 4, "'+31 6 1234", day]
+    other = store.create_workspace("Other", author="tester")
+    sent, shown = cb.export_answers(services, "csv", other.id, round_id)
+    assert sent is no_update and cb.NO_ROUND in text_of(shown)
+
+
+def test_a_participant_quotes_their_code_and_only_their_answers_are_deleted(services, workspace, store):
+    path = created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    me_a, _ = cb.join(services, path, "resident", None, "10.0.0.1")
+    me_b, _ = cb.join(services, path, "business", None, "10.0.0.2")
+    answer(services, path, me_a, ["2", "3"], ["mine", ""])
+    answer(services, path, me_b, ["5", None], ["", ""])
+    hash_a = cb.token_hash(me_a[str(round_id)])
+    store.add_proposal(round_id, hash_a, "Benches")
+    code = hash_a[:8]
+    assert cb.reference_notice(services, path, me_a) == (
+        f"Your reference code: {code}. Quote this code to ask for your answers to be deleted."
+    )
+    assert cb.reference_notice(services, path, None) is no_update  # no code before consent
+    assert cb.reference_notice(services, "/edit/1", me_a) is no_update
+
+    hashes = (hash_a, cb.token_hash(me_b[str(round_id)]))
+    unknown = next(c for c in ("00000000", "ffffffff") if not any(h.startswith(c) for h in hashes))
+    for typed, problem in (("zz", "8 characters"), (unknown, "No participant")):
+        is_open, _, pending, shown = cb.ask_to_erase(services, workspace.id, round_id, typed)
+        assert not is_open and pending is None and problem in text_of(shown)
+    is_open, question, pending, _ = cb.ask_to_erase(services, workspace.id, round_id, f"  {code.upper()} ")
+    assert is_open and pending == {"round": round_id, "code": code}
+    assert f"Delete the 2 answers of the participant with reference code {code} in round #{round_id}" in question
+    assert len(store.list_answers(round_id)) == 3  # asking deletes nothing
+
+    other = store.create_workspace("Other", author="tester")
+    shown, done = cb.erase_participant(services, other.id, pending)  # a round of another workspace
+    assert not done and cb.NO_ROUND in text_of(shown) and len(store.list_answers(round_id)) == 3
+    shown, done = cb.erase_participant(services, workspace.id, pending)
+    assert done and f"Deleted 2 answers of the participant with reference code {code}." in text_of(shown)
+    remaining = store.list_answers(round_id)
+    assert [(a.participant, a.item, a.rating) for a in remaining] == [(hashes[1], "n1", 5)]
+    assert [p.text for p in store.list_proposals(round_id)] == ["Benches"]  # kept, unattributed
+    shown, done = cb.erase_participant(services, workspace.id, pending)  # twice: nothing left to delete
+    assert not done and "No participant" in text_of(shown)
+
+
+def test_participants_propose_needs_and_the_designer_accepts_or_rejects_them(services, workspace, store):
+    path = created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    shown, kept = cb.propose(services, path, {}, "Benches", "10.0.0.1")
+    assert text("en", "consent_first") in text_of(shown) and kept is no_update
+    me, _ = cb.join(services, path, "resident", None, "10.0.0.1")
+    for typed, problem in (
+        ("<img src=x>", "plain text"),
+        ("   ", text("en", "nothing_proposed")),
+        ("x" * 501, "at most 500 characters"),
+    ):
+        shown, kept = cb.propose(services, path, me, typed, "10.0.0.1")
+        assert problem in text_of(shown) and kept is no_update
+    assert store.list_proposals(round_id) == []
+    shown, kept = cb.propose(services, path, me, "  Benches at bus stops ", "10.0.0.1")
+    assert text("en", "proposed") in text_of(shown) and kept == ""
+    cb.propose(services, path, me, "More night buses", "10.0.0.1")
+    assert text("en", "invalid") in text_of(cb.propose(services, "/r/" + "x" * 43, me, "Spam", "10.0.0.1")[0])
+
+    listed = cb.proposals_view(services, workspace.id, round_id)
+    assert "Benches at bus stops" in text_of(listed) and "More night buses" in text_of(listed)
+    first, second = store.list_proposals(round_id)
+    assert find(listed, ID.rounds_proposal_accept(first.id)) is not None
+
+    shown, done = cb.moderate(services, "accept", workspace.id, round_id, first.id)
+    assert done and "Added “Benches at bus stops” to the workspace's needs" in text_of(shown)
+    need = next(n for n in store.list_needs(workspace.id) if n.name == "Benches at bus stops")
+    assert (need.id, need.importance, need.urgency) == ("need-benches-at-bus-stops", 3, 3)
+    assert need.evidence == f"Proposed by a participant of co-creation round #{round_id}."
+    shown, done = cb.moderate(services, "accept", workspace.id, round_id, first.id)
+    assert not done and "already accepted" in text_of(shown) and len(store.list_needs(workspace.id)) == 3
+    other = store.create_workspace("Other", author="tester")
+    shown, done = cb.moderate(services, "reject", other.id, round_id, second.id)
+    assert not done and cb.NO_ROUND in text_of(shown)
+    shown, done = cb.moderate(services, "reject", workspace.id, round_id, "x")
+    assert not done and "not one of round" in text_of(shown)
+    assert cb.moderate(services, "reject", workspace.id, round_id, second.id)[1]
+    assert [(p.text, p.status) for p in store.list_proposals(round_id)] == [
+        ("Benches at bus stops", "accepted"),
+        ("More night buses", "rejected"),
+    ]
+    assert [n.name for n in store.list_needs(workspace.id)] == ["Safe cycling", "Quiet streets", "Benches at bus stops"]
+    listed = cb.proposals_view(services, workspace.id, round_id)
+    assert find(listed, ID.rounds_proposal_accept(second.id)) is None  # moderated: no buttons any more
+    assert cb.proposals_view(services, other.id, round_id) is None
+
+
+def post_callback(app, output_start: str, inputs: list, state: list, trigger: dict | None = None) -> dict:
+    """Post one registered callback as the browser would (accounts off; ``trigger``: the input
+    that changed, by default the first) and return its response."""
+    import json
+
+    from test_authorization import outputs, prop_id
+
+    key = next(k for k in app.callback_map if k.removeprefix("..").startswith(output_start))
+    trigger = trigger or inputs[0]
+    body = {
+        "output": key,
+        "outputs": outputs(key),
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [prop_id(trigger["id"], trigger["property"])],
+    }
+    answer = app.server.test_client().post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    return json.loads(answer.get_data(as_text=True))["response"]
+
+
+def test_the_registered_moderation_and_deletion_callbacks_act_on_the_clicked_proposal_and_code(app, store, workspace):
+    from canvas_app.rounds import Answer, Round, RoundItem
+
+    today = cb.today()
+    one_item = Round(kind="needs", items=(RoundItem(id="n1", text="Safe cycling"),), opens=today, closes=today)
+    info, _link_token = store.create_round(workspace.id, one_item, author="tester")
+    participant = store.join_round(info.id, "browser-token-0123456789", "resident")
+    first = store.add_proposal(info.id, participant, "Benches")
+    second = store.add_proposal(info.id, participant, "Night buses")
+    third = store.add_proposal(info.id, participant, "Lanes on Main Street")
+    proposals = (first, second, third)
+    page = [
+        {"id": ID.rounds_workspace, "property": "data", "value": workspace.id},
+        {"id": ID.rounds_round, "property": "value", "value": str(info.id)},
+        {"id": ID.rounds_changed, "property": "data", "value": 0},
+    ]
+
+    def click(kind: str, proposal: int) -> dict:
+        buttons = {
+            "accept": ID.rounds_proposal_accept,
+            "reject": ID.rounds_proposal_reject,
+            "merge": ID.rounds_proposal_merge,
+        }
+        inputs = [
+            [{"id": buttons[k](p.id), "property": "n_clicks", "value": 1 if (k, p.id) == (kind, proposal) else None}
+             for p in proposals]
+            for k in buttons
+        ]  # fmt: skip
+        targets = [ID.rounds_proposal_target(p.id) for p in proposals]
+        state = [
+            [{"id": t, "property": "value", "value": "n1" if t["proposal"] == proposal else "n2"} for t in targets],
+            [{"id": t, "property": "id", "value": t} for t in targets],
+            *page,
+        ]
+        clicked = next(entry for group in inputs for entry in group if entry["value"])
+        return post_callback(app, ID.rounds_proposals_feedback, inputs, state, clicked)
+
+    assert "Proposal rejected" in json_text(click("reject", second.id))
+    assert "Added" in json_text(click("accept", first.id))
+    assert "Merged into “Safe cycling”" in json_text(click("merge", third.id))  # the clicked row's choice
+    assert [(p.text, p.status) for p in store.list_proposals(info.id)] == [
+        ("Benches", "accepted"),
+        ("Night buses", "rejected"),
+        ("Lanes on Main Street", "merged"),
+    ]
+    assert "Lanes on Main Street" in next(n for n in store.list_needs(workspace.id) if n.id == "n1").evidence
+
+    store.save_answer(info.id, Answer(participant=participant, group="resident", item="n1", rating=3))
+    code = participant[:8]
+    asked = post_callback(
+        app, ID.rounds_erase_modal, [{"id": ID.rounds_erase, "property": "n_clicks", "value": 1}],
+        [page[0], page[1], {"id": ID.rounds_erase_code, "property": "value", "value": code}],
+    )  # fmt: skip
+    assert asked[ID.rounds_erase_modal]["is_open"] is True
+    pending = asked[ID.rounds_erase_pending]["data"]
+    done = post_callback(
+        app, f"{ID.rounds_erase_modal}.is_open@",
+        [{"id": ID.rounds_erase_confirm, "property": "n_clicks", "value": 1},
+         {"id": ID.rounds_erase_cancel, "property": "n_clicks", "value": None}],
+        [{"id": ID.rounds_erase_pending, "property": "data", "value": pending}, page[0], page[2]],
+    )  # fmt: skip
+    assert "Deleted 1 answer of the participant" in json_text(done) and store.list_answers(info.id) == []
+
+
+def json_text(response: dict) -> str:
+    import json
+
+    return json.dumps(response, ensure_ascii=False)
+
+
+def test_a_proposal_merged_into_a_need_is_quoted_in_its_evidence(services, workspace, store):
+    path = created(services, workspace)
+    round_id = store.list_rounds(workspace.id)[0].id
+    me, _ = cb.join(services, path, "resident", None, "10.0.0.1")
+    for proposal in ("Lanes on Main Street", "Wider lanes", "Night buses"):
+        cb.propose(services, path, me, proposal, "10.0.0.1")
+    lanes, wider, buses = store.list_proposals(round_id)
+    listed = cb.proposals_view(services, workspace.id, round_id)
+    assert find(listed, ID.rounds_proposal_target(lanes.id)) is not None  # a need to merge into, per proposal
+
+    for target in (None, "gone"):
+        shown, done = cb.moderate(services, "merge", workspace.id, round_id, lanes.id, target)
+        assert not done and "Choose a need of this workspace" in text_of(shown)
+    assert cb.moderate(services, "merge", workspace.id, round_id, lanes.id, "n1")[1]
+    assert cb.moderate(services, "merge", workspace.id, round_id, wider.id, "n1")[1]
+    cycling = next(n for n in store.list_needs(workspace.id) if n.id == "n1")
+    assert cycling.evidence == (
+        f"Also proposed by a participant of co-creation round #{round_id}: Lanes on Main Street\n"
+        f"Also proposed by a participant of co-creation round #{round_id}: Wider lanes"
+    )
+    assert (cycling.name, cycling.importance) == ("Safe cycling", 2)  # nothing else of the need changes
+
+    quiet = next(n for n in store.list_needs(workspace.id) if n.id == "n2")
+    store.upsert_need(workspace.id, quiet.model_copy(update={"evidence": "e" * 4990}), author="tester")
+    shown, done = cb.moderate(services, "merge", workspace.id, round_id, buses.id, "n2")
+    assert not done and "no room left in its evidence" in text_of(shown)
+    assert [p.status for p in store.list_proposals(round_id)] == ["merged", "merged", "new"]
+    assert len(store.list_needs(workspace.id)) == 2  # merging adds no need
