@@ -17,8 +17,11 @@ from dash import ALL, Input, Output, State, ctx, dcc, no_update
 from pydantic import ValidationError
 
 from canvas_app.rounds import (
+    DEFAULT_KEEP_DAYS,
     GROUPS,
+    MAX_KEEP_DAYS,
     MAX_PROPOSAL,
+    MIN_KEEP_DAYS,
     Answer,
     Round,
     RoundItem,
@@ -81,7 +84,7 @@ def rounds_page(services: Services, workspace_id: int) -> Any:
 
 def create_round(
     services: Services, workspace_id: Any, need_ids: Any, intro: Any, opens: Any, closes: Any, language: Any,
-    host_url: str,
+    host_url: str, keep_days: Any = DEFAULT_KEEP_DAYS,
 ) -> tuple[Any, bool]:  # fmt: skip
     """Create a needs round on the chosen needs; ``(message with the link shown once, created)``."""
     refusal = services.refusal("edit", workspace_id=workspace_id)
@@ -92,6 +95,12 @@ def create_round(
     if not chosen:
         return message("Choose at least one need to rate."), False
     try:
+        days = DEFAULT_KEEP_DAYS if keep_days in (None, "") else int(keep_days)
+    except (TypeError, ValueError):
+        days = -1
+    if not MIN_KEEP_DAYS <= days <= MAX_KEEP_DAYS:
+        return message(f"Keep the answers for {MIN_KEEP_DAYS} to {MAX_KEEP_DAYS} days after the round closes."), False
+    try:
         round_ = Round(
             kind="needs",
             items=tuple(RoundItem(id=i, text=needs[i].name) for i in chosen),
@@ -99,6 +108,7 @@ def create_round(
             opens=date.fromisoformat(str(opens or "")),
             closes=date.fromisoformat(str(closes or "")),
             language=language if language in ("en", "fi") else "en",
+            keep_days=days,
         )
     except ValidationError as exc:
         return message(first_problem(exc)), False
@@ -459,12 +469,15 @@ def register(app: Any, services: Services) -> None:
         State(ID.rounds_opens, "value"),
         State(ID.rounds_closes, "value"),
         State(ID.rounds_language, "value"),
+        State(ID.rounds_keep_days, "value"),
         State(ID.rounds_changed, "data"),
         prevent_initial_call=True,
     )
     def create(_n: Any, workspace_id: Any, needs: Any, intro: Any, opens: Any, closes: Any, language: Any,
-               changed: Any) -> tuple[Any, Any]:  # fmt: skip
-        shown, created = create_round(services, workspace_id, needs, intro, opens, closes, language, request.host_url)
+               keep_days: Any, changed: Any) -> tuple[Any, Any]:  # fmt: skip
+        shown, created = create_round(
+            services, workspace_id, needs, intro, opens, closes, language, request.host_url, keep_days
+        )
         return shown, (int(changed or 0) + 1) if created else no_update
 
     @app.callback(

@@ -451,8 +451,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "We collect your ratings, comments and proposals, the stakeholder group you choose and when you "
             "agreed. We do not collect your name, e-mail or network address with your answers. The people "
             "running this round in the city see the answers, per item and per group; exports carry no "
-            "identifier of you. The answers are kept until the round's owner deletes them; you can ask them "
-            "to delete yours."
+            "identifier of you. The answers are deleted on {until} at the latest (what the city decided with "
+            "them stays); you can ask for yours to be deleted sooner."
         ),
         "consent_agree": "I agree, start",
         "group_label": "I speak for",
@@ -485,8 +485,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "Keräämme arviosi, kommenttisi ja ehdotuksesi, valitsemasi sidosryhmän ja suostumuksesi ajan. "
             "Emme kerää nimeäsi, sähköpostiosoitettasi emmekä verkko-osoitettasi vastaustesi yhteydessä. "
             "Kierroksen järjestäjät kaupungilla näkevät vastaukset kohteittain ja ryhmittäin; vientitiedostoissa "
-            "ei ole sinua yksilöivää tunnistetta. Vastaukset säilytetään, kunnes kierroksen omistaja poistaa ne; "
-            "voit pyytää poistamaan omasi."
+            "ei ole sinua yksilöivää tunnistetta. Vastaukset poistetaan viimeistään {until} (niiden pohjalta tehdyt "
+            "päätökset säilyvät); voit pyytää poistamaan omasi aiemmin."
         ),
         "consent_agree": "Hyväksyn, aloitetaan",
         "group_label": "Edustan",

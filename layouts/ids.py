@@ -552,6 +552,7 @@ class Ids:
     rounds_opens: str = "rd-opens"
     rounds_closes: str = "rd-closes"
     rounds_language: str = "rd-language"
+    rounds_keep_days: str = "rd-keep-days"  # retention: days the answers are kept after the round closes
     rounds_create: str = "rd-create"
     rounds_created: str = "rd-created"  # the new round's link, shown once
     rounds_round: str = "rd-round"  # select: the round the buttons below act on

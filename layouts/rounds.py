@@ -16,7 +16,19 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from canvas_app.rounds import GROUP_NAMES, GROUPS, MAX_PROPOSAL, RATINGS, ItemResult, Language, Round, text
+from canvas_app.rounds import (
+    DEFAULT_KEEP_DAYS,
+    GROUP_NAMES,
+    GROUPS,
+    MAX_KEEP_DAYS,
+    MAX_PROPOSAL,
+    MIN_KEEP_DAYS,
+    RATINGS,
+    ItemResult,
+    Language,
+    Round,
+    text,
+)
 from layouts.common import confirm_dialog
 from layouts.ids import ID
 from layouts.needs import page_header
@@ -92,6 +104,19 @@ def create_form(needs: Sequence[tuple[str, str]], today: date) -> dbc.Card:
                     id=ID.rounds_language,
                     options=[{"label": "English", "value": "en"}, {"label": "Suomi", "value": "fi"}],
                     value="en",
+                ),
+                dbc.Label(
+                    "Keep the answers for (days after the round closes; then they are deleted)",
+                    html_for=ID.rounds_keep_days,
+                    className="mt-2",
+                ),
+                dbc.Input(
+                    id=ID.rounds_keep_days,
+                    type="number",
+                    min=MIN_KEEP_DAYS,
+                    max=MAX_KEEP_DAYS,
+                    step=1,
+                    value=DEFAULT_KEEP_DAYS,
                 ),
                 dbc.Button("Create round", id=ID.rounds_create, color="primary", className="mt-3"),
                 html.Div(id=ID.rounds_created, role="status"),
@@ -419,7 +444,10 @@ def participant_layout(round_: Round) -> html.Main:
                 dcc.Store(id=ID.participate_me, storage_type="local"),
                 html.H1(text(language, "consent_title"), className="h4 mt-3"),
                 html.P(round_.intro, className="text-pre-wrap") if round_.intro else None,
-                html.P(text(language, "consent_body"), className="small"),
+                html.P(
+                    text(language, "consent_body", until=round_.kept_until(round_.closes).isoformat()),
+                    className="small",
+                ),
                 dbc.Label(text(language, "group_label"), html_for=ID.participate_group),
                 dbc.Select(id=ID.participate_group, options=groups, value=None),
                 dbc.Button(text(language, "consent_agree"), id=ID.participate_agree, color="primary", className="mt-2"),

@@ -56,6 +56,9 @@ def test_a_round_is_created_on_chosen_needs_and_bad_input_is_refused(services, w
     assert not ok and "close on or after" in text_of(refused)
     refused, ok = cb.create_round(services, workspace.id, ["n1"], "", "", "2026-01-02", "en", HOST)
     assert not ok and "as dates" in text_of(refused)
+    for days in ("7", "99999", "a year"):
+        refused, ok = cb.create_round(services, workspace.id, ["n1"], "", "2026-01-01", "2026-01-02", "en", HOST, days)
+        assert not ok and "Keep the answers for 30 to 3650 days" in text_of(refused)
     assert services.store.list_rounds(workspace.id) == []
     created(services, workspace)
     (info,) = services.store.list_rounds(workspace.id)
@@ -65,9 +68,11 @@ def test_a_round_is_created_on_chosen_needs_and_bad_input_is_refused(services, w
 
 
 def test_participants_consent_answer_revise_and_the_designer_accepts_then_undoes(services, workspace):
-    path = created(services, workspace)
+    path = created(services, workspace, keep_days="90")  # the owner keeps the answers 90 days after closing
     page = route(services, path)
-    assert text("en", "consent_body") in text_of(page) and "Safe cycling" in text_of(page)
+    until = (date.today() + timedelta(days=7 + 90)).isoformat()
+    assert text("en", "consent_body", until=until) in text_of(page) and "Safe cycling" in text_of(page)
+    assert f"deleted on {until} at the latest" in text_of(page)
     round_id = services.store.list_rounds(workspace.id)[0].id
 
     assert text("en", "consent_first") in answer(services, path, {}, ["4", None], ["", ""])
