@@ -315,11 +315,13 @@ def register(app: Any, services: Services) -> None:
         Output(ID.table_view_body, "children"),
         Output(ID.canvas_region, "aria-label"),
         Input(ID.diff_applied, "data"),
+        Input(ID.table_view_details, "open"),
         State(ID.version, "data"),
         State(ID.config_id, "data"),
     )
-    def refresh_table_view(_drawn, version, configuration_id):
-        """The Table view (and the canvas's name, which counts actors and flows) after each drawn edit."""
+    def refresh_table_view(_drawn, is_open, version, configuration_id):
+        """The Table view while it is open (and the canvas's name, which counts actors and flows) after each
+        drawn edit; a closed Table view is emptied, so a large map costs nothing until it is read."""
         services.require("view", configuration_id=configuration_id)
         if configuration_id is None:
             raise PreventUpdate
@@ -327,14 +329,8 @@ def register(app: Any, services: Services) -> None:
             config, _ = services.load(int(configuration_id), int(version) if version else None)
         except StorageError:
             raise PreventUpdate from None
-        return table_view(config), f"Value network map: {len(config.actors)} actors, {len(config.flows)} flows"
-
-    app.clientside_callback(  # a row's Edit button opens its element in the form, like a tap on the canvas
-        ClientsideFunction("citycanvas", "editFromTable"),
-        Output(ID.element_pick, "value", allow_duplicate=True),
-        Input(ID.table_edit(ALL), "n_clicks"),
-        prevent_initial_call=True,
-    )
+        label = f"Value network map: {len(config.actors)} actors, {len(config.flows)} flows"
+        return (table_view(config) if is_open else []), label
 
     app.clientside_callback(  # the picker is the one way into the selection: canvas taps set the picker
         ClientsideFunction("citycanvas", "pickElement"),

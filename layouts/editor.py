@@ -678,10 +678,15 @@ def editor_layout(
             ),
             legend(),
             html.Section(
-                [
-                    html.H2("Table view", className="h6 mt-2", id=ID.table_view_heading),
-                    html.Div(id=ID.table_view_body, className="table-view"),
-                ],
+                html.Details(
+                    [
+                        html.Summary(html.H2("Table view", className="h6 d-inline", id=ID.table_view_heading)),
+                        html.Div(id=ID.table_view_body, className="table-view"),
+                    ],
+                    id=ID.table_view_details,
+                    open=len(actors) + len(flows or []) <= TABLE_VIEW_OPEN_UP_TO,
+                    className="mt-2",
+                ),
                 id=ID.table_view,
                 tabIndex="-1",
                 **{"aria-labelledby": ID.table_view_heading},
@@ -806,6 +811,11 @@ def editor_layout(
         ],
         className="container-fluid editor",
     )
+
+
+TABLE_VIEW_OPEN_UP_TO = 400
+"""The Table view opens by itself up to this many actors and flows. A bigger map's tables (thousands of
+cells) take Dash's renderer most of a minute to draw, so they are drawn only when the user opens them."""
 
 
 def standards_input() -> list[Any]:

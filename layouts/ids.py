@@ -50,6 +50,7 @@ class Ids:
     palette_region: str = "ed-palette"
     canvas_region: str = "ed-canvas-region"  # the focusable, named wrapper of the graph
     table_view: str = "ed-table-view"
+    table_view_details: str = "ed-table-view-details"  # the Table view's disclosure: filled only while open
     table_view_body: str = "ed-table-view-body"
     table_view_heading: str = "ed-table-view-heading"
     canvas_help: str = "ed-canvas-help"
@@ -443,11 +444,6 @@ class Ids:
     mod_delete_text: str = "md-delete-text"
     mod_delete_confirm: str = "md-delete-confirm"
     mod_delete_cancel: str = "md-delete-cancel"
-
-    @staticmethod
-    def table_edit(element: Any) -> dict:
-        """The Table view's Edit button of one element (``actor:<id>`` or ``flow:<id>``)."""
-        return {"type": "ed-tv-edit", "element": element}
 
     @staticmethod
     def mod_view(module_id: str) -> dict:

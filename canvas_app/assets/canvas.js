@@ -365,6 +365,15 @@
     if (field) { field.scrollIntoView({block: "center"}); field.focus(); }
   });
 
+  // -- a Table view row's Edit button (data-element): its element goes to the picker, focus to the form's first field ----
+  document.addEventListener("click", function (e) {
+    var edit = closest(e.target, "button[data-element]");
+    var element = edit && edit.getAttribute("data-element");
+    if (!element || !/^(actor|flow):/.test(element)) { return; }
+    setProps("ed-element-pick", {value: element});
+    focusOn(document.getElementById(element.indexOf("actor:") === 0 ? "ed-actor-name" : "ed-flow-label"));
+  });
+
   // -- skip links move focus to their target (the targets have tabindex=-1) ---------------------------
   document.addEventListener("click", function (e) {
     var link = closest(e.target, "a.skip-link, a.visually-hidden-focusable");
@@ -691,17 +700,6 @@
           });
         }
         return picked;
-      },
-      // A Table view row's Edit button: its element goes to the picker, and focus to the form's first field.
-      editFromTable: function () {
-        var ctx = window.dash_clientside.callback_context;
-        var hit = ctx && ctx.triggered && ctx.triggered[0];
-        if (!hit || !hit.value) { return window.dash_clientside.no_update; }  // a redrawn table, not a click
-        var element = ctx.triggered_id && ctx.triggered_id.element;
-        if (!element) { return window.dash_clientside.no_update; }
-        var field = document.getElementById(element.indexOf("actor:") === 0 ? "ed-actor-name" : "ed-flow-label");
-        if (field) { setTimeout(function () { field.focus(); }, 0); }
-        return element;
       },
       kindFields: function (kind) {
         var shown = {}, hidden = {display: "none"};

@@ -484,3 +484,18 @@ def test_cb032_estimate_marks_of_anything_but_a_selected_flow_are_hidden(service
         "flow_occurrences_estimate_hidden": True,
         "flow_occurrences_class": "",
     }
+
+
+def test_the_table_view_of_a_large_map_waits_until_it_is_opened(services, stored):
+    from canvas_app.model import parse_configuration
+    from layouts.editor import TABLE_VIEW_OPEN_UP_TO
+    from ui_helpers import find
+
+    assert find(router.route(services, f"/edit/{stored.id}"), ID.table_view_details).open is True  # small: open
+    actors = [{"id": f"a{i}", "name": f"Actor {i}", "type": "business"} for i in range(TABLE_VIEW_OPEN_UP_TO // 2 + 1)]
+    flows = [
+        {"id": f"f{i}", "source": f"a{i}", "target": f"a{i + 1}", "kind": "service"} for i in range(len(actors) - 1)
+    ]
+    big = parse_configuration({"name": "Big map", "actors": actors, "flows": flows})
+    head = services.store.create_configuration(services.default_workspace().id, big, author="tester")
+    assert find(router.route(services, f"/edit/{head.id}"), ID.table_view_details).open is False
