@@ -813,7 +813,7 @@ def editor_layout(
     )
 
 
-TABLE_VIEW_OPEN_UP_TO = 400
+TABLE_VIEW_OPEN_UP_TO = 150
 """The Table view opens by itself up to this many actors and flows. A bigger map's tables (thousands of
 cells) take Dash's renderer most of a minute to draw, so they are drawn only when the user opens them."""
 
