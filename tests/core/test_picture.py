@@ -192,3 +192,25 @@ def test_pic008_each_kind_ends_in_the_canvas_arrow_head_and_each_flow_points_at_
         path = group.find("svg:path", NS)
         assert path is not None and path.get("marker-end") == f"url(#arrow-{group.get('data-kind')})"
     assert len(root.findall(".//svg:g[@class='flow']", NS)) == len(kinds)
+
+
+def test_pic009_no_two_actor_names_overlap_in_the_picture_of_any_example():
+    from pathlib import Path
+
+    from canvas_app.model import load_configuration
+
+    for path in sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json")):
+        root = ET.fromstring(to_svg(load_configuration(path)))
+        boxes = []  # each name's white backing box: (name, x1, y1, x2, y2)
+        for group in root.iterfind(".//svg:g[@class='actor']", NS):
+            backing, caption = group.find("svg:rect[@fill-opacity]", NS), group.find("svg:text", NS)
+            assert backing is not None and caption is not None
+            x, y, w, h = (float(backing.get(k) or 0) for k in ("x", "y", "width", "height"))
+            boxes.append((caption.get("aria-label"), x, y, x + w, y + h))
+        overlapping = [
+            (a[0], b[0])
+            for k, a in enumerate(boxes)
+            for b in boxes[k + 1 :]
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+        ]
+        assert len(boxes) >= 5 and overlapping == [], path.name
