@@ -7,6 +7,7 @@ designer or participant typed goes into components as text, never as HTML.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -27,6 +28,7 @@ from canvas_app.rounds import (
     ItemResult,
     Language,
     Round,
+    link_qr_svg,
     text,
 )
 from layouts.common import confirm_dialog
@@ -127,11 +129,18 @@ def create_form(needs: Sequence[tuple[str, str]], today: date) -> dbc.Card:
 
 
 def created_notice(link: str) -> dbc.Alert:
-    """The participation link, shown once: only its hash is kept."""
+    """The participation link, shown once (only its hash is kept), with its QR code to print."""
+    qr = "data:image/svg+xml;base64," + base64.b64encode(link_qr_svg(link).encode("utf-8")).decode("ascii")
     return dbc.Alert(
         [
             html.Div("Round created. Copy the participation link now: it is shown only once."),
             html.Code(link, id="rd-link", className="user-select-all text-break"),
+            html.Div(
+                [
+                    html.Img(src=qr, alt="QR code of the participation link", width=180, className="d-block mt-2"),
+                    html.A("Download the QR code (SVG, to print)", href=qr, download="participation-link-qr.svg"),
+                ]
+            ),
         ],
         color="success",
         className="mt-2 mb-0 small",

@@ -347,3 +347,18 @@ def test_a_merged_proposal_is_one_more_line_of_evidence():
     assert merged_evidence("Survey 2025\n", "Shade", 2) == (
         "Survey 2025\nAlso proposed by a participant of co-creation round #2: Shade"
     )
+
+
+def test_the_participation_link_qr_code_is_an_svg_drawn_here_of_the_links_size() -> None:
+    import xml.etree.ElementTree as ET
+
+    import segno
+
+    from canvas_app.rounds import link_qr_svg
+
+    link = "https://city.example/r/" + "A" * 43
+    svg = ET.fromstring(link_qr_svg(link))
+    modules = segno.make(link, error="m").symbol_size(scale=1, border=4)[0]  # symbol width with its quiet zone
+    assert svg.tag.endswith("svg") and float(svg.get("width") or 0) == modules * 6
+    assert svg.find("{http://www.w3.org/2000/svg}path") is not None
+    assert link_qr_svg(link) == link_qr_svg(link) != link_qr_svg(link + "x")  # the link itself, nothing random
