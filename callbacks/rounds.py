@@ -82,6 +82,12 @@ def rounds_page(services: Services, workspace_id: int) -> Any:
     )
 
 
+def bumped(changed: Any, done: bool) -> Any:
+    """The rounds page's change counter after an action: one more when it changed something (the list, the
+    results and the proposals redraw), else left alone."""
+    return int(changed or 0) + 1 if done else no_update
+
+
 def create_round(
     services: Services, workspace_id: Any, need_ids: Any, intro: Any, opens: Any, closes: Any, language: Any,
     host_url: str, keep_days: Any = DEFAULT_KEEP_DAYS,
@@ -478,7 +484,7 @@ def register(app: Any, services: Services) -> None:
         shown, created = create_round(
             services, workspace_id, needs, intro, opens, closes, language, request.host_url, keep_days
         )
-        return shown, (int(changed or 0) + 1) if created else no_update
+        return shown, bumped(changed, created)
 
     @app.callback(
         Output(ID.rounds_list, "children"),
@@ -511,7 +517,7 @@ def register(app: Any, services: Services) -> None:
             ID.rounds_undo: "undo",
         }.get(str(ctx.triggered_id), "")
         shown, done = round_action(services, action, workspace_id, round_id)
-        return shown, (int(changed or 0) + 1) if done else no_update
+        return shown, bumped(changed, done)
 
     @app.callback(
         Output(ID.rounds_results, "children"),
@@ -565,7 +571,7 @@ def register(app: Any, services: Services) -> None:
             services.require("view", workspace_id=workspace_id)
             return False, no_update, no_update
         shown, done = erase_participant(services, workspace_id, pending)
-        return False, shown, (int(changed or 0) + 1) if done else no_update
+        return False, shown, bumped(changed, done)
 
     @app.callback(
         Output(ID.rounds_proposals, "children"),
@@ -605,7 +611,7 @@ def register(app: Any, services: Services) -> None:
         }.get(str(clicked.get("type")), "")
         chosen = {str(i.get("proposal")): v for i, v in zip(target_ids or [], targets or []) if isinstance(i, dict)}
         shown, done = moderate(services, action, workspace_id, round_id, proposal, chosen.get(str(proposal)))
-        return shown, (int(changed or 0) + 1) if done else no_update
+        return shown, bumped(changed, done)
 
     @app.callback(
         Output(ID.participate_proposed, "children"),

@@ -291,16 +291,9 @@ class DeleteActor(Command):
     actor_id: str
 
     def apply(self, config: Configuration) -> Configuration:
-        data = config.model_dump(mode="json")
-        if not any(a["id"] == self.actor_id for a in data["actors"]):
+        if not any(a.id == self.actor_id for a in config.actors):
             raise ConfigurationError([f"actor '{self.actor_id}' no longer exists"])
-        gone_flows = {f["id"] for f in data["flows"] if self.actor_id in (f["source"], f["target"])}
-        data["actors"] = [a for a in data["actors"] if a["id"] != self.actor_id]
-        forget_flows(data, gone_flows)
-        for need in data["needs"]:
-            if need.get("actor") == self.actor_id:
-                need["actor"] = None
-        return validate(data)
+        return DeleteElements([self.actor_id], []).apply(config)
 
     def describe(self) -> str:
         return f"delete actor {self.actor_id}"
@@ -407,11 +400,9 @@ class DeleteFlow(Command):
     flow_id: str
 
     def apply(self, config: Configuration) -> Configuration:
-        data = config.model_dump(mode="json")
-        if not any(f["id"] == self.flow_id for f in data["flows"]):
+        if not any(f.id == self.flow_id for f in config.flows):
             raise ConfigurationError([f"flow '{self.flow_id}' no longer exists"])
-        forget_flows(data, {self.flow_id})
-        return validate(data)
+        return DeleteElements([], [self.flow_id]).apply(config)
 
     def describe(self) -> str:
         return f"delete flow {self.flow_id}"
