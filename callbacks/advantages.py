@@ -117,13 +117,18 @@ def save_advantage(
     services: Services, workspace_id: int, editing: str | None, fields: dict[str, Any]
 ) -> tuple[bool, Any]:
     """Add or replace one advantage; ``(saved, inline message)``."""
-    existing = {a.id for a in services.store.list_advantages(int(workspace_id))}
+    stored = {a.id: a for a in services.store.list_advantages(int(workspace_id))}
+    existing = set(stored)
     return ranked_list.save_item(
         services,
         existing=existing,
         editing=editing,
         gone="This advantage was deleted meanwhile; nothing was saved. Press New to add it again.",
-        build=lambda: advantage_from_form(services, workspace_id, editing, existing, fields),
+        build=lambda: ranked_list.keep_fields(
+            advantage_from_form(services, workspace_id, editing, existing, fields),
+            stored.get(editing or ""),
+            ("rated_today", "rated_target"),
+        ),
         upsert=lambda advantage: services.store.upsert_advantage(int(workspace_id), advantage, author=services.author),
         saved=lambda _advantage: "Advantage saved.",
     )

@@ -126,13 +126,16 @@ def need_from_form(
 
 def save_need(services: Services, workspace_id: int, editing: str | None, fields: dict[str, Any]) -> tuple[bool, Any]:
     """Add or replace one need; ``(saved, inline message)``."""
-    existing = {n.id for n in services.store.list_needs(int(workspace_id))}
+    stored = {n.id: n for n in services.store.list_needs(int(workspace_id))}
+    existing = set(stored)
     return ranked_list.save_item(
         services,
         existing=existing,
         editing=editing,
         gone="This need was deleted meanwhile; nothing was saved. Press New to add it again.",
-        build=lambda: need_from_form(editing, existing, fields),
+        build=lambda: ranked_list.keep_fields(
+            need_from_form(editing, existing, fields), stored.get(editing or ""), ("stakeholders",)
+        ),
         upsert=lambda need: services.store.upsert_need(int(workspace_id), need, author=services.author),
         saved=lambda need: f"Saved “{need.name}”.",
     )

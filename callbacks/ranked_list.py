@@ -52,6 +52,17 @@ def find(page: RankedList, services: Services, workspace_id: int, item_id: str) 
     return next((item for item in page.items(services, int(workspace_id)) if item.id == item_id), None)
 
 
+def keep_fields(
+    built: tuple[Any | None, list[str]], stored: Any | None, fields: tuple[str, ...]
+) -> tuple[Any | None, list[str]]:
+    """A form-built item with ``fields`` the form does not show carried over from the stored item (an accepted
+    co-creation round's ratings survive an edit of the item's text)."""
+    item, problems = built
+    if item is None or stored is None:
+        return built
+    return item.model_copy(update={f: getattr(stored, f) for f in fields}), problems
+
+
 def save_item(
     services: Services,
     *,

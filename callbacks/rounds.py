@@ -10,6 +10,7 @@ The bodies are plain functions, tested directly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,13 +26,17 @@ from canvas_app.rounds import (
     Answer,
     Round,
     RoundItem,
-    accepted_importances,
+    accepted_updates,
+    advantage_items,
     aggregate,
     answers_csv,
     answers_xlsx,
     by_group,
+    convergence,
+    follow_up,
     merged_evidence,
     need_from_proposal,
+    needs_items,
     parse_reference,
     plain_text,
     reference_code,
@@ -40,7 +45,7 @@ from canvas_app.rounds import (
 )
 from canvas_app.web.auth import address_key
 from canvas_app.web.services import Services, Unavailable
-from canvas_app.workspace_model import WorkspaceNeed
+from canvas_app.workspace_model import Advantage, WorkspaceNeed
 from layouts import rounds as layouts
 from layouts.common import message, not_found
 from layouts.ids import ID
@@ -78,6 +83,7 @@ def rounds_page(services: Services, workspace_id: int) -> Any:
         rounds=rounds,
         participants=participant_counts(services, rounds),
         needs=[(n.id, n.name) for n in services.store.list_needs(workspace.id)],
+        advantages=[(a.id, f"{a.service}: {a.text}") for a in services.store.list_advantages(workspace.id)],
         today=today(),
     )
 
@@ -88,18 +94,41 @@ def bumped(changed: Any, done: bool) -> Any:
     return int(changed or 0) + 1 if done else no_update
 
 
+def round_items(
+    services: Services, workspace_id: int, kind: Any, need_ids: Any, advantage_ids: Any, follow_up: Any
+) -> tuple[str, tuple[RoundItem, ...], int | None] | str:
+    """The new round's kind, items and the round it follows up, or why there are none.
+
+    A follow-up takes the earlier round's kind and items as they were asked (texts included), so the
+    two rounds' answers compare item by item."""
+    if follow_up not in (None, ""):
+        earlier = workspace_round(services, workspace_id, follow_up)
+        if earlier is None or earlier.state(today()) != "closed":
+            return "Choose a closed round of this workspace to follow up."
+        return earlier.round.kind, earlier.round.items, earlier.id
+    if kind == "advantages":
+        advantages = {a.id: a for a in services.store.list_advantages(workspace_id)}
+        chosen = [advantages[i] for i in advantage_ids or [] if isinstance(i, str) and i in advantages]
+        return ("advantages", advantage_items(chosen), None) if chosen else "Choose at least one advantage to rate."
+    needs = {n.id: n for n in services.store.list_needs(workspace_id)}
+    picked = [needs[i] for i in need_ids or [] if isinstance(i, str) and i in needs]
+    return ("needs", needs_items(picked), None) if picked else "Choose at least one need to rate."
+
+
 def create_round(
     services: Services, workspace_id: Any, need_ids: Any, intro: Any, opens: Any, closes: Any, language: Any,
-    host_url: str, keep_days: Any = DEFAULT_KEEP_DAYS,
+    host_url: str, keep_days: Any = DEFAULT_KEEP_DAYS, *, kind: Any = "needs", advantage_ids: Any = None,
+    follow_up: Any = None,
 ) -> tuple[Any, bool]:  # fmt: skip
-    """Create a needs round on the chosen needs; ``(message with the link shown once, created)``."""
+    """Create a needs or advantages round on the chosen items, or a follow-up of an earlier round;
+    ``(message with the link shown once, created)``."""
     refusal = services.refusal("edit", workspace_id=workspace_id)
     if refusal:
         return message(refusal), False
-    needs = {n.id: n for n in services.store.list_needs(int(workspace_id))}
-    chosen = [i for i in need_ids or [] if isinstance(i, str) and i in needs]
-    if not chosen:
-        return message("Choose at least one need to rate."), False
+    chosen = round_items(services, int(workspace_id), kind, need_ids, advantage_ids, follow_up)
+    if isinstance(chosen, str):
+        return message(chosen), False
+    round_kind, items, follow_up_of = chosen
     try:
         days = DEFAULT_KEEP_DAYS if keep_days in (None, "") else int(keep_days)
     except (TypeError, ValueError):
@@ -108,28 +137,34 @@ def create_round(
         return message(f"Keep the answers for {MIN_KEEP_DAYS} to {MAX_KEEP_DAYS} days after the round closes."), False
     try:
         round_ = Round(
-            kind="needs",
-            items=tuple(RoundItem(id=i, text=needs[i].name) for i in chosen),
+            kind=round_kind,  # type: ignore[arg-type]  # round_items returns a Kind
+            items=items,
             intro=str(intro or ""),
             opens=date.fromisoformat(str(opens or "")),
             closes=date.fromisoformat(str(closes or "")),
             language=language if language in ("en", "fi") else "en",
+            follow_up_of=follow_up_of,
             keep_days=days,
         )
     except ValidationError as exc:
         return message(first_problem(exc)), False
     except ValueError:
         return message("Give the opening and closing days as dates."), False
-    _info, token = services.store.create_round(int(workspace_id), round_, author=services.author)
+    try:
+        _info, token = services.store.create_round(int(workspace_id), round_, author=services.author)
+    except StorageError as exc:
+        return message(str(exc)[:1].upper() + str(exc)[1:] + "."), False
     return layouts.created_notice(f"{host_url.rstrip('/')}{layouts.PARTICIPATE_PREFIX}{token}"), True
 
 
-def list_view(services: Services, workspace_id: Any) -> tuple[Any, list[dict[str, Any]]]:
-    """The rounds table and the options of the round select."""
+def list_view(services: Services, workspace_id: Any) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rounds table, the options of the round select and those of the rounds a new one can follow up."""
     services.require("view", workspace_id=workspace_id)
     rounds = services.store.list_rounds(int(workspace_id))
-    return layouts.rounds_table(rounds, participant_counts(services, rounds), today()), layouts.round_options(
-        rounds, today()
+    return (
+        layouts.rounds_table(rounds, participant_counts(services, rounds), today()),
+        layouts.round_options(rounds, today()),
+        layouts.follow_up_options(rounds, today()),
     )
 
 
@@ -162,24 +197,50 @@ def round_action(services: Services, action: str, workspace_id: Any, round_id: A
             store.revoke_round(info.id)
             return message(f"Round #{info.id}'s link is revoked: it opens nothing any more.", "success"), True
         if action == "accept":
-            results = aggregate(store.list_answers(info.id), info.round.item_ids())
-            current = {n.id: n.importance for n in store.list_needs(info.workspace_id)}
-            changes = accepted_importances(current, results)
-            if not changes:
-                return message("No importance changes: the needs already match the results.", "info"), False
-            store.accept_importances(info.id, changes, author=services.author)
-            names = ", ".join(f"{need} → {value}" for need, value in changes.items())
-            return message(f"Accepted into the needs ranking: {names}.", "success"), True
+            return accept_results(services, info)
         if action != "undo":
             return no_update, False
         step = store.last_acceptance(info.id)
         if step is None:
             return message("Nothing to undo for this round.", "info"), False
         restored = store.undo_acceptance(step, author=services.author)
-        names = ", ".join(f"{need} → {value}" for need, value in restored.items())
-        return message(f"Undone: the importances are back ({names}).", "success"), True
+        return message(f"Undone: {changes_said(info.round.kind, restored)} are back.", "success"), True
     except StorageError as exc:
         return message(str(exc)[:1].upper() + str(exc)[1:] + "."), False
+
+
+def changes_said(kind: str, changes: Mapping[str, Mapping[str, Any]]) -> str:
+    """An acceptance's changes in words: "n1 → 4, n2 → 3" (needs' importances) or the advantages' ids."""
+    if kind == "needs":
+        return (
+            "the importances ("
+            + ", ".join(f"{i} → {f['importance']}" for i, f in changes.items() if "importance" in f)
+            + ")"
+        )
+    return "the stakeholders' ratings of " + ", ".join(changes)
+
+
+def accept_results(services: Services, info: RoundInfo) -> tuple[Any, bool]:
+    """Accept a closed needs or advantages round's results as one recorded step; ``(message, changed)``."""
+    store = services.store
+    results = aggregate(store.list_answers(info.id), info.round.item_ids())
+    current: dict[str, WorkspaceNeed | Advantage]
+    if info.round.kind == "needs":
+        current = {n.id: n for n in store.list_needs(info.workspace_id)}
+    else:
+        current = {a.id: a for a in store.list_advantages(info.workspace_id)}
+    updates = accepted_updates(info.round.kind, current, results, info.id)
+    if not updates:
+        return message("Nothing changes: the items already carry these results (or nobody rated them).", "info"), False
+    store.accept_results(info.id, updates, author=services.author)
+    if info.round.kind == "needs":
+        names = ", ".join(
+            f"{need} → {fields['importance']}" for need, fields in updates.items() if "importance" in fields
+        )
+        return message(
+            f"Accepted into the needs ranking: {names or 'the ratings, importances unchanged'}.", "success"
+        ), True
+    return message(f"Accepted into the advantages ranking: {', '.join(updates)}.", "success"), True
 
 
 def results_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
@@ -190,7 +251,15 @@ def results_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
         return None
     answers = services.store.list_answers(info.id)
     items = info.round.item_ids()
-    return layouts.results_section(info, aggregate(answers, items), by_group(answers, items), today())
+    results = aggregate(answers, items)
+    converged = None
+    if info.round.follow_up_of is not None:
+        earlier = workspace_round(services, workspace_id, info.round.follow_up_of)
+        if earlier is not None:  # deleted by retention: no convergence to show
+            before = aggregate(services.store.list_answers(earlier.id), items)
+            changes = convergence(before, results)
+            converged = layouts.convergence_section(earlier.id, changes, layouts.item_labels(info.round))
+    return layouts.results_section(info, results, by_group(answers, items), today(), converged)
 
 
 def export_answers(services: Services, fmt: str, workspace_id: Any, round_id: Any) -> tuple[Any, Any]:
@@ -340,7 +409,20 @@ def participant_page(services: Services, token: str) -> Any:
         return layouts.participant_message(text(info.round.language, "closed"))
     if state == "not open yet":
         return layouts.participant_message(text(info.round.language, "not_open"))
-    return layouts.participant_layout(info.round)
+    earlier = earlier_round(services, info)
+    results = aggregate(services.store.list_answers(earlier.id), info.round.item_ids()) if earlier else None
+    return layouts.participant_layout(info.round, results)
+
+
+def earlier_round(services: Services, info: RoundInfo) -> RoundInfo | None:
+    """The round a follow-up round follows up (None: not a follow-up, or that round was deleted since)."""
+    if info.round.follow_up_of is None:
+        return None
+    try:
+        earlier = services.store.get_round(info.round.follow_up_of)
+    except NotFoundError:
+        return None
+    return earlier if earlier.workspace_id == info.workspace_id else None
 
 
 def reference_notice(services: Services, pathname: Any, me: Any) -> Any:
@@ -357,6 +439,11 @@ def within_limits(services: Services, info: RoundInfo, address: str | None) -> b
     return services.store.reserve_sign_in(write_limits(info.id, address_key(address))) is None
 
 
+def is_token(value: Any) -> bool:
+    """A participant token as this page makes them (``secrets.token_urlsafe(32)``); anything else is replaced."""
+    return isinstance(value, str) and 20 <= len(value) <= 100
+
+
 def join(services: Services, pathname: Any, group: Any, me: Any, address: str | None) -> tuple[Any, Any]:
     """Consent with a group: ``(new local store or no_update, message)``."""
     info = round_from_path(services, pathname)
@@ -369,7 +456,9 @@ def join(services: Services, pathname: Any, group: Any, me: Any, address: str | 
         return no_update, message(text(language, "too_many"))
     mine = dict(me) if isinstance(me, dict) else {}
     token = mine.get(str(info.id))
-    token = token if isinstance(token, str) and 20 <= len(token) <= 100 else new_token()
+    if not is_token(token) and info.round.follow_up_of is not None:  # the same person as in the earlier round
+        token = mine.get(str(info.round.follow_up_of))
+    token = token if is_token(token) else new_token()
     try:
         services.store.join_round(info.id, token, group)
     except StorageError as exc:
@@ -378,29 +467,67 @@ def join(services: Services, pathname: Any, group: Any, me: Any, address: str | 
     return mine, message(text(language, "joined"), "success")
 
 
-def own_answers(services: Services, pathname: Any, me: Any, item_ids: list[Any]) -> tuple[list[Any], list[Any]]:
-    """This browser's saved ratings and comments, in the order of the page's items (for coming back)."""
+def own_answers(
+    services: Services, pathname: Any, me: Any, item_ids: list[Any], comment_ids: list[Any]
+) -> tuple[list[Any], list[Any]]:
+    """This browser's saved ratings and comments, in the order of the page's ratings and comment boxes (for
+    coming back); in a follow-up round, an item not answered yet shows the earlier round's rating."""
     info = round_from_path(services, pathname)
     token = me.get(str(info.id)) if info is not None and isinstance(me, dict) else None
     if info is None or not isinstance(token, str):
         return [no_update] * len(item_ids), [no_update] * len(item_ids)
     participant = token_hash(token)
     mine = {a.item: a for a in services.store.list_answers(info.id) if a.participant == participant}
-    ratings, comments = [], []
+    earlier = earlier_round(services, info)
+    before = (
+        {a.item: a for a in services.store.list_answers(earlier.id) if a.participant == participant} if earlier else {}
+    )
+    ratings = []
     for item in item_ids:
-        answer = mine.get(item.get("item") if isinstance(item, dict) else None)
+        key = item.get("item") if isinstance(item, dict) else None
+        answer = mine.get(key) or before.get(key)  # a follow-up starts from the earlier answer, to confirm or revise
         ratings.append(
             no_update if answer is None else layouts.DONT_KNOW if answer.rating is None else str(answer.rating)
         )
+    comments = []
+    for item in comment_ids:
+        answer = mine.get(item.get("item") if isinstance(item, dict) else None)
         comments.append(no_update if answer is None else answer.comment)
     return ratings, comments
 
 
+def earlier_answers(services: Services, pathname: Any, me: Any, item_ids: list[Any]) -> list[Any]:
+    """In a follow-up round, this browser's answer of the earlier round beside each item."""
+    info = round_from_path(services, pathname)
+    token = me.get(str(info.id)) if info is not None and isinstance(me, dict) else None
+    earlier = earlier_round(services, info) if info is not None else None
+    if info is None or earlier is None or not isinstance(token, str):
+        return [no_update] * len(item_ids)
+    language = info.round.language
+    shown = follow_up(services.store.list_answers(earlier.id), token_hash(token), info.round.item_ids())
+    by_item = {f.item: f for f in shown}
+    out = []
+    for item in item_ids:
+        found = by_item.get(item.get("item") if isinstance(item, dict) else "")
+        if found is None or not found.answered_before:
+            out.append(text(language, "no_earlier"))
+        else:
+            rating = text(language, "dont_know") if found.own_rating is None else str(found.own_rating)
+            out.append(text(language, "your_earlier", rating=rating))
+    return out
+
+
+def by_item(values: list[Any], ids: list[Any]) -> dict[str, Any]:
+    """Pattern-matched inputs' values keyed by their item (an advantage has two ratings and one comment box)."""
+    return {str(i.get("item")): v for i, v in zip(ids, values) if isinstance(i, dict)}
+
+
 def save_answers(
     services: Services, pathname: Any, me: Any, group: Any, ratings: list[Any], rating_ids: list[Any],
-    comments: list[Any], address: str | None,
+    comments: Mapping[str, Any], address: str | None, reasons: Mapping[str, Any] | None = None,
 ) -> Any:  # fmt: skip
-    """Save the rated items (unrated ones are left out); all are checked before any is saved."""
+    """Save the rated items (unrated ones are left out); all are checked before any is saved.
+    ``comments`` and ``reasons`` are by item (see :func:`by_item`)."""
     info = round_from_path(services, pathname)
     if info is None:
         return message(text("en", "invalid"))
@@ -410,16 +537,18 @@ def save_answers(
         return message(text(language, "consent_first"))
     answers = []
     try:
-        for rating, rid, comment in zip(ratings, rating_ids, comments):
-            if rating is None:
+        for rating, rid in zip(ratings, rating_ids):
+            if rating is None or not isinstance(rid, dict):
                 continue
+            item = str(rid.get("item"))
             answers.append(
                 Answer(
                     participant=token_hash(token),
                     group=group if group in GROUPS else "other",
-                    item=str(rid.get("item")),
+                    item=item,
                     rating=None if rating == layouts.DONT_KNOW else int(rating),
-                    comment=str(comment or ""),
+                    comment=str(comments.get(item) or ""),
+                    reason=str((reasons or {}).get(item) or ""),
                 )
             )
     except ValidationError as exc:
@@ -477,23 +606,28 @@ def register(app: Any, services: Services) -> None:
         State(ID.rounds_language, "value"),
         State(ID.rounds_keep_days, "value"),
         State(ID.rounds_changed, "data"),
+        State(ID.rounds_kind, "value"),
+        State(ID.rounds_advantages, "value"),
+        State(ID.rounds_follow_up, "value"),
         prevent_initial_call=True,
     )
     def create(_n: Any, workspace_id: Any, needs: Any, intro: Any, opens: Any, closes: Any, language: Any,
-               keep_days: Any, changed: Any) -> tuple[Any, Any]:  # fmt: skip
+               keep_days: Any, changed: Any, kind: Any, advantages: Any, follow_up_of: Any) -> tuple[Any, Any]:  # fmt: skip
         shown, created = create_round(
-            services, workspace_id, needs, intro, opens, closes, language, request.host_url, keep_days
-        )
+            services, workspace_id, needs, intro, opens, closes, language, request.host_url, keep_days,
+            kind=kind, advantage_ids=advantages, follow_up=follow_up_of,
+        )  # fmt: skip
         return shown, bumped(changed, created)
 
     @app.callback(
         Output(ID.rounds_list, "children"),
         Output(ID.rounds_round, "options"),
+        Output(ID.rounds_follow_up, "options"),
         Input(ID.rounds_changed, "data"),
         State(ID.rounds_workspace, "data"),
         prevent_initial_call=True,
     )
-    def refresh(_changed: Any, workspace_id: Any) -> tuple[Any, Any]:
+    def refresh(_changed: Any, workspace_id: Any) -> tuple[Any, Any, Any]:
         return list_view(services, workspace_id)
 
     @app.callback(
@@ -651,9 +785,19 @@ def register(app: Any, services: Services) -> None:
         Input(ID.participate_me, "data"),
         State(ID.url, "pathname"),
         State(ID.participate_rating(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.participate_comment(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
     )
-    def come_back(me: Any, pathname: Any, item_ids: Any) -> tuple[list[Any], list[Any]]:
-        return own_answers(services, pathname, me, list(item_ids or []))
+    def come_back(me: Any, pathname: Any, item_ids: Any, comment_ids: Any) -> tuple[list[Any], list[Any]]:
+        return own_answers(services, pathname, me, list(item_ids or []), list(comment_ids or []))
+
+    @app.callback(
+        Output(ID.participate_earlier(ALL), "children"),  # type: ignore[arg-type]  # a wildcard id
+        Input(ID.participate_me, "data"),
+        State(ID.url, "pathname"),
+        State(ID.participate_earlier(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
+    )
+    def show_earlier(me: Any, pathname: Any, item_ids: Any) -> list[Any]:
+        return earlier_answers(services, pathname, me, list(item_ids or []))
 
     @app.callback(
         Output(ID.participate_feedback, "children"),
@@ -664,10 +808,22 @@ def register(app: Any, services: Services) -> None:
         State(ID.participate_rating(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
         State(ID.participate_rating(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
         State(ID.participate_comment(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.participate_comment(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.participate_reason(ALL), "value"),  # type: ignore[arg-type]  # a wildcard id
+        State(ID.participate_reason(ALL), "id"),  # type: ignore[arg-type]  # a wildcard id
         prevent_initial_call=True,
     )
-    def save(_n: Any, pathname: Any, me: Any, group: Any, ratings: Any, rating_ids: Any, comments: Any) -> Any:
+    def save(_n: Any, pathname: Any, me: Any, group: Any, ratings: Any, rating_ids: Any, comments: Any,
+             comment_ids: Any, reasons: Any, reason_ids: Any) -> Any:  # fmt: skip
         return save_answers(
-            services, pathname, me, group, list(ratings or []), list(rating_ids or []), list(comments or []),
-            request.remote_addr,
+            services, pathname, me, group, list(ratings or []), list(rating_ids or []),
+            by_item(list(comments or []), list(comment_ids or [])), request.remote_addr,
+            by_item(list(reasons or []), list(reason_ids or [])),
         )  # fmt: skip
+
+    app.clientside_callback(  # which items the create form offers follows the kind of round: no server round trip
+        "function (kind) { return [kind === 'advantages', kind !== 'advantages']; }",
+        Output(ID.rounds_needs_box, "hidden"),
+        Output(ID.rounds_advantages_box, "hidden"),
+        Input(ID.rounds_kind, "value"),
+    )

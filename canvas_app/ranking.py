@@ -263,7 +263,8 @@ def rank_advantages(
 
     ``evaluations`` maps a service name to its chosen configuration and evaluation. Current
     advantages should be well supported already; to-be advantages rank by how much is in place,
-    and list the linked modules still to add.
+    and list the linked modules still to add. When a co-creation round's ratings were accepted,
+    the stakeholders' strength today ((median − 1) / 4) is one more part of the mean.
     """
     ranked = []
     for advantage in advantages:
@@ -279,6 +280,8 @@ def rank_advantages(
         parts = list(support.values())
         if advantage.modules:
             parts.append(1 - len(missing) / len(advantage.modules))
+        if advantage.rated_today is not None:
+            parts.append((advantage.rated_today.median - 1) / 4)
         score = 100 * sum(parts) / len(parts) if parts else 0.0
         ranked.append(RankedAdvantage(advantage, round(score, 1), support, missing, pair is not None))
     order = {AdvantageState.CURRENT: 0, AdvantageState.TO_BE: 1}

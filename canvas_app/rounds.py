@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from canvas_app.exports import safe_cell
 from canvas_app.ids import fresh_id, slug
-from canvas_app.workspace_model import WorkspaceNeed
+from canvas_app.workspace_model import Advantage, StakeholderRating, WorkspaceNeed
 
 KINDS = ("needs", "value", "advantages")
 Kind = Literal["needs", "value", "advantages"]
@@ -433,16 +433,85 @@ def follow_up(earlier: Sequence[Answer], participant: str, items: Sequence[str])
     ]
 
 
-def accepted_importances(current: Mapping[str, int], results: Mapping[str, ItemResult]) -> dict[str, int]:
-    """The need importances an accepted needs round sets: {need id: importance from its median},
-    for the needs that still exist, were rated by someone, and whose importance changes."""
-    changes = {}
-    for need_id, result in results.items():
-        if need_id in current and result.median is not None:
-            importance = importance_from_median(result.median)
-            if importance != current[need_id]:
-                changes[need_id] = importance
-    return changes
+Aspect = Literal["today", "target"]
+ASPECTS: tuple[Aspect, ...] = ("today", "target")
+"""An advantages round asks two things of each advantage: its strength today and the strength it should have."""
+ASPECT_FIELDS: dict[str, str] = {"today": "rated_today", "target": "rated_target"}
+"""The :class:`~canvas_app.workspace_model.Advantage` field each aspect's accepted rating goes into."""
+
+
+def advantage_item_id(advantage_id: str, aspect: Aspect) -> str:
+    """The round item of one aspect of an advantage: ``<advantage id>@today`` or ``@target``."""
+    return f"{advantage_id}@{aspect}"
+
+
+def item_aspect(item_id: str) -> tuple[str, str]:
+    """``(the need or advantage id, aspect)`` of a round item; the aspect is "" for a needs item.
+
+    >>> item_aspect("adv-open-data@target"), item_aspect("need-parking")
+    (('adv-open-data', 'target'), ('need-parking', ''))
+    """
+    ref, _, aspect = item_id.rpartition("@")
+    return (ref, aspect) if ref and aspect in ASPECTS else (item_id, "")
+
+
+def _item_text(value: str) -> str:
+    """A need name or an advantage text as an item text: past its 500 characters cut at a word, with "…"."""
+    value = " ".join(value.split())
+    if len(value) <= MAX_ITEM_TEXT:
+        return value
+    return value[: MAX_ITEM_TEXT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def needs_items(needs: Sequence[WorkspaceNeed]) -> tuple[RoundItem, ...]:
+    """A needs round's items: each need, its name as the text participants read."""
+    return tuple(RoundItem(id=n.id, text=_item_text(n.name)) for n in needs)
+
+
+def advantage_items(advantages: Sequence[Advantage]) -> tuple[RoundItem, ...]:
+    """An advantages round's items: each advantage twice, its strength today and its target strength."""
+    return tuple(
+        RoundItem(id=advantage_item_id(a.id, aspect), text=_item_text(a.text)) for a in advantages for aspect in ASPECTS
+    )
+
+
+def stakeholder_rating(result: ItemResult, round_id: int) -> StakeholderRating | None:
+    """The figures an accepted round leaves on a need or advantage (None when nobody rated the item)."""
+    if result.median is None or result.agreement is None or result.iqr is None:
+        return None
+    return StakeholderRating(
+        round=round_id, median=result.median, n=result.n, agreement=round(result.agreement, 4), iqr=result.iqr
+    )
+
+
+def accepted_updates(
+    kind: Kind, current: Mapping[str, WorkspaceNeed | Advantage], results: Mapping[str, ItemResult], round_id: int
+) -> dict[str, dict[str, object]]:
+    """What accepting a closed round changes: {need or advantage id: {field: new value (JSON)}}, only for the
+    items that still exist, were rated by someone, and whose fields change.
+
+    Needs: ``importance`` from the median (rounded half up) and ``stakeholders`` (median, n, agreement,
+    IQR). Advantages: ``rated_today`` and ``rated_target``. A value round changes nothing here."""
+    updates: dict[str, dict[str, object]] = {}
+    for item, result in results.items():
+        ref, aspect = item_aspect(item) if kind == "advantages" else (item, "")
+        existing = current.get(ref)
+        rating = stakeholder_rating(result, round_id)
+        if existing is None or rating is None or kind == "value":
+            continue
+        fields: dict[str, object]
+        if kind == "needs":
+            fields = {"importance": importance_from_median(rating.median), "stakeholders": rating}
+        elif aspect:
+            fields = {ASPECT_FIELDS[aspect]: rating}
+        else:
+            continue
+        changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+        if changed:
+            updates.setdefault(ref, {}).update(
+                {k: v.model_dump(mode="json") if isinstance(v, StakeholderRating) else v for k, v in changed.items()}
+            )
+    return updates
 
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -458,6 +527,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "consent_agree": "I agree, start",
         "group_label": "I speak for",
         "rating_label": "How much does this matter? 1 = not at all, 5 = very much",
+        "rating_today": "How strong is this advantage today? 1 = very weak, 5 = very strong",
+        "rating_target": "How strong should it become? 1 = very weak, 5 = very strong",
+        "follow_up_intro": (
+            "This round asks the earlier round's questions again. Beside each item you see what everyone "
+            "answered then and, if you answered with this browser, your own earlier answer, already filled in. "
+            "Confirm it or change it, and if you change it, say why."
+        ),
+        "group_none": "Nobody rated this in the previous round.",
+        "no_earlier": "You did not rate this in the previous round with this browser.",
         "dont_know": "Don't know",
         "comment_label": "Comment (optional)",
         "reason_label": "Why did you change your answer? (optional)",
@@ -492,6 +570,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "consent_agree": "Hyväksyn, aloitetaan",
         "group_label": "Edustan",
         "rating_label": "Kuinka tärkeä tämä on? 1 = ei lainkaan, 5 = erittäin",
+        "rating_today": "Kuinka vahva tämä etu on nyt? 1 = hyvin heikko, 5 = hyvin vahva",
+        "rating_target": "Kuinka vahvaksi sen pitäisi tulla? 1 = hyvin heikko, 5 = hyvin vahva",
+        "follow_up_intro": (
+            "Tällä kierroksella kysytään uudelleen edellisen kierroksen kysymykset. Jokaisen kohteen vieressä näet, "
+            "mitä kaikki silloin vastasivat, ja jos vastasit tällä selaimella, oman aiemman vastauksesi valmiiksi "
+            "valittuna. Vahvista se tai muuta sitä, ja jos muutat, kerro miksi."
+        ),
+        "group_none": "Kukaan ei arvioinut tätä edellisellä kierroksella.",
+        "no_earlier": "Et arvioinut tätä edellisellä kierroksella tällä selaimella.",
         "dont_know": "En osaa sanoa",
         "comment_label": "Kommentti (vapaaehtoinen)",
         "reason_label": "Miksi muutit vastaustasi? (vapaaehtoinen)",

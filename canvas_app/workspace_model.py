@@ -32,6 +32,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class StakeholderRating(_Strict):
+    """What a co-creation round's participants said about an item, as the designer accepted it: the round,
+    the median rating (1–5), how many rated it and how far they agreed, so a ranking shows its evidence."""
+
+    round: Annotated[int, Field(ge=1)]
+    median: Annotated[float, Field(ge=1, le=5)]
+    n: Annotated[int, Field(ge=1)]
+    agreement: Annotated[float, Field(ge=0, le=1)]
+    iqr: Annotated[float, Field(ge=0, le=4)]
+
+
 class WorkspaceNeed(_Strict):
     """A need or (with ``opportunity=True``) an opportunity of the city, ranked by importance and urgency."""
 
@@ -43,6 +54,8 @@ class WorkspaceNeed(_Strict):
     urgency: Score = 3
     evidence: Annotated[str, Field(max_length=5000)] = ""
     opportunity: bool = False
+    stakeholders: StakeholderRating | None = None
+    """The accepted co-creation round's rating of how much the need matters (its importance was set from it)."""
 
 
 class AdvantageState(StrEnum):
@@ -59,6 +72,10 @@ class Advantage(_Strict):
     state: AdvantageState = AdvantageState.CURRENT
     criteria: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(default_factory=list)
     modules: list[Identifier] = Field(default_factory=list)
+    rated_today: StakeholderRating | None = None
+    """The accepted co-creation round's rating of the advantage's strength today (it joins the ranking's score)."""
+    rated_target: StakeholderRating | None = None
+    """The same round's rating of the strength it should have (shown as the stakeholders' target)."""
 
 
 class ModuleRecord(_Strict):

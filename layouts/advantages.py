@@ -13,9 +13,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from canvas_app.ranking import RankedAdvantage
-from canvas_app.workspace_model import AdvantageState
+from canvas_app.workspace_model import Advantage, AdvantageState
 from layouts.ids import ID
-from layouts.needs import page_header
+from layouts.needs import page_header, stakeholder_summary
 from layouts.ranked_list import ListIds, form_buttons, item_buttons, ranked_list_page
 
 ADVANTAGE_IDS = ListIds(
@@ -140,6 +140,15 @@ def _support_list(item: RankedAdvantage, labels: Mapping[str, str], module_names
     return lines or [html.Li("No criteria or modules linked: link some to rank it.", className="text-body-secondary")]
 
 
+def _stakeholder_lines(advantage: Advantage) -> Any:
+    """An accepted co-creation round's ratings: the strength today (one part of the score) and the target."""
+    lines = []
+    for label, rating in (("Stakeholders, strength today", advantage.rated_today), ("target", advantage.rated_target)):
+        if rating is not None:
+            lines.append(html.Li([f"{label}: ", stakeholder_summary(rating)]))
+    return html.Ul(lines, className="small mb-1 stakeholder-rating") if lines else None
+
+
 def _advantage_item(
     item: RankedAdvantage, rank: int, labels: Mapping[str, str], module_names: Mapping[str, str]
 ) -> html.Li:
@@ -153,11 +162,13 @@ def _advantage_item(
                     html.Span(
                         f"{item.score:.1f}",
                         className="badge text-bg-primary ms-2 advantage-score",
-                        title="Mean support of its linked criteria and modules, 0–100",
+                        title="Mean support of its linked criteria and modules (and the stakeholders' strength today, "
+                        "once a round is accepted), 0–100",
                     ),
                 ]
             ),
             html.Ul(_support_list(item, labels, module_names), className="small mb-1"),
+            _stakeholder_lines(advantage),
             item_buttons(
                 ADVANTAGE_IDS,
                 advantage.id,
@@ -219,8 +230,9 @@ def advantages_layout(
         workspace_id=workspace_id,
         header=page_header(f"Competitive advantages · {workspace_name}", workspace_id, "advantages"),
         intro="Current and to-be competitive advantages of each service, ranked by how strongly its "
-        "configuration supports them: the mean of the linked criteria (0–1, from the scoring) and the "
-        "share of linked modules in place. A to-be advantage shows the gap still to close.",
+        "configuration supports them: the mean of the linked criteria (0–1, from the scoring), the "
+        "share of linked modules in place and, once a co-creation round's results are accepted, the "
+        "stakeholders' strength today ((median − 1) / 4). A to-be advantage shows the gap still to close.",
         ranking=html.Div(ranking, id=ID.adv_ranking),
         side=advantage_form(services, criteria, modules),
         delete_title="Delete this advantage?",

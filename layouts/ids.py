@@ -574,6 +574,21 @@ class Ids:
     def participate_comment(item: str) -> dict:
         return {"type": "pt-comment", "item": item}
 
+    @staticmethod
+    def participate_reason(item: str) -> dict:  # follow-up round: why the participant revised
+        return {"type": "pt-reason", "item": item}
+
+    @staticmethod
+    def participate_earlier(item: str) -> dict:  # follow-up round: this browser's answer in the earlier round
+        return {"type": "pt-earlier", "item": item}
+
+    # rounds: the kind of round and its items, and the round a new one follows up
+    rounds_kind: str = "rd-kind"  # radio: needs or advantages
+    rounds_needs_box: str = "rd-needs-box"  # shown for a needs round
+    rounds_advantages: str = "rd-advantages"  # checklist of the workspace's advantages
+    rounds_advantages_box: str = "rd-advantages-box"  # shown for an advantages round
+    rounds_follow_up: str = "rd-follow-up"  # select: an earlier round to follow up (its kind and items)
+
     # rounds: export without personal data, deletion on request, proposals and their moderation
     rounds_download_csv: str = "rd-download-csv"
     rounds_download_xlsx: str = "rd-download-xlsx"

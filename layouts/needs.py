@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from canvas_app.ranking import DEFAULT_NEED_WEIGHTS, MAX_NEED_WEIGHT, NEED_CRITERIA, RankedNeed, unserved_needs
+from canvas_app.workspace_model import StakeholderRating
 from layouts.ids import ID
 from layouts.ranked_list import ListIds, form_buttons, item_buttons, ranked_list_page
 
@@ -219,6 +220,19 @@ def _parts_text(ranked: RankedNeed) -> str:
     return " · ".join(f"{name} {value:.2f}" for name, value in ranked.parts.items())
 
 
+def stakeholder_summary(rating: StakeholderRating) -> str:
+    """An accepted co-creation round's rating in words: round, median, how many rated, how far they agreed."""
+    median = f"{rating.median:.2f}".rstrip("0").rstrip(".")
+    return f"round #{rating.round}: median {median}, n {rating.n}, agreement {round(rating.agreement * 100)} %"
+
+
+def stakeholder_note(rating: StakeholderRating | None) -> Any:
+    """The rating beside the importance it set (None: no round accepted)."""
+    if rating is None:
+        return None
+    return html.Div(stakeholder_summary(rating), className="small text-body-secondary stakeholder-rating")
+
+
 def ranking_table(
     ranked: Sequence[RankedNeed], configuration_ids: Sequence[int], module_names: Mapping[str, str] | None = None
 ) -> Any:
@@ -263,7 +277,7 @@ def ranking_table(
                     html.Td(str(rank)),
                     html.Td(name_cell),
                     html.Td(need.who),
-                    html.Td(str(need.importance)),
+                    html.Td([str(need.importance), stakeholder_note(need.stakeholders)]),
                     html.Td(str(need.urgency)),
                     html.Td(need.evidence or "—", className="small"),
                     html.Td(

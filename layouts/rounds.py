@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from canvas_app.rounds import (
+    ASPECTS,
     DEFAULT_KEEP_DAYS,
     GROUP_NAMES,
     GROUPS,
@@ -25,9 +26,12 @@ from canvas_app.rounds import (
     MAX_PROPOSAL,
     MIN_KEEP_DAYS,
     RATINGS,
+    Convergence,
     ItemResult,
     Language,
     Round,
+    advantage_item_id,
+    item_aspect,
     link_qr_svg,
     text,
 )
@@ -77,23 +81,77 @@ def round_options(rounds: Sequence[Any], today: date) -> list[dict[str, Any]]:
     return [{"label": f"#{info.id} ({info.state(today)})", "value": str(info.id)} for info in rounds]
 
 
-def create_form(needs: Sequence[tuple[str, str]], today: date) -> dbc.Card:
-    """A needs round: which needs, the intro, the dates and the participants' language."""
+KIND_LABELS = {"needs": "Needs and opportunities", "advantages": "Competitive advantages"}
+"""The kinds of round the create form offers, as the designer reads them."""
+ASPECT_LABELS = {"today": "strength today", "target": "target strength"}
+"""How the designer's page names the two items of an advantage."""
+
+
+def _choices(checklist_id: str, box_id: str, legend: str, choices: Sequence[tuple[str, str]], empty: str,
+             hidden: bool) -> html.Div:  # fmt: skip
+    """One kind's items to choose from (a checklist), or what to add first when there are none."""
+    return html.Div(
+        html.Fieldset(
+            [
+                html.Legend(legend, className="form-label fs-6"),
+                dbc.Checklist(id=checklist_id, options=[{"label": text, "value": i} for i, text in choices], value=[])
+                if choices
+                else html.P(empty, id=checklist_id, className="small"),
+            ]
+        ),
+        id=box_id,
+        hidden=hidden,
+    )
+
+
+def follow_up_options(rounds: Sequence[Any], today: date) -> list[dict[str, Any]]:
+    """The rounds a new one can follow up, Delphi-style: the closed ones (their results are final)."""
+    options = [{"label": "None: a new set of items", "value": ""}]
+    options += [
+        {"label": f"#{info.id} · {KIND_LABELS.get(info.round.kind, info.round.kind)}", "value": str(info.id)}
+        for info in rounds
+        if info.state(today) == "closed" and info.round.kind in KIND_LABELS
+    ]
+    return options
+
+
+def create_form(
+    needs: Sequence[tuple[str, str]], advantages: Sequence[tuple[str, str]], follow_ups: list[dict[str, Any]],
+    today: date,
+) -> dbc.Card:  # fmt: skip
+    """A new round: its kind and items (or an earlier round to follow up), the intro, the dates, the language."""
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H2("New needs round", className="h5"),
-                html.Fieldset(
-                    [
-                        html.Legend("Needs to rate", className="form-label fs-6"),
-                        dbc.Checklist(
-                            id=ID.rounds_needs,
-                            options=[{"label": name, "value": need_id} for need_id, name in needs],
-                            value=[],
-                        )
-                        if needs
-                        else html.P("This workspace has no needs yet: add some on the Needs page.", id=ID.rounds_needs),
-                    ]
+                html.H2("New round", className="h5"),
+                dbc.Label("Participants rate", html_for=ID.rounds_kind),
+                dbc.RadioItems(
+                    id=ID.rounds_kind,
+                    options=[{"label": label, "value": kind} for kind, label in KIND_LABELS.items()],
+                    value="needs",
+                ),
+                _choices(
+                    ID.rounds_needs,
+                    ID.rounds_needs_box,
+                    "Needs to rate (how much each matters)",
+                    needs,
+                    "This workspace has no needs yet: add some on the Needs page.",
+                    False,
+                ),  # fmt: skip
+                _choices(
+                    ID.rounds_advantages,
+                    ID.rounds_advantages_box,
+                    "Advantages to rate (strength today and target strength)",
+                    advantages,
+                    "This workspace has no advantages yet: add some on the Advantages page.",
+                    True,
+                ),  # fmt: skip
+                dbc.Label("Follow up an earlier round (Delphi)", html_for=ID.rounds_follow_up, className="mt-2"),
+                dbc.Select(id=ID.rounds_follow_up, options=follow_ups, value=""),
+                html.Div(
+                    "A follow-up asks the earlier round's items again and shows each returning participant the "
+                    "group's median and spread next to their own earlier answer.",
+                    className="form-text",
                 ),
                 dbc.Label("Intro for the participants (plain text)", html_for=ID.rounds_intro, className="mt-2"),
                 dbc.Textarea(id=ID.rounds_intro, maxLength=4000, rows=3),
@@ -159,7 +217,7 @@ def actions_card(options: list[dict[str, Any]]) -> dbc.Card:
                         dbc.Button("Close", id=ID.rounds_close, color="secondary", className="me-2 mt-2"),
                         dbc.Button("Revoke link", id=ID.rounds_revoke, color="danger", className="me-2 mt-2"),
                         dbc.Button(
-                            "Accept into the needs ranking", id=ID.rounds_accept, color="primary", className="me-2 mt-2"
+                            "Accept into the ranking", id=ID.rounds_accept, color="primary", className="me-2 mt-2"
                         ),
                         dbc.Button("Undo accept", id=ID.rounds_undo, color="secondary", className="mt-2"),
                     ]
@@ -293,7 +351,7 @@ def erase_question(code: str, answers: int, round_id: int) -> str:
 
 def rounds_layout(
     *, workspace_id: int, workspace_name: str, rounds: Sequence[Any], participants: Mapping[int, int],
-    needs: Sequence[tuple[str, str]], today: date,
+    needs: Sequence[tuple[str, str]], advantages: Sequence[tuple[str, str]], today: date,
 ) -> html.Main:  # fmt: skip
     """The designer's page: the rounds, the create form, the actions and the selected round's results."""
     return html.Main(
@@ -303,8 +361,9 @@ def rounds_layout(
                 dcc.Store(id=ID.rounds_changed, data=0),
                 page_header(f"Co-creation rounds · {workspace_name}", workspace_id, "rounds"),
                 html.P(
-                    "Stakeholders rate the workspace's needs through a link, without an account; the results "
-                    "can set the needs' importance.",
+                    "Stakeholders rate the workspace's needs or its competitive advantages through a link, "
+                    "without an account; the accepted results set the needs' importance or join the "
+                    "advantages' ranking, with how many rated and how far they agreed.",
                     className="small",
                 ),
                 dbc.Row(
@@ -321,7 +380,7 @@ def rounds_layout(
                             ],
                             lg=8,
                         ),
-                        dbc.Col(create_form(needs, today), lg=4),
+                        dbc.Col(create_form(needs, advantages, follow_up_options(rounds, today), today), lg=4),
                     ]
                 ),
             ],
@@ -383,11 +442,86 @@ def distribution_figure(result: ItemResult, title: str) -> go.Figure:
     return figure
 
 
+def item_labels(round_: Round) -> dict[str, str]:
+    """Each item's text as the designer's page shows it: an advantage's two items say which aspect they ask."""
+    labels = {}
+    for item in round_.items:
+        _ref, aspect = item_aspect(item.id) if round_.kind == "advantages" else (item.id, "")
+        labels[item.id] = f"{item.text} ({ASPECT_LABELS[aspect]})" if aspect else item.text
+    return labels
+
+
+def convergence_figure(changes: Sequence[Convergence], labels: Mapping[str, str]) -> go.Figure:
+    """Each item's spread (IQR) in the earlier round and in this one, side by side: shorter bars, closer views."""
+    names = [labels.get(c.item, c.item)[:40] for c in changes]
+    figure = go.Figure(
+        [
+            go.Bar(name="Earlier round", x=names, y=[c.iqr_before for c in changes], marker_color="#767676"),
+            go.Bar(name="This round", x=names, y=[c.iqr_after for c in changes], marker_color="#0b5394"),
+        ]
+    )
+    figure.update_layout(
+        barmode="group",
+        title={"text": "Spread (IQR) from round to round", "font": {"size": 13}},
+        height=280,
+        margin={"l": 40, "r": 10, "t": 40, "b": 60},
+        yaxis={"title": "IQR", "rangemode": "tozero"},
+    )
+    return figure
+
+
+def convergence_section(earlier_id: int, changes: Sequence[Convergence], labels: Mapping[str, str]) -> html.Section:
+    """A follow-up round's convergence: per item rated in both rounds, the IQR before and after, and the change."""
+    heading = html.H3(f"Convergence since round #{earlier_id}", className="h6 mt-3")
+    if not changes:
+        return html.Section(
+            [heading, html.P("No item is rated in both rounds yet.", className="small text-muted")],
+            **{"aria-label": "Convergence"},
+        )
+    rows = [
+        html.Tr(
+            [
+                html.Td(labels.get(c.item, c.item)),
+                html.Td(_figure(c.iqr_before)),
+                html.Td(_figure(c.iqr_after)),
+                html.Td(("+" if c.change > 0 else "") + _figure(c.change)),
+                html.Td("closer" if c.change < 0 else "further apart" if c.change > 0 else "unchanged"),
+            ]
+        )
+        for c in changes
+    ]
+    head = ("Item", f"IQR in round #{earlier_id}", "IQR now", "Change", "Views")
+    return html.Section(
+        [
+            heading,
+            dbc.Table(
+                [html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)],
+                bordered=True,
+                size="sm",
+                responsive=True,
+                className="small",
+            ),
+            html.Figure(
+                [
+                    dcc.Graph(figure=convergence_figure(changes, labels), config={"displayModeBar": False}),
+                    html.Figcaption(
+                        "The spread of each item in both rounds (the figures: table above)",
+                        className="small text-muted",
+                    ),
+                ]
+            ),
+        ],
+        **{"aria-label": "Convergence"},
+    )
+
+
 def results_section(
-    info: Any, results: Mapping[str, ItemResult], groups: Mapping[str, Mapping[str, ItemResult]], today: date
-) -> html.Section:
-    """A round's results: the table (text alternative), one chart per item, the breakdown by group."""
-    texts = {item.id: item.text for item in info.round.items}
+    info: Any, results: Mapping[str, ItemResult], groups: Mapping[str, Mapping[str, ItemResult]], today: date,
+    convergence: html.Section | None = None,
+) -> html.Section:  # fmt: skip
+    """A round's results: the table (text alternative), one chart per item, the breakdown by group and,
+    for a follow-up round, the convergence since the earlier round."""
+    texts = item_labels(info.round)
     charts = [
         html.Figure(
             [
@@ -403,13 +537,17 @@ def results_section(
     by_group = [results_table(group_results, texts, f"Group: {group}") for group, group_results in groups.items()] or [
         html.P("No answers yet.", className="text-muted")
     ]
+    kind = KIND_LABELS.get(info.round.kind, info.round.kind).lower()
+    follows = f"; it follows up round #{info.round.follow_up_of}" if info.round.follow_up_of else ""
     return html.Section(
         [
             html.H2(f"Results of round #{info.id} ({info.state(today)})", className="h5"),
+            html.P(f"Participants rated {kind}{follows}.", className="small"),
             results_table(results, texts, "All participants"),
             *charts,
             html.H3("By stakeholder group", className="h6 mt-3"),
             *by_group,
+            convergence,
         ],
         **{"aria-label": "Results"},
     )
@@ -421,30 +559,106 @@ def participant_message(message: str) -> html.Main:
     return html.Main(dbc.Container([html.H1("CityCanvas", className="h4 mt-3"), html.P(message)]))
 
 
-def _item_fieldset(item_id: str, item_text: str, language: Language) -> html.Fieldset:
+def _rating(item_id: str, language: Language) -> dbc.RadioItems:
     options = [{"label": str(r), "value": str(r)} for r in RATINGS]
     options.append({"label": text(language, "dont_know"), "value": DONT_KNOW})
+    return dbc.RadioItems(id=ID.participate_rating(item_id), options=options, inline=True)
+
+
+def _comment(item_id: str, language: Language) -> html.Label:
+    return html.Label(
+        [
+            text(language, "comment_label"),
+            dcc.Textarea(id=ID.participate_comment(item_id), value="", maxLength=1000, className="form-control"),
+        ],
+        className="small mt-2 d-block",
+    )
+
+
+def _earlier(item_id: str, result: ItemResult | None, language: Language) -> list[Any]:
+    """A follow-up item's group figures from the earlier round, this browser's earlier answer (filled in
+    by a callback: only the browser knows who it is) and the reason for a revision."""
+    if result is None:
+        return []
+    group = (
+        text(language, "group_median", median=_figure(result.median), iqr=_figure(result.iqr), n=result.n)
+        if result.n
+        else text(language, "group_none")
+    )
+    return [
+        html.Div(group, className="small fw-semibold mt-1"),
+        html.Div(id=ID.participate_earlier(item_id), className="small"),
+        html.Label(
+            [
+                text(language, "reason_label"),
+                dcc.Textarea(id=ID.participate_reason(item_id), value="", maxLength=1000, className="form-control"),
+            ],
+            className="small mt-1 d-block",
+        ),
+    ]
+
+
+def _item_fieldset(item_id: str, item_text: str, language: Language, earlier: ItemResult | None) -> html.Fieldset:
+    """A needs item: how much it matters, with a comment."""
     return html.Fieldset(
         [
             html.Legend(item_text, className="fs-6 fw-semibold"),
             html.Div(text(language, "rating_label"), className="small mb-1"),
-            dbc.RadioItems(id=ID.participate_rating(item_id), options=options, inline=True),
-            html.Label(
-                [
-                    text(language, "comment_label"),
-                    dcc.Textarea(
-                        id=ID.participate_comment(item_id), value="", maxLength=1000, className="form-control"
-                    ),
-                ],
-                className="small mt-2 d-block",
-            ),
+            _rating(item_id, language),
+            *_earlier(item_id, earlier, language),
+            _comment(item_id, language),
         ],
         className="border rounded p-2 mb-3",
     )
 
 
-def participant_layout(round_: Round) -> html.Main:
-    """Consent and group, then each item with a 1–5 rating (or don't know) and a comment; one column."""
+def _advantage_fieldset(
+    advantage_id: str, advantage_text: str, language: Language, earlier: Mapping[str, ItemResult] | None
+) -> html.Fieldset:
+    """An advantage: its strength today and its target strength (one rating each), with one comment."""
+    aspects = []
+    for aspect in ASPECTS:
+        item_id = advantage_item_id(advantage_id, aspect)
+        aspects.append(
+            html.Fieldset(
+                [
+                    html.Legend(text(language, f"rating_{aspect}"), className="small mb-1"),
+                    _rating(item_id, language),
+                    *_earlier(item_id, earlier.get(item_id) if earlier is not None else None, language),
+                ],
+                className="mb-2",
+            )
+        )
+    return html.Fieldset(
+        [
+            html.Legend(advantage_text, className="fs-6 fw-semibold"),
+            *aspects,
+            _comment(advantage_item_id(advantage_id, "today"), language),
+        ],
+        className="border rounded p-2 mb-3",
+    )
+
+
+def item_fieldsets(round_: Round, earlier: Mapping[str, ItemResult] | None) -> list[html.Fieldset]:
+    """The round's items as the participant answers them: a needs item each, or an advantage's two aspects together."""
+    language = round_.language
+    if round_.kind != "advantages":
+        return [
+            _item_fieldset(item.id, item.text, language, earlier.get(item.id) if earlier is not None else None)
+            for item in round_.items
+        ]
+    fieldsets, seen = [], set()
+    for item in round_.items:
+        ref, _aspect = item_aspect(item.id)
+        if ref not in seen:
+            seen.add(ref)
+            fieldsets.append(_advantage_fieldset(ref, item.text, language, earlier))
+    return fieldsets
+
+
+def participant_layout(round_: Round, earlier: Mapping[str, ItemResult] | None = None) -> html.Main:
+    """Consent and group, then each item with a 1–5 rating (or don't know) and a comment; one column.
+    ``earlier``: in a follow-up round, the earlier round's results per item, shown beside each item."""
     language = round_.language
     groups = [{"label": GROUP_NAMES[language][g], "value": g} for g in GROUPS]
     return html.Main(
@@ -462,7 +676,8 @@ def participant_layout(round_: Round) -> html.Main:
                 dbc.Button(text(language, "consent_agree"), id=ID.participate_agree, color="primary", className="mt-2"),
                 html.Div(id=ID.participate_joined, role="status", className="mb-3"),
                 html.Div(id=ID.participate_code, className="small mb-3"),
-                html.Div([_item_fieldset(item.id, item.text, language) for item in round_.items]),
+                html.P(text(language, "follow_up_intro"), className="small") if earlier is not None else None,
+                html.Div(item_fieldsets(round_, earlier)),
                 dbc.Button(text(language, "save"), id=ID.participate_save, color="primary"),
                 html.Div(id=ID.participate_feedback, role="status", className="mb-4"),
                 html.Label(

@@ -350,8 +350,9 @@ class ProposalRow(Base):
 
 
 class AcceptanceRow(Base):
-    """A round's results accepted into the needs ranking: ``previous`` is the JSON of
-    {need id: importance before}, so the step can be undone (``undone_at``)."""
+    """A round's results accepted into the needs or advantages: ``previous`` is the JSON of
+    {"fields": {item id: {field: value before}}} (rows from before advantages rounds: {need id:
+    importance before}), so the step can be undone (``undone_at``)."""
 
     __tablename__ = "round_acceptances"
 

@@ -22,10 +22,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from canvas_app.rounds import GROUPS, MAX_PROPOSAL, Answer, Round, plain_text
-from canvas_app.workspace_model import WorkspaceNeed
+from canvas_app.workspace_model import Advantage, WorkspaceNeed
 from storage.api import NotFoundError, StorageError
 from storage.models import (
     AcceptanceRow,
+    AdvantageRow,
     AnswerRow,
     NeedRow,
     ParticipantRow,
@@ -97,6 +98,10 @@ class RoundsMixin:
             workspace = s.get(WorkspaceRow, int(workspace_id))
             if workspace is None or workspace.deleted_at is not None:
                 raise NotFoundError(f"workspace {workspace_id} not found")
+            if round_.follow_up_of is not None:
+                earlier = s.get(RoundRow, round_.follow_up_of)
+                if earlier is None or earlier.workspace_id != workspace.id or earlier.kind != round_.kind:
+                    raise StorageError(f"round {round_.follow_up_of} is not a {round_.kind} round of this workspace")
             row = RoundRow(
                 workspace_id=workspace.id,
                 kind=round_.kind,
@@ -272,36 +277,36 @@ class RoundsMixin:
                 raise StorageError(f"this proposal is already {row.status}")
             return _proposal(row)
 
-    def accept_importances(self, round_id: int, importances: dict[str, int], *, author: str) -> int:
-        """Set the needs' importances from a closed round's results as one recorded step; returns its id.
+    def accept_results(self, round_id: int, updates: dict[str, dict[str, Any]], *, author: str) -> int:
+        """Apply a closed round's accepted results as one recorded step; returns its id.
 
-        Only the importance changes (other fields keep later edits); the values before are kept
-        with the step so :meth:`undo_acceptance` can put them back."""
+        ``updates`` is {need or advantage id: {field: new value}} (:func:`canvas_app.rounds.accepted_updates`),
+        on the round's workspace needs (a needs round) or advantages (an advantages round). Only those
+        fields change (the items' other fields keep later edits); the values before are kept with the
+        step so :meth:`undo_acceptance` can put them back."""
         with self._tx(write=True) as s:
             round_row = _round_row(s, round_id)
             if _info(round_row).state(utcnow().date()) in ("open", "not open yet"):
                 raise StorageError("close the round before accepting its results")
-            rows = {
-                r.item_id: r
-                for r in s.scalars(
-                    select(NeedRow).where(
-                        NeedRow.workspace_id == round_row.workspace_id, NeedRow.item_id.in_(importances)
-                    )
-                )
-            }
-            missing = sorted(set(importances) - set(rows))
+            table, model = _accepted_items(round_row.kind)
+            found = s.scalars(
+                select(table).where(table.workspace_id == round_row.workspace_id, table.item_id.in_(updates))
+            )
+            rows = {r.item_id: r for r in cast("list[NeedRow | AdvantageRow]", found.all())}
+            missing = sorted(set(updates) - set(rows))
             if missing:
-                raise NotFoundError(f"no such need in the workspace: {', '.join(missing)}")
-            previous = {}
-            for need_id, importance in importances.items():
-                need = WorkspaceNeed.model_validate_json(rows[need_id].data)
-                previous[need_id] = need.importance
-                _set_importance(rows[need_id], need, importance, author)
+                raise NotFoundError(f"no such {_ITEM_NAMES[round_row.kind]} in the workspace: {', '.join(missing)}")
+            previous: dict[str, dict[str, Any]] = {}
+            for item_id, fields in updates.items():
+                item = model.model_validate_json(rows[item_id].data)
+                before = item.model_dump(mode="json")
+                previous[item_id] = {field: before[field] for field in fields}
+                _set_fields(rows[item_id], model, {**before, **fields}, author)
             step = AcceptanceRow(
                 round_id=round_row.id,
                 accepted_at=utcnow(),
                 accepted_by=author.strip()[:200] or "unknown",
-                previous=json.dumps(previous),
+                previous=json.dumps({"fields": previous}),
                 undone_at=None,
             )
             s.add(step)
@@ -318,21 +323,29 @@ class RoundsMixin:
                 .limit(1)
             )
 
-    def undo_acceptance(self, acceptance_id: int, *, author: str) -> dict[str, int]:
-        """Put back the importances an acceptance replaced (needs deleted since are skipped); returns them."""
+    def undo_acceptance(self, acceptance_id: int, *, author: str) -> dict[str, dict[str, Any]]:
+        """Put back the fields an acceptance replaced (items deleted since are skipped); returns
+        {item id: {field: value put back}}."""
         with self._tx(write=True) as s:
             step = s.get(AcceptanceRow, int(acceptance_id))
             if step is None:
                 raise NotFoundError(f"acceptance {acceptance_id} not found")
             if step.undone_at is not None:
                 raise StorageError("this acceptance is already undone")
-            workspace_id = _round_row(s, step.round_id).workspace_id
-            previous: dict[str, int] = json.loads(step.previous)
+            round_row = _round_row(s, step.round_id)
+            table, model = _accepted_items(round_row.kind)
+            previous = _previous_fields(json.loads(step.previous))
             restored = {}
-            rows = s.scalars(select(NeedRow).where(NeedRow.workspace_id == workspace_id, NeedRow.item_id.in_(previous)))
+            found = s.scalars(
+                select(table).where(table.workspace_id == round_row.workspace_id, table.item_id.in_(previous))
+            )
+            rows = cast("list[NeedRow | AdvantageRow]", found.all())
             for row in rows:
-                _set_importance(row, WorkspaceNeed.model_validate_json(row.data), previous[row.item_id], author)
-                restored[row.item_id] = previous[row.item_id]
+                fields = previous[row.item_id]
+                _set_fields(
+                    row, model, {**model.model_validate_json(row.data).model_dump(mode="json"), **fields}, author
+                )
+                restored[row.item_id] = fields
             step.undone_at = utcnow()
             return restored
 
@@ -365,8 +378,29 @@ def _closed_on(row: RoundRow) -> date:
     return min(closes, row.closed_at.date()) if row.closed_at is not None else closes
 
 
-def _set_importance(row: NeedRow, need: WorkspaceNeed, importance: int, author: str) -> None:
-    row.data = need.model_copy(update={"importance": importance}).model_dump_json()
+_ITEM_NAMES = {"needs": "need", "advantages": "advantage"}
+
+
+def _accepted_items(kind: str) -> tuple[type[NeedRow] | type[AdvantageRow], type[WorkspaceNeed] | type[Advantage]]:
+    """The table and model a round's results are accepted into: needs or advantages (a value round: none)."""
+    if kind == "needs":
+        return NeedRow, WorkspaceNeed
+    if kind == "advantages":
+        return AdvantageRow, Advantage
+    raise StorageError(f"the results of a {kind} round are not accepted into the workspace's items")
+
+
+def _previous_fields(previous: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """An acceptance's values before: {"fields": {id: {field: value}}}, or (before advantages rounds) {id: importance}."""
+    if isinstance(previous.get("fields"), dict):
+        return cast(dict[str, dict[str, Any]], previous["fields"])
+    return {item_id: {"importance": importance} for item_id, importance in previous.items()}
+
+
+def _set_fields(
+    row: NeedRow | AdvantageRow, model: type[WorkspaceNeed] | type[Advantage], data: dict[str, Any], author: str
+) -> None:
+    row.data = model.model_validate(data).model_dump_json()
     row.updated_at = utcnow()
     row.updated_by = author.strip()[:200] or "unknown"
 

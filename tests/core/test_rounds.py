@@ -285,15 +285,63 @@ def test_follow_up_shows_the_group_figures_next_to_the_own_answer():
     assert follow_up(earlier, who("bob"), ["b"]) == [FollowUpItem("b", None, None, 0, None, True)]
 
 
-def test_accepted_importances_follow_the_medians():
-    from canvas_app.rounds import accepted_importances
+def test_accepting_a_needs_round_sets_importance_and_the_rating_it_came_from():
+    from canvas_app.rounds import accepted_updates
+    from canvas_app.workspace_model import StakeholderRating, WorkspaceNeed
 
     results = aggregate(
         [answer("p1", "n1", 5), answer("p2", "n1", 4), answer("p1", "n2", 3), answer("p1", "n3", None)],
         ["n1", "n2", "n3", "gone"],
     )
-    # n1: median 4.5 → 5 (was 3); n2: median 3 = unchanged; n3: nobody rated; "gone" no longer exists
-    assert accepted_importances({"n1": 3, "n2": 3, "n3": 1}, results) == {"n1": 5}
+    needs = {i: WorkspaceNeed(id=i, name=i, importance=v) for i, v in (("n1", 3), ("n2", 3), ("n3", 1))}
+    # n1: [4, 5] → median 4.5 → importance 5 (was 3), Q1 4.25, Q3 4.75, IQR 0.5, both within 1: agreement 1
+    # n2: [3] → importance unchanged, but the rating it rests on is recorded; n3: nobody rated; "gone" is gone
+    assert accepted_updates("needs", needs, results, 7) == {
+        "n1": {"importance": 5, "stakeholders": {"round": 7, "median": 4.5, "n": 2, "agreement": 1.0, "iqr": 0.5}},
+        "n2": {"stakeholders": {"round": 7, "median": 3.0, "n": 1, "agreement": 1.0, "iqr": 0.0}},
+    }
+    rating = StakeholderRating(round=7, median=3.0, n=1, agreement=1.0, iqr=0.0)
+    already = {**needs, "n2": needs["n2"].model_copy(update={"stakeholders": rating})}
+    assert "n2" not in accepted_updates("needs", already, results, 7)  # accepting twice changes nothing more
+
+
+def test_accepting_an_advantages_round_rates_strength_today_and_target():
+    from canvas_app.rounds import accepted_updates, advantage_item_id, advantage_items, item_aspect
+    from canvas_app.workspace_model import Advantage
+
+    open_data = Advantage(id="a1", service="Parking", text="Open parking data")
+    assert [(i.id, i.text) for i in advantage_items([open_data])] == [
+        ("a1@today", "Open parking data"),
+        ("a1@target", "Open parking data"),
+    ]
+    assert item_aspect(advantage_item_id("a1", "target")) == ("a1", "target")
+    results = aggregate(
+        [
+            answer("p1", "a1@today", 2),
+            answer("p2", "a1@today", 3),
+            answer("p3", "a1@today", 5),
+            answer("p1", "a1@target", 4),
+        ],
+        ["a1@today", "a1@target", "a2@today"],
+    )
+    # today [2, 3, 5]: median 3, Q1 2.5, Q3 4, IQR 1.5, within 1 of 3: 2 and 3 → agreement 2/3
+    assert accepted_updates("advantages", {"a1": open_data}, results, 3) == {
+        "a1": {
+            "rated_today": {"round": 3, "median": 3.0, "n": 3, "agreement": 0.6667, "iqr": 1.5},
+            "rated_target": {"round": 3, "median": 4.0, "n": 1, "agreement": 1.0, "iqr": 0.0},
+        }
+    }
+
+
+def test_a_stakeholder_rating_joins_an_advantage_ranking_score():
+    from canvas_app.ranking import rank_advantages
+    from canvas_app.workspace_model import Advantage, StakeholderRating
+
+    plain = Advantage(id="a1", service="Parking", text="Open data", modules=["open-data-api"])
+    rated = plain.model_copy(update={"rated_today": StakeholderRating(round=1, median=4, n=5, agreement=0.8, iqr=1)})
+    # no configuration for "Parking": the module counts as missing (part 0); stakeholders (4 − 1) / 4 = 0.75
+    assert rank_advantages([plain], {})[0].score == 0.0
+    assert rank_advantages([rated], {})[0].score == 37.5  # mean of 0 and 0.75
 
 
 def test_every_page_text_exists_in_english_and_finnish():

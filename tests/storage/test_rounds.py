@@ -189,14 +189,14 @@ def test_accepting_results_is_one_step_that_undo_reverses(store: Store) -> None:
     store.upsert_need(ws, WorkspaceNeed(id="n1", name="Safe cycling", importance=2, urgency=4), author="ann")
     store.upsert_need(ws, WorkspaceNeed(id="n2", name="Quiet streets", importance=3), author="ann")
     with pytest.raises(StorageError, match="close the round"):
-        store.accept_importances(round_id, {"n1": 5}, author="ann")
+        store.accept_results(round_id, {"n1": {"importance": 5}}, author="ann")
     store.close_round(round_id)
     assert store.last_acceptance(round_id) is None
-    step = store.accept_importances(round_id, {"n1": 5, "n2": 1}, author="ann")
+    step = store.accept_results(round_id, {"n1": {"importance": 5}, "n2": {"importance": 1}}, author="ann")
     assert store.last_acceptance(round_id) == step
     assert [(n.id, n.importance, n.urgency) for n in store.list_needs(ws)] == [("n1", 5, 4), ("n2", 1, 3)]
     store.upsert_need(ws, WorkspaceNeed(id="n1", name="Safe cycling to school", importance=5, urgency=4), author="bob")
-    assert store.undo_acceptance(step, author="ann") == {"n1": 2, "n2": 3}
+    assert store.undo_acceptance(step, author="ann") == {"n1": {"importance": 2}, "n2": {"importance": 3}}
     assert store.last_acceptance(round_id) is None  # nothing left to undo
     # the importances are back; the later rename is kept
     assert [(n.id, n.name, n.importance) for n in store.list_needs(ws)] == [
@@ -206,8 +206,64 @@ def test_accepting_results_is_one_step_that_undo_reverses(store: Store) -> None:
     with pytest.raises(StorageError, match="already undone"):
         store.undo_acceptance(step, author="ann")
     with pytest.raises(NotFoundError, match="n9"):
-        store.accept_importances(round_id, {"n1": 4, "n9": 4}, author="ann")
+        store.accept_results(round_id, {"n1": {"importance": 4}, "n9": {"importance": 4}}, author="ann")
     assert [n.importance for n in store.list_needs(ws)] == [2, 3]  # the refused step changed nothing
+
+
+def test_an_advantages_round_is_accepted_into_the_advantages_and_undone(store: Store) -> None:
+    from canvas_app.rounds import RoundItem
+    from canvas_app.workspace_model import Advantage
+
+    ws = store.create_workspace("Oulu", author="ann").id
+    today = date.today()
+    spec = Round(
+        kind="advantages",
+        items=[RoundItem(id="a1@today", text="Open data"), RoundItem(id="a1@target", text="Open data")],
+        opens=today,
+        closes=today,
+    )
+    round_id = store.create_round(ws, spec, author="ann")[0].id
+    store.upsert_advantage(ws, Advantage(id="a1", service="Parking", text="Open data"), author="ann")
+    store.close_round(round_id)
+    today_rating = {"round": round_id, "median": 3.5, "n": 4, "agreement": 0.75, "iqr": 1.0}
+    step = store.accept_results(round_id, {"a1": {"rated_today": today_rating}}, author="ann")
+    (advantage,) = store.list_advantages(ws)
+    assert advantage.rated_today is not None and advantage.rated_today.model_dump() == today_rating
+    assert advantage.rated_target is None
+    assert store.undo_acceptance(step, author="ann") == {"a1": {"rated_today": None}}
+    assert store.list_advantages(ws)[0].rated_today is None
+    with pytest.raises(NotFoundError, match="no such advantage in the workspace: a9"):
+        store.accept_results(round_id, {"a9": {"rated_today": today_rating}}, author="ann")
+
+
+def test_an_acceptance_stored_before_advantages_rounds_is_still_undone(store: Store) -> None:
+    """Acceptances kept {need id: importance} before the generic {"fields": …} form: undo reads both."""
+    from sqlalchemy import update as sql_update
+
+    from canvas_app.workspace_model import WorkspaceNeed
+    from storage.models import AcceptanceRow
+
+    ws = store.create_workspace("Oulu", author="ann").id
+    round_id = store.create_round(ws, needs_round(), author="ann")[0].id
+    store.upsert_need(ws, WorkspaceNeed(id="n1", name="Safe cycling", importance=2), author="ann")
+    store.close_round(round_id)
+    step = store.accept_results(round_id, {"n1": {"importance": 5}}, author="ann")
+    with store.engine.begin() as connection:  # the row as the earlier code wrote it
+        connection.execute(sql_update(AcceptanceRow).where(AcceptanceRow.id == step).values(previous='{"n1": 2}'))
+    assert store.undo_acceptance(step, author="ann") == {"n1": {"importance": 2}}
+    assert [n.importance for n in store.list_needs(ws)] == [2]
+
+
+def test_a_follow_up_names_a_round_of_the_same_workspace_and_kind(store: Store) -> None:
+    ws = store.create_workspace("Oulu", author="ann").id
+    other = store.create_workspace("Turku", author="ann").id
+    first = store.create_round(ws, needs_round(), author="ann")[0].id
+    elsewhere = store.create_round(other, needs_round(), author="ann")[0].id
+    follow = store.create_round(ws, needs_round().model_copy(update={"follow_up_of": first}), author="ann")[0]
+    assert follow.round.follow_up_of == first
+    for wrong in (elsewhere, 999):
+        with pytest.raises(StorageError, match="is not a needs round of this workspace"):
+            store.create_round(ws, needs_round().model_copy(update={"follow_up_of": wrong}), author="ann")
 
 
 def test_retention_deletes_rounds_closed_before_the_cutoff_with_their_answers(opened, store_url: str) -> None:

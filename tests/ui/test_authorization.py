@@ -354,7 +354,9 @@ INVALID_LINK = "This participation link is not valid."
 
 def participant_page(key: str) -> bool:
     """The participant page and its callbacks (public: they check the link's token instead)."""
-    return key == f"page {PARTICIPATE_NO_TOKEN}" or key.startswith(("pt-", "..pt-", '..{"item":["ALL"],"type":"pt-'))
+    return key == f"page {PARTICIPATE_NO_TOKEN}" or key.startswith(
+        ("pt-", "..pt-", '..{"item":["ALL"],"type":"pt-', '{"item":["ALL"],"type":"pt-')
+    )
 
 
 def shows_nothing(answer: Answer) -> bool:

@@ -44,7 +44,8 @@ def created(services, workspace, **changes) -> str:
 
 def answer(services, path, me, ratings, comments, address="10.0.0.1"):
     ids = [{"type": "pt-rating", "item": "n1"}, {"type": "pt-rating", "item": "n2"}]
-    return text_of(cb.save_answers(services, path, me, None, ratings, ids, comments, address))
+    by_item = dict(zip(("n1", "n2"), comments))
+    return text_of(cb.save_answers(services, path, me, None, ratings, ids, by_item, address))
 
 
 def test_a_round_is_created_on_chosen_needs_and_bad_input_is_refused(services, workspace):
@@ -63,8 +64,9 @@ def test_a_round_is_created_on_chosen_needs_and_bad_input_is_refused(services, w
     created(services, workspace)
     (info,) = services.store.list_rounds(workspace.id)
     assert [(i.id, i.text) for i in info.round.items] == [("n1", "Safe cycling"), ("n2", "Quiet streets")]
-    table, options = cb.list_view(services, workspace.id)
+    table, options, follow_ups = cb.list_view(services, workspace.id)
     assert "open" in text_of(table) and options == [{"label": f"#{info.id} (open)", "value": str(info.id)}]
+    assert follow_ups == [{"label": "None: a new set of items", "value": ""}]  # an open round is not followed up yet
 
 
 def test_participants_consent_answer_revise_and_the_designer_accepts_then_undoes(services, workspace):
@@ -86,7 +88,8 @@ def test_participants_consent_answer_revise_and_the_designer_accepts_then_undoes
     assert text("en", "saved") in answer(services, path, me_b, ["5", "3"], ["", ""])
     assert text("en", "saved") in answer(services, path, me_a, ["4", "dk"], ["changed my mind", ""])  # revision
     item_ids = [{"type": "pt-rating", "item": "n1"}, {"type": "pt-rating", "item": "n2"}]
-    assert cb.own_answers(services, path, me_a, item_ids) == (["4", "dk"], ["changed my mind", ""])
+    comment_ids = [{"type": "pt-comment", "item": "n1"}, {"type": "pt-comment", "item": "n2"}]
+    assert cb.own_answers(services, path, me_a, item_ids, comment_ids) == (["4", "dk"], ["changed my mind", ""])
 
     # results: n1 rated 4 and 5 (median 4.5), n2 one 3 and one don't know
     results = text_of(cb.results_view(services, workspace.id, round_id))
@@ -102,8 +105,13 @@ def test_participants_consent_answer_revise_and_the_designer_accepts_then_undoes
     assert ok, text_of(shown)
     # 4.5 rounds half up to 5; n2's median 3 is its importance already
     assert [(n.id, n.importance) for n in services.store.list_needs(workspace.id)] == [("n1", 5), ("n2", 3)]
+    rated = {n.id: n.stakeholders for n in services.store.list_needs(workspace.id)}
+    assert rated["n1"] is not None and (rated["n1"].round, rated["n1"].median, rated["n1"].n) == (round_id, 4.5, 2)
     assert cb.round_action(services, "undo", workspace.id, round_id)[1]
-    assert [(n.id, n.importance) for n in services.store.list_needs(workspace.id)] == [("n1", 2), ("n2", 3)]
+    assert [(n.id, n.importance, n.stakeholders) for n in services.store.list_needs(workspace.id)] == [
+        ("n1", 2, None),
+        ("n2", 3, None),
+    ]
     assert "Nothing to undo" in text_of(cb.round_action(services, "undo", workspace.id, round_id)[0])
 
 
@@ -385,3 +393,106 @@ def test_a_proposal_merged_into_a_need_is_quoted_in_its_evidence(services, works
     assert not done and "no room left in its evidence" in text_of(shown)
     assert [p.status for p in store.list_proposals(round_id)] == ["merged", "merged", "new"]
     assert len(store.list_needs(workspace.id)) == 2  # merging adds no need
+
+
+def test_an_advantages_round_asks_strength_today_and_target_and_joins_the_ranking(services, workspace, store):
+    from callbacks import advantages as advantage_callbacks
+    from canvas_app.ranking import rank_advantages
+    from canvas_app.workspace_model import Advantage
+
+    store.upsert_advantage(workspace.id, Advantage(id="a1", service="Parking", text="Open parking data"), author="t")
+    refused, ok = cb.create_round(
+        services, workspace.id, [], "", date.today().isoformat(), date.today().isoformat(), "fi", HOST,
+        kind="advantages", advantage_ids=[],
+    )  # fmt: skip
+    assert not ok and "at least one advantage" in text_of(refused)
+    path = created(services, workspace, kind="advantages", advantage_ids=["a1", "gone"], language="fi")
+    (info,) = store.list_rounds(workspace.id)
+    assert info.round.kind == "advantages" and info.round.item_ids() == ("a1@today", "a1@target")
+    page = route(services, path)
+    assert text("fi", "rating_today") in text_of(page) and text("fi", "rating_target") in text_of(page)
+    assert text_of(page).count("Open parking data") == 1  # one fieldset holds both aspects
+    assert find(page, ID.participate_comment("a1@today")) is not None
+    assert find(page, ID.participate_comment("a1@target")) is None  # one comment per advantage
+
+    ids = [{"type": "pt-rating", "item": "a1@today"}, {"type": "pt-rating", "item": "a1@target"}]
+    for n, (today_rating, target) in enumerate((("2", "5"), ("3", "4"), ("5", "dk"))):
+        me, _ = cb.join(services, path, "business", None, f"10.0.0.{n}")
+        saved = cb.save_answers(services, path, me, "business", [today_rating, target], ids, {"a1@today": "ok"}, None)
+        assert text("fi", "saved") in text_of(saved)
+    results = text_of(cb.results_view(services, workspace.id, info.id))
+    assert "Open parking data (strength today)" in results and "Open parking data (target strength)" in results
+    cb.round_action(services, "close", workspace.id, info.id)
+    shown, ok = cb.round_action(services, "accept", workspace.id, info.id)
+    assert ok and "Accepted into the advantages ranking: a1" in text_of(shown)
+    (advantage,) = store.list_advantages(workspace.id)
+    # today [2, 3, 5]: median 3 (n 3); target [4, 5]: median 4.5 (n 2, one "don't know" left out)
+    assert advantage.rated_today is not None and (advantage.rated_today.median, advantage.rated_today.n) == (3, 3)
+    assert advantage.rated_target is not None and (advantage.rated_target.median, advantage.rated_target.n) == (4.5, 2)
+    assert rank_advantages([advantage], {})[0].score == 50.0  # only part: (3 − 1) / 4
+
+    saved, _ = advantage_callbacks.save_advantage(  # an edit of the text keeps the accepted ratings
+        services, workspace.id, "a1", {"service": "Parking", "text": "Open parking and kerb data", "state": "current"}
+    )
+    assert saved and store.list_advantages(workspace.id)[0].rated_today == advantage.rated_today
+    assert cb.round_action(services, "undo", workspace.id, info.id)[1]
+    (undone,) = store.list_advantages(workspace.id)
+    assert (undone.text, undone.rated_today, undone.rated_target) == ("Open parking and kerb data", None, None)
+
+
+def test_a_follow_up_round_shows_the_group_and_the_own_earlier_answer_and_the_views_converge(
+    services, workspace, store
+):
+    first_path = created(services, workspace)
+    (first,) = store.list_rounds(workspace.id)
+    ids = [{"type": "pt-rating", "item": "n1"}, {"type": "pt-rating", "item": "n2"}]
+    browsers = []
+    for n, ratings in enumerate((["1", "3"], ["3", "3"], ["5", "dk"])):
+        me, _ = cb.join(services, first_path, "resident", None, f"10.0.1.{n}")
+        assert text("en", "saved") in text_of(cb.save_answers(services, first_path, me, None, ratings, ids, {}, None))
+        browsers.append(me)
+    refused, ok = cb.create_round(  # an open round is not followed up: its results may still change
+        services, workspace.id, [], "", date.today().isoformat(), date.today().isoformat(), "en", HOST,
+        follow_up=str(first.id),
+    )  # fmt: skip
+    assert not ok and "closed round of this workspace" in text_of(refused)
+    cb.round_action(services, "close", workspace.id, first.id)
+    assert cb.list_view(services, workspace.id)[2][1] == {
+        "label": f"#{first.id} · Needs and opportunities",
+        "value": str(first.id),
+    }
+    path = created(services, workspace, need_ids=[], follow_up=str(first.id))
+    second = store.list_rounds(workspace.id)[1]
+    assert second.round.follow_up_of == first.id and second.round.items == first.round.items
+
+    page = text_of(route(services, path))
+    # n1 in round 1: [1, 3, 5] → median 3, Q1 2, Q3 4, IQR 2; n2: [3, 3] → median 3, IQR 0
+    assert text("en", "group_median", median="3", iqr="2", n=3) in page
+    assert text("en", "group_median", median="3", iqr="0", n=2) in page
+    assert text("en", "follow_up_intro") in page
+
+    first_browser = browsers[0]
+    me, _ = cb.join(services, path, "resident", first_browser, "10.0.1.0")
+    assert me[str(second.id)] == first_browser[str(first.id)]  # the same participant as in round 1
+    earlier_ids = [{"type": "pt-earlier", "item": "n1"}, {"type": "pt-earlier", "item": "n2"}]
+    assert cb.earlier_answers(services, path, me, earlier_ids) == [
+        text("en", "your_earlier", rating="1"),
+        text("en", "your_earlier", rating="3"),
+    ]
+    comment_ids = [{"type": "pt-comment", "item": "n1"}, {"type": "pt-comment", "item": "n2"}]
+    assert cb.own_answers(services, path, me, ids, comment_ids)[0] == ["1", "3"]  # the earlier answers, to confirm
+    stranger, _ = cb.join(services, path, "business", None, "10.0.1.9")
+    assert cb.earlier_answers(services, path, stranger, earlier_ids) == [text("en", "no_earlier")] * 2
+
+    saved = cb.save_answers(services, path, me, None, ["3", "3"], ids, {}, None, {"n1": "the others convinced me"})
+    assert text("en", "saved") in text_of(saved)
+    for other in browsers[1:]:
+        again, _ = cb.join(services, path, "resident", other, None)
+        cb.save_answers(services, path, again, None, ["3" if other is browsers[1] else "4", "3"], ids, {}, None)
+    revised = {a.item: a for a in store.list_answers(second.id) if a.reason}
+    assert list(revised) == ["n1"] and revised["n1"].rating == 3
+    results = text_of(cb.results_view(services, workspace.id, second.id))
+    # n1 now [3, 3, 4]: Q1 3, Q3 3.5, IQR 0.5 (was 2): change −1.5, closer; n2 [3, 3, 3]: IQR 0, unchanged
+    assert f"Convergence since round #{first.id}" in results
+    assert "Safecycling20.5-1.5closer" in results.replace(" ", "")
+    assert "Quietstreets000unchanged" in results.replace(" ", "")
