@@ -358,6 +358,8 @@ def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept
         dash_duo.wait_for_contains_text(f"#{ID.rounds_results}", "(closed)")
         click(dash_duo, f"#{ID.rounds_undo}")
         dash_duo.wait_for_contains_text(f"#{ID.rounds_feedback}", "Undone: the importances are back")
+        undone = dash_duo.find_element(f"#{ID.rounds_feedback}").text
+        assert all(f"{need} → {value}" in undone for need, value in before.items()), undone
         assert importances() == before
         # no console error on any page, e.g. a callback refusing an anonymous participant with 403
         assert [e["message"] for e in dash_duo.get_logs() if "favicon" not in e["message"]] == []
