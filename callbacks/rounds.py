@@ -33,7 +33,6 @@ from canvas_app.rounds import (
     answers_xlsx,
     by_group,
     convergence,
-    follow_up,
     merged_evidence,
     need_from_proposal,
     needs_items,
@@ -204,20 +203,17 @@ def round_action(services: Services, action: str, workspace_id: Any, round_id: A
         if step is None:
             return message("Nothing to undo for this round.", "info"), False
         restored = store.undo_acceptance(step, author=services.author)
-        return message(f"Undone: {changes_said(info.round.kind, restored)} are back.", "success"), True
+        return message(undone_said(info.round.kind, restored), "success"), True
     except StorageError as exc:
         return message(str(exc)[:1].upper() + str(exc)[1:] + "."), False
 
 
-def changes_said(kind: str, changes: Mapping[str, Mapping[str, Any]]) -> str:
-    """An acceptance's changes in words: "n1 → 4, n2 → 3" (needs' importances) or the advantages' ids."""
+def undone_said(kind: str, restored: Mapping[str, Mapping[str, Any]]) -> str:
+    """What an undone acceptance put back: the needs' importances ("n1 → 2, n2 → 3") or the advantages' ratings."""
     if kind == "needs":
-        return (
-            "the importances ("
-            + ", ".join(f"{i} → {f['importance']}" for i, f in changes.items() if "importance" in f)
-            + ")"
-        )
-    return "the stakeholders' ratings of " + ", ".join(changes)
+        values = ", ".join(f"{i} → {f['importance']}" for i, f in restored.items() if "importance" in f)
+        return f"Undone: the importances are back ({values or 'unchanged'}); the round's ratings are taken off."
+    return f"Undone: the stakeholders' ratings of {', '.join(restored) or 'no advantage left'} are taken off."
 
 
 def accept_results(services: Services, info: RoundInfo) -> tuple[Any, bool]:
@@ -477,11 +473,9 @@ def own_answers(
     if info is None or not isinstance(token, str):
         return [no_update] * len(item_ids), [no_update] * len(item_ids)
     participant = token_hash(token)
-    mine = {a.item: a for a in services.store.list_answers(info.id) if a.participant == participant}
+    mine = {a.item: a for a in services.store.list_answers(info.id, participant)}
     earlier = earlier_round(services, info)
-    before = (
-        {a.item: a for a in services.store.list_answers(earlier.id) if a.participant == participant} if earlier else {}
-    )
+    before = {a.item: a for a in services.store.list_answers(earlier.id, participant)} if earlier else {}
     ratings = []
     for item in item_ids:
         key = item.get("item") if isinstance(item, dict) else None
@@ -504,15 +498,14 @@ def earlier_answers(services: Services, pathname: Any, me: Any, item_ids: list[A
     if info is None or earlier is None or not isinstance(token, str):
         return [no_update] * len(item_ids)
     language = info.round.language
-    shown = follow_up(services.store.list_answers(earlier.id), token_hash(token), info.round.item_ids())
-    by_item = {f.item: f for f in shown}
+    before = {a.item: a for a in services.store.list_answers(earlier.id, token_hash(token))}
     out = []
     for item in item_ids:
-        found = by_item.get(item.get("item") if isinstance(item, dict) else "")
-        if found is None or not found.answered_before:
+        found = before.get(item.get("item") if isinstance(item, dict) else "")
+        if found is None:
             out.append(text(language, "no_earlier"))
         else:
-            rating = text(language, "dont_know") if found.own_rating is None else str(found.own_rating)
+            rating = text(language, "dont_know") if found.rating is None else str(found.rating)
             out.append(text(language, "your_earlier", rating=rating))
     return out
 
@@ -558,8 +551,7 @@ def save_answers(
     if not within_limits(services, info, address):
         return message(text(language, "too_many"))
     try:
-        for answer in answers:
-            services.store.save_answer(info.id, answer)
+        services.store.save_answers(info.id, answers)
     except StorageError as exc:
         return message(str(exc))
     return message(text(language, "saved"), "success")

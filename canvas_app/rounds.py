@@ -404,35 +404,6 @@ def answers_xlsx(round_: Round, answers: Sequence[Answer]) -> bytes:
     return buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class FollowUpItem:
-    """What a returning participant sees on an item of a Delphi follow-up round."""
-
-    item: str
-    group_median: float | None  # of everyone in the earlier round
-    group_iqr: float | None
-    group_n: int
-    own_rating: int | None  # their earlier rating (None: "don't know" or no answer)
-    answered_before: bool
-
-
-def follow_up(earlier: Sequence[Answer], participant: str, items: Sequence[str]) -> list[FollowUpItem]:
-    """Per item of the follow-up round, the earlier round's median and IQR next to the participant's own answer."""
-    results = aggregate(earlier, items)
-    own = {a.item: a for a in earlier if a.participant == participant}
-    return [
-        FollowUpItem(
-            item=item,
-            group_median=results[item].median,
-            group_iqr=results[item].iqr,
-            group_n=results[item].n,
-            own_rating=own[item].rating if item in own else None,
-            answered_before=item in own,
-        )
-        for item in items
-    ]
-
-
 Aspect = Literal["today", "target"]
 ASPECTS: tuple[Aspect, ...] = ("today", "target")
 """An advantages round asks two things of each advantage: its strength today and the strength it should have."""

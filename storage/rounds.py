@@ -37,7 +37,7 @@ from storage.models import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from contextlib import AbstractContextManager
 
     from sqlalchemy import Engine
@@ -164,36 +164,47 @@ class RoundsMixin:
         return participant
 
     def save_answer(self, round_id: int, answer: Answer, *, today: date | None = None) -> None:
-        """Insert or replace the participant's answer on the item (one per participant and item).
+        """Insert or replace one answer (see :meth:`save_answers`)."""
+        self.save_answers(round_id, [answer], today=today)
 
-        Refused with a message when the round is not open, the item is not in it, or the participant
+    def save_answers(self, round_id: int, answers: Sequence[Answer], *, today: date | None = None) -> None:
+        """Insert or replace each answer (one per participant and item), all in one transaction: a page of
+        answers is saved whole or not at all.
+
+        Refused with a message when the round is not open, an item is not in it, or a participant
         has not consented; nothing else is changed."""
         with self._tx(write=True) as s:
             round_row = _open_round_row(s, round_id, today)
-            if answer.item not in Round.model_validate_json(round_row.spec).item_ids():
-                raise StorageError(f"item {answer.item!r} is not asked in this round")
-            participant = _participant_row(s, round_id, answer.participant)
-            if participant is None:
-                raise StorageError("give your consent and stakeholder group first")
-            values: dict[str, Any] = {
-                "rating": answer.rating,
-                "comment": answer.comment,
-                "reason": answer.reason,
-                "answered_at": utcnow(),
-            }
+            items = Round.model_validate_json(round_row.spec).item_ids()
             insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
-            statement = insert(AnswerRow).values(participant_id=participant.id, item=answer.item, **values)
-            s.execute(statement.on_conflict_do_update(index_elements=["participant_id", "item"], set_=values))
+            participants: dict[str, ParticipantRow] = {}
+            for answer in answers:
+                if answer.item not in items:
+                    raise StorageError(f"item {answer.item!r} is not asked in this round")
+                participant = participants.get(answer.participant) or _participant_row(s, round_id, answer.participant)
+                if participant is None:
+                    raise StorageError("give your consent and stakeholder group first")
+                participants[answer.participant] = participant
+                values: dict[str, Any] = {
+                    "rating": answer.rating,
+                    "comment": answer.comment,
+                    "reason": answer.reason,
+                    "answered_at": utcnow(),
+                }
+                statement = insert(AnswerRow).values(participant_id=participant.id, item=answer.item, **values)
+                s.execute(statement.on_conflict_do_update(index_elements=["participant_id", "item"], set_=values))
 
-    def list_answers(self, round_id: int) -> list[Answer]:
-        """Every answer of the round, with its participant's current group."""
+    def list_answers(self, round_id: int, participant: str | None = None) -> list[Answer]:
+        """Every answer of the round (or only those of one participant, by hash), with the participant's group."""
         with self._tx(write=False) as s:
-            rows = s.execute(
+            query = (
                 select(AnswerRow, ParticipantRow)
                 .join(ParticipantRow, AnswerRow.participant_id == ParticipantRow.id)
                 .where(ParticipantRow.round_id == int(round_id))
                 .order_by(AnswerRow.id)
             )
+            if participant is not None:
+                query = query.where(ParticipantRow.token_hash == participant)
             return [
                 Answer(
                     participant=p.token_hash,
@@ -204,7 +215,7 @@ class RoundsMixin:
                     reason=a.reason,
                     answered_at=a.answered_at,
                 )
-                for a, p in rows
+                for a, p in s.execute(query)
             ]
 
     def participants_with_code(self, round_id: int, code: str) -> list[str]:

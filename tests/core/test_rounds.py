@@ -273,18 +273,6 @@ def test_xlsx_export_reads_back_as_the_csv_rows_with_no_formula():
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_follow_up_shows_the_group_figures_next_to_the_own_answer():
-    from canvas_app.rounds import FollowUpItem, follow_up
-
-    earlier = [answer("ann", "a", 1), answer("bob", "a", 3), answer("cem", "a", 5), answer("bob", "b", None)]
-    # item a: [1, 3, 5] → Q1 2, median 3, Q3 4, IQR 2; item b: only "don't know"
-    assert follow_up(earlier, who("ann"), ["a", "b"]) == [
-        FollowUpItem("a", 3, 2, 3, 1, True),
-        FollowUpItem("b", None, None, 0, None, False),
-    ]
-    assert follow_up(earlier, who("bob"), ["b"]) == [FollowUpItem("b", None, None, 0, None, True)]
-
-
 def test_accepting_a_needs_round_sets_importance_and_the_rating_it_came_from():
     from canvas_app.rounds import accepted_updates
     from canvas_app.workspace_model import StakeholderRating, WorkspaceNeed

@@ -351,7 +351,12 @@ def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept
             "return Object.fromEntries(Array.from(document.querySelectorAll('tr[data-need]'))"
             ".map(r => [r.dataset.need, r.cells[3].textContent.trim()]));"
         )
-        assert shown == {"n1": "5", "n2": "3", "n3": "3"}
+        # the importance, and beside it the round's figures it rests on (median, n, agreement)
+        assert shown == {
+            "n1": "5round #1: median 5, n 3, agreement 100 %",
+            "n2": "3round #1: median 3, n 3, agreement 67 %",
+            "n3": "3round #1: median 2.5, n 2, agreement 100 %",
+        }
 
         # undo: the earlier importances are back
         driver.get(base + designer)
