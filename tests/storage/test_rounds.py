@@ -305,3 +305,16 @@ def test_each_round_is_deleted_once_its_owners_retention_has_run_out(opened, sto
         left = conn.execute(text("SELECT count(*) FROM round_answers")).scalar_one()
     engine.dispose()
     assert left == 0
+
+
+def test_a_page_of_answers_is_saved_whole_or_not_at_all(opened) -> None:
+    store, round_id, _ = opened
+    p1 = store.join_round(round_id, "browser-1", "resident", today=DURING)
+    p2 = store.join_round(round_id, "browser-2", "business", today=DURING)
+    store.save_answers(round_id, [answer(p1, "n1", 4)], today=DURING)
+    with pytest.raises(StorageError, match="'n9' is not asked"):  # the second answer is refused: the first is not kept
+        store.save_answers(round_id, [answer(p1, "n1", 1), answer(p1, "n9", 2)], today=DURING)
+    assert [(a.item, a.rating) for a in store.list_answers(round_id)] == [("n1", 4)]
+    store.save_answers(round_id, [answer(p1, "n2", 2), answer(p2, "n1", 5)], today=DURING)
+    assert sorted((a.item, a.rating) for a in store.list_answers(round_id, p1)) == [("n1", 4), ("n2", 2)]
+    assert [(a.item, a.rating) for a in store.list_answers(round_id, p2)] == [("n1", 5)]
