@@ -330,7 +330,7 @@ def register(app: Any, services: Services) -> None:
         except StorageError:
             raise PreventUpdate from None
         label = f"Value network map: {len(config.actors)} actors, {len(config.flows)} flows"
-        return (table_view(config) if is_open else []), label
+        return (table_view(config, services.store.value_ratings(int(configuration_id))) if is_open else []), label
 
     app.clientside_callback(  # the picker is the one way into the selection: canvas taps set the picker
         ClientsideFunction("citycanvas", "pickElement"),

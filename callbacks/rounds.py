@@ -40,6 +40,8 @@ from canvas_app.rounds import (
     plain_text,
     reference_code,
     text,
+    value_items,
+    value_ratings,
     write_limits,
 )
 from canvas_app.web.auth import address_key
@@ -84,6 +86,7 @@ def rounds_page(services: Services, workspace_id: int) -> Any:
         needs=[(n.id, n.name) for n in services.store.list_needs(workspace.id)],
         advantages=[(a.id, f"{a.service}: {a.text}") for a in services.store.list_advantages(workspace.id)],
         today=today(),
+        configurations=[(c.id, c.name) for c in services.store.list_configurations(workspace.id)],
     )
 
 
@@ -94,9 +97,16 @@ def bumped(changed: Any, done: bool) -> Any:
 
 
 def round_items(
-    services: Services, workspace_id: int, kind: Any, need_ids: Any, advantage_ids: Any, follow_up: Any
-) -> tuple[str, tuple[RoundItem, ...], int | None] | str:
-    """The new round's kind, items and the round it follows up, or why there are none.
+    services: Services,
+    workspace_id: int,
+    kind: Any,
+    need_ids: Any,
+    advantage_ids: Any,
+    follow_up: Any,
+    configuration: Any = None,
+) -> tuple[str, tuple[RoundItem, ...], int | None, int | None] | str:
+    """The new round's kind, items, the round it follows up and (a value round) its configuration, or why
+    there are none.
 
     A follow-up takes the earlier round's kind and items as they were asked (texts included), so the
     two rounds' answers compare item by item."""
@@ -104,30 +114,41 @@ def round_items(
         earlier = workspace_round(services, workspace_id, follow_up)
         if earlier is None or earlier.state(today()) != "closed":
             return "Choose a closed round of this workspace to follow up."
-        return earlier.round.kind, earlier.round.items, earlier.id
+        return earlier.round.kind, earlier.round.items, earlier.id, earlier.round.configuration
+    if kind == "value":
+        heads = {str(c.id): c for c in services.store.list_configurations(workspace_id)}
+        head = heads.get(str(configuration))
+        if head is None:
+            return "Choose a configuration of this workspace whose actors to rate."
+        config, _head = services.load(head.id)
+        if not config.actors:
+            return f"“{head.name}” has no actors yet: add some in the editor."
+        return "value", value_items(config), None, head.id
     if kind == "advantages":
         advantages = {a.id: a for a in services.store.list_advantages(workspace_id)}
         chosen = [advantages[i] for i in advantage_ids or [] if isinstance(i, str) and i in advantages]
-        return ("advantages", advantage_items(chosen), None) if chosen else "Choose at least one advantage to rate."
+        return (
+            ("advantages", advantage_items(chosen), None, None) if chosen else "Choose at least one advantage to rate."
+        )
     needs = {n.id: n for n in services.store.list_needs(workspace_id)}
     picked = [needs[i] for i in need_ids or [] if isinstance(i, str) and i in needs]
-    return ("needs", needs_items(picked), None) if picked else "Choose at least one need to rate."
+    return ("needs", needs_items(picked), None, None) if picked else "Choose at least one need to rate."
 
 
 def create_round(
     services: Services, workspace_id: Any, need_ids: Any, intro: Any, opens: Any, closes: Any, language: Any,
     host_url: str, keep_days: Any = DEFAULT_KEEP_DAYS, *, kind: Any = "needs", advantage_ids: Any = None,
-    follow_up: Any = None,
+    follow_up: Any = None, configuration: Any = None,
 ) -> tuple[Any, bool]:  # fmt: skip
     """Create a needs or advantages round on the chosen items, or a follow-up of an earlier round;
     ``(message with the link shown once, created)``."""
     refusal = services.refusal("edit", workspace_id=workspace_id)
     if refusal:
         return message(refusal), False
-    chosen = round_items(services, int(workspace_id), kind, need_ids, advantage_ids, follow_up)
+    chosen = round_items(services, int(workspace_id), kind, need_ids, advantage_ids, follow_up, configuration)
     if isinstance(chosen, str):
         return message(chosen), False
-    round_kind, items, follow_up_of = chosen
+    round_kind, items, follow_up_of, configuration_id = chosen
     try:
         days = DEFAULT_KEEP_DAYS if keep_days in (None, "") else int(keep_days)
     except (TypeError, ValueError):
@@ -143,6 +164,7 @@ def create_round(
             closes=date.fromisoformat(str(closes or "")),
             language=language if language in ("en", "fi") else "en",
             follow_up_of=follow_up_of,
+            configuration=configuration_id,
             keep_days=days,
         )
     except ValidationError as exc:
@@ -213,6 +235,8 @@ def undone_said(kind: str, restored: Mapping[str, Mapping[str, Any]]) -> str:
     if kind == "needs":
         values = ", ".join(f"{i} → {f['importance']}" for i, f in restored.items() if "importance" in f)
         return f"Undone: the importances are back ({values or 'unchanged'}); the round's ratings are taken off."
+    if kind == "value":
+        return f"Undone: the value view no longer shows this round's ratings of {', '.join(restored)}."
     return f"Undone: the stakeholders' ratings of {', '.join(restored) or 'no advantage left'} are taken off."
 
 
@@ -220,6 +244,14 @@ def accept_results(services: Services, info: RoundInfo) -> tuple[Any, bool]:
     """Accept a closed needs or advantages round's results as one recorded step; ``(message, changed)``."""
     store = services.store
     results = aggregate(store.list_answers(info.id), info.round.item_ids())
+    if info.round.kind == "value":
+        ratings = value_ratings(results, info.id)
+        if not ratings:
+            return message("Nothing to accept: nobody rated an actor.", "info"), False
+        store.accept_results(info.id, ratings, author=services.author)
+        return message(
+            f"Accepted into the value view (the Table view of the configuration): {', '.join(ratings)}.", "success"
+        ), True
     current: dict[str, WorkspaceNeed | Advantage]
     if info.round.kind == "needs":
         current = {n.id: n for n in store.list_needs(info.workspace_id)}
@@ -601,13 +633,15 @@ def register(app: Any, services: Services) -> None:
         State(ID.rounds_kind, "value"),
         State(ID.rounds_advantages, "value"),
         State(ID.rounds_follow_up, "value"),
+        State(ID.rounds_configuration, "value"),
         prevent_initial_call=True,
     )
     def create(_n: Any, workspace_id: Any, needs: Any, intro: Any, opens: Any, closes: Any, language: Any,
-               keep_days: Any, changed: Any, kind: Any, advantages: Any, follow_up_of: Any) -> tuple[Any, Any]:  # fmt: skip
+               keep_days: Any, changed: Any, kind: Any, advantages: Any, follow_up_of: Any,
+               configuration: Any) -> tuple[Any, Any]:  # fmt: skip
         shown, created = create_round(
             services, workspace_id, needs, intro, opens, closes, language, request.host_url, keep_days,
-            kind=kind, advantage_ids=advantages, follow_up=follow_up_of,
+            kind=kind, advantage_ids=advantages, follow_up=follow_up_of, configuration=configuration,
         )  # fmt: skip
         return shown, bumped(changed, created)
 
@@ -814,8 +848,9 @@ def register(app: Any, services: Services) -> None:
         )  # fmt: skip
 
     app.clientside_callback(  # which items the create form offers follows the kind of round: no server round trip
-        "function (kind) { return [kind === 'advantages', kind !== 'advantages']; }",
+        "function (kind) { return [kind !== 'needs', kind !== 'advantages', kind !== 'value']; }",
         Output(ID.rounds_needs_box, "hidden"),
         Output(ID.rounds_advantages_box, "hidden"),
+        Output(ID.rounds_value_box, "hidden"),
         Input(ID.rounds_kind, "value"),
     )

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from canvas_app.exports import safe_cell
 from canvas_app.ids import fresh_id, slug
+from canvas_app.model import Configuration, Flow
 from canvas_app.workspace_model import Advantage, StakeholderRating, WorkspaceNeed
 
 KINDS = ("needs", "value", "advantages")
@@ -103,6 +104,8 @@ class Round(BaseModel):
     language: Language = "en"
     follow_up_of: int | None = None
     """The round this one follows up (Delphi-style): its results are shown next to each participant's earlier answer."""
+    configuration: int | None = None
+    """The configuration a value round asks about (its actors are the items); None for other kinds."""
     keep_days: Annotated[int, Field(ge=MIN_KEEP_DAYS, le=MAX_KEEP_DAYS)] = DEFAULT_KEEP_DAYS
     """Retention the owner sets: the round and its answers are deleted this many days after it closes
     (``canvas-app rounds purge``); what was accepted into the rankings stays."""
@@ -116,6 +119,8 @@ class Round(BaseModel):
     def _consistent(self) -> Round:
         if self.closes < self.opens:
             raise ValueError("The round must close on or after the day it opens")
+        if (self.kind == "value") != (self.configuration is not None):
+            raise ValueError("A value round, and only a value round, names the configuration it asks about")
         ids = [item.id for item in self.items]
         if len(set(ids)) != len(ids):
             raise ValueError("Each item may be asked only once in a round")
@@ -446,6 +451,40 @@ def advantage_items(advantages: Sequence[Advantage]) -> tuple[RoundItem, ...]:
     )
 
 
+def value_items(config: Configuration) -> tuple[RoundItem, ...]:
+    """A value round's items: each actor of the configuration with what it gives and what it gets, in words."""
+    names = {a.id: a.name for a in config.actors}
+
+    def said(flows: list[Flow], other: str) -> str:
+        parts = [
+            f"{f.label or f.kind.value} ({'to' if other == 'target' else 'from'} {names.get(getattr(f, other), '?')})"
+            for f in flows
+        ]
+        return ", ".join(parts) or "nothing"
+
+    items = []
+    for actor in config.actors:
+        gives = [f for f in config.flows if f.source == actor.id]
+        gets = [f for f in config.flows if f.target == actor.id]
+        items.append(
+            RoundItem(
+                id=actor.id,
+                text=_item_text(f"{actor.name}. Gives: {said(gives, 'target')}. Gets: {said(gets, 'source')}."),
+            )
+        )
+    return tuple(items)
+
+
+def value_ratings(results: Mapping[str, ItemResult], round_id: int) -> dict[str, dict[str, object]]:
+    """What accepting a value round records: {actor id: {"stakeholders": rating (JSON)}} for the rated actors."""
+    ratings: dict[str, dict[str, object]] = {}
+    for actor_id, result in results.items():
+        rating = stakeholder_rating(result, round_id)
+        if rating is not None:
+            ratings[actor_id] = {"stakeholders": rating.model_dump(mode="json")}
+    return ratings
+
+
 def stakeholder_rating(result: ItemResult, round_id: int) -> StakeholderRating | None:
     """The figures an accepted round leaves on a need or advantage (None when nobody rated the item)."""
     if result.median is None or result.agreement is None or result.iqr is None:
@@ -462,7 +501,8 @@ def accepted_updates(
     items that still exist, were rated by someone, and whose fields change.
 
     Needs: ``importance`` from the median (rounded half up) and ``stakeholders`` (median, n, agreement,
-    IQR). Advantages: ``rated_today`` and ``rated_target``. A value round changes nothing here."""
+    IQR). Advantages: ``rated_today`` and ``rated_target``. A value round changes no workspace item
+    (:func:`value_ratings`)."""
     updates: dict[str, dict[str, object]] = {}
     for item, result in results.items():
         ref, aspect = item_aspect(item) if kind == "advantages" else (item, "")
@@ -500,6 +540,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "rating_label": "How much does this matter? 1 = not at all, 5 = very much",
         "rating_today": "How strong is this advantage today? 1 = very weak, 5 = very strong",
         "rating_target": "How strong should it become? 1 = very weak, 5 = very strong",
+        "rating_value": "How much does what this actor gives and gets matter to them? 1 = not at all, 5 = very much",
         "follow_up_intro": (
             "This round asks the earlier round's questions again. Beside each item you see what everyone "
             "answered then and, if you answered with this browser, your own earlier answer, already filled in. "
@@ -543,6 +584,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "rating_label": "Kuinka tärkeä tämä on? 1 = ei lainkaan, 5 = erittäin",
         "rating_today": "Kuinka vahva tämä etu on nyt? 1 = hyvin heikko, 5 = hyvin vahva",
         "rating_target": "Kuinka vahvaksi sen pitäisi tulla? 1 = hyvin heikko, 5 = hyvin vahva",
+        "rating_value": "Kuinka tärkeää tälle toimijalle on se, mitä se antaa ja saa? 1 = ei lainkaan, 5 = erittäin",
         "follow_up_intro": (
             "Tällä kierroksella kysytään uudelleen edellisen kierroksen kysymykset. Jokaisen kohteen vieressä näet, "
             "mitä kaikki silloin vastasivat, ja jos vastasit tällä selaimella, oman aiemman vastauksesi valmiiksi "

@@ -587,6 +587,8 @@ class Ids:
     rounds_needs_box: str = "rd-needs-box"  # shown for a needs round
     rounds_advantages: str = "rd-advantages"  # checklist of the workspace's advantages
     rounds_advantages_box: str = "rd-advantages-box"  # shown for an advantages round
+    rounds_configuration: str = "rd-configuration"  # select: the configuration a value round asks about
+    rounds_value_box: str = "rd-value-box"  # shown for a value round
     rounds_follow_up: str = "rd-follow-up"  # select: an earlier round to follow up (its kind and items)
 
     # rounds: export without personal data, deletion on request, proposals and their moderation

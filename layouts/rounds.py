@@ -81,7 +81,11 @@ def round_options(rounds: Sequence[Any], today: date) -> list[dict[str, Any]]:
     return [{"label": f"#{info.id} ({info.state(today)})", "value": str(info.id)} for info in rounds]
 
 
-KIND_LABELS = {"needs": "Needs and opportunities", "advantages": "Competitive advantages"}
+KIND_LABELS = {
+    "needs": "Needs and opportunities",
+    "value": "Value of one configuration (each actor's)",
+    "advantages": "Competitive advantages",
+}
 """The kinds of round the create form offers, as the designer reads them."""
 ASPECT_LABELS = {"today": "strength today", "target": "target strength"}
 """How the designer's page names the two items of an advantage."""
@@ -115,9 +119,29 @@ def follow_up_options(rounds: Sequence[Any], today: date) -> list[dict[str, Any]
     return options
 
 
+def _configuration_choice(configurations: Sequence[tuple[int, str]]) -> html.Div:
+    """A value round's configuration: its actors, with what each gives and gets, are the items."""
+    return html.Div(
+        [
+            dbc.Label("Configuration whose actors to rate", html_for=ID.rounds_configuration),
+            dbc.Select(
+                id=ID.rounds_configuration,
+                options=[{"label": name, "value": str(cid)} for cid, name in configurations],
+                value=str(configurations[0][0]) if configurations else None,
+            ),
+            html.Div(
+                "Each actor becomes an item: what it gives and gets, and how much that matters to them.",
+                className="form-text",
+            ),
+        ],
+        id=ID.rounds_value_box,
+        hidden=True,
+    )
+
+
 def create_form(
     needs: Sequence[tuple[str, str]], advantages: Sequence[tuple[str, str]], follow_ups: list[dict[str, Any]],
-    today: date,
+    today: date, configurations: Sequence[tuple[int, str]] = (),
 ) -> dbc.Card:  # fmt: skip
     """A new round: its kind and items (or an earlier round to follow up), the intro, the dates, the language."""
     return dbc.Card(
@@ -146,6 +170,7 @@ def create_form(
                     "This workspace has no advantages yet: add some on the Advantages page.",
                     True,
                 ),  # fmt: skip
+                _configuration_choice(configurations),
                 dbc.Label("Follow up an earlier round (Delphi)", html_for=ID.rounds_follow_up, className="mt-2"),
                 dbc.Select(id=ID.rounds_follow_up, options=follow_ups, value=""),
                 html.Div(
@@ -352,6 +377,7 @@ def erase_question(code: str, answers: int, round_id: int) -> str:
 def rounds_layout(
     *, workspace_id: int, workspace_name: str, rounds: Sequence[Any], participants: Mapping[int, int],
     needs: Sequence[tuple[str, str]], advantages: Sequence[tuple[str, str]], today: date,
+    configurations: Sequence[tuple[int, str]] = (),
 ) -> html.Main:  # fmt: skip
     """The designer's page: the rounds, the create form, the actions and the selected round's results."""
     return html.Main(
@@ -361,9 +387,10 @@ def rounds_layout(
                 dcc.Store(id=ID.rounds_changed, data=0),
                 page_header(f"Co-creation rounds · {workspace_name}", workspace_id, "rounds"),
                 html.P(
-                    "Stakeholders rate the workspace's needs or its competitive advantages through a link, "
-                    "without an account; the accepted results set the needs' importance or join the "
-                    "advantages' ranking, with how many rated and how far they agreed.",
+                    "Stakeholders rate the workspace's needs, the value each actor of a configuration gives "
+                    "and gets, or the competitive advantages, through a link, without an account; the "
+                    "accepted results set the needs' importance, join the advantages' ranking or show in the "
+                    "configuration's Table view, with how many rated and how far they agreed.",
                     className="small",
                 ),
                 dbc.Row(
@@ -380,7 +407,10 @@ def rounds_layout(
                             ],
                             lg=8,
                         ),
-                        dbc.Col(create_form(needs, advantages, follow_up_options(rounds, today), today), lg=4),
+                        dbc.Col(
+                            create_form(needs, advantages, follow_up_options(rounds, today), today, configurations),
+                            lg=4,
+                        ),
                     ]
                 ),
             ],
@@ -598,12 +628,14 @@ def _earlier(item_id: str, result: ItemResult | None, language: Language) -> lis
     ]
 
 
-def _item_fieldset(item_id: str, item_text: str, language: Language, earlier: ItemResult | None) -> html.Fieldset:
-    """A needs item: how much it matters, with a comment."""
+def _item_fieldset(
+    item_id: str, item_text: str, language: Language, earlier: ItemResult | None, label: str
+) -> html.Fieldset:
+    """A need or an actor's value: how much it matters, with a comment."""
     return html.Fieldset(
         [
             html.Legend(item_text, className="fs-6 fw-semibold"),
-            html.Div(text(language, "rating_label"), className="small mb-1"),
+            html.Div(text(language, label), className="small mb-1"),
             _rating(item_id, language),
             *_earlier(item_id, earlier, language),
             _comment(item_id, language),
@@ -643,8 +675,9 @@ def item_fieldsets(round_: Round, earlier: Mapping[str, ItemResult] | None) -> l
     """The round's items as the participant answers them: a needs item each, or an advantage's two aspects together."""
     language = round_.language
     if round_.kind != "advantages":
+        label = "rating_value" if round_.kind == "value" else "rating_label"
         return [
-            _item_fieldset(item.id, item.text, language, earlier.get(item.id) if earlier is not None else None)
+            _item_fieldset(item.id, item.text, language, earlier.get(item.id) if earlier is not None else None, label)
             for item in round_.items
         ]
     fieldsets, seen = [], set()

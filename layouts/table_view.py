@@ -8,12 +8,13 @@ buttons with ``data-sort``), so it costs no request and survives the table being
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dash import html
 
 from canvas_app.model import Configuration, Flow
+from canvas_app.workspace_model import StakeholderRating
 
 
 def _label(text: str) -> str:
@@ -55,8 +56,18 @@ def flow_name(flow: Flow, names: dict[str, str]) -> str:
     return f"{flow.label or _label(flow.kind.value)} ({names.get(flow.source, flow.source)} → {names.get(flow.target, flow.target)})"
 
 
-def table_view(config: Configuration) -> list[Any]:
-    """Both tables for ``config`` (the children of the Table view section)."""
+def _matters(rating: StakeholderRating | None) -> str:
+    """An accepted value round's rating of an actor: median, n and agreement ("–": none accepted)."""
+    if rating is None:
+        return "–"
+    median = f"{rating.median:.2f}".rstrip("0").rstrip(".")
+    return f"{median} (n {rating.n}, agreement {round(rating.agreement * 100)} %, round #{rating.round})"
+
+
+def table_view(config: Configuration, ratings: Mapping[str, StakeholderRating] | None = None) -> list[Any]:
+    """Both tables for ``config`` (the children of the Table view section); ``ratings``: an accepted value
+    round's rating per actor, shown as how much what it gives and gets matters to them."""
+    ratings = ratings or {}
     names = {a.id: a.name for a in config.actors}
     gives = {a.id: 0 for a in config.actors}
     gets = {a.id: 0 for a in config.actors}
@@ -71,6 +82,7 @@ def table_view(config: Configuration) -> list[Any]:
                 html.Td("local" if actor.local else "generic role"),
                 html.Td(str(gives.get(actor.id, 0))),
                 html.Td(str(gets.get(actor.id, 0))),
+                html.Td(_matters(ratings.get(actor.id))),
                 html.Td(_edit_button(f"actor:{actor.id}", actor.name)),
             ]
         )
@@ -94,7 +106,14 @@ def table_view(config: Configuration) -> list[Any]:
         _sortable_table(
             "actors",
             f"Actors ({len(config.actors)}): flows each gives and gets",
-            [("Name", False), ("Type", False), ("Role", False), ("Gives", True), ("Gets", True)],
+            [
+                ("Name", False),
+                ("Type", False),
+                ("Role", False),
+                ("Gives", True),
+                ("Gets", True),
+                ("Matters to them (1–5, co-creation)", False),
+            ],
             actor_rows,
             "Actors table",
         ),

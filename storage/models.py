@@ -352,7 +352,8 @@ class ProposalRow(Base):
 class AcceptanceRow(Base):
     """A round's results accepted into the needs or advantages: ``previous`` is the JSON of
     {"fields": {item id: {field: value before}}} (rows from before advantages rounds: {need id:
-    importance before}), so the step can be undone (``undone_at``)."""
+    importance before}), so the step can be undone (``undone_at``); for a value round, {"value":
+    {actor id: {"stakeholders": rating}}}, the ratings the configuration's value view shows."""
 
     __tablename__ = "round_acceptances"
 

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from canvas_app.rounds import GROUPS, MAX_PROPOSAL, Answer, Round, plain_text
-from canvas_app.workspace_model import Advantage, WorkspaceNeed
+from canvas_app.workspace_model import Advantage, StakeholderRating, WorkspaceNeed
 from storage.api import NotFoundError, StorageError
 from storage.models import (
     AcceptanceRow,
@@ -294,11 +294,14 @@ class RoundsMixin:
         ``updates`` is {need or advantage id: {field: new value}} (:func:`canvas_app.rounds.accepted_updates`),
         on the round's workspace needs (a needs round) or advantages (an advantages round). Only those
         fields change (the items' other fields keep later edits); the values before are kept with the
-        step so :meth:`undo_acceptance` can put them back."""
+        step so :meth:`undo_acceptance` can put them back. A value round's updates are {actor id:
+        {"stakeholders": rating}}: kept with the step itself, which :meth:`value_ratings` reads."""
         with self._tx(write=True) as s:
             round_row = _round_row(s, round_id)
             if _info(round_row).state(utcnow().date()) in ("open", "not open yet"):
                 raise StorageError("close the round before accepting its results")
+            if round_row.kind == "value":  # the ratings themselves are the step: the value view reads them
+                return _add_step(s, round_row, {"value": updates}, author)
             table, model = _accepted_items(round_row.kind)
             found = s.scalars(
                 select(table).where(table.workspace_id == round_row.workspace_id, table.item_id.in_(updates))
@@ -313,16 +316,7 @@ class RoundsMixin:
                 before = item.model_dump(mode="json")
                 previous[item_id] = {field: before[field] for field in fields}
                 _set_fields(rows[item_id], model, {**before, **fields}, author)
-            step = AcceptanceRow(
-                round_id=round_row.id,
-                accepted_at=utcnow(),
-                accepted_by=author.strip()[:200] or "unknown",
-                previous=json.dumps({"fields": previous}),
-                undone_at=None,
-            )
-            s.add(step)
-            s.flush()
-            return step.id
+            return _add_step(s, round_row, {"fields": previous}, author)
 
     def last_acceptance(self, round_id: int) -> int | None:
         """The round's latest acceptance that is not undone (the one an "Undo accept" button undoes), or None."""
@@ -344,6 +338,9 @@ class RoundsMixin:
             if step.undone_at is not None:
                 raise StorageError("this acceptance is already undone")
             round_row = _round_row(s, step.round_id)
+            step.undone_at = utcnow()
+            if round_row.kind == "value":  # the value view stops showing the ratings
+                return {actor: {} for actor in json.loads(step.previous).get("value", {})}
             table, model = _accepted_items(round_row.kind)
             previous = _previous_fields(json.loads(step.previous))
             restored = {}
@@ -357,8 +354,23 @@ class RoundsMixin:
                     row, model, {**model.model_validate_json(row.data).model_dump(mode="json"), **fields}, author
                 )
                 restored[row.item_id] = fields
-            step.undone_at = utcnow()
             return restored
+
+    def value_ratings(self, configuration_id: int) -> dict[str, StakeholderRating]:
+        """The actors' ratings of the latest accepted (and not undone) value round on a configuration:
+        {actor id: rating}, empty when none was accepted."""
+        with self._tx(write=False) as s:
+            rows = s.execute(
+                select(AcceptanceRow.previous, RoundRow.spec)
+                .join(RoundRow, AcceptanceRow.round_id == RoundRow.id)
+                .where(RoundRow.kind == "value", AcceptanceRow.undone_at.is_(None))
+                .order_by(AcceptanceRow.id.desc())
+            )
+            for previous, spec in rows:
+                if Round.model_validate_json(spec).configuration == int(configuration_id):
+                    accepted = json.loads(previous).get("value", {})
+                    return {a: StakeholderRating.model_validate(f["stakeholders"]) for a, f in accepted.items()}
+            return {}
 
     def delete_rounds_closed_before(self, workspace_id: int, cutoff: date) -> list[int]:
         """Retention: delete the workspace's rounds that closed (on their close date or earlier by the
@@ -387,6 +399,20 @@ def _closed_on(row: RoundRow) -> date:
     """The day a round stopped taking answers: its close date, or the day the designer closed it if earlier."""
     closes = Round.model_validate_json(row.spec).closes
     return min(closes, row.closed_at.date()) if row.closed_at is not None else closes
+
+
+def _add_step(s: Session, round_row: RoundRow, previous: dict[str, Any], author: str) -> int:
+    """Record an acceptance of the round's results (``previous``: what undoing it needs)."""
+    step = AcceptanceRow(
+        round_id=round_row.id,
+        accepted_at=utcnow(),
+        accepted_by=author.strip()[:200] or "unknown",
+        previous=json.dumps(previous),
+        undone_at=None,
+    )
+    s.add(step)
+    s.flush()
+    return step.id
 
 
 _ITEM_NAMES = {"needs": "need", "advantages": "advantage"}

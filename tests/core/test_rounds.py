@@ -398,3 +398,23 @@ def test_the_participation_link_qr_code_is_an_svg_drawn_here_of_the_links_size()
     assert svg.tag.endswith("svg") and float(svg.get("width") or 0) == modules * 6
     assert svg.find("{http://www.w3.org/2000/svg}path") is not None
     assert link_qr_svg(link) == link_qr_svg(link) != link_qr_svg(link + "x")  # the link itself, nothing random
+
+
+def test_a_value_round_names_its_configuration_and_only_a_value_round_does():
+    from canvas_app.rounds import Round, RoundItem
+
+    base = {"items": [RoundItem(id="city", text="City")], "opens": date(2026, 1, 1), "closes": date(2026, 1, 2)}
+    assert Round(kind="value", configuration=4, **base).configuration == 4
+    for wrong in ({"kind": "value"}, {"kind": "needs", "configuration": 4}):
+        with pytest.raises(ValueError, match="only a value round, names the configuration"):
+            Round(**base, **wrong)
+
+
+def test_value_round_ratings_leave_out_actors_nobody_rated():
+    from canvas_app.rounds import value_ratings
+
+    results = aggregate([answer("p1", "city", 2), answer("p2", "city", 4), answer("p1", "ops", None)], ["city", "ops"])
+    # city [2, 4]: median 3, Q1 2.5, Q3 3.5, IQR 1, both within 1 of 3; ops: only "don't know"
+    assert value_ratings(results, 9) == {
+        "city": {"stakeholders": {"round": 9, "median": 3.0, "n": 2, "agreement": 1.0, "iqr": 1.0}}
+    }

@@ -496,3 +496,54 @@ def test_a_follow_up_round_shows_the_group_and_the_own_earlier_answer_and_the_vi
     assert f"Convergence since round #{first.id}" in results
     assert "Safecycling20.5-1.5closer" in results.replace(" ", "")
     assert "Quietstreets000unchanged" in results.replace(" ", "")
+
+
+def test_a_value_round_rates_each_actor_and_the_table_view_shows_it(services, workspace, store):
+    from canvas_app.model import Configuration
+    from layouts.table_view import table_view
+
+    config = Configuration.model_validate(
+        {
+            "name": "Parking app",
+            "actors": [
+                {"id": "city", "name": "City of Oulu", "type": "city"},
+                {"id": "drivers", "name": "Drivers", "type": "citizen"},
+            ],
+            "flows": [
+                {"id": "f1", "source": "drivers", "target": "city", "kind": "money", "label": "parking fee"},
+                {"id": "f2", "source": "city", "target": "drivers", "kind": "service", "label": "a parking space"},
+            ],
+        }
+    )
+    head = store.create_configuration(workspace.id, config, author="t")
+    refused, ok = cb.create_round(
+        services, workspace.id, [], "", date.today().isoformat(), date.today().isoformat(), "en", HOST,
+        kind="value", configuration="999",
+    )  # fmt: skip
+    assert not ok and "Choose a configuration of this workspace" in text_of(refused)
+    path = created(services, workspace, kind="value", configuration=str(head.id))
+    (info,) = store.list_rounds(workspace.id)
+    assert (info.round.kind, info.round.configuration) == ("value", head.id)
+    assert [(i.id, i.text) for i in info.round.items] == [
+        ("city", "City of Oulu. Gives: a parking space (to Drivers). Gets: parking fee (from Drivers)."),
+        ("drivers", "Drivers. Gives: parking fee (to City of Oulu). Gets: a parking space (from City of Oulu)."),
+    ]
+    assert text("en", "rating_value") in text_of(route(services, path))
+
+    ids = [{"type": "pt-rating", "item": "city"}, {"type": "pt-rating", "item": "drivers"}]
+    for n, ratings in enumerate((["4", "2"], ["5", "3"], ["dk", "5"])):
+        me, _ = cb.join(services, path, "resident", None, f"10.0.2.{n}")
+        assert text("en", "saved") in text_of(cb.save_answers(services, path, me, None, ratings, ids, {}, None))
+    cb.round_action(services, "close", workspace.id, info.id)
+    shown, ok = cb.round_action(services, "accept", workspace.id, info.id)
+    assert ok and "Accepted into the value view" in text_of(shown)
+    ratings = store.value_ratings(head.id)
+    # city [4, 5]: median 4.5, n 2, agreement 100 %; drivers [2, 3, 5]: median 3, n 3, 2 of 3 within 1: 67 %
+    assert (ratings["city"].median, ratings["city"].n) == (4.5, 2)
+    assert (ratings["drivers"].median, ratings["drivers"].n, ratings["drivers"].agreement) == (3, 3, 0.6667)
+    shown_table = text_of(table_view(config, ratings))
+    assert "Matters to them (1–5, co-creation)" in shown_table
+    assert f"4.5 (n 2, agreement 100 %, round #{info.id})" in shown_table
+    assert f"3 (n 3, agreement 67 %, round #{info.id})" in shown_table
+    assert cb.round_action(services, "undo", workspace.id, info.id)[1]
+    assert store.value_ratings(head.id) == {}
