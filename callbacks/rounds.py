@@ -286,7 +286,8 @@ def results_view(services: Services, workspace_id: Any, round_id: Any) -> Any:
         if earlier is not None:  # deleted by retention: no convergence to show
             before = aggregate(services.store.list_answers(earlier.id), items)
             changes = convergence(before, results)
-            converged = layouts.convergence_section(earlier.id, changes, layouts.item_labels(info.round))
+            reasons = [(a.item, a.reason) for a in answers if a.reason]
+            converged = layouts.follow_up_results(info.round, earlier.id, reasons, changes)
     return layouts.results_section(info, results, by_group(answers, items), today(), converged)
 
 

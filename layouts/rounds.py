@@ -500,6 +500,20 @@ def convergence_figure(changes: Sequence[Convergence], labels: Mapping[str, str]
     return figure
 
 
+def reasons_section(reasons: Sequence[tuple[str, str]], labels: Mapping[str, str]) -> html.Section:
+    """The reasons participants gave for revising an earlier answer, per item, as typed and unattributed."""
+    by_item: dict[str, list[str]] = {}
+    for item, reason in reasons:
+        by_item.setdefault(item, []).append(reason)
+    body: list[Any] = [html.H3("Reasons given for revised answers", className="h6 mt-3")]
+    if not by_item:
+        body.append(html.P("No reasons given yet.", className="small text-muted"))
+    for item, given in by_item.items():
+        body.append(html.H4(labels.get(item, item), className="small fw-semibold mb-1"))
+        body.append(html.Ul([html.Li(r, className="text-pre-wrap") for r in sorted(given)], className="small"))
+    return html.Section(body, **{"aria-label": "Reasons for revisions"})
+
+
 def convergence_section(earlier_id: int, changes: Sequence[Convergence], labels: Mapping[str, str]) -> html.Section:
     """A follow-up round's convergence: per item rated in both rounds, the IQR before and after, and the change."""
     heading = html.H3(f"Convergence since round #{earlier_id}", className="h6 mt-3")
@@ -545,9 +559,17 @@ def convergence_section(earlier_id: int, changes: Sequence[Convergence], labels:
     )
 
 
+def follow_up_results(
+    round_: Round, earlier_id: int, reasons: Sequence[tuple[str, str]], changes: Sequence[Convergence]
+) -> html.Div:
+    """What a follow-up round's results add: the reasons given for revisions and the convergence."""
+    labels = item_labels(round_)
+    return html.Div([reasons_section(reasons, labels), convergence_section(earlier_id, changes, labels)])
+
+
 def results_section(
     info: Any, results: Mapping[str, ItemResult], groups: Mapping[str, Mapping[str, ItemResult]], today: date,
-    convergence: html.Section | None = None,
+    convergence: html.Div | None = None,
 ) -> html.Section:  # fmt: skip
     """A round's results: the table (text alternative), one chart per item, the breakdown by group and,
     for a follow-up round, the convergence since the earlier round."""

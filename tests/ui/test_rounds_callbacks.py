@@ -494,6 +494,7 @@ def test_a_follow_up_round_shows_the_group_and_the_own_earlier_answer_and_the_vi
     results = text_of(cb.results_view(services, workspace.id, second.id))
     # n1 now [3, 3, 4]: Q1 3, Q3 3.5, IQR 0.5 (was 2): change −1.5, closer; n2 [3, 3, 3]: IQR 0, unchanged
     assert f"Convergence since round #{first.id}" in results
+    assert "Reasons given for revised answers" in results and "the others convinced me" in results
     assert "Safecycling20.5-1.5closer" in results.replace(" ", "")
     assert "Quietstreets000unchanged" in results.replace(" ", "")
 
