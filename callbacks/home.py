@@ -10,12 +10,14 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
+from callbacks import rounds
 from canvas_app.library import LibraryError, resolve_definitions
 from canvas_app.model import Configuration, ConfigurationError, load_configuration, parse_configuration
 from canvas_app.web.services import REFUSALS, Services, parse_id
 from layouts import home as home_layouts
 from layouts.common import message
 from layouts.ids import ID
+from layouts.rounds import invited_rounds_list
 from storage import NotFoundError, StorageError
 
 
@@ -33,6 +35,7 @@ def home_page(services: Services, selected_workspace: int | None = None) -> Any:
         deleted=deleted_configurations(services),
         deleted_workspaces=deleted_workspaces(services),
         invitations=pending_invitations(services),
+        round_invitations=invited_rounds_list(rounds.invitations_of(services), rounds.today()),
     )
 
 

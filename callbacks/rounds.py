@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from canvas_app.rounds import (
     DEFAULT_KEEP_DAYS,
     GROUPS,
+    MAX_INVITED,
     MAX_KEEP_DAYS,
     MAX_PROPOSAL,
     MIN_KEEP_DAYS,
@@ -36,6 +37,7 @@ from canvas_app.rounds import (
     merged_evidence,
     need_from_proposal,
     needs_items,
+    parse_invited,
     parse_reference,
     plain_text,
     reference_code,
@@ -138,7 +140,7 @@ def round_items(
 def create_round(
     services: Services, workspace_id: Any, need_ids: Any, intro: Any, opens: Any, closes: Any, language: Any,
     host_url: str, keep_days: Any = DEFAULT_KEEP_DAYS, *, kind: Any = "needs", advantage_ids: Any = None,
-    follow_up: Any = None, configuration: Any = None,
+    follow_up: Any = None, configuration: Any = None, invited: Any = None,
 ) -> tuple[Any, bool]:  # fmt: skip
     """Create a needs or advantages round on the chosen items, or a follow-up of an earlier round;
     ``(message with the link shown once, created)``."""
@@ -149,6 +151,10 @@ def create_round(
     if isinstance(chosen, str):
         return message(chosen), False
     round_kind, items, follow_up_of, configuration_id = chosen
+    accounts = parse_invited(invited)
+    problem = invited_problem(services, accounts)
+    if problem:
+        return message(problem), False
     try:
         days = DEFAULT_KEEP_DAYS if keep_days in (None, "") else int(keep_days)
     except (TypeError, ValueError):
@@ -165,6 +171,7 @@ def create_round(
             language=language if language in ("en", "fi") else "en",
             follow_up_of=follow_up_of,
             configuration=configuration_id,
+            invited=accounts,
             keep_days=days,
         )
     except ValidationError as exc:
@@ -176,6 +183,20 @@ def create_round(
     except StorageError as exc:
         return message(str(exc)[:1].upper() + str(exc)[1:] + "."), False
     return layouts.created_notice(f"{host_url.rstrip('/')}{layouts.PARTICIPATE_PREFIX}{token}"), True
+
+
+def invited_problem(services: Services, accounts: tuple[str, ...]) -> str:
+    """Why these account names cannot be invited ("" when they can): accounts off, too many, or unknown."""
+    if not accounts:
+        return ""
+    if not services.settings.auth:
+        return "Accounts are off on this server: send the participation link instead of inviting accounts."
+    if len(accounts) > MAX_INVITED:
+        return f"Invite at most {MAX_INVITED} accounts; send the link to larger groups."
+    unknown = [name for name in accounts if services.store.find_user(name) is None]
+    if unknown:
+        return f"No account is named {', '.join(unknown)}: nothing was created."
+    return ""
 
 
 def list_view(services: Services, workspace_id: Any) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]]]:
@@ -417,9 +438,15 @@ def erase_participant(services: Services, workspace_id: Any, pending: Any) -> tu
 
 # -- participant page -------------------------------------------------------------------
 def round_from_path(services: Services, pathname: Any) -> RoundInfo | None:
-    """The round the URL's token names (None: invalid or revoked). Marks the request as public on purpose."""
+    """The round the URL's token names, or the round at ``/r/invited/<id>`` when it invites the signed-in
+    account (None: invalid, revoked or not invited). Marks the request as public on purpose: the token,
+    or the account's name on the round's list, is the check."""
     services.public_route()
-    match = layouts.PARTICIPATE_PATH.match(pathname if isinstance(pathname, str) else "")
+    path = pathname if isinstance(pathname, str) else ""
+    invited = layouts.INVITED_PATH.match(path)
+    if invited is not None:
+        return invited_round(services, int(invited.group(1)))
+    match = layouts.PARTICIPATE_PATH.match(path)
     if match is None:
         return None
     try:
@@ -428,9 +455,35 @@ def round_from_path(services: Services, pathname: Any) -> RoundInfo | None:
         return None
 
 
-def participant_page(services: Services, token: str) -> Any:
-    """The public participant page: only a message unless the token names an open round."""
-    info = round_from_path(services, f"{layouts.PARTICIPATE_PREFIX}{token}")
+def invited_round(services: Services, round_id: int) -> RoundInfo | None:
+    """The round, only for a signed-in account it invites by name (and not revoked)."""
+    user = services.current_user()
+    if user is None or user.local:
+        return None
+    try:
+        info = services.store.get_round(round_id)
+    except NotFoundError:
+        return None
+    if user.name not in info.round.invited or info.revoked_at is not None:
+        return None
+    return info
+
+
+def invitations_of(services: Services) -> list[tuple[RoundInfo, str]]:
+    """Home: the rounds that invite the signed-in account, with their workspace's name (none with accounts off)."""
+    user = services.current_user()
+    if user is None or user.local:
+        return []
+    return [
+        (info, services.store.get_workspace(info.workspace_id).name)
+        for info in services.store.rounds_inviting(user.name)
+    ]
+
+
+def participant_page(services: Services, path: str) -> Any:
+    """The participant page (``path``: ``/r/<token>`` or ``/r/invited/<id>``): only a message unless it names
+    an open round."""
+    info = round_from_path(services, path)
     if info is None:
         return layouts.participant_message(text("en", "invalid"))
     state = info.state(today())
@@ -635,14 +688,16 @@ def register(app: Any, services: Services) -> None:
         State(ID.rounds_advantages, "value"),
         State(ID.rounds_follow_up, "value"),
         State(ID.rounds_configuration, "value"),
+        State(ID.rounds_invited, "value"),
         prevent_initial_call=True,
     )
     def create(_n: Any, workspace_id: Any, needs: Any, intro: Any, opens: Any, closes: Any, language: Any,
                keep_days: Any, changed: Any, kind: Any, advantages: Any, follow_up_of: Any,
-               configuration: Any) -> tuple[Any, Any]:  # fmt: skip
+               configuration: Any, invited: Any) -> tuple[Any, Any]:  # fmt: skip
         shown, created = create_round(
             services, workspace_id, needs, intro, opens, closes, language, request.host_url, keep_days,
             kind=kind, advantage_ids=advantages, follow_up=follow_up_of, configuration=configuration,
+            invited=invited,
         )  # fmt: skip
         return shown, bumped(changed, created)
 

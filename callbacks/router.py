@@ -29,7 +29,7 @@ from canvas_app.web.services import Services
 from layouts.accessibility import statement_route
 from layouts.common import not_found
 from layouts.ids import ID
-from layouts.rounds import PARTICIPATE_PATH
+from layouts.rounds import INVITED_PATH, PARTICIPATE_PATH
 
 EDIT_PATH = re.compile(r"^/edit/(\d{1,12})/?$")
 WEIGHTS_PATH = re.compile(r"^/workspace/(\d{1,12})/weights/?$")
@@ -55,9 +55,8 @@ def route(services: Services, pathname: str | None, search: str | None = None) -
     statement = statement_route(pathname)
     if statement is not None:
         return statement
-    participate = PARTICIPATE_PATH.match(pathname)
-    if participate:  # public: the page shows the round only for a valid token
-        return rounds.participant_page(services, participate.group(1))
+    if PARTICIPATE_PATH.match(pathname) or INVITED_PATH.match(pathname):  # a valid token, or an invited account
+        return rounds.participant_page(services, pathname)
     match = EDIT_PATH.match(pathname)
     if match:
         return editor.editor_page(services, int(match.group(1)))

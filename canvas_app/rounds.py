@@ -39,6 +39,8 @@ MAX_COMMENT = 1000
 MAX_ITEM_TEXT = 500
 MAX_INTRO = 4000
 MAX_ITEMS = 100
+MAX_INVITED = 200
+"""Accounts one round may invite by name (a workshop or a stakeholder panel; larger groups get the link)."""
 MAX_PROPOSAL = MAX_ITEM_TEXT
 """A participant's proposal may become an item of a later round, so it has at most an item text's length."""
 MAX_NEED_NAME = 300
@@ -106,6 +108,11 @@ class Round(BaseModel):
     """The round this one follows up (Delphi-style): its results are shown next to each participant's earlier answer."""
     configuration: int | None = None
     """The configuration a value round asks about (its actors are the items); None for other kinds."""
+    invited: Annotated[
+        tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], ...], Field(max_length=MAX_INVITED)
+    ] = ()
+    """Names of accounts invited to answer: each finds the round on their Home page and answers signed in,
+    without the link (their answers carry no account, like everyone's)."""
     keep_days: Annotated[int, Field(ge=MIN_KEEP_DAYS, le=MAX_KEEP_DAYS)] = DEFAULT_KEEP_DAYS
     """Retention the owner sets: the round and its answers are deleted this many days after it closes
     (``canvas-app rounds purge``); what was accepted into the rankings stays."""
@@ -340,6 +347,16 @@ def reference_code(participant: str) -> str:
     behind it. Two of 500 participants share a code about once in 30,000 rounds; the deletion is then
     refused as ambiguous rather than guessed."""
     return participant[:REFERENCE_LENGTH]
+
+
+def parse_invited(value: object) -> tuple[str, ...]:
+    """Account names typed in the create form, separated by commas or new lines; each once, in order.
+
+    >>> parse_invited("ann, bob\nann,, "), parse_invited(None)
+    (('ann', 'bob'), ())
+    """
+    names = [n.strip() for n in re.split(r"[,\n]", value if isinstance(value, str) else "")]
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def parse_reference(value: object) -> str | None:

@@ -253,6 +253,7 @@ def home_layout(
     deleted: list[tuple[Any, Any]] | None = None,
     deleted_workspaces: list[tuple[Any, int]] | None = None,
     invitations: list[Any] | None = None,
+    round_invitations: Any = None,
 ) -> html.Div:
     """The whole Home page (``invitations``: the user's pending ones, see :func:`invitation_list`). ``examples`` is ``[(file name, display name)]``; ``deleted`` and
     ``deleted_workspaces`` are what :func:`deleted_list` shows."""
@@ -321,6 +322,7 @@ def home_layout(
                         dbc.Col(
                             [
                                 html.Div(invitation_list(invitations or []), id=ID.home_invitations),
+                                html.Div(round_invitations, id=ID.home_round_invitations),
                                 compare_bar(),
                                 html.Div(configuration_list(workspaces, roles), id=ID.home_list),
                                 html.Div(deleted_list(deleted or [], roles, deleted_workspaces), id=ID.home_deleted),

@@ -589,6 +589,8 @@ class Ids:
     rounds_advantages_box: str = "rd-advantages-box"  # shown for an advantages round
     rounds_configuration: str = "rd-configuration"  # select: the configuration a value round asks about
     rounds_value_box: str = "rd-value-box"  # shown for a value round
+    rounds_invited: str = "rd-invited"  # textarea: account names invited to answer signed in
+    home_round_invitations: str = "home-round-invitations"  # the rounds the signed-in user is invited to
     rounds_follow_up: str = "rd-follow-up"  # select: an earlier round to follow up (its kind and items)
 
     # rounds: export without personal data, deletion on request, proposals and their moderation

@@ -42,6 +42,9 @@ from layouts.needs import page_header
 PARTICIPATE_PREFIX = "/r/"
 PARTICIPATE_PATH = re.compile(r"^/r/([A-Za-z0-9_-]{20,100})/?$")
 """The participant page: public (no account), the token in the path is the only key."""
+INVITED_PREFIX = "/r/invited/"
+INVITED_PATH = re.compile(r"^/r/invited/(\d{1,12})/?$")
+"""The participant page of an invited account: the signed-in account's name must be on the round's list."""
 DONT_KNOW = "dk"
 """The radio value of "don't know" (stored as a rating of None)."""
 
@@ -55,7 +58,16 @@ def rounds_table(rounds: Sequence[Any], participants: Mapping[int, int], today: 
         html.Tr(
             [
                 html.Th(h)
-                for h in ("Round", "State", "Opens", "Closes", "Language", "Items", "Participants who answered")
+                for h in (
+                    "Round",
+                    "State",
+                    "Opens",
+                    "Closes",
+                    "Language",
+                    "Items",
+                    "Invited accounts",
+                    "Participants who answered",
+                )
             ]
         )
     )
@@ -68,6 +80,7 @@ def rounds_table(rounds: Sequence[Any], participants: Mapping[int, int], today: 
                 html.Td(info.round.closes.isoformat()),
                 html.Td(info.round.language),
                 html.Td(str(len(info.round.items))),
+                html.Td(", ".join(info.round.invited) or "–", className="text-break"),
                 html.Td(str(participants.get(info.id, 0))),
             ]
         )
@@ -202,6 +215,14 @@ def create_form(
                     max=MAX_KEEP_DAYS,
                     step=1,
                     value=DEFAULT_KEEP_DAYS,
+                ),
+                dbc.Label("Invite accounts (optional)", html_for=ID.rounds_invited, className="mt-2"),
+                dbc.Textarea(id=ID.rounds_invited, rows=2, maxLength=20000),
+                html.Div(
+                    "Account names, separated by commas. Each finds the round on their Home page and answers "
+                    "signed in, without the link; their answers carry no account, like everyone's. Only with "
+                    "accounts on.",
+                    className="form-text",
                 ),
                 dbc.Button("Create round", id=ID.rounds_create, color="primary", className="mt-3"),
                 html.Div(id=ID.rounds_created, role="status"),
@@ -602,6 +623,34 @@ def results_section(
             convergence,
         ],
         **{"aria-label": "Results"},
+    )
+
+
+def invited_rounds_list(invitations: Sequence[tuple[Any, str]], today: date) -> Any:
+    """Home: the open (or not yet open) rounds that invite the signed-in account, with where to answer."""
+    shown = [(info, workspace) for info, workspace in invitations if info.state(today) != "closed"]
+    if not shown:
+        return None
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Co-creation rounds you are invited to", className="h6"),
+                html.Ul(
+                    [
+                        html.Li(
+                            [
+                                html.A(f"Round #{info.id} of {workspace}", href=f"{INVITED_PREFIX}{info.id}"),
+                                f" · {info.state(today)}, {info.round.opens.isoformat()} to "
+                                f"{info.round.closes.isoformat()}",
+                            ]
+                        )
+                        for info, workspace in shown
+                    ],
+                    className="small mb-0",
+                ),
+            ]
+        ),
+        className="mb-3",
     )
 
 

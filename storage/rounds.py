@@ -356,6 +356,17 @@ class RoundsMixin:
                 restored[row.item_id] = fields
             return restored
 
+    def rounds_inviting(self, account: str) -> list[RoundInfo]:
+        """The rounds of live workspaces that invite the account ``account`` by name, not revoked, oldest first."""
+        with self._tx(write=False) as s:
+            rows = s.scalars(
+                select(RoundRow)
+                .join(WorkspaceRow, RoundRow.workspace_id == WorkspaceRow.id)
+                .where(WorkspaceRow.deleted_at.is_(None), RoundRow.revoked_at.is_(None))
+                .order_by(RoundRow.id)
+            )
+            return [info for info in map(_info, rows) if account in info.round.invited]
+
     def value_ratings(self, configuration_id: int) -> dict[str, StakeholderRating]:
         """The actors' ratings of the latest accepted (and not undone) value round on a configuration:
         {actor id: rating}, empty when none was accepted."""

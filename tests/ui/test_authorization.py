@@ -40,6 +40,9 @@ PUBLIC_ROUTES = {
 }  # the probes say only ok/failing (tests/deploy/test_health.py)
 PARTICIPATE_NO_TOKEN = "/r/not-a-participation-token-0000"
 """The participant page is public; without a valid token it shows nothing but "not valid"."""
+INVITED_NO_ROUND = "/r/invited/999999"
+"""An invited account's participant page: signed-in only; for a round that does not invite the user (here: no
+round at all) it shows nothing but "not valid" (tests/ui/test_rounds_callbacks.py checks a real invitation)."""
 PAGE_PATHS = [
     ("/", ""),
     ("/edit/{cid}", ""),
@@ -59,6 +62,7 @@ PAGE_PATHS = [
     ("/report/compare", "?ids={cid},{cid}"),
     ("/workspace/{wid}/rounds", ""),
     (PARTICIPATE_NO_TOKEN, ""),
+    (INVITED_NO_ROUND, ""),
 ]
 """Every page of the router, filled with the target's ids (a router pattern not covered here fails
 ``test_every_router_pattern_is_in_the_matrix``)."""

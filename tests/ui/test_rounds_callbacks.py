@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from dash import no_update
@@ -548,3 +549,70 @@ def test_a_value_round_rates_each_actor_and_the_table_view_shows_it(services, wo
     assert f"3 (n 3, agreement 67 %, round #{info.id})" in shown_table
     assert cb.round_action(services, "undo", workspace.id, info.id)[1]
     assert store.value_ratings(head.id) == {}
+
+
+def test_invited_accounts_find_the_round_on_home_and_answer_signed_in_without_the_link(settings, store):
+    import flask
+
+    from callbacks import home
+    from canvas_app.web.auth import hash_password
+    from canvas_app.web.services import Account, Services
+
+    services = Services(settings=settings.model_copy(update={"auth": True, "secret_key": "k" * 32}), store=store)
+    users = {name: store.create_user(name, hash_password("correct horse battery")) for name in ("ann", "val", "eve")}
+    ws = store.create_workspace("Oulu", author="ann", owner_id=users["ann"].id)
+    store.upsert_need(ws.id, WorkspaceNeed(id="n1", name="Safe cycling"), author="ann")
+    server = flask.Flask(__name__)
+
+    def as_user(name: str | None) -> Any:
+        context = server.test_request_context("/")
+        context.push()
+        if name is not None:
+            flask.g.citycanvas_user = Account(id=users[name].id, name=name)
+        return context
+
+    dates = (date.today().isoformat(), (date.today() + timedelta(days=3)).isoformat())
+    context = as_user("ann")
+    try:
+        refused, ok = cb.create_round(services, ws.id, ["n1"], "", *dates, "en", HOST, invited="val, nobody")
+        assert not ok and "No account is named nobody" in text_of(refused)
+        shown, ok = cb.create_round(services, ws.id, ["n1"], "", *dates, "en", HOST, invited="val,\nval")
+        assert ok, text_of(shown)
+        (info,) = store.list_rounds(ws.id)
+        assert info.round.invited == ("val",)
+        assert "val" in text_of(cb.list_view(services, ws.id)[0])
+    finally:
+        context.pop()
+    path = f"/r/invited/{info.id}"
+    context = as_user("val")
+    try:
+        listed = text_of(home.home_page(services))
+        assert f"Round #{info.id} of Oulu" in listed and "Co-creation rounds you are invited to" in listed
+        assert "Safe cycling" in text_of(route(services, path))
+        me, joined = cb.join(services, path, "city department", None, "10.0.3.1")
+        assert text("en", "joined") in text_of(joined)
+        ids = [{"type": "pt-rating", "item": "n1"}]
+        assert text("en", "saved") in text_of(cb.save_answers(services, path, me, None, ["4"], ids, {}, None))
+    finally:
+        context.pop()
+    (answer_saved,) = store.list_answers(info.id)
+    assert (answer_saved.group, answer_saved.rating) == ("city department", 4)  # no account with the answer
+    for outsider in ("eve", None):  # not invited, or not signed in: the page shows nothing of the round
+        context = as_user(outsider)
+        try:
+            page = text_of(route(services, path))
+            assert "Safe cycling" not in page and text("en", "invalid") in page
+            assert text("en", "invalid") in text_of(cb.join(services, path, "resident", None, "10.0.3.2")[1])
+            if outsider:
+                assert "invited to" not in text_of(home.home_page(services))
+        finally:
+            context.pop()
+    assert len(store.list_answers(info.id)) == 1
+
+
+def test_inviting_accounts_needs_accounts_on(services, workspace):
+    refused, ok = cb.create_round(
+        services, workspace.id, ["n1"], "", date.today().isoformat(), date.today().isoformat(), "en", HOST,
+        invited="val",
+    )  # fmt: skip
+    assert not ok and "Accounts are off on this server" in text_of(refused)
