@@ -68,9 +68,9 @@ def first_problem(exc: ValidationError) -> str:
 
 
 # -- designer page ----------------------------------------------------------------------
-def participant_counts(services: Services, rounds: list[RoundInfo]) -> dict[int, int]:
-    """Per round, how many participants saved at least one answer."""
-    return {info.id: len({a.participant for a in services.store.list_answers(info.id)}) for info in rounds}
+def participant_counts(services: Services, workspace_id: int) -> dict[int, int]:
+    """Per round of the workspace, how many participants saved at least one answer (counted by the store)."""
+    return services.store.answering_participants(workspace_id)
 
 
 def rounds_page(services: Services, workspace_id: int) -> Any:
@@ -84,7 +84,7 @@ def rounds_page(services: Services, workspace_id: int) -> Any:
         workspace_id=workspace.id,
         workspace_name=workspace.name,
         rounds=rounds,
-        participants=participant_counts(services, rounds),
+        participants=participant_counts(services, workspace.id),
         needs=[(n.id, n.name) for n in services.store.list_needs(workspace.id)],
         advantages=[(a.id, f"{a.service}: {a.text}") for a in services.store.list_advantages(workspace.id)],
         today=today(),
@@ -204,7 +204,7 @@ def list_view(services: Services, workspace_id: Any) -> tuple[Any, list[dict[str
     services.require("view", workspace_id=workspace_id)
     rounds = services.store.list_rounds(int(workspace_id))
     return (
-        layouts.rounds_table(rounds, participant_counts(services, rounds), today()),
+        layouts.rounds_table(rounds, participant_counts(services, int(workspace_id)), today()),
         layouts.round_options(rounds, today()),
         layouts.follow_up_options(rounds, today()),
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -217,6 +217,18 @@ class RoundsMixin:
                 )
                 for a, p in s.execute(query)
             ]
+
+    def answering_participants(self, workspace_id: int) -> dict[int, int]:
+        """Per round of the workspace, how many participants saved at least one answer (rounds without: absent)."""
+        with self._tx(write=False) as s:
+            rows = s.execute(
+                select(ParticipantRow.round_id, func.count(func.distinct(ParticipantRow.id)))
+                .join(AnswerRow, AnswerRow.participant_id == ParticipantRow.id)
+                .join(RoundRow, ParticipantRow.round_id == RoundRow.id)
+                .where(RoundRow.workspace_id == int(workspace_id))
+                .group_by(ParticipantRow.round_id)
+            )
+            return {round_id: count for round_id, count in rows}
 
     def participants_with_code(self, round_id: int, code: str) -> list[str]:
         """The hashes of the round's participants whose hash starts with ``code`` (a reference code,

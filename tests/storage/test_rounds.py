@@ -318,3 +318,15 @@ def test_a_page_of_answers_is_saved_whole_or_not_at_all(opened) -> None:
     store.save_answers(round_id, [answer(p1, "n2", 2), answer(p2, "n1", 5)], today=DURING)
     assert sorted((a.item, a.rating) for a in store.list_answers(round_id, p1)) == [("n1", 4), ("n2", 2)]
     assert [(a.item, a.rating) for a in store.list_answers(round_id, p2)] == [("n1", 5)]
+
+
+def test_the_participants_who_answered_are_counted_per_round(opened) -> None:
+    store, round_id, _ = opened
+    ws = store.get_round(round_id).workspace_id
+    other = store.create_round(ws, needs_round(), author="ann")[0].id
+    p1 = store.join_round(round_id, "browser-1", "resident", today=DURING)
+    store.join_round(round_id, "browser-2", "business", today=DURING)  # consented, answered nothing
+    p3 = store.join_round(round_id, "browser-3", "business", today=DURING)
+    store.save_answers(round_id, [answer(p1, "n1", 4), answer(p1, "n2", 2), answer(p3, "n1", None)], today=DURING)
+    assert store.answering_participants(ws) == {round_id: 2}  # the round nobody answered is absent
+    assert other not in store.answering_participants(ws)
