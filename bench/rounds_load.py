@@ -317,6 +317,10 @@ class Browser:
                 {
                     f"{ID.url}.pathname": pathname,
                     _all_key("pt-rating", "id"): [{"id": i, "property": "id", "value": i} for i in rating_ids],
+                    _all_key("pt-comment", "id"): [
+                        {"id": {**i, "type": "pt-comment"}, "property": "id", "value": {**i, "type": "pt-comment"}}
+                        for i in rating_ids
+                    ],
                 },
                 output=output,
             )
@@ -373,6 +377,12 @@ class Browser:
                 {"id": {**i, "type": "pt-comment"}, "property": "value", "value": comments.get(i["item"], "")}
                 for i in rating_ids
             ],
+            _all_key("pt-comment", "id"): [
+                {"id": {**i, "type": "pt-comment"}, "property": "id", "value": {**i, "type": "pt-comment"}}
+                for i in rating_ids
+            ],
+            _all_key("pt-reason", "value"): [],  # no reason boxes: this round follows up none
+            _all_key("pt-reason", "id"): [],
         }
         sent = {(token_hash(participant_token), group, i, r, comments.get(i, "")) for i, r in ratings.items()}
         try:
