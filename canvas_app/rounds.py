@@ -350,7 +350,7 @@ def reference_code(participant: str) -> str:
 
 
 def parse_invited(value: object) -> tuple[str, ...]:
-    """Account names typed in the create form, separated by commas or new lines; each once, in order.
+    r"""Account names typed in the create form, separated by commas or new lines; each once, in order.
 
     >>> parse_invited("ann, bob\nann,, "), parse_invited(None)
     (('ann', 'bob'), ())
