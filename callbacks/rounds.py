@@ -557,7 +557,7 @@ def own_answers(
     info = round_from_path(services, pathname)
     token = me.get(str(info.id)) if info is not None and isinstance(me, dict) else None
     if info is None or not isinstance(token, str):
-        return [no_update] * len(item_ids), [no_update] * len(item_ids)
+        return [no_update] * len(item_ids), [no_update] * len(comment_ids)  # an advantage: 2 ratings, 1 comment
     participant = token_hash(token)
     mine = {a.item: a for a in services.store.list_answers(info.id, participant)}
     earlier = earlier_round(services, info)

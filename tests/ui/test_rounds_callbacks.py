@@ -417,6 +417,9 @@ def test_an_advantages_round_asks_strength_today_and_target_and_joins_the_rankin
     assert find(page, ID.participate_comment("a1@target")) is None  # one comment per advantage
 
     ids = [{"type": "pt-rating", "item": "a1@today"}, {"type": "pt-rating", "item": "a1@target"}]
+    comment_ids = [{"type": "pt-comment", "item": "a1@today"}]
+    # before consent nothing is filled in: one value per rating and one per comment box (two and one)
+    assert cb.own_answers(services, path, None, ids, comment_ids) == ([no_update] * 2, [no_update])
     for n, (today_rating, target) in enumerate((("2", "5"), ("3", "4"), ("5", "dk"))):
         me, _ = cb.join(services, path, "business", None, f"10.0.0.{n}")
         saved = cb.save_answers(services, path, me, "business", [today_rating, target], ids, {"a1@today": "ok"}, None)
