@@ -4,60 +4,15 @@ closes it, reads the results, accepts them into the needs and undoes that."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from canvas_app.workspace_model import WorkspaceNeed
 from layouts.ids import ID
+from participant_pages import PHONE, checked, click_id, fresh_browser, participate, rate, table_rows
 from test_accessibility import violations
 from ui_helpers import click, wait_for
 
 pytestmark = pytest.mark.browser
-
-
-def dom_id(component_id: dict) -> str:
-    """The DOM id Dash gives a dict id (keys sorted, no spaces)."""
-    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
-
-
-OPTIONS = ["1", "2", "3", "4", "5", "dk"]
-"""The radio buttons of an item, in page order."""
-
-
-def rate(dash_duo, item: str, value: str) -> None:
-    dash_duo.driver.execute_script(
-        "const el = document.getElementById(arguments[0]).querySelectorAll('input')[arguments[1]];"
-        "el.scrollIntoView({block: 'center', behavior: 'instant'}); el.click();",
-        dom_id(ID.participate_rating(item)),
-        OPTIONS.index(value),
-    )
-
-
-def checked(dash_duo, item: str) -> str | None:
-    index = dash_duo.driver.execute_script(
-        "const box = document.getElementById(arguments[0]);"
-        "return box ? Array.from(box.querySelectorAll('input')).findIndex(i => i.checked) : -1;",
-        dom_id(ID.participate_rating(item)),
-    )
-    return None if index < 0 else OPTIONS[index]
-
-
-def participate(dash_duo, link: str, group: str, ratings: dict[str, str], comment: str = "") -> None:
-    dash_duo.driver.get(link)
-    dash_duo.wait_for_contains_text("h1", "Before you start")
-    click(dash_duo, f"#{ID.participate_group} option[value='{group}']")
-    click(dash_duo, f"#{ID.participate_agree}")
-    dash_duo.wait_for_contains_text(f"#{ID.participate_joined}", "Thank you")
-    for item, value in ratings.items():
-        rate(dash_duo, item, value)
-    if comment:
-        box = dash_duo.driver.execute_script(
-            "return document.getElementById(arguments[0]);", dom_id(ID.participate_comment("n1"))
-        )
-        box.send_keys(comment)
-    click(dash_duo, f"#{ID.participate_save}")
-    dash_duo.wait_for_contains_text(f"#{ID.participate_feedback}", "Your answers are saved")
 
 
 def test_rd001_a_round_from_creation_to_accepted_results(dash_duo, app, store):
@@ -116,15 +71,6 @@ def test_rd001_a_round_from_creation_to_accepted_results(dash_duo, app, store):
     assert [(n.id, n.importance) for n in store.list_needs(workspace.id)] == [("n1", 2), ("n2", 3)]
 
 
-def click_id(dash_duo, component_id: dict) -> None:
-    """Click the element of a dict id (its DOM id is JSON, awkward in a CSS selector)."""
-    element = wait_for(
-        lambda: dash_duo.driver.execute_script("return document.getElementById(arguments[0]);", dom_id(component_id))
-    )
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
-    element.click()
-
-
 def test_rd002_a_proposal_is_accepted_the_answers_exported_and_one_participant_deleted(dash_duo, app, store):
     from pathlib import Path
 
@@ -181,8 +127,6 @@ def test_rd002_a_proposal_is_accepted_the_answers_exported_and_one_participant_d
     assert [(a.group, a.rating) for a in store.list_answers(round_id)] == [("business", 2)]
 
 
-PHONE = {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True}
-"""A small phone, emulated through DevTools (``set_window_size`` may be clamped by headless Chrome)."""
 PASSWORD = "correct horse battery"
 
 
@@ -198,21 +142,6 @@ def sign_in_through_the_form(dash_duo, base: str, path: str, name: str) -> None:
     driver.find_element(By.ID, "login-password").send_keys(PASSWORD, Keys.ENTER)
     wait_for(lambda: driver.current_url == base + path)
     dash_duo.wait_for_text_to_equal(f"#{ID.account_name}", name)
-
-
-def fresh_browser(dash_duo) -> None:
-    """Another person's browser: no cookies (no session), nothing in local or session storage."""
-    dash_duo.driver.delete_all_cookies()
-    dash_duo.driver.execute_script("window.localStorage.clear(); window.sessionStorage.clear();")
-
-
-def table_rows(dash_duo, selector: str) -> list[list[str]]:
-    """The text of each cell of each body row of the table(s) at ``selector``."""
-    return dash_duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll(arguments[0] + ' tbody tr'))"
-        ".map(r => Array.from(r.cells).map(c => c.textContent.trim()));",
-        selector,
-    )
 
 
 def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept_and_undo(dash_duo, tmp_path):
