@@ -244,3 +244,65 @@ def test_rd005_a_follow_up_round_shows_the_earlier_figures_and_answers_and_the_v
     )  # two bars per item: the earlier spread and this round's
     assert violations(dash_duo) == []
     assert console_errors(dash_duo) == []
+
+
+def test_rd006_a_value_round_rates_each_actor_and_the_editors_table_view_shows_it(dash_duo, app, store):
+    from pathlib import Path
+
+    from canvas_app.model import load_configuration
+
+    workspace = store.create_workspace("Oulu", author="tester")
+    config = load_configuration(Path(__file__).parent / "data" / "small-parking.json")
+    head = store.create_configuration(workspace.id, config, author="tester")
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    designer = f"{dash_duo.server_url}/workspace/{workspace.id}/rounds"
+    driver.get(designer)
+    dash_duo.wait_for_contains_text("h1", "Co-creation rounds")
+    click(dash_duo, f"#{ID.rounds_kind} input[value='value']")
+    wait_for(lambda: not hidden(dash_duo, ID.rounds_value_box) and hidden(dash_duo, ID.rounds_needs_box))
+    assert dash_duo.find_element(f"#{ID.rounds_configuration}").get_attribute("value") == str(head.id)
+    link = new_link(dash_duo)
+    (info,) = store.list_rounds(workspace.id)
+    assert info.round.configuration == head.id
+    assert info.round.item_ids() == ("city", "drivers", "operator", "lonely")
+
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        participate(dash_duo, link, "resident", {"city": "4", "drivers": "2"}, "Fees are too high", "drivers")
+        legends = [e.text for e in dash_duo.find_elements("fieldset > legend")]
+        assert legends[1].startswith("Drivers. Gives: ")  # each actor with what it gives and gets, in words
+        fits_the_phone(dash_duo)
+        assert violations(dash_duo) == []
+        fresh_browser(dash_duo)
+        participate(dash_duo, link, "business", {"city": "5", "drivers": "3", "operator": "dk"})
+        fresh_browser(dash_duo)
+        participate(dash_duo, link, "city department", {"drivers": "5", "operator": "4"})
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    driver.get(designer)
+    dash_duo.wait_for_contains_text(f"#{ID.rounds_results}", f"Results of round #{info.id} (open)")
+    click(dash_duo, f"#{ID.rounds_close}")
+    dash_duo.wait_for_contains_text(f"#{ID.rounds_results}", "(closed)")
+    assert violations(dash_duo) == []
+    click(dash_duo, f"#{ID.rounds_accept}")
+    dash_duo.wait_for_contains_text(f"#{ID.rounds_feedback}", "Accepted into the value view")
+
+    driver.get(f"{dash_duo.server_url}/edit/{head.id}")
+    table = f"#{ID.table_view_body} table[data-table=actors]"
+    wait_for(lambda: len(dash_duo.find_elements(f"{table} tbody tr")) == 4)
+    head_cells = [c.text for c in dash_duo.find_elements(f"{table} thead th")]
+    column = head_cells.index("Matters to them (1–5, co-creation)")
+    matters = {
+        row.find_element("css selector", "th").text: row.find_elements("css selector", "th, td")[column].text
+        for row in dash_duo.find_elements(f"{table} tbody tr")
+    }
+    # by hand: city [4, 5] → 4.5; drivers [2, 3, 5] → 3, 2 of 3 within 1 of it; operator [4] (and a don't know)
+    assert matters == {
+        "City of Testville": f"4.5 (n 2, agreement 100 %, round #{info.id})",
+        "Drivers": f"3 (n 3, agreement 67 %, round #{info.id})",
+        "Parking operator": f"4 (n 1, agreement 100 %, round #{info.id})",
+        "Lonely vendor": "–",
+    }
+    assert console_errors(dash_duo) == []
