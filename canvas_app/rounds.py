@@ -365,16 +365,18 @@ def parse_reference(value: object) -> str | None:
     return code if _REFERENCE.fullmatch(code) else None
 
 
-EXPORT_COLUMNS = ("item id", "item text", "stakeholder group", "rating", "comment", "answered at")
+EXPORT_COLUMNS = (
+    "item id", "item text", "stakeholder group", "rating", "comment", "reason for revision", "answered at"
+)  # fmt: skip
 """The export's columns: no participant token, hash, number or address, and the day only, not the time."""
-ExportRow = tuple[str, str, str, int | str, str, str]
+ExportRow = tuple[str, str, str, int | str, str, str, str]
 
 
 def export_rows(round_: Round, answers: Sequence[Answer]) -> list[ExportRow]:
     """One row per answer on an item of the round, in the order of :data:`EXPORT_COLUMNS`.
 
     *Don't know* is an empty rating. The rows are sorted by the round's item order, then group, day,
-    rating and comment, so their order does not tell which answers one participant saved together."""
+    rating, comment and reason, so their order does not tell which answers one participant saved together."""
     texts = {item.id: item.text for item in round_.items}
     position = {item_id: n for n, item_id in enumerate(round_.item_ids())}
     rows = [
@@ -384,17 +386,18 @@ def export_rows(round_: Round, answers: Sequence[Answer]) -> list[ExportRow]:
             a.group,
             "" if a.rating is None else a.rating,
             a.comment,
+            a.reason,
             "" if a.answered_at is None else a.answered_at.date().isoformat(),
         )
         for a in answers
         if a.item in texts
     ]
-    return sorted(rows, key=lambda r: (position[r[0]], GROUPS.index(r[2]), r[5], str(r[3]), r[4]))
+    return sorted(rows, key=lambda r: (position[r[0]], GROUPS.index(r[2]), r[6], str(r[3]), r[4], r[5]))
 
 
 def answers_csv(round_: Round, answers: Sequence[Answer]) -> bytes:
     """The round's answers as CSV (:func:`export_rows`); a cell a spreadsheet would read as a formula
-    gets a leading quote (:func:`canvas_app.exports.safe_cell`). Comments are written as typed."""
+    gets a leading quote (:func:`canvas_app.exports.safe_cell`). Comments and reasons are written as typed."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)

@@ -228,7 +228,9 @@ def export_case() -> tuple[Round, list[Answer]]:
     answers = [
         answer("ann", "n2", 3, comment="@SUM(A1)", answered_at=at),
         answer("ann", "n1", 4, comment="=HYPERLINK(1)", answered_at=at),
-        answer("bob", "n1", None, "business", comment="-1 and +2", answered_at=datetime(2026, 3, 2, 8, 0)),
+        answer(
+            "bob", "n1", None, "business", comment="-1 and +2", reason="=1 more", answered_at=datetime(2026, 3, 2, 8, 0)
+        ),
         answer("cem", "n1", 2, answered_at=at),
         answer("ann", "other", 2, answered_at=at),  # not asked in this round: left out
     ]
@@ -242,11 +244,11 @@ def test_csv_export_has_no_participant_and_quotes_formulas():
     text = answers_csv(round_, answers).decode()
     # sorted by item (n1 before n2), then group (resident before business), day, rating
     assert text.splitlines() == [
-        "item id,item text,stakeholder group,rating,comment,answered at",
-        "n1,Safe cycling,resident,2,,2026-03-04",
-        "n1,Safe cycling,resident,4,'=HYPERLINK(1),2026-03-04",
-        "n1,Safe cycling,business,,'-1 and +2,2026-03-02",
-        "n2,Quiet streets,resident,3,'@SUM(A1),2026-03-04",
+        "item id,item text,stakeholder group,rating,comment,reason for revision,answered at",
+        "n1,Safe cycling,resident,2,,,2026-03-04",
+        "n1,Safe cycling,resident,4,'=HYPERLINK(1),,2026-03-04",
+        "n1,Safe cycling,business,,'-1 and +2,'=1 more,2026-03-02",
+        "n2,Quiet streets,resident,3,'@SUM(A1),,2026-03-04",
     ]
     assert not any(who(name) in text or who(name)[:8] in text for name in ("ann", "bob", "cem"))
     assert "23:59" not in text and "P1" not in text
@@ -264,11 +266,11 @@ def test_xlsx_export_reads_back_as_the_csv_rows_with_no_formula():
     assert sheet.title == "Answers"
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values == [
-        ["item id", "item text", "stakeholder group", "rating", "comment", "answered at"],
-        ["n1", "Safe cycling", "resident", 2, None, "2026-03-04"],
-        ["n1", "Safe cycling", "resident", 4, "'=HYPERLINK(1)", "2026-03-04"],
-        ["n1", "Safe cycling", "business", None, "'-1 and +2", "2026-03-02"],
-        ["n2", "Quiet streets", "resident", 3, "'@SUM(A1)", "2026-03-04"],
+        ["item id", "item text", "stakeholder group", "rating", "comment", "reason for revision", "answered at"],
+        ["n1", "Safe cycling", "resident", 2, None, None, "2026-03-04"],
+        ["n1", "Safe cycling", "resident", 4, "'=HYPERLINK(1)", None, "2026-03-04"],
+        ["n1", "Safe cycling", "business", None, "'-1 and +2", "'=1 more", "2026-03-02"],
+        ["n2", "Quiet streets", "resident", 3, "'@SUM(A1)", None, "2026-03-04"],
     ]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 

@@ -113,7 +113,10 @@ def test_rd002_a_proposal_is_accepted_the_answers_exported_and_one_participant_d
     dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
     click(dash_duo, f"#{ID.rounds_download_csv}")
     exported = downloaded(folder, ".csv").read_text(encoding="utf-8").splitlines()
-    assert exported[0] == "item id,item text,stakeholder group,rating,comment,answered at" and len(exported) == 3
+    assert (
+        exported[0] == "item id,item text,stakeholder group,rating,comment,reason for revision,answered at"
+        and len(exported) == 3
+    )
 
     dash_duo.find_element(f"#{ID.rounds_erase_code}").send_keys(code.upper())
     click(dash_duo, f"#{ID.rounds_erase}")

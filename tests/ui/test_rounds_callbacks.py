@@ -175,16 +175,16 @@ def test_the_designer_exports_the_answers_without_participants_as_csv_and_xlsx(s
     csv_text = base64.b64decode(sent["content"]).decode()
     day = cb.today().isoformat()  # the store saves in UTC; the test does not run across midnight
     assert csv_text.splitlines() == [
-        "item id,item text,stakeholder group,rating,comment,answered at",
-        f"n1,Safe cycling,resident,4,'+31 6 1234,{day}",
-        f"n2,Quiet streets,resident,,,{day}",
+        "item id,item text,stakeholder group,rating,comment,reason for revision,answered at",
+        f"n1,Safe cycling,resident,4,'+31 6 1234,,{day}",
+        f"n2,Quiet streets,resident,,,,{day}",
     ]
     token = me[str(round_id)]
     assert token not in csv_text and cb.token_hash(token)[:8] not in csv_text
     sent, _ = cb.export_answers(services, "xlsx", workspace.id, round_id)
     assert sent["filename"] == f"round-{round_id}-answers.xlsx"
     sheet = load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active
-    assert [c.value for c in sheet[2]] == ["n1", "Safe cycling", "resident", 4, "'+31 6 1234", day]
+    assert [c.value for c in sheet[2]] == ["n1", "Safe cycling", "resident", 4, "'+31 6 1234", None, day]
     other = store.create_workspace("Other", author="tester")
     sent, shown = cb.export_answers(services, "csv", other.id, round_id)
     assert sent is no_update and cb.NO_ROUND in text_of(shown)
