@@ -47,8 +47,9 @@ ROUNDS_PATH = re.compile(r"^/workspace/(\d{1,12})/rounds/?$")
 
 
 def route(services: Services, pathname: str | None, search: str | None = None) -> Any:
-    """The page for a path and query string (a pure dispatch over the page builders)."""
-
+    """The page for a path and query string (a dispatch over the page builders), after the day's
+    retention check of the co-creation rounds (:meth:`Services.keep_round_retention`)."""
+    services.keep_round_retention(rounds.today())
     pathname = pathname or "/"
     if pathname in ("/", "/home"):
         return home.home_page(services)

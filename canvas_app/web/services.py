@@ -5,9 +5,11 @@ effective score weights, evaluate with them, a live workspace). Callbacks call t
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from canvas_app.web.settings import Settings
 from storage import AuditActor, DuplicateNameError, NotFoundError, StorageError
 
 DEFAULT_WORKSPACE = "My workspace"
+log = logging.getLogger(__name__)
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view"}),
@@ -102,6 +105,24 @@ class Services:
         default_factory=OrderedDict
     )
     cache_size: int = 16
+    _retention_checked_on: date | None = None
+
+    def keep_round_retention(self, today: date) -> list[int]:
+        """Delete the co-creation rounds whose retention has run out, at most once a day per process, so the
+        consent text's "deleted on … at the latest" holds even where nobody schedules ``canvas-app rounds
+        purge``. A failing store is logged, never raised: retention must not take the pages down."""
+        with self._lock:
+            if self._retention_checked_on == today:
+                return []
+            self._retention_checked_on = today
+        try:
+            deleted: list[int] = self.store.delete_expired_rounds(today)
+        except StorageError:
+            log.exception("deleting the rounds past their retention failed; the next day tries again")
+            return []
+        if deleted:
+            log.info("deleted %d round(s) past their retention: %s", len(deleted), deleted)
+        return deleted
 
     def load(self, configuration_id: int, version: int | None = None) -> Any:
         """``store.load`` with a small per-process cache of revisions.

@@ -619,3 +619,27 @@ def test_inviting_accounts_needs_accounts_on(services, workspace):
         invited="val",
     )  # fmt: skip
     assert not ok and "Accounts are off on this server" in text_of(refused)
+
+
+def test_the_first_page_of_the_day_deletes_the_rounds_past_their_retention(services, workspace, store):
+    """Without a scheduled ``canvas-app rounds purge`` (a laptop with SQLite), the app itself keeps the
+    consent text's promise: a round past its retention is gone once any page is opened that day."""
+    from canvas_app.rounds import Round
+
+    def past_round(closes: date) -> int:
+        round_ = Round.model_validate(
+            {"kind": "needs", "items": [{"id": "n1", "text": "Safe cycling"}], "opens": closes - timedelta(days=30),
+             "closes": closes, "keep_days": 30}
+        )  # fmt: skip
+        return store.create_round(workspace.id, round_, author="t")[0].id
+
+    today = cb.today()
+    past_round(today - timedelta(days=31))  # kept until yesterday: deleted by the first page below
+    kept = past_round(today - timedelta(days=30))  # kept until today, the last day
+    route(services, f"/workspace/{workspace.id}/needs")
+    assert [r.id for r in store.list_rounds(workspace.id)] == [kept]
+    another = past_round(today - timedelta(days=40))
+    route(services, "/")  # checked once a day per process: the next check is tomorrow's first page
+    assert [r.id for r in store.list_rounds(workspace.id)] == [kept, another]
+    assert services.keep_round_retention(today + timedelta(days=1)) == [kept, another]
+    assert services.keep_round_retention(today + timedelta(days=2)) == [] and store.list_rounds(workspace.id) == []
