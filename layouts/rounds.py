@@ -493,6 +493,71 @@ def distribution_figure(result: ItemResult, title: str) -> go.Figure:
     return figure
 
 
+GROUP_COLOURS = {
+    "resident": "#0072B2",
+    "business": "#E69F00",
+    "city department": "#009E73",
+    "researcher": "#CC79A7",
+    "third sector": "#56B4E9",
+    "other": "#D55E00",
+}
+"""One colour per stakeholder group (Okabe and Ito's palette, told apart with the common colour-vision deficiencies)."""
+
+
+def groups_figure(groups: Mapping[str, Mapping[str, ItemResult]], texts: Mapping[str, str]) -> go.Figure:
+    """The stakeholder groups side by side: per item, each group's median as a bar, its Q1–Q3 as the
+    whisker, so where groups see an item differently shows at a glance (the group tables hold the figures)."""
+    items = list(next(iter(groups.values())).keys()) if groups else []
+    names = [texts.get(item, item)[:40] for item in items]
+    bars = []
+    for group, results in groups.items():
+        rated = [results[item] for item in items]
+        bars.append(
+            go.Bar(
+                name=group,
+                x=names,
+                y=[r.median for r in rated],
+                marker_color=GROUP_COLOURS.get(group, "#444444"),
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [None if r.median is None or r.q3 is None else r.q3 - r.median for r in rated],
+                    "arrayminus": [None if r.median is None or r.q1 is None else r.median - r.q1 for r in rated],
+                    "color": "#333333",
+                },
+                customdata=[r.n for r in rated],
+                hovertemplate="%{x}<br>" + group + ": median %{y}, n %{customdata}<extra></extra>",
+            )
+        )
+    figure = go.Figure(bars)
+    figure.update_layout(
+        barmode="group",
+        title={"text": "Median by stakeholder group (whiskers: Q1 to Q3)", "font": {"size": 13}},
+        height=300,
+        margin={"l": 40, "r": 10, "t": 40, "b": 60},
+        yaxis={"title": "median rating", "range": [0, 5.2], "dtick": 1},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return figure
+
+
+def groups_chart(groups: Mapping[str, Mapping[str, ItemResult]], texts: Mapping[str, str]) -> html.Figure | None:
+    """The groups side by side, once two groups have answered (with one, the chart repeats the item charts)."""
+    if len(groups) < 2:
+        return None
+    return html.Figure(
+        [
+            dcc.Graph(figure=groups_figure(groups, texts), config={"displayModeBar": False}),
+            html.Figcaption(
+                "Each group's median rating of each item, with its spread from Q1 to Q3 (the figures: the group "
+                "tables below)",
+                className="small text-muted",
+            ),
+        ],
+        className="groups-chart",
+    )
+
+
 def item_labels(round_: Round) -> dict[str, str]:
     """Each item's text as the designer's page shows it: an advantage's two items say which aspect they ask."""
     labels = {}
@@ -592,8 +657,9 @@ def results_section(
     info: Any, results: Mapping[str, ItemResult], groups: Mapping[str, Mapping[str, ItemResult]], today: date,
     convergence: html.Div | None = None,
 ) -> html.Section:  # fmt: skip
-    """A round's results: the table (text alternative), one chart per item, the breakdown by group and,
-    for a follow-up round, the convergence since the earlier round."""
+    """A round's results: the table (text alternative), one chart per item, the breakdown by group (the
+    groups side by side in one chart, then a table each) and, for a follow-up round, the convergence
+    since the earlier round."""
     texts = item_labels(info.round)
     charts = [
         html.Figure(
@@ -619,6 +685,7 @@ def results_section(
             results_table(results, texts, "All participants"),
             *charts,
             html.H3("By stakeholder group", className="h6 mt-3"),
+            groups_chart(groups, texts),
             *by_group,
             convergence,
         ],

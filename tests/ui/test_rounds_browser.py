@@ -61,7 +61,7 @@ def test_rd001_a_round_from_creation_to_accepted_results(dash_duo, app, store):
     click(dash_duo, f"#{ID.rounds_close}")
     dash_duo.wait_for_contains_text(f"#{ID.rounds_feedback}", "is closed")
     dash_duo.wait_for_contains_text(f"#{ID.rounds_results}", "(closed)")
-    assert len(dash_duo.find_elements(f"#{ID.rounds_results} .js-plotly-plot")) == 2  # one chart per item
+    assert len(dash_duo.find_elements(f"#{ID.rounds_results} .js-plotly-plot")) == 3  # per item, and the groups
     assert violations(dash_duo) == []
     click(dash_duo, f"#{ID.rounds_accept}")
     dash_duo.wait_for_contains_text(f"#{ID.rounds_feedback}", "Accepted into the needs ranking: n1 → 4")
@@ -251,7 +251,8 @@ def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept
         dash_duo.wait_for_contains_text(f"#{ID.rounds_feedback}", f"Round #{info.id} is closed")
         dash_duo.wait_for_contains_text(f"#{ID.rounds_results}", "(closed)")
         results = f"#{ID.rounds_results} table"
-        wait_for(lambda: len(dash_duo.find_elements(f"#{ID.rounds_results} .js-plotly-plot .bars")) == 3)
+        per_item = f"#{ID.rounds_results} figure:not(.groups-chart) .js-plotly-plot"
+        wait_for(lambda: len(dash_duo.find_elements(f"{per_item} .bars")) == 3)
         head = [c.text for c in dash_duo.find_elements(f"{results} thead th")][:14]
         assert head == ["Item", "n", "Don't know", "Median", "Q1", "Q3", "IQR", "Agreement", "Consensus",
                         "1", "2", "3", "4", "5"]  # fmt: skip
@@ -268,7 +269,15 @@ def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept
             ["Quiet streets", "1", "0", "1", "1", "1", "0", "100 %", "yes", "1", "0", "0", "0", "0"],
             ["Shade in summer", "0", "1", "–", "–", "–", "–", "–", "no", "0", "0", "0", "0", "0"],
         ]
-        assert len(dash_duo.find_elements(f"#{ID.rounds_results} .js-plotly-plot")) == 3  # one chart per item
+        assert len(dash_duo.find_elements(per_item)) == 3  # one chart per item
+        # the groups side by side: one bar series per group, each bar its median (n3: the resident said don't know)
+        groups = wait_for(
+            lambda: driver.execute_script(
+                "const g = document.querySelector('.groups-chart .js-plotly-plot');"
+                "return g && g.data && g.data.map(t => [t.name, t.y]);"
+            )
+        )
+        assert groups == [["resident", [5, 1, None]], ["business", [4, 3, 2]], ["city department", [5, 4, 3]]]
         assert violations(dash_duo) == []
 
         # accept: importances = medians rounded half up (5 → 5, 3 → 3, 2.5 → 3; Python's round(2.5) is 2)

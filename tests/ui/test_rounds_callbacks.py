@@ -643,3 +643,26 @@ def test_the_first_page_of_the_day_deletes_the_rounds_past_their_retention(servi
     assert [r.id for r in store.list_rounds(workspace.id)] == [kept, another]
     assert services.keep_round_retention(today + timedelta(days=1)) == [kept, another]
     assert services.keep_round_retention(today + timedelta(days=2)) == [] and store.list_rounds(workspace.id) == []
+
+
+def test_the_groups_side_by_side_chart_shows_each_groups_median_and_quartiles():
+    from canvas_app.rounds import Answer, by_group
+    from layouts.rounds import groups_chart, groups_figure
+
+    def answer(who: str, group: str, item: str, rating: int | None) -> Answer:
+        return Answer(participant=f"{who:0>64}", group=group, item=item, rating=rating)
+
+    answers = [
+        answer("a", "resident", "n1", 1), answer("b", "resident", "n1", 2), answer("c", "resident", "n1", 4),
+        answer("a", "resident", "n2", None), answer("d", "business", "n1", 5), answer("d", "business", "n2", 3),
+    ]  # fmt: skip
+    groups = by_group(answers, ["n1", "n2"])
+    figure = groups_figure(groups, {"n1": "Safe cycling", "n2": "Quiet streets"})
+    # resident n1 [1, 2, 4]: median 2, Q1 1.5, Q3 3 → whisker +1 / −0.5; n2 only a don't know: no bar
+    assert [(t.name, list(t.x), list(t.y)) for t in figure.data] == [
+        ("resident", ["Safe cycling", "Quiet streets"], [2, None]),
+        ("business", ["Safe cycling", "Quiet streets"], [5, 3]),
+    ]
+    assert list(figure.data[0].error_y.array) == [1, None] and list(figure.data[0].error_y.arrayminus) == [0.5, None]
+    assert list(figure.data[1].error_y.array) == [0, 0]
+    assert groups_chart(by_group(answers[:4], ["n1", "n2"]), {}) is None  # one group: nothing to compare

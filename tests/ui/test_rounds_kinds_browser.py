@@ -99,7 +99,7 @@ def test_rd004_an_advantages_round_rates_today_and_target_and_moves_the_advantag
         ["Open parking data (strength today)", "3", "0", "4", "3.5", "4.5", "1", "100 %"],
         ["Open parking data (target strength)", "2", "1", "4.5", "4.25", "4.75", "0.5", "100 %"],
     ]
-    assert len(dash_duo.find_elements(f"#{ID.rounds_results} .js-plotly-plot")) == 2  # one chart per aspect
+    assert len(dash_duo.find_elements(f"#{ID.rounds_results} .js-plotly-plot")) == 3  # per aspect, and the groups
     assert violations(dash_duo) == []
     click(dash_duo, f"#{ID.rounds_accept}")
     dash_duo.wait_for_contains_text(f"#{ID.rounds_feedback}", "Accepted into the advantages ranking: a1.")
