@@ -551,6 +551,7 @@ class Ids:
     rounds_keep_days: str = "rd-keep-days"  # retention: days the answers are kept after the round closes
     rounds_create: str = "rd-create"
     rounds_created: str = "rd-created"  # the new round's link, shown once
+    rounds_link: str = "rd-link"  # the participation link itself, inside rounds_created
     rounds_round: str = "rd-round"  # select: the round the buttons below act on
     rounds_close: str = "rd-close"
     rounds_revoke: str = "rd-revoke"

@@ -238,7 +238,7 @@ def created_notice(link: str) -> dbc.Alert:
     return dbc.Alert(
         [
             html.Div("Round created. Copy the participation link now: it is shown only once."),
-            html.Code(link, id="rd-link", className="user-select-all text-break"),
+            html.Code(link, id=ID.rounds_link, className="user-select-all text-break"),
             html.Div(
                 [
                     html.Img(src=qr, alt="QR code of the participation link", width=180, className="d-block mt-2"),

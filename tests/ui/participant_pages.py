@@ -56,6 +56,29 @@ def participate(
     dash_duo.wait_for_contains_text(f"#{ID.participate_feedback}", "Your answers are saved")
 
 
+def new_link(dash_duo) -> str:
+    """Click "Create round" on the designer's page and return the participation link it shows once."""
+    click(dash_duo, f"#{ID.rounds_create}")
+    return wait_for(
+        lambda: dash_duo.driver.execute_script(
+            "const c = document.getElementById(arguments[0]); return c && c.textContent;", ID.rounds_link
+        )
+    )
+
+
+def fits_the_phone(dash_duo) -> None:
+    """The page is laid out for the emulated 360 px phone and does not scroll sideways."""
+    driver = dash_duo.driver
+    width = driver.execute_script("return document.documentElement.scrollWidth;")
+    assert driver.execute_script("return window.innerWidth;") == 360
+    assert width <= 360, f"the participant page scrolls sideways at 360 px ({width} px)"
+
+
+def console_errors(dash_duo) -> list[str]:
+    """The browser console's errors since the last call, e.g. a callback answering 400 or 500."""
+    return [e["message"] for e in dash_duo.get_logs() if "favicon" not in e["message"]]
+
+
 def click_id(dash_duo, component_id: dict) -> None:
     """Click the element of a dict id (its DOM id is JSON, awkward in a CSS selector)."""
     element = wait_for(

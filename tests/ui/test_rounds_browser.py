@@ -8,7 +8,18 @@ import pytest
 
 from canvas_app.workspace_model import WorkspaceNeed
 from layouts.ids import ID
-from participant_pages import PHONE, checked, click_id, fresh_browser, participate, rate, table_rows
+from participant_pages import (
+    PHONE,
+    checked,
+    click_id,
+    console_errors,
+    fits_the_phone,
+    fresh_browser,
+    new_link,
+    participate,
+    rate,
+    table_rows,
+)
 from test_accessibility import violations
 from ui_helpers import click, wait_for
 
@@ -26,12 +37,7 @@ def test_rd001_a_round_from_creation_to_accepted_results(dash_duo, app, store):
     dash_duo.wait_for_contains_text("h1", "Co-creation rounds")
     for box in dash_duo.find_elements(f"#{ID.rounds_needs} input"):  # both needs
         box.click()
-    click(dash_duo, f"#{ID.rounds_create}")
-    link = wait_for(
-        lambda: dash_duo.driver.execute_script(
-            "const c = document.getElementById('rd-link'); return c && c.textContent;"
-        )
-    )
+    link = new_link(dash_duo)
     assert link.startswith(f"{dash_duo.server_url}/r/")
     dash_duo.wait_for_contains_text(f"#{ID.rounds_list}", "open")
 
@@ -82,12 +88,7 @@ def test_rd002_a_proposal_is_accepted_the_answers_exported_and_one_participant_d
     dash_duo.start_server(app)
     dash_duo.driver.get(f"{dash_duo.server_url}/workspace/{workspace.id}/rounds")
     click(dash_duo, f"#{ID.rounds_needs} input")
-    click(dash_duo, f"#{ID.rounds_create}")
-    link = wait_for(
-        lambda: dash_duo.driver.execute_script(
-            "const c = document.getElementById('rd-link'); return c && c.textContent;"
-        )
-    )
+    link = new_link(dash_duo)
 
     participate(dash_duo, link, "resident", {"n1": "4"})
     round_id = store.list_rounds(workspace.id)[0].id
@@ -182,10 +183,7 @@ def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept
         dash_duo.wait_for_contains_text("h1", "Co-creation rounds")
         for box in dash_duo.find_elements(f"#{ID.rounds_needs} input"):
             box.click()
-        click(dash_duo, f"#{ID.rounds_create}")
-        link = wait_for(
-            lambda: driver.execute_script("const c = document.getElementById('rd-link'); return c && c.textContent;")
-        )
+        link = new_link(dash_duo)
         assert link.startswith(f"{base}/r/")
         dash_duo.wait_for_contains_text(f"#{ID.rounds_list}", "open")
         (info,) = store.list_rounds(workspace.id)
@@ -205,9 +203,7 @@ def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
         fresh_browser(dash_duo)
         participate(dash_duo, link, "resident", {"n1": "2", "n2": "1", "n3": "dk"}, comment="More lanes")
-        assert driver.execute_script("return window.innerWidth;") == 360
-        width = driver.execute_script("return document.documentElement.scrollWidth;")
-        assert width <= 360, f"the participant page scrolls sideways at 360 px ({width} px)"
+        fits_the_phone(dash_duo)
         assert not driver.find_elements(By.ID, ID.account_name)  # an anonymous page: no account bar
         assert violations(dash_duo) == []
         first_browser = driver.execute_script("return localStorage.getItem(arguments[0]);", ID.participate_me)
@@ -227,8 +223,7 @@ def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept
         rate(dash_duo, "n1", "5")
         click(dash_duo, f"#{ID.participate_save}")
         dash_duo.wait_for_contains_text(f"#{ID.participate_feedback}", "Your answers are saved")
-        width = driver.execute_script("return document.documentElement.scrollWidth;")
-        assert driver.execute_script("return window.innerWidth;") == 360 and width <= 360
+        fits_the_phone(dash_duo)
         assert sorted((a.item, a.group, a.rating, a.comment) for a in store.list_answers(info.id)) == [
             ("n1", "business", 4, ""),
             ("n1", "city department", 5, ""),
@@ -308,6 +303,6 @@ def test_rd003_with_accounts_on_three_phone_participants_one_revises_then_accept
         assert all(f"{need} → {value}" in undone for need, value in before.items()), undone
         assert importances() == before
         # no console error on any page, e.g. a callback refusing an anonymous participant with 403
-        assert [e["message"] for e in dash_duo.get_logs() if "favicon" not in e["message"]] == []
+        assert console_errors(dash_duo) == []
     finally:
         store.close()

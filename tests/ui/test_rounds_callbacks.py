@@ -38,7 +38,7 @@ def created(services, workspace, **changes) -> str:
     }
     shown, ok = cb.create_round(services, workspace.id, host_url=HOST, **values)
     assert ok, text_of(shown)
-    link = text_of(find(shown, "rd-link"))
+    link = text_of(find(shown, ID.rounds_link))
     assert link.startswith(f"{HOST}r/") and len(link) > len(HOST) + 30
     return link.removeprefix(HOST.rstrip("/"))
 

@@ -9,33 +9,22 @@ import pytest
 
 from canvas_app.workspace_model import Advantage, WorkspaceNeed
 from layouts.ids import ID
-from participant_pages import PHONE, checked, dom_id, fresh_browser, participate, rate, table_rows
+from participant_pages import (
+    PHONE,
+    checked,
+    console_errors,
+    dom_id,
+    fits_the_phone,
+    fresh_browser,
+    new_link,
+    participate,
+    rate,
+    table_rows,
+)
 from test_accessibility import violations
 from ui_helpers import click, wait_for
 
 pytestmark = pytest.mark.browser
-
-
-def new_link(dash_duo) -> str:
-    """Click "Create round" and return the participation link the page shows once."""
-    click(dash_duo, f"#{ID.rounds_create}")
-    return wait_for(
-        lambda: dash_duo.driver.execute_script(
-            "const c = document.getElementById('rd-link'); return c && c.textContent;"
-        )
-    )
-
-
-def fits_the_phone(dash_duo) -> None:
-    driver = dash_duo.driver
-    width = driver.execute_script("return document.documentElement.scrollWidth;")
-    assert driver.execute_script("return window.innerWidth;") == 360
-    assert width <= 360, f"the participant page scrolls sideways at 360 px ({width} px)"
-
-
-def console_errors(dash_duo) -> list[str]:
-    """The browser console's errors since the last call, e.g. a callback answering 400 or 500."""
-    return [e["message"] for e in dash_duo.get_logs() if "favicon" not in e["message"]]
 
 
 def hidden(dash_duo, element_id: str) -> bool:
